@@ -1,0 +1,171 @@
+import { UserError } from "./errors.js";
+import type { Totals } from "./measures.js";
+import { microsToUnits } from "./money.js";
+
+/** Which way a metric is better: a lower CPI is a win, a higher CTR is. */
+export type Direction = "lower" | "higher" | "none";
+/** How a metric's value is shown: money per 1 / per 1000, counts, fractions shown as percent, plain ratios. */
+export type MetricUnit = "money" | "count" | "percent" | "ratio";
+
+export interface MetricDef {
+  readonly name: string;
+  readonly label: string;
+  readonly unit: MetricUnit;
+  readonly direction: Direction;
+  /** Decimals shown in tables (money with more precision for per-impression prices). */
+  readonly decimals: number;
+  readonly description: string;
+  /** The metric from summed measures; null when its denominator is zero (never Infinity/NaN). */
+  value(t: Totals): number | null;
+}
+
+/** a / b, or null when b is 0. @example ratio(1, 0) // null */
+export function ratio(a: number, b: number): number | null {
+  return b === 0 ? null : a / b;
+}
+
+const cost = (t: Totals) => microsToUnits(t.cost);
+const revenue = (t: Totals) => microsToUnits(t.revenue);
+
+function def(m: MetricDef): MetricDef {
+  return m;
+}
+
+/** The metric catalogue: every metric's formula, unit and direction, defined once. */
+export const METRICS = {
+  cost: def({ name: "cost", label: "Cost", unit: "money", direction: "none", decimals: 2, description: "Σ cost", value: cost }),
+  impressions: def({
+    name: "impressions",
+    label: "Impressions",
+    unit: "count",
+    direction: "higher",
+    decimals: 0,
+    description: "Σ impressions",
+    value: (t) => t.impressions,
+  }),
+  clicks: def({ name: "clicks", label: "Clicks", unit: "count", direction: "higher", decimals: 0, description: "Σ clicks", value: (t) => t.clicks }),
+  conversions: def({
+    name: "conversions",
+    label: "Conversions",
+    unit: "count",
+    direction: "higher",
+    decimals: 2,
+    description: "Σ conversions",
+    value: (t) => t.conversions,
+  }),
+  revenue: def({ name: "revenue", label: "Revenue", unit: "money", direction: "higher", decimals: 2, description: "Σ conversion value", value: revenue }),
+  cpi: def({
+    name: "cpi",
+    label: "CPI",
+    unit: "money",
+    direction: "lower",
+    decimals: 4,
+    description: "cost per impression = Σcost / Σimpressions",
+    value: (t) => ratio(cost(t), t.impressions),
+  }),
+  cpm: def({
+    name: "cpm",
+    label: "CPM",
+    unit: "money",
+    direction: "lower",
+    decimals: 2,
+    description: "cost per 1000 impressions = 1000 × Σcost / Σimpressions",
+    value: (t) => ratio(1000 * cost(t), t.impressions),
+  }),
+  cpc: def({
+    name: "cpc",
+    label: "CPC",
+    unit: "money",
+    direction: "lower",
+    decimals: 2,
+    description: "cost per click = Σcost / Σclicks",
+    value: (t) => ratio(cost(t), t.clicks),
+  }),
+  cpa: def({
+    name: "cpa",
+    label: "CPA",
+    unit: "money",
+    direction: "lower",
+    decimals: 2,
+    description: "cost per conversion = Σcost / Σconversions",
+    value: (t) => ratio(cost(t), t.conversions),
+  }),
+  ctr: def({
+    name: "ctr",
+    label: "CTR",
+    unit: "percent",
+    direction: "higher",
+    decimals: 2,
+    description: "click-through rate = Σclicks / Σimpressions",
+    value: (t) => ratio(t.clicks, t.impressions),
+  }),
+  cvr: def({
+    name: "cvr",
+    label: "CVR",
+    unit: "percent",
+    direction: "higher",
+    decimals: 2,
+    description: "conversion rate = Σconversions / Σclicks",
+    value: (t) => ratio(t.conversions, t.clicks),
+  }),
+  roas: def({
+    name: "roas",
+    label: "ROAS",
+    unit: "ratio",
+    direction: "higher",
+    decimals: 2,
+    description: "return on ad spend = Σrevenue / Σcost",
+    value: (t) => ratio(revenue(t), cost(t)),
+  }),
+  viewable_impressions: def({
+    name: "viewable_impressions",
+    label: "Viewable impr.",
+    unit: "count",
+    direction: "higher",
+    decimals: 0,
+    description: "Σ viewable impressions (MRC: ≥ 50 % of pixels in view ≥ 1 s)",
+    value: (t) => t.viewable_impressions,
+  }),
+  viewable_rate: def({
+    name: "viewable_rate",
+    label: "Viewable rate",
+    unit: "percent",
+    direction: "higher",
+    decimals: 2,
+    description: "Σviewable / Σmeasurable impressions",
+    value: (t) => ratio(t.viewable_impressions, t.measurable_impressions),
+  }),
+  vcpm: def({
+    name: "vcpm",
+    label: "vCPM",
+    unit: "money",
+    direction: "lower",
+    decimals: 2,
+    description: "cost per 1000 viewable impressions = 1000 × Σcost / Σviewable",
+    value: (t) => ratio(1000 * cost(t), t.viewable_impressions),
+  }),
+} as const satisfies Record<string, MetricDef>;
+
+export type MetricName = keyof typeof METRICS;
+export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
+
+/** Looks up a metric by name or throws a UserError listing the known ones. @example metricDef("cpi").direction // "lower" */
+export function metricDef(name: string): MetricDef {
+  const m = (METRICS as Record<string, MetricDef>)[name.trim().toLowerCase()];
+  if (!m) throw new UserError("unknown_metric", `unknown metric '${name}'; known metrics: ${METRIC_NAMES.join(", ")}`);
+  return m;
+}
+
+/** Parses a comma-separated metric list. @example parseMetricList("cpi, cpm") // ["cpi", "cpm"] */
+export function parseMetricList(list: string): MetricName[] {
+  const names = list.split(",").map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UserError("bad_metrics", "--metrics needs at least one metric name");
+  return names.map((n) => metricDef(n).name as MetricName);
+}
+
+/** Every metric of `names` evaluated on `t`. @example metricValues(["cpi"], t) // { cpi: 0.01 } */
+export function metricValues(names: readonly MetricName[], t: Totals): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const n of names) out[n] = METRICS[n].value(t);
+  return out;
+}

@@ -1,0 +1,58 @@
+import { UserError } from "./errors.js";
+
+/** Money as an integer count of micros (1e-6 of the currency unit). */
+export type Micros = bigint;
+
+export const MICROS_PER_UNIT = 1_000_000n;
+
+const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
+
+/**
+ * Parses a plain decimal string ("5000", "12.345678", "-0.5") into exact micros, or null when it
+ * is not a plain decimal. Digits beyond the sixth decimal are rounded half away from zero.
+ * @example parseMicros("5000.25") // 5000250000n
+ */
+export function parseMicros(text: string): Micros | null {
+  const m = DECIMAL.exec(text);
+  if (!m) return null;
+  const sign = m[1] === "-" ? -1n : 1n;
+  const int = m[2] ?? "";
+  const frac = m[3] ?? "";
+  if (int === "" && frac === "") return null;
+  let micros = BigInt(int === "" ? "0" : int) * MICROS_PER_UNIT;
+  const f6 = `${frac}000000`.slice(0, 6);
+  micros += BigInt(f6);
+  if (frac.length > 6 && (frac.charCodeAt(6) - 48) >= 5) micros += 1n;
+  return sign * micros;
+}
+
+/** Converts a JS number of currency units to micros, rounding to the nearest micro. @example unitsToMicros(0.5) // 500000n */
+export function unitsToMicros(units: number): Micros {
+  if (!Number.isFinite(units)) throw new UserError("bad_amount", `amount must be a finite number, got ${units}`);
+  return BigInt(Math.round(units * 1e6));
+}
+
+/** Micros as a JS number of currency units (for ratios and display only). @example microsToUnits(5000250000n) // 5000.25 */
+export function microsToUnits(micros: Micros): number {
+  const whole = micros / MICROS_PER_UNIT;
+  const rest = micros % MICROS_PER_UNIT;
+  return Number(whole) + Number(rest) / 1e6;
+}
+
+/** Micros as an exact decimal string with up to 6 decimals. @example microsToDecimalString(5000250000n) // "5000.25" */
+export function microsToDecimalString(micros: Micros): string {
+  const neg = micros < 0n;
+  const abs = neg ? -micros : micros;
+  const whole = abs / MICROS_PER_UNIT;
+  const frac = (abs % MICROS_PER_UNIT).toString().padStart(6, "0").replace(/0+$/, "");
+  return `${neg ? "-" : ""}${whole}${frac ? `.${frac}` : ""}`;
+}
+
+const ISO_4217 = /^[A-Z]{3}$/;
+
+/** Validates and normalises an ISO-4217 code. @example normaliseCurrency(" eur ") // "EUR" */
+export function normaliseCurrency(code: string): string {
+  const c = code.trim().toUpperCase();
+  if (!ISO_4217.test(c)) throw new UserError("bad_currency", `'${code}' is not an ISO-4217 currency code (e.g. USD, EUR)`);
+  return c;
+}
