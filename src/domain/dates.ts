@@ -105,3 +105,19 @@ export function previousRange(r: DateRange): DateRange {
   const n = daysBetweenInclusive(r.from, r.to);
   return { from: addDays(r.from, -n), to: addDays(r.from, -1) };
 }
+
+/**
+ * A side's period from either a period string or a --from/--to pair (not both).
+ * @example parsePeriodOrRange("2026-10", undefined, undefined, "--period") // { from: "2026-10-01", to: "2026-10-31" }
+ */
+export function parsePeriodOrRange(period: string | undefined, from: string | undefined, to: string | undefined, what: string): Partial<DateRange> {
+  if (period && (from || to)) throw new UserError("bad_usage", `use ${what} or a --from/--to pair, not both`);
+  if (period) return parsePeriod(period);
+  const out: Partial<DateRange> = {};
+  if (from) out.from = requireIsoDate(from, `${what} start`);
+  if (to) out.to = requireIsoDate(to, `${what} end`);
+  if (out.from && out.to) checkedRange(out.from, out.to);
+  if (out.from && !out.to) throw new UserError("bad_usage", `${what}: a start date needs an end date too`);
+  if (out.to && !out.from) throw new UserError("bad_usage", `${what}: an end date needs a start date too`);
+  return out;
+}

@@ -1,0 +1,127 @@
+import { UserError } from "../domain/errors.js";
+import { FxTable } from "../domain/fx.js";
+import { addTotals, emptyTotals, type Totals } from "../domain/measures.js";
+import { type MetricName, metricValues } from "../domain/metrics.js";
+import type { Dimension, MetricQuery } from "../domain/query.js";
+import { isTimeGrain } from "../domain/query.js";
+import { compileSpendQuery, compileStraddleCount } from "../query/spend-sql.js";
+import type { ResultRow, Store } from "../store/store.js";
+
+export interface ReportRow {
+  /** Dimension values in query order ("" where an entity has no value at that level). */
+  keys: string[];
+  totals: Totals;
+  values: Record<string, number | null>;
+}
+
+export interface Report {
+  query: MetricQuery;
+  dimensions: Dimension[];
+  metrics: MetricName[];
+  /** The currency every money figure is in; null when rows are in different currencies (grouped by currency). */
+  currency: string | null;
+  rows: ReportRow[];
+  /** Totals over every row; null when rows are in different currencies. */
+  total: ReportRow | null;
+  warnings: string[];
+}
+
+function totalsOf(r: ResultRow, factor: number): Totals {
+  const money = (v: unknown) => {
+    const m = BigInt((v as bigint | number | null) ?? 0);
+    return factor === 1 ? m : BigInt(Math.round(Number(m) * factor));
+  };
+  return {
+    cost: money(r.cost),
+    revenue: money(r.revenue),
+    impressions: Number(r.impressions ?? 0),
+    clicks: Number(r.clicks ?? 0),
+    conversions: Number(r.conversions ?? 0),
+    viewable_impressions: Number(r.viewable_impressions ?? 0),
+    measurable_impressions: Number(r.measurable_impressions ?? 0),
+  };
+}
+
+/** Sorts rows by their keys: time buckets chronologically, everything else alphabetically. */
+function compareKeys(a: string[], b: string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as string;
+    const y = b[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * Runs a MetricQuery on the store's spend: sums by the query's dimensions, converts currencies at
+ * each row's date when `query.currency` is set, derives every metric from the sums (DESIGN rule 1).
+ * Fails with a UserError when currencies would be mixed without conversion.
+ * @example await runReport(store, { metrics: ["cpi"], dimensions: ["campaign"], filters: [] })
+ */
+export async function runReport(store: Store, query: MetricQuery): Promise<Report> {
+  const target = query.currency ?? null;
+  const compiled = compileSpendQuery(store.dialect, query, target !== null);
+  const raw = await store.query(compiled.sql);
+  const warnings: string[] = [];
+  const fx = target ? new FxTable(await store.fxRates()) : null;
+  const currencies = new Set(raw.map((r) => String(r.cur)));
+  const byCurrency = query.dimensions.includes("currency");
+  if (!target && currencies.size > 1 && !byCurrency) {
+    throw new UserError(
+      "mixed_currencies",
+      `the report would add up amounts in ${[...currencies].sort().join(", ")}: pass --currency (e.g. --currency ${[...currencies].sort()[0]}) with rates from 'cpi fx import', add currency to --by, or filter with --where currency=…`,
+      { currencies: [...currencies].sort() },
+    );
+  }
+  const groups = new Map<string, ReportRow>();
+  for (const r of raw) {
+    const keys = compiled.dimensionColumns.map((c) => String(r[c] ?? ""));
+    let factor = 1;
+    if (fx && target) factor = fx.factor(String(r.cur), target, String(r.fx_date)) ?? Number.NaN;
+    if (Number.isNaN(factor)) continue;
+    const id = keys.join("\u0000");
+    let g = groups.get(id);
+    if (!g) {
+      g = { keys, totals: emptyTotals(), values: {} };
+      groups.set(id, g);
+    }
+    addTotals(g.totals, totalsOf(r, factor));
+  }
+  if (fx && target) fx.assertComplete(target);
+  const rows = [...groups.values()].sort((a, b) => compareKeys(a.keys, b.keys));
+  for (const row of rows) row.values = metricValues(query.metrics, row.totals);
+  const currency = target ?? (currencies.size === 1 ? ([...currencies][0] as string) : currencies.size === 0 ? null : null);
+  let total: ReportRow | null = null;
+  if (target || currencies.size <= 1) {
+    const t = emptyTotals();
+    for (const row of rows) addTotals(t, row.totals);
+    total = { keys: query.dimensions.map(() => ""), totals: t, values: metricValues(query.metrics, t) };
+  } else {
+    warnings.push(`rows are in ${[...currencies].sort().join(", ")}: no grand total without --currency`);
+  }
+  const ranged = query.dimensions.some(isTimeGrain) && rows.some((r) => r.keys.some((k) => k.includes("..")));
+  if (ranged) warnings.push("some rows cover a date range longer than one bucket and are shown under their own range (start..end), not split into days");
+  const straddleSql = compileStraddleCount(store.dialect, query);
+  if (straddleSql) {
+    const s = (await store.query(straddleSql))[0];
+    const n = Number(s?.n ?? 0);
+    if (n > 0) {
+      warnings.push(
+        `${n} row${n > 1 ? "s" : ""} covering dates across the period's edges (${s?.first_day} … ${s?.last_day}) left out: their ranges cannot be split into days`,
+      );
+    }
+  }
+  return { query, dimensions: query.dimensions, metrics: query.metrics, currency, rows, total, warnings };
+}
+
+/** The report as JSON-ready objects: dimension and metric names as keys, numbers as numbers. */
+export function reportToObjects(report: Report): Record<string, string | number | null>[] {
+  return report.rows.map((row) => {
+    const o: Record<string, string | number | null> = {};
+    report.dimensions.forEach((d, i) => {
+      o[d] = row.keys[i] ?? "";
+    });
+    for (const m of report.metrics) o[m] = row.values[m] ?? null;
+    return o;
+  });
+}

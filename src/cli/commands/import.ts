@@ -1,0 +1,89 @@
+import { readFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import type { Command } from "commander";
+import { importReports } from "../../app/import.js";
+import { UserError } from "../../domain/errors.js";
+import { withStore } from "../compose.js";
+import type { CliIo } from "../io.js";
+import { outputFormat, toJson } from "../options.js";
+import { progress } from "../progress.js";
+import { expandReportPaths, readInputFile } from "../read-files.js";
+import { formatCount } from "../render/format.js";
+import { renderTable } from "../render/table.js";
+
+function readMapping(path: string, io: CliIo): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(resolve(io.cwd, path), "utf8"));
+  } catch (e) {
+    throw new UserError("bad_mapping", `--map ${path}: ${(e as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== "string")) {
+    throw new UserError("bad_mapping", `--map ${path}: expected a JSON object of cpi column → file column, e.g. {"date": "Day", "cost": "Spend"}`);
+  }
+  return parsed as Record<string, string>;
+}
+
+/** `cpi import FILE...`: imports spend reports into the store. */
+export function registerImport(program: Command, io: CliIo): void {
+  program
+    .command("import")
+    .description("import spend reports (generic CSV or ad-platform exports) into the store; files or folders")
+    .argument("<paths...>", "report files, or folders of them")
+    .option("--source <name>", "force a platform (google_ads, meta, linkedin, microsoft, …) or name the source of generic files")
+    .option("--currency <code>", "currency of files that do not state one")
+    .option("--timezone <tz>", "account time zone when the file does not state one (IANA name)")
+    .option("--account <id>", "account id when the file does not state one")
+    .option("--map <mapping.json>", "column mapping for any other CSV/XLSX: {\"date\": \"Day\", \"cost\": \"Spend\", …}")
+    .option("--skip-invalid", "import the good rows and list the bad ones instead of rejecting the file")
+    .option("--dry-run", "parse and check only; write nothing")
+    .option("--format <format>", "table or json", "table")
+    .option("--db <path>", "DuckDB store file (default ./cpi.duckdb, or $CPI_DB)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ cpi import spend-october.csv
+  $ cpi import exports/ --currency USD
+  $ cpi import "Campaign report.csv" --skip-invalid --format json
+
+Generic CSV columns (case-insensitive; * required):
+  date* (or date_start + date_end), campaign*, cost*, impressions*, source, account, ad_group, ad,
+  placement, currency (or --currency), clicks, conversions, revenue`,
+    )
+    .action(async (paths: string[], o) => {
+      const format = outputFormat(o.format, ["table", "json"]);
+      const files = expandReportPaths(paths, io).map((p) => readInputFile(p, relative(io.cwd, p) || p));
+      const bar = progress(io, "importing");
+      const results = await withStore(o, io, "write", (store) =>
+        importReports(store, files, {
+          ...(o.source ? { source: o.source } : {}),
+          ...(o.currency ? { currency: o.currency } : {}),
+          ...(o.timezone ? { timezone: o.timezone } : {}),
+          ...(o.account ? { account: o.account } : {}),
+          ...(o.map ? { mapping: readMapping(o.map, io) } : {}),
+          skipInvalid: Boolean(o.skipInvalid),
+          dryRun: Boolean(o.dryRun),
+          onProgress: bar,
+        }),
+      );
+      bar.done();
+      for (const r of results) {
+        for (const w of r.warnings) io.err(`warning: ${r.file}: ${w}\n`);
+        for (const s of r.skipped) io.err(`skipped: ${r.file}:${s.line}${s.column ? `, column '${s.column}'` : ""}: ${s.message}\n`);
+      }
+      if (format === "json") {
+        io.out(toJson({ files: results.map((r) => ({ file: r.file, source: r.source, format: r.format, rows: r.rows, replaced_rows: r.replaced_rows, skipped: r.skipped, warnings: r.warnings })) }));
+        return;
+      }
+      io.out(
+        renderTable(
+          ["File", "Format", "Source", "Rows", "Replaced", "Skipped"],
+          results.map((r) => [r.file, r.format, r.source, formatCount(r.rows), formatCount(r.replaced_rows), formatCount(r.skipped.length)]),
+          new Set([3, 4, 5]),
+        ),
+      );
+      const total = results.reduce((s, r) => s + r.rows, 0);
+      io.err(`${o.dryRun ? "checked" : "imported"} ${formatCount(total)} rows from ${results.length} file${results.length > 1 ? "s" : ""}${o.dryRun ? " (dry run: nothing written)" : ""}\n`);
+    });
+}

@@ -1,0 +1,63 @@
+import type { Command } from "commander";
+import { type Report, reportToObjects, runReport } from "../../app/report.js";
+import { METRICS } from "../../domain/metrics.js";
+import { buildMetricQuery } from "../../domain/query.js";
+import { withStore } from "../compose.js";
+import type { CliIo } from "../io.js";
+import { collect, outputFormat, toJson } from "../options.js";
+import { toCsv } from "../render/csv.js";
+import { formatMetric } from "../render/format.js";
+import { renderTable } from "../render/table.js";
+
+/** The report as an aligned table with a totals row. */
+export function reportTable(report: Report): string {
+  const header = [...report.dimensions, ...report.metrics.map((m) => METRICS[m].label)];
+  const numeric = new Set(report.metrics.map((_, i) => report.dimensions.length + i));
+  const cur = (row: { keys: string[] }) => {
+    const i = report.dimensions.indexOf("currency");
+    return report.currency ?? (i >= 0 ? (row.keys[i] ?? null) : null);
+  };
+  const rows = report.rows.map((r) => [...r.keys.map((k) => k || "(none)"), ...report.metrics.map((m) => formatMetric(METRICS[m], r.values[m] ?? null, cur(r)))]);
+  const t = report.total;
+  const footer = t
+    ? [...report.dimensions.map((_, i) => (i === 0 ? "Total" : "")), ...report.metrics.map((m) => formatMetric(METRICS[m], t.values[m] ?? null, report.currency))]
+    : undefined;
+  if (report.dimensions.length === 0) return renderTable(header.length ? header : ["Total"], footer ? [footer] : rows, numeric);
+  return renderTable(header, rows, numeric, footer);
+}
+
+/** `cpi report`: CPI and its neighbours from the store. */
+export function registerReport(program: Command, io: CliIo): void {
+  program
+    .command("report")
+    .description("report CPI, CPM, CTR … from the store, grouped by dimensions and time")
+    .option("--by <dimensions>", "comma-separated: source, account, campaign, ad_group, ad, placement, currency, country, device, age, gender, and one of day, week, month")
+    .option("--metrics <metrics>", `comma-separated, from: ${Object.keys(METRICS).join(", ")}`, "cost,impressions,clicks,cpi,cpm,ctr")
+    .option("--from <date>", "first day (YYYY-MM-DD), inclusive")
+    .option("--to <date>", "last day (YYYY-MM-DD), inclusive")
+    .option("--where <filter>", "DIM=VALUE, DIM=A|B, DIM!=VALUE or DIM~TEXT (repeatable)", collect, [])
+    .option("--currency <code>", "convert every amount to this currency at each row's date (rates from 'cpi fx import')")
+    .option("--format <format>", "table, csv or json", "table")
+    .option("--db <path>", "DuckDB store file (default ./cpi.duckdb, or $CPI_DB)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ cpi report --by campaign --metrics cost,impressions,cpi,cpm
+  $ cpi report --by campaign,day --from 2026-10-01 --to 2026-10-31 --where source=meta --metrics cpi,cpm,ctr
+  $ cpi report --by source,month --currency EUR --format csv > by-source.csv`,
+    )
+    .action(async (o) => {
+      const format = outputFormat(o.format);
+      const query = buildMetricQuery({ metrics: o.metrics, by: o.by, where: o.where, from: o.from, to: o.to, currency: o.currency });
+      const report = await withStore(o, io, "read", (s) => runReport(s, query));
+      for (const w of report.warnings) io.err(`warning: ${w}\n`);
+      if (format === "json") io.out(toJson(reportToObjects(report)));
+      else if (format === "csv") io.out(toCsv([...report.dimensions, ...report.metrics], reportToObjects(report)));
+      else {
+        if (report.rows.length === 0) io.err("no rows match this query\n");
+        io.out(reportTable(report));
+        if (report.currency) io.err(`amounts in ${report.currency}\n`);
+      }
+    });
+}

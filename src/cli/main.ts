@@ -1,0 +1,55 @@
+import { Command, CommanderError } from "commander";
+import { isUserError } from "../domain/errors.js";
+import { registerCalc } from "./commands/calc.js";
+import { registerCompare } from "./commands/compare.js";
+import { registerDemo } from "./commands/demo.js";
+import { registerFx } from "./commands/fx.js";
+import { registerImport } from "./commands/import.js";
+import { registerReport } from "./commands/report.js";
+import { type CliIo, processIo } from "./io.js";
+import { terminalSafe } from "./render/format.js";
+
+export const VERSION = "0.1.0";
+
+/** The `cpi` program with every command registered, writing to `io`. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command("cpi")
+    .description("cpi — what every impression costs you: import ad reports, report CPI/CPM/CTR/CPA/ROAS, compare campaigns")
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError("(run with --help for usage and examples)")
+    .addHelpText("after", "\nQuick start:\n  $ cpi demo\n  $ cpi calc --cost 5000 --impressions 500000 --baseline-cpi 0.015\n  $ cpi import spend.csv && cpi report --by campaign");
+  registerCalc(program, io);
+  registerImport(program, io);
+  registerReport(program, io);
+  registerCompare(program, io);
+  registerFx(program, io);
+  registerDemo(program, io);
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  return program;
+}
+
+/**
+ * Runs the CLI and returns its exit code: 0 ok, 2 usage or input error (UserError), 1 a bug.
+ * Errors are mapped here, in one place.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+      if (e.exitCode === 0) return 0;
+      return 2;
+    }
+    if (isUserError(e)) {
+      io.err(`error: ${e.message.split("\n").map(terminalSafe).join("\n")}\n`);
+      return 2;
+    }
+    io.err(`internal error (a bug in cpi; please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,38 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { UserError } from "../domain/errors.js";
+import type { CliIo } from "./io.js";
+
+const REPORT_EXTENSIONS = /\.(csv|tsv|txt|xlsx)$/i;
+
+/** Expands paths (files or folders of reports) into the files to read, in a stable order. */
+export function expandReportPaths(paths: readonly string[], io: CliIo): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    const full = resolve(io.cwd, p);
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(full);
+    } catch {
+      throw new UserError("no_such_file", `${p}: no such file or folder`);
+    }
+    if (st.isDirectory()) {
+      const inside = readdirSync(full)
+        .filter((n) => REPORT_EXTENSIONS.test(n) && !n.startsWith("."))
+        .sort()
+        .map((n) => join(full, n));
+      if (inside.length === 0) throw new UserError("empty_folder", `${p}: no report files (.csv, .tsv, .txt, .xlsx) in this folder`);
+      out.push(...inside);
+    } else out.push(full);
+  }
+  return out;
+}
+
+/** Reads a file's bytes, naming it in the error when it cannot be read. */
+export function readInputFile(path: string, shownAs = basename(path)): { name: string; bytes: Uint8Array } {
+  try {
+    return { name: shownAs, bytes: readFileSync(path) };
+  } catch (e) {
+    throw new UserError("unreadable_file", `${shownAs}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}

@@ -1,0 +1,42 @@
+import type { MetricDef } from "../../domain/metrics.js";
+
+/** Removes terminal control characters (ANSI escapes, CR, BEL…) from untrusted text before it reaches a terminal. */
+export function terminalSafe(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "\uFFFD").replace(/\n/g, " ");
+}
+
+/** A count with thousands separators. @example formatCount(166666.67) // "166,667" */
+export function formatCount(n: number, decimals = 0): string {
+  return n.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+/** Money with its currency symbol. @example formatMoney(0.01, "USD", 4) // "$0.0100" */
+export function formatMoney(n: number, currency: string | null, decimals = 2): string {
+  if (!currency) return formatCount(n, decimals);
+  try {
+    return n.toLocaleString("en-US", { style: "currency", currency, minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  } catch {
+    return `${formatCount(n, decimals)} ${currency}`;
+  }
+}
+
+/** A fraction as a percentage. @example formatPercent(-0.3333) // "-33.3 %" */
+export function formatPercent(f: number, decimals = 1): string {
+  return `${(f * 100).toFixed(decimals)} %`;
+}
+
+/** A metric's value as shown in tables: "—" for null (zero denominator). */
+export function formatMetric(def: MetricDef, value: number | null, currency: string | null): string {
+  if (value === null) return "—";
+  switch (def.unit) {
+    case "money":
+      return formatMoney(value, currency, def.decimals);
+    case "percent":
+      return formatPercent(value, def.decimals);
+    case "count":
+      return formatCount(value, Number.isInteger(value) ? 0 : def.decimals);
+    default:
+      return value.toFixed(def.decimals);
+  }
+}

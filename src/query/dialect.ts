@@ -1,0 +1,26 @@
+import type { TimeGrain } from "../domain/query.js";
+
+/**
+ * What differs between SQL engines, written once per engine. Every query is built by the same
+ * compiler (spend-sql.ts) through one of these, so no query is duplicated per engine.
+ */
+export interface Dialect {
+  readonly name: "duckdb" | "clickhouse";
+  /** A string literal, safely quoted. */
+  quoteString(s: string): string;
+  /** A date literal from "YYYY-MM-DD". */
+  dateLiteral(iso: string): string;
+  /** The bucket start (as a DATE expression) of a DATE column for a grain. */
+  bucketStart(grain: TimeGrain, column: string): string;
+  /** A DATE expression rendered as "YYYY-MM-DD" text. */
+  dateToText(expr: string): string;
+  /** String concatenation of expressions. */
+  concat(parts: string[]): string;
+  /** Case-insensitive "contains" test of a column against a literal substring. */
+  containsInsensitive(column: string, needle: string): string;
+}
+
+/** Escapes a LIKE pattern's wildcards with a backslash. @example escapeLike("50%_off") // "50\\%\\_off" */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

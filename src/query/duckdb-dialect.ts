@@ -1,0 +1,16 @@
+import type { TimeGrain } from "../domain/query.js";
+import { type Dialect, escapeLike } from "./dialect.js";
+
+/** DuckDB SQL: ISO weeks start on Monday in date_trunc('week', …). */
+export const duckdbDialect: Dialect = {
+  name: "duckdb",
+  quoteString: (s) => `'${s.replace(/'/g, "''")}'`,
+  dateLiteral: (iso) => `DATE '${iso}'`,
+  bucketStart(grain: TimeGrain, column: string) {
+    if (grain === "day") return column;
+    return `CAST(date_trunc('${grain}', ${column}) AS DATE)`;
+  },
+  dateToText: (expr) => `strftime(${expr}, '%Y-%m-%d')`,
+  concat: (parts) => `(${parts.join(" || ")})`,
+  containsInsensitive: (column, needle) => `lower(${column}) LIKE ${duckdbDialect.quoteString(`%${escapeLike(needle.toLowerCase())}%`)} ESCAPE '\\'`,
+};

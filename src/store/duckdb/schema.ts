@@ -1,0 +1,49 @@
+/** The DuckDB schema (DESIGN §3). Money is BIGINT micros; counts are BIGINT; conversions may be fractional. */
+export const SCHEMA_VERSION = 1;
+
+export const SPEND_COLUMNS = [
+  ["date_start", "DATE NOT NULL"],
+  ["date_end", "DATE NOT NULL"],
+  ["source", "VARCHAR NOT NULL"],
+  ["account_id", "VARCHAR NOT NULL"],
+  ["account_name", "VARCHAR NOT NULL"],
+  ["account_timezone", "VARCHAR NOT NULL"],
+  ["currency", "VARCHAR NOT NULL"],
+  ["campaign_id", "VARCHAR NOT NULL"],
+  ["campaign", "VARCHAR NOT NULL"],
+  ["ad_group_id", "VARCHAR NOT NULL"],
+  ["ad_group", "VARCHAR NOT NULL"],
+  ["ad_id", "VARCHAR NOT NULL"],
+  ["ad", "VARCHAR NOT NULL"],
+  ["placement", "VARCHAR NOT NULL"],
+  ["country", "VARCHAR NOT NULL"],
+  ["device", "VARCHAR NOT NULL"],
+  ["age", "VARCHAR NOT NULL"],
+  ["gender", "VARCHAR NOT NULL"],
+  ["cost_micros", "BIGINT NOT NULL"],
+  ["impressions", "BIGINT NOT NULL"],
+  ["clicks", "BIGINT NOT NULL"],
+  ["conversions", "DOUBLE NOT NULL"],
+  ["conversion_value_micros", "BIGINT NOT NULL"],
+  ["viewable_impressions", "BIGINT NOT NULL"],
+  ["measurable_impressions", "BIGINT NOT NULL"],
+  ["import_id", "BIGINT NOT NULL"],
+] as const;
+
+export const DUCKDB_SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS cpi_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS spend (${SPEND_COLUMNS.map(([n, t]) => `${n} ${t}`).join(", ")})`,
+  `CREATE TABLE IF NOT EXISTS platform_reach (
+     source VARCHAR NOT NULL, account_id VARCHAR NOT NULL, level VARCHAR NOT NULL,
+     campaign VARCHAR NOT NULL, ad_group VARCHAR NOT NULL, ad VARCHAR NOT NULL,
+     date_start DATE NOT NULL, date_end DATE NOT NULL,
+     reach BIGINT NOT NULL, impressions BIGINT NOT NULL, frequency DOUBLE, import_id BIGINT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS fx_rates (
+     date DATE NOT NULL, base VARCHAR NOT NULL, currency VARCHAR NOT NULL, rate DOUBLE NOT NULL, origin VARCHAR NOT NULL,
+     PRIMARY KEY (date, base, currency))`,
+  `CREATE TABLE IF NOT EXISTS imports (
+     id BIGINT PRIMARY KEY, file VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, format VARCHAR NOT NULL,
+     sources VARCHAR NOT NULL, accounts VARCHAR NOT NULL, date_start DATE, date_end DATE,
+     rows BIGINT NOT NULL, replaced_rows BIGINT NOT NULL, imported_at TIMESTAMP NOT NULL)`,
+  `INSERT INTO cpi_meta VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT DO NOTHING`,
+];
