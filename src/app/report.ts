@@ -42,16 +42,6 @@ function totalsOf(r: ResultRow, factor: number): Totals {
   };
 }
 
-/** Sorts rows by their keys: time buckets chronologically, everything else alphabetically. */
-function compareKeys(a: string[], b: string[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as string;
-    const y = b[i] as string;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-}
-
 /**
  * Runs a MetricQuery on the store's spend: sums by the query's dimensions, converts currencies at
  * each row's date when `query.currency` is set, derives every metric from the sums (DESIGN rule 1).
@@ -73,22 +63,28 @@ export async function runReport(store: Store, query: MetricQuery): Promise<Repor
       { currencies: [...currencies].sort() },
     );
   }
-  const groups = new Map<string, ReportRow>();
-  for (const r of raw) {
-    const keys = compiled.dimensionColumns.map((c) => String(r[c] ?? ""));
-    let factor = 1;
-    if (fx && target) factor = fx.factor(String(r.cur), target, String(r.fx_date)) ?? Number.NaN;
-    if (Number.isNaN(factor)) continue;
-    const id = keys.join("\u0000");
-    let g = groups.get(id);
-    if (!g) {
-      g = { keys, totals: emptyTotals(), values: {} };
-      groups.set(id, g);
+  let rows: ReportRow[];
+  if (fx && target) {
+    // Converting: rows of one group arrive split by currency and day; merge them in SQL order.
+    const groups = new Map<string, ReportRow>();
+    for (const r of raw) {
+      const factor = fx.factor(String(r.cur), target, String(r.fx_date));
+      if (factor === null) continue;
+      const keys = compiled.dimensionColumns.map((c) => String(r[c] ?? ""));
+      const id = keys.join("\u0000");
+      let g = groups.get(id);
+      if (!g) {
+        g = { keys, totals: emptyTotals(), values: {} };
+        groups.set(id, g);
+      }
+      addTotals(g.totals, totalsOf(r, factor));
     }
-    addTotals(g.totals, totalsOf(r, factor));
+    fx.assertComplete(target);
+    rows = [...groups.values()];
+  } else {
+    // One currency (or grouped by currency): each SQL row is one report row, already sorted.
+    rows = raw.map((r) => ({ keys: compiled.dimensionColumns.map((c) => String(r[c] ?? "")), totals: totalsOf(r, 1), values: {} }));
   }
-  if (fx && target) fx.assertComplete(target);
-  const rows = [...groups.values()].sort((a, b) => compareKeys(a.keys, b.keys));
   for (const row of rows) row.values = metricValues(query.metrics, row.totals);
   const currency = target ?? (currencies.size === 1 ? ([...currencies][0] as string) : currencies.size === 0 ? null : null);
   let total: ReportRow | null = null;

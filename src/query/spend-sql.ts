@@ -92,6 +92,9 @@ export function compileSpendQuery(d: Dialect, q: MetricQuery, byFxDate: boolean,
     `FROM ${table}`,
     where.length ? `WHERE ${where.join(" AND ")}` : "",
     `GROUP BY ${groupBy.join(", ")}`,
+    // Sorted by the dimensions (time buckets are ISO text, so chronological): rows come out in
+    // report order and converted rows merge in order without a sort in JS.
+    `ORDER BY ${groupBy.join(", ")}`,
   ]
     .filter(Boolean)
     .join("\n");

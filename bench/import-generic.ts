@@ -1,0 +1,61 @@
+// Benchmark: importing a 1,000,000-row generic CSV through cpi (parse + validate + appender, one
+// transaction) beside DuckDB's own read_csv of the same file into a table. Target ratio ≥ 0.5.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { importReports } from "../src/app/import.js";
+import { addDays } from "../src/domain/dates.js";
+import { DuckDbStore } from "../src/store/duckdb/duckdb-store.js";
+import { mulberry32 } from "../src/test-support/random-spend.js";
+import { fmt, median, RUNS, report, timed } from "./util.js";
+
+const DIR = join(import.meta.dirname, "data");
+const N = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
+
+/** Writes (once) a generic CSV of N rows: 13 columns, realistic values. */
+export function genericCsv(): string {
+  const file = join(DIR, `generic-${N}.csv`);
+  if (existsSync(file)) return file;
+  mkdirSync(DIR, { recursive: true });
+  const rnd = mulberry32(42);
+  const lines = ["date,source,account,campaign,ad_group,ad,placement,currency,cost,impressions,clicks,conversions,revenue"];
+  const sources = ["google_ads", "meta", "linkedin", "tiktok"];
+  for (let i = 0; i < N; i++) {
+    const imp = Math.floor(rnd() * 50_000);
+    const clicks = Math.floor(imp * rnd() * 0.02);
+    lines.push(
+      `${addDays("2025-01-01", i % 700)},${sources[i % 4]},acct-${i % 7},Campaign ${i % 500},Group ${i % 13},Ad ${i % 37},site-${i % 11},USD,${(rnd() * 900).toFixed(2)},${imp},${clicks},${Math.floor(clicks * 0.05)},${(rnd() * 2000).toFixed(2)}`,
+    );
+  }
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  return file;
+}
+
+export async function benchImportGeneric(): Promise<void> {
+  const file = genericCsv();
+  const bytes = readFileSync(file);
+  const cpiRates: number[] = [];
+  const duckRates: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const db = join(DIR, "import-bench.duckdb");
+    rmSync(db, { force: true });
+    rmSync(`${db}.wal`, { force: true });
+    const store = await DuckDbStore.open(db);
+    const t = await timed(() => importReports(store, [{ name: "generic.csv", bytes }], { source: "bench" }));
+    await store.close();
+    if (t.value[0]?.rows !== N) throw new Error(`imported ${t.value[0]?.rows} rows, expected ${N}`);
+    cpiRates.push(N / (t.ms / 1000));
+
+    rmSync(db, { force: true });
+    rmSync(`${db}.wal`, { force: true });
+    const inst = await DuckDBInstance.create(db);
+    const conn = await inst.connect();
+    const d = await timed(() => conn.run(`CREATE TABLE raw AS SELECT * FROM read_csv('${file}', header = true)`));
+    conn.closeSync();
+    inst.closeSync();
+    duckRates.push(N / (d.ms / 1000));
+  }
+  const a = median(cpiRates);
+  const b = median(duckRates);
+  report(`import ${fmt(N)}-row generic CSV (rows/s)`, fmt(a), `read_csv ${fmt(b)}`, a / b, "≥ 0.5");
+}

@@ -1,0 +1,12 @@
+// npm run bench: every benchmark prints its figure beside a baseline measured in the same run, as a
+// ratio, from the median of BENCH_RUNS runs (default 5). Select some with: npm run bench -- import
+const all: Record<string, () => Promise<void>> = {
+  import: async () => (await import("./import-generic.js")).benchImportGeneric(),
+  report: async () => (await import("./report-10m.js")).benchReport10m(),
+};
+const pick = process.argv.slice(2);
+console.log(`cpi benchmarks — medians of ${process.env.BENCH_RUNS ?? 5} runs on ${process.version}`);
+for (const [name, fn] of Object.entries(all)) {
+  if (pick.length && !pick.some((p) => name.includes(p))) continue;
+  await fn();
+}
