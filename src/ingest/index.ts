@@ -1,0 +1,149 @@
+import { UserError } from "../domain/errors.js";
+import { normaliseCurrency } from "../domain/money.js";
+import type { ParsedReport } from "../domain/spend.js";
+import { decodeReportText, isZipArchive } from "./decode.js";
+import { tokenizeDelimited } from "./delimited.js";
+import { matchGenericHeader } from "./generic-columns.js";
+import { type GenericPlan, parseGenericRecords, parseGenericText, planGenericColumns, planHasCurrency } from "./generic.js";
+import type { GenericDefaults } from "./generic-row.js";
+import { sniffDelimitedText } from "./header.js";
+import { isKnownHeader } from "./known-headers.js";
+import type { PlatformContext, PlatformParser, Table } from "./platform.js";
+import { parseMappedTable } from "./platforms/mapping.js";
+import { findPlatform, PLATFORM_PARSERS } from "./platforms/registry.js";
+import { isIanaTimeZone } from "./time-zone.js";
+import { addError, addWarning, type IssueSink, type ParseOptions } from "./types.js";
+import { readXlsxTable } from "./xlsx.js";
+
+export type { ColumnMapping, ParseOptions } from "./types.js";
+export { PLATFORM_PARSERS, findPlatform } from "./platforms/registry.js";
+
+/** The part of a report read so far: its records (or its text, for the fast generic path) and header. */
+interface Located {
+  /** The first records, down to a little past the header row (the whole sheet for XLSX). */
+  head: Table;
+  /** Every record of the file (split on first use: the fast generic path never needs it). */
+  full(): Table;
+  /** Set for delimited text: the decoded text and where the header row ends, for the fast path. */
+  text?: { text: string; delimiter: string; bodyStart: number; bodyLine: number };
+}
+
+/**
+ * Reads an ad-platform report or a generic CSV into spend rows, collecting every problem as an issue.
+ * Decodes the bytes (BOMs, UTF-16, Windows-1252, XLSX), finds the delimiter and the header row, tells
+ * the platform from the file itself (or --source) and leaves totals rows out (they go to fileTotals).
+ * Throws UserError for whole-file problems (no currency, a currency that disagrees with --currency).
+ * @example parseReport(new TextEncoder().encode("date,campaign,cost,impressions\n2026-01-01,Seed,5000,500000\n"), { fileName: "a.csv", currency: "USD" }).rows[0]?.cost // 5000000000n
+ */
+export function parseReport(bytes: Uint8Array, opts: ParseOptions): ParsedReport {
+  const sink: IssueSink = { issues: [], fileTotals: [] };
+  const ctx: PlatformContext = {
+    opts,
+    currency: opts.currency ? normaliseCurrency(opts.currency) : null,
+    timezone: checkedTimezone(opts.timezone),
+    sink,
+  };
+  const forced = opts.source ? findPlatform(opts.source) : null;
+  if (bytes.length === 0) return failed(ctx, "unknown", 1, "the file is empty");
+  const located = locate(bytes, ctx);
+  const table = located.head;
+  if (opts.mapping) return finish(ctx, parseMappedTable(located.full(), opts.mapping, ctx), opts.source ?? "generic");
+
+  const header = table.headerIndex >= 0 ? (table.rows[table.headerIndex] as string[]) : [];
+  const preamble = table.rows.slice(0, table.headerIndex >= 0 ? table.headerIndex : Math.min(table.rows.length, 60));
+  const headerLine = table.headerIndex >= 0 ? (table.lines[table.headerIndex] as number) : 1;
+  const generic = matchGenericHeader(header);
+  const genericFits = header.length > 0 && generic.missing.length === 0;
+
+  const tried: string[] = [];
+  let best: { parser: PlatformParser; score: number } | null = null;
+  for (const parser of forced ? [forced] : PLATFORM_PARSERS) {
+    const m = parser.match(header, preamble);
+    if ("reason" in m) tried.push(`${parser.label}: ${m.reason}`);
+    else if (!best || m.score > best.score) best = { parser, score: m.score };
+  }
+  if (best && (forced || !genericFits)) {
+    const result = best.parser.parse(located.full(), ctx);
+    return finish(ctx, result, best.parser.id);
+  }
+  if (genericFits) return finish(ctx, parseGeneric(located, header, headerLine, ctx, forced?.id), forced?.id ?? opts.source ?? "generic");
+
+  const genericWhy = header.length === 0 ? "no header row found" : `missing ${generic.missing.join(", ")}`;
+  tried.unshift(`generic CSV: ${genericWhy}`);
+  const found = header.length > 0 ? ` The header found on line ${headerLine} is: ${header.map((h) => h.trim()).join(", ")}.` : "";
+  return failed(
+    ctx,
+    "unknown",
+    headerLine,
+    `not a report format cpi can read.${found} Tried ${tried.join("; ")}. Name the columns with --map, or export the file again in a supported format.`,
+  );
+}
+
+function locate(bytes: Uint8Array, ctx: PlatformContext): Located {
+  if (isZipArchive(bytes)) {
+    const sheet = readXlsxTable(bytes, isKnownHeader);
+    return { head: sheet, full: () => sheet };
+  }
+  let { text } = decodeReportText(bytes);
+  // Old Mac line ends (CR only) become LF: one break each, so line numbers do not change.
+  if (!text.includes("\n") && text.includes("\r")) text = text.replace(/\r/g, "\n");
+  const sniffed = sniffDelimitedText(text, isKnownHeader);
+  const { delimiter, head, headerIndex } = sniffed;
+  const container = delimiter === "\t" ? "tsv" : delimiter === ";" ? "ssv" : "csv";
+  const bodyStart = headerIndex >= 0 ? (head.offsets[headerIndex + 1] ?? head.end) : text.length;
+  const bodyLine = headerIndex >= 0 ? (head.lines[headerIndex + 1] ?? (head.lines[headerIndex] as number) + 1) : 1;
+  const headTable: Table = { rows: head.rows, lines: head.lines, headerIndex, container };
+  let full: Table | null = null;
+  const split = (): Table => {
+    if (full) return full;
+    const records = tokenizeDelimited(text, delimiter);
+    if (records.unterminatedQuoteLine !== undefined) {
+      addError(ctx.sink, records.unterminatedQuoteLine, undefined, "a quoted field never closes: the rest of the file was read into it");
+    }
+    full = { rows: records.rows, lines: records.lines, headerIndex, container };
+    return full;
+  };
+  return { head: headTable, full: split, text: { text, delimiter, bodyStart, bodyLine } };
+}
+
+function parseGeneric(located: Located, header: string[], headerLine: number, ctx: PlatformContext, forcedSource?: string) {
+  const plan = planGenericColumns({ header, headerLine }, ctx.sink) as GenericPlan;
+  if (!planHasCurrency(plan) && !ctx.currency) {
+    throw new UserError("missing_currency", `${ctx.opts.fileName}: the file does not state its currency: pass --currency`);
+  }
+  const defaults: GenericDefaults = {
+    source: forcedSource ?? ctx.opts.source ?? "generic",
+    account: ctx.opts.account ?? "",
+    currency: ctx.currency,
+    timezone: ctx.timezone ?? "UTC",
+  };
+  const { text } = located;
+  let out: { rows: ParsedReport["rows"]; rowLines: number[] };
+  if (text) out = parseGenericText(text.text, text.bodyStart, text.bodyLine, text.delimiter, plan, defaults, ctx.sink);
+  else {
+    const table = located.full();
+    const from = table.headerIndex + 1;
+    out = parseGenericRecords(table.rows.slice(from), table.lines.slice(from), plan, defaults, ctx.sink);
+  }
+  return { format: "generic", rows: out.rows, rowLines: out.rowLines, reach: [] };
+}
+
+function finish(ctx: PlatformContext, result: { format: string; rows: ParsedReport["rows"]; rowLines: number[]; reach: ParsedReport["reach"] }, source: string): ParsedReport {
+  const { issues, fileTotals } = ctx.sink;
+  if (result.rows.length === 0 && !issues.some((i) => i.severity === "error")) {
+    addWarning(ctx.sink, 1, undefined, "the file has no data rows");
+  }
+  issues.sort((a, b) => a.line - b.line);
+  return { format: result.format, source, rows: result.rows, reach: result.reach, issues, rowLines: result.rowLines, fileTotals };
+}
+
+function failed(ctx: PlatformContext, format: string, line: number, message: string): ParsedReport {
+  addError(ctx.sink, line, undefined, message);
+  return { format, source: ctx.opts.source ?? "", rows: [], reach: [], issues: ctx.sink.issues, rowLines: [], fileTotals: [] };
+}
+
+function checkedTimezone(zone: string | undefined): string | null {
+  if (zone === undefined || zone === "") return null;
+  if (!isIanaTimeZone(zone)) throw new UserError("bad_timezone", `--timezone '${zone}' is not an IANA time zone (e.g. Europe/Paris)`);
+  return zone;
+}

@@ -1,0 +1,58 @@
+import type { DateRange } from "../domain/dates.js";
+import type { PlatformReachRow, SpendRow } from "../domain/spend.js";
+import type { IssueSink, ParseOptions } from "./types.js";
+
+/** A report as records of cells, whatever the container (CSV, TSV, XLSX sheet). */
+export interface Table {
+  /** Every record of the file, preamble and footer included. */
+  rows: string[][];
+  /** Line (or spreadsheet row) of each record, 1-based. */
+  lines: number[];
+  /** Index in rows of the header row. */
+  headerIndex: number;
+  /** "csv", "tsv", "ssv" (semicolons) or "xlsx". */
+  container: string;
+}
+
+/** What a parser is given besides the table: the options, already checked, and where issues go. */
+export interface PlatformContext {
+  opts: ParseOptions;
+  /** --currency normalised, or null. */
+  currency: string | null;
+  /** --timezone checked, or null. */
+  timezone: string | null;
+  sink: IssueSink;
+}
+
+export interface PlatformResult {
+  format: string;
+  rows: SpendRow[];
+  rowLines: number[];
+  reach: PlatformReachRow[];
+}
+
+/** How well a header row fits a platform: a score, or why it does not fit. */
+export type PlatformMatch = { score: number } | { reason: string };
+
+/** One ad platform's report reader. */
+export interface PlatformParser {
+  /** The source id rows get ("google-ads"). */
+  id: string;
+  /** Name for messages ("Google Ads"). */
+  label: string;
+  /** Other names --source accepts ("google", "adwords"). */
+  aliases: readonly string[];
+  /** Normalised header names this platform uses, for finding the header row. */
+  knownHeaders: readonly string[];
+  /** Extra test for header names (patterns such as "amount spent (xxx)"). */
+  knowsHeader?: (normalised: string) => boolean;
+  /** Scores the header row (and the records above it). */
+  match(header: readonly string[], preamble: readonly (readonly string[])[]): PlatformMatch;
+  /** Reads the table. May throw UserError for whole-file problems. */
+  parse(table: Table, ctx: PlatformContext): PlatformResult;
+}
+
+/** The period a report covers when it says so nowhere else: --period. */
+export function optionPeriod(ctx: PlatformContext): DateRange | null {
+  return ctx.opts.period ?? null;
+}

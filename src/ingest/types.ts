@@ -1,0 +1,56 @@
+import type { DateRange } from "../domain/dates.js";
+import type { FileTotalsCheck, ParseIssue } from "../domain/spend.js";
+
+/**
+ * A user's column mapping (`--map '{"date":"Fecha","cost":"Coste",...}'`): each key is a cpi field
+ * (the generic format's column names), each value the header of the file's column holding it. The
+ * optional settings say how the file writes numbers and dates and in which unit money is.
+ */
+export interface ColumnMapping {
+  [field: string]: string | undefined;
+  /** "." (default) or ",": the decimal separator of numbers. */
+  decimal?: string;
+  /** "ymd" (default: ISO), "dmy" or "mdy": the order of day, month and year in dates. */
+  date_order?: string;
+  /** "units" (default) or "micros": how money amounts are written. */
+  money_unit?: string;
+}
+
+export interface ParseOptions {
+  fileName: string;
+  /** --source: forces a platform parser (e.g. "google-ads") or names the source of a generic file. */
+  source?: string;
+  /** --currency: the currency of amounts when the file does not state it; must agree when it does. */
+  currency?: string;
+  /** --timezone: the account's time zone when the file does not state one (else UTC). */
+  timezone?: string;
+  /** --account: the account id when the file does not state one. */
+  account?: string;
+  /** --map: the user's column mapping for a file in no known format. */
+  mapping?: ColumnMapping;
+  /**
+   * --period: the dates a report covers when the file does not state them (a Google Ads "All time"
+   * export, a Microsoft Advertising grid, a TikTok export without a date column).
+   */
+  period?: DateRange;
+}
+
+/** Where parse problems and file totals are collected while a file is read. */
+export interface IssueSink {
+  issues: ParseIssue[];
+  fileTotals: FileTotalsCheck[];
+}
+
+/** Adds an error issue. @example addError(sink, 4, "Cost", "'abc' is not a number") */
+export function addError(sink: IssueSink, line: number, column: string | undefined, message: string): void {
+  const issue: ParseIssue = { severity: "error", line, message };
+  if (column !== undefined) issue.column = column;
+  sink.issues.push(issue);
+}
+
+/** Adds a warning issue. @example addWarning(sink, 4, "Impressions", "masked count '<5' read as 0") */
+export function addWarning(sink: IssueSink, line: number, column: string | undefined, message: string): void {
+  const issue: ParseIssue = { severity: "warning", line, message };
+  if (column !== undefined) issue.column = column;
+  sink.issues.push(issue);
+}
