@@ -53,7 +53,8 @@ test("Welch t-test: R values via scipy/statsmodels", () => {
 
 test("t-tests: R t.test fixtures of @stdlib (Welch two-sided, less, greater, Student pooled, mu = −2)", () => {
   const cases = v.verbatim.t_test_R_fixtures_stdlib.cases;
-  for (const [name, c] of Object.entries<Record<string, never>>(cases)) {
+  // biome-ignore lint/suspicious/noExplicitAny: JSON fixtures
+  for (const [name, c] of Object.entries(cases as Record<string, any>)) {
     const alternative = name.startsWith("less") ? "less" : name.startsWith("greater") ? "greater" : "two-sided";
     const r = twoSampleTTest(c.a, c.b, { alternative, mu: c.mu ?? 0, equalVariance: name.startsWith("equal") });
     assert.ok(r, name);
@@ -112,9 +113,9 @@ test("Holm: R pairwise.prop.test raw and Holm-adjusted p-values", () => {
     assert.ok(r);
     return r.pValue;
   });
-  raw.forEach((p, k) => close(p, c.p_raw[k], `raw p ${k}`));
-  holmAdjust(raw).forEach((p, k) => close(p as number, c.p_holm[k], `Holm p ${k}`));
-  holmAdjust(c.p_raw).forEach((p, k) => close(p as number, c.p_holm[k], `Holm of R's raw p ${k}`));
+  for (const [k, p] of raw.entries()) close(p, c.p_raw[k], `raw p ${k}`);
+  for (const [k, p] of holmAdjust(raw).entries()) close(p as number, c.p_holm[k], `Holm p ${k}`);
+  for (const [k, p] of holmAdjust(c.p_raw).entries()) close(p as number, c.p_holm[k], `Holm of R's raw p ${k}`);
   assert.deepEqual(holmAdjust([0.01, null, 0.04, 0.03]), [0.03, null, 0.06, 0.06]);
 });
 
