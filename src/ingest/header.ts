@@ -9,14 +9,14 @@ export const HEADER_SEARCH_RECORDS = 60;
 
 /**
  * A header name in the form every lookup uses: BOM and surrounding blanks removed, lower case,
- * inner runs of blanks collapsed, full-width parentheses made ASCII.
+ * inner runs of blanks collapsed, full-width parentheses and typographic apostrophes made ASCII.
  * @example normaliseHeader(" Amount Spent  (USD) ") // "amount spent (usd)"
  */
 export function normaliseHeader(name: string): string {
   let s = name;
   if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: plain-ASCII test
-  if (!/^[\x00-\x7f]*$/.test(s)) s = s.normalize("NFC").replace(/（/g, "(").replace(/）/g, ")").replace(/\u00a0/g, " ");
+  if (!/^[\x00-\x7f]*$/.test(s)) s = s.normalize("NFC").replace(/（/g, "(").replace(/）/g, ")").replace(/\u00a0/g, " ").replace(/[’‘`]/g, "'");
   return s.trim().toLowerCase().replace(/\s+/g, " ");
 }
 

@@ -6,10 +6,10 @@ import { tokenizeDelimited } from "./delimited.js";
 import { matchGenericHeader } from "./generic-columns.js";
 import { type GenericPlan, parseGenericRecords, parseGenericText, planGenericColumns, planHasCurrency } from "./generic.js";
 import type { GenericDefaults } from "./generic-row.js";
-import { sniffDelimitedText } from "./header.js";
+import { type KnownHeaderTest, sniffDelimitedText } from "./header.js";
 import { isKnownHeader } from "./known-headers.js";
 import type { PlatformContext, PlatformParser, Table } from "./platform.js";
-import { parseMappedTable } from "./platforms/mapping.js";
+import { parseMappedTable, prepareMapping } from "./platforms/mapping.js";
 import { findPlatform, PLATFORM_PARSERS } from "./platforms/registry.js";
 import { isIanaTimeZone } from "./time-zone.js";
 import { addError, addWarning, type IssueSink, type ParseOptions } from "./types.js";
@@ -45,9 +45,13 @@ export function parseReport(bytes: Uint8Array, opts: ParseOptions): ParsedReport
   };
   const forced = opts.source ? findPlatform(opts.source) : null;
   if (bytes.length === 0) return failed(ctx, "unknown", 1, "the file is empty");
-  const located = locate(bytes, ctx);
+  if (opts.mapping) {
+    const mapping = prepareMapping(opts.mapping);
+    const located = locate(bytes, ctx, mapping.isKnown);
+    return finish(ctx, parseMappedTable(located.full(), mapping, ctx), opts.source ?? "generic");
+  }
+  const located = locate(bytes, ctx, isKnownHeader);
   const table = located.head;
-  if (opts.mapping) return finish(ctx, parseMappedTable(located.full(), opts.mapping, ctx), opts.source ?? "generic");
 
   const header = table.headerIndex >= 0 ? (table.rows[table.headerIndex] as string[]) : [];
   const preamble = table.rows.slice(0, table.headerIndex >= 0 ? table.headerIndex : Math.min(table.rows.length, 60));
@@ -79,15 +83,15 @@ export function parseReport(bytes: Uint8Array, opts: ParseOptions): ParsedReport
   );
 }
 
-function locate(bytes: Uint8Array, ctx: PlatformContext): Located {
+function locate(bytes: Uint8Array, ctx: PlatformContext, isKnown: KnownHeaderTest): Located {
   if (isZipArchive(bytes)) {
-    const sheet = readXlsxTable(bytes, isKnownHeader);
+    const sheet = readXlsxTable(bytes, isKnown);
     return { head: sheet, full: () => sheet };
   }
   let { text } = decodeReportText(bytes);
   // Old Mac line ends (CR only) become LF: one break each, so line numbers do not change.
   if (!text.includes("\n") && text.includes("\r")) text = text.replace(/\r/g, "\n");
-  const sniffed = sniffDelimitedText(text, isKnownHeader);
+  const sniffed = sniffDelimitedText(text, isKnown);
   const { delimiter, head, headerIndex } = sniffed;
   const container = delimiter === "\t" ? "tsv" : delimiter === ";" ? "ssv" : "csv";
   const bodyStart = headerIndex >= 0 ? (head.offsets[headerIndex + 1] ?? head.end) : text.length;
@@ -109,7 +113,7 @@ function locate(bytes: Uint8Array, ctx: PlatformContext): Located {
 function parseGeneric(located: Located, header: string[], headerLine: number, ctx: PlatformContext, forcedSource?: string) {
   const plan = planGenericColumns({ header, headerLine }, ctx.sink) as GenericPlan;
   if (!planHasCurrency(plan) && !ctx.currency) {
-    throw new UserError("missing_currency", `${ctx.opts.fileName}: the file does not state its currency: pass --currency`);
+    throw new UserError("missing_currency", `the file does not state its currency: pass --currency`);
   }
   const defaults: GenericDefaults = {
     source: forcedSource ?? ctx.opts.source ?? "generic",

@@ -1,0 +1,184 @@
+import { type DateRange, daysInMonth, type IsoDate, isoToEpochDay } from "../../domain/dates.js";
+import { type AliasTable, aliasNames, resolveColumns } from "../columns.js";
+import { normaliseHeader } from "../header.js";
+import { type DateOrder, inferDateOrder, parseLocaleDate } from "../locale-date.js";
+import { inferDecimalMark } from "../locale-number.js";
+import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
+import { buildPlatformRows, type RowPlan } from "../platform-rows.js";
+import { reportTimezone, requireCurrency } from "../report-currency.js";
+import { firstFilled, preambleOf, sampleCells } from "../table-samples.js";
+import { addWarning } from "../types.js";
+
+/**
+ * LinkedIn Campaign Manager exports: UTF-16LE, tab-separated, with or without a preamble (title,
+ * "Report Start", "Report End", "Date Generated"), headers and numbers in the UI language
+ * (pt-BR "454,06" and dd/mm/yyyy are seen in a real file; en, fr, de, es names are [UNVERIFIED]).
+ *
+ * Levels: LinkedIn nests campaign group → campaign → creative. A campaign group is a container
+ * of campaigns (budget and schedule, like a portfolio); the campaign is where targeting, bidding
+ * and the budget that spends live, and every campaign and creative report names it. So cpi's
+ * campaign is the LinkedIn campaign (the same in a campaign and a creative export, so one replaces
+ * the other on re-import), ad is the creative, and ad_group stays empty: LinkedIn has no level
+ * between campaign and creative. The campaign group is not kept.
+ */
+const ALIASES: AliasTable = {
+  date: ["start date (in utc)", "data de início (em utc)", "date de début (en utc)", "startdatum (in utc)", "fecha de inicio (en utc)", "start date"],
+  account_name: ["account name", "nome da conta", "nom du compte", "kontoname", "nombre de la cuenta"],
+  account_id: ["account id", "código da conta", "id du compte", "konto-id", "id de la cuenta"],
+  currency: ["currency", "moeda", "devise", "währung", "moneda"],
+  campaign: ["campaign name", "nome da campanha", "nom de la campagne", "kampagnenname", "nombre de la campaña"],
+  campaign_id: ["campaign id", "código da campanha", "id de la campagne", "kampagnen-id", "id de la campaña"],
+  ad: ["creative name", "ad name", "nome do criativo", "nome do anúncio", "nom de la publicité", "anzeigenname", "nombre del anuncio"],
+  ad_id: ["creative id", "ad id", "código do criativo", "código do anúncio", "id de la publicité", "anzeigen-id", "id del anuncio"],
+  cost: ["total spent", "amount spent", "total investido", "montant total dépensé", "montant dépensé", "ausgegebener gesamtbetrag", "importe total gastado", "cost in local currency"],
+  impressions: ["impressions", "impressões", "impressionen", "impresiones"],
+  clicks: ["clicks", "cliques", "clics", "klicks"],
+  conversions: ["conversions", "conversões", "konversionen", "conversiones"],
+  revenue: ["total conversion value", "valor total da conversão", "valeur totale de conversion", "gesamter conversion-wert", "valor total de conversión"],
+  reach: ["reach", "alcance", "couverture", "reichweite", "approximate member reach"],
+  frequency: ["average frequency", "frequência média", "fréquence moyenne", "durchschnittliche frequenz", "frecuencia media"],
+};
+
+/** Columns only LinkedIn has, that tell its exports apart. */
+const SIGNATURE = [
+  "total spent",
+  "total investido",
+  "campaign group name",
+  "nome do grupo de campanhas",
+  "start date (in utc)",
+  "data de início (em utc)",
+  "clicks to landing page",
+  "cliques que levam à página de destino",
+  "total social actions",
+  "total de interações sociais",
+];
+const ENGLISH = new Set(["total spent", "amount spent", "cost in local currency"]);
+const START = /^(report start|início do relatório|début du rapport|berichtsbeginn|inicio del informe)\s*:\s*(.+)$/i;
+const END = /^(report end|fim do relatório|fin du rapport|berichtsende|fin del informe)\s*:\s*(.+)$/i;
+
+function preambleRange(preamble: readonly (readonly string[])[], order: DateOrder): { from: IsoDate | null; to: IsoDate | null } {
+  let from: IsoDate | null = null;
+  let to: IsoDate | null = null;
+  for (const record of preamble) {
+    const text = firstFilled(record);
+    const s = START.exec(text);
+    const e = END.exec(text);
+    if (s) from = parseLocaleDate(s[2] as string, order);
+    if (e) to = parseLocaleDate(e[2] as string, order);
+  }
+  return { from, to };
+}
+
+function match(header: readonly string[], preamble: readonly (readonly string[])[]): PlatformMatch {
+  const norm = header.map(normaliseHeader);
+  const signed = SIGNATURE.some((h) => norm.includes(h));
+  const titled = preamble.some((r) => /\(in utc\)$|^report start\s*:/i.test(firstFilled(r)));
+  if (!signed && !titled) return { reason: "no 'Total Spent' or 'Start Date (in UTC)' column and no LinkedIn preamble" };
+  if (header.length === 0) return { score: 6 };
+  const cols = resolveColumns(header, ALIASES);
+  if (cols.index.cost === undefined || cols.index.impressions === undefined) return { reason: "no spend or impressions column" };
+  return { score: 8 };
+}
+
+function parse(table: Table, ctx: PlatformContext): PlatformResult {
+  if (table.headerIndex < 0) {
+    // A preamble and nothing else: LinkedIn writes this when the report has no rows.
+    return { format: "linkedin:campaign-manager", rows: [], rowLines: [], reach: [] };
+  }
+  const header = table.rows[table.headerIndex] as string[];
+  const columns = resolveColumns(header, ALIASES);
+  const { index, name } = columns;
+  const english = ENGLISH.has(normaliseHeader(name.cost ?? ""));
+  const decimal = inferDecimalMark(sampleCells(table, [index.cost, index.conversions, index.revenue, index.frequency]), english ? "." : ",");
+  const norm = header.map(normaliseHeader);
+  const dateCols = norm.map((h, i) => (/date|data|datum|fecha/.test(h) ? i : -1)).filter((i) => i >= 0);
+  const dateOrder = inferDateOrder(sampleCells(table, dateCols, 500), english ? "mdy" : "dmy");
+  requireCurrency(null, index.currency !== undefined, ctx);
+  const report = preambleRange(preambleOf(table), dateOrder);
+  const ranges = rowRanges(table, index.date, dateOrder, report, ctx);
+  const plan: RowPlan = {
+    source: "linkedin",
+    columns,
+    decimal,
+    dateOrder,
+    fileCurrency: null,
+    timezone: reportTimezone("UTC", ctx),
+    accountId: ctx.opts.account ?? "",
+    accountName: "",
+    fallbackRange: report.from && report.to ? { from: report.from, to: report.to } : (ctx.opts.period ?? null),
+    noRangeReason: "the export has no start date column and no Report Start/End: pass --period",
+    totalsLabel: (record) => (/^total\b/i.test(firstFilled(record)) ? firstFilled(record) : null),
+    rowRange: ranges ?? undefined,
+  };
+  if (!ranges) delete plan.rowRange;
+  return { format: "linkedin:campaign-manager", ...buildPlatformRows(table, plan, ctx) };
+}
+
+/**
+ * Each row's dates from its start date and the report's granularity: one start date for every row
+ * is a whole-report row (up to Report End, or --period), first-of-month dates a month apart are
+ * monthly rows, anything else daily rows. Without Report End a single date is taken as one day,
+ * with a warning.
+ */
+function rowRanges(
+  table: Table,
+  dateCol: number | undefined,
+  order: DateOrder,
+  report: { from: IsoDate | null; to: IsoDate | null },
+  ctx: PlatformContext,
+): RowPlan["rowRange"] | null {
+  if (dateCol === undefined) return null;
+  const starts = new Set<IsoDate>();
+  for (let r = table.headerIndex + 1; r < table.rows.length; r++) {
+    const d = parseLocaleDate(table.rows[r]?.[dateCol] ?? "", order);
+    if (d) starts.add(d);
+  }
+  const sorted = [...starts].sort();
+  const period = ctx.opts.period;
+  let end: ((start: IsoDate) => IsoDate) | null = null;
+  if (sorted.length === 1) {
+    const only = sorted[0] as IsoDate;
+    if (report.to && report.to >= only) end = () => report.to as IsoDate;
+    else if (period && period.from === only) end = () => period.to;
+    else {
+      addWarning(
+        ctx.sink,
+        (table.lines[table.headerIndex] as number) + 1,
+        undefined,
+        `every row starts on ${only} and the file does not say where the report ends: rows are taken as that one day; pass --period ${only}..END if the export covers more days`,
+      );
+    }
+  } else if (sorted.length > 1 && sorted.every((d) => d.endsWith("-01")) && minGapDays(sorted) >= 28) {
+    end = (start) => {
+      const y = Number(start.slice(0, 4));
+      const m = Number(start.slice(5, 7));
+      const monthEnd = `${start.slice(0, 8)}${String(daysInMonth(y, m)).padStart(2, "0")}`;
+      return report.to && report.to < monthEnd ? report.to : monthEnd;
+    };
+  }
+  return (record) => {
+    const raw = (record[dateCol] ?? "").trim();
+    const from = parseLocaleDate(raw, order);
+    if (!from) return raw === "" ? "the start date is empty" : `'${raw}' is not a date`;
+    const range: DateRange = { from, to: end ? end(from) : from };
+    return range;
+  };
+}
+
+function minGapDays(sorted: readonly IsoDate[]): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < sorted.length; i++) {
+    const days = (isoToEpochDay(sorted[i] as IsoDate) as number) - (isoToEpochDay(sorted[i - 1] as IsoDate) as number);
+    min = Math.min(min, days);
+  }
+  return min;
+}
+
+export const linkedin: PlatformParser = {
+  id: "linkedin",
+  label: "LinkedIn Campaign Manager",
+  aliases: ["linkedin-ads", "linked-in"],
+  knownHeaders: [...aliasNames(ALIASES), ...SIGNATURE],
+  match,
+  parse,
+};

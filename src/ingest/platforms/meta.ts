@@ -1,0 +1,108 @@
+import { aliasNames, aliasPatternsMatch, headerSet, resolveColumns } from "../columns.js";
+import { normaliseHeader } from "../header.js";
+import { inferDateOrder, parseLocaleDate } from "../locale-date.js";
+import { inferDecimalMark, plainToWhole, readLocaleNumber } from "../locale-number.js";
+import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
+import { buildPlatformRows, type RowPlan } from "../platform-rows.js";
+import { checkFileCurrency, reportTimezone, requireCurrency } from "../report-currency.js";
+import { sampleCells } from "../table-samples.js";
+import { META_ALIASES, META_ENGLISH_COST, META_EXTRA_DIMENSIONS } from "./meta-headers.js";
+
+/**
+ * Meta Ads Manager "Export table data" (CSV with a UTF-8 BOM, or XLSX) and Marketing API insights
+ * flattened to CSV. The optional summary row right under the header (every name and breakdown cell
+ * empty) is not a row: its figures go to fileTotals and its reach to an account-level reach row.
+ * Reach and frequency of every row go to reach rows at the row's level (campaign, ad set, ad) and
+ * window, never into a sum; rows split by a breakdown (age, gender, country…) keep no reach, since
+ * reach by breakdown has no level to be stored at. Clicks are link clicks when the export has them
+ * (else all clicks); conversions are purchases (the "Results" column counts whatever each
+ * campaign's objective is, so it is not read).
+ */
+function match(header: readonly string[]): PlatformMatch {
+  const names = headerSet(header);
+  const cols = resolveColumns(header, META_ALIASES);
+  const costName = normaliseHeader(cols.name.cost ?? "");
+  const api = names.has("date_stop") && names.has("spend");
+  const namedCost = cols.index.cost !== undefined && !/^spend$/.test(costName);
+  if (!namedCost && !api && cols.index.date_start === undefined) return { reason: "no 'Amount spent' or 'Reporting starts' column" };
+  if (cols.index.cost === undefined) return { reason: "no 'Amount spent' column" };
+  if (cols.index.impressions === undefined) return { reason: "no 'Impressions' column" };
+  let score = 4;
+  if (namedCost) score += 4;
+  if (cols.index.date_start !== undefined) score += 3;
+  if (cols.index.ad_group !== undefined) score += 1;
+  if (cols.index.reach !== undefined) score += 1;
+  return { score };
+}
+
+function parse(table: Table, ctx: PlatformContext): PlatformResult {
+  const header = table.rows[table.headerIndex] as string[];
+  const columns = resolveColumns(header, META_ALIASES);
+  const { index, name } = columns;
+  const english = META_ENGLISH_COST.test(normaliseHeader(name.cost ?? ""));
+  const decimal = inferDecimalMark(sampleCells(table, [index.cost, index.frequency, index.revenue, index.conversions]), english ? "." : ",");
+  const norm = header.map(normaliseHeader);
+  const scheduleCols = ["starts", "ends", "début", "fin"].map((h) => norm.indexOf(h)).filter((i) => i >= 0);
+  const dateOrder = inferDateOrder(sampleCells(table, [index.date, index.date_start, index.date_end, ...scheduleCols], 500), english ? "mdy" : "dmy");
+  const currency = checkFileCurrency(columns.headerCurrency, `the header '${name.cost}'`, ctx);
+  requireCurrency(currency, index.currency !== undefined, ctx);
+  const zoneCell = index.timezone !== undefined ? (table.rows[table.headerIndex + 1]?.[index.timezone] ?? "").trim() : "";
+
+  const dimensionCols = [
+    ...(["campaign", "ad_group", "ad", "date", "age", "gender", "country", "placement", "device"] as const).map((r) => index[r]),
+    ...META_EXTRA_DIMENSIONS.map((h) => norm.indexOf(h)),
+  ].filter((i): i is number => i !== undefined && i >= 0);
+  const isSummary = (record: readonly string[], nth: number) =>
+    nth === 0 && dimensionCols.length > 0 && dimensionCols.every((i) => (record[i] ?? "").trim() === "");
+
+  const plan: RowPlan = {
+    source: "meta",
+    columns,
+    decimal,
+    dateOrder,
+    fileCurrency: currency,
+    timezone: reportTimezone(zoneCell || null, ctx),
+    accountId: ctx.opts.account ?? "",
+    accountName: "",
+    fallbackRange: ctx.opts.period ?? null,
+    noRangeReason: "the export has no 'Reporting starts'/'Reporting ends' or 'Day' column: pass --period",
+    totalsLabel: (record, nth) => (isSummary(record, nth) ? "summary row" : null),
+    checkTotals: () => true,
+    // The summary row's reach is everything the export covers: the account's, unless it was filtered.
+    totalsReach: (_label, record) => {
+      if (index.reach === undefined || dimensionCols.length === 0) return null;
+      const cell = (i: number | undefined) => (i === undefined ? "" : (record[i] ?? ""));
+      const reach = readLocaleNumber(cell(index.reach), decimal);
+      const impressions = readLocaleNumber(cell(index.impressions), decimal);
+      const frequency = readLocaleNumber(cell(index.frequency), decimal);
+      const from = parseLocaleDate(cell(index.date_start), dateOrder) ?? ctx.opts.period?.from;
+      const to = parseLocaleDate(cell(index.date_end), dateOrder) ?? ctx.opts.period?.to;
+      if (reach.kind !== "number" || !from || !to) return null;
+      return {
+        source: "meta",
+        account_id: ctx.opts.account ?? "",
+        level: "account",
+        campaign: "",
+        ad_group: "",
+        ad: "",
+        date_start: from,
+        date_end: to,
+        reach: plainToWhole(reach.text) ?? 0,
+        impressions: impressions.kind === "number" ? (plainToWhole(impressions.text) ?? 0) : 0,
+        frequency: frequency.kind === "number" ? Number(frequency.text) : null,
+      };
+    },
+  };
+  const api = headerSet(header).has("date_stop");
+  return { format: api ? "meta:api" : "meta:ads-manager", ...buildPlatformRows(table, plan, ctx) };
+}
+
+export const meta: PlatformParser = {
+  id: "meta",
+  label: "Meta Ads Manager",
+  aliases: ["facebook", "fb", "instagram", "meta-ads", "facebook-ads"],
+  knownHeaders: [...aliasNames(META_ALIASES), "delivery status", "delivery level", "cpm (cost per 1,000 impressions)", "ctr (all)", "result type", "results"],
+  knowsHeader: (h) => aliasPatternsMatch(h, META_ALIASES),
+  match,
+  parse,
+};

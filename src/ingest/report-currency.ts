@@ -1,0 +1,78 @@
+import { UserError } from "../domain/errors.js";
+import type { PlatformContext } from "./platform.js";
+import { addWarning } from "./types.js";
+
+const ISO = /^[A-Z]{3}$/;
+
+/**
+ * The currency a file states for all its rows (in a header or its preamble), checked against
+ * --currency: a disagreement is a UserError, since every amount would be wrong.
+ * @example checkFileCurrency("GBP", "the header 'Amount spent (GBP)'", ctx) // "GBP"
+ */
+export function checkFileCurrency(found: string | null, where: string, ctx: PlatformContext): string | null {
+  if (found === null) return null;
+  const code = found.trim().toUpperCase();
+  if (ctx.currency && code !== ctx.currency) {
+    throw new UserError("currency_mismatch", `${where} states currency ${code}, but --currency is ${ctx.currency}`);
+  }
+  return code;
+}
+
+/**
+ * Throws the UserError asking for --currency when neither the file nor the options say which
+ * currency its amounts are in.
+ * @example requireCurrency(null, false, ctx) // throws "…does not state its currency: pass --currency"
+ */
+export function requireCurrency(fileCurrency: string | null, hasCurrencyColumn: boolean, ctx: PlatformContext): void {
+  if (fileCurrency || hasCurrencyColumn || ctx.currency) return;
+  throw new UserError("missing_currency", `the file does not state its currency: pass --currency`);
+}
+
+/**
+ * A reader of each row's currency: the row's currency cell when the file has one (checked: ISO code,
+ * agreeing with --currency), else the file's or --currency's.
+ * @example rowCurrencyReader("USD", ctx, undefined, undefined)("", 2, fail) // "USD"
+ */
+export function rowCurrencyReader(
+  fileCurrency: string | null,
+  ctx: PlatformContext,
+  column: number | undefined,
+  columnName: string | undefined,
+): (raw: string, line: number, fail: (role: "currency", message: string) => void) => string {
+  const fallback = fileCurrency ?? ctx.currency ?? "";
+  if (column === undefined) return () => fallback;
+  return (raw, line, fail) => {
+    const code = raw.trim().toUpperCase();
+    if (code === "" || code === "--" || code === "-") {
+      if (!fallback) fail("currency", `${columnName} is empty and --currency was not given`);
+      return fallback;
+    }
+    if (!ISO.test(code)) {
+      fail("currency", `'${raw.trim()}' is not an ISO-4217 currency code`);
+      return "";
+    }
+    if (ctx.currency && code !== ctx.currency) {
+      throw new UserError(
+        "currency_mismatch",
+        `line ${line} states currency ${code} (column '${columnName}'), but --currency is ${ctx.currency}`,
+      );
+    }
+    if (fileCurrency && code !== fileCurrency) fail("currency", `currency ${code} disagrees with the file's ${fileCurrency}`);
+    return code;
+  };
+}
+
+/**
+ * The account time zone: the file's when it states one, else --timezone, else UTC. A --timezone that
+ * disagrees with the file's is reported as a warning (the file wins).
+ * @example reportTimezone("America/New_York", ctx, 3) // "America/New_York"
+ */
+export function reportTimezone(fileZone: string | null, ctx: PlatformContext, line = 1): string {
+  if (fileZone) {
+    if (ctx.timezone && ctx.timezone !== fileZone) {
+      addWarning(ctx.sink, line, undefined, `the file states time zone ${fileZone}; --timezone ${ctx.timezone} is ignored`);
+    }
+    return fileZone;
+  }
+  return ctx.timezone ?? "UTC";
+}

@@ -1,0 +1,60 @@
+import type { DateRange } from "../domain/dates.js";
+import { type AliasTable, resolveColumns } from "./columns.js";
+import { type DateOrder, inferDateOrder } from "./locale-date.js";
+import { type DecimalMark, inferDecimalMark } from "./locale-number.js";
+import type { PlatformContext, Table } from "./platform.js";
+import type { RowPlan } from "./platform-rows.js";
+import { checkFileCurrency, reportTimezone, requireCurrency } from "./report-currency.js";
+import { firstFilled, sampleCells } from "./table-samples.js";
+
+export interface StandardPlanInput {
+  source: string;
+  aliases: AliasTable;
+  /** Decimal mark and date order to assume when the data does not tell. */
+  decimalHint?: DecimalMark;
+  dateOrderHint?: DateOrder;
+  /** A currency the file states for every row (preamble), or null. */
+  fileCurrency?: string | null;
+  /** A time zone the file states (preamble), or null. */
+  fileZone?: string | null;
+  /** The dates rows without a date column cover (preamble), before --period. */
+  reportRange?: DateRange | null;
+  noRangeReason?: string;
+  /** When false, a file without cost column and currency is allowed (ad-server reports). */
+  needsCurrency?: boolean;
+}
+
+/**
+ * The plan most platforms need: columns by alias, decimal mark and date order guessed from the
+ * data, currency and time zone checked against the options, "Total…" rows dropped (not checked).
+ * @example standardPlan(table, ctx, { source: "tiktok", aliases }).columns.index.cost // 4
+ */
+export function standardPlan(table: Table, ctx: PlatformContext, input: StandardPlanInput): RowPlan {
+  const header = table.rows[table.headerIndex] as string[];
+  const columns = resolveColumns(header, input.aliases);
+  const { index } = columns;
+  const decimal = inferDecimalMark(
+    sampleCells(table, [index.cost, index.revenue, index.conversions, index.frequency]),
+    input.decimalHint ?? ".",
+  );
+  const dateOrder = inferDateOrder(sampleCells(table, [index.date, index.date_start, index.date_end], 500), input.dateOrderHint ?? "mdy");
+  const fileCurrency = checkFileCurrency(input.fileCurrency ?? columns.headerCurrency, "the file", ctx);
+  if (input.needsCurrency !== false) requireCurrency(fileCurrency, index.currency !== undefined, ctx);
+  const plan: RowPlan = {
+    source: input.source,
+    columns,
+    decimal,
+    dateOrder,
+    fileCurrency,
+    timezone: reportTimezone(input.fileZone ?? null, ctx),
+    accountId: ctx.opts.account ?? "",
+    accountName: "",
+    fallbackRange: input.reportRange ?? ctx.opts.period ?? null,
+    totalsLabel: (record) => {
+      const first = firstFilled(record);
+      return /^(grand\s+)?totals?\b/i.test(first) ? first : null;
+    },
+  };
+  if (input.noRangeReason) plan.noRangeReason = input.noRangeReason;
+  return plan;
+}
