@@ -34,11 +34,13 @@ export function registerDemo(program: Command, io: CliIo): void {
     .action(async (o) => {
       const path = join(io.cwd, o.db);
       if (existsSync(path)) {
-        const isDemo = await openStoreAt(path).then(async (s) => {
-          const r = await s.query("SELECT value FROM cpi_meta WHERE key = 'demo'");
-          await s.close();
-          return r.length > 0;
-        });
+        const isDemo = await openStoreAt(path)
+          .then(async (s) => {
+            const r = await s.query("SELECT value FROM cpi_meta WHERE key = 'demo'");
+            await s.close();
+            return r.length > 0;
+          })
+          .catch(() => false);
         if (!isDemo && !o.force) throw new UserError("not_a_demo_store", `${o.db} exists and is not a demo store; pick another --db or add --force to overwrite it`);
         rmSync(path, { force: true });
         rmSync(`${path}.wal`, { force: true });
