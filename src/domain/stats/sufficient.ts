@@ -35,6 +35,11 @@ export interface RatioStat {
 
 export type ArmStat = MeanStat | ProportionStat | RatioStat;
 
+/** A variance smaller than this fraction of the terms it is computed from is summation rounding noise. */
+function noiseFloor(n: number): number {
+  return 4 * n * Number.EPSILON;
+}
+
 /** A MeanStat from its sums. @example meanStat(3, 6, 14) // n 3, mean 2, variance 1 */
 export function meanStat(n: number, sum: number, sumSquares: number): MeanStat {
   return { kind: "mean", n, sum, sumSquares };
@@ -113,7 +118,9 @@ function simpleVariance(s: MeanStat | ProportionStat): number {
     return p * (1 - p);
   }
   if (s.n <= 1) return 0;
-  return (s.sumSquares - (s.sum * s.sum) / s.n) / (s.n - 1);
+  const centred = s.sumSquares - (s.sum * s.sum) / s.n;
+  // Constant data leave only rounding noise here; call it zero rather than a tiny spurious variance.
+  return Math.abs(centred) <= noiseFloor(s.n) * s.sumSquares ? 0 : centred / (s.n - 1);
 }
 
 /** Sample covariance of M and D per unit (gbstats compute_covariance); 0 when n ≤ 1. @example ratioCovariance(ratioStatOf([{ m: 1, d: 2 }, { m: 3, d: 6 }])) // 4 */
@@ -145,7 +152,13 @@ export function statVariance(s: ArmStat): number {
   if (s.kind !== "ratio") return simpleVariance(s);
   const meanD = simpleMean(s.d);
   if (meanD === 0 || s.n <= 1) return 0;
-  return varianceOfRatio(simpleMean(s.m), simpleVariance(s.m), meanD, simpleVariance(s.d), ratioCovariance(s));
+  const meanM = simpleMean(s.m);
+  const varM = simpleVariance(s.m);
+  const varD = simpleVariance(s.d);
+  const v = varianceOfRatio(meanM, varM, meanD, varD, ratioCovariance(s));
+  // A constant ratio (m proportional to d in every unit) cancels to rounding noise: that is zero variance.
+  const scale = varM / meanD ** 2 + (varD * meanM ** 2) / meanD ** 4;
+  return Math.abs(v) <= noiseFloor(s.n) * Math.abs(scale) ? 0 : v;
 }
 
 /** True when every sum in the statistic is a finite number. @example isFiniteStat(meanStat(2, Number.NaN, 1)) // false */
