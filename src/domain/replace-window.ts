@@ -16,17 +16,30 @@ export interface ReplaceWindow {
  * @example replacementWindows(rows)[0] // { source: "meta", account_id: "1", campaign_ids: ["42"], from: "2026-10-01", to: "2026-10-31" }
  */
 export function replacementWindows(rows: readonly SpendRow[]): ReplaceWindow[] {
-  const byAccount = new Map<string, { w: ReplaceWindow; ids: Set<string> }>();
+  // Nested maps rather than a joined string key: this runs once per imported row.
+  const bySource = new Map<string, Map<string, { w: ReplaceWindow; ids: Set<string> }>>();
+  const out: { w: ReplaceWindow; ids: Set<string> }[] = [];
+  let last: { source: string; account: string; e: { w: ReplaceWindow; ids: Set<string> } } | null = null;
   for (const r of rows) {
-    const key = `${r.source}\u0000${r.account_id}`;
-    let e = byAccount.get(key);
-    if (!e) {
-      e = { w: { source: r.source, account_id: r.account_id, campaign_ids: [], from: r.date_start, to: r.date_end }, ids: new Set() };
-      byAccount.set(key, e);
+    let e: { w: ReplaceWindow; ids: Set<string> } | undefined;
+    if (last && last.source === r.source && last.account === r.account_id) e = last.e;
+    else {
+      let byAccount = bySource.get(r.source);
+      if (!byAccount) {
+        byAccount = new Map();
+        bySource.set(r.source, byAccount);
+      }
+      e = byAccount.get(r.account_id);
+      if (!e) {
+        e = { w: { source: r.source, account_id: r.account_id, campaign_ids: [], from: r.date_start, to: r.date_end }, ids: new Set() };
+        byAccount.set(r.account_id, e);
+        out.push(e);
+      }
+      last = { source: r.source, account: r.account_id, e };
     }
     e.ids.add(r.campaign_id);
     if (r.date_start < e.w.from) e.w.from = r.date_start;
     if (r.date_end > e.w.to) e.w.to = r.date_end;
   }
-  return [...byAccount.values()].map(({ w, ids }) => ({ ...w, campaign_ids: [...ids].sort() }));
+  return out.map(({ w, ids }) => ({ ...w, campaign_ids: [...ids].sort() }));
 }
