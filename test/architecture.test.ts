@@ -13,7 +13,7 @@ export const RULES: Record<string, Rule> = {
   domain: { layers: ["domain"], packages: NONE, builtins: NONE },
   ingest: { layers: ["domain", "ingest"], packages: /^(udsv|iconv-lite|xlsx|exceljs|fflate|read-excel-file|@e965\/xlsx|jschardet|chardet)(\/|$)/, builtins: NONE },
   query: { layers: ["domain", "query"], packages: NONE, builtins: NONE },
-  store: { layers: ["domain", "query", "store"], packages: /^(@duckdb\/node-api|@clickhouse\/client)(\/|$)/, builtins: /^node:/ },
+  store: { layers: ["domain", "query", "store"], packages: /^(@duckdb\/node-api|@duckdb\/node-bindings|@clickhouse\/client)(\/|$)/, builtins: /^node:/ },
   app: { layers: ["domain", "ingest", "query", "app"], files: ["store/store.ts"], packages: /^(isbot)(\/|$)/, builtins: /^node:(crypto|events|timers\/promises)$/ },
   cli: { layers: ["app", "domain", "cli", "config"], files: ["store/store.ts"], packages: /^(commander)(\/|$)/, builtins: /^node:/ },
   http: { layers: ["app", "domain", "http", "config"], files: ["store/store.ts"], packages: /./, builtins: /^node:/ },
