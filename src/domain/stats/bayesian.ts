@@ -4,7 +4,7 @@
 import { normalCdf, normalPdf, normalPpf } from "./distributions.js";
 import { type DifferenceType, effectMoments, type StatsProblem } from "./effect-moments.js";
 import { badAlpha } from "./frequentist.js";
-import { type ArmStat, statMean } from "./sufficient.js";
+import { type TestStat, unadjustedMean } from "./regression-adjusted.js";
 
 /** GrowthBook's default standard deviation of a proper prior on the relative lift (`DEFAULT_PROPER_PRIOR_STDDEV`). */
 export const DEFAULT_PRIOR_STDDEV = 0.3;
@@ -70,7 +70,7 @@ export function gaussianCredibleInterval(mean: number, sd: number, alpha: number
  * Bayesian comparison of treatment b against baseline a on sufficient statistics.
  * @example bayesianTest(proportionStat(100, 49), proportionStat(100, 51)) // estimate 0.04082, chanceToWin 0.60918, risk [0.0814, 0.04058]
  */
-export function bayesianTest(a: ArmStat, b: ArmStat, options: BayesianOptions = {}): BayesianOutcome {
+export function bayesianTest(a: TestStat, b: TestStat, options: BayesianOptions = {}): BayesianOutcome {
   const alpha = options.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1)) return badAlpha(alpha);
   const difference = options.difference ?? "relative";
@@ -84,7 +84,7 @@ export function bayesianTest(a: ArmStat, b: ArmStat, options: BayesianOptions = 
   const priorType = options.priorType ?? "relative";
   if (relative !== (priorType === "relative")) {
     // Rescale the prior to the scale of the effect, by the baseline's mean.
-    const base = statMean(a);
+    const base = unadjustedMean(a);
     if (prior.proper && base === 0) {
       return { ok: false, problem: { code: "BASELINE_ZERO", arms: ["baseline"], message: "the baseline's value is 0, so the prior cannot be rescaled" } };
     }

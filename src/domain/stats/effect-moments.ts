@@ -1,7 +1,15 @@
 // The effect of a treatment arm against the baseline and its standard error (gbstats `EffectMoments`),
 // shared by the frequentist, sequential and Bayesian engines. Degenerate input gives a problem, not NaN.
 
-import { type ArmStat, isFiniteStat, statMean, statVariance } from "./sufficient.js";
+import {
+  isFiniteTestStat,
+  relativeRegressionAdjustedVariance,
+  type TestStat,
+  testStatMean,
+  testStatVariance,
+  unadjustedMean,
+  withTheta,
+} from "./regression-adjusted.js";
 
 /** "relative": (μ_B − μ_A)/|μ_A| (the default, a lift); "absolute": μ_B − μ_A. */
 export type DifferenceType = "relative" | "absolute";
@@ -21,12 +29,14 @@ export interface StatsProblem {
   readonly message: string;
 }
 
-/** A computed effect: point estimate, its standard error, and the pair's total units N. */
+/** A computed effect: point estimate, its standard error, the pair's total units N and Welch's dof. */
 export interface Moments {
   readonly ok: true;
   readonly estimate: number;
   readonly se: number;
   readonly n: number;
+  /** Welch–Satterthwaite degrees of freedom from the arms' (adjusted) per-unit variances. */
+  readonly dof: number;
 }
 
 export type MomentsResult = Moments | { readonly ok: false; readonly problem: StatsProblem };
@@ -78,22 +88,25 @@ function describeRoles(r: readonly string[]): string {
  * fewer than 2 units in an arm, zero variance, a zero baseline (relative effects), non-finite input.
  * @example effectMoments(meanStatOf([1, 2, 3]), meanStatOf([2, 3, 4])) // { ok: true, estimate: 0.5, se: 0.5204…, n: 6 }
  */
-export function effectMoments(a: ArmStat, b: ArmStat, difference: DifferenceType = "relative"): MomentsResult {
+export function effectMoments(baseline: TestStat, treatment: TestStat, difference: DifferenceType = "relative"): MomentsResult {
   const relative = difference === "relative";
-  if (!isFiniteStat(a) || !isFiniteStat(b)) {
-    const r = roles(!isFiniteStat(a), !isFiniteStat(b));
+  const finiteA = isFiniteTestStat(baseline);
+  const finiteB = isFiniteTestStat(treatment);
+  if (!finiteA || !finiteB) {
+    const r = roles(!finiteA, !finiteB);
     return problem("NON_FINITE", r, `${describeRoles(r)} contain${r.length === 2 ? "" : "s"} a non-finite number`);
   }
-  if (a.n < 2 || b.n < 2) {
-    const r = roles(a.n < 2, b.n < 2);
+  if (baseline.n < 2 || treatment.n < 2) {
+    const r = roles(baseline.n < 2, treatment.n < 2);
     return problem(
       "TOO_FEW_UNITS",
       r,
       `${describeRoles(r)} ${r.length === 2 ? "have" : "has"} fewer than 2 units; at least 2 per arm are needed to estimate the variance`,
     );
   }
-  const varA = statVariance(a);
-  const varB = statVariance(b);
+  const [a, b] = withTheta(baseline, treatment);
+  const varA = testStatVariance(a);
+  const varB = testStatVariance(b);
   if (!(varA > 0) || !(varB > 0)) {
     const r = roles(!(varA > 0), !(varB > 0));
     return problem(
@@ -102,16 +115,25 @@ export function effectMoments(a: ArmStat, b: ArmStat, difference: DifferenceType
       `${describeRoles(r)}: the per-unit values do not vary (zero variance), so the uncertainty cannot be estimated`,
     );
   }
-  const meanA = statMean(a);
-  const meanB = statMean(b);
-  if (relative && meanA === 0) {
+  const meanA = testStatMean(a);
+  const meanB = testStatMean(b);
+  const baseA = unadjustedMean(a);
+  if (relative && (meanA === 0 || baseA === 0)) {
     return problem("BASELINE_ZERO", ["baseline"], "the baseline's value is 0, so a relative lift is undefined");
   }
-  const variance = frequentistVariance(varA, meanA, a.n, varB, meanB, b.n, relative);
+  const variance = relative
+    ? (relativeRegressionAdjustedVariance(a, b) ?? frequentistVariance(varA, baseA, a.n, varB, unadjustedMean(b), b.n, true))
+    : varB / b.n + varA / a.n;
   if (!(variance > 0) || !Number.isFinite(variance)) {
     return problem("ZERO_VARIANCE", ["baseline", "treatment"], "the variance of the effect is not positive");
   }
-  return { ok: true, estimate: frequentistDiff(meanA, meanB, relative), se: Math.sqrt(variance), n: a.n + b.n };
+  return {
+    ok: true,
+    estimate: frequentistDiff(meanA, meanB, relative, baseA),
+    se: Math.sqrt(variance),
+    n: a.n + b.n,
+    dof: welchDof(varA, a.n, varB, b.n),
+  };
 }
 
 /**

@@ -2,8 +2,8 @@
 // its delta-method standard error (gbstats `TwoSidedTTest`, `OneSidedTreatmentGreaterTTest`, `…LesserTTest`).
 
 import { studentTCdf, studentTPpf, studentTSf } from "./distributions.js";
-import { type DifferenceType, effectMoments, type StatsProblem, welchDof } from "./effect-moments.js";
-import { type ArmStat, statVariance } from "./sufficient.js";
+import { type DifferenceType, effectMoments, type StatsProblem } from "./effect-moments.js";
+import type { TestStat } from "./regression-adjusted.js";
 
 /** Two-sided, or one-sided "treatment greater" / "treatment less" than the baseline. */
 export type Alternative = "two-sided" | "greater" | "less";
@@ -43,13 +43,12 @@ export function badAlpha(alpha: number): { ok: false; problem: StatsProblem } {
  * Welch t-test of treatment b against baseline a on sufficient statistics.
  * @example frequentistTest(meanStat(3407, 1396.87, 52377.9767), meanStat(3461, 2422.7, 134698.29)) // estimate 0.70732, ci [−0.03526, 1.44989], pValue 0.06191
  */
-export function frequentistTest(a: ArmStat, b: ArmStat, options: FrequentistOptions = {}): FrequentistOutcome {
+export function frequentistTest(a: TestStat, b: TestStat, options: FrequentistOptions = {}): FrequentistOutcome {
   const alpha = options.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1)) return badAlpha(alpha);
   const moments = effectMoments(a, b, options.difference ?? "relative");
   if (!moments.ok) return moments;
-  const { estimate, se } = moments;
-  const dof = welchDof(statVariance(a), a.n, statVariance(b), b.n);
+  const { estimate, se, dof } = moments;
   const statistic = (estimate - (options.testValue ?? 0)) / se;
   const alternative = options.alternative ?? "two-sided";
   if (alternative === "two-sided") {

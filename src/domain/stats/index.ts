@@ -8,6 +8,7 @@ export { chiSquareSf, normalCdf, normalPdf, normalPpf, normalSf, studentTCdf, st
 export { type DifferenceType, effectMoments, frequentistDiff, frequentistVariance, type Moments, type MomentsResult, type StatsProblem, type StatsProblemCode, welchDof } from "./effect-moments.js";
 export { type Alternative, type FrequentistOptions, type FrequentistOutcome, type FrequentistResult, frequentistTest } from "./frequentist.js";
 export { holmAdjust } from "./holm.js";
+export { type CupedRatioStat, type CupedStat, cupedRatioStatOf, cupedRatioTheta, cupedStatOf, cupedTheta, type TestStat, testStatMean, testStatVariance, unadjustedMean, withTheta } from "./regression-adjusted.js";
 export { binomialVariance, type DesignPlan, historyMoments, type MdeResult, mdeFrequentist, type PlanInput, type PowerMetric, type PowerOptions, planTest, powerFrequentist, type TestPlan } from "./power.js";
 export { oneProportionTest, type TwoProportionResult, twoProportionZTest } from "./proportion-test.js";
 export { mulberry32, normalSampler } from "./random.js";

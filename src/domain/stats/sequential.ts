@@ -5,7 +5,7 @@
 import { type DifferenceType, effectMoments, type StatsProblem } from "./effect-moments.js";
 import type { Alternative } from "./frequentist.js";
 import { badAlpha } from "./frequentist.js";
-import type { ArmStat } from "./sufficient.js";
+import type { TestStat } from "./regression-adjusted.js";
 
 /** GrowthBook's default tuning parameter N*: the total sample size at which decisions are usually made. */
 export const DEFAULT_SEQUENTIAL_TUNING = 5000;
@@ -101,7 +101,7 @@ function oneSidedPValue(bound: (alpha: number) => number, lesser: boolean): numb
  * Sequential test of treatment b against baseline a: always-valid CI and p-value.
  * @example sequentialTest(proportionStat(3000, 1396), proportionStat(3461, 2422)) // estimate 0.50386, ci [0.40098, 0.60675]
  */
-export function sequentialTest(a: ArmStat, b: ArmStat, options: SequentialOptions = {}): SequentialOutcome {
+export function sequentialTest(a: TestStat, b: TestStat, options: SequentialOptions = {}): SequentialOutcome {
   const alpha = options.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1)) return badAlpha(alpha);
   const tuning = options.tuning ?? DEFAULT_SEQUENTIAL_TUNING;
