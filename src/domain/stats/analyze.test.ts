@@ -269,3 +269,25 @@ test("notes: delivery optimisation and sample-ratio mismatch", () => {
   });
   assert.ok(srm.warnings.some((w) => w.startsWith("sample ratio mismatch")), srm.warnings.join(" | "));
 });
+
+test("pre-period numbers per unit switch on CUPED: same lift scale, narrower interval", () => {
+  // Placements as units: each has a persistent price level, seen both before and during the test.
+  const z = normalSampler(mulberry32(11));
+  const placements = (n: number, cpi: number): TestUnit[] =>
+    Array.from({ length: n }, () => {
+      const level = Math.exp(0.3 * z());
+      const d = Math.round(20_000 * Math.exp(0.5 * z()));
+      const dPre = Math.round(d * Math.exp(0.2 * z()));
+      return { m: d * cpi * level * Math.exp(0.05 * z()), d, mPre: dPre * 0.012 * level * Math.exp(0.05 * z()), dPre };
+    });
+  const a: TestArm = { name: "A", units: placements(40, 0.012) };
+  const b: TestArm = { name: "B", units: placements(40, 0.0108) };
+  const strip = (arm: TestArm): TestArm => ({ name: arm.name, units: arm.units.map(({ m, d }) => ({ m, d })) });
+  const plain = analyzeTest({ metric: { name: "cpi", direction: "lower" }, arms: [strip(a), strip(b)], baseline: "A" }).comparisons[0];
+  const cuped = analyzeTest({ metric: { name: "cpi", direction: "lower" }, arms: [a, b], baseline: "A" }).comparisons[0];
+  assert.ok(plain?.ci && cuped?.ci && cuped.lift !== null);
+  const width = (c: [number, number]) => c[1] - c[0];
+  assert.ok(width(cuped.ci) < 0.5 * width(plain.ci), `CUPED ${width(cuped.ci)} vs plain ${width(plain.ci)}`);
+  assert.ok(Math.abs(cuped.lift + 0.1) < 0.05, `${cuped.lift}`);
+  assertAllFinite(cuped);
+});

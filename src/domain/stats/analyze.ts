@@ -8,6 +8,7 @@ import { frequentistTest } from "./frequentist.js";
 import { holmAdjust } from "./holm.js";
 import { DEFAULT_SEQUENTIAL_TUNING, sequentialTest } from "./sequential.js";
 import { sampleRatioMismatch } from "./srm.js";
+import { cupedRatioStatOf, type TestStat } from "./regression-adjusted.js";
 import { type RatioStat, ratioStatOf, type Unit } from "./sufficient.js";
 import { trafficShareDrift } from "./traffic-drift.js";
 import { cannotCompareText, formatPValue, type Method, type VerdictMetric, verdictText } from "./verdict.js";
@@ -29,9 +30,15 @@ export interface TestMetric {
   readonly denominator?: MeasureRole;
 }
 
-/** One randomisation unit of an arm; `key` (e.g. the date) lets the analysis check traffic-share drift. */
+/**
+ * One randomisation unit of an arm; `key` (e.g. the date) lets the analysis check traffic-share drift.
+ * `mPre`/`dPre`, the same unit's numerator and denominator before the test (e.g. a placement's cost and
+ * impressions last month), switch on regression adjustment (CUPED) when every unit has them.
+ */
 export interface TestUnit extends Unit {
   readonly key?: string;
+  readonly mPre?: number;
+  readonly dPre?: number;
 }
 
 export interface TestArm {
@@ -227,18 +234,27 @@ export function analyzeTest(input: AnalyzeInput): TestAnalysis {
     for (let i = 1; i < input.arms.length; i++) if (size(i) > size(baseIndex)) baseIndex = i;
   }
   const base = stats[baseIndex] as { name: string; stat: RatioStat };
+  // With every unit's pre-period numbers, compare regression-adjusted (CUPED) statistics.
+  const withPre = input.arms.every((a) => a.units.every((u) => u.mPre !== undefined && u.dPre !== undefined));
+  const engineStat = (i: number): TestStat =>
+    withPre
+      ? cupedRatioStatOf((input.arms[i] as TestArm).units.map((u) => ({ m: u.m, d: u.d, mPre: u.mPre as number, dPre: u.dPre as number })))
+      : (stats[i] as { stat: RatioStat }).stat;
+  const baseStat = engineStat(baseIndex);
 
   const raw = stats
-    .filter((_, i) => i !== baseIndex)
-    .map((arm) => {
+    .map((arm, i) => ({ arm, i }))
+    .filter(({ i }) => i !== baseIndex)
+    .map(({ arm, i }) => {
+      const armStat = engineStat(i);
       if (method === "bayesian") {
-        const r = bayesianTest(base.stat, arm.stat, { alpha, inverse: input.metric.direction === "lower", prior: priorOf(options.prior) });
+        const r = bayesianTest(baseStat, armStat, { alpha, inverse: input.metric.direction === "lower", prior: priorOf(options.prior) });
         return { arm, r, pValue: null as number | null };
       }
       const r =
         method === "sequential"
-          ? sequentialTest(base.stat, arm.stat, { alpha, tuning: options.sequentialTuning ?? DEFAULT_SEQUENTIAL_TUNING })
-          : frequentistTest(base.stat, arm.stat, { alpha });
+          ? sequentialTest(baseStat, armStat, { alpha, tuning: options.sequentialTuning ?? DEFAULT_SEQUENTIAL_TUNING })
+          : frequentistTest(baseStat, armStat, { alpha });
       return { arm, r, pValue: r.ok ? r.pValue : null };
     });
 
