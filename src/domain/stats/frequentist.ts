@@ -34,7 +34,7 @@ export interface FrequentistResult {
 
 export type FrequentistOutcome = FrequentistResult | { readonly ok: false; readonly problem: StatsProblem };
 
-/** A problem result for an invalid α. */
+/** A problem result for an invalid α. @example badAlpha(2).problem.code // "BAD_OPTION" */
 export function badAlpha(alpha: number): { ok: false; problem: StatsProblem } {
   return { ok: false, problem: { code: "BAD_OPTION", arms: [], message: `alpha must be between 0 and 1, got ${alpha}` } };
 }

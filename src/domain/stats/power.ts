@@ -32,7 +32,7 @@ export function binomialVariance(p: number): number {
 
 /**
  * Standard error of the relative lift with n units per arm, at the planned effect (GrowthBook `powerStandardError`).
- * @example powerStandardError({ mean: 0.1, variance: 0.09, effect: 0.05 }, 1500)
+ * @example powerStandardError({ mean: 0.1, variance: 0.09, effect: 0.05 }, 1500) // 0.1123
  */
 export function powerStandardError(metric: PowerMetric, nPerArm: number): number {
   const { mean, variance, effect } = metric;
@@ -42,7 +42,7 @@ export function powerStandardError(metric: PowerMetric, nPerArm: number): number
 /**
  * A variance inflated so that the z test at α has the width of the two-sided confidence sequence at
  * N total units (GrowthBook `sequentialPowerSequentialVariance`): N·(SE·z_seq/z*)².
- * @example sequentialPowerVariance(0.01, 1000, 0.05, 5000)
+ * @example sequentialPowerVariance(0.01, 1000, 0.05, 5000) // 0.02946
  */
 export function sequentialPowerVariance(variance: number, n: number, alpha: number, tuning: number): number {
   const rho = sequentialRho(alpha, tuning);
@@ -178,7 +178,7 @@ function pct(x: number): string {
  * Units and days a test needs to detect a relative change `mde` at the target power (default 80 %),
  * α = 0.05 two-sided, for a fixed-horizon and a sequential design (sequential needs more, but may be
  * checked every day). Never throws: impossible inputs give nulls and a warning.
- * @example planTest({ mean: 0.012, unitVariance: 0.0000036, unitsPerDay: 2, mde: 0.1 }) // fixed ≈ 40 days, sequential longer
+ * @example planTest({ mean: 0.012, unitVariance: 0.0000036, unitsPerDay: 2, mde: 0.1 }) // fixed 44 days, sequential 193 days
  */
 export function planTest(input: PlanInput): TestPlan {
   const arms = input.arms ?? 2;

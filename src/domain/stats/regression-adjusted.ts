@@ -184,7 +184,7 @@ function joint(a: Simple, b: Simple, n: number): Simple {
 
 /**
  * θ = cov(post, pre)/var(pre) on both arms pooled (gbstats `compute_theta`); 0 when either pooled variance is 0.
- * @example cupedTheta(cupedStatOf(rows), cupedStatOf(rows))
+ * @example cupedTheta(cupedStatOf(rows), cupedStatOf(rows)) // 0.01864 for pre (0.3, 0.5, 0.9, 22), post (2, 1, 5, 3)
  */
 export function cupedTheta(a: CupedStat, b: CupedStat): number {
   const n = a.n + b.n;
@@ -197,7 +197,8 @@ export function cupedTheta(a: CupedStat, b: CupedStat): number {
 
 /**
  * θ for ratio CUPED: −(cov_A + cov_B)/(var_pre,A + var_pre,B) with the gradients at θ = 1 (gbstats
- * `compute_theta_regression_adjusted_ratio`).
+ * `compute_theta_regression_adjusted_ratio`); 0 when neither arm's pre-period ratio varies.
+ * @example cupedRatioTheta(cupedRatioStatOf(placementsA), cupedRatioStatOf(placementsB)) // ≈ 1 when pre and post CPI track each other
  */
 export function cupedRatioTheta(a: CupedRatioStat, b: CupedRatioStat): number {
   const parts = (s: CupedRatioStat) => {
@@ -274,6 +275,7 @@ function relativeCupedRatioVariance(a: CupedRatioStat, b: CupedRatioStat): numbe
 /**
  * Variance of the relative lift when both arms are CUPED statistics of the same kind, else null
  * (the caller uses the plain delta method).
+ * @example relativeRegressionAdjustedVariance(ratioStatOf(a), ratioStatOf(b)) // null
  */
 export function relativeRegressionAdjustedVariance(a: TestStat, b: TestStat): number | null {
   if (a.kind === "cuped" && b.kind === "cuped") return relativeCupedVariance(a, b);
@@ -281,7 +283,7 @@ export function relativeRegressionAdjustedVariance(a: TestStat, b: TestStat): nu
   return null;
 }
 
-/** True when every sum of a statistic is finite. */
+/** True when every sum of a statistic is finite. @example isFiniteTestStat(meanStat(2, Number.NaN, 1)) // false */
 export function isFiniteTestStat(s: TestStat): boolean {
   const simple = (x: Simple) => Number.isFinite(x.n) && Number.isFinite(x.sum) && Number.isFinite(sumSquaresOf(x));
   if (s.kind === "cuped") return simple(s.post) && simple(s.pre) && Number.isFinite(s.sumProducts);

@@ -47,7 +47,7 @@ export function sequentialRho(alpha: number, tuning: number, twoSided = true): n
 
 /**
  * Half-width of the two-sided confidence sequence (eq. 9): SE·√N·√(2(Nρ²+1)/(N²ρ²)·ln(√(Nρ²+1)/α)).
- * @example sequentialHalfWidth(0.1, 1000, 0.05, sequentialRho(0.05, 5000))
+ * @example sequentialHalfWidth(0.1, 1000, 0.05, sequentialRho(0.05, 5000)) // 0.3364
  */
 export function sequentialHalfWidth(se: number, n: number, alpha: number, rho: number): number {
   const nr2 = n * rho * rho + 1;
@@ -56,7 +56,7 @@ export function sequentialHalfWidth(se: number, n: number, alpha: number, rho: n
 
 /**
  * Half-width of the one-sided confidence sequence (eq. 134): √(SE²N·2(Nρ²+1)/(N²ρ²)·ln(1 + √(Nρ²+1)/(2α))).
- * @example sequentialHalfWidthOneSided(0.1, 1000, 0.05, sequentialRho(0.05, 5000, false))
+ * @example sequentialHalfWidthOneSided(0.1, 1000, 0.05, sequentialRho(0.05, 5000, false)) // 0.3152
  */
 export function sequentialHalfWidthOneSided(se: number, n: number, alpha: number, rho: number): number {
   const nr2 = n * rho * rho + 1;
@@ -65,7 +65,7 @@ export function sequentialHalfWidthOneSided(se: number, n: number, alpha: number
 
 /**
  * Two-sided always-valid p-value from the e-value of eq. 155: min(1, √(Nρ²+1)·exp(−ρ²s²/(2(Nρ²+1)))), s² = Δ²N/SE².
- * @example sequentialPValue(0.5, 0.03386, 6461, sequentialRho(0.05, 5000)) // ≈ 5.2e-44
+ * @example sequentialPValue(0.5, 0.03386, 6461, sequentialRho(0.05, 5000)) // ≈ 2.4e-43
  */
 export function sequentialPValue(estimate: number, se: number, n: number, rho: number): number {
   const s2 = (estimate * estimate * n) / (se * se);

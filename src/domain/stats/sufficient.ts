@@ -160,11 +160,3 @@ export function statVariance(s: ArmStat): number {
   const scale = varM / meanD ** 2 + (varD * meanM ** 2) / meanD ** 4;
   return Math.abs(v) <= noiseFloor(s.n) * Math.abs(scale) ? 0 : v;
 }
-
-/** True when every sum in the statistic is a finite number. @example isFiniteStat(meanStat(2, Number.NaN, 1)) // false */
-export function isFiniteStat(s: ArmStat): boolean {
-  if (s.kind === "ratio") {
-    return Number.isFinite(s.n) && isFiniteStat(s.m) && isFiniteStat(s.d) && Number.isFinite(s.sumProducts);
-  }
-  return Number.isFinite(s.n) && Number.isFinite(s.sum) && Number.isFinite(sumSquaresOf(s));
-}
