@@ -15,7 +15,7 @@ export const RULES: Record<string, Rule> = {
   query: { layers: ["domain", "query"], packages: NONE, builtins: NONE },
   store: { layers: ["domain", "query", "store"], packages: /^(@duckdb\/node-api|@duckdb\/node-bindings|@clickhouse\/client)(\/|$)/, builtins: /^node:/ },
   app: { layers: ["domain", "ingest", "query", "app"], files: ["store/store.ts"], packages: /^(isbot)(\/|$)/, builtins: /^node:(crypto|events|timers\/promises)$/ },
-  cli: { layers: ["app", "domain", "cli", "config"], files: ["store/store.ts"], packages: /^(commander)(\/|$)/, builtins: /^node:/ },
+  cli: { layers: ["app", "domain", "cli", "config", "http"], files: ["store/store.ts"], packages: /^(commander)(\/|$)/, builtins: /^node:/ },
   http: { layers: ["app", "domain", "http", "config"], files: ["store/store.ts"], packages: /./, builtins: /^node:/ },
 };
 /** The composition roots: the only files outside store/ that may open a concrete store. */

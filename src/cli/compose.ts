@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { UserError } from "../domain/errors.js";
 import { DuckDbStore } from "../store/duckdb/duckdb-store.js";
+import { GroupCommitLog } from "../store/event-log/group-commit-log.js";
+import { type EventLogSource, openLogSource } from "../store/event-log/log-reader.js";
 import type { Store } from "../store/store.js";
 import type { CliIo } from "./io.js";
 
@@ -27,8 +29,26 @@ export async function openStore(opts: StoreOptions, io: CliIo, mode: "read" | "w
   return openStoreAt(path);
 }
 
+/**
+ * Stores this process already holds open (`cpi serve`'s loader): commands forwarded to the server
+ * run against them instead of opening the file again. Their close() is a no-op for commands.
+ */
+const hosted = new Map<string, Store>();
+
+/** Makes commands in this process use an already open store for `path`. */
+export function hostStore(path: string, store: Store): void {
+  hosted.set(path, store);
+}
+
+/** True when this process hosts the store at `path` (so commands must not be forwarded). */
+export function isHostedStore(path: string): boolean {
+  return hosted.has(path);
+}
+
 /** Opens (creating if needed) the DuckDB store at an absolute path. */
 export async function openStoreAt(path: string): Promise<Store> {
+  const h = hosted.get(path);
+  if (h) return Object.assign(Object.create(h) as Store, { close: async () => {} });
   try {
     return await DuckDbStore.open(path);
   } catch (e) {
@@ -46,4 +66,19 @@ export async function withStore<T>(opts: StoreOptions, io: CliIo, mode: "read" |
   } finally {
     await store.close();
   }
+}
+
+/** The tracking server's event log next to a store: `<db>.events.log`. */
+export function eventLogPath(dbPath: string): string {
+  return `${dbPath}.events.log`;
+}
+
+/** Opens the event log for appending (group commit); `onCommitted` hears each durable offset. */
+export function openEventLogWriter(path: string, onCommitted: (offset: number) => void): GroupCommitLog {
+  return GroupCommitLog.open(path, onCommitted);
+}
+
+/** Opens the event log for loading into the store. */
+export function openEventLogReader(path: string): EventLogSource {
+  return openLogSource(path);
 }

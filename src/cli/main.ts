@@ -6,6 +6,8 @@ import { registerDemo } from "./commands/demo.js";
 import { registerFx } from "./commands/fx.js";
 import { registerImport } from "./commands/import.js";
 import { registerReport } from "./commands/report.js";
+import { registerServe } from "./commands/serve.js";
+import { forwardToServer } from "./forward.js";
 import { type CliIo, processIo } from "./io.js";
 import { terminalSafe } from "./render/format.js";
 
@@ -26,6 +28,7 @@ export function buildProgram(io: CliIo): Command {
   registerCompare(program, io);
   registerFx(program, io);
   registerDemo(program, io);
+  registerServe(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }
@@ -37,6 +40,8 @@ export function buildProgram(io: CliIo): Command {
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const program = buildProgram(io);
   try {
+    const forwarded = await forwardToServer(argv, io);
+    if (forwarded !== null) return forwarded;
     await program.parseAsync(argv, { from: "user" });
     return 0;
   } catch (e) {

@@ -1,5 +1,7 @@
 import type { FxRate } from "../domain/fx.js";
 import type { PlatformReachRow, SpendRow } from "../domain/spend.js";
+import type { Contract, NewContract } from "../domain/tracking/contract.js";
+import type { TrackedEvent } from "../domain/tracking/event.js";
 import type { Dialect } from "../query/dialect.js";
 
 /** A result row: numbers, bigints (sums of integers), strings ("YYYY-MM-DD" for dates) or null. */
@@ -19,6 +21,24 @@ export interface ImportOutcome {
   importId: number;
   rows: number;
   replacedRows: number;
+}
+
+/**
+ * Events read from the tracking server's log between byte offsets [from, to) of the log `logId`.
+ * Valid events go to `events`; invalid ones (`reason` set) are counted per reason in `invalid_counts`.
+ */
+export interface TrackedBatch {
+  logId: string;
+  from: number;
+  to: number;
+  events: readonly TrackedEvent[];
+}
+
+export interface TrackedBatchOutcome {
+  /** False when the store already held this range (a replay after a crash): nothing was written. */
+  applied: boolean;
+  events: number;
+  invalid: number;
 }
 
 export type ProgressFn = (done: number, total: number) => void;
@@ -41,5 +61,19 @@ export interface Store {
   upsertFxRates(rates: readonly FxRate[]): Promise<number>;
   /** Every stored FX rate (the table is small: one row per currency per business day). */
   fxRates(): Promise<FxRate[]>;
+  /**
+   * Appends a batch of tracked events and records `to` as the log offset loaded, in ONE transaction,
+   * so a replay after a crash loads every logged event exactly once. A batch whose range the store
+   * already holds is skipped; one that does not start where the store's offset is fails (a gap).
+   */
+  appendTrackedEvents(batch: TrackedBatch): Promise<TrackedBatchOutcome>;
+  /** How far the log `logId` has been loaded (bytes), or null when nothing of it has been. */
+  eventLogOffset(logId: string): Promise<number | null>;
+  /** Stores a contract (the caller checks overlaps) and returns it with its id. */
+  addContract(contract: NewContract): Promise<Contract>;
+  /** Every contract, by id. */
+  contracts(): Promise<Contract[]>;
+  /** Removes a contract; false when there was none with that id. */
+  removeContract(id: number): Promise<boolean>;
   close(): Promise<void>;
 }

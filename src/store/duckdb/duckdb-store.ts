@@ -4,7 +4,9 @@ import type { FxRate } from "../../domain/fx.js";
 import { replacementWindows } from "../../domain/replace-window.js";
 import type { PlatformReachRow } from "../../domain/spend.js";
 import { duckdbDialect } from "../../query/duckdb-dialect.js";
-import type { ImportOutcome, ProgressFn, ResultRow, SpendImport, Store } from "../store.js";
+import type { Contract, NewContract } from "../../domain/tracking/contract.js";
+import type { ImportOutcome, ProgressFn, ResultRow, SpendImport, Store, TrackedBatch, TrackedBatchOutcome } from "../store.js";
+import { appendTrackedBatch, deleteContract, eventLogOffset, insertContract, listContracts } from "./event-tables.js";
 import { DUCKDB_SCHEMA } from "./schema.js";
 import { appendSpendRows } from "./spend-appender.js";
 
@@ -120,6 +122,26 @@ export class DuckDbStore implements Store {
   async fxRates(): Promise<FxRate[]> {
     const rows = await this.query("SELECT strftime(date, '%Y-%m-%d') AS date, base, currency, rate, origin FROM fx_rates");
     return rows.map((r) => ({ date: String(r.date), base: String(r.base), currency: String(r.currency), rate: Number(r.rate), origin: String(r.origin) }));
+  }
+
+  appendTrackedEvents(batch: TrackedBatch): Promise<TrackedBatchOutcome> {
+    return appendTrackedBatch(this.conn, (sql) => this.query(sql), batch);
+  }
+
+  eventLogOffset(logId: string): Promise<number | null> {
+    return eventLogOffset((sql) => this.query(sql), logId);
+  }
+
+  addContract(contract: NewContract): Promise<Contract> {
+    return insertContract(this.conn, (sql) => this.query(sql), contract);
+  }
+
+  contracts(): Promise<Contract[]> {
+    return listContracts((sql) => this.query(sql));
+  }
+
+  removeContract(id: number): Promise<boolean> {
+    return deleteContract(this.conn, id);
   }
 
   async close(): Promise<void> {

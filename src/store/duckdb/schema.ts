@@ -45,5 +45,20 @@ export const DUCKDB_SCHEMA = [
      id BIGINT PRIMARY KEY, file VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, format VARCHAR NOT NULL,
      sources VARCHAR NOT NULL, accounts VARCHAR NOT NULL, date_start DATE, date_end DATE,
      rows BIGINT NOT NULL, replaced_rows BIGINT NOT NULL, imported_at TIMESTAMP NOT NULL)`,
+  // First-party tracking (issue 4): valid events one row each, ts in UTC; visitor is a salted 64-bit hash.
+  `CREATE TABLE IF NOT EXISTS events (
+     ts TIMESTAMP NOT NULL, type VARCHAR NOT NULL, impression_id VARCHAR NOT NULL,
+     campaign VARCHAR NOT NULL, creative VARCHAR NOT NULL, placement VARCHAR NOT NULL,
+     visitor BIGINT NOT NULL, country VARCHAR NOT NULL, device VARCHAR NOT NULL, measurable BOOLEAN NOT NULL)`,
+  // Invalid traffic counted per reason in 15-minute UTC buckets (every zone's offset is a multiple of 15 min).
+  `CREATE TABLE IF NOT EXISTS invalid_counts (
+     ts TIMESTAMP NOT NULL, type VARCHAR NOT NULL, campaign VARCHAR NOT NULL, creative VARCHAR NOT NULL,
+     placement VARCHAR NOT NULL, country VARCHAR NOT NULL, device VARCHAR NOT NULL, reason VARCHAR NOT NULL, n BIGINT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS contracts (
+     id BIGINT PRIMARY KEY, campaign VARCHAR NOT NULL, placement VARCHAR NOT NULL, pricing VARCHAR NOT NULL,
+     amount_micros BIGINT NOT NULL, currency VARCHAR NOT NULL, date_from DATE NOT NULL, date_to DATE NOT NULL,
+     timezone VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)`,
+  // How far each event log has been loaded: written in the same transaction as the rows (exactly once).
+  `CREATE TABLE IF NOT EXISTS event_log_offsets (log_id VARCHAR PRIMARY KEY, log_offset BIGINT NOT NULL, loaded_at TIMESTAMP NOT NULL)`,
   `INSERT INTO cpi_meta VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT DO NOTHING`,
 ];

@@ -1,0 +1,54 @@
+import type { Command } from "commander";
+import { UserError } from "../../domain/errors.js";
+import { storePath } from "../compose.js";
+import type { CliIo } from "../io.js";
+import { collect } from "../options.js";
+import { runServer } from "../serve/run-server.js";
+
+function int(name: string, v: string, min: number, max: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UserError("bad_flag", `${name} must be a whole number from ${min} to ${max}, got '${v}'`);
+  return n;
+}
+
+/** `cpi serve`: the tracking server (pixel, beacon, click redirects) and the door for other commands. */
+export function registerServe(program: Command, io: CliIo): void {
+  program
+    .command("serve")
+    .description("run the tracking server: GET /i.gif, /v.gif, POST /e, GET /c, /health; records events into the store")
+    .option("--host <address>", "address to listen on (0.0.0.0 for every interface, behind your TLS proxy)", "127.0.0.1")
+    .option("--port <n>", "port", "8080")
+    .option("--db <path>", "DuckDB store file (default ./cpi.duckdb, or $CPI_DB)")
+    .option("--allow-redirect <host>", "a host clicks may redirect to without a signature (repeatable; subdomains included)", collect, [])
+    .option("--trust-proxy", "take the client address from X-Forwarded-For and the country from CF-IPCountry (only behind your own proxy)")
+    .option("--ip-rate <n>", "events per second per client address (0 = unlimited)", "100")
+    .option("--visitor-rate <n>", "events per second per visitor (0 = unlimited)", "20")
+    .option("--max-body <bytes>", "largest POST /e body", "65536")
+    .addHelpText(
+      "after",
+      `
+Events go to an append-only log next to the store (<db>.events.log), fsynced before each answer, and
+are loaded into the store in batches. While the server runs, every other cpi command on the same
+store (report, import, contract …) runs through it: there is no need to stop it.
+
+Examples:
+  $ cpi serve
+  $ cpi serve --host 0.0.0.0 --port 8080 --allow-redirect shop.example --trust-proxy
+  $ curl -s 'http://127.0.0.1:8080/i.gif?c=Launch%20Q4&cr=Visual%20A&p=news-site' -o /dev/null -w '%{http_code}\\n'`,
+    )
+    .action(async (o) => {
+      await runServer(
+        {
+          dbPath: storePath(o, io),
+          host: o.host,
+          port: int("--port", o.port, 0, 65535),
+          allowHosts: (o.allowRedirect as string[]).map((h) => h.trim().toLowerCase()).filter(Boolean),
+          trustProxy: Boolean(o.trustProxy),
+          ipPerSecond: int("--ip-rate", o.ipRate, 0, 1e9),
+          visitorPerSecond: int("--visitor-rate", o.visitorRate, 0, 1e9),
+          maxBodyBytes: int("--max-body", o.maxBody, 256, 10_000_000),
+        },
+        io,
+      );
+    });
+}

@@ -1,0 +1,53 @@
+// While `cpi serve` holds a store (DuckDB admits one writing process), other commands on that store
+// run inside the server: argv goes to POST /api/cli on loopback with the endpoint file's token, and
+// the server runs the same CLI against its open store and returns stdout, stderr and the exit code.
+import { resolve } from "node:path";
+import { isHostedStore } from "./compose.js";
+import type { CliIo } from "./io.js";
+import { readEndpoint } from "./serve/endpoint.js";
+
+/** Commands that never open a store, or must not run inside a server. */
+const LOCAL_COMMANDS = new Set(["calc", "serve", "snippet", "demo", "help"]);
+
+/** The --db a command line names (or $CPI_DB, or ./cpi.duckdb), as an absolute path. */
+export function dbPathOfArgv(argv: readonly string[], io: CliIo): string {
+  let db: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === "--db") db = argv[i + 1];
+    else if (a.startsWith("--db=")) db = a.slice(5);
+  }
+  return resolve(io.cwd, db ?? io.env.CPI_DB ?? "cpi.duckdb");
+}
+
+/**
+ * Runs the command through a server that holds its store; null when there is none (the command then
+ * runs here as usual). Returns the exit code.
+ */
+export async function forwardToServer(argv: readonly string[], io: CliIo): Promise<number | null> {
+  const command = argv.find((a) => !a.startsWith("-"));
+  if (!command || LOCAL_COMMANDS.has(command) || argv.includes("--help") || argv.includes("-h")) return null;
+  const db = dbPathOfArgv(argv, io);
+  if (isHostedStore(db)) return null;
+  const endpoint = readEndpoint(db);
+  if (!endpoint) return null;
+  const host = endpoint.host === "0.0.0.0" || endpoint.host === "::" ? "127.0.0.1" : endpoint.host;
+  let res: Response;
+  try {
+    res = await fetch(`http://${host.includes(":") ? `[${host}]` : host}:${endpoint.port}/api/cli`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${endpoint.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ argv, cwd: io.cwd, env: { CPI_DB: io.env.CPI_DB } }),
+    });
+  } catch {
+    return null;
+  }
+  const body = (await res.json().catch(() => null)) as { code?: number; stdout?: string; stderr?: string; error?: { message?: string } } | null;
+  if (!res.ok || !body || typeof body.code !== "number") {
+    io.err(`error: the cpi server on ${db} could not run the command (${body?.error?.message ?? `HTTP ${res.status}`})\n`);
+    return 1;
+  }
+  io.out(body.stdout ?? "");
+  io.err(body.stderr ?? "");
+  return body.code;
+}

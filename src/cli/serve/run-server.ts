@@ -1,0 +1,90 @@
+// `cpi serve`, composed: event log (group commit) → HTTP thread; store worker loads the log into
+// DuckDB and runs forwarded commands; endpoint file; SIGTERM/SIGINT drain everything.
+import { randomBytes } from "node:crypto";
+import { TrackingRecorder } from "../../app/track/recorder.js";
+import { UserError } from "../../domain/errors.js";
+import { createRouteServer, listen, type Route } from "../../http/server.js";
+import { trackingRoutes } from "../../http/tracking-routes.js";
+import { eventLogPath, openEventLogWriter } from "../compose.js";
+import type { CliIo } from "../io.js";
+import { cliRoute } from "./cli-route.js";
+import { readEndpoint, removeEndpoint, writeEndpoint } from "./endpoint.js";
+import { loadOrCreateSecret } from "./secret.js";
+import { StoreWorkerHost } from "./worker-host.js";
+
+export interface ServeOptions {
+  dbPath: string;
+  host: string;
+  port: number;
+  allowHosts: string[];
+  trustProxy: boolean;
+  ipPerSecond: number;
+  visitorPerSecond: number;
+  maxBodyBytes: number;
+  /** More routes (the HTTP API, the dashboard) served by the same server. */
+  extraRoutes?: Route[];
+}
+
+/** Runs the server until SIGTERM/SIGINT; resolves after draining. */
+export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
+  const running = readEndpoint(o.dbPath);
+  if (running) throw new UserError("already_serving", `a cpi server (pid ${running.pid}) already serves ${o.dbPath} on port ${running.port}`);
+  let worker: StoreWorkerHost | null = null;
+  const log = openEventLogWriter(eventLogPath(o.dbPath), (offset) => worker?.committed(offset));
+  const fatal = (message: string) => {
+    io.err(`fatal: the store worker failed: ${message}\n`);
+    process.exit(1);
+  };
+  let started: Awaited<ReturnType<typeof StoreWorkerHost.start>>;
+  try {
+    started = await StoreWorkerHost.start({ dbPath: o.dbPath, logPath: log.path, upTo: log.committedOffset }, fatal);
+  } catch (e) {
+    await log.close();
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/lock/i.test(msg)) throw new UserError("store_locked", `the store ${o.dbPath} is in use by another process (${msg.split("\n")[0]})`);
+    throw e;
+  }
+  worker = started.host;
+  const w = worker;
+  if (started.replayed > 0) io.err(`replayed ${started.replayed.toLocaleString("en-US")} events from the log into the store\n`);
+  const recorder = new TrackingRecorder(log, { ipPerSecond: o.ipPerSecond, visitorPerSecond: o.visitorPerSecond });
+  const token = randomBytes(24).toString("hex");
+  const routes: Route[] = [
+    ...trackingRoutes({
+      recorder,
+      secret: loadOrCreateSecret(o.dbPath),
+      allowHosts: o.allowHosts,
+      trustProxy: o.trustProxy,
+      maxBodyBytes: o.maxBodyBytes,
+      health: () => ({ log_offset: log.committedOffset, loaded_offset: w.loadedOffset, backlog_bytes: log.committedOffset - w.loadedOffset }),
+      log: (m) => io.err(`${m}\n`),
+    }),
+    cliRoute(token, (argv, cwd, env) => w.cli(argv, cwd, env, log.committedOffset)),
+    ...(o.extraRoutes ?? []),
+  ];
+  const server = createRouteServer({ routes, log: (m) => io.err(`${m}\n`) });
+  const port = await listen(server, o.port, o.host);
+  writeEndpoint(o.dbPath, { pid: process.pid, host: o.host, port, token });
+  io.err(`cpi serve: listening on http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port} (store ${o.dbPath})\n`);
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      io.err(`${signal}: draining…\n`);
+      server.close();
+      server.closeIdleConnections();
+      // Requests in flight wait for their group commit; give them until the log is idle.
+      await new Promise((r) => setTimeout(r, 50));
+      await log.drain();
+      server.closeAllConnections();
+      await log.close();
+      const loaded = await w.drain(log.committedOffset);
+      removeEndpoint(o.dbPath);
+      io.err(`stopped: ${recorder.stats.recorded.toLocaleString("en-US")} events recorded, store loaded to byte ${loaded}\n`);
+      resolve();
+    };
+    process.once("SIGTERM", () => void stop("SIGTERM"));
+    process.once("SIGINT", () => void stop("SIGINT"));
+  });
+}

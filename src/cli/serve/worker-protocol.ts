@@ -1,0 +1,24 @@
+// Messages between `cpi serve`'s HTTP thread and its store worker (the only thread that touches DuckDB).
+
+/** What the worker is started with. */
+export interface StoreWorkerData {
+  dbPath: string;
+  logPath: string;
+  /** The log's durable end when the server started: replayed before anything else. */
+  upTo: number;
+}
+
+export type ToWorker =
+  /** The log is durable up to `offset`: load it (batched, off the request path). */
+  | { t: "committed"; offset: number }
+  /** Run a CLI command against the open store (after loading up to `offset`). */
+  | { t: "cli"; id: number; argv: string[]; cwd: string; env: Record<string, string | undefined>; offset: number }
+  /** Load everything up to `offset`, close the store, and say "drained". */
+  | { t: "drain"; offset: number };
+
+export type FromWorker =
+  | { t: "ready"; loaded: number; replayed: number }
+  | { t: "loaded"; offset: number; events: number; invalid: number }
+  | { t: "cli-result"; id: number; code: number; stdout: string; stderr: string }
+  | { t: "drained"; offset: number }
+  | { t: "fatal"; message: string };

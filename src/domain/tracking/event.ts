@@ -1,0 +1,86 @@
+/** First-party tracking events (DESIGN §3 `events`): what the tracking server records. */
+export const EVENT_TYPES = ["impression", "viewable", "click"] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Why a request was recorded as invalid traffic instead of an event (counted per reason for invalid_rate). */
+export const INVALID_REASONS = ["bot_user_agent", "headless", "automation", "prefetch", "duplicate_id"] as const;
+export type InvalidReason = (typeof INVALID_REASONS)[number];
+
+/** Longest accepted campaign, creative, placement (characters) and impression id. */
+export const MAX_NAME_LENGTH = 200;
+export const MAX_ID_LENGTH = 64;
+/** Most events in one POST /e batch. */
+export const MAX_BATCH_EVENTS = 100;
+
+/**
+ * One event as the log and the store hold it. `ts` is UTC epoch milliseconds; `visitor` is a salted
+ * 64-bit hash as 16 hex digits (never an IP or user agent); `reason` is "" for valid traffic.
+ */
+export interface TrackedEvent {
+  ts: number;
+  type: EventType;
+  impression_id: string;
+  campaign: string;
+  creative: string;
+  placement: string;
+  visitor: string;
+  country: string;
+  device: string;
+  /** The impression was counted by the script (it can be measured for viewability). */
+  measurable: boolean;
+  reason: InvalidReason | "";
+}
+
+/** The fields a hit names, before the server adds time, visitor and classification. */
+export interface HitFields {
+  type: EventType;
+  campaign: string;
+  creative: string;
+  placement: string;
+  impression_id: string;
+  measurable: boolean;
+  /** The page reported navigator.webdriver (automation). */
+  webdriver: boolean;
+}
+
+/** True when `s` names an event type. @example isEventType("click") // true */
+export function isEventType(s: string): s is EventType {
+  return s === "impression" || s === "viewable" || s === "click";
+}
+
+/** Event types as the log abbreviates them. */
+const TYPE_CODE: Record<EventType, string> = { impression: "i", viewable: "v", click: "c" };
+const CODE_TYPE: Record<string, EventType> = { i: "impression", v: "viewable", c: "click" };
+
+/**
+ * One event as one log line (a JSON array and "\n"). @example encodeEventLine(e) // '[1790000000000,"i","id1","Launch Q4",…]\n'
+ */
+export function encodeEventLine(e: TrackedEvent): string {
+  return `${JSON.stringify([e.ts, TYPE_CODE[e.type], e.impression_id, e.campaign, e.creative, e.placement, e.visitor, e.country, e.device, e.measurable ? 1 : 0, e.reason])}\n`;
+}
+
+/** Parses one log line written by encodeEventLine; null when it is not one. @example decodeEventLine(encodeEventLine(e)) // e */
+export function decodeEventLine(line: string): TrackedEvent | null {
+  let a: unknown;
+  try {
+    a = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(a) || a.length !== 11 || typeof a[0] !== "number") return null;
+  const type = CODE_TYPE[String(a[1])];
+  if (!type) return null;
+  return {
+    ts: a[0],
+    type,
+    impression_id: String(a[2]),
+    campaign: String(a[3]),
+    creative: String(a[4]),
+    placement: String(a[5]),
+    visitor: String(a[6]),
+    country: String(a[7]),
+    device: String(a[8]),
+    measurable: a[9] === 1,
+    reason: String(a[10]) as TrackedEvent["reason"],
+  };
+}
