@@ -102,14 +102,16 @@ function directLines(campaign: string, from: string, to: string, costCents: numb
   for (const date of days(from, to)) for (const placement of placements) for (const ad of ads) cells.push({ date, placement, ad, w: noise(0.3) * (weekday(date) % 6 === 0 ? 0.7 : 1) });
   const wsum = cells.reduce((s, c) => s + c.w, 0);
   // Visual B is a little cheaper per impression (the A/B test in the demo finds it).
-  const costWeight = (c: (typeof cells)[number]) => c.w * (c.ad.endsWith("B") ? 0.97 : 1.03);
-  const csum = cells.reduce((s, c) => s + costWeight(c), 0);
+  // Each cell's price also wanders a little (publishers' pacing), so a test has real variance.
+  const price = cells.map(() => noise(0.12));
+  const costWeight = (c: (typeof cells)[number], i: number) => c.w * (c.ad.endsWith("B") ? 0.97 : 1.03) * (price[i] as number);
+  const csum = cells.reduce((s, c, i) => s + costWeight(c, i), 0);
   let costLeft = costCents;
   let impLeft = impressions;
   return cells.map((c, i) => {
     const last = i === cells.length - 1;
     const imp = last ? impLeft : Math.round((impressions * c.w) / wsum);
-    const cost = last ? costLeft : Math.round((costCents * costWeight(c)) / csum);
+    const cost = last ? costLeft : Math.round((costCents * costWeight(c, i)) / csum);
     impLeft -= imp;
     costLeft -= cost;
     const clicks = Math.round(imp * ctr * noise(0.25));

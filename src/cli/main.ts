@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { isUserError } from "../domain/errors.js";
+import { registerAbtest } from "./commands/abtest.js";
 import { registerCalc } from "./commands/calc.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerDemo } from "./commands/demo.js";
@@ -18,6 +19,7 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command("cpi")
     .description("cpi — what every impression costs you: import ad reports, report CPI/CPM/CTR/CPA/ROAS, compare campaigns")
     .version(VERSION)
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError("(run with --help for usage and examples)")
@@ -26,6 +28,7 @@ export function buildProgram(io: CliIo): Command {
   registerImport(program, io);
   registerReport(program, io);
   registerCompare(program, io);
+  registerAbtest(program, io);
   registerFx(program, io);
   registerDemo(program, io);
   registerServe(program, io);

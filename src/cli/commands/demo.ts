@@ -84,7 +84,7 @@ export function registerDemo(program: Command, io: CliIo): void {
         for (const s of d.segments) io.out(`   ${s.segment.padEnd(12)} share ${formatPercent(s.share_b)} → ${formatPercent(s.share_a)}, CPI ${usd(s.cpi_b, 5)} → ${usd(s.cpi_a, 5)}\n`);
 
         const db = `--db ${relative(io.cwd, path) || path}`;
-        io.out(`\nTry next:\n  cpi report ${db} --by campaign,month --currency USD --metrics cost,impressions,cpi,cpm,ctr\n  cpi compare ${db} --campaign "Launch Q4" --vs "Launch Q3" --explain-by placement\n  cpi compare ${db} --period 2026-10 --vs 2026-09 --currency USD\n  cpi calc --cost 5000 --impressions 500000 --baseline-cpi 0.015\n`);
+        io.out(`\nTry next:\n  cpi report ${db} --by campaign,month --currency USD --metrics cost,impressions,cpi,cpm,ctr\n  cpi compare ${db} --campaign "Launch Q4" --vs "Launch Q3" --explain-by placement\n  cpi compare ${db} --period 2026-10 --vs 2026-09 --currency USD\n  cpi abtest ${db} --campaign "Launch Q4" --arms ad --unit day --metric cpi\n  cpi calc --cost 5000 --impressions 500000 --baseline-cpi 0.015\n`);
       } finally {
         await store.close();
       }

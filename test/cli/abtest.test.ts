@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { mulberry32 } from "../../src/test-support/random-spend.js";
+import { cpi, tempDir, write } from "../helpers.js";
+
+/** Per-day, per-creative rows: creative B is ~10 % cheaper per impression, with daily noise. */
+function creativeCsv(days: number, seed: number): { csv: string; totals: Record<string, { cost: number; imp: number }> } {
+  const rnd = mulberry32(seed);
+  const lines = ["date,source,campaign,ad,currency,cost,impressions,clicks"];
+  const totals: Record<string, { cost: number; imp: number }> = { A: { cost: 0, imp: 0 }, B: { cost: 0, imp: 0 } };
+  for (let d = 1; d <= days; d++) {
+    for (const ad of ["A", "B"]) {
+      const imp = 20000 + Math.floor(rnd() * 5000);
+      const cpi = (ad === "B" ? 0.009 : 0.01) * (1 + (rnd() - 0.5) * 0.1);
+      const cost = Math.round(imp * cpi * 100) / 100;
+      totals[ad] = { cost: (totals[ad]?.cost ?? 0) + cost, imp: (totals[ad]?.imp ?? 0) + imp };
+      lines.push(`2026-10-${String(d).padStart(2, "0")},direct,Launch,${ad},USD,${cost.toFixed(2)},${imp},${Math.floor(imp * 0.002)}`);
+    }
+  }
+  return { csv: `${lines.join("\n")}\n`, totals };
+}
+
+test("cpi abtest: per-day creative data → arms, lift, CI, p-value and a verdict in JSON", async () => {
+  const dir = tempDir();
+  const { csv, totals } = creativeCsv(14, 5);
+  write(dir, "creatives.csv", csv);
+  assert.equal((await cpi(dir, "import", "creatives.csv")).code, 0);
+  const r = await cpi(dir, "abtest", "--campaign", "Launch", "--arms", "ad", "--unit", "day", "--metric", "cpi", "--baseline", "A", "--format", "json");
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.metric, "cpi");
+  assert.equal(j.method, "frequentist");
+  const a = j.arms.find((x: { name: string }) => x.name === "A");
+  const b = j.arms.find((x: { name: string }) => x.name === "B");
+  assert.equal(a.units, 14);
+  assert.ok(Math.abs(a.cost - (totals.A?.cost ?? 0)) < 1e-6);
+  assert.equal(b.impressions, totals.B?.imp);
+  assert.ok(Math.abs(b.value - (totals.B?.cost ?? 0) / (totals.B?.imp ?? 1)) < 1e-12);
+  const c = j.comparisons[0];
+  assert.equal(c.arm, "B");
+  assert.equal(c.baseline, "A");
+  assert.ok(Math.abs(c.lift - (b.value / a.value - 1)) < 1e-12, "relative lift of the ratio of sums");
+  assert.ok(c.ci[0] < c.lift && c.lift < c.ci[1] && c.ci[1] < 0, "B is cheaper with confidence");
+  assert.ok(c.p_value < 0.001);
+  assert.equal(c.chance_to_win, null);
+  assert.match(c.verdict, /B's CPI is \d+\.\d % lower than A's .*B is cheaper/);
+
+  const bayes = JSON.parse((await cpi(dir, "abtest", "--campaign", "Launch", "--method", "bayesian", "--baseline", "A", "--format", "json")).stdout);
+  assert.ok(bayes.comparisons[0].chance_to_win > 0.99);
+  assert.equal(bayes.comparisons[0].p_value, null);
+  const seq = JSON.parse((await cpi(dir, "abtest", "--campaign", "Launch", "--method", "sequential", "--baseline", "A", "--format", "json")).stdout);
+  assert.ok(seq.comparisons[0].ci[1] - seq.comparisons[0].ci[0] > c.ci[1] - c.ci[0], "always-valid intervals are wider");
+});
+
+test("cpi abtest refuses bad input with exit 2", async () => {
+  const dir = tempDir();
+  write(dir, "creatives.csv", creativeCsv(3, 1).csv);
+  await cpi(dir, "import", "creatives.csv");
+  for (const [args, msg] of [
+    [["abtest", "--metric", "reach"], /cannot be tested/],
+    [["abtest", "--method", "magic"], /--method must be one of/],
+    [["abtest", "--campaign", "Nope"], /found 0 arms/],
+    [["abtest", "--arms", "day"], /--arms 'day' is not a dimension/],
+    [["abtest", "plan", "--daily-impressions", "4000", "--mde", "0.1"], /give today's value/],
+  ] as const) {
+    const x = await cpi(dir, ...args);
+    assert.equal(x.code, 2, `${args.join(" ")}: ${x.stderr}`);
+    assert.match(x.stderr, msg);
+  }
+});
+
+test("cpi abtest plan: days for fixed and sequential designs", async () => {
+  const r = await cpi(tempDir(), "abtest", "plan", "--metric", "cpi", "--baseline-cpi", "0.012", "--daily-impressions", "40000", "--mde", "0.1", "--format", "json");
+  assert.equal(r.code, 0, r.stderr);
+  const p = JSON.parse(r.stdout);
+  assert.ok(p.fixed.days > 0 && p.sequential.days >= p.fixed.days);
+  assert.ok(p.fixed.powerAtDays >= 0.8);
+  const ctr = JSON.parse((await cpi(tempDir(), "abtest", "plan", "--metric", "ctr", "--baseline", "0.01", "--daily-impressions", "40000", "--mde", "0.1", "--format", "json")).stdout);
+  assert.ok(Math.abs(ctr.unit_variance - (0.01 * 0.99) / 20000) < 1e-15);
+});
