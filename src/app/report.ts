@@ -1,16 +1,20 @@
 import { UserError } from "../domain/errors.js";
 import { FxTable } from "../domain/fx.js";
 import { addTotals, emptyTotals, type Totals } from "../domain/measures.js";
-import { type MetricName, metricValues } from "../domain/metrics.js";
+import { type MetricName, metricValues, type TrackedMeasures } from "../domain/metrics.js";
 import type { Dimension, MetricQuery } from "../domain/query.js";
 import { isTimeGrain } from "../domain/query.js";
+import { includesTracked } from "../query/events-sql.js";
 import { compileSpendQuery, compileStraddleCount } from "../query/spend-sql.js";
 import type { ResultRow, Store } from "../store/store.js";
+import { dimensionKey, type TrackedPart, trackedReportPart } from "./track/tracked-report.js";
 
 export interface ReportRow {
   /** Dimension values in query order ("" where an entity has no value at that level). */
   keys: string[];
   totals: Totals;
+  /** Tracking's own measures, when the report reads tracked events (`--where source=tracked`). */
+  tracked?: TrackedMeasures;
   values: Record<string, number | null>;
 }
 
@@ -52,9 +56,17 @@ export async function runReport(store: Store, query: MetricQuery): Promise<Repor
   const target = query.currency ?? null;
   const compiled = compileSpendQuery(store.dialect, query, target !== null);
   const raw = await store.query(compiled.sql);
+  const spendKeys = new Set(raw.map((r) => dimensionKey(r, compiled.dimensionColumns)));
+  let tracked: TrackedPart | null = null;
+  if (includesTracked(query.filters)) {
+    const withReach = query.metrics.some((m) => m === "reach" || m === "cpmr");
+    tracked = await trackedReportPart(store, query, target !== null, withReach);
+    raw.push(...tracked.rows);
+  }
   const warnings: string[] = [];
   const fx = target ? new FxTable(await store.fxRates()) : null;
-  const currencies = new Set(raw.map((r) => String(r.cur)));
+  // Tracked rows no contract prices carry no money (cur ""): they join any currency.
+  const currencies = new Set(raw.map((r) => String(r.cur)).filter((c) => c !== ""));
   const byCurrency = query.dimensions.includes("currency");
   if (!target && currencies.size > 1 && !byCurrency) {
     throw new UserError(
@@ -64,36 +76,48 @@ export async function runReport(store: Store, query: MetricQuery): Promise<Repor
     );
   }
   let rows: ReportRow[];
-  if (fx && target) {
-    // Converting: rows of one group arrive split by currency and day; merge them in SQL order.
+  if (fx || tracked) {
+    // Rows of one group arrive split by currency and day (and by source part): merge them by key.
     const groups = new Map<string, ReportRow>();
     for (const r of raw) {
-      const factor = fx.factor(String(r.cur), target, String(r.fx_date));
+      const cur = String(r.cur);
+      const factor = fx && target && cur !== "" ? fx.factor(cur, target, String(r.fx_date)) : 1;
       if (factor === null) continue;
       const keys = compiled.dimensionColumns.map((c) => String(r[c] ?? ""));
       const id = keys.join("\u0000");
       let g = groups.get(id);
       if (!g) {
         g = { keys, totals: emptyTotals(), values: {} };
+        if (tracked) g.tracked = { invalid_impressions: 0, reach: spendKeys.has(id) ? null : (tracked.reach?.get(id) ?? (tracked.reach ? 0 : null)) };
         groups.set(id, g);
       }
       addTotals(g.totals, totalsOf(r, factor));
+      if (g.tracked) g.tracked.invalid_impressions = (g.tracked.invalid_impressions ?? 0) + Number(r.invalid_impressions ?? 0);
     }
-    fx.assertComplete(target);
+    if (fx && target) fx.assertComplete(target);
     rows = [...groups.values()];
+    if (tracked) rows.sort((a, b) => compareKeys(a.keys, b.keys));
   } else {
     // One currency (or grouped by currency): each SQL row is one report row, already sorted.
     rows = raw.map((r) => ({ keys: compiled.dimensionColumns.map((c) => String(r[c] ?? "")), totals: totalsOf(r, 1), values: {} }));
   }
-  for (const row of rows) row.values = metricValues(query.metrics, row.totals);
-  const currency = target ?? (currencies.size === 1 ? ([...currencies][0] as string) : currencies.size === 0 ? null : null);
+  for (const row of rows) row.values = metricValues(query.metrics, { ...row.totals, ...row.tracked });
+  const currency = target ?? (currencies.size === 1 ? ([...currencies][0] as string) : null);
   let total: ReportRow | null = null;
   if (target || currencies.size <= 1) {
     const t = emptyTotals();
     for (const row of rows) addTotals(t, row.totals);
-    total = { keys: query.dimensions.map(() => ""), totals: t, values: metricValues(query.metrics, t) };
+    total = { keys: query.dimensions.map(() => ""), totals: t, values: {} };
+    if (tracked) {
+      const invalid = rows.reduce((s, r) => s + (r.tracked?.invalid_impressions ?? 0), 0);
+      total.tracked = { invalid_impressions: invalid, reach: spendKeys.size > 0 ? null : tracked.totalReach };
+    }
+    total.values = metricValues(query.metrics, { ...t, ...total.tracked });
   } else {
     warnings.push(`rows are in ${[...currencies].sort().join(", ")}: no grand total without --currency`);
+  }
+  if (tracked && query.metrics.some((m) => m === "reach" || m === "cpmr") && query.dimensions.some((d) => d === "week" || d === "month")) {
+    warnings.push("visitor keys rotate daily (no visitor is followed across days): weekly and monthly reach count a visitor once per day seen");
   }
   const ranged = query.dimensions.some(isTimeGrain) && rows.some((r) => r.keys.some((k) => k.includes("..")));
   if (ranged) warnings.push("some rows cover a date range longer than one bucket and are shown under their own range (start..end), not split into days");
@@ -108,6 +132,15 @@ export async function runReport(store: Store, query: MetricQuery): Promise<Repor
     }
   }
   return { query, dimensions: query.dimensions, metrics: query.metrics, currency, rows, total, warnings };
+}
+
+function compareKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? "";
+    const y = b[i] ?? "";
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 /** The report as JSON-ready objects: dimension and metric names as keys, numbers as numbers. */

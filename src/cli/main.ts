@@ -6,6 +6,7 @@ import { registerCompare } from "./commands/compare.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerFx } from "./commands/fx.js";
 import { registerImport } from "./commands/import.js";
+import { registerContract } from "./commands/contract.js";
 import { registerReport } from "./commands/report.js";
 import { registerServe } from "./commands/serve.js";
 import { forwardToServer } from "./forward.js";
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo): Command {
   registerFx(program, io);
   registerDemo(program, io);
   registerServe(program, io);
+  registerContract(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }

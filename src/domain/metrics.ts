@@ -7,6 +7,19 @@ export type Direction = "lower" | "higher" | "none";
 /** How a metric's value is shown: money per 1 / per 1000, counts, fractions shown as percent, plain ratios. */
 export type MetricUnit = "money" | "count" | "percent" | "ratio";
 
+/**
+ * Measures only first-party tracking has. Invalid impressions are additive; reach is a distinct
+ * count (DESIGN rule 3): it comes from its own query per row and is never summed. Absent (undefined)
+ * for reported data, so their metrics are null rather than a misleading 0.
+ */
+export interface TrackedMeasures {
+  invalid_impressions?: number;
+  reach?: number | null;
+}
+
+/** What a metric is computed from: summed measures, plus tracking's when the row has them. */
+export type MetricInput = Totals & TrackedMeasures;
+
 export interface MetricDef {
   readonly name: string;
   readonly label: string;
@@ -16,7 +29,7 @@ export interface MetricDef {
   readonly decimals: number;
   readonly description: string;
   /** The metric from summed measures; null when its denominator is zero (never Infinity/NaN). */
-  value(t: Totals): number | null;
+  value(t: MetricInput): number | null;
 }
 
 /** a / b, or null when b is 0. @example ratio(1, 0) // null */
@@ -144,6 +157,33 @@ export const METRICS = {
     description: "cost per 1000 viewable impressions = 1000 × Σcost / Σviewable",
     value: (t) => ratio(1000 * cost(t), t.viewable_impressions),
   }),
+  reach: def({
+    name: "reach",
+    label: "Reach",
+    unit: "count",
+    direction: "higher",
+    decimals: 0,
+    description: "unique visitors (approximate distinct count of first-party visitor keys; never summed)",
+    value: (t) => t.reach ?? null,
+  }),
+  cpmr: def({
+    name: "cpmr",
+    label: "Cost / 1000 reached",
+    unit: "money",
+    direction: "lower",
+    decimals: 2,
+    description: "cost per thousand unique visitors reached = 1000 × Σcost / reach",
+    value: (t) => (t.reach === undefined || t.reach === null ? null : ratio(1000 * cost(t), t.reach)),
+  }),
+  invalid_rate: def({
+    name: "invalid_rate",
+    label: "Invalid rate",
+    unit: "percent",
+    direction: "lower",
+    decimals: 2,
+    description: "share of impression requests filtered as invalid (bots, headless, prefetch, duplicates) = Σinvalid / (Σimpressions + Σinvalid)",
+    value: (t) => (t.invalid_impressions === undefined ? null : ratio(t.invalid_impressions, t.impressions + t.invalid_impressions)),
+  }),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricName = keyof typeof METRICS;
@@ -164,7 +204,7 @@ export function parseMetricList(list: string): MetricName[] {
 }
 
 /** Every metric of `names` evaluated on `t`. @example metricValues(["cpi"], t) // { cpi: 0.01 } */
-export function metricValues(names: readonly MetricName[], t: Totals): Record<string, number | null> {
+export function metricValues(names: readonly MetricName[], t: MetricInput): Record<string, number | null> {
   const out: Record<string, number | null> = {};
   for (const n of names) out[n] = METRICS[n].value(t);
   return out;

@@ -16,6 +16,12 @@ export interface Dialect {
   dateToText(expr: string): string;
   /** String concatenation of expressions. */
   concat(parts: string[]): string;
+  /** A TIMESTAMP literal (UTC, no zone) of an instant in epoch milliseconds. */
+  timestampLiteral(epochMs: number): string;
+  /** The calendar day (a DATE expression) of a UTC TIMESTAMP column in an IANA time zone. */
+  localDate(tsColumn: string, timezone: string): string;
+  /** An approximate distinct count (DuckDB approx_count_distinct, ClickHouse uniqCombined). */
+  approxDistinct(column: string): string;
   /** Case-insensitive "contains" test of a column against a literal substring. */
   containsInsensitive(column: string, needle: string): string;
 }

@@ -12,5 +12,9 @@ export const duckdbDialect: Dialect = {
   },
   dateToText: (expr) => `strftime(${expr}, '%Y-%m-%d')`,
   concat: (parts) => `(${parts.join(" || ")})`,
+  timestampLiteral: (ms) => `TIMESTAMP '${new Date(ms).toISOString().replace("T", " ").replace("Z", "")}'`,
+  // TIMESTAMP (UTC wall time) → instant → wall time in the zone; never the session's zone.
+  localDate: (ts, tz) => `CAST(timezone(${duckdbDialect.quoteString(tz)}, timezone('UTC', ${ts})) AS DATE)`,
+  approxDistinct: (column) => `approx_count_distinct(${column})`,
   containsInsensitive: (column, needle) => `lower(${column}) LIKE ${duckdbDialect.quoteString(`%${escapeLike(needle.toLowerCase())}%`)} ESCAPE '\\'`,
 };

@@ -36,6 +36,7 @@ export function registerReport(program: Command, io: CliIo): void {
     .option("--from <date>", "first day (YYYY-MM-DD), inclusive")
     .option("--to <date>", "last day (YYYY-MM-DD), inclusive")
     .option("--where <filter>", "DIM=VALUE, DIM=A|B, DIM!=VALUE or DIM~TEXT (repeatable)", collect, [])
+    .option("--timezone <zone>", "IANA zone whose days tracked events are counted in (default UTC; reported rows keep their account's days)")
     .option("--currency <code>", "convert every amount to this currency at each row's date (rates from 'cpi fx import')")
     .option("--format <format>", "table, csv or json", "table")
     .option("--db <path>", "DuckDB store file (default ./cpi.duckdb, or $CPI_DB)")
@@ -45,11 +46,13 @@ export function registerReport(program: Command, io: CliIo): void {
 Examples:
   $ cpi report --by campaign --metrics cost,impressions,cpi,cpm
   $ cpi report --by campaign,day --from 2026-10-01 --to 2026-10-31 --where source=meta --metrics cpi,cpm,ctr
-  $ cpi report --by source,month --currency EUR --format csv > by-source.csv`,
+  $ cpi report --by source,month --currency EUR --format csv > by-source.csv
+  $ cpi report --where source=tracked --by campaign,placement --metrics impressions,viewable_rate,cpi,vcpm,reach,cpmr
+  $ cpi report --where source=tracked --by day --timezone Europe/Berlin --metrics impressions,invalid_rate,reach`,
     )
     .action(async (o) => {
       const format = outputFormat(o.format);
-      const query = buildMetricQuery({ metrics: o.metrics, by: o.by, where: o.where, from: o.from, to: o.to, currency: o.currency });
+      const query = buildMetricQuery({ metrics: o.metrics, by: o.by, where: o.where, from: o.from, to: o.to, currency: o.currency, timezone: o.timezone });
       const report = await withStore(o, io, "read", (s) => runReport(s, query));
       for (const w of report.warnings) io.err(`warning: ${w}\n`);
       if (format === "json") io.out(toJson(reportToObjects(report)));

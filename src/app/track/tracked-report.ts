@@ -1,0 +1,76 @@
+import type { MetricQuery } from "../../domain/query.js";
+import { type Contract, contractCost, contractWindowUtc, type DeliveryCounts } from "../../domain/tracking/contract.js";
+import { compileEventSums, compileFlightDelivery, compileInvalidSums, compileReach, type ContractMatch, type EventQueryContext } from "../../query/events-sql.js";
+import type { ResultRow, Store } from "../../store/store.js";
+
+/** The tracked source's share of a report: rows shaped like the spend query's, plus reach. */
+export interface TrackedPart {
+  /** d0…dn, cur ("" when no contract prices them), fx_date (when converting), measures, cost in micros. */
+  rows: ResultRow[];
+  /** Reach per dimension key (keys joined by NUL); only when asked for. */
+  reach: Map<string, number> | null;
+  totalReach: number | null;
+}
+
+/** A key for a row's dimension values. */
+export function dimensionKey(r: ResultRow, columns: readonly string[]): string {
+  return columns.map((c) => String(r[c] ?? "")).join("\u0000");
+}
+
+/** Contracts as the compiler matches them. @example contractMatches(await store.contracts()) */
+export function contractMatches(contracts: readonly Contract[]): ContractMatch[] {
+  return contracts.map((c) => ({ id: c.id, campaign: c.campaign, placement: c.placement, currency: c.currency, ...contractWindowUtc(c) }));
+}
+
+/**
+ * Runs the MetricQuery over first-party events: counts by dimensions, cost from the contracts
+ * (a flat fee spread over the flight's counted impressions, CPM and CPC per unit), invalid
+ * impressions, and reach when `withReach`. Days are in `query.timezone` (UTC by default).
+ * @example await trackedReportPart(store, { metrics: ["cpi"], dimensions: ["campaign"], filters: [] }, false, true)
+ */
+export async function trackedReportPart(store: Store, query: MetricQuery, byFxDate: boolean, withReach: boolean): Promise<TrackedPart> {
+  const contracts = await store.contracts();
+  const byId = new Map(contracts.map((c) => [c.id, c]));
+  const ctx: EventQueryContext = { dialect: store.dialect, query, timezone: query.timezone ?? "UTC", contracts: contractMatches(contracts) };
+  const flights = new Map<number, DeliveryCounts>();
+  if (contracts.length) {
+    for (const r of await store.query(compileFlightDelivery(store.dialect, ctx.contracts))) {
+      flights.set(Number(r.contract), { impressions: Number(r.impressions ?? 0), clicks: Number(r.clicks ?? 0) });
+    }
+  }
+  const dims = query.dimensions.map((_, i) => `d${i}`);
+  const groups = new Map<string, ResultRow>();
+  for (const r of await store.query(compileEventSums(ctx, byFxDate))) {
+    const contract = byId.get(Number(r.contract));
+    const counts = { impressions: Number(r.impressions ?? 0), clicks: Number(r.clicks ?? 0) };
+    const cost = contract ? contractCost(contract, counts, flights.get(contract.id) ?? counts) : 0n;
+    const cur = contract?.currency ?? "";
+    const key = `${dimensionKey(r, dims)}\u0000${cur}\u0000${byFxDate ? String(r.fx_date) : ""}`;
+    const g = groups.get(key);
+    if (g) {
+      g.cost = (g.cost as bigint) + cost;
+      for (const m of ["impressions", "clicks", "viewable_impressions", "measurable_impressions"]) g[m] = Number(g[m]) + Number(r[m] ?? 0);
+    } else {
+      const row: ResultRow = { cur, cost, revenue: 0n, conversions: 0, invalid_impressions: 0 };
+      for (const c of dims) row[c] = r[c] ?? "";
+      if (byFxDate) row.fx_date = r.fx_date ?? null;
+      for (const m of ["impressions", "clicks", "viewable_impressions", "measurable_impressions"]) row[m] = Number(r[m] ?? 0);
+      groups.set(key, row);
+    }
+  }
+  const rows = [...groups.values()];
+  for (const r of await store.query(compileInvalidSums(ctx))) {
+    const row: ResultRow = { cur: "", cost: 0n, revenue: 0n, conversions: 0, impressions: 0, clicks: 0, viewable_impressions: 0, measurable_impressions: 0 };
+    for (const c of dims) row[c] = r[c] ?? "";
+    row.invalid_impressions = Number(r.invalid_impressions ?? 0);
+    rows.push(row);
+  }
+  let reach: Map<string, number> | null = null;
+  let totalReach: number | null = null;
+  if (withReach) {
+    reach = new Map();
+    for (const r of await store.query(compileReach(ctx))) reach.set(dimensionKey(r, dims), Number(r.reach ?? 0));
+    totalReach = Number((await store.query(compileReach(ctx, false)))[0]?.reach ?? 0);
+  }
+  return { rows, reach, totalReach };
+}

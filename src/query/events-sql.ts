@@ -1,0 +1,158 @@
+// First-party events as a report source ("tracked"): the same MetricQuery compiled over `events` and
+// `invalid_counts`, with days taken in the query's time zone (events are stored in UTC, DESIGN rule 4)
+// and each event matched to the contract that prices it.
+import { addDays } from "../domain/dates.js";
+import type { EntityDimension, Filter, MetricQuery } from "../domain/query.js";
+import { isTimeGrain } from "../domain/query.js";
+import { zonedDayStartUtc } from "../domain/tracking/zoned-time.js";
+import type { Dialect } from "./dialect.js";
+
+/** The source name tracked events report under. */
+export const TRACKED_SOURCE = "tracked";
+
+/** A contract as the compiler needs it: who it covers and its flight as UTC instants [start, end). */
+export interface ContractMatch {
+  id: number;
+  campaign: string;
+  placement: string;
+  currency: string;
+  start: number;
+  end: number;
+}
+
+export interface EventQueryContext {
+  dialect: Dialect;
+  query: MetricQuery;
+  /** The zone days and grains are taken in (the query's, else UTC). */
+  timezone: string;
+  contracts: readonly ContractMatch[];
+}
+
+function matchCondition(d: Dialect, c: ContractMatch): string {
+  const parts = [`campaign = ${d.quoteString(c.campaign)}`];
+  if (c.placement !== "") parts.push(`placement = ${d.quoteString(c.placement)}`);
+  parts.push(`ts >= ${d.timestampLiteral(c.start)}`, `ts < ${d.timestampLiteral(c.end)}`);
+  return parts.join(" AND ");
+}
+
+/** The id of the contract pricing each event row (0 when none). */
+export function contractIdExpr(d: Dialect, contracts: readonly ContractMatch[]): string {
+  if (contracts.length === 0) return "0";
+  return `CASE ${contracts.map((c) => `WHEN ${matchCondition(d, c)} THEN ${c.id}`).join(" ")} ELSE 0 END`;
+}
+
+/** The currency of the contract pricing each event row ("" when none). */
+export function contractCurrencyExpr(d: Dialect, contracts: readonly ContractMatch[]): string {
+  if (contracts.length === 0) return "''";
+  return `CASE ${contracts.map((c) => `WHEN ${matchCondition(d, c)} THEN ${d.quoteString(c.currency)}`).join(" ")} ELSE '' END`;
+}
+
+/** The events column (or expression) behind each entity dimension: creatives are `ad`. */
+function dimensionExpr(ctx: EventQueryContext, dim: EntityDimension): string {
+  switch (dim) {
+    case "source":
+      return ctx.dialect.quoteString(TRACKED_SOURCE);
+    case "campaign":
+    case "placement":
+    case "country":
+    case "device":
+      return dim;
+    case "ad":
+      return "creative";
+    case "currency":
+      return contractCurrencyExpr(ctx.dialect, ctx.contracts);
+    default:
+      return "''";
+  }
+}
+
+function filterExpr(ctx: EventQueryContext, f: Filter): string {
+  const d = ctx.dialect;
+  const col = dimensionExpr(ctx, f.dimension);
+  if (f.op === "contains") return `(${f.values.map((v) => d.containsInsensitive(col, v)).join(" OR ")})`;
+  return `${col} ${f.op === "neq" ? "NOT IN" : "IN"} (${f.values.map((v) => d.quoteString(v)).join(", ")})`;
+}
+
+/** WHERE conditions: filters and the period, whose days are in the query's zone. */
+function conditions(ctx: EventQueryContext): string[] {
+  const d = ctx.dialect;
+  const where = ctx.query.filters.map((f) => filterExpr(ctx, f));
+  if (ctx.query.from) where.push(`ts >= ${d.timestampLiteral(zonedDayStartUtc(ctx.query.from, ctx.timezone))}`);
+  if (ctx.query.to) where.push(`ts < ${d.timestampLiteral(zonedDayStartUtc(addDays(ctx.query.to, 1), ctx.timezone))}`);
+  return where;
+}
+
+/** Dimension select expressions aliased d0, d1, … */
+function dimensionSelects(ctx: EventQueryContext): string[] {
+  const d = ctx.dialect;
+  return ctx.query.dimensions.map((dim, i) => {
+    const expr = isTimeGrain(dim) ? d.dateToText(d.bucketStart(dim, d.localDate("ts", ctx.timezone))) : dimensionExpr(ctx, dim);
+    return `${expr} AS d${i}`;
+  });
+}
+
+function assemble(select: string[], table: string, where: string[], groupBy: string[]): string {
+  return [`SELECT ${select.join(", ")}`, `FROM ${table}`, where.length ? `WHERE ${where.join(" AND ")}` : "", groupBy.length ? `GROUP BY ${groupBy.join(", ")}` : ""]
+    .filter(Boolean)
+    .join("\n");
+}
+
+/**
+ * Counted events by the query's dimensions and by pricing contract (and by local day when amounts
+ * are converted at each day's rate): impressions, clicks, viewable and measurable impressions.
+ * @example compileEventSums({ dialect: duckdbDialect, query, timezone: "UTC", contracts: [] }, false)
+ */
+export function compileEventSums(ctx: EventQueryContext, byFxDate: boolean): string {
+  const d = ctx.dialect;
+  const select = dimensionSelects(ctx);
+  const groupBy = ctx.query.dimensions.map((_, i) => `d${i}`);
+  select.push(`${contractIdExpr(d, ctx.contracts)} AS contract`);
+  groupBy.push("contract");
+  if (byFxDate) {
+    select.push(`${d.dateToText(d.localDate("ts", ctx.timezone))} AS fx_date`);
+    groupBy.push("fx_date");
+  }
+  select.push(
+    "SUM(CASE WHEN type = 'impression' THEN 1 ELSE 0 END) AS impressions",
+    "SUM(CASE WHEN type = 'click' THEN 1 ELSE 0 END) AS clicks",
+    "SUM(CASE WHEN type = 'viewable' THEN 1 ELSE 0 END) AS viewable_impressions",
+    "SUM(CASE WHEN type = 'impression' AND measurable THEN 1 ELSE 0 END) AS measurable_impressions",
+  );
+  return assemble(select, "events", conditions(ctx), groupBy);
+}
+
+/** Invalid impression requests by the query's dimensions. */
+export function compileInvalidSums(ctx: EventQueryContext): string {
+  const select = [...dimensionSelects(ctx), "SUM(n) AS invalid_impressions"];
+  return assemble(select, "invalid_counts", ["type = 'impression'", ...conditions(ctx)], ctx.query.dimensions.map((_, i) => `d${i}`));
+}
+
+/** Unique visitors by the query's dimensions (a distinct count: never summed across rows). */
+export function compileReach(ctx: EventQueryContext, withDimensions = true): string {
+  const select = [...(withDimensions ? dimensionSelects(ctx) : []), `${ctx.dialect.approxDistinct("visitor")} AS reach`];
+  return assemble(select, "events", ["type = 'impression'", ...conditions(ctx)], withDimensions ? ctx.query.dimensions.map((_, i) => `d${i}`) : []);
+}
+
+/** Each contract's whole-flight delivery (what a flat fee is spread over), whatever the query's filters. */
+export function compileFlightDelivery(d: Dialect, contracts: readonly ContractMatch[]): string {
+  const id = contractIdExpr(d, contracts);
+  return `SELECT ${id} AS contract, SUM(CASE WHEN type = 'impression' THEN 1 ELSE 0 END) AS impressions, SUM(CASE WHEN type = 'click' THEN 1 ELSE 0 END) AS clicks FROM events WHERE ${id} <> 0 GROUP BY contract`;
+}
+
+/**
+ * Whether a query reads tracked events: only when a source filter names "tracked" explicitly and no
+ * source filter excludes it (first-party counts measure the same deliveries the platforms report,
+ * so they are never silently added to them).
+ * @example includesTracked([{ dimension: "source", op: "eq", values: ["tracked"] }]) // true
+ */
+export function includesTracked(filters: readonly Filter[]): boolean {
+  const source = filters.filter((f) => f.dimension === "source");
+  const named = source.some((f) => f.op === "eq" && f.values.includes(TRACKED_SOURCE));
+  const excluded = source.some(
+    (f) =>
+      (f.op === "eq" && !f.values.includes(TRACKED_SOURCE)) ||
+      (f.op === "neq" && f.values.includes(TRACKED_SOURCE)) ||
+      (f.op === "contains" && !f.values.some((v) => TRACKED_SOURCE.includes(v.toLowerCase()))),
+  );
+  return named && !excluded;
+}

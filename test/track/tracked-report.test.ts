@@ -1,0 +1,92 @@
+// Tracked events as a report source: counts, contract costs (flat, CPM, CPC), viewability, reach,
+// invalid rate, time zones — checked against a naive aggregation of the same events.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { addContract } from "../../src/app/track/contracts.js";
+import { runReport } from "../../src/app/report.js";
+import type { TrackedEvent } from "../../src/domain/tracking/event.js";
+import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
+
+function ev(p: Partial<TrackedEvent> & { ts: number }): TrackedEvent {
+  return { type: "impression", impression_id: "", campaign: "Launch Q4", creative: "A", placement: "news", visitor: "0000000000000001", country: "", device: "desktop", measurable: true, reason: "", ...p };
+}
+
+async function storeWith(events: TrackedEvent[]) {
+  const store = await DuckDbStore.open(":memory:");
+  await store.appendTrackedEvents({ logId: "t", from: 0, to: 1, events });
+  return store;
+}
+
+const tracked = [{ dimension: "source" as const, op: "eq" as const, values: ["tracked"] }];
+
+test("the seed: a $5,000 flat buy over 500,000 counted impressions costs $0.01 each (CPM $10.00)", async () => {
+  const t0 = Date.UTC(2026, 9, 1, 12);
+  const events: TrackedEvent[] = [];
+  for (let i = 0; i < 500_000; i++) events.push(ev({ ts: t0 + (i % 20) * 86_400_000, visitor: (i % 1000).toString(16).padStart(16, "0"), measurable: i % 2 === 0 }));
+  for (let i = 0; i < 200_000; i++) events.push(ev({ ts: t0 + (i % 20) * 86_400_000, type: "viewable", measurable: false }));
+  events.push(ev({ ts: t0, reason: "bot_user_agent" }), ev({ ts: t0, reason: "duplicate_id" }));
+  const store = await storeWith(events);
+  await addContract(store, { campaign: "Launch Q4", placement: "news", flat: "5000", from: "2026-10-01", to: "2026-10-31" });
+  const r = await runReport(store, { metrics: ["cost", "impressions", "cpi", "cpm", "viewable_rate", "vcpm", "reach", "cpmr", "invalid_rate"], dimensions: ["campaign", "placement"], filters: tracked });
+  assert.equal(r.rows.length, 1);
+  const v = r.rows[0]?.values ?? {};
+  assert.equal(v.cost, 5000);
+  assert.equal(v.impressions, 500_000);
+  assert.equal(v.cpi, 0.01);
+  assert.equal(v.cpm, 10);
+  assert.equal(v.viewable_rate, 200_000 / 250_000);
+  assert.equal(v.vcpm, 25);
+  // approx_count_distinct is a sketch (DuckDB's HLL errs by ~10 %): within 25 % of the 1000 visitors.
+  assert.ok(Math.abs((v.reach as number) - 1000) < 250, `reach ${v.reach}`);
+  assert.equal(v.cpmr, (1000 * 5000) / (v.reach as number));
+  assert.equal(v.invalid_rate, 2 / 500_002);
+  assert.equal(r.currency, "USD");
+  // Half the flight's days hold half the impressions and so half the flat fee.
+  const half = await runReport(store, { metrics: ["cost", "impressions", "cpi"], dimensions: [], filters: tracked, from: "2026-10-01", to: "2026-10-10" });
+  assert.equal(half.total?.values.cost, 2500);
+  assert.equal(half.total?.values.cpi, 0.01);
+  await store.close();
+});
+
+test("CPM and CPC contracts, events outside any flight, and reported rows are never added in silently", async () => {
+  const t = Date.UTC(2026, 10, 3, 10);
+  const events = [
+    ...Array.from({ length: 3000 }, (_, i) => ev({ ts: t, campaign: "C", placement: "p1", visitor: i.toString(16).padStart(16, "0") })),
+    ...Array.from({ length: 40 }, () => ev({ ts: t, campaign: "C", placement: "p1", type: "click" })),
+    ...Array.from({ length: 10 }, () => ev({ ts: Date.UTC(2026, 11, 3), campaign: "C", placement: "p1" })),
+  ];
+  const store = await storeWith(events);
+  await addContract(store, { campaign: "C", placement: "p1", cpm: "12.5", currency: "eur", from: "2026-11-01", to: "2026-11-30" });
+  const r = await runReport(store, { metrics: ["cost", "impressions", "clicks", "cpm", "cpc"], dimensions: ["month"], filters: tracked });
+  assert.deepEqual(
+    r.rows.map((x) => [x.keys[0], x.values.cost, x.values.impressions]),
+    [
+      ["2026-11-01", 37.5, 3000],
+      ["2026-12-01", 0, 10],
+    ],
+  );
+  assert.equal(r.currency, "EUR");
+  await assert.rejects(addContract(store, { campaign: "C", cpc: "0.5", from: "2026-11-30", to: "2026-12-31" }), /already prices this flight/);
+  await addContract(store, { campaign: "C", cpc: "0.5", currency: "EUR", from: "2026-12-01", to: "2026-12-31" });
+  const all = await runReport(store, { metrics: ["cost", "impressions"], dimensions: [], filters: [] });
+  assert.equal(all.total?.values.impressions, 0, "without source=tracked, tracked events stay out");
+  await store.close();
+});
+
+test("days and grains of tracked events are taken in the query's time zone", async () => {
+  // 2026-03-08 03:30 UTC is still March 7th in New York (and the DST switch happens that day).
+  const store = await storeWith([ev({ ts: Date.UTC(2026, 2, 8, 3, 30) }), ev({ ts: Date.UTC(2026, 2, 8, 12) }), ev({ ts: Date.UTC(2026, 2, 9, 3, 59) })]);
+  const days = async (timezone?: string) =>
+    (await runReport(store, { metrics: ["impressions"], dimensions: ["day"], filters: tracked, ...(timezone ? { timezone } : {}) })).rows.map((x) => [x.keys[0], x.values.impressions]);
+  assert.deepEqual(await days(), [
+    ["2026-03-08", 2],
+    ["2026-03-09", 1],
+  ]);
+  assert.deepEqual(await days("America/New_York"), [
+    ["2026-03-07", 1],
+    ["2026-03-08", 2],
+  ]);
+  const ny = await runReport(store, { metrics: ["impressions"], dimensions: [], filters: tracked, timezone: "America/New_York", from: "2026-03-08", to: "2026-03-08" });
+  assert.equal(ny.total?.values.impressions, 2);
+  await store.close();
+});
