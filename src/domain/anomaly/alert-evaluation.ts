@@ -1,0 +1,32 @@
+/** The kinds of alert rule cpi evaluates. */
+export type AlertKind = "anomaly" | "threshold" | "zero-delivery" | "pacing";
+
+/** Why a rule was not evaluated. */
+export type SkipReason = "no-value" | "low-volume" | "insufficient-history";
+
+/** The outcome of one rule on one scope and day, with the numbers behind it. */
+export interface AlertEvaluation {
+  kind: AlertKind;
+  fired: boolean;
+  skipped: SkipReason | null;
+  /** Today's value. */
+  value: number | null;
+  /** What was expected (the seasonal median, the threshold, the budget…). */
+  baseline: number | null;
+  /** The robust spread used to judge it (1.4826·MAD, floored), when there is one. */
+  spread: number | null;
+  /** How unusual today is: (value − baseline)/spread for anomalies. */
+  score: number | null;
+  /** The limit the score or value was held against. */
+  threshold: number | null;
+  direction: "up" | "down" | null;
+  message: string;
+}
+
+/**
+ * An evaluation that did not run, with the reason.
+ * @example skippedEvaluation("anomaly", "low-volume", "only 12 impressions a day; alerts need 100") // { fired: false, skipped: "low-volume", … }
+ */
+export function skippedEvaluation(kind: AlertKind, skipped: SkipReason, message: string, value: number | null = null): AlertEvaluation {
+  return { kind, fired: false, skipped, value, baseline: null, spread: null, score: null, threshold: null, direction: null, message };
+}

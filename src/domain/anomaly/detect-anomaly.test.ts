@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { mulberry32, normalDraw } from "../curves/seeded-random.js";
+import { flightPacing } from "../pacing/flight-pacing.js";
+import {
+  detectAnomaly,
+  detectPacing,
+  detectThreshold,
+  detectZeroDelivery,
+  median,
+  robustBaseline,
+  sameWeekdayHistory,
+} from "./index.js";
+
+type Event = "spike" | "drop" | "zero" | null;
+
+/** Seeded daily impressions with weekly seasonality, a slow trend, ±6 % noise and injected events. */
+function synthSeries(seed: number, days: number, firstEventDay: number) {
+  const rand = mulberry32(seed);
+  const level = 2000 * 25 ** rand(); // 2,000 … 50,000 a day
+  const weekly = [1.0, 1.06, 1.08, 1.04, 0.96, 0.66, 0.58].map((w) => w * (1 + 0.05 * normalDraw(rand)));
+  const trend = 0.15 * (rand() - 0.5);
+  const values: number[] = [];
+  const events: Event[] = [];
+  for (let d = 0; d < days; d++) {
+    let v = level * (weekly[d % 7] ?? 1) * (1 + (trend * d) / days) * Math.exp(0.06 * normalDraw(rand));
+    let e: Event = null;
+    if (d >= firstEventDay) {
+      const u = rand();
+      if (u < 0.03) {
+        e = "spike";
+        v *= 1.8 + 1.2 * rand();
+      } else if (u < 0.06) {
+        e = "drop";
+        v *= 0.2 + 0.3 * rand();
+      } else if (u < 0.07) {
+        e = "zero";
+        v = 0;
+      }
+    }
+    values.push(Math.round(v));
+    events.push(e);
+  }
+  return { values, events };
+}
+
+test("robust baseline: median, MAD, same-weekday history", () => {
+  assert.equal(median([3, 1, 2, 10]), 2.5);
+  const b = robustBaseline([100, 104, 98, 101, 400]);
+  assert.equal(b.median, 101);
+  assert.equal(b.mad, 3);
+  assert.ok(Math.abs(b.spread - 4.4478) < 1e-9);
+  const series = Array.from({ length: 30 }, (_, i) => (i === 9 ? null : i));
+  assert.deepEqual(sameWeekdayHistory(series, 23, 3), [2, 16]); // 9 is missing
+});
+
+test("seeded series with weekly seasonality: the detectors find injected spikes, drops and zero days and stay quiet otherwise", (t) => {
+  const SERIES = 40;
+  const DAYS = 126; // 18 weeks: 8 weeks of history before events are injected
+  const FIRST = 56;
+  const counts = { spike: [0, 0], drop: [0, 0], zero: [0, 0], normal: [0, 0], normalNaive: [0, 0], zeroFalse: 0 };
+  for (let s = 0; s < SERIES; s++) {
+    const { values, events } = synthSeries(7000 + s, DAYS, FIRST);
+    for (let d = FIRST; d < DAYS; d++) {
+      const history = sameWeekdayHistory(values, d, 8);
+      const value = values[d] ?? 0;
+      const e = events[d] ?? null;
+      const a = detectAnomaly({ value, history }, { minVolume: 100 });
+      const z = detectZeroDelivery({ value, history });
+      const bucket = e ?? "normal";
+      counts[bucket][0] = (counts[bucket][0] ?? 0) + 1;
+      const fired = e === "zero" ? z.fired : a.fired;
+      if (fired) counts[bucket][1] = (counts[bucket][1] ?? 0) + 1;
+      if (e !== "zero" && z.fired) counts.zeroFalse++;
+      if (e === null) {
+        // contrast: a baseline of the last 7 days, ignoring the weekday
+        const naive = detectAnomaly({ value, history: values.slice(d - 7, d) }, { minVolume: 100 });
+        counts.normalNaive[0] = (counts.normalNaive[0] ?? 0) + 1;
+        if (naive.fired) counts.normalNaive[1] = (counts.normalNaive[1] ?? 0) + 1;
+      }
+    }
+  }
+  const rate = (c: number[]) => (c[1] ?? 0) / Math.max(1, c[0] ?? 0);
+  t.diagnostic(
+    `spikes found ${counts.spike[1]}/${counts.spike[0]}, drops ${counts.drop[1]}/${counts.drop[0]}, zero days ${counts.zero[1]}/${counts.zero[0]}; ` +
+      `false alarms ${counts.normal[1]}/${counts.normal[0]} normal days (weekday-blind baseline: ${counts.normalNaive[1]}); zero-delivery false alarms ${counts.zeroFalse}`,
+  );
+  assert.ok((counts.spike[0] ?? 0) > 50 && (counts.drop[0] ?? 0) > 50 && (counts.zero[0] ?? 0) > 15, "enough injected events");
+  assert.ok(rate(counts.spike) >= 0.95, `spike recall ${rate(counts.spike)}`);
+  assert.ok(rate(counts.drop) >= 0.95, `drop recall ${rate(counts.drop)}`);
+  assert.equal(rate(counts.zero), 1);
+  assert.ok(rate(counts.normal) <= 0.005, `false alarm rate ${rate(counts.normal)}`);
+  assert.equal(counts.zeroFalse, 0);
+  assert.ok((counts.normalNaive[1] ?? 0) > 10 * Math.max(1, counts.normal[1] ?? 0), "the weekday-blind baseline cries wolf");
+});
+
+test("tiny scopes and ratio metrics below the minimum volume do not alert", () => {
+  const tiny = detectAnomaly({ value: 60, history: [10, 12, 9, 11, 10] }, { minVolume: 100 });
+  assert.equal(tiny.fired, false);
+  assert.equal(tiny.skipped, "low-volume");
+  const cpi = detectAnomaly({ value: 0.05, history: [0.01, 0.011, 0.0095, 0.0102], volume: 40 }, { minVolume: 1000 });
+  assert.equal(cpi.skipped, "low-volume");
+  const cpiBig = detectAnomaly({ value: 0.05, history: [0.01, 0.011, 0.0095, 0.0102], volume: 40_000 }, { minVolume: 1000, direction: "up" });
+  assert.equal(cpiBig.fired, true);
+  assert.equal(cpiBig.direction, "up");
+  assert.match(cpiBig.message, /vs a usual 0\.01/);
+  const dropOnlyUp = detectAnomaly({ value: 0.001, history: [0.01, 0.011, 0.0095, 0.0102] }, { direction: "up" });
+  assert.equal(dropOnlyUp.fired, false);
+  assert.equal(detectAnomaly({ value: null, history: [1, 2, 3, 4] }).skipped, "no-value");
+  assert.equal(detectAnomaly({ value: 5, history: [1, 2] }).skipped, "insufficient-history");
+  // a perfectly steady history: the 5 % floor keeps a 3 % wobble quiet
+  assert.equal(detectAnomaly({ value: 1030, history: [1000, 1000, 1000, 1000] }).fired, false);
+  assert.equal(detectZeroDelivery({ value: 0, history: [20, 30, 25] }).skipped, "low-volume");
+  assert.equal(detectZeroDelivery({ value: null, history: [2000, 3000, 2500] }).fired, true);
+});
+
+test("fixed threshold and pacing detectors report the numbers behind them", () => {
+  const th = detectThreshold({ value: 16.2, volume: 5000 }, { operator: ">", threshold: 15, minVolume: 1000 });
+  assert.equal(th.fired, true);
+  assert.equal(th.value, 16.2);
+  assert.equal(detectThreshold({ value: 14 }, { operator: ">", threshold: 15 }).fired, false);
+  assert.equal(detectThreshold({ value: 0.001 }, { operator: "<=", threshold: 0.002 }).fired, true);
+  assert.equal(detectThreshold({ value: 20, volume: 10 }, { operator: ">", threshold: 15, minVolume: 1000 }).skipped, "low-volume");
+  const M = 1_000_000n;
+  const over = flightPacing({ budget: 3000n * M, flightStart: "2026-10-01", flightEnd: "2026-10-30", asOf: "2026-10-10", spendToDate: 1200n * M });
+  const p = detectPacing(over);
+  assert.equal(p.fired, true);
+  assert.equal(p.value, 3600);
+  assert.equal(p.baseline, 3000);
+  assert.ok(Math.abs((p.score ?? 0) - 0.2) < 1e-12);
+  assert.equal(detectPacing(over, { watch: "underspend" }).fired, false);
+  const ok = flightPacing({ budget: 3000n * M, flightStart: "2026-10-01", flightEnd: "2026-10-30", asOf: "2026-10-10", spendToDate: 1000n * M });
+  assert.equal(detectPacing(ok).fired, false);
+});
