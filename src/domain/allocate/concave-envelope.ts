@@ -20,7 +20,7 @@ export interface ConcaveEnvelope {
 /**
  * Builds the concave envelope of a curve with inflection z on [lo, hi]: on the concave stretch the tangent
  * point w solves f'(w)(w − lo) = f(w) − f(lo), found by bisection.
- * @example concaveEnvelope(hillCurve(100, 5, 3), 0, 20, hillInflection(5, 3)).w // ≈ 5.9: below it, spending is wasteful
+ * @example concaveEnvelope(hillCurve(100, 5, 3), 0, 20, hillInflection(5, 3)).w // ≈ 6.30: below it, spending is wasteful
  */
 export function concaveEnvelope(curve: ResponseCurve, lo: number, hi: number, inflection: number): ConcaveEnvelope {
   const flo = curve.value(lo);
@@ -92,5 +92,5 @@ export function envelopeDemand(env: ConcaveEnvelope, lambda: number, high: boole
 }
 
 function clamp(x: number, a: number, b: number): number {
-  return x < a ? a : x > b ? b : x;
+  return Math.min(Math.max(x, a), b);
 }

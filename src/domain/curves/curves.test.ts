@@ -6,6 +6,7 @@ import {
   exponentialReachCurve,
   hillCurve,
   hillInflection,
+  invertMatrix,
   levenbergMarquardt,
   nbdReachCurve,
   normalQuantile,
@@ -14,7 +15,6 @@ import {
   saturatingCpmCurve,
   scaleCurve,
   solveLinear,
-  invertMatrix,
   studentTQuantile,
 } from "./index.js";
 

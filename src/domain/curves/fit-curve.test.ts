@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  CURVE_MODELS,
   type CurveModelName,
   channelMarginals,
   fitChannelResponse,
@@ -10,7 +11,6 @@ import {
   normalDraw,
   objectiveCurve,
   predictCurve,
-  CURVE_MODELS,
 } from "./index.js";
 
 interface Case {

@@ -130,7 +130,9 @@ test("negative-binomial reach and frequency match scipy.stats.nbinom", () => {
     const k = row.shape ?? 1;
     close(nbdReach(row.audience, row.impressions, k), row.reach, 1e-12, "reach");
     const f = nbdFrequency(row.audience, row.impressions, k, 10);
-    f.forEach((x, i) => close(x, row.exact_1_to_10[i] ?? Number.NaN, 1e-10, `pmf ${i + 1}`));
+    f.forEach((x, i) => {
+      close(x, row.exact_1_to_10[i] ?? Number.NaN, 1e-10, `pmf ${i + 1}`);
+    });
     close(nbdKPlusReach(row.audience, row.impressions, k, 3), row.kplus_3, 1e-9, "3+");
     close(nbdKPlusReach(row.audience, row.impressions, k, 10), row.kplus_10 ?? Number.NaN, 1e-8, "10+");
   }
@@ -143,7 +145,9 @@ test("negative-binomial reach and frequency match scipy.stats.nbinom", () => {
 test("Poisson reach and frequency match scipy.stats.poisson", () => {
   for (const row of V.poisson) {
     close(poissonReach(row.audience, row.impressions), row.reach, 1e-12);
-    poissonFrequency(row.audience, row.impressions, 10).forEach((x, i) => close(x, row.exact_1_to_10[i] ?? Number.NaN, 1e-10));
+    poissonFrequency(row.audience, row.impressions, 10).forEach((x, i) => {
+      close(x, row.exact_1_to_10[i] ?? Number.NaN, 1e-10);
+    });
     close(poissonKPlusReach(row.audience, row.impressions, 3), row.kplus_3, 1e-9);
   }
 });
