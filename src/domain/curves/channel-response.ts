@@ -1,4 +1,5 @@
 import { UserError } from "../errors.js";
+import { cappedReach } from "../reach/capped-reach.js";
 import type { CurveModelName } from "./curve-models.js";
 import { type CurveFit, fitCurve, fittedCurve } from "./fit-curve.js";
 import { composeCurves, type ResponseCurve } from "./response-curve.js";
@@ -116,11 +117,31 @@ function outside(response: ChannelResponse, spend: number): boolean {
 
 /**
  * The response the allocator maximises for a channel: impressions(spend), or reach(impressions(spend)).
- * @example objectiveCurve(response, "reach").value(1000) // people reached for $1000 in one period
+ * With `frequencyCap` (reach only) nobody sees more than that many impressions: the fitted reach curve's
+ * exposure model (NBD, or Poisson on the effective impressions k·I for the exponential curve) is capped.
+ * @example objectiveCurve(response, "reach", { frequencyCap: 3 }).value(1000) // people reached for $1000 in one period
  */
-export function objectiveCurve(response: ChannelResponse, objective: "impressions" | "reach"): ResponseCurve {
+export function objectiveCurve(
+  response: ChannelResponse,
+  objective: "impressions" | "reach",
+  options: { frequencyCap?: number } = {},
+): ResponseCurve {
   const ic = fittedCurve(response.impressions);
   if (objective === "impressions") return ic;
   if (!response.reach) throw new UserError("no_reach_curve", "this channel has no reach data, so reach cannot be the objective");
-  return composeCurves(fittedCurve(response.reach), ic);
+  const cap = options.frequencyCap;
+  if (cap === undefined) return composeCurves(fittedCurve(response.reach), ic);
+  if (!(cap >= 1)) throw new UserError("bad_frequency_cap", `the frequency cap must be at least 1, got ${cap}`);
+  const [n = 0, second = 1] = response.reach.values;
+  const nbd = response.reach.model === "nbd-reach";
+  const reachOf = (imps: number) => (nbd ? cappedReach(n, imps, second, cap) : cappedReach(n, second * imps, Number.POSITIVE_INFINITY, cap));
+  const capped: ResponseCurve = {
+    value: reachOf,
+    derivative: (imps) => {
+      const h = 1e-6 * Math.max(1, imps);
+      const lo = Math.max(0, imps - h);
+      return (reachOf(imps + h) - reachOf(lo)) / (imps + h - lo);
+    },
+  };
+  return composeCurves(capped, ic);
 }

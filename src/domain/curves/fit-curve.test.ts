@@ -116,6 +116,12 @@ test("channel response: marginal CPM and cost per extra person, forecast with in
   const oc = objectiveCurve(resp, "reach");
   assert.ok(Math.abs(oc.value(1500) / (m.reach ?? 0) - 1) < 1e-12);
   assert.throws(() => objectiveCurve({ ...resp, reach: null }, "reach"), /no reach data/);
+  // a frequency cap spreads the same impressions over more people; a loose cap changes nothing
+  const capped = objectiveCurve(resp, "reach", { frequencyCap: 2 });
+  const loose = objectiveCurve(resp, "reach", { frequencyCap: 1000 });
+  assert.ok(capped.value(1500) > oc.value(1500));
+  assert.ok(Math.abs(loose.value(1500) / oc.value(1500) - 1) < 1e-6);
+  assert.ok(capped.derivative(1500) > 0);
 });
 
 test("degenerate input: too few points is a user error; zero days are skipped with a warning", () => {

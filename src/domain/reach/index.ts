@@ -1,3 +1,4 @@
+export * from "./capped-reach.js";
 export * from "./frequency-distribution.js";
 export * from "./goerg-reach.js";
 export * from "./hll-error.js";

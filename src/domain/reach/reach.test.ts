@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import {
   averageFrequency,
+  cappedReach,
   costPerThousandReached,
   deduplicatedReach,
   distinctCountErrorBound,
@@ -178,4 +179,15 @@ test("HyperLogLog error bounds: 1.04/√m, BigQuery's p=15 table, engine bounds"
   assert.ok(ch.relativeStandardError < 0.003);
   assert.equal(distinctCountErrorBound("exact").relativeStandardError, 0);
   assert.deepEqual(distinctCountInterval(100_000, 0.01, 2), { low: 98_000, high: 102_000 });
+});
+
+test("frequency cap: cap 1 makes every impression a new person, a loose cap changes nothing, tighter caps reach more", () => {
+  close(cappedReach(1000, 400, 1, 1), 400, 1e-9);
+  close(cappedReach(1000, 400, Number.POSITIVE_INFINITY, 1), 400, 1e-9);
+  close(cappedReach(1e6, 2e6, 0.8, 1000), nbdReach(1e6, 2e6, 0.8), 1e-9);
+  close(cappedReach(1e6, 2e6, Number.POSITIVE_INFINITY, 1000), poissonReach(1e6, 2e6), 1e-9);
+  const byCap = [1, 2, 3, 5, 10].map((c) => cappedReach(1e6, 1.5e6, 0.8, c));
+  for (let i = 1; i < byCap.length; i++) assert.ok((byCap[i] ?? 0) < (byCap[i - 1] ?? 0), `cap ${i}`);
+  assert.equal(cappedReach(1000, 5000, 1, 3), 1000); // everyone at the cap
+  assert.equal(cappedReach(1000, 0, 1, 3), 0);
 });
