@@ -1,9 +1,9 @@
 import { UserError } from "../errors.js";
+import { studentTPpf } from "../stats/distributions.js";
 import { CURVE_MODELS, type CurveModel, type CurveModelName, type CurvePoint } from "./curve-models.js";
 import { levenbergMarquardt } from "./levenberg-marquardt.js";
 import type { ResponseCurve } from "./response-curve.js";
 import type { Matrix } from "./small-matrix.js";
-import { studentTQuantile } from "./student-t.js";
 
 /** A fitted parameter with its standard error and confidence interval. */
 export interface FittedParam {
@@ -86,7 +86,7 @@ export function fitCurve(model: CurveModelName | CurveModel, points: readonly Cu
   const dof = n - p;
   const sigma2 = dof > 0 ? fit.sse / dof : Number.NaN;
   const cov = fit.jtjInverse ? fit.jtjInverse.map((row) => row.map((v) => v * sigma2)) : null;
-  const t = studentTQuantile(0.5 + level / 2, Math.max(dof, 1));
+  const t = studentTPpf(0.5 + level / 2, Math.max(dof, 1));
   const values = fit.params.map(Math.exp);
   const params: FittedParam[] = m.params.map((name, i) => {
     const value = values[i] ?? Number.NaN;

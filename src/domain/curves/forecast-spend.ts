@@ -1,7 +1,7 @@
+import { studentTPpf } from "../stats/distributions.js";
 import type { ChannelResponse } from "./channel-response.js";
 import { fittedCurve } from "./fit-curve.js";
 import { predictCurve } from "./predict-curve.js";
-import { studentTQuantile } from "./student-t.js";
 
 /** A forecast quantity with its interval. */
 export interface Estimate {
@@ -46,7 +46,7 @@ export function forecastSpend(response: ChannelResponse, spend: number, level = 
     const rc = fittedCurve(response.reach);
     const elasticity = (ip.value * rc.derivative(ip.value)) / rc.value(ip.value);
     const se = Math.sqrt(rp.logStandardError ** 2 + (elasticity * ip.logStandardError) ** 2);
-    const t = studentTQuantile(0.5 + level / 2, Math.max(Math.min(response.reach.dof, response.impressions.dof), 1));
+    const t = studentTPpf(0.5 + level / 2, Math.max(Math.min(response.reach.dof, response.impressions.dof), 1));
     reach = { value: rp.value, low: rp.value * Math.exp(-t * se), high: rp.value * Math.exp(t * se) };
     if (rp.extrapolation) {
       extrapolation = true;

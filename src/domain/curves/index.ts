@@ -11,4 +11,3 @@ export * from "./response-curve.js";
 export * from "./saturating-cpm-curve.js";
 export * from "./seeded-random.js";
 export * from "./small-matrix.js";
-export * from "./student-t.js";

@@ -1,7 +1,7 @@
+import { studentTPpf } from "../stats/distributions.js";
 import { CURVE_MODELS } from "./curve-models.js";
 import type { CurveFit } from "./fit-curve.js";
 import { quadraticForm } from "./small-matrix.js";
-import { studentTQuantile } from "./student-t.js";
 
 /** A fitted curve's value at x with a confidence interval for the curve and a prediction interval for one new observation. */
 export interface CurvePrediction {
@@ -39,7 +39,7 @@ export function predictCurve(fit: CurveFit, x: number, level = fit.level): Curve
     return (logF(up) - logF(down)) / (2 * h);
   });
   const varLog = fit.logCovariance ? Math.max(0, quadraticForm(fit.logCovariance, g)) : Number.NaN;
-  const t = studentTQuantile(0.5 + level / 2, Math.max(fit.dof, 1));
+  const t = studentTPpf(0.5 + level / 2, Math.max(fit.dof, 1));
   const se = Math.sqrt(varLog);
   const sePred = Math.sqrt(varLog + fit.sigma * fit.sigma);
   return {
