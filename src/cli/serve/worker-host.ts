@@ -1,5 +1,7 @@
-// The HTTP thread's handle on the store worker: start it, tell it what is durable, run commands in it.
-import { Worker } from "node:worker_threads";
+// The HTTP process's handle on the store process: start it, tell it what is durable, run commands in it.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { FromWorker, StoreWorkerData, ToWorker } from "./worker-protocol.js";
 
 export interface CliResult {
@@ -8,51 +10,64 @@ export interface CliResult {
   stderr: string;
 }
 
-function newWorker(data: StoreWorkerData): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./store-worker.js", import.meta.url), { workerData: data });
-  // Under tsx (tests, benchmarks) the worker must register tsx's loader before importing TypeScript.
-  const api = import.meta.resolve("tsx/esm/api");
-  const entry = new URL("./store-worker.ts", import.meta.url).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData: data });
+const NICE = "/usr/bin/nice";
+
+function spawnStoreProcess(): ChildProcess {
+  // Built, the entry is store-process.js; under tsx (tests, benchmarks) it is .ts and the parent's
+  // --import of tsx's loader (process.execArgv) carries over.
+  const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
+  const entry = fileURLToPath(new URL(`./store-process.${ext}`, import.meta.url));
+  const argv = [...process.execArgv, entry];
+  const stdio: ["ignore", "inherit", "inherit", "ipc"] = ["ignore", "inherit", "inherit", "ipc"];
+  // Through nice(1) every thread of the process (DuckDB's, libuv's) starts at the lower priority;
+  // setpriority from inside would reach only the threads created after it.
+  if (existsSync(NICE)) return spawn(NICE, ["-n", "10", process.execPath, ...argv], { stdio });
+  return spawn(process.execPath, argv, { stdio });
 }
 
-/** A started store worker. */
+/** A started store process. */
 export class StoreWorkerHost {
   loadedOffset = 0;
   loadedEvents = 0;
   private nextId = 1;
   private pending = new Map<number, (r: CliResult) => void>();
   private drained: ((offset: number) => void) | null = null;
+  private stopping = false;
 
   private constructor(
-    private readonly worker: Worker,
+    private readonly child: ChildProcess,
     private readonly onFatal: (message: string) => void,
   ) {
-    worker.on("message", (m: FromWorker) => this.handle(m));
-    worker.on("error", (e: Error) => onFatal(e.stack ?? e.message));
+    child.on("message", (m: FromWorker) => this.handle(m));
+    child.on("exit", (code) => {
+      if (!this.stopping) onFatal(`the store process exited (code ${code})`);
+    });
   }
 
-  /** Starts the worker; resolves once the store is open and the log replayed up to `data.upTo`. */
+  /** Starts the process; resolves once the store is open and the log replayed up to `data.upTo`. */
   static start(data: StoreWorkerData, onFatal: (message: string) => void): Promise<{ host: StoreWorkerHost; replayed: number }> {
     return new Promise((resolve, reject) => {
-      const worker = newWorker(data);
+      const child = spawnStoreProcess();
       let started = false;
       const early = (m: FromWorker) => {
         if (m.t === "ready") {
           started = true;
-          worker.off("message", early);
-          worker.off("error", reject);
-          const host = new StoreWorkerHost(worker, onFatal);
+          child.off("message", early);
+          child.off("exit", exited);
+          const host = new StoreWorkerHost(child, onFatal);
           host.loadedOffset = m.loaded;
           resolve({ host, replayed: m.replayed });
         } else if (m.t === "fatal" && !started) {
-          worker.terminate();
+          child.kill();
           reject(new Error(m.message));
         }
       };
-      worker.on("message", early);
-      worker.once("error", reject);
+      const exited = (code: number | null) => {
+        if (!started) reject(new Error(`the store process exited (code ${code}) before opening the store`));
+      };
+      child.on("message", early);
+      child.on("exit", exited);
+      child.send(data);
     });
   }
 
@@ -70,7 +85,7 @@ export class StoreWorkerHost {
   }
 
   private post(m: ToWorker): void {
-    this.worker.postMessage(m);
+    if (this.child.connected) this.child.send(m);
   }
 
   /** The log is durable up to `offset`. */
@@ -78,7 +93,7 @@ export class StoreWorkerHost {
     this.post({ t: "committed", offset });
   }
 
-  /** Runs a CLI command in the worker, after loading the log up to `offset` (read-your-writes). */
+  /** Runs a CLI command in the store process, after loading the log up to `offset` (read-your-writes). */
   cli(argv: string[], cwd: string, env: Record<string, string | undefined>, offset: number): Promise<CliResult> {
     const id = this.nextId++;
     return new Promise((resolve) => {
@@ -87,14 +102,19 @@ export class StoreWorkerHost {
     });
   }
 
-  /** Loads everything up to `offset`, closes the store and stops the worker. */
+  /** Loads everything up to `offset`, closes the store and waits for the process to end. */
   async drain(offset: number): Promise<number> {
+    this.stopping = true;
+    const exited = new Promise<void>((resolve) => {
+      if (this.child.exitCode !== null) resolve();
+      else this.child.once("exit", () => resolve());
+    });
     const done = new Promise<number>((resolve) => {
       this.drained = resolve;
     });
     this.post({ t: "drain", offset });
     const loaded = await done;
-    await this.worker.terminate();
+    await exited;
     return loaded;
   }
 }

@@ -1,6 +1,6 @@
-// Messages between `cpi serve`'s HTTP thread and its store worker (the only thread that touches DuckDB).
+// Messages between `cpi serve`'s HTTP process and its store process (the only one that touches DuckDB).
 
-/** What the worker is started with. */
+/** What the store process is started with (its first message). */
 export interface StoreWorkerData {
   dbPath: string;
   logPath: string;

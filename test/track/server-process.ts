@@ -1,0 +1,48 @@
+// Starts `cpi serve` from source as a child process and waits until it listens.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const ENTRY = fileURLToPath(new URL("./cpi-entry.ts", import.meta.url));
+const TSX = fileURLToPath(import.meta.resolve("tsx"));
+
+export interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  url: string;
+  stderr(): string;
+  /** Resolves with the exit code once the process ends. */
+  exited: Promise<number | null>;
+}
+
+/** The argv that runs the CLI from source. */
+export function cpiCommand(...argv: string[]): string[] {
+  return ["--import", TSX, ENTRY, ...argv];
+}
+
+/** Starts `cpi serve --db DB --port 0 …` and resolves once it listens (read from its endpoint file). */
+export async function startServer(db: string, ...args: string[]): Promise<ServerProcess> {
+  const child = spawn(process.execPath, cpiCommand("serve", "--db", db, "--host", "127.0.0.1", "--port", "0", ...args), { stdio: ["ignore", "pipe", "pipe"] });
+  let err = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    err += d.toString();
+  });
+  child.stdout?.resume();
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  for (;;) {
+    const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(err);
+    if (m) {
+      const port = Number(m[1]);
+      JSON.parse(readFileSync(`${db}.serve.json`, "utf8"));
+      return { child, port, url: `http://127.0.0.1:${port}`, stderr: () => err, exited };
+    }
+    if (child.exitCode !== null) throw new Error(`cpi serve exited with ${child.exitCode}: ${err}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** SIGTERM, then wait for the drain to finish. */
+export async function stopServer(s: ServerProcess): Promise<number | null> {
+  s.child.kill("SIGTERM");
+  return s.exited;
+}
