@@ -1,0 +1,71 @@
+// The group-committed event log: durable offsets, preallocated zeros, torn tails, and loading it into
+// the store exactly once.
+import assert from "node:assert/strict";
+import { closeSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { loadEventLog } from "../../src/app/track/load-events.js";
+import { encodeEventLine, type TrackedEvent } from "../../src/domain/tracking/event.js";
+import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
+import { GroupCommitLog } from "../../src/store/event-log/group-commit-log.js";
+import { openLogSource } from "../../src/store/event-log/log-reader.js";
+import { tempDir } from "../helpers.js";
+
+function ev(i: number): TrackedEvent {
+  return { ts: Date.UTC(2026, 9, 1) + i, type: "impression", impression_id: `id${i}`, campaign: "C", creative: "", placement: "p", visitor: "00000000000000ff", country: "", device: "desktop", measurable: false, reason: "" };
+}
+
+function append(log: GroupCommitLog, lines: string): Promise<void> {
+  return new Promise((resolve, reject) => log.append(lines, (err) => (err ? reject(err) : resolve())));
+}
+
+test("lines of concurrent appends are committed in groups; a torn last line is dropped on reopen", async () => {
+  const path = join(tempDir(), "t.events.log");
+  const committed: number[] = [];
+  const log = GroupCommitLog.open(path, (o) => committed.push(o));
+  await Promise.all(Array.from({ length: 500 }, (_, i) => append(log, encodeEventLine(ev(i)))));
+  assert.ok(log.batches < 500, `500 appends in ${log.batches} writes`);
+  const end = log.committedOffset;
+  assert.equal(committed.at(-1), end);
+  await log.close();
+  assert.ok(statSync(path).size > end, "space is preallocated ahead of the data");
+  // A crash in the middle of a write leaves part of a line.
+  const fd = openSync(path, "r+");
+  writeSync(fd, Buffer.from('[1790000000000,"i","torn'), 0, 24, end);
+  closeSync(fd);
+  const again = GroupCommitLog.open(path);
+  assert.equal(again.committedOffset, end);
+  assert.equal(again.id, log.id);
+  await append(again, encodeEventLine(ev(500)));
+  await again.close();
+  const text = readFileSync(path, "utf8").replace(/\0+$/, "");
+  assert.equal(text.split("\n").filter(Boolean).length, 502, "header + 501 events");
+  assert.equal(text.includes("torn"), false);
+});
+
+test("the log is loaded exactly once, in batches, whatever is replayed", async () => {
+  const path = join(tempDir(), "t.events.log");
+  const log = GroupCommitLog.open(path);
+  await Promise.all(Array.from({ length: 3000 }, (_, i) => append(log, encodeEventLine(i % 10 === 9 ? { ...ev(i), reason: "bot_user_agent" } : ev(i)))));
+  const end = log.committedOffset;
+  const source = openLogSource(path);
+  const store = await DuckDbStore.open(":memory:");
+  const half = await loadEventLog(store, source, Math.floor((source.dataStart + end) / 2), 4096);
+  assert.ok(half.batches > 1);
+  const rest = await loadEventLog(store, source, end, 4096);
+  assert.equal(rest.offset, end);
+  assert.equal(half.events + rest.events, 2700);
+  assert.equal(half.invalid + rest.invalid, 300);
+  // A replay of ranges already loaded changes nothing.
+  assert.equal((await loadEventLog(store, source, end)).events, 0);
+  assert.deepEqual(await store.appendTrackedEvents({ logId: log.id, from: source.dataStart, to: end, events: [ev(1)] }), { applied: false, events: 0, invalid: 0 });
+  await assert.rejects(store.appendTrackedEvents({ logId: log.id, from: end + 10, to: end + 20, events: [] }), /batch starts at/);
+  const rows = await store.query("SELECT COUNT(*) AS n, COUNT(DISTINCT impression_id) AS ids FROM events");
+  assert.equal(Number(rows[0]?.n), 2700);
+  assert.equal(Number(rows[0]?.ids), 2700);
+  const invalid = await store.query("SELECT SUM(n) AS n FROM invalid_counts WHERE reason = 'bot_user_agent'");
+  assert.equal(Number(invalid[0]?.n), 300);
+  await store.close();
+  await log.close();
+  source.close();
+});

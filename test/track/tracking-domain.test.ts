@@ -1,0 +1,134 @@
+// Unit tests of the pure tracking pieces: hit validation, invalid traffic, viewability, contract costs,
+// zoned days, the log line format.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { contractCost, contractWindowUtc, overlappingContract, type Contract } from "../../src/domain/tracking/contract.js";
+import { decodeEventLine, encodeEventLine, type TrackedEvent } from "../../src/domain/tracking/event.js";
+import { eventBatch, hitFields } from "../../src/domain/tracking/hit-fields.js";
+import { deviceClass, invalidReason, visitorKeyInput } from "../../src/domain/tracking/invalid-traffic.js";
+import { MRC_DISPLAY, MRC_VIDEO, viewabilityRule, viewableAt } from "../../src/domain/tracking/viewability.js";
+import { zonedDayStartUtc, zonedIsoDate } from "../../src/domain/tracking/zoned-time.js";
+import { RateLimiter } from "../../src/app/track/rate-limit.js";
+import { SeenIds } from "../../src/app/track/seen-ids.js";
+import { DailyVisitorKeys } from "../../src/app/track/visitor-key.js";
+import { checkClickTarget, signClickTarget } from "../../src/app/track/click-target.js";
+
+test("hit fields: campaign required, lengths and characters checked, flags read", () => {
+  const h = hitFields((n) => ({ c: "Launch Q4", cr: "Visual A", p: "news", id: "abc-1", m: "1" })[n], "impression");
+  assert.deepEqual(h, { type: "impression", campaign: "Launch Q4", creative: "Visual A", placement: "news", impression_id: "abc-1", measurable: true, webdriver: false });
+  assert.throws(() => hitFields(() => undefined, "impression"), /c \(campaign\) is required/);
+  assert.throws(() => hitFields((n) => (n === "c" ? "x".repeat(201) : undefined), "impression"), /longer than 200/);
+  assert.throws(() => hitFields((n) => (n === "c" ? "a\u0001b" : undefined), "impression"), /control characters/);
+  assert.throws(() => hitFields((n) => ({ c: "x", id: "a b" })[n], "impression"), /impression id/);
+  assert.throws(() => hitFields((n) => (n === "c" ? 5 : undefined), "click"), /must be text/);
+});
+
+test("event batches: an array of known events, all or nothing", () => {
+  assert.equal(eventBatch([{ t: "impression", c: "a" }, { t: "viewable", c: "a", id: "x" }], 100).length, 2);
+  assert.throws(() => eventBatch({ t: "impression" }, 100), /JSON array/);
+  assert.throws(() => eventBatch([], 100), /no events/);
+  assert.throws(() => eventBatch([{ t: "hover", c: "a" }], 100), /unknown event type/);
+  assert.throws(() => eventBatch([{ t: "click", c: "a" }, 7], 100), /event 1 is not an object/);
+  assert.throws(() => eventBatch(Array.from({ length: 101 }, () => ({ t: "click", c: "a" })), 100), /at most 100/);
+});
+
+test("invalid traffic: prefetch, automation, headless, bots, empty user agents", () => {
+  const s = { userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0", purpose: "", clientHints: "", webdriver: false };
+  const bots = (ua: string) => /bot/i.test(ua);
+  assert.equal(invalidReason(s, bots), null);
+  assert.equal(invalidReason({ ...s, purpose: "prefetch" }, bots), "prefetch");
+  assert.equal(invalidReason({ ...s, purpose: "preview" }, bots), "prefetch");
+  assert.equal(invalidReason({ ...s, webdriver: true }, bots), "automation");
+  assert.equal(invalidReason({ ...s, userAgent: "Mozilla/5.0 HeadlessChrome/124.0" }, bots), "headless");
+  assert.equal(invalidReason({ ...s, clientHints: '"HeadlessChrome";v="124"' }, bots), "headless");
+  assert.equal(invalidReason({ ...s, userAgent: "Googlebot/2.1" }, bots), "bot_user_agent");
+  assert.equal(invalidReason({ ...s, userAgent: "" }, bots), "bot_user_agent");
+  assert.equal(deviceClass("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile"), "mobile");
+  assert.equal(deviceClass("Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X)"), "tablet");
+  assert.equal(deviceClass("Mozilla/5.0 (Linux; Android 14; Pixel 8)"), "tablet");
+  assert.equal(deviceClass("Mozilla/5.0 (Linux; Android 14; Pixel 8) Mobile Safari"), "mobile");
+  assert.equal(deviceClass("Mozilla/5.0 (Windows NT 10.0; Win64; x64)"), "desktop");
+  assert.equal(visitorKeyInput("::ffff:203.0.113.9", "UA"), "203.0.113.9\u0000UA");
+});
+
+test("visitor keys: stable within a UTC day, new salt the next day, never the input", () => {
+  let n = 0;
+  const keys = new DailyVisitorKeys((size) => Buffer.alloc(size, ++n));
+  const day = Date.UTC(2026, 9, 1, 10);
+  const a = keys.key("203.0.113.9", "UA", day);
+  assert.match(a, /^[0-9a-f]{16}$/);
+  assert.equal(keys.key("::ffff:203.0.113.9", "UA", day + 3_600_000), a);
+  assert.notEqual(keys.key("203.0.113.10", "UA", day), a);
+  assert.notEqual(keys.key("203.0.113.9", "UA", day + 86_400_000), a);
+});
+
+test("MRC viewability: ≥ 50 % for ≥ 1 s continuously (2 s for video, 30 % for large ads)", () => {
+  assert.equal(viewableAt([{ t: 0, fraction: 0.6 }, { t: 1500, fraction: 0 }], MRC_DISPLAY), 1000);
+  assert.equal(viewableAt([{ t: 0, fraction: 0.6 }, { t: 900, fraction: 0.2 }, { t: 1000, fraction: 0.7 }, { t: 1800, fraction: 0 }], MRC_DISPLAY), null);
+  assert.equal(viewableAt([{ t: 0, fraction: 0.49 }], MRC_DISPLAY, 10_000), null);
+  assert.equal(viewableAt([{ t: 100, fraction: 1 }], MRC_VIDEO, 2000), null);
+  assert.equal(viewableAt([{ t: 100, fraction: 1 }], MRC_VIDEO, 2100), 2100);
+  assert.equal(viewabilityRule(false, 970 * 250).minFraction, 0.3);
+  assert.equal(viewabilityRule(true, 970 * 250).minMs, 2000);
+});
+
+const base: Contract = { id: 1, campaign: "Launch Q4", placement: "news", pricing: "flat", amount: 5_000_000_000n, currency: "USD", from: "2026-10-01", to: "2026-10-31", timezone: "UTC" };
+
+test("contract costs: flat spread over the flight's impressions, CPM and CPC per unit, exact micros", () => {
+  assert.equal(contractCost(base, { impressions: 500_000, clicks: 0 }, { impressions: 500_000, clicks: 0 }), 5_000_000_000n);
+  assert.equal(contractCost(base, { impressions: 1, clicks: 0 }, { impressions: 3, clicks: 0 }), 1_666_666_667n);
+  assert.equal(contractCost(base, { impressions: 0, clicks: 0 }, { impressions: 0, clicks: 0 }), 0n);
+  assert.equal(contractCost({ pricing: "cpm", amount: 10_000_000n }, { impressions: 1234, clicks: 0 }, { impressions: 0, clicks: 0 }), 12_340_000n);
+  assert.equal(contractCost({ pricing: "cpc", amount: 500_000n }, { impressions: 10, clicks: 7 }, { impressions: 0, clicks: 0 }), 3_500_000n);
+});
+
+test("contract flights: days in the contract's zone; overlaps of the same campaign and placement refused", () => {
+  const ny = contractWindowUtc({ ...base, timezone: "America/New_York" });
+  assert.equal(ny.start, Date.UTC(2026, 9, 1, 4));
+  assert.equal(ny.end, Date.UTC(2026, 10, 1, 4));
+  assert.equal(overlappingContract([base], { ...base, from: "2026-10-31", to: "2026-11-30" })?.id, 1);
+  assert.equal(overlappingContract([base], { ...base, from: "2026-11-01", to: "2026-11-30" }), null);
+  assert.equal(overlappingContract([base], { ...base, placement: "sports" }), null);
+  assert.equal(overlappingContract([base], { ...base, placement: "" })?.id, 1);
+});
+
+test("zoned days across daylight-saving changes", () => {
+  assert.equal(zonedDayStartUtc("2026-03-08", "America/New_York"), Date.UTC(2026, 2, 8, 5));
+  assert.equal(zonedDayStartUtc("2026-03-09", "America/New_York"), Date.UTC(2026, 2, 9, 4));
+  assert.equal(zonedDayStartUtc("2026-10-25", "Europe/Berlin"), Date.UTC(2026, 9, 24, 22));
+  assert.equal(zonedIsoDate(Date.UTC(2026, 9, 1, 2), "America/New_York"), "2026-09-30");
+  assert.equal(zonedIsoDate(Date.UTC(2026, 9, 1, 2), "Asia/Kathmandu"), "2026-10-01");
+});
+
+test("log lines round-trip, including awkward text", () => {
+  const e: TrackedEvent = { ts: 1_790_000_000_123, type: "viewable", impression_id: "x:1", campaign: 'Q4 "launch"\n,é', creative: "", placement: "news", visitor: "0123456789abcdef", country: "DE", device: "mobile", measurable: true, reason: "duplicate_id" };
+  const line = encodeEventLine(e);
+  assert.equal(line.endsWith("\n"), true);
+  assert.equal(line.slice(0, -1).includes("\n"), false);
+  assert.deepEqual(decodeEventLine(line.slice(0, -1)), e);
+  assert.equal(decodeEventLine("[1,2"), null);
+  assert.equal(decodeEventLine('[1,"q"]'), null);
+});
+
+test("rate limits, duplicate ids and click targets", () => {
+  const rl = new RateLimiter(3);
+  assert.equal(rl.take("a", 2, 1000), true);
+  assert.equal(rl.take("a", 2, 1500), false);
+  assert.equal(rl.take("b", 3, 1500), true);
+  assert.equal(rl.take("a", 3, 2000), true);
+  assert.equal(new RateLimiter(0).take("a", 1e9, 0), true);
+  const seen = new SeenIds(2);
+  assert.equal(seen.checkAndAdd("impression", "1"), false);
+  assert.equal(seen.checkAndAdd("impression", "1"), true);
+  assert.equal(seen.checkAndAdd("viewable", "1"), false);
+  assert.equal(seen.checkAndAdd("impression", "2"), false);
+  assert.equal(seen.checkAndAdd("impression", "1"), true, "still remembered in the previous generation");
+  const secret = Buffer.alloc(32, 7);
+  const to = "https://shop.example/landing?x=1";
+  assert.equal(checkClickTarget(to, signClickTarget(to, secret), secret, []), to);
+  assert.throws(() => checkClickTarget(to, "A".repeat(22), secret, []), /signature/);
+  assert.equal(checkClickTarget("https://www.shop.example/", undefined, secret, ["shop.example"]), "https://www.shop.example/");
+  assert.throws(() => checkClickTarget("https://evil.example/", undefined, secret, ["shop.example"]), /neither signed/);
+  assert.throws(() => checkClickTarget("https://shop.example.evil.example/", undefined, secret, ["shop.example"]), /neither signed/);
+  assert.throws(() => checkClickTarget("javascript:alert(1)", undefined, secret, ["shop.example"]), /http or https/);
+});
