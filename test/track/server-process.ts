@@ -22,13 +22,23 @@ export function cpiCommand(...argv: string[]): string[] {
 
 /** Starts `cpi serve --db DB --port 0 …` and resolves once it listens (read from its endpoint file). */
 export async function startServer(db: string, ...args: string[]): Promise<ServerProcess> {
-  const child = spawn(process.execPath, cpiCommand("serve", "--db", db, "--host", "127.0.0.1", "--port", "0", ...args), { stdio: ["ignore", "pipe", "pipe"] });
+  return startServerWith({ detached: false }, db, ...args);
+}
+
+/** startServer with spawn options: `detached` puts the server and its store process in their own process group. */
+export async function startServerWith(opts: { detached: boolean }, db: string, ...args: string[]): Promise<ServerProcess> {
+  const child = spawn(process.execPath, cpiCommand("serve", "--db", db, "--host", "127.0.0.1", "--port", "0", ...args), { stdio: ["ignore", "pipe", "pipe"], detached: opts.detached });
   let err = "";
   child.stderr?.on("data", (d: Buffer) => {
     err += d.toString();
   });
   child.stdout?.resume();
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code, signal) => {
+      if (signal) err += `\n(killed by ${signal})`;
+      resolve(code);
+    }),
+  );
   for (;;) {
     const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(err);
     if (m) {

@@ -1,0 +1,118 @@
+// Bad input gets a 4xx with a short reason, nothing is stored, and the server keeps serving; clicks
+// redirect only to signed or allow-listed targets; rate limits hold.
+import assert from "node:assert/strict";
+import { connect } from "node:net";
+import { join } from "node:path";
+import { test } from "node:test";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { signClickTarget } from "../../src/app/track/click-target.js";
+import { loadOrCreateSecret } from "../../src/cli/serve/secret.js";
+import { tempDir } from "../helpers.js";
+import { startServer, stopServer } from "./server-process.js";
+
+const UA = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0" };
+
+/** Sends raw bytes and returns the status code of the answer (0 when the connection closed without one). */
+function raw(port: number, bytes: Buffer): Promise<number> {
+  return new Promise((resolve) => {
+    const s = connect(port, "127.0.0.1", () => s.end(bytes));
+    let data = "";
+    s.on("data", (d) => {
+      data += d.toString("latin1");
+    });
+    s.on("close", () => resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(data)?.[1] ?? 0)));
+    s.on("error", () => resolve(0));
+  });
+}
+
+async function storedCount(db: string): Promise<number> {
+  const inst = await DuckDBInstance.create(db);
+  const conn = await inst.connect();
+  const r = await conn.runAndReadAll("SELECT (SELECT COUNT(*) FROM events) + (SELECT COALESCE(SUM(n), 0) FROM invalid_counts)");
+  const n = Number(r.getRows()[0]?.[0]);
+  conn.closeSync();
+  inst.closeSync();
+  return n;
+}
+
+test("malformed requests get a short 4xx and store nothing", async () => {
+  const dir = tempDir();
+  const db = join(dir, "cpi.duckdb");
+  const server = await startServer(db, "--ip-rate", "0", "--visitor-rate", "0", "--allow-redirect", "shop.example");
+  try {
+    const get = (path: string, headers: Record<string, string> = UA) => fetch(`${server.url}${path}`, { headers, redirect: "manual" });
+    const post = (body: string | Uint8Array, path = "/e") => fetch(`${server.url}${path}`, { method: "POST", body, headers: UA });
+    const cases: [string, Promise<Response>, number, RegExp][] = [
+      ["no campaign", get("/i.gif?cr=A"), 400, /campaign/],
+      ["empty query", get("/i.gif"), 400, /required/],
+      ["oversized campaign", get(`/i.gif?c=${"x".repeat(300)}`), 400, /longer than/],
+      ["10 KB query string", get(`/i.gif?c=a&junk=${"y".repeat(10_240)}`), 414, /longer than/],
+      ["invalid UTF-8", get("/i.gif?c=%C3%28"), 400, /UTF-8/],
+      ["lone surrogate escape", get("/i.gif?c=%ED%A0%80"), 400, /UTF-8/],
+      ["control character", get("/i.gif?c=a%00b"), 400, /control/],
+      ["bad impression id", get("/i.gif?c=a&id=%3Cscript%3E"), 400, /impression id/],
+      ["too many parameters", get(`/i.gif?${Array.from({ length: 40 }, (_, i) => `k${i}=1`).join("&")}`), 400, /parameters/],
+      ["not JSON", post("{nope"), 400, /JSON/],
+      ["not an array", post('{"t":"impression","c":"a"}'), 400, /array/],
+      ["unknown type", post('[{"t":"hover","c":"a"}]'), 400, /unknown event type/],
+      ["one bad event spoils the batch", post('[{"t":"impression","c":"a"},{"t":"impression"}]'), 400, /event 1/],
+      ["invalid UTF-8 body", post(new Uint8Array([0x5b, 0xc3, 0x28, 0x5d])), 400, /UTF-8/],
+      ["oversized body", post(`[${'{"t":"impression","c":"a"},'.repeat(4000)}{"t":"impression","c":"a"}]`), 413, /larger than/],
+      ["open redirect", get("/c?c=a&to=https%3A%2F%2Fevil.example%2F"), 400, /neither signed/],
+      ["forged signature", get(`/c?c=a&to=https%3A%2F%2Fevil.example%2F&sig=${"A".repeat(22)}`), 400, /signature/],
+      ["javascript: target", get("/c?c=a&to=javascript%3Aalert(1)"), 400, /http or https/],
+      ["no target", get("/c?c=a"), 400, /required/],
+      ["unknown path", get("/x.gif?c=a"), 404, /no such endpoint/],
+      ["wrong method", fetch(`${server.url}/i.gif?c=a`, { method: "DELETE" }), 405, /not allowed/],
+      ["forwarding without the token", fetch(`${server.url}/api/cli`, { method: "POST", body: '{"argv":["report"],"cwd":"/"}' }), 401, /token/],
+    ];
+    for (const [name, pending, status, reason] of cases) {
+      const res = await pending;
+      assert.equal(res.status, status, name);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      assert.match(body.error.message, reason, name);
+      assert.ok(body.error.message.length < 120, `${name}: a short reason`);
+    }
+    // Raw garbage on the wire: not even HTTP, raw non-ASCII bytes in the target, a header flood.
+    assert.equal(await raw(server.port, Buffer.from("GARBAGE\r\n\r\n")), 400);
+    assert.equal(await raw(server.port, Buffer.concat([Buffer.from("GET /i.gif?c="), Buffer.from([0xff, 0xfe]), Buffer.from(" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")])), 400);
+    assert.equal(await raw(server.port, Buffer.from(`GET /i.gif?c=a HTTP/1.1\r\nHost: x\r\nX-Big: ${"z".repeat(20_000)}\r\n\r\n`)), 431);
+
+    // Still serving; valid clicks redirect and are stored.
+    const secret = loadOrCreateSecret(db);
+    const to = "https://landing.example/q4?utm=1";
+    const signed = await get(`/c?c=a&id=c1&to=${encodeURIComponent(to)}&sig=${signClickTarget(to, secret)}`);
+    assert.equal(signed.status, 302);
+    assert.equal(signed.headers.get("location"), to);
+    const listed = await get(`/c?c=a&id=c2&to=${encodeURIComponent("https://www.shop.example/x")}`);
+    assert.equal(listed.status, 302);
+    const ok = await get("/i.gif?c=a&id=i1");
+    assert.equal(ok.status, 200);
+    const head = await fetch(`${server.url}/i.gif?c=a&id=i2`, { method: "HEAD", headers: UA });
+    assert.equal(head.status, 200);
+    const beacon = await post('[{"t":"impression","c":"a","id":"b1","m":1}]');
+    assert.equal(beacon.status, 204);
+    assert.equal((await fetch(`${server.url}/health`)).status, 200);
+    assert.equal(await stopServer(server), 0);
+    assert.equal(await storedCount(db), 5, "two clicks, two pixels (GET and HEAD), one beacon event … and nothing else");
+  } finally {
+    if (server.child.exitCode === null) await stopServer(server);
+  }
+});
+
+test("rate limits per address: over the limit is 429 and not stored", async () => {
+  const dir = tempDir();
+  const db = join(dir, "cpi.duckdb");
+  const server = await startServer(db, "--ip-rate", "3", "--visitor-rate", "0");
+  try {
+    const responses = await Promise.all(Array.from({ length: 200 }, (_, i) => fetch(`${server.url}/i.gif?c=a&id=r${i}`, { headers: UA })));
+    const codes = responses.map((r) => r.status);
+    const ok = codes.filter((c) => c === 200).length;
+    assert.ok(codes.includes(429));
+    assert.ok(codes.every((c) => c === 200 || c === 429));
+    assert.equal(await stopServer(server), 0);
+    assert.equal(await storedCount(db), ok);
+  } finally {
+    if (server.child.exitCode === null) await stopServer(server);
+  }
+});
