@@ -71,8 +71,10 @@ function platformLines(s: Spec): Line[] {
     const month = Number(date.slice(5, 7));
     const weekend = weekday(date) === 0 || weekday(date) === 6;
     for (const [i, ad] of s.ads.entries()) {
-      const budget = (s.dailyBudget / s.ads.length) * noise(0.15) * (weekend ? 0.8 : 1);
-      const cpm = s.cpm * (1 + s.cpmDrift * (month - 6)) * noise(0.1) * (1 + i * 0.06);
+      const budget = (s.dailyBudget / s.ads.length) * noise(0.35) * (weekend ? 0.8 : 1);
+      // Auction pressure: the more a day's budget, the dearer its impressions (diminishing returns).
+      const pressure = 0.6 + 0.8 * (budget / (s.dailyBudget / s.ads.length));
+      const cpm = s.cpm * (1 + s.cpmDrift * (month - 6)) * noise(0.08) * (1 + i * 0.06) * pressure;
       const impressions = Math.round((budget / cpm) * 1000);
       const clicks = Math.round(impressions * s.ctr * noise(0.2));
       const conversions = Math.round(clicks * s.cvr * noise(0.3));

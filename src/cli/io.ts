@@ -10,6 +10,11 @@ export interface CliIo {
 
 /** The real process's streams. */
 export function processIo(): CliIo {
+  // `cpi report | head` closes the pipe early: that is not an error.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),

@@ -1,7 +1,12 @@
 import { Command, CommanderError } from "commander";
 import { isUserError } from "../domain/errors.js";
 import { registerAbtest } from "./commands/abtest.js";
+import { registerAllocate } from "./commands/allocate.js";
 import { registerCalc } from "./commands/calc.js";
+import { registerCurves } from "./commands/curves.js";
+import { registerForecast } from "./commands/forecast.js";
+import { registerPacing } from "./commands/pacing.js";
+import { registerReach } from "./commands/reach.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerFx } from "./commands/fx.js";
@@ -30,6 +35,11 @@ export function buildProgram(io: CliIo): Command {
   registerReport(program, io);
   registerCompare(program, io);
   registerAbtest(program, io);
+  registerReach(program, io);
+  registerCurves(program, io);
+  registerForecast(program, io);
+  registerAllocate(program, io);
+  registerPacing(program, io);
   registerFx(program, io);
   registerDemo(program, io);
   registerServe(program, io);

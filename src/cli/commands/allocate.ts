@@ -1,0 +1,72 @@
+import type { Command } from "commander";
+import { allocate, OBJECTIVES, type Objective, parseBound } from "../../app/planning/index.js";
+import { requireAmount } from "../../domain/cost-efficiency.js";
+import { UserError } from "../../domain/errors.js";
+import { withStore } from "../compose.js";
+import type { CliIo } from "../io.js";
+import { collect, outputFormat, toJson } from "../options.js";
+import { formatPercent } from "../render/format.js";
+import { renderTable } from "../render/table.js";
+import { num, selectionFrom, selectionOptions } from "./planning-options.js";
+
+/** `cpi allocate`: how to split a budget across channels. */
+export function registerAllocate(program: Command, io: CliIo): void {
+  selectionOptions(program.command("allocate").description("split a budget across channels to maximise reach, impressions, clicks or conversions on their fitted response curves"))
+    .requiredOption("--budget <amount>", "total budget over --days")
+    .option("--days <n>", "days the budget covers", "30")
+    .option("--objective <objective>", OBJECTIVES.join(", "), "impressions")
+    .option("--min <channel=amount|share%>", "least spend for a channel over the period (repeatable)", collect, [])
+    .option("--max <channel=amount|share%>", "most spend for a channel over the period (repeatable)", collect, [])
+    .option("--fixed <channel=amount|share%>", "a channel whose spend must not change (repeatable)", collect, [])
+    .option("--frequency-cap <n>", "reach objective: nobody counts for more than n impressions a day")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ cpi allocate --budget 20000 --objective impressions --currency USD
+  $ cpi allocate --budget 20000 --objective clicks --min meta=2000 --max linkedin=25% --fixed direct=3000 --currency USD
+  $ cpi allocate --budget 20000 --objective reach --frequency-cap 3 --where source=tracked --by placement`,
+    )
+    .action(async (o) => {
+      const format = outputFormat(o.format, ["table", "json"]);
+      const objective = String(o.objective).toLowerCase() as Objective;
+      if (!(OBJECTIVES as readonly string[]).includes(objective)) throw new UserError("bad_objective", `--objective must be one of ${OBJECTIVES.join(", ")}, got '${o.objective}'`);
+      const a = await withStore(o, io, "read", (s) =>
+        allocate(s, selectionFrom(o), {
+          budget: requireAmount(o.budget, "--budget", true),
+          days: requireAmount(o.days, "--days", true),
+          objective,
+          min: (o.min as string[]).map((b) => parseBound(b, "--min")),
+          max: (o.max as string[]).map((b) => parseBound(b, "--max")),
+          fixed: (o.fixed as string[]).map((b) => parseBound(b, "--fixed")),
+          ...(o.frequencyCap ? { frequencyCap: requireAmount(o.frequencyCap, "--frequency-cap", true) } : {}),
+        }),
+      );
+      for (const w of a.warnings) io.err(`warning: ${w}\n`);
+      if (format === "json") {
+        io.out(toJson(a));
+        return;
+      }
+      const r = a.result;
+      const unit = objective === "reach" ? "people reached a day" : objective;
+      io.out(`Budget ${num(a.budget, 2)} over ${a.days} days (${num(a.budget / a.days, 2)} a day), maximising ${unit}: ${r.status}${r.status === "optimal" ? "" : ` — ${r.message}`}\n\n`);
+      io.out(
+        renderTable(
+          ["Channel", "Today", "Recommended", "Change", `${objective} today`, `${objective} then`, "Marginal cost"],
+          a.perPeriod.map((p, i) => {
+            const c = r.channels[i];
+            return [p.channel, num(p.today, 2), num(p.spend, 2), p.today === null ? "—" : `${p.spend >= p.today ? "+" : ""}${num(p.spend - p.today, 2)}`, num(p.todayValue), num(p.value), num(c?.marginalCost, objective === "impressions" ? 5 : 3)];
+          }),
+          new Set([1, 2, 3, 4, 5, 6]),
+        ),
+      );
+      io.out("\nWhy:\n");
+      for (const c of r.channels) io.out(`  ${c.name}: ${c.reason}\n`);
+      const k = objective === "reach" ? 1 : a.days;
+      if (r.currentTotal !== null && r.gain !== null) {
+        io.out(`\nExpected gain: ${num(r.gain * k)} ${unit} (${r.gainShare === null ? "—" : formatPercent(r.gainShare)}) over today's split scaled to this budget.\n`);
+      }
+      if (r.marginalCost !== null) io.out(`Every funded channel's next ${objective === "reach" ? "person" : objective.replace(/s$/, "")} costs the same: ${num(r.marginalCost, 5)} (that is what makes the split optimal).\n`);
+      if (a.skipped.length) io.out(`Left out (too little daily history): ${a.skipped.join(", ")}\n`);
+    });
+}

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { cpi, tempDir } from "../helpers.js";
+
+let dir = "";
+const db = ["--db", "cpi-demo.duckdb"];
+before(async () => {
+  dir = tempDir();
+  const r = await cpi(dir, "demo");
+  assert.equal(r.code, 0, r.stderr);
+});
+
+test("cpi curves: fitted parameters, fit quality, spend range and marginal CPM per channel", async () => {
+  const r = await cpi(dir, "curves", ...db, "--currency", "USD", "--format", "json");
+  assert.equal(r.code, 0, r.stderr);
+  const fits = JSON.parse(r.stdout);
+  assert.deepEqual(
+    fits.map((f: { channel: string }) => f.channel),
+    ["direct", "google_ads", "linkedin", "meta"],
+  );
+  for (const f of fits) {
+    assert.ok(f.days >= 100);
+    assert.ok(f.impressions_curve.params.length >= 1);
+    assert.ok(f.spend_range.min < f.spend_range.max);
+    // Diminishing returns: the next thousand impressions cost at least the average.
+    assert.ok(f.today.marginalCpm >= f.today.cpm * 0.999, `${f.channel}: marginal ${f.today.marginalCpm} vs average ${f.today.cpm}`);
+  }
+  const table = await cpi(dir, "curves", ...db, "--currency", "USD");
+  assert.match(table.stdout, /Marginal CPM/);
+});
+
+test("cpi forecast: impressions with an interval, CPI, and an extrapolation flag outside the data", async () => {
+  const inside = JSON.parse((await cpi(dir, "forecast", ...db, "--campaign", "Search - Generic", "--budget", "7800", "--days", "30", "--format", "json")).stdout);
+  assert.equal(inside.dailyBudget, 260);
+  assert.equal(inside.extrapolation, false);
+  assert.ok(inside.impressions.low < inside.impressions.value && inside.impressions.value < inside.impressions.high);
+  assert.ok(Math.abs(inside.daily.cpi.value - 260 / inside.daily.impressions.value) < 1e-9);
+  const outside = await cpi(dir, "forecast", ...db, "--campaign", "Search - Generic", "--budget", "100000", "--days", "30", "--format", "json");
+  assert.equal(JSON.parse(outside.stdout).extrapolation, true);
+  assert.match(outside.stderr, /extrapolation/);
+  const many = await cpi(dir, "forecast", ...db, "--by", "source", "--budget", "100", "--currency", "USD");
+  assert.equal(many.code, 2);
+  assert.match(many.stderr, /needs one channel/);
+});
+
+test("cpi allocate: the whole budget, constraints held, equal marginal cost on funded channels", async () => {
+  const r = await cpi(dir, "allocate", ...db, "--budget", "20000", "--currency", "USD", "--min", "linkedin=1500", "--max", "direct=25%", "--format", "json");
+  assert.equal(r.code, 0, r.stderr);
+  const a = JSON.parse(r.stdout);
+  assert.equal(a.result.status, "optimal");
+  const spend = Object.fromEntries(a.perPeriod.map((p: { channel: string; spend: number }) => [p.channel, p.spend]));
+  const total = Object.values(spend as Record<string, number>).reduce((s, v) => s + v, 0);
+  assert.ok(Math.abs(total - 20000) < 1e-6, `total ${total}`);
+  assert.ok((spend.linkedin as number) >= 1500 - 1e-6);
+  assert.ok((spend.direct as number) <= 5000 + 1e-6);
+  const funded = a.result.channels.filter((c: { bound: string }) => c.bound === "funded");
+  for (const c of funded) assert.ok(Math.abs(c.marginalCost - a.result.marginalCost) / a.result.marginalCost < 1e-3);
+  assert.ok(a.result.gain >= 0, "never worse than today's split");
+  const bad = await cpi(dir, "allocate", ...db, "--budget", "20000", "--currency", "USD", "--min", "tiktok=10");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /no channel 'tiktok'/);
+  const impossible = JSON.parse((await cpi(dir, "allocate", ...db, "--budget", "1000", "--currency", "USD", "--min", "meta=800", "--min", "linkedin=800", "--format", "json")).stdout);
+  assert.equal(impossible.result.status, "budget-below-minimums");
+});
+
+test("cpi pacing: spend to date, projection and the daily spend that lands on budget", async () => {
+  const r = await cpi(dir, "pacing", ...db, "--campaign", "Launch Q4", "--budget", "6000", "--from", "2026-10-01", "--to", "2026-11-30", "--as-of", "2026-11-15", "--format", "json");
+  assert.equal(r.code, 0, r.stderr);
+  const p = JSON.parse(r.stdout);
+  assert.equal(p.spendToDate, 5_000_000_000);
+  assert.equal(p.elapsedDays, 46);
+  assert.equal(p.remainingDays, 15);
+  assert.equal(p.requiredDailySpend, Math.round(1_000_000_000 / 15));
+  const text = await cpi(dir, "pacing", ...db, "--campaign", "Launch Q4", "--budget", "6000", "--from", "2026-10-01", "--to", "2026-11-30", "--as-of", "2026-11-15");
+  assert.match(text.stdout, /Spent to date\s+5,000\.00/);
+  const none = await cpi(dir, "pacing", ...db, "--budget", "10", "--from", "2026-10-01", "--to", "2026-10-02");
+  assert.equal(none.code, 2);
+});
+
+test("cpi reach without reach data says where reach comes from", async () => {
+  const r = await cpi(dir, "reach", ...db);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /no reach data/);
+});
