@@ -14,6 +14,7 @@ import { registerImport } from "./commands/import.js";
 import { registerContract } from "./commands/contract.js";
 import { registerReport } from "./commands/report.js";
 import { registerServe } from "./commands/serve.js";
+import { registerSnippet } from "./commands/snippet.js";
 import { forwardToServer } from "./forward.js";
 import { type CliIo, processIo } from "./io.js";
 import { terminalSafe } from "./render/format.js";
@@ -44,6 +45,7 @@ export function buildProgram(io: CliIo): Command {
   registerDemo(program, io);
   registerServe(program, io);
   registerContract(program, io);
+  registerSnippet(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }

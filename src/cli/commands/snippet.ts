@@ -1,0 +1,71 @@
+import type { Command } from "commander";
+import { signClickTarget } from "../../app/track/click-target.js";
+import { UserError } from "../../domain/errors.js";
+import { imgTag, type SnippetConfig, snippetScript, snippetTag } from "../../http/snippet/snippet-source.js";
+import { storePath } from "../compose.js";
+import type { CliIo } from "../io.js";
+import { outputFormat, toJson } from "../options.js";
+import { loadOrCreateSecret } from "../serve/secret.js";
+
+function httpUrl(text: string, flag: string): string {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw new UserError("bad_flag", `${flag} must be an absolute http(s) URL, got '${text}'`);
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") throw new UserError("bad_flag", `${flag} must be an http or https URL`);
+  return text;
+}
+
+/** `cpi snippet`: the tag to paste next to a banner (script + <img> fallback) and signed click URLs. */
+export function registerSnippet(program: Command, io: CliIo): void {
+  program
+    .command("snippet")
+    .description("print the tracking tag for a banner: a < 2 KB script (impression + MRC viewability) and an <img> fallback")
+    .requiredOption("--endpoint <url>", "the tracking server's public base URL (where 'cpi serve' is reachable)")
+    .requiredOption("--campaign <name>", "campaign name (as contracts and reports name it)")
+    .option("--creative <name>", "creative (the ad), reported as 'ad'", "")
+    .option("--placement <name>", "placement (site or slot)", "")
+    .option("--video", "a video ad: viewable after 2 continuous seconds (display: 1 s)")
+    .option("--click-url <url>", "also print a click URL redirecting to this landing page, signed by this store's secret")
+    .option("--format <format>", "html or json", "html")
+    .option("--db <path>", "the store whose secret signs click URLs (default ./cpi.duckdb, or $CPI_DB)")
+    .addHelpText(
+      "after",
+      `
+Paste the tag right after the ad element (the script tracks its previous sibling). Pages that allow no
+script can use the <img> pixel alone: it counts impressions, but they are not measurable for viewability.
+
+Examples:
+  $ cpi snippet --endpoint https://t.example.com --campaign "Launch Q4" --creative "Visual A" --placement news-site
+  $ cpi snippet --endpoint https://t.example.com --campaign "Launch Q4" --video --format json
+  $ cpi snippet --endpoint https://t.example.com --campaign "Launch Q4" --click-url https://shop.example/q4`,
+    )
+    .action((o) => {
+      const format = outputFormat(o.format === "html" ? "table" : o.format, ["table", "json"]);
+      const config: SnippetConfig = {
+        endpoint: httpUrl(String(o.endpoint), "--endpoint").replace(/\/+$/, ""),
+        campaign: String(o.campaign),
+        creative: String(o.creative ?? ""),
+        placement: String(o.placement ?? ""),
+        video: Boolean(o.video),
+      };
+      let click: string | null = null;
+      if (o.clickUrl) {
+        const to = httpUrl(String(o.clickUrl), "--click-url");
+        const q = new URLSearchParams({ c: config.campaign, ...(config.creative ? { cr: config.creative } : {}), ...(config.placement ? { p: config.placement } : {}), to });
+        q.set("sig", signClickTarget(to, loadOrCreateSecret(storePath(o, io))));
+        click = `${config.endpoint}/c?${q.toString()}`;
+      }
+      const script = snippetScript(config);
+      if (format === "json") {
+        io.out(toJson({ tag: snippetTag(config), script, img: imgTag(config), script_bytes: Buffer.byteLength(script), ...(click ? { click_url: click } : {}) }));
+        return;
+      }
+      io.out(`<!-- cpi tracking tag: paste right after the ad element -->\n${snippetTag(config)}\n`);
+      io.out(`<!-- without script (impressions only, not measurable): -->\n${imgTag(config)}\n`);
+      if (click) io.out(`<!-- click URL for the ad's link (signed; redirects to ${click.includes("-->") ? "the landing page" : o.clickUrl}) -->\n${click}\n`);
+      io.err(`script: ${Buffer.byteLength(script).toLocaleString("en-US")} bytes\n`);
+    });
+}
