@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { reachReport } from "../../src/app/planning/index.js";
+import type { TrackedEvent } from "../../src/domain/tracking/event.js";
+import { blankSpendRow } from "../../src/domain/spend.js";
+import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
+
+function ev(ts: number, visitor: number, placement = "news"): TrackedEvent {
+  return { ts, type: "impression", impression_id: "", campaign: "Launch Q4", creative: "A", placement, visitor: visitor.toString(16).padStart(16, "0"), country: "", device: "desktop", measurable: true, reason: "" };
+}
+
+test("reach: exact unique visitors, frequency distribution, k+ reach, platform reach kept apart, Sainsbury across channels", async () => {
+  const store = await DuckDbStore.open(":memory:");
+  const day = Date.UTC(2026, 9, 5, 12);
+  // Visitor 1 sees 1 impression, visitor 2 sees 2, visitor 3 sees 12; visitor 4 one on another placement.
+  const events = [ev(day, 1), ev(day, 2), ev(day + 1000, 2), ...Array.from({ length: 12 }, (_, i) => ev(day + i, 3)), ev(day, 4, "sidebar")];
+  await store.appendTrackedEvents({ logId: "t", from: 0, to: 1, events });
+  const row = { ...blankSpendRow(), date_start: "2026-10-01", date_end: "2026-10-31", source: "meta", account_id: "m", currency: "EUR", campaign: "Prospecting", campaign_id: "p", impressions: 9000, cost: 90_000_000n };
+  await store.importSpend([
+    {
+      file: "meta.csv",
+      contentHash: "x",
+      format: "meta",
+      rows: [row],
+      reach: [{ source: "meta", account_id: "m", level: "campaign", campaign: "Prospecting", ad_group: "", ad: "", date_start: "2026-10-01", date_end: "2026-10-31", reach: 3000, impressions: 9000, frequency: 3 }],
+    },
+  ]);
+  const r = await reachReport(store, { by: ["campaign"], filters: [], audience: 10_000 });
+  assert.equal(r.tracked.length, 1);
+  const t = r.tracked[0];
+  assert.equal(t?.reach, 4);
+  assert.equal(t?.impressions, 16);
+  assert.equal(t?.average_frequency, 4);
+  assert.deepEqual(t?.k_plus, { "1+": 4, "2+": 2, "3+": 1, "5+": 1, "10+": 1 });
+  assert.deepEqual(
+    t?.frequency.filter((b) => b.people > 0).map((b) => [b.label, b.people]),
+    [
+      ["1", 2],
+      ["2", 1],
+      ["10+", 1],
+    ],
+  );
+  assert.equal(r.errorBound.relativeStandardError, 0);
+  assert.deepEqual(
+    r.platform.map((p) => [p.source, p.level, p.campaign, p.reach, p.from, p.to]),
+    [["meta", "campaign", "Prospecting", 3000, "2026-10-01", "2026-10-31"]],
+  );
+  // Sainsbury: N·(1 − (1 − 4/N)(1 − 3000/N)) with N = 10,000; range from the largest channel to the sum.
+  const N = 10_000;
+  assert.ok(Math.abs((r.combined?.estimate ?? 0) - N * (1 - (1 - 4 / N) * (1 - 3000 / N))) < 1e-6);
+  assert.equal(r.combined?.low, 3000);
+  assert.equal(r.combined?.high, 3004);
+  const byPlacement = await reachReport(store, { by: ["placement"], filters: [] });
+  assert.deepEqual(
+    byPlacement.tracked.map((x) => [x.keys[0], x.reach]),
+    [
+      ["news", 3],
+      ["sidebar", 1],
+    ],
+  );
+  await store.close();
+});
