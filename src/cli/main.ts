@@ -9,6 +9,7 @@ import { registerPacing } from "./commands/pacing.js";
 import { registerReach } from "./commands/reach.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerDiscrepancy } from "./commands/discrepancy.js";
 import { registerFx } from "./commands/fx.js";
 import { registerImport } from "./commands/import.js";
 import { registerContract } from "./commands/contract.js";
@@ -46,6 +47,7 @@ export function buildProgram(io: CliIo): Command {
   registerServe(program, io);
   registerContract(program, io);
   registerSnippet(program, io);
+  registerDiscrepancy(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }

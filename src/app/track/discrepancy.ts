@@ -1,0 +1,93 @@
+import type { IsoDate } from "../../domain/dates.js";
+import { UserError } from "../../domain/errors.js";
+import type { Filter } from "../../domain/query.js";
+import { TRACKED_SOURCE } from "../../query/events-sql.js";
+import type { Store } from "../../store/store.js";
+import { runReport } from "../report.js";
+
+export interface DiscrepancyOptions {
+  from?: IsoDate;
+  to?: IsoDate;
+  /** The zone tracked events are counted in (the publisher's reporting zone; default UTC). */
+  timezone?: string;
+  /** Accepted relative gap, e.g. 0.1 for the industry's 10 %. */
+  tolerance: number;
+  /** Filters on the reported side (e.g. source=publisher, campaign~launch); campaign/placement filters apply to both. */
+  filters: Filter[];
+}
+
+export type DiscrepancyStatus = "ok" | "over" | "under" | "not_tracked" | "not_reported";
+
+export interface DiscrepancyRow {
+  campaign: string;
+  placement: string;
+  /** A day, or "start..end" for a reported row covering a range. */
+  day: string;
+  reported: number;
+  tracked: number;
+  /** (tracked − reported) ÷ reported; null when nothing was reported. */
+  gap: number | null;
+  status: DiscrepancyStatus;
+}
+
+function daysOf(label: string): [IsoDate, IsoDate] {
+  const [a, b] = label.split("..");
+  return [a as IsoDate, (b ?? a) as IsoDate];
+}
+
+/**
+ * Sets reported impressions against first-party counts per campaign × placement × day and flags gaps
+ * beyond the tolerance. Only campaigns both tracked and reported are compared. A reported row without
+ * a placement is compared with every tracked placement of its campaign; a row covering a date range
+ * with the tracked days of that range.
+ * @example await findDiscrepancies(store, { tolerance: 0.1, filters: [] })
+ */
+export async function findDiscrepancies(store: Store, o: DiscrepancyOptions): Promise<DiscrepancyRow[]> {
+  if (!(o.tolerance >= 0)) throw new UserError("bad_flag", "--tolerance must be a percentage ≥ 0");
+  if (o.filters.some((f) => f.dimension === "source" && f.op !== "neq" && f.values.includes(TRACKED_SOURCE))) {
+    throw new UserError("bad_filter", "the reported side cannot be the tracked source itself: filter on the publisher's source, e.g. --where source=direct");
+  }
+  const period = { ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) };
+  const reported = await runReport(store, {
+    metrics: ["impressions"],
+    dimensions: ["campaign", "placement", "day"],
+    filters: [...o.filters, { dimension: "source", op: "neq", values: [TRACKED_SOURCE] }],
+    ...period,
+  });
+  const shared = o.filters.filter((f) => f.dimension === "campaign" || f.dimension === "placement");
+  const tracked = await runReport(store, {
+    metrics: ["impressions"],
+    dimensions: ["campaign", "placement", "day"],
+    filters: [{ dimension: "source", op: "eq", values: [TRACKED_SOURCE] }, ...shared],
+    ...period,
+    ...(o.timezone ? { timezone: o.timezone } : {}),
+  });
+  const cells = tracked.rows.map((r) => ({ campaign: r.keys[0] ?? "", placement: r.keys[1] ?? "", day: r.keys[2] ?? "", n: r.totals.impressions, used: false }));
+  const trackedCampaigns = new Set(cells.map((c) => c.campaign));
+  const reportedCampaigns = new Set(reported.rows.map((r) => r.keys[0] ?? ""));
+  const out: DiscrepancyRow[] = [];
+  const judge = (reportedN: number, trackedN: number): [number | null, DiscrepancyStatus] => {
+    if (reportedN === 0) return [null, trackedN === 0 ? "ok" : "not_reported"];
+    if (trackedN === 0) return [-1, "not_tracked"];
+    const gap = (trackedN - reportedN) / reportedN;
+    return [gap, Math.abs(gap) <= o.tolerance + 1e-12 ? "ok" : gap > 0 ? "over" : "under"];
+  };
+  for (const r of reported.rows) {
+    const [campaign, placement, day] = [r.keys[0] ?? "", r.keys[1] ?? "", r.keys[2] ?? ""];
+    if (!trackedCampaigns.has(campaign)) continue;
+    const [first, last] = daysOf(day);
+    let n = 0;
+    for (const c of cells) {
+      if (c.campaign !== campaign || (placement !== "" && c.placement !== placement) || c.day < first || c.day > last) continue;
+      n += c.n;
+      c.used = true;
+    }
+    const [gap, status] = judge(r.totals.impressions, n);
+    out.push({ campaign, placement, day, reported: r.totals.impressions, tracked: n, gap, status });
+  }
+  for (const c of cells) {
+    if (c.used || !reportedCampaigns.has(c.campaign)) continue;
+    out.push({ campaign: c.campaign, placement: c.placement, day: c.day, reported: 0, tracked: c.n, gap: null, status: "not_reported" });
+  }
+  return out.sort((a, b) => (a.campaign + "\u0000" + a.placement + "\u0000" + a.day < b.campaign + "\u0000" + b.placement + "\u0000" + b.day ? -1 : 1));
+}

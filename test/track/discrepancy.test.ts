@@ -1,0 +1,67 @@
+// cpi discrepancy: reported vs first-party impressions per campaign × placement × day.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { findDiscrepancies } from "../../src/app/track/discrepancy.js";
+import { blankSpendRow, type SpendRow } from "../../src/domain/spend.js";
+import type { TrackedEvent } from "../../src/domain/tracking/event.js";
+import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
+
+function spend(p: Partial<SpendRow>): SpendRow {
+  return { ...blankSpendRow(), source: "direct", account_id: "pub", currency: "USD", campaign: "Launch Q4", campaign_id: "Launch Q4", date_start: "2026-10-01", date_end: "2026-10-01", ...p };
+}
+
+function events(n: number, day: number, placement: string, campaign = "Launch Q4"): TrackedEvent[] {
+  return Array.from({ length: n }, (_, i) => ({ ts: Date.UTC(2026, 9, day, 12) + i, type: "impression" as const, impression_id: "", campaign, creative: "", placement, visitor: "0000000000000001", country: "", device: "", measurable: false, reason: "" as const }));
+}
+
+test("gaps beyond the tolerance are flagged; ranged and placement-less reported rows compare with what they cover", async () => {
+  const store = await DuckDbStore.open(":memory:");
+  await store.importSpend([
+    {
+      file: "pub.csv",
+      contentHash: "x",
+      format: "test",
+      reach: [],
+      rows: [
+        spend({ placement: "news", impressions: 1000 }), // tracked 950: −5 %, ok
+        spend({ placement: "news", date_start: "2026-10-02", date_end: "2026-10-02", impressions: 1000 }), // tracked 800: −20 %
+        spend({ placement: "sports", date_start: "2026-10-01", date_end: "2026-10-03", impressions: 300 }), // range: tracked 100+100+150
+        spend({ placement: "", campaign: "Other", campaign_id: "Other", impressions: 500 }), // any placement: 200 + 300
+        spend({ placement: "news", campaign: "Untracked", campaign_id: "Untracked", impressions: 77 }), // never tracked: left out
+        spend({ placement: "blog", date_start: "2026-10-03", date_end: "2026-10-03", impressions: 40 }), // nothing tracked
+      ],
+    },
+  ]);
+  await store.appendTrackedEvents({
+    logId: "t",
+    from: 0,
+    to: 1,
+    events: [
+      ...events(950, 1, "news"),
+      ...events(800, 2, "news"),
+      ...events(60, 3, "news"),
+      ...events(100, 1, "sports"),
+      ...events(100, 2, "sports"),
+      ...events(150, 3, "sports"),
+      ...events(200, 1, "a", "Other"),
+      ...events(300, 1, "b", "Other"),
+    ],
+  });
+  const rows = await findDiscrepancies(store, { tolerance: 0.1, filters: [] });
+  const view = rows.map((r) => [r.campaign, r.placement, r.day, r.reported, r.tracked, r.status]);
+  assert.deepEqual(view, [
+    ["Launch Q4", "blog", "2026-10-03", 40, 0, "not_tracked"],
+    ["Launch Q4", "news", "2026-10-01", 1000, 950, "ok"],
+    ["Launch Q4", "news", "2026-10-02", 1000, 800, "under"],
+    ["Launch Q4", "news", "2026-10-03", 0, 60, "not_reported"],
+    ["Launch Q4", "sports", "2026-10-01..2026-10-03", 300, 350, "over"],
+    ["Other", "", "2026-10-01", 500, 500, "ok"],
+  ]);
+  assert.equal(rows[2]?.gap, -0.2);
+  const loose = await findDiscrepancies(store, { tolerance: 0.25, filters: [{ dimension: "placement", op: "eq", values: ["news"] }] });
+  assert.deepEqual(
+    loose.map((r) => r.status),
+    ["ok", "ok", "not_reported"],
+  );
+  await store.close();
+});
