@@ -3,17 +3,8 @@
 // $5,000 banner campaign with exactly 500,000 impressions, and its predecessor "Launch Q3" cost
 // exactly $0.015 per impression ($4,500 for 300,000 impressions).
 import { mkdirSync, writeFileSync } from "node:fs";
+import { mulberry32 } from "../src/domain/stats/random.js";
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = mulberry32(20261128);
 const noise = (s: number) => 1 + (rnd() * 2 - 1) * s;
 

@@ -1,18 +1,9 @@
 // Seeded random spend rows for tests and benchmarks (not part of the build).
 import { addDays } from "../domain/dates.js";
 import { blankSpendRow, type SpendRow } from "../domain/spend.js";
+import { mulberry32 } from "../domain/stats/random.js";
 
-/** A small, fast, seeded PRNG (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 export interface RandomSpendOptions {
   seed: number;
