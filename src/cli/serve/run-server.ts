@@ -5,7 +5,8 @@ import { TrackingRecorder } from "../../app/track/recorder.js";
 import { UserError } from "../../domain/errors.js";
 import { createRouteServer, listen, type Route } from "../../http/server.js";
 import { trackingRoutes } from "../../http/tracking-routes.js";
-import { eventLogPath, openEventLogWriter } from "../compose.js";
+import type { Store } from "../../store/store.js";
+import { eventLogPath, openEventLogWriter, remoteStore } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { cliRoute } from "./cli-route.js";
 import { readEndpoint, removeEndpoint, writeEndpoint } from "./endpoint.js";
@@ -21,8 +22,11 @@ export interface ServeOptions {
   ipPerSecond: number;
   visitorPerSecond: number;
   maxBodyBytes: number;
-  /** More routes (the HTTP API, the dashboard) served by the same server. */
-  extraRoutes?: Route[];
+  /**
+   * More routes (the HTTP API, the dashboard) served by the same server, given a Store that runs
+   * every call in the store process (never blocking the event loop on the database).
+   */
+  extraRoutes?: (store: Store) => Route[];
 }
 
 /** Runs the server until SIGTERM/SIGINT; resolves after draining. */
@@ -60,7 +64,7 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
       log: (m) => io.err(`${m}\n`),
     }),
     cliRoute(token, (argv, cwd, env) => w.cli(argv, cwd, env, log.committedOffset)),
-    ...(o.extraRoutes ?? []),
+    ...(o.extraRoutes?.(remoteStore((method, args) => w.call(method, args), w.dialect, w.location)) ?? []),
   ];
   const server = createRouteServer({ routes, log: (m) => io.err(`${m}\n`) });
   const port = await listen(server, o.port, o.host);

@@ -4,6 +4,7 @@
 // afterwards (the log is durable, so nothing waits on it).
 import { getPriority, setPriority } from "node:os";
 import { loadEventLog } from "../../app/track/load-events.js";
+import { isUserError } from "../../domain/errors.js";
 import { hostStore, openEventLogReader, openStoreAt } from "../compose.js";
 import { memoryIo } from "../io.js";
 import type { FromWorker, StoreWorkerData, ToWorker } from "./worker-protocol.js";
@@ -59,7 +60,7 @@ async function start(data: StoreWorkerData): Promise<void> {
 
   const first = await exclusive(() => loadEventLog(store, source, target));
   loaded = first.offset;
-  send({ t: "ready", loaded, replayed: first.events + first.invalid });
+  send({ t: "ready", loaded, replayed: first.events + first.invalid, dialect: store.dialect.name, location: store.location });
 
   const shutdown = (upTo: number, then: () => void) => {
     if (closing) return;
@@ -91,6 +92,22 @@ async function start(data: StoreWorkerData): Promise<void> {
           }),
         )
         .catch((e: unknown) => send({ t: "cli-result", id: m.id, code: 1, stdout: "", stderr: `internal error: ${e instanceof Error ? e.message : String(e)}\n` }));
+    } else if (m.t === "call") {
+      const fn = (store as unknown as Record<string, unknown>)[m.method];
+      if (typeof fn !== "function" || m.method === "close" || m.method.startsWith("_")) {
+        send({ t: "call-result", id: m.id, ok: false, error: { user: false, code: "bad_call", message: `no Store method '${m.method}'` } });
+        return;
+      }
+      exclusive(() => (fn as (...a: unknown[]) => Promise<unknown>).apply(store, m.args))
+        .then((value) => send({ t: "call-result", id: m.id, ok: true, value }))
+        .catch((e: unknown) =>
+          send({
+            t: "call-result",
+            id: m.id,
+            ok: false,
+            error: isUserError(e) ? { user: true, code: e.code, message: e.message, details: e.details } : { user: false, code: "internal", message: e instanceof Error ? e.message : String(e) },
+          }),
+        );
     } else if (m.t === "drain") {
       shutdown(m.offset, () => {
         send({ t: "drained", offset: loaded });

@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { UserError } from "../../domain/errors.js";
 import type { FromWorker, StoreWorkerData, ToWorker } from "./worker-protocol.js";
 
 export interface CliResult {
@@ -21,8 +22,9 @@ function spawnStoreProcess(): ChildProcess {
   const stdio: ["ignore", "inherit", "inherit", "ipc"] = ["ignore", "inherit", "inherit", "ipc"];
   // Through nice(1) every thread of the process (DuckDB's, libuv's) starts at the lower priority;
   // setpriority from inside would reach only the threads created after it.
-  if (existsSync(NICE)) return spawn(NICE, ["-n", "10", process.execPath, ...argv], { stdio });
-  return spawn(process.execPath, argv, { stdio });
+  // "advanced" serialization (structured clone) carries bigint micros through Store calls.
+  if (existsSync(NICE)) return spawn(NICE, ["-n", "10", process.execPath, ...argv], { stdio, serialization: "advanced" });
+  return spawn(process.execPath, argv, { stdio, serialization: "advanced" });
 }
 
 /** A started store process. */
@@ -31,6 +33,9 @@ export class StoreWorkerHost {
   loadedEvents = 0;
   private nextId = 1;
   private pending = new Map<number, (r: CliResult) => void>();
+  private calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  dialect: "duckdb" | "clickhouse" = "duckdb";
+  location = "";
   private drained: ((offset: number) => void) | null = null;
   private stopping = false;
 
@@ -56,6 +61,8 @@ export class StoreWorkerHost {
           child.off("exit", exited);
           const host = new StoreWorkerHost(child, onFatal);
           host.loadedOffset = m.loaded;
+          host.dialect = m.dialect;
+          host.location = m.location;
           resolve({ host, replayed: m.replayed });
         } else if (m.t === "fatal" && !started) {
           child.kill();
@@ -78,6 +85,12 @@ export class StoreWorkerHost {
     } else if (m.t === "cli-result") {
       this.pending.get(m.id)?.({ code: m.code, stdout: m.stdout, stderr: m.stderr });
       this.pending.delete(m.id);
+    } else if (m.t === "call-result") {
+      const c = this.calls.get(m.id);
+      this.calls.delete(m.id);
+      if (!c) return;
+      if (m.ok) c.resolve(m.value);
+      else c.reject(m.error.user ? new UserError(m.error.code, m.error.message, m.error.details) : new Error(m.error.message));
     } else if (m.t === "drained") {
       this.loadedOffset = m.offset;
       this.drained?.(m.offset);
@@ -99,6 +112,16 @@ export class StoreWorkerHost {
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
       this.post({ t: "cli", id, argv, cwd, env, offset });
+    });
+  }
+
+  /** Calls a Store method in the store process (see RemoteStore). */
+  call(method: string, args: unknown[]): Promise<unknown> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (!this.child.connected) return reject(new Error("the store process is gone"));
+      this.calls.set(id, { resolve, reject });
+      this.post({ t: "call", id, method, args });
     });
   }
 

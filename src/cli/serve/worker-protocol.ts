@@ -13,12 +13,16 @@ export type ToWorker =
   | { t: "committed"; offset: number }
   /** Run a CLI command against the open store (after loading up to `offset`). */
   | { t: "cli"; id: number; argv: string[]; cwd: string; env: Record<string, string | undefined>; offset: number }
+  /** Call a Store method on the open store (RemoteStore: the HTTP process's Store). */
+  | { t: "call"; id: number; method: string; args: unknown[] }
   /** Load everything up to `offset`, close the store, and say "drained". */
   | { t: "drain"; offset: number };
 
 export type FromWorker =
-  | { t: "ready"; loaded: number; replayed: number }
+  | { t: "ready"; loaded: number; replayed: number; dialect: "duckdb" | "clickhouse"; location: string }
   | { t: "loaded"; offset: number; events: number; invalid: number }
   | { t: "cli-result"; id: number; code: number; stdout: string; stderr: string }
+  | { t: "call-result"; id: number; ok: true; value: unknown }
+  | { t: "call-result"; id: number; ok: false; error: { user: boolean; code: string; message: string; details?: unknown } }
   | { t: "drained"; offset: number }
   | { t: "fatal"; message: string };
