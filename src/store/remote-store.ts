@@ -2,7 +2,6 @@
 // process): the HTTP process's routes (the API, the dashboard) use it like any Store.
 import type { FxRate } from "../domain/fx.js";
 import type { Contract, NewContract } from "../domain/tracking/contract.js";
-import { clickhouseDialect } from "../query/clickhouse-dialect.js";
 import type { Dialect } from "../query/dialect.js";
 import { duckdbDialect } from "../query/duckdb-dialect.js";
 import type { ImportOutcome, ProgressFn, ResultRow, SpendImport, Store, TrackedBatch, TrackedBatchOutcome } from "./store.js";
@@ -19,7 +18,9 @@ export class RemoteStore implements Store {
     dialect: "duckdb" | "clickhouse",
     readonly location: string,
   ) {
-    this.dialect = dialect === "clickhouse" ? clickhouseDialect : duckdbDialect;
+    // The store process of `cpi serve` holds a DuckDB file (a ClickHouse server admits many writers).
+    if (dialect !== "duckdb") throw new Error(`RemoteStore over a ${dialect} store is not wired yet`);
+    this.dialect = duckdbDialect;
   }
 
   query(sql: string): Promise<ResultRow[]> {
