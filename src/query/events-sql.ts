@@ -156,3 +156,8 @@ export function includesTracked(filters: readonly Filter[]): boolean {
   );
   return named && !excluded;
 }
+
+/** Impression ids seen since an instant, newest first (to remember them across a restart). */
+export function compileRecentImpressionIds(d: Dialect, sinceMs: number, limit: number): string {
+  return `SELECT type, impression_id FROM events WHERE impression_id <> '' AND ts >= ${d.timestampLiteral(sinceMs)} ORDER BY ts DESC LIMIT ${Math.max(0, Math.trunc(limit))}`;
+}

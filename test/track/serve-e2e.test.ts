@@ -84,3 +84,17 @@ test("events → contract → cpi report --where source=tracked, while the serve
     if (server.child.exitCode === null) await stopServer(server);
   }
 });
+
+test("an impression id counted before a restart is a duplicate after it", async () => {
+  const dir = tempDir();
+  const db = join(dir, "cpi.duckdb");
+  const send = async (url: string) => (await fetch(`${url}/i.gif?c=C&id=same-1`, { headers: { "user-agent": CHROME } })).status;
+  const first = await startServer(db);
+  assert.equal(await send(first.url), 200);
+  assert.equal(await stopServer(first), 0);
+  const second = await startServer(db);
+  assert.equal(await send(second.url), 200);
+  assert.equal(await stopServer(second), 0);
+  const r = await cpi(dir, "report", "--where", "source=tracked", "--metrics", "impressions,invalid_rate", "--format", "json", "--db", db);
+  assert.deepEqual(JSON.parse(r.stdout), [{ impressions: 1, invalid_rate: 0.5 }]);
+});

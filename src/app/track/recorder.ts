@@ -67,6 +67,11 @@ export class TrackingRecorder {
     this.keys = opts.visitorKeys ?? new DailyVisitorKeys();
   }
 
+  /** Remembers impression ids stored before (e.g. before a restart), oldest first or in any order. */
+  rememberIds(pairs: readonly (readonly [string, string])[]): void {
+    for (const [type, id] of pairs) this.seen.checkAndAdd(type, id);
+  }
+
   /**
    * Records hits (all or nothing): throws a UserError "rate_limited" when a limit would be passed;
    * otherwise `done` is called once every line is durable, with the events as logged.

@@ -52,6 +52,7 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
   const w = worker;
   if (started.replayed > 0) io.err(`replayed ${started.replayed.toLocaleString("en-US")} events from the log into the store\n`);
   const recorder = new TrackingRecorder(log, { ipPerSecond: o.ipPerSecond, visitorPerSecond: o.visitorPerSecond });
+  recorder.rememberIds(started.recentIds);
   const token = randomBytes(24).toString("hex");
   const routes: Route[] = [
     ...trackingRoutes({

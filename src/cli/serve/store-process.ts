@@ -4,6 +4,7 @@
 // afterwards (the log is durable, so nothing waits on it).
 import { getPriority, setPriority } from "node:os";
 import { loadEventLog } from "../../app/track/load-events.js";
+import { recentImpressionIds } from "../../app/track/recent-ids.js";
 import { isUserError } from "../../domain/errors.js";
 import { hostStore, openEventLogReader, openStoreAt } from "../compose.js";
 import { memoryIo } from "../io.js";
@@ -11,6 +12,8 @@ import type { FromWorker, StoreWorkerData, ToWorker } from "./worker-protocol.js
 
 const LOAD_DELAY_MS = 200;
 const LOCK_WAIT_MS = 15_000;
+/** Impression ids of the last day handed to the HTTP process for duplicate detection. */
+const RECENT_IDS = 200_000;
 
 if (!process.send) throw new Error("store-process.ts runs only as a child process with an IPC channel");
 const send = (m: FromWorker) => process.send?.(m);
@@ -60,7 +63,8 @@ async function start(data: StoreWorkerData): Promise<void> {
 
   const first = await exclusive(() => loadEventLog(store, source, target));
   loaded = first.offset;
-  send({ t: "ready", loaded, replayed: first.events + first.invalid, dialect: store.dialect.name, location: store.location });
+  const recentIds = await exclusive(() => recentImpressionIds(store, Date.now(), RECENT_IDS));
+  send({ t: "ready", loaded, replayed: first.events + first.invalid, dialect: store.dialect.name, location: store.location, recentIds });
 
   const shutdown = (upTo: number, then: () => void) => {
     if (closing) return;

@@ -50,7 +50,7 @@ export class StoreWorkerHost {
   }
 
   /** Starts the process; resolves once the store is open and the log replayed up to `data.upTo`. */
-  static start(data: StoreWorkerData, onFatal: (message: string) => void): Promise<{ host: StoreWorkerHost; replayed: number }> {
+  static start(data: StoreWorkerData, onFatal: (message: string) => void): Promise<{ host: StoreWorkerHost; replayed: number; recentIds: [string, string][] }> {
     return new Promise((resolve, reject) => {
       const child = spawnStoreProcess();
       let started = false;
@@ -63,7 +63,7 @@ export class StoreWorkerHost {
           host.loadedOffset = m.loaded;
           host.dialect = m.dialect;
           host.location = m.location;
-          resolve({ host, replayed: m.replayed });
+          resolve({ host, replayed: m.replayed, recentIds: m.recentIds });
         } else if (m.t === "fatal" && !started) {
           child.kill();
           reject(new Error(m.message));

@@ -19,7 +19,7 @@ export type ToWorker =
   | { t: "drain"; offset: number };
 
 export type FromWorker =
-  | { t: "ready"; loaded: number; replayed: number; dialect: "duckdb" | "clickhouse"; location: string }
+  | { t: "ready"; loaded: number; replayed: number; dialect: "duckdb" | "clickhouse"; location: string; recentIds: [string, string][] }
   | { t: "loaded"; offset: number; events: number; invalid: number }
   | { t: "cli-result"; id: number; code: number; stdout: string; stderr: string }
   | { t: "call-result"; id: number; ok: true; value: unknown }
