@@ -28,7 +28,7 @@ export function parseQuery(query: string, maxParams = 32): Map<string, string> {
   return out;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: raw control and non-ASCII bytes are refused
+/** Raw (unescaped) control, space and non-ASCII characters. */
 const RAW_NON_ASCII = /[^\u0021-\u007e]/;
 
 function decode(s: string): string {

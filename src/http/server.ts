@@ -59,10 +59,12 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
 
 /** Maps anything a handler threw to a JSON error: UserError → 4xx, HttpError → its status, else 500. */
 export function sendThrown(res: ServerResponse, e: unknown, log?: (msg: string) => void): void {
-  if (e instanceof HttpError) return jsonError(res, e.status, e.code, e.message, e.details);
-  if (isUserError(e)) return jsonError(res, STATUS_OF_CODE[e.code] ?? 400, e.code, e.message, e.details);
-  log?.(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  jsonError(res, 500, "internal", "internal error");
+  if (e instanceof HttpError) jsonError(res, e.status, e.code, e.message, e.details);
+  else if (isUserError(e)) jsonError(res, STATUS_OF_CODE[e.code] ?? 400, e.code, e.message, e.details);
+  else {
+    log?.(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    jsonError(res, 500, "internal", "internal error");
+  }
 }
 
 /** Splits a request target into path and query. @example splitUrl("/i.gif?c=x") // { path: "/i.gif", query: "c=x" } */

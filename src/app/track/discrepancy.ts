@@ -89,5 +89,6 @@ export async function findDiscrepancies(store: Store, o: DiscrepancyOptions): Pr
     if (c.used || !reportedCampaigns.has(c.campaign)) continue;
     out.push({ campaign: c.campaign, placement: c.placement, day: c.day, reported: 0, tracked: c.n, gap: null, status: "not_reported" });
   }
-  return out.sort((a, b) => (a.campaign + "\u0000" + a.placement + "\u0000" + a.day < b.campaign + "\u0000" + b.placement + "\u0000" + b.day ? -1 : 1));
+  const key = (r: DiscrepancyRow) => `${r.campaign}\u0000${r.placement}\u0000${r.day}`;
+  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

@@ -146,9 +146,11 @@ export class GroupCommitLog {
 
   /** Queues lines ("…\n"); `done` is called once they are durable (or failed). */
   append(lines: string, done: CommitCallback): void {
-    if (this.failed) return done(this.failed);
-    if (this.fd < 0) return done(new Error("the event log is closed"));
-    if (this.pendingBytes > this.maxPendingBytes) return done(new Error("the event log is behind: too many events waiting to be written"));
+    const refused = this.failed ?? (this.fd < 0 ? new Error("the event log is closed") : this.pendingBytes > this.maxPendingBytes ? new Error("the event log is behind: too many events waiting to be written") : null);
+    if (refused) {
+      done(refused);
+      return;
+    }
     this.pending.push(lines);
     this.callbacks.push(done);
     this.pendingBytes += lines.length;
