@@ -1,6 +1,9 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { UserError } from "../domain/errors.js";
+import { ClickHouseStore } from "../store/clickhouse/clickhouse-store.js";
+import { type InitOutcome, initClickHouseStore } from "../store/clickhouse/init-schema.js";
+import { isClickHouseUrl, parseClickHouseUrl, redactUrl } from "../store/clickhouse/store-url.js";
 import { DuckDbStore } from "../store/duckdb/duckdb-store.js";
 import { GroupCommitLog } from "../store/event-log/group-commit-log.js";
 import { type EventLogSource, openLogSource } from "../store/event-log/log-reader.js";
@@ -11,6 +14,22 @@ import type { CliIo } from "./io.js";
 /** The composition root: the one place the CLI picks and opens a store. */
 export interface StoreOptions {
   db?: string;
+  /** A ClickHouse store URL (clickhouse://user:password@host:8123/database). */
+  store?: string;
+}
+
+/**
+ * The ClickHouse URL a command uses, or null for DuckDB: --store, else (without --db) $CPI_STORE.
+ * A flag beats the environment; --db and --store together are a usage error.
+ */
+export function clickhouseUrl(opts: StoreOptions, io: CliIo): string | null {
+  if (opts.store !== undefined && opts.db !== undefined) throw new UserError("bad_flag", "use --db (a DuckDB file) or --store (a ClickHouse URL), not both");
+  const url = opts.store ?? (opts.db === undefined ? io.env.CPI_STORE || undefined : undefined);
+  if (url === undefined) return null;
+  if (!isClickHouseUrl(url)) {
+    throw new UserError("bad_store_url", `${opts.store !== undefined ? "--store" : "CPI_STORE"} '${redactUrl(url)}' is not a ClickHouse URL: expected clickhouse://user:password@host:8123/database (use --db for a DuckDB file)`);
+  }
+  return url;
 }
 
 /** The DuckDB file a command uses: --db, else $CPI_DB, else ./cpi.duckdb. */
@@ -23,6 +42,8 @@ export function storePath(opts: StoreOptions, io: CliIo): string {
  * instead of printing an empty report.
  */
 export async function openStore(opts: StoreOptions, io: CliIo, mode: "read" | "write"): Promise<Store> {
+  const url = clickhouseUrl(opts, io);
+  if (url !== null) return ClickHouseStore.open(url);
   const path = storePath(opts, io);
   if (mode === "read" && !existsSync(path)) {
     throw new UserError("no_store", `no cpi store at ${path}: import reports first ('cpi import FILE'), try 'cpi demo', or point --db / CPI_DB at your store`);
@@ -57,6 +78,11 @@ export async function openStoreAt(path: string): Promise<Store> {
     if (/lock/i.test(msg)) throw new UserError("store_locked", `the store ${path} is in use by another process (${msg.split("\n")[0]})`);
     throw e;
   }
+}
+
+/** Creates the ClickHouse schema at `url` (on every server of `cluster`, reached at `nodes` when given). */
+export function initClickHouse(url: string, cluster: string | null, nodes: readonly string[]): Promise<InitOutcome> {
+  return initClickHouseStore(parseClickHouseUrl(url), { cluster, nodes: nodes.map(parseClickHouseUrl) });
 }
 
 /** Runs `fn` with an open store and always closes it. */

@@ -27,6 +27,8 @@ export function dbPathOfArgv(argv: readonly string[], io: CliIo): string {
 export async function forwardToServer(argv: readonly string[], io: CliIo): Promise<number | null> {
   const command = argv.find((a) => !a.startsWith("-"));
   if (!command || LOCAL_COMMANDS.has(command) || argv.includes("--help") || argv.includes("-h")) return null;
+  // A ClickHouse store takes any number of clients: nothing to forward.
+  if (argv.some((a) => a === "--store" || a.startsWith("--store=")) || (io.env.CPI_STORE && !argv.some((a) => a === "--db" || a.startsWith("--db=")))) return null;
   const db = dbPathOfArgv(argv, io);
   if (isHostedStore(db)) return null;
   const endpoint = readEndpoint(db);

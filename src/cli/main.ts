@@ -12,6 +12,8 @@ import { registerDemo } from "./commands/demo.js";
 import { registerDiscrepancy } from "./commands/discrepancy.js";
 import { registerFx } from "./commands/fx.js";
 import { registerImport } from "./commands/import.js";
+import { registerInit } from "./commands/init.js";
+import { registerMigrate } from "./commands/migrate.js";
 import { registerContract } from "./commands/contract.js";
 import { registerReport } from "./commands/report.js";
 import { registerServe } from "./commands/serve.js";
@@ -33,6 +35,8 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError("(run with --help for usage and examples)")
     .addHelpText("after", "\nQuick start:\n  $ cpi demo\n  $ cpi calc --cost 5000 --impressions 500000 --baseline-cpi 0.015\n  $ cpi import spend.csv && cpi report --by campaign");
   registerCalc(program, io);
+  registerInit(program, io);
+  registerMigrate(program, io);
   registerImport(program, io);
   registerReport(program, io);
   registerCompare(program, io);
@@ -48,8 +52,23 @@ export function buildProgram(io: CliIo): Command {
   registerContract(program, io);
   registerSnippet(program, io);
   registerDiscrepancy(program, io);
+  addStoreOption(program);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
+}
+
+/** Commands whose --db is a DuckDB file by nature (a demo file, the click-signing secret beside it). */
+const DUCKDB_ONLY = new Set(["demo", "snippet", "serve"]);
+
+/** Gives every command that opens a store (it has --db) the --store option for ClickHouse. */
+function addStoreOption(cmd: Command): void {
+  for (const c of cmd.commands) {
+    const opts = c.options.map((o) => o.long);
+    if (opts.includes("--db") && !opts.includes("--store") && !DUCKDB_ONLY.has(c.name())) {
+      c.option("--store <url>", "ClickHouse store, clickhouse://user:password@host:8123/database (or $CPI_STORE)");
+    }
+    addStoreOption(c);
+  }
 }
 
 /**

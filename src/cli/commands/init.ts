@@ -1,0 +1,45 @@
+import type { Command } from "commander";
+import { clickhouseUrl, initClickHouse, withStore } from "../compose.js";
+import type { CliIo } from "../io.js";
+import { collect, outputFormat, toJson } from "../options.js";
+import { renderTable } from "../render/table.js";
+
+/** `cpi init`: creates an empty store (a DuckDB file, or the schema on ClickHouse). */
+export function registerInit(program: Command, io: CliIo): void {
+  program
+    .command("init")
+    .description("create an empty store: a DuckDB file, or the cpi schema on a ClickHouse server or cluster")
+    .option("--cluster <name>", "a cluster from the servers' remote_servers config: local tables on every shard plus Distributed tables")
+    .option("--node <url>", "another server of the cluster, clickhouse://user:password@host:8123 (repeatable; default: every host the cluster names, at --store's port)", collect, [])
+    .option("--format <format>", "table or json", "table")
+    .option("--db <path>", "DuckDB store file (default ./cpi.duckdb, or $CPI_DB)")
+    .addHelpText(
+      "after",
+      `
+Running it again is safe: what exists is kept. On ClickHouse, spend and events go into MergeTree
+tables partitioned by month; with --cluster, events are sharded by visitor (one visitor's events on
+one shard) and spend by source × account × campaign.
+
+Examples:
+  $ cpi init                                          # ./cpi.duckdb (or --db PATH)
+  $ cpi init --store clickhouse://cpi:secret@db1:8123/ads
+  $ cpi init --store clickhouse://cpi:secret@db1:8123/ads --cluster ads --node clickhouse://cpi:secret@db2:8123`,
+    )
+    .action(async (o) => {
+      const format = outputFormat(o.format, ["table", "json"]);
+      const url = clickhouseUrl(o, io);
+      if (url === null) {
+        const location = await withStore(o, io, "write", async (s) => s.location);
+        if (format === "json") io.out(toJson({ engine: "duckdb", location }));
+        else io.err(`store ready: ${location}\n`);
+        return;
+      }
+      const r = await initClickHouse(url, o.cluster ?? null, o.node as string[]);
+      if (format === "json") {
+        io.out(toJson({ engine: "clickhouse", database: r.database, cluster: r.cluster, servers: r.servers }));
+        return;
+      }
+      io.out(renderTable(["Server", "Shard"], r.servers.map((s) => [s.endpoint, s.shard === null ? "—" : String(s.shard)]), new Set([1])));
+      io.err(`schema ready in database ${r.database}${r.cluster ? ` on cluster ${r.cluster}` : ""}\n`);
+    });
+}

@@ -1,0 +1,29 @@
+import type { TimeGrain } from "../domain/query.js";
+import { type Dialect, escapeLike } from "./dialect.js";
+
+function quote(s: string): string {
+  return `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * ClickHouse SQL, kept to what 18.16 has: toMonday / toStartOfMonth for ISO weeks and months,
+ * toDate(ts, zone) for a UTC DateTime's day in a zone, uniqCombined for reach. String literals
+ * escape backslashes (ClickHouse reads them as escapes); LIKE escapes with a backslash by default.
+ */
+export const clickhouseDialect: Dialect = {
+  name: "clickhouse",
+  quoteString: quote,
+  dateLiteral: (iso) => `toDate(${quote(iso)})`,
+  bucketStart(grain: TimeGrain, column: string) {
+    if (grain === "day") return column;
+    return grain === "week" ? `toMonday(${column})` : `toStartOfMonth(${column})`;
+  },
+  dateToText: (expr) => `toString(${expr})`,
+  concat: (parts) => `concat(${parts.join(", ")})`,
+  // DateTime has whole seconds; every bound the compiler makes (zone midnights) is a whole second.
+  timestampLiteral: (ms) => `toDateTime(${Math.floor(ms / 1000)}, 'UTC')`,
+  localDate: (ts, tz) => `toDate(${ts}, ${quote(tz)})`,
+  approxDistinct: (column) => `uniqCombined(${column})`,
+  // lowerUTF8 + LIKE mirrors DuckDB's lower(…) LIKE, so both engines agree on what "contains" means.
+  containsInsensitive: (column, needle) => `lowerUTF8(${column}) LIKE ${quote(`%${escapeLike(needle.toLowerCase())}%`)}`,
+};

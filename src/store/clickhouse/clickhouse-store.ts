@@ -1,0 +1,102 @@
+import type { FxRate } from "../../domain/fx.js";
+import { UserError } from "../../domain/errors.js";
+import type { Contract, NewContract } from "../../domain/tracking/contract.js";
+import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
+import type { ImportOutcome, ProgressFn, ResultRow, SpendImport, Store, TrackedBatch, TrackedBatchOutcome } from "../store.js";
+import { ClickHouseConnection } from "./connection.js";
+import { appendTrackedBatchClickHouse, loadedOffset } from "./event-load.js";
+import { CLICKHOUSE_SCHEMA_VERSION } from "./schema.js";
+import { addContractClickHouse, contractsClickHouse, fxRatesClickHouse, removeContractClickHouse, upsertFxRatesClickHouse } from "./small-tables.js";
+import { importSpendClickHouse } from "./spend-import.js";
+import { type ClickHouseTarget, describeTarget, parseClickHouseUrl } from "./store-url.js";
+
+/**
+ * The scale-out store (DESIGN §3): one ClickHouse server, or a cluster through Distributed tables.
+ * Queries from query/ run unchanged against the views `spend`, `platform_reach`, `events`, … that
+ * show committed rows only. Writes from one process are serialised (imports must not overlap).
+ */
+export class ClickHouseStore implements Store {
+  readonly dialect = clickhouseDialect;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly location: string,
+    private readonly conn: ClickHouseConnection,
+    /** The cluster the schema was created for, or null on one server. */
+    readonly cluster: string | null,
+  ) {}
+
+  /** Opens the store at a clickhouse:// URL; fails with a UserError when the server or schema is missing. */
+  static async open(url: string): Promise<ClickHouseStore> {
+    return ClickHouseStore.openTarget(parseClickHouseUrl(url));
+  }
+
+  static async openTarget(target: ClickHouseTarget): Promise<ClickHouseStore> {
+    const conn = new ClickHouseConnection(target);
+    try {
+      const meta = await conn.query("SELECT key, value FROM cpi_meta");
+      const get = (k: string) => meta.find((r) => r.key === k)?.value;
+      const version = Number(get("schema_version") ?? 0);
+      if (version !== CLICKHOUSE_SCHEMA_VERSION) {
+        throw new UserError("store_schema", `ClickHouse at ${describeTarget(target)} has cpi schema version ${version}, this cpi needs ${CLICKHOUSE_SCHEMA_VERSION}`);
+      }
+      const cluster = String(get("cluster") ?? "");
+      return new ClickHouseStore(`clickhouse ${describeTarget(target)}`, conn, cluster || null);
+    } catch (e) {
+      await conn.close();
+      throw e;
+    }
+  }
+
+  /** "GLOBAL " on a cluster: subqueries of the live views run once and are shipped to the shards. */
+  private get global(): string {
+    return this.cluster ? "GLOBAL " : "";
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  query(sql: string): Promise<ResultRow[]> {
+    return this.conn.query(sql);
+  }
+
+  importSpend(files: readonly SpendImport[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
+    return this.serial(() => importSpendClickHouse(this.conn, this.global, files, onProgress));
+  }
+
+  upsertFxRates(rates: readonly FxRate[]): Promise<number> {
+    return this.serial(() => upsertFxRatesClickHouse(this.conn, rates));
+  }
+
+  fxRates(): Promise<FxRate[]> {
+    return fxRatesClickHouse(this.conn);
+  }
+
+  appendTrackedEvents(batch: TrackedBatch): Promise<TrackedBatchOutcome> {
+    return this.serial(() => appendTrackedBatchClickHouse(this.conn, batch));
+  }
+
+  eventLogOffset(logId: string): Promise<number | null> {
+    return loadedOffset(this.conn, logId);
+  }
+
+  addContract(contract: NewContract): Promise<Contract> {
+    return this.serial(() => addContractClickHouse(this.conn, contract));
+  }
+
+  contracts(): Promise<Contract[]> {
+    return contractsClickHouse(this.conn);
+  }
+
+  removeContract(id: number): Promise<boolean> {
+    return this.serial(() => removeContractClickHouse(this.conn, id));
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.conn.close();
+  }
+}

@@ -1,0 +1,115 @@
+// A thin layer over @clickhouse/client: typed result rows, TSV inserts, and errors a user can act on.
+import { Readable } from "node:stream";
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client";
+import { UserError } from "../../domain/errors.js";
+import type { ResultRow } from "../store.js";
+import { type ClickHouseTarget, describeTarget } from "./store-url.js";
+
+interface JsonResult {
+  meta: { name: string; type: string }[];
+  data: Record<string, unknown>[];
+}
+
+/** Settings every request carries: synchronous inserts through Distributed tables (read-your-writes). */
+const SETTINGS = {
+  insert_distributed_sync: 1,
+  max_query_size: "10485760",
+  // Progress headers keep long inserts and scans from looking idle to proxies (and the client).
+  send_progress_in_http_headers: 1,
+  http_headers_progress_interval_ms: "10000",
+} as const;
+
+function isBig(type: string): boolean {
+  return /^(Nullable\()?U?Int(64|128|256)\b/.test(type);
+}
+
+function plain(v: unknown, type: string): string | number | bigint | boolean | null {
+  if (v === null || v === undefined) return null;
+  if (isBig(type)) return BigInt(v as string);
+  if (/^(Nullable\()?DateTime\b/.test(type) && typeof v === "string") return `${v.replace(" ", "T")}.000Z`;
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  return String(v);
+}
+
+/** A connection to one ClickHouse server and database. */
+export class ClickHouseConnection {
+  private readonly client: ClickHouseClient;
+
+  /** `database: null` connects without one (to create it). */
+  constructor(
+    readonly target: ClickHouseTarget,
+    database: string | null = target.database,
+  ) {
+    this.client = createClient({
+      url: target.endpoint,
+      username: target.username,
+      password: target.password,
+      ...(database ? { database } : {}),
+      request_timeout: 3_600_000,
+      application: "cpi",
+      // Errors reach the caller (and the user, as messages); the client must not print them too.
+      log: { level: ClickHouseLogLevel.OFF },
+      clickhouse_settings: SETTINGS,
+    });
+  }
+
+  /** Runs a SELECT and returns its rows: 64-bit integers as bigint, dates as "YYYY-MM-DD". */
+  async query(sql: string): Promise<ResultRow[]> {
+    const rs = await this.guard(() => this.client.query({ query: sql, format: "JSON" }));
+    const json = (await this.guard(() => rs.json())) as unknown as JsonResult;
+    return json.data.map((row) => {
+      const o: ResultRow = {};
+      for (const m of json.meta) o[m.name] = plain(row[m.name], m.type);
+      return o;
+    });
+  }
+
+  /** Runs a statement that returns no rows (DDL, INSERT … SELECT, ALTER). */
+  async command(sql: string): Promise<void> {
+    await this.guard(() => this.client.command({ query: sql }));
+  }
+
+  /** Inserts TabSeparated lines (each ending in "\n") into `table`'s `columns` as one request. */
+  async insertTsv(table: string, columns: readonly string[], chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
+    await this.guard(() =>
+      this.client.insert({ table, columns: [...columns] as [string, ...string[]], values: Readable.from(chunks, { objectMode: false }), format: "TabSeparated" }),
+    );
+  }
+
+  /** True when the server answers. */
+  async ping(): Promise<boolean> {
+    const r = await this.client.ping();
+    return r.success;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw userFacing(e, this.target);
+    }
+  }
+}
+
+/** Maps connection and server errors a user can fix to UserError; anything else stays a bug. */
+export function userFacing(e: unknown, target: ClickHouseTarget): unknown {
+  const where = describeTarget(target);
+  // 18.16 words errors "Code: N, e.displayText() = …", which the client does not parse into a code.
+  const code = (e as { code?: unknown })?.code ?? (e instanceof Error ? /^Code: (\d+)/.exec(e.message)?.[1] : undefined);
+  if (typeof code === "string" && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ECONNRESET|ETIMEDOUT|EPIPE|UND_ERR_SOCKET)$/.test(code)) {
+    return new UserError("store_unreachable", `cannot reach ClickHouse at ${where} (${code}): is the server running, and are host and port right?`);
+  }
+  if (e instanceof Error && typeof code === "string" && /^\d+$/.test(code)) {
+    const first = (e.message.split("\n")[0] ?? e.message).replace(/^Code: \d+, e\.displayText\(\) = DB::Exception: /, "").replace(/, e\.what\(\) = DB::Exception$/, "");
+    if (code === "516" || code === "192" || code === "193" || code === "194") {
+      return new UserError("store_auth", `ClickHouse at ${where} refused the user '${target.username}': ${first}`);
+    }
+    if (code === "81") return new UserError("store_uninitialised", `ClickHouse at ${where}: ${first}; create it with 'cpi init --store …'`);
+    if (code === "60") return new UserError("store_uninitialised", `ClickHouse at ${where} has no cpi schema (${first}); run 'cpi init --store …' first`);
+  }
+  return e;
+}

@@ -1,0 +1,112 @@
+// `cpi init` on ClickHouse: creates the schema on one server, or on every server of a cluster
+// (18.16 runs ON CLUSTER DDL only through ZooKeeper, so cpi connects to each server itself).
+import { UserError } from "../../domain/errors.js";
+import { ClickHouseConnection } from "./connection.js";
+import { CLICKHOUSE_SCHEMA_VERSION, schemaStatements } from "./schema.js";
+import { type ClickHouseTarget, describeTarget } from "./store-url.js";
+
+export interface InitOptions {
+  /** A cluster from the servers' remote_servers config; null for one server. */
+  cluster: string | null;
+  /**
+   * Every server of the cluster (the store URL's server included or not). When empty, each host the
+   * cluster names is reached at the store URL's port with its credentials.
+   */
+  nodes: readonly ClickHouseTarget[];
+}
+
+export interface InitOutcome {
+  database: string;
+  cluster: string | null;
+  /** The servers the schema was created on, with the shard each one is. */
+  servers: { endpoint: string; shard: number | null }[];
+}
+
+interface ClusterHost {
+  shard: number;
+  host: string;
+  isLocal: boolean;
+}
+
+async function clusterHosts(conn: ClickHouseConnection, cluster: string): Promise<ClusterHost[]> {
+  const rows = await conn.query(
+    `SELECT shard_num, host_name, is_local FROM system.clusters WHERE cluster = '${cluster.replace(/'/g, "")}' ORDER BY shard_num, replica_num`,
+  );
+  return rows.map((r) => ({ shard: Number(r.shard_num), host: String(r.host_name), isLocal: Number(r.is_local) === 1 }));
+}
+
+async function withConnection<T>(t: ClickHouseTarget, fn: (c: ClickHouseConnection) => Promise<T>): Promise<T> {
+  const conn = new ClickHouseConnection(t, null);
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.close();
+  }
+}
+
+/** The cluster an existing schema was created for ("" for one server), or null when there is none. */
+async function existingCluster(target: ClickHouseTarget): Promise<string | null> {
+  try {
+    const rows = await withConnection(target, (c) => c.query(`SELECT value FROM ${target.database}.cpi_meta WHERE key = 'cluster'`));
+    return rows[0] ? String(rows[0].value) : null;
+  } catch (e) {
+    if (e instanceof UserError && e.code === "store_uninitialised") return null;
+    throw e;
+  }
+}
+
+/**
+ * Creates (idempotently) the cpi schema. An existing schema is kept as it is; asking for another
+ * cluster than the one it was made for is an error. @example await initClickHouseStore(target, { cluster: null, nodes: [] })
+ */
+export async function initClickHouseStore(target: ClickHouseTarget, o: InitOptions): Promise<InitOutcome> {
+  if (o.cluster !== null && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.cluster)) {
+    throw new UserError("bad_cluster", `--cluster '${o.cluster}': a cluster name is letters, digits and underscores`);
+  }
+  const existing = await existingCluster(target);
+  if (existing !== null && (o.cluster === null || o.cluster === existing)) {
+    if (o.cluster === null) return { database: target.database, cluster: existing || null, servers: [{ endpoint: target.endpoint, shard: null }] };
+  } else if (existing !== null) {
+    throw new UserError(
+      "store_exists",
+      `ClickHouse at ${describeTarget(target)} already holds a cpi schema ${existing ? `on cluster '${existing}'` : "for one server"}, not on cluster '${o.cluster}'`,
+    );
+  }
+  const servers: { target: ClickHouseTarget; shard: number | null }[] = [];
+  if (o.cluster === null) servers.push({ target, shard: null });
+  else {
+    const cluster = o.cluster;
+    const hosts = await withConnection(target, (c) => clusterHosts(c, cluster));
+    if (hosts.length === 0) {
+      throw new UserError("unknown_cluster", `ClickHouse at ${describeTarget(target)} has no cluster '${cluster}' in its remote_servers config`);
+    }
+    const port = new URL(target.endpoint).port;
+    const scheme = new URL(target.endpoint).protocol;
+    const candidates = o.nodes.length
+      ? [target, ...o.nodes.filter((n) => n.endpoint !== target.endpoint)]
+      : [...new Set(hosts.map((h) => h.host))].map((host) => ({ ...target, endpoint: `${scheme}//${host}:${port}` }));
+    // Each server tells which shard it is (is_local); every shard must be covered.
+    for (const t of candidates) {
+      const mine = await withConnection(t, (c) => clusterHosts(c, cluster));
+      const local = mine.find((h) => h.isLocal);
+      if (!local) throw new UserError("not_in_cluster", `ClickHouse at ${describeTarget(t)} is not a server of cluster '${cluster}'`);
+      if (!servers.some((s) => s.target.endpoint === t.endpoint)) servers.push({ target: { ...t, database: target.database }, shard: local.shard });
+    }
+    const missing = [...new Set(hosts.map((h) => h.shard))].filter((s) => !servers.some((x) => x.shard === s));
+    if (missing.length) {
+      throw new UserError("missing_shards", `cluster '${cluster}' has shard${missing.length > 1 ? "s" : ""} ${missing.join(", ")} that no --node reaches: pass every server's URL with --node`);
+    }
+  }
+  for (const s of servers) {
+    await withConnection(s.target, async (c) => {
+      for (const stmt of schemaStatements(target.database, o.cluster)) await c.command(stmt);
+      const meta = await c.query(`SELECT count() AS n FROM ${target.database}.cpi_meta`);
+      if (Number(meta[0]?.n ?? 0) === 0) {
+        await c.command(
+          `INSERT INTO ${target.database}.cpi_meta VALUES ('schema_version', '${CLICKHOUSE_SCHEMA_VERSION}'), ('cluster', '${o.cluster ?? ""}')`,
+        );
+      }
+    });
+  }
+  return { database: target.database, cluster: o.cluster, servers: servers.map((s) => ({ endpoint: s.target.endpoint, shard: s.shard })) };
+}

@@ -1,0 +1,131 @@
+// Store.importSpend on ClickHouse, which has no transactions and no synchronous DELETE (18.16):
+// rows are written under a new import id into `*_rows` tables, invisible until ONE insert into
+// `segment_log` makes the new segments live and retires the segments the import replaces (DESIGN
+// rule 5). Rows of a retired segment that lie outside the replaced window are first copied forward
+// into the new import. A reader sees the store before or after an import, never half of it.
+import { replacementWindows, type ReplaceWindow } from "../../domain/replace-window.js";
+import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
+import type { ImportOutcome, ProgressFn, SpendImport } from "../store.js";
+import type { ClickHouseConnection } from "./connection.js";
+import { REACH_COLUMN_NAMES, SPEND_COLUMN_NAMES } from "./schema.js";
+import { reachTsv, SegmentIds, spendTsv } from "./tsv.js";
+
+const q = clickhouseDialect.quoteString;
+const d = clickhouseDialect.dateLiteral;
+
+/** Segments live in the committed log, or written by this import so far and not replaced since. */
+interface Pending {
+  ids: number[];
+  retired: Set<string>;
+}
+
+function liveCondition(global: string, p: Pending): string {
+  const committed = `segment ${global}IN (SELECT segment FROM segment_log GROUP BY segment HAVING sum(delta) > 0)`;
+  const mine = p.ids.length ? ` OR import_id IN (${p.ids.join(", ")})` : "";
+  const notRetired = p.retired.size ? ` AND segment NOT IN (${[...p.retired].join(", ")})` : "";
+  return `((${committed}${mine})${notRetired})`;
+}
+
+function overlaps(w: ReplaceWindow): string {
+  return `date_start <= ${d(w.to)} AND date_end >= ${d(w.from)}`;
+}
+
+function spendMatch(w: ReplaceWindow): string {
+  return `(source = ${q(w.source)} AND account_id = ${q(w.account_id)} AND campaign_id IN (${w.campaign_ids.map(q).join(", ")}) AND ${overlaps(w)})`;
+}
+
+function reachMatch(w: ReplaceWindow): string {
+  return `(source = ${q(w.source)} AND account_id = ${q(w.account_id)} AND ${overlaps(w)})`;
+}
+
+/**
+ * Retires the live segments of `table` holding rows that `match` selects, copying their other rows
+ * forward into `importId`. Returns how many rows were replaced.
+ */
+async function replaceIn(
+  conn: ClickHouseConnection,
+  global: string,
+  table: string,
+  columns: readonly string[],
+  match: string,
+  importId: number,
+  pending: Pending,
+): Promise<number> {
+  const hit = await conn.query(`SELECT segment, count() AS n FROM ${table} WHERE (${match}) AND ${liveCondition(global, pending)} GROUP BY segment`);
+  if (hit.length === 0) return 0;
+  const segments = hit.map((r) => String(r.segment));
+  const list = segments.join(", ");
+  const copied = columns.map((c) => (c === "import_id" ? `toUInt64(${importId})` : c));
+  await conn.command(
+    `INSERT INTO ${table} (${columns.join(", ")}, segment) SELECT ${copied.join(", ")}, sipHash64(toUInt64(${importId}), segment) FROM ${table} WHERE segment IN (${list}) AND NOT (${match})`,
+  );
+  for (const s of segments) pending.retired.add(s);
+  return hit.reduce((s, r) => s + Number(r.n), 0);
+}
+
+async function maxImportId(conn: ClickHouseConnection): Promise<number> {
+  const r = await conn.query(
+    "SELECT (SELECT max(id) FROM imports) AS a, (SELECT max(import_id) FROM spend_rows) AS b, (SELECT max(import_id) FROM reach_rows) AS c, (SELECT max(import_id) FROM segment_log) AS d",
+  );
+  const row = r[0] ?? {};
+  return Math.max(0, ...["a", "b", "c", "d"].map((k) => Number(row[k] ?? 0)));
+}
+
+/**
+ * Imports files as one commit (see the module comment). `global` is "GLOBAL " on a cluster.
+ * Imports into one store must not run concurrently (each would keep the rows the other replaces).
+ */
+export async function importSpendClickHouse(
+  conn: ClickHouseConnection,
+  global: string,
+  files: readonly SpendImport[],
+  onProgress?: ProgressFn,
+): Promise<ImportOutcome[]> {
+  const total = files.reduce((s, f) => s + f.rows.length, 0);
+  let done = 0;
+  let nextId = (await maxImportId(conn)) + 1;
+  const pending: Pending = { ids: [], retired: new Set() };
+  const outcomes: ImportOutcome[] = [];
+  const audits: string[] = [];
+  const committedBefore = new Set<string>();
+  for (const f of files) {
+    const importId = nextId++;
+    const windows = replacementWindows(f.rows);
+    let replaced = 0;
+    if (windows.length) {
+      replaced = await replaceIn(conn, global, "spend_rows", SPEND_COLUMN_NAMES, windows.map(spendMatch).join(" OR "), importId, pending);
+      await replaceIn(conn, global, "reach_rows", REACH_COLUMN_NAMES, windows.map(reachMatch).join(" OR "), importId, pending);
+    }
+    pending.ids.push(importId);
+    const segments = new SegmentIds(importId);
+    if (f.rows.length) {
+      await conn.insertTsv("spend_rows", [...SPEND_COLUMN_NAMES, "segment"], spendTsv(f.rows, importId, segments, (n) => onProgress?.((done += n), total)));
+    }
+    if (f.reach.length) await conn.insertTsv("reach_rows", [...REACH_COLUMN_NAMES, "segment"], [reachTsv(f.reach, importId, segments)]);
+    const from = windows.reduce<string | null>((m, w) => (m === null || w.from < m ? w.from : m), null);
+    const to = windows.reduce<string | null>((m, w) => (m === null || w.to > m ? w.to : m), null);
+    const sources = [...new Set(windows.map((w) => w.source))].join(",");
+    const accounts = [...new Set(windows.map((w) => w.account_id))].join(",");
+    audits.push(
+      `(${importId}, ${q(f.file)}, ${q(f.contentHash)}, ${q(f.format)}, ${q(sources)}, ${q(accounts)}, ${from ? d(from) : "NULL"}, ${to ? d(to) : "NULL"}, ${f.rows.length}, ${replaced}, now())`,
+    );
+    outcomes.push({ file: f.file, importId, rows: f.rows.length, replacedRows: replaced });
+  }
+  if (pending.ids.length) {
+    // Segments this call wrote (new rows and copied-forward ones), less those a later file replaced.
+    const ids = pending.ids.join(", ");
+    const written = await conn.query(
+      `SELECT DISTINCT segment FROM spend_rows WHERE import_id IN (${ids}) UNION ALL SELECT DISTINCT segment FROM reach_rows WHERE import_id IN (${ids})`,
+    );
+    const mine = new Set(written.map((r) => String(r.segment)));
+    for (const s of pending.retired) if (!mine.has(s)) committedBefore.add(s);
+    const log = [
+      ...[...mine].filter((s) => !pending.retired.has(s)).map((s) => `${s}\t1\t${pending.ids[0]}\n`),
+      ...[...committedBefore].map((s) => `${s}\t-1\t${pending.ids[0]}\n`),
+    ];
+    // The commit: one insert, one block (max_insert_block_size is far above any import's segment count).
+    if (log.length) await conn.insertTsv("segment_log", ["segment", "delta", "import_id"], [log.join("")]);
+  }
+  if (audits.length) await conn.command(`INSERT INTO imports VALUES ${audits.join(", ")}`);
+  return outcomes;
+}

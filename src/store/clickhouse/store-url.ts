@@ -1,0 +1,56 @@
+import { UserError } from "../../domain/errors.js";
+
+/** Where a ClickHouse store is: the HTTP endpoint, credentials and database. */
+export interface ClickHouseTarget {
+  /** http(s)://host:port, without credentials. */
+  endpoint: string;
+  username: string;
+  password: string;
+  database: string;
+}
+
+/** True when a --store / CPI_STORE value names ClickHouse. @example isClickHouseUrl("clickhouse://h:8123/cpi") // true */
+export function isClickHouseUrl(value: string): boolean {
+  return /^clickhouses?:\/\//i.test(value.trim());
+}
+
+/**
+ * Parses `clickhouse://user:pass@host:8123/database` (`clickhouses://` for HTTPS; port 8123 / 8443,
+ * user `default` and database `default` when left out). Credentials may be percent-encoded.
+ * @example parseClickHouseUrl("clickhouse://cpi:s3cret@db1:8123/ads").database // "ads"
+ */
+export function parseClickHouseUrl(value: string): ClickHouseTarget {
+  const bad = (why: string) =>
+    new UserError("bad_store_url", `--store '${redactUrl(value)}': ${why} (expected clickhouse://user:password@host:8123/database)`);
+  let u: URL;
+  try {
+    u = new URL(value.trim());
+  } catch {
+    throw bad("not a URL");
+  }
+  const scheme = u.protocol.toLowerCase();
+  if (scheme !== "clickhouse:" && scheme !== "clickhouses:") throw bad(`unknown scheme '${u.protocol}'`);
+  if (!u.hostname) throw bad("no host");
+  const tls = scheme === "clickhouses:";
+  const port = u.port || (tls ? "8443" : "8123");
+  const path = decodeURIComponent(u.pathname.replace(/^\/+|\/+$/g, ""));
+  if (path.includes("/")) throw bad("the path must be one database name");
+  const database = path || "default";
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw bad(`database name '${database}' must be letters, digits and underscores`);
+  return {
+    endpoint: `${tls ? "https" : "http"}://${u.hostname}:${port}`,
+    username: decodeURIComponent(u.username) || "default",
+    password: decodeURIComponent(u.password),
+    database,
+  };
+}
+
+/** The URL with its password hidden, for messages. @example redactUrl("clickhouse://u:p@h/db") // "clickhouse://u:***@h/db" */
+export function redactUrl(value: string): string {
+  return value.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, "$1:***@");
+}
+
+/** A target's description for messages: endpoint and database, never the password. */
+export function describeTarget(t: ClickHouseTarget): string {
+  return `${t.endpoint}/${t.database}`;
+}

@@ -1,0 +1,40 @@
+// The three stores a differential test compares: DuckDB in memory, one ClickHouse server, and the
+// two-shard cluster (a database created on both servers with local + Distributed tables).
+import type { Store } from "../../src/store/store.js";
+import { ClickHouseStore } from "../../src/store/clickhouse/clickhouse-store.js";
+import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
+import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
+import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
+import type { TestCluster } from "./harness.js";
+
+export interface NamedStore {
+  name: string;
+  store: Store;
+}
+
+let dbCounter = 0;
+
+/** Creates a fresh single-server ClickHouse store on the first server. */
+export async function singleStore(c: TestCluster, prefix = "single"): Promise<ClickHouseStore> {
+  const url = (c.servers[0] as (typeof c.servers)[number]).url(`${prefix}_${process.pid}_${++dbCounter}`);
+  await initClickHouseStore(parseClickHouseUrl(url), { cluster: null, nodes: [] });
+  return ClickHouseStore.open(url);
+}
+
+/** Creates a fresh store sharded over every server of the cluster. */
+export async function clusterStore(c: TestCluster, prefix = "sharded"): Promise<ClickHouseStore> {
+  const db = `${prefix}_${process.pid}_${++dbCounter}`;
+  const [first, ...rest] = c.servers.map((s) => parseClickHouseUrl(s.url(db)));
+  if (!first) throw new Error("no servers");
+  await initClickHouseStore(first, { cluster: c.cluster, nodes: rest });
+  return ClickHouseStore.openTarget(first);
+}
+
+/** DuckDB, one ClickHouse server and the cluster, each empty. */
+export async function threeStores(c: TestCluster): Promise<NamedStore[]> {
+  return [
+    { name: "duckdb", store: await DuckDbStore.open(":memory:") },
+    { name: "clickhouse", store: await singleStore(c) },
+    { name: "cluster", store: await clusterStore(c) },
+  ];
+}
