@@ -90,3 +90,18 @@ test("days and grains of tracked events are taken in the query's time zone", asy
   assert.equal(ny.total?.values.impressions, 2);
   await store.close();
 });
+
+test("--currency converts tracked costs at each local day's rate", async () => {
+  const store = await storeWith([ev({ ts: Date.UTC(2026, 10, 2, 12), campaign: "E", placement: "x" }), ev({ ts: Date.UTC(2026, 10, 3, 12), campaign: "E", placement: "x" })]);
+  await addContract(store, { campaign: "E", placement: "x", cpm: "1000", currency: "EUR", from: "2026-11-01", to: "2026-11-30" });
+  // 1 EUR = 1.10 USD on the 2nd, 1.20 USD on the 3rd.
+  await store.upsertFxRates([
+    { date: "2026-11-02", base: "EUR", currency: "USD", rate: 1.1, origin: "test" },
+    { date: "2026-11-03", base: "EUR", currency: "USD", rate: 1.2, origin: "test" },
+  ]);
+  const r = await runReport(store, { metrics: ["cost", "impressions", "cpm"], dimensions: [], filters: tracked, currency: "USD" });
+  assert.equal(r.currency, "USD");
+  assert.equal(r.total?.values.cost, 2.3);
+  assert.equal(r.total?.values.impressions, 2);
+  await store.close();
+});
