@@ -5,8 +5,8 @@ import { ClickHouseStore } from "../store/clickhouse/clickhouse-store.js";
 import { type InitOutcome, initClickHouseStore } from "../store/clickhouse/init-schema.js";
 import { isClickHouseUrl, parseClickHouseUrl, redactUrl } from "../store/clickhouse/store-url.js";
 import { DuckDbStore } from "../store/duckdb/duckdb-store.js";
-import { GroupCommitLog } from "../store/event-log/group-commit-log.js";
 import { type EventLogSource, openLogSource } from "../store/event-log/log-reader.js";
+import { listSealedSegments, type SealedSegment, type SegmentListener, SegmentedEventLog } from "../store/event-log/segmented-log.js";
 import { RemoteStore, type StoreCall } from "../store/remote-store.js";
 import type { Store } from "../store/store.js";
 import type { CliIo } from "./io.js";
@@ -100,9 +100,14 @@ export function eventLogPath(dbPath: string): string {
   return `${dbPath}.events.log`;
 }
 
-/** Opens the event log for appending (group commit); `onCommitted` hears each durable offset. */
-export function openEventLogWriter(path: string, onCommitted: (offset: number) => void): GroupCommitLog {
-  return GroupCommitLog.open(path, onCommitted);
+/** Opens the event log for appending (group commit, in segments of `segmentBytes`). */
+export function openEventLogWriter(path: string, segmentBytes: number, listener: SegmentListener): SegmentedEventLog {
+  return SegmentedEventLog.open(path, segmentBytes, listener);
+}
+
+/** Sealed log segments an earlier run left next to the active log, oldest first. */
+export function sealedEventLogs(path: string): SealedSegment[] {
+  return listSealedSegments(path);
 }
 
 /** Opens the event log for loading into the store. */

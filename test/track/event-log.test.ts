@@ -9,6 +9,7 @@ import { encodeEventLine, type TrackedEvent } from "../../src/domain/tracking/ev
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import { GroupCommitLog } from "../../src/store/event-log/group-commit-log.js";
 import { openLogSource } from "../../src/store/event-log/log-reader.js";
+import { listSealedSegments, SegmentedEventLog } from "../../src/store/event-log/segmented-log.js";
 import { tempDir } from "../helpers.js";
 
 function ev(i: number): TrackedEvent {
@@ -68,4 +69,39 @@ test("the log is loaded exactly once, in batches, whatever is replayed", async (
   await store.close();
   await log.close();
   source.close();
+});
+
+test("segments: a full segment is sealed under a new name and a new one starts; sealed ones are found again", async () => {
+  const dir = tempDir();
+  const path = join(dir, "cpi.duckdb.events.log");
+  const calls: string[] = [];
+  const ends = new Map<string, number>();
+  const log = SegmentedEventLog.open(path, 8192, {
+    committed: (id, offset) => ends.set(id, offset),
+    began: (id) => calls.push(`began ${id}`),
+    sealed: (id, p, end) => calls.push(`sealed ${id} ${end === ends.get(id)} ${p.includes(id)}`),
+  });
+  const firstId = log.id;
+  for (let round = 0; round < 6; round++) {
+    await Promise.all(Array.from({ length: 40 }, (_, i) => new Promise<void>((resolve, reject) => log.append(encodeEventLine(ev(round * 40 + i)), (e) => (e ? reject(e) : resolve())))));
+  }
+  await log.close();
+  assert.ok(calls.filter((c) => c.startsWith("began")).length >= 2, calls.join("\n"));
+  assert.ok(calls.filter((c) => c.startsWith("sealed")).every((c) => c.endsWith("true true")), calls.join("\n"));
+  assert.equal(calls[0], `began ${calls[0]?.slice(6)}`);
+  const sealed = listSealedSegments(path);
+  assert.equal(sealed.length, calls.filter((c) => c.startsWith("sealed")).length);
+  assert.ok(sealed[0]?.path.includes(firstId), "oldest first");
+  // Every event is in exactly one segment, in order.
+  const store = await DuckDbStore.open(":memory:");
+  let events = 0;
+  for (const s of [...sealed, { path, upTo: log.committedOffset }]) {
+    const source = openLogSource(s.path);
+    events += (await loadEventLog(store, source, s.upTo)).events;
+    source.close();
+  }
+  assert.equal(events, 240);
+  const ids = await store.query("SELECT COUNT(DISTINCT impression_id) AS n FROM events");
+  assert.equal(Number(ids[0]?.n), 240);
+  await store.close();
 });

@@ -18,7 +18,7 @@ test("RemoteStore: reports, contracts and errors through the store process", asy
   const line = (i: number) => encodeEventLine({ ts: Date.UTC(2026, 9, 5, 12), type: "impression", impression_id: `r${i}`, campaign: "Launch Q4", creative: "A", placement: "news", visitor: i.toString(16).padStart(16, "0"), country: "", device: "desktop", measurable: false, reason: "" });
   await new Promise<void>((resolve, reject) => log.append(Array.from({ length: 300 }, (_, i) => line(i)).join(""), (e) => (e ? reject(e) : resolve())));
   const fatal: string[] = [];
-  const { host, replayed } = await StoreWorkerHost.start({ dbPath: db, logPath: log.path, upTo: log.committedOffset }, (m) => fatal.push(m));
+  const { host, replayed } = await StoreWorkerHost.start({ dbPath: db, logPath: log.path, upTo: log.committedOffset, sealed: [] }, (m) => fatal.push(m));
   assert.equal(replayed, 300);
   const store = remoteStore((m, a) => host.call(m, a), host.dialect, host.location);
   await addContract(store, { campaign: "Launch Q4", placement: "news", flat: "5000.000001", from: "2026-10-01", to: "2026-10-31" });
@@ -26,13 +26,13 @@ test("RemoteStore: reports, contracts and errors through the store process", asy
   await assert.rejects(store.query("SELECT nope FROM nowhere"), /nowhere/);
   // More events become durable; a CLI command sees them (read-your-writes).
   await new Promise<void>((resolve, reject) => log.append(line(300), (e) => (e ? reject(e) : resolve())));
-  const out = await host.cli(["report", "--where", "source=tracked", "--metrics", "impressions", "--format", "json", "--db", db], dir, {}, log.committedOffset);
+  const out = await host.cli(["report", "--where", "source=tracked", "--metrics", "impressions", "--format", "json", "--db", db], dir, {}, [{ id: log.id, offset: log.committedOffset }]);
   assert.equal(out.code, 0, out.stderr);
   assert.deepEqual(JSON.parse(out.stdout), [{ impressions: 301 }]);
   const r = await runReport(store, { metrics: ["cost", "impressions", "reach"], dimensions: ["campaign"], filters: [{ dimension: "source", op: "eq", values: ["tracked"] }] });
   assert.equal(r.rows[0]?.totals.cost, 5_000_000_001n);
   assert.equal(r.rows[0]?.values.reach, 301);
-  assert.equal(await host.drain(log.committedOffset), log.committedOffset);
+  assert.equal(await host.drain([{ id: log.id, offset: log.committedOffset }]), 0, "nothing left to load");
   await log.close();
   assert.deepEqual(fatal, []);
 });

@@ -2,6 +2,7 @@
 // runs, restart it, and check that every acknowledged event is in the store exactly once.
 import assert from "node:assert/strict";
 import { Agent, request } from "node:http";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -24,10 +25,16 @@ function pixel(port: number, agent: Agent, id: string): Promise<number> {
   });
 }
 
-test("SIGKILL under load, restart: every acknowledged event is stored exactly once", async () => {
+for (const segment of [null, 65_536]) {
+  const name = segment ? ` (log segments of ${segment / 1024} KB: sealed, loaded and deleted on the way)` : "";
+  test(`SIGKILL under load, restart: every acknowledged event is stored exactly once${name}`, () => sigkillRun(segment));
+}
+
+async function sigkillRun(segment: number | null): Promise<void> {
   const dir = tempDir();
   const db = join(dir, "cpi.duckdb");
-  const server = await startServerWith({ detached: true }, db, "--ip-rate", "0", "--visitor-rate", "0");
+  const extra = segment ? ["--log-segment", String(segment)] : [];
+  const server = await startServerWith({ detached: true }, db, "--ip-rate", "0", "--visitor-rate", "0", ...extra);
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const acked: string[] = [];
   let sent = 0;
@@ -53,7 +60,7 @@ test("SIGKILL under load, restart: every acknowledged event is stored exactly on
   await server.exited;
   assert.ok(killed);
 
-  const restarted = await startServer(db);
+  const restarted = await startServer(db, ...extra);
   assert.match(restarted.stderr(), /replayed [\d,]+ events|listening/);
   assert.equal(await stopServer(restarted), 0, restarted.stderr());
 
@@ -66,9 +73,11 @@ test("SIGKILL under load, restart: every acknowledged event is stored exactly on
   const missing = acked.filter((id) => counts.get(id) !== 1);
   const twice = [...counts].filter(([, n]) => n !== 1);
   console.log(
-    `sigkill: ${sent.toLocaleString("en-US")} sent, ${acked.length.toLocaleString("en-US")} acknowledged before the kill, ${counts.size.toLocaleString("en-US")} stored after restart (${(counts.size - acked.length).toLocaleString("en-US")} written but never acknowledged)`,
+    `sigkill${segment ? ` (segments of ${segment} bytes)` : ""}: ${sent.toLocaleString("en-US")} sent, ${acked.length.toLocaleString("en-US")} acknowledged before the kill, ${counts.size.toLocaleString("en-US")} stored after restart (${(counts.size - acked.length).toLocaleString("en-US")} written but never acknowledged)`,
   );
   assert.deepEqual(missing, [], "every acknowledged event is stored once");
   assert.deepEqual(twice, [], "no event is stored twice");
   assert.ok(counts.size <= sent);
-});
+  const logs = readdirSync(dir).filter((f) => f.includes(".events."));
+  assert.deepEqual(logs, ["cpi.duckdb.events.log"], "sealed segments are deleted once loaded");
+}

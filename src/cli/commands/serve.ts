@@ -24,11 +24,12 @@ export function registerServe(program: Command, io: CliIo): void {
     .option("--ip-rate <n>", "events per second per client address (0 = unlimited)", "100")
     .option("--visitor-rate <n>", "events per second per visitor (0 = unlimited)", "20")
     .option("--max-body <bytes>", "largest POST /e body", "65536")
+    .option("--log-segment <bytes>", "size at which the event log starts a new segment (loaded segments are deleted)", String(256 * 1024 * 1024))
     .addHelpText(
       "after",
       `
-Events go to an append-only log next to the store (<db>.events.log), fsynced before each answer, and
-are loaded into the store in batches. While the server runs, every other cpi command on the same
+Events go to an append-only log next to the store (<db>.events.log), synced before each answer, and
+are loaded into the store in batches; full segments of the log are deleted once loaded. While the server runs, every other cpi command on the same
 store (report, import, contract …) runs through it: there is no need to stop it.
 
 Examples:
@@ -47,6 +48,7 @@ Examples:
           ipPerSecond: int("--ip-rate", o.ipRate, 0, 1e9),
           visitorPerSecond: int("--visitor-rate", o.visitorRate, 0, 1e9),
           maxBodyBytes: int("--max-body", o.maxBody, 256, 10_000_000),
+          segmentBytes: int("--log-segment", o.logSegment, 4096, 2 ** 40),
         },
         io,
       );

@@ -6,7 +6,7 @@ import { UserError } from "../../domain/errors.js";
 import { createRouteServer, listen, type Route } from "../../http/server.js";
 import { trackingRoutes } from "../../http/tracking-routes.js";
 import type { Store } from "../../store/store.js";
-import { eventLogPath, openEventLogWriter, remoteStore } from "../compose.js";
+import { eventLogPath, openEventLogWriter, remoteStore, sealedEventLogs } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { cliRoute } from "./cli-route.js";
 import { readEndpoint, removeEndpoint, writeEndpoint } from "./endpoint.js";
@@ -22,6 +22,8 @@ export interface ServeOptions {
   ipPerSecond: number;
   visitorPerSecond: number;
   maxBodyBytes: number;
+  /** Size at which the event log's active segment is sealed and a new one started. */
+  segmentBytes: number;
   /**
    * More routes (the HTTP API, the dashboard) served by the same server, given a Store that runs
    * every call in the store process (never blocking the event loop on the database).
@@ -34,14 +36,20 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
   const running = readEndpoint(o.dbPath);
   if (running) throw new UserError("already_serving", `a cpi server (pid ${running.pid}) already serves ${o.dbPath} on port ${running.port}`);
   let worker: StoreWorkerHost | null = null;
-  const log = openEventLogWriter(eventLogPath(o.dbPath), (offset) => worker?.committed(offset));
+  const logPath = eventLogPath(o.dbPath);
+  const sealed = sealedEventLogs(logPath);
+  const log = openEventLogWriter(logPath, o.segmentBytes, {
+    committed: (id, offset) => worker?.committed(id, offset),
+    began: (_id, path) => worker?.began(path),
+    sealed: (id, path, end) => worker?.sealed(id, path, end),
+  });
   const fatal = (message: string) => {
     io.err(`fatal: the store worker failed: ${message}\n`);
     process.exit(1);
   };
   let started: Awaited<ReturnType<typeof StoreWorkerHost.start>>;
   try {
-    started = await StoreWorkerHost.start({ dbPath: o.dbPath, logPath: log.path, upTo: log.committedOffset }, fatal);
+    started = await StoreWorkerHost.start({ dbPath: o.dbPath, logPath, upTo: log.committedOffset, sealed }, fatal);
   } catch (e) {
     await log.close();
     const msg = e instanceof Error ? e.message : String(e);
@@ -61,10 +69,10 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
       allowHosts: o.allowHosts,
       trustProxy: o.trustProxy,
       maxBodyBytes: o.maxBodyBytes,
-      health: () => ({ log_offset: log.committedOffset, loaded_offset: w.loadedOffset, backlog_bytes: log.committedOffset - w.loadedOffset }),
+      health: () => ({ log_segment: log.id, log_offset: log.committedOffset, backlog_bytes: w.backlog }),
       log: (m) => io.err(`${m}\n`),
     }),
-    cliRoute(token, (argv, cwd, env) => w.cli(argv, cwd, env, log.committedOffset)),
+    cliRoute(token, (argv, cwd, env) => w.cli(argv, cwd, env, log.marks())),
     ...(o.extraRoutes?.(remoteStore((method, args) => w.call(method, args), w.dialect, w.location)) ?? []),
   ];
   const server = createRouteServer({ routes, log: (m) => io.err(`${m}\n`) });
@@ -84,9 +92,9 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
       await log.drain();
       server.closeAllConnections();
       await log.close();
-      const loaded = await w.drain(log.committedOffset);
+      const backlog = await w.drain(log.marks());
       removeEndpoint(o.dbPath);
-      io.err(`stopped: ${recorder.stats.recorded.toLocaleString("en-US")} events recorded, store loaded to byte ${loaded}\n`);
+      io.err(`stopped: ${recorder.stats.recorded.toLocaleString("en-US")} events recorded${backlog ? `, ${backlog} bytes of the log not loaded` : ", all of them in the store"}\n`);
       resolve();
     };
     process.once("SIGTERM", () => void stop("SIGTERM"));

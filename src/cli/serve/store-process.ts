@@ -2,13 +2,14 @@
 // and checkpoints happen here, never in the HTTP process), and runs forwarded CLI commands against it.
 // It runs at a lower CPU priority: under a burst the HTTP process answers first and loading catches up
 // afterwards (the log is durable, so nothing waits on it).
+import { rmSync } from "node:fs";
 import { getPriority, setPriority } from "node:os";
-import { loadEventLog } from "../../app/track/load-events.js";
+import { type EventLogSource, loadEventLog } from "../../app/track/load-events.js";
 import { recentImpressionIds } from "../../app/track/recent-ids.js";
 import { isUserError } from "../../domain/errors.js";
 import { hostStore, openEventLogReader, openStoreAt } from "../compose.js";
 import { memoryIo } from "../io.js";
-import type { FromWorker, StoreWorkerData, ToWorker } from "./worker-protocol.js";
+import type { FromWorker, SegmentMark, StoreWorkerData, ToWorker } from "./worker-protocol.js";
 
 const LOAD_DELAY_MS = 200;
 const LOCK_WAIT_MS = 15_000;
@@ -39,6 +40,16 @@ async function openWhenFree(path: string) {
   }
 }
 
+/** A log segment to load: sealed ones are deleted once loaded in full. */
+interface Segment {
+  path: string;
+  source: EventLogSource & { close(): void };
+  upTo: number;
+  /** How far the store holds it (null until asked). */
+  loaded: number | null;
+  sealed: boolean;
+}
+
 async function start(data: StoreWorkerData): Promise<void> {
   try {
     if (getPriority() < 10) setPriority(10); // started without nice(1)
@@ -47,31 +58,57 @@ async function start(data: StoreWorkerData): Promise<void> {
   }
   const store = await openWhenFree(data.dbPath);
   hostStore(data.dbPath, store);
-  const source = openEventLogReader(data.logPath);
-  let target = data.upTo;
-  let loaded = (await store.eventLogOffset(source.id)) ?? source.dataStart;
+  const segments: Segment[] = [];
+  const addSegment = (path: string, upTo: number, sealed: boolean) => {
+    segments.push({ path, source: openEventLogReader(path), upTo, loaded: null, sealed });
+  };
+  for (const s of data.sealed) addSegment(s.path, s.upTo, true);
+  addSegment(data.logPath, data.upTo, false);
   let timer: NodeJS.Timeout | null = null;
   let closing = false;
 
-  const load = (upTo: number) =>
+  const backlog = () => segments.reduce((n, s) => n + Math.max(0, s.upTo - (s.loaded ?? s.source.dataStart)), 0);
+  const mark = (marks: readonly SegmentMark[]) => {
+    for (const m of marks) {
+      const s = segments.find((x) => x.source.id === m.id);
+      if (s) s.upTo = Math.max(s.upTo, m.offset);
+    }
+  };
+  /** Loads segments in order; a later one waits until the one before it is sealed and loaded. */
+  const loadAll = () =>
     exclusive(async () => {
-      if (loaded >= upTo) return;
-      const r = await loadEventLog(store, source, upTo);
-      loaded = r.offset;
-      send({ t: "loaded", offset: loaded, events: r.events, invalid: r.invalid });
+      let events = 0;
+      let invalid = 0;
+      while (segments.length > 0) {
+        const s = segments[0] as Segment;
+        s.loaded ??= (await store.eventLogOffset(s.source.id)) ?? s.source.dataStart;
+        if (s.loaded < s.upTo) {
+          const r = await loadEventLog(store, s.source, s.upTo);
+          s.loaded = r.offset;
+          events += r.events;
+          invalid += r.invalid;
+        }
+        if (!s.sealed || s.loaded < s.upTo || segments.length === 1) break;
+        s.source.close();
+        rmSync(s.path, { force: true });
+        segments.shift();
+      }
+      return { events, invalid };
+    });
+  const load = () =>
+    loadAll().then((r) => {
+      send({ t: "loaded", backlog: backlog(), events: r.events, invalid: r.invalid });
     });
 
-  const first = await exclusive(() => loadEventLog(store, source, target));
-  loaded = first.offset;
+  const first = await loadAll();
   const recentIds = await exclusive(() => recentImpressionIds(store, Date.now(), RECENT_IDS));
-  send({ t: "ready", loaded, replayed: first.events + first.invalid, dialect: store.dialect.name, location: store.location, recentIds });
+  send({ t: "ready", replayed: first.events + first.invalid, backlog: backlog(), dialect: store.dialect.name, location: store.location, recentIds });
 
-  const shutdown = (upTo: number, then: () => void) => {
+  const shutdown = (then: () => void) => {
     if (closing) return;
     closing = true;
     if (timer) clearTimeout(timer);
-    target = Math.max(target, upTo);
-    load(target)
+    load()
       .then(() => exclusive(() => store.close()))
       .then(then, fatal);
   };
@@ -79,14 +116,27 @@ async function start(data: StoreWorkerData): Promise<void> {
   process.on("message", (m: ToWorker) => {
     if (closing) return;
     if (m.t === "committed") {
-      target = Math.max(target, m.offset);
+      mark([m]);
       timer ??= setTimeout(() => {
         timer = null;
-        load(target).catch(fatal);
+        load().catch(fatal);
       }, LOAD_DELAY_MS);
+    } else if (m.t === "began") {
+      addSegment(m.path, 0, false);
+    } else if (m.t === "sealed") {
+      exclusive(async () => {
+        const s = segments.find((x) => x.source.id === m.id);
+        if (s) {
+          s.upTo = Math.max(s.upTo, m.end);
+          s.path = m.path; // renamed: the active path is the next segment's now
+          s.sealed = true;
+        }
+      })
+        .then(load)
+        .catch(fatal);
     } else if (m.t === "cli") {
-      target = Math.max(target, m.offset);
-      load(target)
+      mark(m.marks);
+      load()
         .then(() =>
           exclusive(async () => {
             const { main } = await import("../main.js");
@@ -113,14 +163,15 @@ async function start(data: StoreWorkerData): Promise<void> {
           }),
         );
     } else if (m.t === "drain") {
-      shutdown(m.offset, () => {
-        send({ t: "drained", offset: loaded });
+      mark(m.marks);
+      shutdown(() => {
+        send({ t: "drained", backlog: backlog() });
         process.disconnect?.();
       });
     }
   });
   // The HTTP process is gone (killed): load what the log holds, close the store, exit.
-  process.on("disconnect", () => shutdown(target, () => process.exit(0)));
+  process.on("disconnect", () => shutdown(() => process.exit(0)));
 }
 
 function fatal(e: unknown): void {

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../../domain/errors.js";
-import type { FromWorker, StoreWorkerData, ToWorker } from "./worker-protocol.js";
+import type { FromWorker, SegmentMark, StoreWorkerData, ToWorker } from "./worker-protocol.js";
 
 export interface CliResult {
   code: number;
@@ -29,7 +29,8 @@ function spawnStoreProcess(): ChildProcess {
 
 /** A started store process. */
 export class StoreWorkerHost {
-  loadedOffset = 0;
+  /** Bytes of the log durable but not yet in the store. */
+  backlog = 0;
   loadedEvents = 0;
   private nextId = 1;
   private pending = new Map<number, (r: CliResult) => void>();
@@ -60,7 +61,7 @@ export class StoreWorkerHost {
           child.off("message", early);
           child.off("exit", exited);
           const host = new StoreWorkerHost(child, onFatal);
-          host.loadedOffset = m.loaded;
+          host.backlog = m.backlog;
           host.dialect = m.dialect;
           host.location = m.location;
           resolve({ host, replayed: m.replayed, recentIds: m.recentIds });
@@ -80,7 +81,7 @@ export class StoreWorkerHost {
 
   private handle(m: FromWorker): void {
     if (m.t === "loaded") {
-      this.loadedOffset = m.offset;
+      this.backlog = m.backlog;
       this.loadedEvents += m.events + m.invalid;
     } else if (m.t === "cli-result") {
       this.pending.get(m.id)?.({ code: m.code, stdout: m.stdout, stderr: m.stderr });
@@ -92,8 +93,8 @@ export class StoreWorkerHost {
       if (m.ok) c.resolve(m.value);
       else c.reject(m.error.user ? new UserError(m.error.code, m.error.message, m.error.details) : new Error(m.error.message));
     } else if (m.t === "drained") {
-      this.loadedOffset = m.offset;
-      this.drained?.(m.offset);
+      this.backlog = m.backlog;
+      this.drained?.(m.backlog);
     } else if (m.t === "fatal") this.onFatal(m.message);
   }
 
@@ -101,17 +102,27 @@ export class StoreWorkerHost {
     if (this.child.connected) this.child.send(m);
   }
 
-  /** The log is durable up to `offset`. */
-  committed(offset: number): void {
-    this.post({ t: "committed", offset });
+  /** Segment `id` is durable up to `offset`. */
+  committed(id: string, offset: number): void {
+    this.post({ t: "committed", id, offset });
   }
 
-  /** Runs a CLI command in the store process, after loading the log up to `offset` (read-your-writes). */
-  cli(argv: string[], cwd: string, env: Record<string, string | undefined>, offset: number): Promise<CliResult> {
+  /** A new active segment started at `path`. */
+  began(path: string): void {
+    this.post({ t: "began", path });
+  }
+
+  /** Segment `id`, renamed to `path`, is complete at `end`. */
+  sealed(id: string, path: string, end: number): void {
+    this.post({ t: "sealed", id, path, end });
+  }
+
+  /** Runs a CLI command in the store process, after loading the log up to `marks` (read-your-writes). */
+  cli(argv: string[], cwd: string, env: Record<string, string | undefined>, marks: SegmentMark[]): Promise<CliResult> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.post({ t: "cli", id, argv, cwd, env, offset });
+      this.post({ t: "cli", id, argv, cwd, env, marks });
     });
   }
 
@@ -125,8 +136,8 @@ export class StoreWorkerHost {
     });
   }
 
-  /** Loads everything up to `offset`, closes the store and waits for the process to end. */
-  async drain(offset: number): Promise<number> {
+  /** Loads everything up to `marks`, closes the store and waits for the process to end; returns the backlog left (0). */
+  async drain(marks: SegmentMark[]): Promise<number> {
     this.stopping = true;
     const exited = new Promise<void>((resolve) => {
       if (this.child.exitCode !== null) resolve();
@@ -135,7 +146,7 @@ export class StoreWorkerHost {
     const done = new Promise<number>((resolve) => {
       this.drained = resolve;
     });
-    this.post({ t: "drain", offset });
+    this.post({ t: "drain", marks });
     const loaded = await done;
     await exited;
     return loaded;

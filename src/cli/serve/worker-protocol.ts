@@ -1,28 +1,41 @@
 // Messages between `cpi serve`'s HTTP process and its store process (the only one that touches DuckDB).
 
+/** A log segment and how far it is durable. */
+export interface SegmentMark {
+  id: string;
+  offset: number;
+}
+
 /** What the store process is started with (its first message). */
 export interface StoreWorkerData {
   dbPath: string;
+  /** The active log segment. */
   logPath: string;
-  /** The log's durable end when the server started: replayed before anything else. */
+  /** Its durable end when the server started: replayed before anything else. */
   upTo: number;
+  /** Sealed segments an earlier run left unloaded, oldest first: replayed (then deleted) before it. */
+  sealed: { path: string; upTo: number }[];
 }
 
 export type ToWorker =
-  /** The log is durable up to `offset`: load it (batched, off the request path). */
-  | { t: "committed"; offset: number }
-  /** Run a CLI command against the open store (after loading up to `offset`). */
-  | { t: "cli"; id: number; argv: string[]; cwd: string; env: Record<string, string | undefined>; offset: number }
+  /** Segment `id` is durable up to `offset`: load it (batched, off the request path). */
+  | { t: "committed"; id: string; offset: number }
+  /** A new active segment started at `path`, after the current one. */
+  | { t: "began"; path: string }
+  /** Segment `id`, renamed to `path`, is complete at `end`: load the rest of it, then delete it. */
+  | { t: "sealed"; id: string; path: string; end: number }
+  /** Run a CLI command against the open store (after loading up to `marks`). */
+  | { t: "cli"; id: number; argv: string[]; cwd: string; env: Record<string, string | undefined>; marks: SegmentMark[] }
   /** Call a Store method on the open store (RemoteStore: the HTTP process's Store). */
   | { t: "call"; id: number; method: string; args: unknown[] }
-  /** Load everything up to `offset`, close the store, and say "drained". */
-  | { t: "drain"; offset: number };
+  /** Load everything up to `marks`, close the store, and say "drained". */
+  | { t: "drain"; marks: SegmentMark[] };
 
 export type FromWorker =
-  | { t: "ready"; loaded: number; replayed: number; dialect: "duckdb" | "clickhouse"; location: string; recentIds: [string, string][] }
-  | { t: "loaded"; offset: number; events: number; invalid: number }
+  | { t: "ready"; replayed: number; backlog: number; dialect: "duckdb" | "clickhouse"; location: string; recentIds: [string, string][] }
+  | { t: "loaded"; backlog: number; events: number; invalid: number }
   | { t: "cli-result"; id: number; code: number; stdout: string; stderr: string }
   | { t: "call-result"; id: number; ok: true; value: unknown }
   | { t: "call-result"; id: number; ok: false; error: { user: boolean; code: string; message: string; details?: unknown } }
-  | { t: "drained"; offset: number }
+  | { t: "drained"; backlog: number }
   | { t: "fatal"; message: string };
