@@ -15,7 +15,10 @@ export function cliRoute(token: string, run: (argv: string[], cwd: string, env: 
     path: "/api/cli",
     handler: async (req: IncomingMessage, res: ServerResponse) => {
       const got = Buffer.from(String(req.headers.authorization ?? ""));
-      if (!LOOPBACK.test(req.socket.remoteAddress ?? "") || got.length !== want.length || !timingSafeEqual(got, want)) {
+      // From this machine only: loopback, or the address the server is bound to (--host 192.0.2.10).
+      const remote = req.socket.remoteAddress ?? "";
+      const local = remote !== "" && remote === req.socket.localAddress;
+      if (!(LOOPBACK.test(remote) || local) || got.length !== want.length || !timingSafeEqual(got, want)) {
         throw new HttpError(401, "unauthorized", "this endpoint needs the token of the server's endpoint file, from this machine");
       }
       const body = parseJsonBody(await readBody(req, 1_000_000)) as { argv?: unknown; cwd?: unknown; env?: unknown };
