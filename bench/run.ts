@@ -4,6 +4,7 @@ const all: Record<string, () => Promise<void>> = {
   import: async () => (await import("./import-generic.js")).benchImportGeneric(),
   report: async () => (await import("./report-10m.js")).benchReport10m(),
   allocate: async () => (await import("./allocate-1000.js")).benchAllocate(),
+  clickhouse: async () => (await import("./clickhouse-report.js")).benchClickHouse(),
   track: async () => (await import("./track-serve.js")).benchTrackServe(),
 };
 const pick = process.argv.slice(2);

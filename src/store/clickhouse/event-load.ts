@@ -18,9 +18,18 @@ function visitorInt(hex: string): bigint {
   return /^[0-9a-f]{16}$/.test(hex) ? BigInt.asIntN(64, BigInt(`0x${hex}`)) : 0n;
 }
 
-/** A UTC instant (epoch ms) as DateTime text, read in the column's zone (UTC). */
+/** A UTC instant (epoch ms) as DateTime text, read in the column's zone (UTC); the last day is cached. */
+let cachedDay = Number.NaN;
+let cachedPrefix = "";
 function utcText(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+  const day = Math.floor(ms / 86_400_000);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedPrefix = new Date(day * 86_400_000).toISOString().slice(0, 10);
+  }
+  const s = Math.floor((ms - day * 86_400_000) / 1000);
+  const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+  return `${cachedPrefix} ${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
 }
 
 function newBatchId(): bigint {
@@ -33,13 +42,15 @@ export async function loadedOffset(conn: ClickHouseConnection, logId: string): P
   return Number(r[0]?.n ?? 0) > 0 ? Number(r[0]?.o) : null;
 }
 
-function eventLines(events: readonly TrackedEvent[], batch: bigint): string {
-  let out = "";
+/** Valid events as TSV, in chunks of 8192 lines (small strings the GC and the socket handle well). */
+function* eventLines(events: readonly TrackedEvent[], batch: bigint): Generator<string> {
+  const lines: string[] = [];
   for (const e of events) {
     const sec = Math.floor(e.ts / 1000);
-    out += `${utcText(sec * 1000)}\t${e.ts - sec * 1000}\t${e.type}\t${tsvString(e.impression_id)}\t${tsvString(e.campaign)}\t${tsvString(e.creative)}\t${tsvString(e.placement)}\t${visitorInt(e.visitor)}\t${tsvString(e.country)}\t${tsvString(e.device)}\t${e.measurable ? 1 : 0}\t${batch}\n`;
+    lines.push(`${utcText(sec * 1000)}\t${e.ts - sec * 1000}\t${e.type}\t${tsvString(e.impression_id)}\t${tsvString(e.campaign)}\t${tsvString(e.creative)}\t${tsvString(e.placement)}\t${visitorInt(e.visitor)}\t${tsvString(e.country)}\t${tsvString(e.device)}\t${e.measurable ? 1 : 0}\t${batch}\n`);
+    if (lines.length === 8192) yield lines.splice(0).join("");
   }
-  return out;
+  if (lines.length) yield lines.join("");
 }
 
 /** Invalid events counted per 15-minute UTC bucket × type × entity × reason (as DuckDB stores them). */
@@ -85,7 +96,7 @@ export async function appendTrackedBatchClickHouse(conn: ClickHouseConnection, b
   await mark(conn, b, batch, "started");
   if (valid.length) {
     const cols = ["ts", "ts_ms", "type", "impression_id", "campaign", "creative", "placement", "visitor", "country", "device", "measurable", "batch"];
-    await conn.insertTsv("events_rows", cols, [eventLines(valid, batch)]);
+    await conn.insertTsv("events_rows", cols, eventLines(valid, batch));
   }
   if (invalid.length) {
     const cols = ["ts", "type", "campaign", "creative", "placement", "country", "device", "reason", "n", "batch"];

@@ -37,17 +37,30 @@ export class SegmentIds {
 
 const CHUNK = 8192;
 
+const SPECIAL = /[\\\t\n\r]/;
+
+/** The row's text fields in SPEND_COLUMN_NAMES order, escaped only when one of them needs it. */
+function spendTexts(r: SpendRow): string[] {
+  const t = [r.source, r.account_id, r.account_name, r.account_timezone, r.currency, r.campaign_id, r.campaign, r.ad_group_id, r.ad_group, r.ad_id, r.ad, r.placement, r.country, r.device, r.age, r.gender];
+  // One regex over the concatenation instead of sixteen calls: almost no row needs escaping.
+  return SPECIAL.test(t.join("")) ? t.map(tsvString) : t;
+}
+
 /** Spend rows as TSV chunks in SPEND_COLUMN_NAMES order, plus `segment`. */
 export function* spendTsv(rows: readonly SpendRow[], importId: number, segments: SegmentIds, onChunk?: (n: number) => void): Generator<string> {
   for (let off = 0; off < rows.length; off += CHUNK) {
     const end = Math.min(rows.length, off + CHUNK);
-    let out = "";
+    // One string per line joined once (appending to one growing string is several times slower),
+    // each line an array join (faster than a 27-part template literal).
+    const lines: string[] = [];
     for (let i = off; i < end; i++) {
       const r = rows[i] as SpendRow;
       const seg = segments.of(`${r.source}\u0000${r.account_id}\u0000${r.campaign_id}\u0000${r.date_start.slice(0, 7)}`);
-      out += `${r.date_start}\t${r.date_end}\t${tsvString(r.source)}\t${tsvString(r.account_id)}\t${tsvString(r.account_name)}\t${tsvString(r.account_timezone)}\t${tsvString(r.currency)}\t${tsvString(r.campaign_id)}\t${tsvString(r.campaign)}\t${tsvString(r.ad_group_id)}\t${tsvString(r.ad_group)}\t${tsvString(r.ad_id)}\t${tsvString(r.ad)}\t${tsvString(r.placement)}\t${tsvString(r.country)}\t${tsvString(r.device)}\t${tsvString(r.age)}\t${tsvString(r.gender)}\t${r.cost}\t${r.impressions}\t${r.clicks}\t${tsvFloat(r.conversions)}\t${r.revenue}\t${r.viewable_impressions}\t${r.measurable_impressions}\t${importId}\t${seg}\n`;
+      const f: (string | number | bigint)[] = [r.date_start, r.date_end, ...spendTexts(r)];
+      f.push(r.cost, r.impressions, r.clicks, tsvFloat(r.conversions), r.revenue, r.viewable_impressions, r.measurable_impressions, importId, seg);
+      lines.push(`${f.join("\t")}\n`);
     }
-    yield out;
+    yield lines.join("");
     onChunk?.(end - off);
   }
 }
