@@ -113,9 +113,10 @@ async function cpiRun(dir: string, run: number): Promise<WrkResult & { stored: n
   const db = join(dir, `track-${run}.duckdb`);
   const server = await startServer(db, "--ip-rate", "0", "--visitor-rate", "0");
   const result = wrk(server.url, dir);
-  const health = (await (await fetch(`${server.url}/health`)).json()) as { recorded: number; invalid: number };
   await stopServer(server);
-  return { ...result, stored: await storedEvents(db), acknowledged: health.recorded + health.invalid };
+  // Read after the drain: requests still in flight when wrk stopped are answered (or not) by then.
+  const acknowledged = Number((/stopped: ([\d,]+) events recorded/.exec(server.stderr())?.[1] ?? "-1").replace(/,/g, ""));
+  return { ...result, stored: await storedEvents(db), acknowledged };
 }
 
 export async function benchTrackServe(): Promise<void> {
