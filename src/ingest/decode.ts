@@ -25,10 +25,17 @@ export function decodeReportText(bytes: Uint8Array): DecodedText {
   const b0 = bytes[0];
   const b1 = bytes[1];
   if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) {
-    return { text: decodeUtf8OrAnsi(bytes.subarray(3)).text, encoding: "utf-8-bom" };
+    return {
+      text: decodeUtf8OrAnsi(bytes.subarray(3)).text,
+      encoding: "utf-8-bom",
+    };
   }
   if (b0 === 0xff && b1 === 0xfe) return { text: utf16le.decode(bytes.subarray(2)), encoding: "utf-16le" };
-  if (b0 === 0xfe && b1 === 0xff) return { text: iconv.decode(bytes.subarray(2), "utf-16be"), encoding: "utf-16be" };
+  if (b0 === 0xfe && b1 === 0xff)
+    return {
+      text: iconv.decode(bytes.subarray(2), "utf-16be"),
+      encoding: "utf-16be",
+    };
   const guess = guessBomlessUtf16(bytes);
   if (guess === "le") return { text: utf16le.decode(bytes), encoding: "utf-16le" };
   if (guess === "be") return { text: iconv.decode(bytes, "utf-16be"), encoding: "utf-16be" };
@@ -39,7 +46,10 @@ function decodeUtf8OrAnsi(bytes: Uint8Array): DecodedText {
   try {
     return { text: strictUtf8.decode(bytes), encoding: "utf-8" };
   } catch {
-    return { text: iconv.decode(bytes, "windows-1252"), encoding: "windows-1252" };
+    return {
+      text: iconv.decode(bytes, "windows-1252"),
+      encoding: "windows-1252",
+    };
   }
 }
 

@@ -7,7 +7,6 @@ const F_REVENUE = 20;
 const F_CONVERSIONS = 25;
 const TEXT_FIELDS = 19;
 const QUOTE = 34;
-const LF = 10;
 const CR = 13;
 const DOT = 46;
 const EXTRA = -2;
@@ -28,14 +27,7 @@ export const FAST_SLOTS = { F_COST, F_REVENUE, F_CONVERSIONS, TEXT_FIELDS };
  * does not depend on the path taken. Line ends are LF or CRLF (index.ts turns CR-only text into LF).
  * @example scanGenericText("2026-01-01,a,5,100\n", 0, 2, ",", [0, 6, 19, 21], asm)
  */
-export function scanGenericText(
-  text: string,
-  start: number,
-  firstLine: number,
-  delimiter: string,
-  slots: readonly number[],
-  asm: GenericRowAssembler,
-): void {
+export function scanGenericText(text: string, start: number, firstLine: number, delimiter: string, slots: readonly number[], asm: GenericRowAssembler): void {
   const n = text.length;
   const ncols = slots.length;
   const interned: string[][] = slots.map(() => new Array<string>(INTERN_MASK + 1).fill(""));
@@ -124,7 +116,7 @@ function readNumber(text: string, pos: number, e: number, slot: number, asm: Gen
       break;
     }
   }
-  const fd = fracDigits < 0 ? 0 : fracDigits;
+  const fd = Math.max(fracDigits, 0);
   if (!clean || intDigits === 0 || fracDigits === 0 || fd > 6 || intDigits + fd > 15) {
     asm.setRaw(slot, text.slice(pos, e));
   } else if (slot === F_COST || slot === F_REVENUE) {

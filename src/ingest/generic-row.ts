@@ -1,6 +1,6 @@
 import { isoToEpochDay } from "../domain/dates.js";
 import type { ParseIssue, SpendRow } from "../domain/spend.js";
-import { GENERIC_FIELDS, fieldKind } from "./generic-columns.js";
+import { fieldKind, GENERIC_FIELDS } from "./generic-columns.js";
 import { plainToMicros, plainToWhole, readLocaleNumber } from "./locale-number.js";
 import { isIanaTimeZone } from "./time-zone.js";
 import type { IssueSink } from "./types.js";
@@ -51,9 +51,31 @@ const ISO_CURRENCY = /^[A-Z]{3}$/;
  */
 /** The slot constants used here, for the test that checks them against generic-columns.ts. */
 export const ROW_SLOTS = {
-  F_DATE, F_DATE_START, F_DATE_END, F_SOURCE, F_ACCOUNT, F_ACCOUNT_NAME, F_CAMPAIGN, F_CAMPAIGN_ID, F_AD_GROUP, F_AD_GROUP_ID,
-  F_AD, F_AD_ID, F_PLACEMENT, F_CURRENCY, F_TIMEZONE, F_COUNTRY, F_DEVICE, F_AGE, F_GENDER, TEXT_FIELDS, F_COST, F_REVENUE,
-  F_IMPRESSIONS, F_CLICKS, F_VIEWABLE,
+  F_DATE,
+  F_DATE_START,
+  F_DATE_END,
+  F_SOURCE,
+  F_ACCOUNT,
+  F_ACCOUNT_NAME,
+  F_CAMPAIGN,
+  F_CAMPAIGN_ID,
+  F_AD_GROUP,
+  F_AD_GROUP_ID,
+  F_AD,
+  F_AD_ID,
+  F_PLACEMENT,
+  F_CURRENCY,
+  F_TIMEZONE,
+  F_COUNTRY,
+  F_DEVICE,
+  F_AGE,
+  F_GENDER,
+  TEXT_FIELDS,
+  F_COST,
+  F_REVENUE,
+  F_IMPRESSIONS,
+  F_CLICKS,
+  F_VIEWABLE,
 };
 
 export class GenericRowAssembler {
@@ -109,7 +131,12 @@ export class GenericRowAssembler {
 
   /** Records a problem with the current row. */
   fail(slot: number, message: string): void {
-    this.pending.push({ severity: "error", line: this.line, column: this.slotNames[slot] || GENERIC_FIELDS[slot], message });
+    this.pending.push({
+      severity: "error",
+      line: this.line,
+      column: this.slotNames[slot] || GENERIC_FIELDS[slot],
+      message,
+    });
   }
 
   /** Sets any field from its cell text (the slow, general path). */
@@ -297,8 +324,18 @@ export class GenericRowAssembler {
     const label = [t[F_CAMPAIGN], t[F_SOURCE], t[F_ACCOUNT], t[F_ACCOUNT_NAME]].find((v) => v !== "") ?? "";
     if (!TOTALS_LABEL.test(label)) return false;
     const totals = this.sink.fileTotals;
-    if (this.hasCost) totals.push({ label, measure: "cost", expected: Number(this.cost) / 1e6 });
-    if (this.hasImpressions) totals.push({ label, measure: "impressions", expected: this.impressions });
+    if (this.hasCost)
+      totals.push({
+        label,
+        measure: "cost",
+        expected: Number(this.cost) / 1e6,
+      });
+    if (this.hasImpressions)
+      totals.push({
+        label,
+        measure: "impressions",
+        expected: this.impressions,
+      });
     if (this.hasSlot[F_CLICKS]) totals.push({ label, measure: "clicks", expected: this.clicks });
     this.pending = [];
     return true;

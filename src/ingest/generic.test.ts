@@ -2,17 +2,16 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UserError } from "../domain/errors.js";
 import type { ParsedReport } from "../domain/spend.js";
+import { tokenizeDelimited } from "./delimited.js";
+import { parseGenericRecords, parseGenericText, planGenericColumns } from "./generic.js";
 import { GENERIC_FIELDS } from "./generic-columns.js";
 import { FAST_SLOTS } from "./generic-fast.js";
 import { ROW_SLOTS } from "./generic-row.js";
-import { parseGenericRecords, parseGenericText, planGenericColumns } from "./generic.js";
-import { tokenizeDelimited } from "./delimited.js";
 import { parseReport } from "./index.js";
 import type { ParseOptions } from "./types.js";
 
 const enc = new TextEncoder();
-const parse = (text: string, opts: Partial<ParseOptions> = {}): ParsedReport =>
-  parseReport(enc.encode(text), { fileName: "spend.csv", ...opts });
+const parse = (text: string, opts: Partial<ParseOptions> = {}): ParsedReport => parseReport(enc.encode(text), { fileName: "spend.csv", ...opts });
 const errors = (r: ParsedReport) => r.issues.filter((i) => i.severity === "error");
 const totalCost = (r: ParsedReport) => r.rows.reduce((s, x) => s + x.cost, 0n);
 
@@ -37,7 +36,9 @@ test("the seed case: $5,000 for 500,000 impressions, exact micros", () => {
 test("every column, case-insensitive headers, ids default to names, source/account from the file", () => {
   const header =
     "Date,Source,Account,Account_Name,Campaign,Campaign_ID,Ad Group,Ad,Ad_ID,Placement,Currency,Cost,Impressions,Clicks,Conversions,Revenue,Timezone,Country,Device,Age,Gender,Viewable_Impressions,Measurable_Impressions";
-  const r = parse(`${header}\n2026-10-02,meta,act-1,Acme,Launch,c-9,Group A,Visual,,feed,eur,12.345678,1000,10,2.5,99.99,Europe/Paris,FR,mobile,25-34,female,700,900\n`);
+  const r = parse(
+    `${header}\n2026-10-02,meta,act-1,Acme,Launch,c-9,Group A,Visual,,feed,eur,12.345678,1000,10,2.5,99.99,Europe/Paris,FR,mobile,25-34,female,700,900\n`,
+  );
   assert.deepEqual(errors(r), []);
   assert.deepEqual(r.rows[0], {
     date_start: "2026-10-02",
@@ -69,7 +70,12 @@ test("every column, case-insensitive headers, ids default to names, source/accou
 });
 
 test("source falls back to --source, then 'generic'; account to --account; time zone to --timezone", () => {
-  const r = parse("date,campaign,cost,impressions\n2026-10-01,A,1,1\n", { currency: "USD", source: "newsletter", account: "acc-7", timezone: "America/Chicago" });
+  const r = parse("date,campaign,cost,impressions\n2026-10-01,A,1,1\n", {
+    currency: "USD",
+    source: "newsletter",
+    account: "acc-7",
+    timezone: "America/Chicago",
+  });
   assert.equal(r.rows[0]?.source, "newsletter");
   assert.equal(r.source, "newsletter");
   assert.equal(r.rows[0]?.account_id, "acc-7");
@@ -77,7 +83,9 @@ test("source falls back to --source, then 'generic'; account to --account; time 
 });
 
 test("a missing required column is one error naming it and the header found", () => {
-  const r = parse("day,campaign,spend,impressions\n2026-10-01,A,1,1\n", { currency: "USD" });
+  const r = parse("day,campaign,spend,impressions\n2026-10-01,A,1,1\n", {
+    currency: "USD",
+  });
   const e = errors(r);
   assert.equal(e.length, 1);
   assert.equal(e[0]?.line, 1);
@@ -117,11 +125,15 @@ test("date ranges: date_start and date_end, end before start is an error", () =>
   const r = parse("date_start,date_end,campaign,cost,impressions\n2026-10-01,2026-10-31,A,300,3000\n2026-10-31,2026-10-01,B,1,1\n", { currency: "USD" });
   assert.equal(r.rows.length, 1);
   assert.equal(r.rows[0]?.date_end, "2026-10-31");
-  assert.deepEqual(errors(r).map((i) => [i.line, i.column]), [[3, "date_end"]]);
+  assert.deepEqual(
+    errors(r).map((i) => [i.line, i.column]),
+    [[3, "date_end"]],
+  );
 });
 
 test("thousands separators, quoted fields with commas and line breaks, BOM, CRLF", () => {
-  const text = '\ufeffdate,campaign,cost,impressions,clicks\r\n2026-10-01,"Brand, exact",1234567.89,"1,234,567",12\r\n2026-10-01,"Two\r\nlines ""quoted""","1,000.50",10,0\r\n2026-10-02,C,0.01,1,0\r\n';
+  const text =
+    '\ufeffdate,campaign,cost,impressions,clicks\r\n2026-10-01,"Brand, exact",1234567.89,"1,234,567",12\r\n2026-10-01,"Two\r\nlines ""quoted""","1,000.50",10,0\r\n2026-10-02,C,0.01,1,0\r\n';
   const r = parse(text, { currency: "USD" });
   assert.deepEqual(errors(r), []);
   assert.deepEqual(
@@ -141,7 +153,9 @@ test("tab and semicolon delimiters; unquoted thousands in a TSV", () => {
   assert.deepEqual(errors(tsv), []);
   assert.equal(tsv.rows[0]?.cost, 1_000_250_000n);
   assert.equal(tsv.rows[0]?.impressions, 2000);
-  const ssv = parse("date;campaign;cost;impressions\n2026-10-01;A;7.5;20\n", { currency: "USD" });
+  const ssv = parse("date;campaign;cost;impressions\n2026-10-01;A;7.5;20\n", {
+    currency: "USD",
+  });
   assert.equal(ssv.rows[0]?.cost, 7_500_000n);
 });
 
@@ -150,12 +164,18 @@ test("empty optional numbers are 0; empty required ones are errors; blank lines 
   assert.equal(r.rows.length, 1);
   assert.equal(r.rows[0]?.clicks, 0);
   assert.equal(r.rows[0]?.revenue, 0n);
-  assert.deepEqual(errors(r).map((i) => [i.line, i.column]), [[5, "cost"]]);
+  assert.deepEqual(
+    errors(r).map((i) => [i.line, i.column]),
+    [[5, "cost"]],
+  );
 });
 
 test("wrong field counts are row errors", () => {
   const r = parse("date,campaign,cost,impressions\n2026-10-01,A,1\n2026-10-01,A,1,2,3\n2026-10-01,A,1,2,\n", { currency: "USD" });
-  assert.deepEqual(errors(r).map((i) => i.line), [2, 3]);
+  assert.deepEqual(
+    errors(r).map((i) => i.line),
+    [2, 3],
+  );
   assert.equal(r.rows.length, 1);
 });
 
@@ -165,16 +185,38 @@ test("currency: from the file, from --currency, invalid, disagreeing, or missing
   const filled = parse("date,campaign,currency,cost,impressions\n2026-10-01,A,,1,1\n", { currency: "usd" });
   assert.equal(filled.rows[0]?.currency, "USD");
   const bad = parse("date,campaign,currency,cost,impressions\n2026-10-01,A,dollars,1,1\n2026-10-01,A,EUR,1,1\n", { currency: "USD" });
-  assert.deepEqual(errors(bad).map((i) => [i.line, i.column]), [[2, "currency"], [3, "currency"]]);
+  assert.deepEqual(
+    errors(bad).map((i) => [i.line, i.column]),
+    [
+      [2, "currency"],
+      [3, "currency"],
+    ],
+  );
   const empty = parse("date,campaign,currency,cost,impressions\n2026-10-01,A,,1,1\n");
-  assert.deepEqual(errors(empty).map((i) => i.column), ["currency"]);
-  assert.throws(() => parse("date,campaign,cost,impressions\n2026-10-01,A,1,1\n"), (e: unknown) => e instanceof UserError && /--currency/.test(e.message));
+  assert.deepEqual(
+    errors(empty).map((i) => i.column),
+    ["currency"],
+  );
+  assert.throws(
+    () => parse("date,campaign,cost,impressions\n2026-10-01,A,1,1\n"),
+    (e: unknown) => e instanceof UserError && /--currency/.test(e.message),
+  );
 });
 
 test("a time zone that is not an IANA zone is a row error; a bad --timezone a UserError", () => {
   const r = parse("date,campaign,cost,impressions,timezone\n2026-10-01,A,1,1,Mars/Olympus\n", { currency: "USD" });
-  assert.deepEqual(errors(r).map((i) => i.column), ["timezone"]);
-  assert.throws(() => parse("date,campaign,cost,impressions\n2026-10-01,A,1,1\n", { currency: "USD", timezone: "Nowhere" }), UserError);
+  assert.deepEqual(
+    errors(r).map((i) => i.column),
+    ["timezone"],
+  );
+  assert.throws(
+    () =>
+      parse("date,campaign,cost,impressions\n2026-10-01,A,1,1\n", {
+        currency: "USD",
+        timezone: "Nowhere",
+      }),
+    UserError,
+  );
 });
 
 test("a totals row is dropped and kept as a file total", () => {
@@ -188,8 +230,13 @@ test("a totals row is dropped and kept as a file total", () => {
 });
 
 test("money is exact beyond doubles: many decimals round half away from zero at the micro", () => {
-  const r = parse("date,campaign,cost,impressions\n2026-10-01,A,0.1234565,1\n2026-10-01,A,123456789012.345678,1\n2026-10-01,A,0.30000000000000004,1\n", { currency: "USD" });
-  assert.deepEqual(r.rows.map((x) => x.cost), [123_457n, 123_456_789_012_345_678n, 300_000n]);
+  const r = parse("date,campaign,cost,impressions\n2026-10-01,A,0.1234565,1\n2026-10-01,A,123456789012.345678,1\n2026-10-01,A,0.30000000000000004,1\n", {
+    currency: "USD",
+  });
+  assert.deepEqual(
+    r.rows.map((x) => x.cost),
+    [123_457n, 123_456_789_012_345_678n, 300_000n],
+  );
 });
 
 test("a quote that never closes is an error", () => {
@@ -240,7 +287,12 @@ test("the fast path and the record path give the same rows and issues on random 
   }
   const csv = `${lines.join("\n")}\n`;
   const sink = () => ({ issues: [], fileTotals: [] });
-  const defaults = { source: "generic", account: "", currency: "USD", timezone: "UTC" };
+  const defaults = {
+    source: "generic",
+    account: "",
+    currency: "USD",
+    timezone: "UTC",
+  };
   const records = tokenizeDelimited(csv, ",");
   const header = records.rows[0] as string[];
   const s1 = sink();

@@ -38,7 +38,12 @@ export function planGenericColumns(input: GenericInput, sink: IssueSink): Generi
     return null;
   }
   if (match.duplicates.length > 0) {
-    addError(sink, input.headerLine, undefined, `column${match.duplicates.length > 1 ? "s" : ""} ${match.duplicates.join(", ")} appear more than once in the header`);
+    addError(
+      sink,
+      input.headerLine,
+      undefined,
+      `column${match.duplicates.length > 1 ? "s" : ""} ${match.duplicates.join(", ")} appear more than once in the header`,
+    );
     return null;
   }
   const slotNames = new Array<string>(GENERIC_FIELDS.length).fill("");

@@ -16,7 +16,13 @@ export function normaliseHeader(name: string): string {
   let s = name;
   if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: plain-ASCII test
-  if (!/^[\x00-\x7f]*$/.test(s)) s = s.normalize("NFC").replace(/（/g, "(").replace(/）/g, ")").replace(/\u00a0/g, " ").replace(/[’‘`]/g, "'");
+  if (!/^[\x00-\x7f]*$/.test(s))
+    s = s
+      .normalize("NFC")
+      .replace(/（/g, "(")
+      .replace(/）/g, ")")
+      .replace(/\u00a0/g, " ")
+      .replace(/[’‘`]/g, "'");
   return s.trim().toLowerCase().replace(/\s+/g, " ");
 }
 
@@ -69,7 +75,9 @@ export function sniffDelimitedText(text: string, isKnown: KnownHeaderTest): Snif
   let best: SniffedText | null = null;
   for (const delimiter of DELIMITERS) {
     if (!sample.includes(delimiter)) continue;
-    const head = tokenizeDelimited(text, delimiter, { maxRecords: HEADER_SEARCH_RECORDS + 2 });
+    const head = tokenizeDelimited(text, delimiter, {
+      maxRecords: HEADER_SEARCH_RECORDS + 2,
+    });
     const headerIndex = findHeaderRow(head.rows, isKnown);
     const score = headerIndex < 0 ? 0 : headerScore(head.rows[headerIndex] as string[], isKnown);
     const width = headerIndex < 0 ? 0 : (head.rows[headerIndex] as string[]).length;
@@ -79,6 +87,8 @@ export function sniffDelimitedText(text: string, isKnown: KnownHeaderTest): Snif
     }
   }
   if (best) return best;
-  const head = tokenizeDelimited(text, ",", { maxRecords: HEADER_SEARCH_RECORDS + 2 });
+  const head = tokenizeDelimited(text, ",", {
+    maxRecords: HEADER_SEARCH_RECORDS + 2,
+  });
   return { delimiter: ",", head, headerIndex: -1, score: 0 };
 }

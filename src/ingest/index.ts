@@ -3,8 +3,8 @@ import { normaliseCurrency } from "../domain/money.js";
 import type { ParsedReport } from "../domain/spend.js";
 import { decodeReportText, isZipArchive } from "./decode.js";
 import { tokenizeDelimited } from "./delimited.js";
-import { matchGenericHeader } from "./generic-columns.js";
 import { type GenericPlan, parseGenericRecords, parseGenericText, planGenericColumns, planHasCurrency } from "./generic.js";
+import { matchGenericHeader } from "./generic-columns.js";
 import type { GenericDefaults } from "./generic-row.js";
 import { type KnownHeaderTest, sniffDelimitedText } from "./header.js";
 import { isKnownHeader } from "./known-headers.js";
@@ -15,8 +15,8 @@ import { isIanaTimeZone } from "./time-zone.js";
 import { addError, addWarning, type IssueSink, type ParseOptions } from "./types.js";
 import { readXlsxTable } from "./xlsx.js";
 
+export { findPlatform, PLATFORM_PARSERS } from "./platforms/registry.js";
 export type { ColumnMapping, ParseOptions } from "./types.js";
-export { PLATFORM_PARSERS, findPlatform } from "./platforms/registry.js";
 
 /** The part of a report read so far: its records (or its text, for the fast generic path) and header. */
 interface Located {
@@ -25,7 +25,12 @@ interface Located {
   /** Every record of the file (split on first use: the fast generic path never needs it). */
   full(): Table;
   /** Set for delimited text: the decoded text and where the header row ends, for the fast path. */
-  text?: { text: string; delimiter: string; bodyStart: number; bodyLine: number };
+  text?: {
+    text: string;
+    delimiter: string;
+    bodyStart: number;
+    bodyLine: number;
+  };
 }
 
 /**
@@ -96,7 +101,12 @@ function locate(bytes: Uint8Array, ctx: PlatformContext, isKnown: KnownHeaderTes
   const container = delimiter === "\t" ? "tsv" : delimiter === ";" ? "ssv" : "csv";
   const bodyStart = headerIndex >= 0 ? (head.offsets[headerIndex + 1] ?? head.end) : text.length;
   const bodyLine = headerIndex >= 0 ? (head.lines[headerIndex + 1] ?? (head.lines[headerIndex] as number) + 1) : 1;
-  const headTable: Table = { rows: head.rows, lines: head.lines, headerIndex, container };
+  const headTable: Table = {
+    rows: head.rows,
+    lines: head.lines,
+    headerIndex,
+    container,
+  };
   let full: Table | null = null;
   const split = (): Table => {
     if (full) return full;
@@ -107,7 +117,11 @@ function locate(bytes: Uint8Array, ctx: PlatformContext, isKnown: KnownHeaderTes
     full = { rows: records.rows, lines: records.lines, headerIndex, container };
     return full;
   };
-  return { head: headTable, full: split, text: { text, delimiter, bodyStart, bodyLine } };
+  return {
+    head: headTable,
+    full: split,
+    text: { text, delimiter, bodyStart, bodyLine },
+  };
 }
 
 function parseGeneric(located: Located, header: string[], headerLine: number, ctx: PlatformContext, forcedSource?: string) {
@@ -129,21 +143,51 @@ function parseGeneric(located: Located, header: string[], headerLine: number, ct
     const from = table.headerIndex + 1;
     out = parseGenericRecords(table.rows.slice(from), table.lines.slice(from), plan, defaults, ctx.sink);
   }
-  return { format: "generic", rows: out.rows, rowLines: out.rowLines, reach: [] };
+  return {
+    format: "generic",
+    rows: out.rows,
+    rowLines: out.rowLines,
+    reach: [],
+  };
 }
 
-function finish(ctx: PlatformContext, result: { format: string; rows: ParsedReport["rows"]; rowLines: number[]; reach: ParsedReport["reach"] }, source: string): ParsedReport {
+function finish(
+  ctx: PlatformContext,
+  result: {
+    format: string;
+    rows: ParsedReport["rows"];
+    rowLines: number[];
+    reach: ParsedReport["reach"];
+  },
+  source: string,
+): ParsedReport {
   const { issues, fileTotals } = ctx.sink;
   if (result.rows.length === 0 && !issues.some((i) => i.severity === "error")) {
     addWarning(ctx.sink, 1, undefined, "the file has no data rows");
   }
   issues.sort((a, b) => a.line - b.line);
-  return { format: result.format, source, rows: result.rows, reach: result.reach, issues, rowLines: result.rowLines, fileTotals };
+  return {
+    format: result.format,
+    source,
+    rows: result.rows,
+    reach: result.reach,
+    issues,
+    rowLines: result.rowLines,
+    fileTotals,
+  };
 }
 
 function failed(ctx: PlatformContext, format: string, line: number, message: string): ParsedReport {
   addError(ctx.sink, line, undefined, message);
-  return { format, source: ctx.opts.source ?? "", rows: [], reach: [], issues: ctx.sink.issues, rowLines: [], fileTotals: [] };
+  return {
+    format,
+    source: ctx.opts.source ?? "",
+    rows: [],
+    reach: [],
+    issues: ctx.sink.issues,
+    rowLines: [],
+    fileTotals: [],
+  };
 }
 
 function checkedTimezone(zone: string | undefined): string | null {

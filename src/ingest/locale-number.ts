@@ -5,9 +5,12 @@ export type DecimalMark = "." | ",";
 
 /** What a number cell holds once its locale formatting is removed. */
 export type NumberCell =
-  | { kind: "number"; /** plain decimal: "-1234.56" */ text: string }
+  | { kind: "number" /** plain decimal: "-1234.56" */; text: string }
   | { kind: "empty" }
-  | { kind: "bucket"; /** a range the platform printed instead of a value: "< 10%", "<5" */ text: string }
+  | {
+      kind: "bucket" /** a range the platform printed instead of a value: "< 10%", "<5" */;
+      text: string;
+    }
   | { kind: "invalid" };
 
 /** Cells that mean "no value": empty, the platforms' dashes, "(not set)", "N/A". */
@@ -46,7 +49,10 @@ export function readLocaleNumber(raw: string, decimal: DecimalMark): NumberCell 
   }
   const plain = ungroup(s, decimal);
   if (plain === null) return INVALID;
-  return { kind: "number", text: negative && !/^0*\.?0*$/.test(plain) ? `-${plain}` : plain };
+  return {
+    kind: "number",
+    text: negative && !/^0*\.?0*$/.test(plain) ? `-${plain}` : plain,
+  };
 }
 
 const UNGROUPED = /^(\d+)(?:\.(\d*))?$|^\.(\d+)$/;

@@ -61,6 +61,7 @@ export function buildPlatformRows(table: Table, plan: RowPlan, ctx: PlatformCont
   const { index, name } = plan.columns;
   const sink = ctx.sink;
   const currencyOf = rowCurrencyReader(plan.fileCurrency, ctx, index.currency, name.currency);
+  const width = (table.rows[table.headerIndex] as string[]).length;
   let nth = -1;
   for (let r = table.headerIndex + 1; r < table.rows.length; r++) {
     const record = table.rows[r] as string[];
@@ -89,8 +90,16 @@ export function buildPlatformRows(table: Table, plan: RowPlan, ctx: PlatformCont
       errors.push(message);
       addError(sink, line, role ? name[role] : undefined, message);
     };
-    const num = (role: Role, kind: "money" | "micros" | "count" | "decimal"): bigint | number | null => readMeasure(cell(role), role, kind, plan, line, ctx, fail);
+    const num = (role: Role, kind: "money" | "micros" | "count" | "decimal"): bigint | number | null =>
+      readMeasure(cell(role), role, kind, plan, line, ctx, fail);
 
+    if (record.length !== width && (record.length < width || record.slice(width).some((c) => c.trim() !== ""))) {
+      fail(
+        null,
+        `row has ${record.length} fields but the header has ${width}: ${record.length > width ? "an unquoted delimiter in a value" : "a missing delimiter"}?`,
+      );
+      continue;
+    }
     const range = rowDates(record, plan, cell, fail);
     const row = blankSpendRow();
     row.source = plan.source;
@@ -122,7 +131,8 @@ export function buildPlatformRows(table: Table, plan: RowPlan, ctx: PlatformCont
     row.conversions = (num("conversions", "decimal") as number | null) ?? 0;
     row.viewable_impressions = (num("viewable_impressions", "count") as number | null) ?? 0;
     row.measurable_impressions = (num("measurable_impressions", "count") as number | null) ?? 0;
-    if (row.cost < 0n) fail(index.cost !== undefined ? "cost" : "cost_micros", `cost is negative (${cell(index.cost !== undefined ? "cost" : "cost_micros").trim()})`);
+    if (row.cost < 0n)
+      fail(index.cost !== undefined ? "cost" : "cost_micros", `cost is negative (${cell(index.cost !== undefined ? "cost" : "cost_micros").trim()})`);
     if (errors.length > 0 || !range) continue;
     plan.derive?.(row, record);
     row.date_start = range.from;
@@ -163,7 +173,12 @@ export function missingColumns(columns: Columns, ctx: PlatformContext, headerLin
     .filter(([role]) => columns.index[role as Role] === undefined && !(role === "cost" && columns.index.cost_micros !== undefined))
     .map(([, label]) => label);
   if (missing.length === 0) return null;
-  addError(ctx.sink, headerLine, undefined, `the report has no ${missing.join(" and no ")} column: add ${missing.length > 1 ? "them" : "it"} to the report and export it again`);
+  addError(
+    ctx.sink,
+    headerLine,
+    undefined,
+    `the report has no ${missing.join(" and no ")} column: add ${missing.length > 1 ? "them" : "it"} to the report and export it again`,
+  );
   return { rows: [], rowLines: [], reach: [] };
 }
 
@@ -267,10 +282,13 @@ export function addFileTotals(label: string, record: readonly string[], plan: Ro
     const v = readLocaleNumber(record[i] ?? "", plan.decimal);
     return v.kind === "number" ? Number(v.text) : null;
   };
-  const cost = index.cost !== undefined ? read(index.cost) : (() => {
-    const micros = read(index.cost_micros);
-    return micros === null ? null : micros / 1e6;
-  })();
+  const cost =
+    index.cost !== undefined
+      ? read(index.cost)
+      : (() => {
+          const micros = read(index.cost_micros);
+          return micros === null ? null : micros / 1e6;
+        })();
   const impressions = read(index.impressions);
   const clicks = read(index.clicks);
   const totals = ctx.sink.fileTotals;

@@ -52,10 +52,7 @@ export function rowCurrencyReader(
       return "";
     }
     if (ctx.currency && code !== ctx.currency) {
-      throw new UserError(
-        "currency_mismatch",
-        `line ${line} states currency ${code} (column '${columnName}'), but --currency is ${ctx.currency}`,
-      );
+      throw new UserError("currency_mismatch", `line ${line} states currency ${code} (column '${columnName}'), but --currency is ${ctx.currency}`);
     }
     if (fileCurrency && code !== fileCurrency) fail("currency", `currency ${code} disagrees with the file's ${fileCurrency}`);
     return code;

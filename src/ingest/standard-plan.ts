@@ -33,10 +33,7 @@ export function standardPlan(table: Table, ctx: PlatformContext, input: Standard
   const header = table.rows[table.headerIndex] as string[];
   const columns = resolveColumns(header, input.aliases);
   const { index } = columns;
-  const decimal = inferDecimalMark(
-    sampleCells(table, [index.cost, index.revenue, index.conversions, index.frequency]),
-    input.decimalHint ?? ".",
-  );
+  const decimal = inferDecimalMark(sampleCells(table, [index.cost, index.revenue, index.conversions, index.frequency]), input.decimalHint ?? ".");
   const dateOrder = inferDateOrder(sampleCells(table, [index.date, index.date_start, index.date_end], 500), input.dateOrderHint ?? "mdy");
   const fileCurrency = checkFileCurrency(input.fileCurrency ?? columns.headerCurrency, "the file", ctx);
   if (input.needsCurrency !== false) requireCurrency(fileCurrency, index.currency !== undefined, ctx);

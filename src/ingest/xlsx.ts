@@ -34,7 +34,12 @@ export function readXlsxTable(bytes: Uint8Array, isKnown: KnownHeaderTest): Tabl
     if (!best || score > best.score) best = { sheet, headerIndex, score };
   }
   if (!best) return { rows: [], lines: [], headerIndex: -1, container: "xlsx" };
-  return { rows: best.sheet.rows, lines: best.sheet.lines, headerIndex: best.headerIndex, container: "xlsx" };
+  return {
+    rows: best.sheet.rows,
+    lines: best.sheet.lines,
+    headerIndex: best.headerIndex,
+    container: "xlsx",
+  };
 }
 
 /** Every worksheet of a workbook, in workbook order. @example readXlsxSheets(bytes)[0]?.name // "Sheet1" */
@@ -73,7 +78,11 @@ export function readXlsxSheets(bytes: Uint8Array): Sheet[] {
     const rid = a.get("r:id") ?? [...a.entries()].find(([k]) => k.endsWith(":id"))?.[1];
     const path = rid ? targets.get(rid) : undefined;
     const xml = path ? part(path) : null;
-    if (xml) sheets.push({ name: decodeXml(a.get("name") ?? ""), ...readSheet(xml, shared, dateStyles, date1904) });
+    if (xml)
+      sheets.push({
+        name: decodeXml(a.get("name") ?? ""),
+        ...readSheet(xml, shared, dateStyles, date1904),
+      });
   }
   return sheets;
 }

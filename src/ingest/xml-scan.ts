@@ -42,7 +42,13 @@ export function textOf(body: string): string {
     .join("");
 }
 
-const NAMED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
+const NAMED: Record<string, string> = {
+  lt: "<",
+  gt: ">",
+  amp: "&",
+  quot: '"',
+  apos: "'",
+};
 
 /** Decodes XML entities and OOXML's _xHHHH_ escapes. @example decodeXml("a &amp; b_x000D_") // "a & b\r" */
 export function decodeXml(text: string): string {

@@ -49,13 +49,20 @@ const SIGNATURE = [
 function match(header: readonly string[]): PlatformMatch {
   const names = headerSet(header);
   const hits = SIGNATURE.filter((h) => names.has(h)).length;
-  if (hits === 0) return { reason: "none of its columns ('Portfolio name', '7 Day Total Sales', 'Advertised ASIN'…)" };
+  if (hits === 0)
+    return {
+      reason: "none of its columns ('Portfolio name', '7 Day Total Sales', 'Advertised ASIN'…)",
+    };
   if (!names.has("impressions")) return { reason: "no 'Impressions' column" };
   return { score: 6 + hits };
 }
 
 function parse(table: Table, ctx: PlatformContext): PlatformResult {
-  const plan = standardPlan(table, ctx, { source: "amazon-ads", aliases: ALIASES, dateOrderHint: "mdy" });
+  const plan = standardPlan(table, ctx, {
+    source: "amazon-ads",
+    aliases: ALIASES,
+    dateOrderHint: "mdy",
+  });
   const missing = missingColumns(plan.columns, ctx, table.lines[table.headerIndex] as number, { cost: "Spend", impressions: "Impressions" });
   if (missing) return { format: "amazon-ads", ...missing };
   return { format: "amazon-ads", ...buildPlatformRows(table, plan, ctx) };

@@ -36,7 +36,16 @@ const ALIASES: AliasTable = {
   measurable_impressions: ["active view: measurable impressions"],
 };
 
-const SIGNATURE = ["site (cm360)", "site (dcm)", "placement id", "active view: viewable impressions", "designated market area (dma)", "click-through url", "creative id", "total conversions"];
+const SIGNATURE = [
+  "site (cm360)",
+  "site (dcm)",
+  "placement id",
+  "active view: viewable impressions",
+  "designated market area (dma)",
+  "click-through url",
+  "creative id",
+  "total conversions",
+];
 
 function preambleValues(preamble: readonly (readonly string[])[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -49,7 +58,10 @@ function match(header: readonly string[], preamble: readonly (readonly string[])
   const pre = preambleValues(preamble);
   const hits = SIGNATURE.filter((h) => names.has(h)).length + (pre.has("report fields") ? 3 : 0) + (pre.has("report time zone") ? 2 : 0);
   if (names.has("insertion order") || names.has("line item")) return { reason: "it has Display & Video 360 columns" };
-  if (hits === 0) return { reason: "no 'Report Fields' preamble and none of its columns ('Site (CM360)', 'Placement ID'…)" };
+  if (hits === 0)
+    return {
+      reason: "no 'Report Fields' preamble and none of its columns ('Site (CM360)', 'Placement ID'…)",
+    };
   if (!names.has("impressions")) return { reason: "no 'Impressions' column" };
   return { score: 5 + hits };
 }
@@ -66,11 +78,18 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     reportRange: range ? parseDateRangeText(range, "mdy") : null,
     needsCurrency: false,
   });
-  const missing = missingColumns(plan.columns, ctx, headerLine, { impressions: "Impressions" });
+  const missing = missingColumns(plan.columns, ctx, headerLine, {
+    impressions: "Impressions",
+  });
   if (missing) return { format: "cm360", ...missing };
   if (plan.columns.index.cost === undefined) {
     plan.fileCurrency ??= ctx.currency ?? "XXX";
-    addWarning(ctx.sink, headerLine, undefined, `the report has no cost column ('Media Cost'): rows are imported with cost 0 in ${plan.fileCurrency}; give direct buys a contract for their cost`);
+    addWarning(
+      ctx.sink,
+      headerLine,
+      undefined,
+      `the report has no cost column ('Media Cost'): rows are imported with cost 0 in ${plan.fileCurrency}; give direct buys a contract for their cost`,
+    );
   } else requireCurrency(plan.fileCurrency, plan.columns.index.currency !== undefined, ctx);
   plan.totalsLabel = (record) => (/^grand total/i.test(firstFilled(record)) ? firstFilled(record) : null);
   plan.checkTotals = () => true;

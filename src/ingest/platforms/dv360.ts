@@ -32,18 +32,33 @@ const ALIASES: AliasTable = {
   measurable_impressions: ["active view: measurable impressions"],
 };
 
-const SIGNATURE = ["insertion order", "line item", "line item id", "insertion order id", "advertiser currency", "revenue (adv currency)", "media cost (advertiser currency)"];
+const SIGNATURE = [
+  "insertion order",
+  "line item",
+  "line item id",
+  "insertion order id",
+  "advertiser currency",
+  "revenue (adv currency)",
+  "media cost (advertiser currency)",
+];
 
 function match(header: readonly string[]): PlatformMatch {
   const names = headerSet(header);
   const hits = SIGNATURE.filter((h) => names.has(h)).length;
-  if (hits === 0) return { reason: "no 'Insertion Order', 'Line Item' or 'Advertiser Currency' column" };
+  if (hits === 0)
+    return {
+      reason: "no 'Insertion Order', 'Line Item' or 'Advertiser Currency' column",
+    };
   if (!names.has("impressions")) return { reason: "no 'Impressions' column" };
   return { score: 6 + hits };
 }
 
 function parse(table: Table, ctx: PlatformContext): PlatformResult {
-  const plan = standardPlan(table, ctx, { source: "dv360", aliases: ALIASES, dateOrderHint: "mdy" });
+  const plan = standardPlan(table, ctx, {
+    source: "dv360",
+    aliases: ALIASES,
+    dateOrderHint: "mdy",
+  });
   const missing = missingColumns(plan.columns, ctx, table.lines[table.headerIndex] as number, { cost: "Revenue (Adv Currency)", impressions: "Impressions" });
   if (missing) return { format: "dv360", ...missing };
   // The data ends at the first blank row; the next row holds the totals, then the footer.

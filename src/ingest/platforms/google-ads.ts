@@ -29,7 +29,17 @@ const ALIASES: AliasTable = {
   ad_id: ["ad id", "ad_group_ad.ad.id"],
   placement: ["placement", "placement url", "group placement"],
   device: ["device", "segments.device", "dispositivo", "appareil", "gerät"],
-  currency: ["currency code", "customer.currency_code", "código de moneda", "código da moeda", "code de la devise", "währungscode", "codice valuta", "kode mata uang", "currency"],
+  currency: [
+    "currency code",
+    "customer.currency_code",
+    "código de moneda",
+    "código da moeda",
+    "code de la devise",
+    "währungscode",
+    "codice valuta",
+    "kode mata uang",
+    "currency",
+  ],
   timezone: ["customer.time_zone", "time zone"],
   cost: ["cost", "coste", "costo", "custo", "coût", "kosten", "biaya"],
   cost_micros: ["metrics.cost_micros", "metrics.costmicros", "cost_micros"],
@@ -51,7 +61,16 @@ const ALIASES: AliasTable = {
     "interaksi",
   ],
   conversions: ["conversions", "metrics.conversions", "conversiones", "conversões", "conversioni", "konversi"],
-  revenue: ["conv. value", "conversion value", "total conv. value", "metrics.conversions_value", "valor de conv.", "valeur de conv.", "conv.-wert", "valore conv."],
+  revenue: [
+    "conv. value",
+    "conversion value",
+    "total conv. value",
+    "metrics.conversions_value",
+    "valor de conv.",
+    "valeur de conv.",
+    "conv.-wert",
+    "valore conv.",
+  ],
   viewable_impressions: ["viewable impr.", "metrics.active_view_impressions"],
   measurable_impressions: ["measurable impr.", "metrics.active_view_measurable_impressions"],
   reach: ["unique users", "metrics.unique_users"],
@@ -102,7 +121,9 @@ function match(header: readonly string[], preamble: readonly (readonly string[])
   const cols = resolveColumns(header, ALIASES);
   if (isApi(names)) {
     if (cols.index.cost_micros !== undefined && cols.index.impressions !== undefined) return { score: 10 };
-    return { reason: "API output without metrics.cost_micros and metrics.impressions" };
+    return {
+      reason: "API output without metrics.cost_micros and metrics.impressions",
+    };
   }
   if (!names.has("impr.") && !names.has("impressions")) return { reason: "no 'Impr.' column" };
   if (cols.index.cost === undefined) return { reason: "no 'Cost' column" };
@@ -162,7 +183,12 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
       const kind = label.replace(TOTALS, "").trim().toLowerCase();
       return totalsSeen === 1 && !PARTIAL_TOTALS.has(kind);
     },
-    rowRange: segment && index.date === undefined ? (record) => segmentRange(segment.kind, record[segment.index] ?? "", dateOrder, reportRange) ?? `'${(record[segment.index] ?? "").trim()}' is not a ${segment.kind}` : undefined,
+    rowRange:
+      segment && index.date === undefined
+        ? (record) =>
+            segmentRange(segment.kind, record[segment.index] ?? "", dateOrder, reportRange) ??
+            `'${(record[segment.index] ?? "").trim()}' is not a ${segment.kind}`
+        : undefined,
     derive: adNameFallback(header),
   };
   if (plan.rowRange === undefined) delete plan.rowRange;

@@ -30,7 +30,16 @@ const ALIASES: AliasTable = {
   campaign_id: ["campaign id", "código da campanha", "id de la campagne", "kampagnen-id", "id de la campaña"],
   ad: ["creative name", "ad name", "nome do criativo", "nome do anúncio", "nom de la publicité", "anzeigenname", "nombre del anuncio"],
   ad_id: ["creative id", "ad id", "código do criativo", "código do anúncio", "id de la publicité", "anzeigen-id", "id del anuncio"],
-  cost: ["total spent", "amount spent", "total investido", "montant total dépensé", "montant dépensé", "ausgegebener gesamtbetrag", "importe total gastado", "cost in local currency"],
+  cost: [
+    "total spent",
+    "amount spent",
+    "total investido",
+    "montant total dépensé",
+    "montant dépensé",
+    "ausgegebener gesamtbetrag",
+    "importe total gastado",
+    "cost in local currency",
+  ],
   impressions: ["impressions", "impressões", "impressionen", "impresiones"],
   clicks: ["clicks", "cliques", "clics", "klicks"],
   conversions: ["conversions", "conversões", "konversionen", "conversiones"],
@@ -73,7 +82,10 @@ function match(header: readonly string[], preamble: readonly (readonly string[])
   const norm = header.map(normaliseHeader);
   const signed = SIGNATURE.some((h) => norm.includes(h));
   const titled = preamble.some((r) => /\(in utc\)$|^report start\s*:/i.test(firstFilled(r)));
-  if (!signed && !titled) return { reason: "no 'Total Spent' or 'Start Date (in UTC)' column and no LinkedIn preamble" };
+  if (!signed && !titled)
+    return {
+      reason: "no 'Total Spent' or 'Start Date (in UTC)' column and no LinkedIn preamble",
+    };
   if (header.length === 0) return { score: 6 };
   const cols = resolveColumns(header, ALIASES);
   if (cols.index.cost === undefined || cols.index.impressions === undefined) return { reason: "no spend or impressions column" };
@@ -83,7 +95,12 @@ function match(header: readonly string[], preamble: readonly (readonly string[])
 function parse(table: Table, ctx: PlatformContext): PlatformResult {
   if (table.headerIndex < 0) {
     // A preamble and nothing else: LinkedIn writes this when the report has no rows.
-    return { format: "linkedin:campaign-manager", rows: [], rowLines: [], reach: [] };
+    return {
+      format: "linkedin:campaign-manager",
+      rows: [],
+      rowLines: [],
+      reach: [],
+    };
   }
   const header = table.rows[table.headerIndex] as string[];
   const columns = resolveColumns(header, ALIASES);
@@ -111,7 +128,10 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     rowRange: ranges ?? undefined,
   };
   if (!ranges) delete plan.rowRange;
-  return { format: "linkedin:campaign-manager", ...buildPlatformRows(table, plan, ctx) };
+  return {
+    format: "linkedin:campaign-manager",
+    ...buildPlatformRows(table, plan, ctx),
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { UserError } from "../../domain/errors.js";
-import { GENERIC_FIELDS, genericSlot } from "../generic-columns.js";
 import { parseGenericRecords } from "../generic.js";
+import { GENERIC_FIELDS, genericSlot } from "../generic-columns.js";
 import { findHeaderRow, normaliseHeader } from "../header.js";
 import { type DateOrder, parseLocaleDate } from "../locale-date.js";
 import { readLocaleNumber } from "../locale-number.js";
@@ -17,6 +17,8 @@ import { addError } from "../types.js";
 export interface PreparedMapping {
   /** Normalised header → generic field slot. */
   slots: Map<string, number>;
+  /** Normalised header → the name as the map writes it. */
+  written: Map<string, string>;
   decimal: "." | ",";
   dateOrder: DateOrder;
   moneyUnit: "units" | "micros";
@@ -32,6 +34,7 @@ const SETTINGS = new Set(["decimal", "date_order", "money_unit"]);
  */
 export function prepareMapping(mapping: ColumnMapping): PreparedMapping {
   const slots = new Map<string, number>();
+  const written = new Map<string, string>();
   for (const [key, value] of Object.entries(mapping)) {
     if (SETTINGS.has(key)) continue;
     const slot = genericSlot(key);
@@ -40,15 +43,24 @@ export function prepareMapping(mapping: ColumnMapping): PreparedMapping {
     }
     if (typeof value !== "string" || value.trim() === "") throw new UserError("bad_mapping", `--map: '${key}' must name a column of the file`);
     slots.set(normaliseHeader(value), slot);
+    written.set(normaliseHeader(value), value.trim());
   }
   const decimal = mapping.decimal ?? ".";
   const dateOrder = (mapping.date_order ?? "ymd").toLowerCase();
   const moneyUnit = mapping.money_unit ?? "units";
   if (decimal !== "." && decimal !== ",") throw new UserError("bad_mapping", `--map: decimal must be "." or ",", got '${decimal}'`);
-  if (dateOrder !== "ymd" && dateOrder !== "dmy" && dateOrder !== "mdy") throw new UserError("bad_mapping", `--map: date_order must be ymd, dmy or mdy, got '${dateOrder}'`);
+  if (dateOrder !== "ymd" && dateOrder !== "dmy" && dateOrder !== "mdy")
+    throw new UserError("bad_mapping", `--map: date_order must be ymd, dmy or mdy, got '${dateOrder}'`);
   if (moneyUnit !== "units" && moneyUnit !== "micros") throw new UserError("bad_mapping", `--map: money_unit must be units or micros, got '${moneyUnit}'`);
   const names = new Set(slots.keys());
-  return { slots, decimal, dateOrder, moneyUnit, isKnown: (h) => names.has(h) || genericSlot(h) >= 0 };
+  return {
+    slots,
+    written,
+    decimal,
+    dateOrder,
+    moneyUnit,
+    isKnown: (h) => names.has(h) || genericSlot(h) >= 0,
+  };
 }
 
 /**
@@ -57,14 +69,24 @@ export function prepareMapping(mapping: ColumnMapping): PreparedMapping {
  * @example parseMappedTable(table, prepareMapping({ date: "Fecha", campaign: "Campaña", cost: "Coste", impressions: "Impr" }), ctx).rows
  */
 export function parseMappedTable(table: Table, mapping: PreparedMapping, ctx: PlatformContext): PlatformResult {
-  const empty: PlatformResult = { format: "mapped", rows: [], rowLines: [], reach: [] };
+  const empty: PlatformResult = {
+    format: "mapped",
+    rows: [],
+    rowLines: [],
+    reach: [],
+  };
   const headerIndex = table.headerIndex >= 0 ? table.headerIndex : findHeaderRow(table.rows, mapping.isKnown);
   const header = table.rows[headerIndex];
   const wanted = [...mapping.slots.keys()];
   const found = header ? new Set(header.map(normaliseHeader)) : new Set<string>();
   const absent = wanted.filter((w) => !found.has(w));
   if (!header || absent.length > 0) {
-    addError(ctx.sink, header ? (table.lines[headerIndex] as number) : 1, undefined, `--map names column${absent.length > 1 ? "s" : ""} ${(absent.length ? absent : wanted).join(", ")} that the file's header does not have${header ? `; the header is: ${header.map((h) => h.trim()).join(", ")}` : ""}`);
+    addError(
+      ctx.sink,
+      header ? (table.lines[headerIndex] as number) : 1,
+      undefined,
+      `--map names column${absent.length > 1 ? "s" : ""} ${(absent.length ? absent : wanted).map((w) => mapping.written.get(w) ?? w).join(", ")} that the file's header does not have${header ? `; the header is: ${header.map((h) => h.trim()).join(", ")}` : ""}`,
+    );
     return empty;
   }
   const slots = header.map((h) => mapping.slots.get(normaliseHeader(h)) ?? genericSlot(h));
@@ -93,9 +115,19 @@ export function parseMappedTable(table: Table, mapping: PreparedMapping, ctx: Pl
       return cell;
     }),
   );
-  const defaults = { source: ctx.opts.source ?? "generic", account: ctx.opts.account ?? "", currency: ctx.currency, timezone: ctx.timezone ?? "UTC" };
+  const defaults = {
+    source: ctx.opts.source ?? "generic",
+    account: ctx.opts.account ?? "",
+    currency: ctx.currency,
+    timezone: ctx.timezone ?? "UTC",
+  };
   const out = parseGenericRecords(body, table.lines.slice(headerIndex + 1), { slots, slotNames }, defaults, ctx.sink, mapping.decimal);
-  return { format: "mapped", rows: out.rows, rowLines: out.rowLines, reach: [] };
+  return {
+    format: "mapped",
+    rows: out.rows,
+    rowLines: out.rowLines,
+    reach: [],
+  };
 }
 
 /** "1234500000" micros as "1234.5" units (other text is left for the row checks to report). */

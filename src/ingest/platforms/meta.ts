@@ -94,7 +94,10 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     },
   };
   const api = headerSet(header).has("date_stop");
-  return { format: api ? "meta:api" : "meta:ads-manager", ...buildPlatformRows(table, plan, ctx) };
+  return {
+    format: api ? "meta:api" : "meta:ads-manager",
+    ...buildPlatformRows(table, plan, ctx),
+  };
 }
 
 export const meta: PlatformParser = {

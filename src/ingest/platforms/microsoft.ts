@@ -81,7 +81,9 @@ function match(header: readonly string[], preamble: readonly (readonly string[])
   const measures = names.has("spend") && (names.has("impressions") || names.has("impr."));
   if (hits >= 3 || (hits > 0 && measures)) return { score: 4 + hits };
   if (!names.has("spend")) return { reason: "no 'Spend' column and no 'Report Name:' preamble" };
-  return { reason: "none of its columns (TimePeriod, CampaignName, Bid Strategy Type…) and no 'Report Name:' preamble" };
+  return {
+    reason: "none of its columns (TimePeriod, CampaignName, Bid Strategy Type…) and no 'Report Name:' preamble",
+  };
 }
 
 function parse(table: Table, ctx: PlatformContext): PlatformResult {
@@ -92,8 +94,15 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   const preamble = readPreamble(preambleOf(table));
   const report = preamble.has("report name") || names.has("timeperiod") || names.has("campaignname") || names.has("accountid");
   const headerLine = table.lines[table.headerIndex] as number;
-  const missing = missingColumns(columns, ctx, headerLine, { cost: "Spend", impressions: "Impressions" });
-  if (missing) return { format: report ? "microsoft-ads:report" : "microsoft-ads:grid", ...missing };
+  const missing = missingColumns(columns, ctx, headerLine, {
+    cost: "Spend",
+    impressions: "Impressions",
+  });
+  if (missing)
+    return {
+      format: report ? "microsoft-ads:report" : "microsoft-ads:grid",
+      ...missing,
+    };
   const decimal = inferDecimalMark(sampleCells(table, [index.cost, index.revenue, index.conversions]), ".");
   requireCurrency(null, index.currency !== undefined, ctx);
   const reportTime = preamble.get("report time");
@@ -143,7 +152,12 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   const built = buildPlatformRows(table, plan, ctx);
   const hourly = aggregation === "hour" || (dateCol !== undefined && built.rows.length > 0 && hasHours(table, dateCol));
   const merged = hourly ? sumToDays(built.rows, built.rowLines) : built;
-  return { format: report ? "microsoft-ads:report" : "microsoft-ads:grid", rows: merged.rows, rowLines: merged.rowLines, reach: [] };
+  return {
+    format: report ? "microsoft-ads:report" : "microsoft-ads:grid",
+    rows: merged.rows,
+    rowLines: merged.rowLines,
+    reach: [],
+  };
 }
 
 function dayRange(text: string): DateRange | null {

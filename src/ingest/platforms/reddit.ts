@@ -47,10 +47,17 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   if (missing) return { format: "reddit", ...missing };
   const apiSpend = name.cost === "spend" && sampleCells(table, [index.cost]).every((v) => /^\d+$/.test(v));
   if (apiSpend && index.cost !== undefined) {
-    plan.columns = { ...plan.columns, index: { ...index, cost_micros: index.cost }, name: { ...name, cost_micros: name.cost } };
+    plan.columns = {
+      ...plan.columns,
+      index: { ...index, cost_micros: index.cost },
+      name: { ...name, cost_micros: name.cost },
+    };
     delete plan.columns.index.cost;
   }
-  return { format: apiSpend ? "reddit:api" : "reddit:ui", ...buildPlatformRows(table, plan, ctx) };
+  return {
+    format: apiSpend ? "reddit:api" : "reddit:ui",
+    ...buildPlatformRows(table, plan, ctx),
+  };
 }
 
 export const reddit: PlatformParser = {

@@ -53,7 +53,10 @@ const SIGNATURE = [
 function match(header: readonly string[]): PlatformMatch {
   const names = headerSet(header);
   const hits = SIGNATURE.filter((h) => names.has(h)).length;
-  if (hits === 0) return { reason: "none of its columns ('Clicks (destination)', 'Ad group name', 'By Day'…)" };
+  if (hits === 0)
+    return {
+      reason: "none of its columns ('Clicks (destination)', 'Ad group name', 'By Day'…)",
+    };
   const cols = resolveColumns(header, ALIASES);
   if (cols.index.cost === undefined || cols.index.impressions === undefined) return { reason: "no 'Cost' and 'Impressions' columns" };
   return { score: 6 + hits };
@@ -72,7 +75,10 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   plan.totalsLabel = (record, nth) => base(record, nth) ?? (/^total of\b/i.test((record[plan.columns.index.campaign ?? 0] ?? "").trim()) ? "Total" : null);
   plan.checkTotals = (label) => /^total( of)?\b/i.test(label);
   const api = headerSet(table.rows[table.headerIndex] as string[]).has("stat_time_day");
-  return { format: api ? "tiktok:api" : "tiktok:ads-manager", ...buildPlatformRows(table, plan, ctx) };
+  return {
+    format: api ? "tiktok:api" : "tiktok:ads-manager",
+    ...buildPlatformRows(table, plan, ctx),
+  };
 }
 
 export const tiktok: PlatformParser = {

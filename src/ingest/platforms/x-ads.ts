@@ -30,13 +30,27 @@ const ALIASES: AliasTable = {
   conversions: ["conversions", "conversion_purchases_metric"],
 };
 
-const SIGNATURE = ["billed_charge_local_micro", "billed engagements", "billed_engagements", "funding instrument name", "funding instrument id", "promoted_tweet_id", "line_item_id", "url_clicks", "retweets", "engagements"];
+const SIGNATURE = [
+  "billed_charge_local_micro",
+  "billed engagements",
+  "billed_engagements",
+  "funding instrument name",
+  "funding instrument id",
+  "promoted_tweet_id",
+  "line_item_id",
+  "url_clicks",
+  "retweets",
+  "engagements",
+];
 const UTC_STAMP = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}):\d{2}(?::\d{2})?(?:\s*(?:utc|z|\+00:?00))?$/i;
 
 function match(header: readonly string[]): PlatformMatch {
   const names = headerSet(header);
   const hits = SIGNATURE.filter((h) => names.has(h)).length;
-  if (hits === 0) return { reason: "no 'billed_charge_local_micro', 'Billed engagements' or 'Funding instrument' column" };
+  if (hits === 0)
+    return {
+      reason: "no 'billed_charge_local_micro', 'Billed engagements' or 'Funding instrument' column",
+    };
   if (!names.has("impressions")) return { reason: "no 'Impressions' column" };
   return { score: 5 + hits };
 }
@@ -52,7 +66,12 @@ export function xLocalDate(text: string, zone: string | null): string | null {
   const day = m[1] as string;
   if (zone) {
     const at = new Date(`${day}T${m[2]}:00:00Z`);
-    const parts = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+    const parts = new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    }).format(at);
     return parts;
   }
   return Number(m[2]) >= 12 ? addDays(day, 1) : day;
@@ -74,7 +93,10 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     };
   }
   const api = headerSet(table.rows[table.headerIndex] as string[]).has("billed_charge_local_micro");
-  return { format: api ? "x-ads:api" : "x-ads:ui", ...buildPlatformRows(table, plan, ctx) };
+  return {
+    format: api ? "x-ads:api" : "x-ads:ui",
+    ...buildPlatformRows(table, plan, ctx),
+  };
 }
 
 export const xAds: PlatformParser = {
