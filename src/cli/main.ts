@@ -18,6 +18,7 @@ import { registerContract } from "./commands/contract.js";
 import { registerReport } from "./commands/report.js";
 import { registerServe } from "./commands/serve.js";
 import { registerSnippet } from "./commands/snippet.js";
+import { registerToken } from "./commands/token.js";
 import { forwardToServer } from "./forward.js";
 import { type CliIo, processIo } from "./io.js";
 import { terminalSafe } from "./render/format.js";
@@ -52,6 +53,7 @@ export function buildProgram(io: CliIo): Command {
   registerContract(program, io);
   registerSnippet(program, io);
   registerDiscrepancy(program, io);
+  registerToken(program, io);
   addStoreOption(program);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;

@@ -1,5 +1,6 @@
 // A Store whose methods run in another process that holds the real one open (`cpi serve`'s store
 // process): the HTTP process's routes (the API, the dashboard) use it like any Store.
+import type { ApiToken, NewApiToken } from "../domain/api-token.js";
 import type { FxRate } from "../domain/fx.js";
 import type { Contract, NewContract } from "../domain/tracking/contract.js";
 import type { Dialect } from "../query/dialect.js";
@@ -49,6 +50,15 @@ export class RemoteStore implements Store {
   }
   removeContract(id: number): Promise<boolean> {
     return this.call("removeContract", [id]) as Promise<boolean>;
+  }
+  addApiToken(token: NewApiToken): Promise<ApiToken> {
+    return this.call("addApiToken", [token]) as Promise<ApiToken>;
+  }
+  apiTokens(): Promise<ApiToken[]> {
+    return this.call("apiTokens", []) as Promise<ApiToken[]>;
+  }
+  revokeApiToken(id: number): Promise<boolean> {
+    return this.call("revokeApiToken", [id]) as Promise<boolean>;
   }
   async close(): Promise<void> {}
 }

@@ -1,3 +1,4 @@
+import type { ApiToken, NewApiToken } from "../domain/api-token.js";
 import type { FxRate } from "../domain/fx.js";
 import type { PlatformReachRow, SpendRow } from "../domain/spend.js";
 import type { Contract, NewContract } from "../domain/tracking/contract.js";
@@ -75,5 +76,11 @@ export interface Store {
   contracts(): Promise<Contract[]>;
   /** Removes a contract; false when there was none with that id. */
   removeContract(id: number): Promise<boolean>;
+  /** Stores an API token (its hash, never the secret) and returns it with its id. */
+  addApiToken(token: NewApiToken): Promise<ApiToken>;
+  /** Every live (not revoked) API token, by id. */
+  apiTokens(): Promise<ApiToken[]>;
+  /** Revokes an API token; false when there was no live one with that id. */
+  revokeApiToken(id: number): Promise<boolean>;
   close(): Promise<void>;
 }

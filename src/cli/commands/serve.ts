@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { UserError } from "../../domain/errors.js";
+import { apiRoutes } from "../../http/api/index.js";
+import { webRoutes } from "../../http/web-routes.js";
 import { storePath } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { collect } from "../options.js";
@@ -24,6 +26,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option("--ip-rate <n>", "events per second per client address (0 = unlimited)", "100")
     .option("--visitor-rate <n>", "events per second per visitor (0 = unlimited)", "20")
     .option("--max-body <bytes>", "largest POST /e body", "65536")
+    .option("--cors-origin <origin>", "a web origin allowed to call /api/* from a browser (repeatable; off by default)", collect, [])
     .option("--log-segment <bytes>", "size at which the event log starts a new segment (loaded segments are deleted)", String(256 * 1024 * 1024))
     .addHelpText(
       "after",
@@ -31,6 +34,10 @@ export function registerServe(program: Command, io: CliIo): void {
 Events go to an append-only log next to the store (<db>.events.log), synced before each answer, and
 are loaded into the store in batches; full segments of the log are deleted once loaded. While the server runs, every other cpi command on the same
 store (report, import, contract …) runs through it: there is no need to stop it.
+
+The same server answers the HTTP API (/api/*, described at /openapi.json) and the dashboard (/).
+Reads are open from this machine when it listens on loopback; writes (imports, contracts) and any
+request from elsewhere need a token from 'cpi token create NAME'.
 
 Examples:
   $ cpi serve
@@ -49,6 +56,7 @@ Examples:
           visitorPerSecond: int("--visitor-rate", o.visitorRate, 0, 1e9),
           maxBodyBytes: int("--max-body", o.maxBody, 256, 10_000_000),
           segmentBytes: int("--log-segment", o.logSegment, 4096, 2 ** 40),
+          extraRoutes: (store) => [...apiRoutes({ store, boundHost: o.host, corsOrigins: o.corsOrigin as string[], log: (m) => io.err(`${m}\n`) }), ...webRoutes()],
         },
         io,
       );

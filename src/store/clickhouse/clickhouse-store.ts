@@ -1,9 +1,11 @@
+import type { ApiToken, NewApiToken } from "../../domain/api-token.js";
 import type { FxRate } from "../../domain/fx.js";
 import { UserError } from "../../domain/errors.js";
 import type { Contract, NewContract } from "../../domain/tracking/contract.js";
 import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
 import type { ImportOutcome, ProgressFn, ResultRow, SpendImport, Store, TrackedBatch, TrackedBatchOutcome } from "../store.js";
 import { ClickHouseConnection } from "./connection.js";
+import { addApiTokenClickHouse, apiTokensClickHouse, revokeApiTokenClickHouse } from "./api-tokens.js";
 import { appendTrackedBatchClickHouse, loadedOffset } from "./event-load.js";
 import { CLICKHOUSE_SCHEMA_VERSION } from "./schema.js";
 import { addContractClickHouse, contractsClickHouse, fxRatesClickHouse, removeContractClickHouse, upsertFxRatesClickHouse } from "./small-tables.js";
@@ -93,6 +95,18 @@ export class ClickHouseStore implements Store {
 
   removeContract(id: number): Promise<boolean> {
     return this.serial(() => removeContractClickHouse(this.conn, id));
+  }
+
+  addApiToken(token: NewApiToken): Promise<ApiToken> {
+    return this.serial(() => addApiTokenClickHouse(this.conn, token));
+  }
+
+  apiTokens(): Promise<ApiToken[]> {
+    return apiTokensClickHouse(this.conn);
+  }
+
+  revokeApiToken(id: number): Promise<boolean> {
+    return this.serial(() => revokeApiTokenClickHouse(this.conn, id));
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { type DuckDBConnection, DuckDBDateValue, DuckDBInstance, DuckDBTimestampValue, type DuckDBValue } from "@duckdb/node-api";
+import type { ApiToken, NewApiToken } from "../../domain/api-token.js";
 import { epochDayToIso } from "../../domain/dates.js";
 import type { FxRate } from "../../domain/fx.js";
 import { replacementWindows } from "../../domain/replace-window.js";
@@ -6,6 +7,7 @@ import type { PlatformReachRow } from "../../domain/spend.js";
 import { duckdbDialect } from "../../query/duckdb-dialect.js";
 import type { Contract, NewContract } from "../../domain/tracking/contract.js";
 import type { ImportOutcome, ProgressFn, ResultRow, SpendImport, Store, TrackedBatch, TrackedBatchOutcome } from "../store.js";
+import { API_TOKENS_DDL, deleteApiTokenDuckDb, insertApiTokenDuckDb, listApiTokensDuckDb } from "./api-tokens.js";
 import { appendTrackedBatch, deleteContract, eventLogOffset, insertContract, listContracts } from "./event-tables.js";
 import { DUCKDB_SCHEMA } from "./schema.js";
 import { appendSpendRows } from "./spend-appender.js";
@@ -33,7 +35,7 @@ export class DuckDbStore implements Store {
   static async open(path: string): Promise<DuckDbStore> {
     const instance = await DuckDBInstance.create(path);
     const conn = await instance.connect();
-    for (const stmt of DUCKDB_SCHEMA) await conn.run(stmt);
+    for (const stmt of [...DUCKDB_SCHEMA, API_TOKENS_DDL]) await conn.run(stmt);
     return new DuckDbStore(path, instance, conn);
   }
 
@@ -142,6 +144,18 @@ export class DuckDbStore implements Store {
 
   removeContract(id: number): Promise<boolean> {
     return deleteContract(this.conn, id);
+  }
+
+  addApiToken(token: NewApiToken): Promise<ApiToken> {
+    return insertApiTokenDuckDb(this.conn, (sql) => this.query(sql), token);
+  }
+
+  apiTokens(): Promise<ApiToken[]> {
+    return listApiTokensDuckDb((sql) => this.query(sql));
+  }
+
+  revokeApiToken(id: number): Promise<boolean> {
+    return deleteApiTokenDuckDb(this.conn, id);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,175 @@
+// Metrics queries, comparisons, the metric catalogue and what the store holds.
+import { z } from "zod";
+import { compareSides } from "../../../app/compare.js";
+import { listFxCoverage } from "../../../app/fx.js";
+import { type Report, reportToObjects, runReport } from "../../../app/report.js";
+import { addDays, isoToEpochDay } from "../../../domain/dates.js";
+import { UserError } from "../../../domain/errors.js";
+import { METRICS } from "../../../domain/metrics.js";
+import { ENTITY_DIMENSIONS, parseFilter, TIME_GRAINS } from "../../../domain/query.js";
+import { defineEndpoint, type Endpoint } from "../endpoint.js";
+import { metricQueryFromJson, metricQueryJson, metricQueryOf, metricQueryParams } from "../params.js";
+
+const row = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
+const reportResponse = z.object({
+  currency: z.string().nullable().describe("the currency of every money figure; null when rows are in several (grouped by currency)"),
+  dimensions: z.array(z.string()),
+  metrics: z.array(z.string()),
+  rows: z.array(row).describe("one object per group: dimension values and metric values by name (as `cpi report --format json`)"),
+  total: row.nullable().describe("metric values over every row; null when rows are in several currencies"),
+  warnings: z.array(z.string()),
+});
+
+function reportJson(r: Report) {
+  return {
+    query: r.query,
+    currency: r.currency,
+    dimensions: r.dimensions,
+    metrics: r.metrics,
+    rows: reportToObjects(r),
+    total: r.total ? Object.fromEntries(r.metrics.map((m) => [m, r.total?.values[m] ?? null])) : null,
+    warnings: r.warnings,
+  };
+}
+
+/** The days of a period label ("2026-10-03" or "2026-10-01..2026-10-31"). */
+function daysOf(label: string): [string, string] {
+  const [a = "", b] = label.split("..");
+  return [a, b ?? a];
+}
+
+export const reportEndpoints: Endpoint[] = [
+  defineEndpoint({
+    method: "GET",
+    path: "/api/report",
+    tag: "reports",
+    summary: "Run a metrics query (the flags of `cpi report`)",
+    description: "Sums by the dimensions, converts currencies at each row's date when `currency` is set, derives every metric from the sums.",
+    input: "query",
+    schema: z.strictObject(metricQueryParams),
+    write: false,
+    response: reportResponse,
+    handle: async (p, { store }) => reportJson(await runReport(store, metricQueryOf(p))),
+  }),
+  defineEndpoint({
+    method: "POST",
+    path: "/api/report",
+    tag: "reports",
+    summary: "Run a metrics query given as a JSON MetricQuery",
+    description: "The same MetricQuery object the CLI builds from its flags: metrics, dimensions, filters, period, time zone, currency.",
+    input: "json",
+    schema: metricQueryJson,
+    write: false,
+    response: reportResponse,
+    handle: async (q, { store }) => reportJson(await runReport(store, metricQueryFromJson(q))),
+  }),
+  defineEndpoint({
+    method: "GET",
+    path: "/api/metrics",
+    tag: "reports",
+    summary: "The metric catalogue and the dimensions",
+    input: "query",
+    schema: z.strictObject({}),
+    write: false,
+    handle: async () => ({
+      metrics: Object.values(METRICS).map((m) => ({ name: m.name, label: m.label, unit: m.unit, direction: m.direction, decimals: m.decimals, description: m.description })),
+      dimensions: [...ENTITY_DIMENSIONS],
+      time_grains: [...TIME_GRAINS],
+    }),
+  }),
+  defineEndpoint({
+    method: "GET",
+    path: "/api/extent",
+    tag: "reports",
+    summary: "What the store holds: first and last day, currencies, sources, exchange rates",
+    input: "query",
+    schema: z.strictObject({}),
+    write: false,
+    handle: async (_p, { store }) => {
+      const r = await runReport(store, { metrics: ["impressions", "cost"], dimensions: ["currency", "source", "day"], filters: [] });
+      let first: string | null = null;
+      let last: string | null = null;
+      const currencies = new Map<string, number>();
+      const sources = new Set<string>();
+      for (const x of r.rows) {
+        const [cur = "", source = "", day = ""] = x.keys;
+        const [a, b] = daysOf(day);
+        if (first === null || a < first) first = a;
+        if (last === null || b > last) last = b;
+        if (cur) currencies.set(cur, (currencies.get(cur) ?? 0) + x.totals.impressions);
+        sources.add(source);
+      }
+      const ranked = [...currencies.entries()].sort((x, y) => y[1] - x[1]).map(([c]) => c);
+      return { first_day: first, last_day: last, currencies: ranked, default_currency: ranked.includes("USD") ? "USD" : (ranked[0] ?? null), sources: [...sources].sort(), fx: await listFxCoverage(store) };
+    },
+  }),
+  defineEndpoint({
+    method: "GET",
+    path: "/api/compare",
+    tag: "reports",
+    summary: "Compare two campaigns or two periods on CPI, with the mix/rate decomposition (`cpi compare`)",
+    description:
+      "Two campaigns: `campaign` and `vs` (over `from`..`to` when given). Two periods: `from`..`to` against `vs_from`..`vs_to` (default: the period of the same length just before).",
+    input: "query",
+    schema: z.strictObject({
+      campaign: z.string().min(1).max(500).optional().describe("side A's campaign (with `vs`)"),
+      vs: z.string().min(1).max(500).optional().describe("side B's campaign"),
+      from: metricQueryParams.from,
+      to: metricQueryParams.to,
+      vs_from: metricQueryParams.from.describe("side B's first day"),
+      vs_to: metricQueryParams.to.describe("side B's last day"),
+      where: metricQueryParams.where,
+      explain_by: z.enum(ENTITY_DIMENSIONS).default("source").describe("dimension of the mix/rate decomposition"),
+      currency: metricQueryParams.currency,
+    }),
+    write: false,
+    handle: async (p, { store }) => {
+      const sides = compareSidesOf(p);
+      const c = await compareSides(store, sides[0], sides[1], { explainBy: p.explain_by, filters: (p.where ?? []).map(parseFilter), ...(p.currency ? { currency: p.currency.toUpperCase() } : {}) });
+      const side = (s: typeof c.a) => ({ label: s.label, from: s.from, to: s.to, ...s.metrics });
+      return { currency: c.currency, a: side(c.a), b: side(c.b), cpi_change: c.cpi_change, verdict: c.verdict, budget: c.budget, decomposition: { by: c.explain_by, ...c.decomposition }, warnings: c.warnings };
+    },
+  }),
+];
+
+interface SideInput {
+  campaign?: string | undefined;
+  vs?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  vs_from?: string | undefined;
+  vs_to?: string | undefined;
+}
+
+type Side = { label: string; filters: { dimension: "campaign"; op: "eq"; values: string[] }[]; from?: string; to?: string };
+
+/** The two sides of a comparison from its parameters (campaigns, or periods with a default previous period). */
+export function compareSidesOf(p: SideInput): [Side, Side] {
+  const period = (from?: string, to?: string) => ({ ...(from ? { from } : {}), ...(to ? { to } : {}) });
+  for (const [k, v] of Object.entries({ from: p.from, to: p.to, vs_from: p.vs_from, vs_to: p.vs_to })) {
+    if (v !== undefined && isoToEpochDay(v) === null) throw new UserError("bad_date", `${k} must be a date as YYYY-MM-DD, got '${v}'`);
+  }
+  if (p.campaign || p.vs) {
+    if (!p.campaign || !p.vs) throw new UserError("bad_usage", "campaign and vs go together: ?campaign=Launch%20Q4&vs=Launch%20Q3");
+    return [
+      { label: p.campaign, filters: [{ dimension: "campaign", op: "eq", values: [p.campaign] }], ...period(p.from, p.to) },
+      { label: p.vs, filters: [{ dimension: "campaign", op: "eq", values: [p.vs] }], ...period(p.vs_from ?? p.from, p.vs_to ?? p.to) },
+    ];
+  }
+  if (!p.from || !p.to) throw new UserError("bad_usage", "say what to compare: campaign and vs, or from and to (with vs_from and vs_to, or the previous period by default)");
+  if (p.from > p.to) throw new UserError("bad_period", `from ${p.from} is after to ${p.to}`);
+  let vsFrom = p.vs_from;
+  let vsTo = p.vs_to;
+  if (!vsFrom || !vsTo) {
+    if (vsFrom || vsTo) throw new UserError("bad_usage", "give both vs_from and vs_to, or neither (the previous period of the same length)");
+    const len = (isoToEpochDay(p.to) as number) - (isoToEpochDay(p.from) as number) + 1;
+    vsTo = addDays(p.from, -1);
+    vsFrom = addDays(p.from, -len);
+  }
+  if (vsFrom > vsTo) throw new UserError("bad_period", `vs_from ${vsFrom} is after vs_to ${vsTo}`);
+  const label = (a: string, b: string) => (a === b ? a : `${a}..${b}`);
+  return [
+    { label: label(p.from, p.to), filters: [], from: p.from, to: p.to },
+    { label: label(vsFrom, vsTo), filters: [], from: vsFrom, to: vsTo },
+  ];
+}

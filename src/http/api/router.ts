@@ -1,0 +1,126 @@
+// The /api/* router: matches an endpoint, applies the auth policy and CORS, validates the input with
+// the endpoint's schema, calls its handler and answers JSON. Errors are JSON { error: { code, message, details } }.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
+import type { Store } from "../../store/store.js";
+import { parseJsonBody, readBody } from "../request-input.js";
+import { HttpError, type RequestUrl, type Route, sendJson, sendThrown } from "../server.js";
+import { authorize } from "./auth.js";
+import type { Endpoint } from "./endpoint.js";
+import { readUpload } from "./upload.js";
+
+export interface ApiOptions {
+  /** The store every endpoint works on (in `cpi serve`, a RemoteStore into the store process). */
+  store: Store;
+  /** The address the server listens on: reads are open without a token only when it is loopback. */
+  boundHost: string;
+  /** Origins allowed to call the API from a browser (CORS); none by default. */
+  corsOrigins?: readonly string[];
+  /** Largest uploaded file (bytes; default 100 MB). */
+  maxUploadBytes?: number;
+  /** Largest JSON body (bytes; default 1 MB). */
+  maxJsonBytes?: number;
+  log?: (msg: string) => void;
+}
+
+interface Compiled {
+  e: Endpoint;
+  re: RegExp;
+  params: string[];
+  /** Input fields that are arrays (repeatable query parameters). */
+  arrays: Set<string>;
+}
+
+function compile(e: Endpoint): Compiled {
+  const params: string[] = [];
+  const re = new RegExp(
+    `^${e.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{(\w+)\}/g, (_m, name: string) => {
+      params.push(name);
+      return "([^/]+)";
+    })}$`,
+  );
+  const json = z.toJSONSchema(e.schema, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, { type?: string }> };
+  const arrays = new Set(Object.entries(json.properties ?? {}).filter(([, s]) => s.type === "array").map(([k]) => k));
+  return { e, re, params, arrays };
+}
+
+function queryObject(search: URLSearchParams, arrays: Set<string>): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const k of new Set(search.keys())) {
+    const all = search.getAll(k);
+    o[k] = arrays.has(k) ? all : all[all.length - 1];
+  }
+  return o;
+}
+
+/** A zod failure as a 400 naming each bad field. */
+function invalid(error: z.ZodError): HttpError {
+  const issues = error.issues.map((i) => ({ field: i.path.join(".") || "(input)", message: i.code === "unrecognized_keys" ? `unknown field(s): ${i.keys.join(", ")}` : i.message }));
+  return new HttpError(400, "invalid_request", issues.map((i) => `${i.field}: ${i.message}`).join("; "), { issues });
+}
+
+/** Sets CORS headers for an allowed Origin; true when the request was a preflight that is now answered. */
+function cors(req: IncomingMessage, res: ServerResponse, origins: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  const allowed = origin !== undefined && (origins.includes(origin) || origins.includes("*"));
+  if (allowed) {
+    res.setHeader("access-control-allow-origin", origin);
+    res.setHeader("vary", "Origin");
+  }
+  if (req.method === "OPTIONS") {
+    if (!allowed) throw new HttpError(403, "cors_refused", "cross-origin requests are off (cpi serve --cors-origin ORIGIN allows one)");
+    res.writeHead(204, { "access-control-allow-methods": "GET, POST, DELETE", "access-control-allow-headers": "authorization, content-type", "access-control-max-age": "600" });
+    res.end();
+    return true;
+  }
+  return false;
+}
+
+/** The API as a request handler plus its endpoint list (for /openapi.json and tests). */
+export function createApiHandler(endpoints: readonly Endpoint[], o: ApiOptions) {
+  const compiled = endpoints.map(compile);
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: RequestUrl): Promise<void> => {
+    res.setHeader("x-content-type-options", "nosniff");
+    if (cors(req, res, o.corsOrigins ?? [])) return;
+    const at = compiled.filter((c) => c.re.test(url.path));
+    if (at.length === 0) throw new HttpError(404, "not_found", `no endpoint ${url.path} (GET /openapi.json lists them)`);
+    const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
+    const c = at.find((x) => x.e.method === method);
+    if (!c) {
+      res.setHeader("allow", at.map((x) => x.e.method).join(", "));
+      throw new HttpError(405, "method_not_allowed", `${req.method} is not allowed on ${url.path}`);
+    }
+    const search = new URLSearchParams(url.query);
+    const write = typeof c.e.write === "function" ? c.e.write(search) : c.e.write;
+    const token = await authorize(req, res, { store: o.store, boundHost: o.boundHost, write, ...(c.e.public ? { public: true } : {}) });
+    const m = c.re.exec(url.path) as RegExpExecArray;
+    const pathParams = Object.fromEntries(c.params.map((p, i) => [p, decodeURIComponent(m[i + 1] ?? "")]));
+    let raw: Record<string, unknown> = { ...queryObject(search, c.arrays), ...pathParams };
+    let files: { name: string; bytes: Uint8Array }[] = [];
+    if (c.e.input === "json") {
+      if (!/^application\/json/i.test(String(req.headers["content-type"] ?? ""))) throw new HttpError(415, "bad_content_type", "send the body as application/json");
+      const body = parseJsonBody(await readBody(req, o.maxJsonBytes ?? 1_000_000));
+      if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "invalid_request", "the body must be a JSON object");
+      raw = { ...(body as Record<string, unknown>), ...pathParams };
+    } else if (c.e.input === "multipart") {
+      const up = await readUpload(req, { fileBytes: o.maxUploadBytes ?? 100_000_000, files: 50 });
+      raw = { ...raw, ...up.fields, ...pathParams };
+      files = up.files;
+    }
+    const parsed = c.e.schema.safeParse(raw);
+    if (!parsed.success) throw invalid(parsed.error);
+    const result = await c.e.handle(parsed.data, { store: o.store, req, files, token: token ? { id: token.id, name: token.name } : null });
+    sendJson(res, c.e.status ?? 200, result);
+  };
+  return {
+    endpoints,
+    /** Handles one request under /api/; errors become JSON. */
+    handle: (req: IncomingMessage, res: ServerResponse, url: RequestUrl): Promise<void> => handle(req, res, url).catch((e) => sendThrown(res, e, o.log)),
+  };
+}
+
+/** The route that serves every endpoint under /api/ (exact routes such as /api/cli win over it). */
+export function apiRoute(endpoints: readonly Endpoint[], o: ApiOptions): Route {
+  const api = createApiHandler(endpoints, o);
+  return { method: "*", prefix: "/api/", handler: api.handle };
+}

@@ -1,0 +1,61 @@
+// Reading uploads: multipart/form-data (files and text fields) through busboy, with limits.
+import type { IncomingMessage } from "node:http";
+import busboy from "busboy";
+import type { ReportFile } from "../../app/import.js";
+import { UserError } from "../../domain/errors.js";
+import { HttpError } from "../server.js";
+
+export interface Upload {
+  files: ReportFile[];
+  fields: Record<string, string>;
+}
+
+export interface UploadLimits {
+  /** Largest file (bytes). */
+  fileBytes: number;
+  files: number;
+}
+
+/** Reads a multipart/form-data body: every file part (any field name) and the text fields. */
+export function readUpload(req: IncomingMessage, limits: UploadLimits): Promise<Upload> {
+  const type = String(req.headers["content-type"] ?? "");
+  if (!/^multipart\/form-data/i.test(type)) {
+    return Promise.reject(new UserError("bad_content_type", "upload report files as multipart/form-data (curl -F file=@report.csv …)"));
+  }
+  return new Promise((resolve, reject) => {
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({ headers: req.headers, limits: { fileSize: limits.fileBytes, files: limits.files, fields: 50, fieldSize: 10_000 }, defParamCharset: "utf8" });
+    } catch (e) {
+      reject(new UserError("bad_multipart", `the multipart body cannot be read: ${(e as Error).message}`));
+      return;
+    }
+    const files: ReportFile[] = [];
+    const fields: Record<string, string> = {};
+    let failed: Error | null = null;
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = e;
+      req.unpipe(bb);
+      req.resume();
+      reject(e);
+    };
+    bb.on("file", (_field, stream, info) => {
+      const parts: Buffer[] = [];
+      stream.on("data", (c: Buffer) => parts.push(c));
+      stream.on("limit", () => fail(new HttpError(413, "body_too_large", `${info.filename || "a file"} is larger than ${limits.fileBytes} bytes`)));
+      stream.on("close", () => {
+        if (!failed) files.push({ name: (info.filename || "upload").replace(/^.*[\\/]/, "").slice(0, 255), bytes: new Uint8Array(Buffer.concat(parts)) });
+      });
+    });
+    bb.on("field", (name, value) => {
+      fields[name] = value;
+    });
+    bb.on("filesLimit", () => fail(new UserError("too_many_files", `at most ${limits.files} files per upload`)));
+    bb.on("error", (e: Error) => fail(new UserError("bad_multipart", `the multipart body cannot be read: ${e.message}`)));
+    bb.on("close", () => {
+      if (!failed) resolve({ files, fields });
+    });
+    req.pipe(bb);
+  });
+}

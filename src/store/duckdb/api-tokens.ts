@@ -1,0 +1,38 @@
+// API tokens on DuckDB: one row per token; revoking deletes it. Only the hash of a secret is stored.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { ApiToken, NewApiToken } from "../../domain/api-token.js";
+import { duckdbDialect } from "../../query/duckdb-dialect.js";
+import type { ResultRow } from "../store.js";
+
+const q = duckdbDialect.quoteString;
+type Query = (sql: string) => Promise<ResultRow[]>;
+
+/** The table, created with the rest of the schema. */
+export const API_TOKENS_DDL = `CREATE TABLE IF NOT EXISTS api_tokens (
+     id BIGINT PRIMARY KEY, name VARCHAR NOT NULL, hash VARCHAR NOT NULL, prefix VARCHAR NOT NULL, created_at VARCHAR NOT NULL)`;
+
+/** Every live token by id. */
+export async function listApiTokensDuckDb(query: Query): Promise<ApiToken[]> {
+  const rows = await query("SELECT id, name, hash, prefix, created_at FROM api_tokens ORDER BY id");
+  return rows.map((r) => ({ id: Number(r.id), name: String(r.name), hash: String(r.hash), prefix: String(r.prefix), createdAt: String(r.created_at) }));
+}
+
+/** Inserts a token under the next id. */
+export async function insertApiTokenDuckDb(conn: DuckDBConnection, query: Query, t: NewApiToken): Promise<ApiToken> {
+  await conn.run("BEGIN TRANSACTION");
+  try {
+    const id = Number((await query("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM api_tokens"))[0]?.id ?? 1);
+    await conn.run(`INSERT INTO api_tokens VALUES (${id}, ${q(t.name)}, ${q(t.hash)}, ${q(t.prefix)}, ${q(t.createdAt)})`);
+    await conn.run("COMMIT");
+    return { ...t, id };
+  } catch (e) {
+    await conn.run("ROLLBACK").catch(() => {});
+    throw e;
+  }
+}
+
+/** Deletes a token by id. */
+export async function deleteApiTokenDuckDb(conn: DuckDBConnection, id: number): Promise<boolean> {
+  const res = await conn.run(`DELETE FROM api_tokens WHERE id = ${Math.trunc(id)}`);
+  return Number(res.rowsChanged) > 0;
+}
