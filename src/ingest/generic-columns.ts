@@ -65,7 +65,7 @@ export const F_VIEWABLE = 23;
 export const F_MEASURABLE = 24;
 export const F_CONVERSIONS = 25;
 
-/** What kind of value a slot holds. */
+/** What kind of value a slot holds. @example fieldKind(19) // "money" */
 export function fieldKind(slot: number): "text" | "money" | "count" | "decimal" {
   if (slot < TEXT_FIELDS) return "text";
   if (slot <= F_REVENUE) return "money";

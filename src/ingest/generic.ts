@@ -53,7 +53,7 @@ export function planGenericColumns(input: GenericInput, sink: IssueSink): Generi
   return { slots: match.slots, slotNames };
 }
 
-/** True when the plan has a currency column. */
+/** True when the plan has a currency column. @example planHasCurrency(plan) // false for date,campaign,cost,impressions */
 export function planHasCurrency(plan: GenericPlan): boolean {
   return plan.slotNames[13] !== "";
 }

@@ -29,6 +29,7 @@ const INVALID: NumberCell = { kind: "invalid" };
  * @example readLocaleNumber("1.234,56 €", ",") // { kind: "number", text: "1234.56" }
  */
 export function readLocaleNumber(raw: string, decimal: DecimalMark): NumberCell {
+  if (isPlainNumber(raw, decimal)) return { kind: "number", text: raw };
   let s = raw.replace(/[\u00a0\u202f\u2009]/g, " ").trim();
   if (EMPTY_MARKERS.has(s.toLowerCase())) return EMPTY;
   const c0 = s.charCodeAt(0);
@@ -53,6 +54,19 @@ export function readLocaleNumber(raw: string, decimal: DecimalMark): NumberCell 
     kind: "number",
     text: negative && !/^0*\.?0*$/.test(plain) ? `-${plain}` : plain,
   };
+}
+
+/** Digits with at most one decimal mark between digits: already plain (the common case, no regex). */
+function isPlainNumber(raw: string, decimal: DecimalMark): boolean {
+  const n = raw.length;
+  if (n === 0 || n > 15 || decimal !== ".") return false;
+  let dot = -1;
+  for (let i = 0; i < n; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 46 && dot < 0 && i > 0 && i < n - 1) dot = i;
+    else if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 const UNGROUPED = /^(\d+)(?:\.(\d*))?$|^\.(\d+)$/;

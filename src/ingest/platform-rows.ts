@@ -3,11 +3,12 @@ import type { PlatformReachRow, SpendRow } from "../domain/spend.js";
 import { blankSpendRow } from "../domain/spend.js";
 import type { Columns, Role } from "./columns.js";
 import { isBlankRecord } from "./delimited.js";
-import { type DateOrder, parseLocaleDate } from "./locale-date.js";
-import { type DecimalMark, plainToMicros, plainToWhole, readLocaleNumber } from "./locale-number.js";
+import type { DateOrder } from "./locale-date.js";
+import { type DecimalMark, readLocaleNumber } from "./locale-number.js";
 import type { PlatformContext, Table } from "./platform.js";
+import { RecordReader } from "./record-reader.js";
 import { rowCurrencyReader } from "./report-currency.js";
-import { addError, addWarning } from "./types.js";
+import { addError } from "./types.js";
 
 /** Everything the shared row builder needs to know about one platform file. */
 export interface RowPlan {
@@ -48,7 +49,6 @@ export interface BuiltRows {
   reach: PlatformReachRow[];
 }
 
-const EMPTY_TEXT = new Set(["--", "-", "—", "(not set)", "n/a"]);
 const BREAKDOWNS: Role[] = ["country", "device", "age", "gender", "placement"];
 
 /**
@@ -59,9 +59,9 @@ const BREAKDOWNS: Role[] = ["country", "device", "age", "gender", "placement"];
 export function buildPlatformRows(table: Table, plan: RowPlan, ctx: PlatformContext): BuiltRows {
   const out: BuiltRows = { rows: [], rowLines: [], reach: [] };
   const { index, name } = plan.columns;
-  const sink = ctx.sink;
   const currencyOf = rowCurrencyReader(plan.fileCurrency, ctx, index.currency, name.currency);
   const width = (table.rows[table.headerIndex] as string[]).length;
+  const reader = new RecordReader(plan, ctx);
   let nth = -1;
   for (let r = table.headerIndex + 1; r < table.rows.length; r++) {
     const record = table.rows[r] as string[];
@@ -69,15 +69,6 @@ export function buildPlatformRows(table: Table, plan: RowPlan, ctx: PlatformCont
     if (plan.endOfData?.(record)) break;
     if (isBlankRecord(record)) continue;
     nth++;
-    const cell = (role: Role): string => {
-      const i = index[role];
-      return i === undefined ? "" : (record[i] ?? "");
-    };
-    const text = (role: Role): string => {
-      const v = cell(role).trim();
-      const cleaned = plan.cleanText ? plan.cleanText(v) : v;
-      return EMPTY_TEXT.has(cleaned.toLowerCase()) ? "" : cleaned;
-    };
     const label = plan.totalsLabel(record, nth);
     if (label !== null) {
       if (plan.checkTotals?.(label, record)) addFileTotals(label, record, plan, ctx);
@@ -85,63 +76,56 @@ export function buildPlatformRows(table: Table, plan: RowPlan, ctx: PlatformCont
       if (reach) out.reach.push(reach);
       continue;
     }
-    const errors: string[] = [];
-    const fail = (role: Role | null, message: string) => {
-      errors.push(message);
-      addError(sink, line, role ? name[role] : undefined, message);
-    };
-    const num = (role: Role, kind: "money" | "micros" | "count" | "decimal"): bigint | number | null =>
-      readMeasure(cell(role), role, kind, plan, line, ctx, fail);
-
+    reader.start(record, line);
     if (record.length !== width && (record.length < width || record.slice(width).some((c) => c.trim() !== ""))) {
-      fail(
+      reader.fail(
         null,
         `row has ${record.length} fields but the header has ${width}: ${record.length > width ? "an unquoted delimiter in a value" : "a missing delimiter"}?`,
       );
       continue;
     }
-    const range = rowDates(record, plan, cell, fail);
+    const range = reader.dates();
     const row = blankSpendRow();
     row.source = plan.source;
-    row.account_id = text("account_id") || plan.accountId;
-    row.account_name = text("account_name") || plan.accountName;
+    row.account_id = reader.text("account_id") || plan.accountId;
+    row.account_name = reader.text("account_name") || plan.accountName;
     row.account_timezone = plan.timezone;
-    row.currency = currencyOf(cell("currency"), line, fail);
+    row.currency = currencyOf(reader.cell("currency"), line, reader.failer);
     // A name defaults to its id and an id to its name, so every level is identified either way.
-    row.campaign_id = text("campaign_id");
-    row.campaign = text("campaign") || row.campaign_id;
+    row.campaign_id = reader.text("campaign_id");
+    row.campaign = reader.text("campaign") || row.campaign_id;
     row.campaign_id ||= row.campaign;
-    row.ad_group_id = text("ad_group_id");
-    row.ad_group = text("ad_group") || row.ad_group_id;
+    row.ad_group_id = reader.text("ad_group_id");
+    row.ad_group = reader.text("ad_group") || row.ad_group_id;
     row.ad_group_id ||= row.ad_group;
-    row.ad_id = text("ad_id");
-    row.ad = text("ad") || row.ad_id;
+    row.ad_id = reader.text("ad_id");
+    row.ad = reader.text("ad") || row.ad_id;
     row.ad_id ||= row.ad;
-    row.placement = text("placement");
-    row.country = text("country");
-    row.device = text("device");
-    row.age = text("age");
-    row.gender = text("gender");
-    const cost = index.cost !== undefined ? num("cost", "money") : num("cost_micros", "micros");
-    const revenue = index.revenue !== undefined ? num("revenue", "money") : num("revenue_micros", "micros");
+    row.placement = reader.text("placement");
+    row.country = reader.text("country");
+    row.device = reader.text("device");
+    row.age = reader.text("age");
+    row.gender = reader.text("gender");
+    const costRole = index.cost !== undefined ? "cost" : "cost_micros";
+    const cost = reader.num(costRole, costRole === "cost" ? "money" : "micros");
+    const revenue = index.revenue !== undefined ? reader.num("revenue", "money") : reader.num("revenue_micros", "micros");
     row.cost = (cost as bigint | null) ?? 0n;
     row.revenue = (revenue as bigint | null) ?? 0n;
-    row.impressions = (num("impressions", "count") as number | null) ?? 0;
-    row.clicks = (num("clicks", "count") as number | null) ?? 0;
-    row.conversions = (num("conversions", "decimal") as number | null) ?? 0;
-    row.viewable_impressions = (num("viewable_impressions", "count") as number | null) ?? 0;
-    row.measurable_impressions = (num("measurable_impressions", "count") as number | null) ?? 0;
-    if (row.cost < 0n)
-      fail(index.cost !== undefined ? "cost" : "cost_micros", `cost is negative (${cell(index.cost !== undefined ? "cost" : "cost_micros").trim()})`);
-    if (errors.length > 0 || !range) continue;
+    row.impressions = (reader.num("impressions", "count") as number | null) ?? 0;
+    row.clicks = (reader.num("clicks", "count") as number | null) ?? 0;
+    row.conversions = (reader.num("conversions", "decimal") as number | null) ?? 0;
+    row.viewable_impressions = (reader.num("viewable_impressions", "count") as number | null) ?? 0;
+    row.measurable_impressions = (reader.num("measurable_impressions", "count") as number | null) ?? 0;
+    if (row.cost < 0n) reader.fail(costRole, `cost is negative (${reader.cell(costRole).trim()})`);
+    if (reader.errors > 0 || !range) continue;
     plan.derive?.(row, record);
     row.date_start = range.from;
     row.date_end = range.to;
     out.rows.push(row);
     out.rowLines.push(line);
     if (index.reach !== undefined && plan.keepReach !== false) {
-      const reach = num("reach", "count") as number | null;
-      const frequency = num("frequency", "decimal") as number | null;
+      const reach = reader.num("reach", "count") as number | null;
+      const frequency = reader.num("frequency", "decimal") as number | null;
       const level = reachLevel(row);
       if (reach !== null && level) {
         out.reach.push({
@@ -182,93 +166,13 @@ export function missingColumns(columns: Columns, ctx: PlatformContext, headerLin
   return { rows: [], rowLines: [], reach: [] };
 }
 
-/** The level of a row's reach, or null when the row is a breakdown (reach by age, country… has no level). */
+/** The level of a row's reach, or null when the row is a breakdown (reach by age, country… has no level). @example reachLevel(adSetRow) // "ad_group" */
 export function reachLevel(row: SpendRow): PlatformReachRow["level"] | null {
   for (const b of BREAKDOWNS) if (row[b as keyof SpendRow] !== "") return null;
   if (row.ad !== "") return "ad";
   if (row.ad_group !== "") return "ad_group";
   if (row.campaign !== "") return "campaign";
   return "account";
-}
-
-function rowDates(
-  record: readonly string[],
-  plan: RowPlan,
-  cell: (role: Role) => string,
-  fail: (role: Role | null, message: string) => void,
-): DateRange | null {
-  const custom = plan.rowRange?.(record);
-  if (typeof custom === "string") {
-    fail("date", custom);
-    return null;
-  }
-  if (custom) return custom;
-  const { index } = plan.columns;
-  const read = (role: Role): string | null => {
-    const raw = cell(role).trim();
-    const iso = raw === "" ? null : parseLocaleDate(raw, plan.dateOrder);
-    if (!iso) fail(role, raw === "" ? `${plan.columns.name[role]} is empty` : `'${raw}' is not a date`);
-    return iso;
-  };
-  if (index.date !== undefined) {
-    const day = read("date");
-    return day ? { from: day, to: day } : null;
-  }
-  if (index.date_start !== undefined || index.date_end !== undefined) {
-    const from = index.date_start !== undefined ? read("date_start") : null;
-    const to = index.date_end !== undefined ? read("date_end") : from;
-    const start = from ?? (index.date_start === undefined ? to : null);
-    if (!start || !to) return null;
-    if (to < start) {
-      fail("date_end", `the end date ${to} is before the start date ${start}`);
-      return null;
-    }
-    return { from: start, to };
-  }
-  if (plan.fallbackRange) return plan.fallbackRange;
-  fail(null, plan.noRangeReason ?? "the row has no date");
-  return null;
-}
-
-function readMeasure(
-  raw: string,
-  role: Role,
-  kind: "money" | "micros" | "count" | "decimal",
-  plan: RowPlan,
-  line: number,
-  ctx: PlatformContext,
-  fail: (role: Role | null, message: string) => void,
-): bigint | number | null {
-  if (plan.columns.index[role] === undefined) return null;
-  const value = readLocaleNumber(raw, plan.decimal);
-  const shown = raw.trim();
-  if (value.kind === "empty") return null;
-  if (value.kind === "bucket") {
-    addWarning(ctx.sink, line, plan.columns.name[role], `'${shown}' is a range the platform printed instead of a value: read as 0 (the true value is unknown)`);
-    return null;
-  }
-  if (value.kind === "invalid") {
-    fail(role, `'${shown}' is not a number`);
-    return null;
-  }
-  if (kind === "money") return plainToMicros(value.text);
-  if (kind === "decimal") return Number(value.text);
-  if (kind === "micros") {
-    const m = /^(-?\d+)(?:\.0*)?$/.exec(value.text);
-    if (m) return BigInt(m[1] as string);
-    fail(role, `'${shown}' is not a whole number of micros`);
-    return null;
-  }
-  const whole = plainToWhole(value.text);
-  if (whole === null) {
-    fail(role, `'${shown}' is not a whole number`);
-    return null;
-  }
-  if (whole < 0) {
-    fail(role, `${plan.columns.name[role]} is negative (${shown})`);
-    return null;
-  }
-  return whole;
 }
 
 /**

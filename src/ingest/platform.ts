@@ -1,4 +1,3 @@
-import type { DateRange } from "../domain/dates.js";
 import type { PlatformReachRow, SpendRow } from "../domain/spend.js";
 import type { IssueSink, ParseOptions } from "./types.js";
 
@@ -50,9 +49,4 @@ export interface PlatformParser {
   match(header: readonly string[], preamble: readonly (readonly string[])[]): PlatformMatch;
   /** Reads the table. May throw UserError for whole-file problems. */
   parse(table: Table, ctx: PlatformContext): PlatformResult;
-}
-
-/** The period a report covers when it says so nowhere else: --period. */
-export function optionPeriod(ctx: PlatformContext): DateRange | null {
-  return ctx.opts.period ?? null;
 }

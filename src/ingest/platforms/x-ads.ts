@@ -59,6 +59,7 @@ function match(header: readonly string[]): PlatformMatch {
  * The local date of an X timestamp marking an account's local midnight in UTC: with the zone known
  * the instant is converted; without it, a time past noon UTC is the next day's midnight of a zone
  * east of UTC (UTC+1…+12 give 23:00…12:00), one before noon the same day's of a zone west of it.
+ * @example xLocalDate("2022-05-20 07:00:00 UTC", null) // "2022-05-20"
  */
 export function xLocalDate(text: string, zone: string | null): string | null {
   const m = UTC_STAMP.exec(text.trim());

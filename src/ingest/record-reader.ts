@@ -1,0 +1,133 @@
+import type { DateRange } from "../domain/dates.js";
+import type { Role } from "./columns.js";
+import { parseLocaleDate } from "./locale-date.js";
+import { plainToMicros, plainToWhole, readLocaleNumber } from "./locale-number.js";
+import type { PlatformContext } from "./platform.js";
+import type { RowPlan } from "./platform-rows.js";
+import { addError, addWarning } from "./types.js";
+
+const EMPTY_TEXT = new Set(["--", "-", "—", "(not set)", "n/a"]);
+
+/**
+ * Reads one platform record at a time by role (one object for the whole file, no closures per row):
+ * its cells, text, measures and dates, reporting each problem as a located issue.
+ * @example const r = new RecordReader(plan, ctx); r.start(record, 4); r.num("cost", "money") // 1500000n
+ */
+export class RecordReader {
+  private record: readonly string[] = [];
+  private line = 0;
+  /** Errors found in the current record. */
+  errors = 0;
+  /** `fail` bound to this reader, for callbacks. */
+  readonly failer = (role: Role | null, message: string): void => this.fail(role, message);
+
+  constructor(
+    private readonly plan: RowPlan,
+    private readonly ctx: PlatformContext,
+  ) {}
+
+  /** Starts reading `record`, found on `line`. */
+  start(record: readonly string[], line: number): void {
+    this.record = record;
+    this.line = line;
+    this.errors = 0;
+  }
+
+  /** The raw cell of a role ("" when the file has no such column). */
+  cell(role: Role): string {
+    const i = this.plan.columns.index[role];
+    return i === undefined ? "" : (this.record[i] ?? "");
+  }
+
+  /** The trimmed, cleaned text of a role; placeholders ("--", "(not set)") are "". */
+  text(role: Role): string {
+    const v = this.cell(role).trim();
+    if (v === "") return v;
+    const cleaned = this.plan.cleanText ? this.plan.cleanText(v) : v;
+    return EMPTY_TEXT.has(cleaned.toLowerCase()) ? "" : cleaned;
+  }
+
+  /** Reports an error in the current record (in a role's column, or the row as a whole). */
+  fail(role: Role | null, message: string): void {
+    this.errors++;
+    addError(this.ctx.sink, this.line, role ? this.plan.columns.name[role] : undefined, message);
+  }
+
+  /** A measure: money in micros, micros as written, a whole count or a decimal; null when empty or a bucket. */
+  num(role: Role, kind: "money" | "micros" | "count" | "decimal"): bigint | number | null {
+    const { plan } = this;
+    if (plan.columns.index[role] === undefined) return null;
+    const raw = this.cell(role);
+    const value = readLocaleNumber(raw, plan.decimal);
+    if (value.kind === "empty") return null;
+    const shown = raw.trim();
+    if (value.kind === "bucket") {
+      addWarning(
+        this.ctx.sink,
+        this.line,
+        plan.columns.name[role],
+        `'${shown}' is a range the platform printed instead of a value: read as 0 (the true value is unknown)`,
+      );
+      return null;
+    }
+    if (value.kind === "invalid") {
+      this.fail(role, `'${shown}' is not a number`);
+      return null;
+    }
+    if (kind === "money") return plainToMicros(value.text);
+    if (kind === "decimal") return Number(value.text);
+    if (kind === "micros") {
+      const m = /^(-?\d+)(?:\.0*)?$/.exec(value.text);
+      if (m) return BigInt(m[1] as string);
+      this.fail(role, `'${shown}' is not a whole number of micros`);
+      return null;
+    }
+    const whole = plainToWhole(value.text);
+    if (whole === null) {
+      this.fail(role, `'${shown}' is not a whole number`);
+      return null;
+    }
+    if (whole < 0) {
+      this.fail(role, `${plan.columns.name[role]} is negative (${shown})`);
+      return null;
+    }
+    return whole;
+  }
+
+  /** The record's dates: the plan's own rule, a day column, start/end columns, or the report's range. */
+  dates(): DateRange | null {
+    const { plan } = this;
+    const custom = plan.rowRange?.(this.record);
+    if (typeof custom === "string") {
+      this.fail("date", custom);
+      return null;
+    }
+    if (custom) return custom;
+    const { index } = plan.columns;
+    if (index.date !== undefined) {
+      const day = this.date("date");
+      return day ? { from: day, to: day } : null;
+    }
+    if (index.date_start !== undefined || index.date_end !== undefined) {
+      const from = index.date_start !== undefined ? this.date("date_start") : null;
+      const to = index.date_end !== undefined ? this.date("date_end") : from;
+      const start = from ?? (index.date_start === undefined ? to : null);
+      if (!start || !to) return null;
+      if (to < start) {
+        this.fail("date_end", `the end date ${to} is before the start date ${start}`);
+        return null;
+      }
+      return { from: start, to };
+    }
+    if (plan.fallbackRange) return plan.fallbackRange;
+    this.fail(null, plan.noRangeReason ?? "the row has no date");
+    return null;
+  }
+
+  private date(role: Role): string | null {
+    const raw = this.cell(role).trim();
+    const iso = raw === "" ? null : parseLocaleDate(raw, this.plan.dateOrder);
+    if (!iso) this.fail(role, raw === "" ? `${this.plan.columns.name[role]} is empty` : `'${raw}' is not a date`);
+    return iso;
+  }
+}
