@@ -306,3 +306,12 @@ test("the fast path and the record path give the same rows and issues on random 
   assert.deepEqual(fast.rowLines, slow.rowLines);
   assert.deepEqual(s1.issues, s2.issues);
 });
+
+test("a generic XLSX: date cells, numbers, located errors (spreadsheet row numbers)", async () => {
+  const { readFileSync } = await import("node:fs");
+  const r = parseReport(readFileSync(new URL("../../test/fixtures/ingest/generic.xlsx", import.meta.url)), { fileName: "g.xlsx" });
+  assert.equal(r.format, "generic");
+  assert.deepEqual(r.rows.map((x) => [x.date_start, x.campaign, x.cost, x.impressions]), [["2026-01-02", "A", 12_500_000n, 100]]);
+  assert.deepEqual(r.rowLines, [2]);
+  assert.deepEqual(errors(r).map((i) => [i.line, i.column]), [[3, "impressions"]]);
+});
