@@ -170,6 +170,16 @@ test("empty optional numbers are 0; empty required ones are errors; blank lines 
   );
 });
 
+test("a column named twice is one error on the header line", () => {
+  const r = parse("date,campaign,cost,Cost,impressions\n2026-10-01,A,1,2,3\n", { currency: "USD" });
+  assert.deepEqual(
+    errors(r).map((i) => i.line),
+    [1],
+  );
+  assert.match(errors(r)[0]?.message ?? "", /cost/);
+  assert.equal(r.rows.length, 0);
+});
+
 test("wrong field counts are row errors", () => {
   const r = parse("date,campaign,cost,impressions\n2026-10-01,A,1\n2026-10-01,A,1,2,3\n2026-10-01,A,1,2,\n", { currency: "USD" });
   assert.deepEqual(
@@ -311,7 +321,13 @@ test("a generic XLSX: date cells, numbers, located errors (spreadsheet row numbe
   const { readFileSync } = await import("node:fs");
   const r = parseReport(readFileSync(new URL("../../test/fixtures/ingest/generic.xlsx", import.meta.url)), { fileName: "g.xlsx" });
   assert.equal(r.format, "generic");
-  assert.deepEqual(r.rows.map((x) => [x.date_start, x.campaign, x.cost, x.impressions]), [["2026-01-02", "A", 12_500_000n, 100]]);
+  assert.deepEqual(
+    r.rows.map((x) => [x.date_start, x.campaign, x.cost, x.impressions]),
+    [["2026-01-02", "A", 12_500_000n, 100]],
+  );
   assert.deepEqual(r.rowLines, [2]);
-  assert.deepEqual(errors(r).map((i) => [i.line, i.column]), [[3, "impressions"]]);
+  assert.deepEqual(
+    errors(r).map((i) => [i.line, i.column]),
+    [[3, "impressions"]],
+  );
 });

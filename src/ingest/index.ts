@@ -3,7 +3,7 @@ import { normaliseCurrency } from "../domain/money.js";
 import type { ParsedReport } from "../domain/spend.js";
 import { decodeReportText, isZipArchive } from "./decode.js";
 import { tokenizeDelimited } from "./delimited.js";
-import { type GenericPlan, parseGenericRecords, parseGenericText, planGenericColumns, planHasCurrency } from "./generic.js";
+import { parseGenericRecords, parseGenericText, planGenericColumns, planHasCurrency } from "./generic.js";
 import { matchGenericHeader } from "./generic-columns.js";
 import type { GenericDefaults } from "./generic-row.js";
 import { type KnownHeaderTest, sniffDelimitedText } from "./header.js";
@@ -72,6 +72,9 @@ export function parseReport(bytes: Uint8Array, opts: ParseOptions): ParsedReport
     else if (!best || m.score > best.score) best = { parser, score: m.score };
   }
   if (best && (forced || !genericFits)) {
+    if (header.length === 0 && !best.parser.readsHeaderless) {
+      return failed(ctx, best.parser.id, 1, `this looks like a ${best.parser.label} report, but no header row with its column names was found`);
+    }
     const result = best.parser.parse(located.full(), ctx);
     return finish(ctx, result, best.parser.id);
   }
@@ -125,7 +128,8 @@ function locate(bytes: Uint8Array, ctx: PlatformContext, isKnown: KnownHeaderTes
 }
 
 function parseGeneric(located: Located, header: string[], headerLine: number, ctx: PlatformContext, forcedSource?: string) {
-  const plan = planGenericColumns({ header, headerLine }, ctx.sink) as GenericPlan;
+  const plan = planGenericColumns({ header, headerLine }, ctx.sink);
+  if (!plan) return { format: "generic", rows: [], rowLines: [], reach: [] };
   if (!planHasCurrency(plan) && !ctx.currency) {
     throw new UserError("missing_currency", `the file does not state its currency: pass --currency`);
   }

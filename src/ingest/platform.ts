@@ -47,6 +47,8 @@ export interface PlatformParser {
   knowsHeader?: (normalised: string) => boolean;
   /** Scores the header row (and the records above it). */
   match(header: readonly string[], preamble: readonly (readonly string[])[]): PlatformMatch;
+  /** True when the parser reads a file with no header row (a report with a preamble and no rows). */
+  readsHeaderless?: boolean;
   /** Reads the table. May throw UserError for whole-file problems. */
   parse(table: Table, ctx: PlatformContext): PlatformResult;
 }

@@ -199,6 +199,7 @@ export const linkedin: PlatformParser = {
   label: "LinkedIn Campaign Manager",
   aliases: ["linkedin-ads", "linked-in"],
   knownHeaders: [...aliasNames(ALIASES), ...SIGNATURE],
+  readsHeaderless: true,
   match,
   parse,
 };
