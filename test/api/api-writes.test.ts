@@ -132,13 +132,15 @@ test("reads beyond loopback need a token; a bad or revoked token is refused ever
   assert.equal((await open.call(q)).status, 401);
   assert.equal((await open.call(q, { headers: auth() })).status, 200);
   const session = await open.call("/api/session");
-  assert.deepEqual(session.json, { token: null, can_read: false, can_write: false, reads_need_token: true });
+  assert.deepEqual(session.json, { token: null, token_rejected: false, can_read: false, can_write: false, reads_need_token: true });
   const t2 = await createApiToken(store, "short-lived");
   const s2 = await api.call("/api/session", { headers: { authorization: `Bearer ${t2.token}` } });
-  assert.deepEqual(s2.json, { token: { id: t2.id, name: "short-lived" }, can_read: true, can_write: true, reads_need_token: false });
+  assert.deepEqual(s2.json, { token: { id: t2.id, name: "short-lived" }, token_rejected: false, can_read: true, can_write: true, reads_need_token: false });
   await revokeApiToken(store, t2.id);
   assert.equal((await api.call(q, { headers: { authorization: `Bearer ${t2.token}` } })).status, 401);
-  assert.equal((await api.call("/api/session", { headers: { authorization: `Bearer ${t2.token}` } })).json.can_write, false);
+  const s3 = await api.call("/api/session", { headers: { authorization: `Bearer ${t2.token}` } });
+  assert.equal(s3.json.can_write, false);
+  assert.equal(s3.json.token_rejected, true);
 });
 
 test("tokens are stored hashed: the store never holds the secret", async () => {

@@ -40,7 +40,8 @@ export function trackingEndpoints(boundHost: string): Endpoint[] {
       public: true,
       handle: async (_p, { req, token }) => {
         const local = isLocalRequest(req, boundHost);
-        return { token: token ? { id: token.id, name: token.name } : null, can_read: local || token !== null, can_write: token !== null, reads_need_token: !local };
+        const rejected = req.headers.authorization !== undefined && token === null;
+        return { token: token ? { id: token.id, name: token.name } : null, token_rejected: rejected, can_read: local || token !== null, can_write: token !== null, reads_need_token: !local };
       },
     }),
   ];

@@ -1,0 +1,95 @@
+// The dashboard: loads what the store holds, then renders the view named in the URL's hash.
+import { ApiError, get } from "./api.js";
+import { renderControls } from "./controls.js";
+import { errorBox, h, loading, replace } from "./dom.js";
+import { type AppState, hashOf, parseHash, presets, type Route } from "./state.js";
+import type { Catalogue, Extent, Session } from "./types.js";
+import { abtestView } from "./views/abtest.js";
+import { allocateView } from "./views/allocate.js";
+import { compareView } from "./views/compare.js";
+import { curvesView } from "./views/curves.js";
+import { discrepanciesView } from "./views/discrepancies.js";
+import { drillView } from "./views/drill.js";
+import { importView, tokenForm } from "./views/import.js";
+import { overviewView } from "./views/overview.js";
+import { pacingView } from "./views/pacing.js";
+import { reachView } from "./views/reach.js";
+
+type View = (root: HTMLElement, s: AppState, r: Route) => Promise<void>;
+const VIEWS: [string, string, View][] = [
+  ["overview", "Overview", overviewView],
+  ["drill", "Drill-down", drillView],
+  ["compare", "Compare", compareView],
+  ["import", "Import", importView],
+  ["abtest", "A/B tests", abtestView],
+  ["reach", "Reach", reachView],
+  ["curves", "Curves", curvesView],
+  ["allocate", "Allocator", allocateView],
+  ["pacing", "Pacing", pacingView],
+  ["discrepancies", "Discrepancies", discrepanciesView],
+];
+
+const nav = document.getElementById("nav") as HTMLElement;
+const controls = document.getElementById("controls") as HTMLElement;
+const view = document.getElementById("view") as HTMLElement;
+let state: AppState | null = null;
+let rendering = 0;
+
+function defaults(extent: Extent): { from: string; to: string; currency: string } {
+  const last = extent.last_day ?? new Date().toISOString().slice(0, 10);
+  const p = presets(last, extent.first_day ?? last).find((x) => x.id === "30d");
+  return { from: p?.from ?? last, to: last, currency: extent.default_currency ?? "" };
+}
+
+async function boot(): Promise<AppState> {
+  const session = await get<Session>("/api/session");
+  if (session.token_rejected) throw new ApiError(401, "bad_token", "The saved token is not valid (revoked, mistyped, or from another store): paste a current one below.");
+  if (!session.can_read) throw new ApiError(401, "unauthorized", "This server needs a token to read: paste one below.");
+  const [extent, catalogue] = await Promise.all([get<Extent>("/api/extent"), get<Catalogue>("/api/metrics")]);
+  return { ...defaults(extent), extent, catalogue, session };
+}
+
+async function render(): Promise<void> {
+  const id = ++rendering;
+  const route = parseHash(location.hash);
+  const s = state as AppState;
+  const p = route.params;
+  s.from = p.get("from") ?? s.from;
+  s.to = p.get("to") ?? s.to;
+  s.currency = p.get("currency") ?? s.currency;
+  const entry = VIEWS.find(([v]) => v === route.view) ?? VIEWS[0];
+  const [name, , fn] = entry as [string, string, View];
+  replace(nav, VIEWS.map(([v, label]) => h("a", { attrs: { href: hashOf(v, s), "aria-current": v === name ? "page" : undefined }, class: v === name ? "active" : "" }, label)));
+  renderControls(controls, s, (x) => {
+    const keep = Object.fromEntries([...p.entries()].filter(([k]) => !["from", "to", "currency"].includes(k)));
+    location.hash = hashOf(name, { ...s, ...x }, keep);
+  });
+  document.body.dataset.view = name;
+  delete document.body.dataset.ready;
+  const root = h("div", { class: `view view-${name}` });
+  replace(view, root);
+  replace(root, loading());
+  try {
+    if (s.extent.first_day === null && name !== "import") {
+      replace(root, h("h1", null, "No data yet"), h("p", null, "Import ad-platform reports to begin: drop them on the Import page, or run 'cpi import FILE' or 'cpi demo'."), h("a", { attrs: { href: hashOf("import", s) } }, "Import reports"));
+    } else await fn(root, s, route);
+  } catch (e) {
+    if (id === rendering) replace(root, errorBox(e));
+  }
+  if (id === rendering) document.body.dataset.ready = name;
+}
+
+async function start(): Promise<void> {
+  replace(view, loading());
+  try {
+    state = await boot();
+  } catch (e) {
+    replace(view, errorBox(e), e instanceof ApiError && e.status === 401 ? tokenForm(() => location.reload()) : null);
+    document.body.dataset.ready = "error";
+    return;
+  }
+  window.addEventListener("hashchange", () => void render());
+  await render();
+}
+
+void start();

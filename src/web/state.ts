@@ -1,0 +1,73 @@
+// What every view shares: the period, the reporting currency, the catalogue; kept in the URL's hash
+// (#/view?from=…&to=…&currency=…) so a view can be bookmarked and reloaded.
+import type { MetricInfo } from "./format.js";
+import type { Catalogue, Extent, Session } from "./types.js";
+
+export interface Route {
+  view: string;
+  params: URLSearchParams;
+}
+
+export interface AppState {
+  from: string;
+  to: string;
+  currency: string;
+  extent: Extent;
+  catalogue: Catalogue;
+  session: Session;
+}
+
+/** The route of a hash: "#/compare?from=…" → { view: "compare", params }. */
+export function parseHash(hash: string): Route {
+  const h = hash.replace(/^#\/?/, "");
+  const q = h.indexOf("?");
+  const view = (q < 0 ? h : h.slice(0, q)) || "overview";
+  return { view, params: new URLSearchParams(q < 0 ? "" : h.slice(q + 1)) };
+}
+
+/** The hash for a view with the shared state and view parameters. */
+export function hashOf(view: string, s: Pick<AppState, "from" | "to" | "currency">, extra: Record<string, string | undefined> = {}): string {
+  const p = new URLSearchParams();
+  p.set("from", s.from);
+  p.set("to", s.to);
+  if (s.currency) p.set("currency", s.currency);
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== "") p.set(k, v);
+  return `#/${view}?${p.toString()}`;
+}
+
+/** The metric's catalogue entry. */
+export function metricInfo(s: AppState, name: string): MetricInfo | undefined {
+  return s.catalogue.metrics.find((m) => m.name === name);
+}
+
+const DAY = 86_400_000;
+
+/** Day arithmetic on ISO dates (UTC, no time zone involved). @example addDays("2026-10-01", -1) // "2026-09-30" */
+export function addDays(iso: string, n: number): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+}
+
+/** Days from `from` to `to`, inclusive. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY) + 1;
+}
+
+/** The period of the same length just before. */
+export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const n = daysBetween(from, to);
+  return { from: addDays(from, -n), to: addDays(from, -1) };
+}
+
+/** Date-range presets, anchored on the last day with data (a store is often behind today). */
+export function presets(last: string, first: string): { id: string; label: string; from: string; to: string }[] {
+  const monthStart = `${last.slice(0, 8)}01`;
+  const prevMonthEnd = addDays(monthStart, -1);
+  return [
+    { id: "7d", label: "Last 7 days", from: addDays(last, -6), to: last },
+    { id: "30d", label: "Last 30 days", from: addDays(last, -29), to: last },
+    { id: "90d", label: "Last 90 days", from: addDays(last, -89), to: last },
+    { id: "mtd", label: "Month to date", from: monthStart, to: last },
+    { id: "lm", label: "Previous month", from: `${prevMonthEnd.slice(0, 8)}01`, to: prevMonthEnd },
+    { id: "all", label: "All data", from: first, to: last },
+  ];
+}

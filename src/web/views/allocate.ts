@@ -1,0 +1,71 @@
+// The allocator: move the budget slider, see the recommended split against today's and why money moved.
+import { get } from "../api.js";
+import { barChart } from "../charts.js";
+import { debounce, errorBox, field, h, replace, select } from "../dom.js";
+import { count, money } from "../format.js";
+import { numberOf, report } from "../query.js";
+import { type AppState, daysBetween, type Route } from "../state.js";
+
+interface Allocation {
+  objective: string;
+  budget: number;
+  days: number;
+  result: { status: string; message?: string; channels: { name: string; reason: string }[]; gain: number | null };
+  perPeriod: { channel: string; spend: number; today: number | null; value: number; todayValue: number | null }[];
+  skipped: string[];
+  warnings: string[];
+}
+
+export async function allocateView(root: HTMLElement, s: AppState, route: Route): Promise<void> {
+  const v = { budget: Number(route.params.get("budget") ?? 0), objective: route.params.get("objective") ?? "impressions", days: 30 };
+  if (!(v.budget > 0)) {
+    // Start from what the period spent, per 30 days.
+    const spent = numberOf((await report(s, { metrics: ["cost"] })).total?.cost) ?? 0;
+    v.budget = Math.max(1000, Math.round(((spent / daysBetween(s.from, s.to)) * v.days) / 1000) * 1000);
+  }
+  const out = h("div");
+  const label = h("output", { attrs: { for: "budget" }, data: { testid: "budget" } }, money(v.budget, s.currency, 0));
+  const slider = h("input", { attrs: { id: "budget", name: "budget", type: "range", min: 1000, max: Math.max(300000, v.budget * 3), step: 1000, value: v.budget }, on: {
+      input: () => {
+        v.budget = Number(slider.value);
+        label.textContent = money(v.budget, s.currency, 0);
+        run();
+      },
+    },
+  });
+  const run = debounce(async () => {
+    out.classList.add("busy");
+    try {
+      const a = await get<Allocation>("/api/allocate", { budget: v.budget, days: v.days, objective: v.objective, from: s.from, to: s.to, currency: s.currency });
+      show(a);
+    } catch (e) {
+      replace(out, errorBox(e));
+    } finally {
+      out.classList.remove("busy");
+    }
+  }, 200);
+  const show = (a: Allocation) => {
+    const chart = h("div", { class: "chart", data: { chart: "allocation" } });
+    replace(
+      out,
+      h("p", { class: "verdict" }, `${a.result.status}${a.result.message ? ` — ${a.result.message}` : ""}`),
+      chart,
+      h("div", { class: "table-wrap" }, h("table", { class: "data", data: { testid: "allocation" } }, h("thead", null, h("tr", null, ["Channel", "Today", "Recommended", `${a.objective} today`, `${a.objective} then`].map((x, i) => h("th", i ? { class: "num" } : null, x)))), h("tbody", null, a.perPeriod.map((p) => h("tr", null, h("td", null, p.channel), h("td", { class: "num" }, money(p.today, s.currency, 0)), h("td", { class: "num" }, money(p.spend, s.currency, 0)), h("td", { class: "num" }, count(p.todayValue)), h("td", { class: "num" }, count(p.value))))))),
+      h("ul", { class: "reasons" }, a.result.channels.map((c) => h("li", null, h("strong", null, c.name), `: ${c.reason}`))),
+      a.skipped.length ? h("p", { class: "hint" }, `Left out (too little daily history): ${a.skipped.join(", ")}`) : null,
+      a.warnings.length ? h("ul", { class: "warnings" }, a.warnings.map((w) => h("li", null, w))) : null,
+    );
+    chart.replaceChildren(barChart(chart, a.perPeriod.flatMap((p) => [{ key: p.channel, series: "today", value: p.today ?? 0 }, { key: p.channel, series: "recommended", value: p.spend }]), { label: `spend over ${a.days} days`, format: (x) => money(x, s.currency, 0) }));
+  };
+  replace(
+    root,
+    h("h1", null, "Budget allocator"),
+    h("p", { class: "sub" }, `Split a budget over ${v.days} days across sources on their fitted response curves (history: the period picked above).`),
+    h("div", { class: "form-row" }, field("Budget", h("span", { class: "slider" }, slider, label)), field("Objective", select(["impressions", "clicks", "conversions", "reach"], v.objective, (x) => {
+          v.objective = x;
+          run();
+        }, { name: "objective" }))),
+    out,
+  );
+  run();
+}

@@ -1,0 +1,73 @@
+// Pacing: a flight's spend to date against its elapsed days, the projected end spend, the daily spend
+// that lands on budget.
+import { get } from "../api.js";
+import { errorBox, field, h, loading, replace, select } from "../dom.js";
+import { money, percent } from "../format.js";
+import { numberOf, report } from "../query.js";
+import { type AppState, hashOf, type Route } from "../state.js";
+
+interface Pacing {
+  asOf: string;
+  elapsedDays: number;
+  totalDays: number;
+  elapsedShare: number;
+  spentShare: number;
+  spendToDate: number;
+  expectedSpendToDate: number;
+  dailyRate: number;
+  projectedEndSpend: number;
+  requiredDailySpend: number | null;
+  remainingDays: number;
+  message: string;
+  status: string;
+  currency: string | null;
+}
+
+export async function pacingView(root: HTMLElement, s: AppState, route: Route): Promise<void> {
+  const p = route.params;
+  const campaigns = (await report(s, { metrics: ["cost"], dimensions: ["campaign"] })).rows.sort((a, b) => (numberOf(b.cost) ?? 0) - (numberOf(a.cost) ?? 0)).map((r) => String(r.campaign));
+  const v = { campaign: p.get("campaign") ?? campaigns[0] ?? "", budget: p.get("budget") ?? "5000", fl_from: p.get("fl_from") ?? s.from, fl_to: p.get("fl_to") ?? s.to };
+  const out = h("div");
+  const input = (name: keyof typeof v, type: string) => h("input", { attrs: { name, type, value: v[name] }, on: { change: (e) => (v[name] = (e.target as HTMLInputElement).value) } });
+  replace(
+    root,
+    h("h1", null, "Pacing"),
+    h(
+      "form",
+      { class: "form-row", on: { submit: (e) => {
+          e.preventDefault();
+          location.hash = hashOf("pacing", s, v);
+        }, } },
+      field("Campaign", select(campaigns, v.campaign, (x) => (v.campaign = x), { name: "campaign" })),
+      field("Budget", input("budget", "number")),
+      field("Flight from", input("fl_from", "date")),
+      field("to", input("fl_to", "date")),
+      h("button", { attrs: { type: "submit" } }, "Check"),
+    ),
+    out,
+  );
+  if (!v.campaign) return;
+  replace(out, loading());
+  try {
+    const x = await get<Pacing>("/api/pacing", { campaign: v.campaign, budget: v.budget, from: v.fl_from, to: v.fl_to, currency: s.currency });
+    const m = (micros: number | null) => money(micros === null ? null : micros / 1e6, x.currency, 2);
+    const bar = (label: string, share: number) => h("div", { class: "bar-row" }, h("span", null, label), h("div", { class: "bar" }, h("div", { class: "fill", style: { width: `${Math.min(100, Math.max(0, share * 100)).toFixed(1)}%` } })), h("span", { class: "num" }, percent(share, 0)));
+    replace(
+      out,
+      h("p", { class: `verdict ${x.status}` }, x.message),
+      bar("Flight elapsed", x.elapsedShare),
+      bar("Budget spent", x.spentShare),
+      h(
+        "dl",
+        { class: "facts" },
+        h("dt", null, "As of"), h("dd", null, `${x.asOf} (day ${x.elapsedDays} of ${x.totalDays})`),
+        h("dt", null, "Spent to date"), h("dd", null, `${m(x.spendToDate)} (even pacing: ${m(x.expectedSpendToDate)})`),
+        h("dt", null, "Daily rate"), h("dd", null, `${m(x.dailyRate)} (mean of the last 7 days)`),
+        h("dt", null, "Projected end spend"), h("dd", null, m(x.projectedEndSpend)),
+        h("dt", null, "To land on budget"), h("dd", null, x.requiredDailySpend === null ? "—" : `${m(x.requiredDailySpend)} a day for ${x.remainingDays} days`),
+      ),
+    );
+  } catch (e) {
+    replace(out, errorBox(e));
+  }
+}

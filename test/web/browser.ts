@@ -1,0 +1,68 @@
+// Browser-test support: headless Debian Chromium through playwright-core, and a cpi server (API +
+// dashboard, the routes `cpi serve` adds) on a loopback port over a store. Tests skip without Chromium.
+import { existsSync, mkdirSync } from "node:fs";
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { apiRoutes } from "../../src/http/api/index.js";
+import { createRouteServer, listen } from "../../src/http/server.js";
+import { webRoot, webRoutes } from "../../src/http/web-routes.js";
+import type { Store } from "../../src/store/store.js";
+import { ROOT, tempDir } from "../helpers.js";
+
+export const CHROMIUM = "/usr/bin/chromium";
+/** Why browser tests skip, or false when they run. */
+export const SKIP: string | false = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
+export const ARTIFACTS = join(ROOT, "test-artifacts");
+
+/** Builds the dashboard bundle when it is missing (npm test builds it first anyway). */
+export async function ensureWebBuilt(): Promise<void> {
+  if (existsSync(join(webRoot(), "assets/app.js"))) return;
+  const { spawnSync } = await import("node:child_process");
+  const r = spawnSync(process.execPath, [join(ROOT, "scripts/build-web.mjs")], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`build-web failed: ${r.stderr}`);
+}
+
+/** Headless Chromium with a fresh profile (its own --user-data-dir) and nothing that phones home. */
+export function launchBrowser(viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(tempDir("cpi-chromium-"), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"],
+  });
+}
+
+/**
+ * The API and the dashboard over `store` on 127.0.0.1 (an ephemeral port). `boundHost` is the address
+ * the API believes it serves (0.0.0.0: as if reachable beyond loopback, so reads need a token too).
+ */
+export async function serveDashboard(store: Store, boundHost = "127.0.0.1"): Promise<{ url: string; server: Server }> {
+  await ensureWebBuilt();
+  const server = createRouteServer({ routes: [...apiRoutes({ store, boundHost }), ...webRoutes()], log: () => {} });
+  const port = await listen(server, 0, "127.0.0.1");
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
+/** Every request the page makes that is not to `origin` (there must be none). */
+export function watchForeignRequests(page: Page, origin: string): string[] {
+  const foreign: string[] = [];
+  page.on("request", (r) => {
+    const u = r.url();
+    if (!u.startsWith(origin) && !u.startsWith("data:")) foreign.push(u);
+  });
+  return foreign;
+}
+
+/** Waits until the view has rendered its data. */
+export async function ready(page: Page, view: string): Promise<void> {
+  await page.waitForSelector(`body[data-ready="${view}"]`);
+}
+
+/** Saves a full-page screenshot under test-artifacts/. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}

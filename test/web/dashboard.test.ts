@@ -1,0 +1,205 @@
+// The dashboard in headless Chromium on the demo store: headline numbers equal `cpi report`, sorting and
+// filtering, drill-down, a comparison, an upload (dry run, then a real import with a token), every
+// panel, a phone-sized screen, and no request to anything but the cpi server. Screenshots go to
+// test-artifacts/. Skips when /usr/bin/chromium is absent.
+import assert from "node:assert/strict";
+import type { Server } from "node:http";
+import { after, before, test } from "node:test";
+import type { BrowserContext, Page } from "playwright-core";
+import { createApiToken } from "../../src/app/api-tokens.js";
+import type { Store } from "../../src/store/store.js";
+import { demoStore } from "../api/harness.js";
+import { launchBrowser, ready, SKIP, screenshot, serveDashboard, watchForeignRequests } from "./browser.js";
+
+let store: Store;
+let cli: Awaited<ReturnType<typeof demoStore>>["cli"];
+let server: Server;
+let url: string;
+let browser: BrowserContext;
+let page: Page;
+let foreign: string[];
+const pageErrors: string[] = [];
+
+before(async () => {
+  if (SKIP) return;
+  const d = await demoStore();
+  store = d.store;
+  cli = d.cli;
+  ({ url, server } = await serveDashboard(store));
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  page.on("dialog", (d) => pageErrors.push(`dialog: ${d.message()}`));
+  foreign = watchForeignRequests(page, url);
+});
+after(async () => {
+  if (SKIP) return;
+  await browser?.close();
+  server?.close();
+  await store?.close();
+});
+
+async function cliJson(...argv: string[]) {
+  const r = await cli(...argv, "--format", "json");
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+test("the overview loads, and its headline numbers are those of `cpi report` for the same period", { skip: SKIP }, async (t) => {
+  const started = Date.now();
+  await page.goto(`${url}/`);
+  await ready(page, "overview");
+  const elapsed = Date.now() - started;
+  const navTiming = await page.evaluate(() => performance.now());
+  t.diagnostic(`overview on the demo store: ready ${elapsed} ms after goto (${Math.round(navTiming)} ms since navigation start)`);
+  const from = await page.inputValue('input[name="from"]');
+  const to = await page.inputValue('input[name="to"]');
+  const currency = await page.inputValue('select[name="currency"]');
+  assert.deepEqual([from, to, currency], ["2026-10-29", "2026-11-27", "USD"], "default: the last 30 days of data in USD");
+  const [want] = await cliJson("report", "--metrics", "cost,impressions,cpi,cpm,ctr", "--from", from, "--to", to, "--currency", currency);
+  for (const m of ["cost", "impressions", "cpi", "cpm", "ctr"]) {
+    const v = await page.getAttribute(`.kpi[data-metric="${m}"]`, "data-value");
+    assert.equal(Number(v), want[m], `${m} on the page = cpi report`);
+  }
+  const spend = await page.textContent('.kpi[data-metric="cost"] .kpi-value');
+  assert.equal(spend, new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(want.cost), "formatted for the locale and currency");
+  assert.equal(await page.locator('[data-chart="cpi"] svg').count(), 1);
+  assert.equal(await page.locator('[data-chart="spend"] svg').count(), 1);
+  const campaigns = await cliJson("report", "--by", "campaign", "--metrics", "cost", "--from", from, "--to", to, "--currency", currency);
+  assert.equal(await page.locator('[data-testid="campaigns"] tbody tr').count(), campaigns.length);
+  assert.equal(await page.locator('[data-testid="campaigns"] tbody svg.spark').count(), campaigns.length, "a sparkline per campaign");
+  await screenshot(page, "overview");
+});
+
+test("the campaign table sorts and filters", { skip: SKIP }, async () => {
+  const names = () => page.locator('[data-testid="campaigns"] tbody tr td:first-child').allTextContents();
+  const costs = async () => (await page.locator('[data-testid="campaigns"] tbody tr td:nth-child(2)').allTextContents()).map((x) => Number(x.replace(/[^0-9.]/g, "")));
+  const byCost = await costs();
+  assert.deepEqual(byCost, [...byCost].sort((a, b) => b - a), "sorted by cost, largest first");
+  await page.click('[data-testid="campaigns"] th[data-key="campaign"]');
+  const sorted = await names();
+  assert.deepEqual(sorted, [...sorted].sort((a, b) => a.localeCompare(b)));
+  await page.fill('.view-overview input[type="search"]', "search");
+  assert.deepEqual(await names(), ["Search - Brand", "Search - Generic"]);
+  await page.fill('.view-overview input[type="search"]', "");
+});
+
+test("drill-down: campaign → ad group → ad → placement, each level adding up to the CLI's numbers", { skip: SKIP }, async () => {
+  await page.locator('[data-testid="campaigns"] tbody tr', { hasText: "Prospecting - Video" }).click();
+  await ready(page, "drill");
+  assert.match((await page.textContent(".crumbs")) ?? "", /Campaign: Prospecting - Video/);
+  const from = await page.inputValue('input[name="from"]');
+  const to = await page.inputValue('input[name="to"]');
+  const groups = await cliJson("report", "--by", "ad_group", "--metrics", "impressions", "--where", "campaign=Prospecting - Video", "--from", from, "--to", to, "--currency", "USD");
+  const shown = await page.locator('[data-testid="drill"] tbody tr td:first-child').allTextContents();
+  assert.deepEqual(shown.sort(), groups.map((g: { ad_group: string }) => g.ad_group).sort());
+  await page.locator('[data-testid="drill"] tbody tr').first().click();
+  await ready(page, "drill");
+  assert.match((await page.textContent(".crumbs")) ?? "", /Ad group: /);
+  await page.locator('[data-testid="drill"] tbody tr').first().click();
+  await ready(page, "drill");
+  assert.match((await page.textContent(".crumbs")) ?? "", /Ad: /);
+  await page.locator('[data-testid="drill"] tbody tr').first().click();
+  await ready(page, "drill");
+  assert.match((await page.textContent('[data-testid="drill"] thead')) ?? "", /Placement/);
+  await screenshot(page, "drill-down");
+  await page.click(".crumbs a >> nth=0");
+  await ready(page, "drill");
+  const sources = await cliJson("report", "--by", "source", "--metrics", "impressions", "--from", from, "--to", to, "--currency", "USD");
+  assert.equal(await page.locator('[data-testid="drill"] tbody tr').count(), sources.length);
+});
+
+test("compare: Launch Q4 vs Launch Q3 over all data shows the seed case and the decomposition chart", { skip: SKIP }, async () => {
+  await page.goto(`${url}/#/compare`);
+  await ready(page, "compare");
+  await page.selectOption('select[name="preset"]', "all");
+  await ready(page, "compare");
+  await page.selectOption('select[name="a"]', "Launch Q4");
+  await page.selectOption('select[name="b"]', "Launch Q3");
+  await page.click('form button[type="submit"]');
+  await page.waitForSelector('[data-testid="verdict"]');
+  await ready(page, "compare");
+  const verdict = await page.textContent('[data-testid="verdict"]');
+  const want = await cliJson("compare", "--campaign", "Launch Q4", "--vs", "Launch Q3");
+  assert.ok(verdict?.includes(want.verdict), `${verdict} includes ${want.verdict}`);
+  assert.match(verdict ?? "", /33\.3/);
+  assert.match((await page.textContent(".compare-result")) ?? "", /166,667 more/);
+  assert.ok((await page.locator('[data-chart="decomposition"] svg').count()) >= 1);
+  await screenshot(page, "compare");
+});
+
+const UPLOAD = "date,campaign,source,currency,cost,impressions,clicks\n2026-11-20,Browser Upload,direct,USD,100,20000,20\n2026-11-21,Browser Upload,direct,USD,100,20000,25\n";
+
+test("import by upload: a dry run shows what was detected; the import itself needs a token", { skip: SKIP }, async () => {
+  await page.goto(`${url}/#/import`);
+  await ready(page, "import");
+  await page.setInputFiles('input[type="file"]', { name: "upload.csv", mimeType: "text/csv", buffer: Buffer.from(UPLOAD) });
+  await page.waitForSelector('[data-testid="detected"]');
+  assert.equal(await page.textContent('[data-testid="detected"] [data-field="source"]'), "direct");
+  assert.equal(await page.textContent('[data-testid="detected"] [data-field="rows"]'), "2");
+  await screenshot(page, "import-preview");
+  const before = await cliJson("report", "--where", "campaign=Browser Upload", "--metrics", "impressions");
+  assert.deepEqual(before, [], "the dry run wrote nothing");
+  // No token yet: the write is refused and the page asks for one.
+  await page.click('[data-testid="confirm-import"]');
+  await page.waitForSelector(".token-form");
+  assert.match((await page.textContent(".error")) ?? "", /token/);
+  const { token } = await createApiToken(store, "browser-test");
+  await page.fill('input[name="token"]', token);
+  await page.click('.token-form button[type="submit"]');
+  await page.waitForSelector('[data-testid="imported"]');
+  assert.match((await page.textContent('[data-testid="imported"]')) ?? "", /Imported 2 rows/);
+  const afterImport = await cliJson("report", "--where", "campaign=Browser Upload", "--metrics", "impressions");
+  assert.equal(afterImport[0].impressions, 40_000);
+  await screenshot(page, "import-done");
+  await page.evaluate(() => localStorage.removeItem("cpi.token"));
+});
+
+test("writes from the page without a token are refused by the server", { skip: SKIP }, async () => {
+  const status = await page.evaluate(async () => {
+    const form = new FormData();
+    form.append("file", new Blob(["date,campaign,cost,impressions\n2026-11-01,X,1,1\n"]), "x.csv");
+    const imp = await fetch("/api/imports", { method: "POST", body: form });
+    const con = await fetch("/api/contracts", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ campaign: "X", flat: 1, from: "2026-11-01", to: "2026-11-02" }) });
+    return [imp.status, con.status];
+  });
+  assert.deepEqual(status, [401, 401]);
+});
+
+test("every panel renders on the demo store: A/B test, reach, curves, allocator, pacing, discrepancies", { skip: SKIP }, async () => {
+  for (const view of ["abtest", "reach", "curves", "allocate", "pacing", "discrepancies"]) {
+    await page.goto(`${url}/#/${view}`);
+    await ready(page, view);
+    await page.waitForTimeout(300); // charts drawn on the next animation frame
+    assert.equal(await page.locator(".error").count(), 0, `${view}: ${await page.locator(".error").allTextContents()}`);
+    await screenshot(page, view);
+  }
+  await page.goto(`${url}/#/abtest`);
+  await ready(page, "abtest");
+  await page.waitForSelector('[data-chart="lift"] svg');
+  await page.goto(`${url}/#/allocate`);
+  await ready(page, "allocate");
+  await page.waitForSelector('[data-testid="allocation"]');
+  const first = await page.textContent('[data-testid="allocation"] tbody');
+  await page.locator('input[name="budget"]').fill("120000");
+  await page.waitForFunction((before) => document.querySelector('[data-testid="allocation"] tbody')?.textContent !== before, first);
+  assert.match((await page.textContent('[data-testid="budget"]')) ?? "", /120,000/);
+});
+
+test("on a phone-sized screen the page fits its width (tables scroll inside their frames)", { skip: SKIP }, async () => {
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as never);
+  await phone.setViewportSize({ width: 390, height: 844 });
+  for (const view of ["overview", "compare", "import"]) {
+    await phone.goto(`${url}/#/${view}`);
+    await ready(phone, view);
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `${view}: the page is ${overflow}px wider than the screen`);
+    await screenshot(phone, `phone-${view}`);
+  }
+  await phone.close();
+});
+
+test("the page made no request to anything but the cpi server, and raised no error", { skip: SKIP }, () => {
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(pageErrors, []);
+});
