@@ -17,6 +17,8 @@ export const RULES: Record<string, Rule> = {
   app: { layers: ["domain", "ingest", "query", "app"], files: ["store/store.ts"], packages: /^(isbot)(\/|$)/, builtins: /^node:(crypto|events|timers\/promises)$/ },
   cli: { layers: ["app", "domain", "cli", "config", "http"], files: ["store/store.ts"], packages: /^(commander)(\/|$)/, builtins: /^node:/ },
   http: { layers: ["app", "domain", "http", "config"], files: ["store/store.ts"], packages: /./, builtins: /^node:/ },
+  // The dashboard runs in the browser: its own modules and the charting library, nothing of node.
+  web: { layers: ["web"], packages: /^@observablehq\/plot$/, builtins: NONE },
 };
 /** The composition roots: the only files outside store/ that may open a concrete store. */
 const COMPOSITION_ROOTS = new Set(["cli/compose.ts", "http/compose.ts"]);
@@ -74,4 +76,6 @@ test("the layer check catches a crossing", () => {
   assert.equal(violations("cli/commands/report.ts", ["../../store/duckdb/duckdb-store.js"]).length, 1);
   assert.equal(violations("cli/compose.ts", ["../store/duckdb/duckdb-store.js"]).length, 0);
   assert.equal(violations("query/spend-sql.ts", ["@duckdb/node-api"]).length, 1);
+  assert.equal(violations("web/main.ts", ["../app/report.js"]).length, 1);
+  assert.equal(violations("web/main.ts", ["node:fs"]).length, 1);
 });

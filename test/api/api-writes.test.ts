@@ -83,6 +83,16 @@ test("upload errors: no file, not multipart, unknown option", async () => {
   assert.equal(opt.json.error.code, "invalid_request");
 });
 
+test("uploads and JSON bodies beyond their limits are 413s, and nothing is written", async () => {
+  const small = inProcessApi(store, "127.0.0.1", { maxUploadBytes: 100, maxJsonBytes: 50 });
+  const m = multipart([{ name: "big.csv", content: SPEND.repeat(3) }]);
+  const r = await small.call("/api/imports", { method: "POST", headers: { "content-type": m.type, ...auth() }, body: m.body });
+  assert.equal(r.status, 413, r.text);
+  assert.equal(r.json.error.code, "body_too_large");
+  const j = await small.call("/api/report", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ metrics: ["cost", "impressions", "cpi", "cpm", "ctr"] }) });
+  assert.equal(j.status, 413);
+});
+
 test("contracts: add needs a token, overlaps are refused, remove by id", async () => {
   const body = JSON.stringify({ campaign: "Launch Q4", placement: "news-site", flat: 5000, from: "2026-10-01", to: "2026-10-31" });
   const post = (headers: Record<string, string>, b = body) => api.call("/api/contracts", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: b });

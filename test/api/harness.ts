@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { hostStore } from "../../src/cli/compose.js";
-import { apiRoutes } from "../../src/http/api/index.js";
+import { type ApiOptions, apiRoutes } from "../../src/http/api/index.js";
 import { createRouteServer } from "../../src/http/server.js";
 import { webRoutes } from "../../src/http/web-routes.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
@@ -69,8 +69,8 @@ class MockResponse {
 }
 
 /** An API over `store` as `cpi serve --host boundHost` would serve it; `call` sends one request. */
-export function inProcessApi(store: Store, boundHost = "127.0.0.1") {
-  const server = createRouteServer({ routes: [...apiRoutes({ store, boundHost }), ...webRoutes()], log: () => {} });
+export function inProcessApi(store: Store, boundHost = "127.0.0.1", more: Partial<ApiOptions> = {}) {
+  const server = createRouteServer({ routes: [...apiRoutes({ store, boundHost, ...more }), ...webRoutes()], log: () => {} });
   return {
     call(target: string, o: CallOptions = {}): Promise<Reply> {
       return new Promise((resolve) => {

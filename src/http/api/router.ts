@@ -103,7 +103,7 @@ export function createApiHandler(endpoints: readonly Endpoint[], o: ApiOptions) 
       if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "invalid_request", "the body must be a JSON object");
       raw = { ...(body as Record<string, unknown>), ...pathParams };
     } else if (c.e.input === "multipart") {
-      const up = await readUpload(req, { fileBytes: o.maxUploadBytes ?? 100_000_000, files: 50 });
+      const up = await readUpload(req, { fileBytes: o.maxUploadBytes ?? 100_000_000, files: 20 });
       raw = { ...raw, ...up.fields, ...pathParams };
       files = up.files;
     }

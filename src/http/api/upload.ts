@@ -11,7 +11,7 @@ export interface Upload {
 }
 
 export interface UploadLimits {
-  /** Largest file (bytes). */
+  /** Largest file, and largest upload in all (bytes). */
   fileBytes: number;
   files: number;
 }
@@ -33,6 +33,7 @@ export function readUpload(req: IncomingMessage, limits: UploadLimits): Promise<
     const files: ReportFile[] = [];
     const fields: Record<string, string> = {};
     let failed: Error | null = null;
+    let total = 0;
     const fail = (e: Error) => {
       if (failed) return;
       failed = e;
@@ -42,7 +43,11 @@ export function readUpload(req: IncomingMessage, limits: UploadLimits): Promise<
     };
     bb.on("file", (_field, stream, info) => {
       const parts: Buffer[] = [];
-      stream.on("data", (c: Buffer) => parts.push(c));
+      stream.on("data", (c: Buffer) => {
+        total += c.length;
+        if (total > limits.fileBytes) fail(new HttpError(413, "body_too_large", `the upload is larger than ${limits.fileBytes} bytes`));
+        else parts.push(c);
+      });
       stream.on("limit", () => fail(new HttpError(413, "body_too_large", `${info.filename || "a file"} is larger than ${limits.fileBytes} bytes`)));
       stream.on("close", () => {
         if (!failed) files.push({ name: (info.filename || "upload").replace(/^.*[\\/]/, "").slice(0, 255), bytes: new Uint8Array(Buffer.concat(parts)) });
