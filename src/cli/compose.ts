@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import type { AlertFiles } from "../app/alerts/alert-files.js";
 import { UserError } from "../domain/errors.js";
+import { openAlertFilesOnDisk } from "../store/alerts/alert-files.js";
 import { ClickHouseStore } from "../store/clickhouse/clickhouse-store.js";
 import { type InitOutcome, initClickHouseStore } from "../store/clickhouse/init-schema.js";
 import { isClickHouseUrl, parseClickHouseUrl, redactUrl } from "../store/clickhouse/store-url.js";
@@ -118,4 +120,9 @@ export function openEventLogReader(path: string): EventLogSource {
 /** A Store whose calls run in the process that holds the store open (`cpi serve`'s store process). */
 export function remoteStore(call: StoreCall, dialect: "duckdb" | "clickhouse", location: string): Store {
   return new RemoteStore(call, dialect, location);
+}
+
+/** The alerts' rules file, its log and lock beside it, at an absolute path. */
+export function openAlertFiles(configPath: string): AlertFiles {
+  return openAlertFilesOnDisk(configPath);
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { isUserError } from "../domain/errors.js";
 import { registerAbtest } from "./commands/abtest.js";
+import { registerAlerts } from "./commands/alerts.js";
 import { registerAllocate } from "./commands/allocate.js";
 import { registerCalc } from "./commands/calc.js";
 import { registerCurves } from "./commands/curves.js";
@@ -54,6 +55,7 @@ export function buildProgram(io: CliIo): Command {
   registerSnippet(program, io);
   registerDiscrepancy(program, io);
   registerToken(program, io);
+  registerAlerts(program, io);
   addStoreOption(program);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
@@ -88,6 +90,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (e instanceof CommanderError) {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
       if (e.exitCode === 0) return 0;
+      if (e.code === "cpi.exit") return e.exitCode; // a command's own exit code (cpi alerts check --fail-on-alert: 3)
       return 2;
     }
     if (isUserError(e)) {

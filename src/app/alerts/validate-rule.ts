@@ -1,0 +1,193 @@
+import { isoToEpochDay } from "../../domain/dates.js";
+import { isUserError } from "../../domain/errors.js";
+import { isEntityDimension, parseFilter, requireTimeZone } from "../../domain/query.js";
+import { METRICS, type MetricName } from "../../domain/metrics.js";
+import { parseMicros } from "../../domain/money.js";
+import {
+  ALERT_METRICS,
+  type AlertRule,
+  METRIC_ALIASES,
+  RULE_DEFAULTS,
+  type WebhookConfig,
+} from "./alert-rule.js";
+
+/** One problem with a field of a rule or webhook (field relative to it, e.g. "metric"). */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+const KINDS = ["anomaly", "threshold", "zero-delivery", "pacing"] as const;
+const COMMON = ["id", "kind", "where", "by", "currency", "timezone", "webhooks", "enabled", "description"];
+const FIELDS: Record<(typeof KINDS)[number], string[]> = {
+  anomaly: [...COMMON, "metric", "direction", "score", "weeks", "minHistory", "minImpressions"],
+  threshold: [...COMMON, "metric", "operator", "value", "minImpressions"],
+  "zero-delivery": [...COMMON, "metric", "minExpected", "weeks"],
+  pacing: [...COMMON, "budget", "from", "to", "watch", "tolerance"],
+};
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+type Raw = Record<string, unknown>;
+
+/**
+ * Checks one rule as written in the file (or built from flags) and fills in defaults; every problem is
+ * collected with its field. `webhookNames` are the webhooks the file defines.
+ * @example validateRule({ id: "cpi-up", kind: "anomaly", metric: "cpi" }, ["ops"]).issues // []
+ */
+export function validateRule(raw: Raw, webhookNames: readonly string[]): { rule: AlertRule | null; issues: FieldIssue[] } {
+  const issues: FieldIssue[] = [];
+  const bad = (field: string, message: string) => issues.push({ field, message });
+  const kind = raw.kind;
+  if (typeof kind !== "string" || !(KINDS as readonly string[]).includes(kind)) {
+    bad("kind", `must be one of ${KINDS.join(", ")}${kind === undefined ? "" : `, got ${JSON.stringify(kind)}`}`);
+    return { rule: null, issues };
+  }
+  const k = kind as (typeof KINDS)[number];
+  for (const key of Object.keys(raw)) {
+    if (!FIELDS[k].includes(key)) bad(key, `unknown field for a ${k} rule; known: ${FIELDS[k].join(", ")}`);
+  }
+  const id = raw.id;
+  if (typeof id !== "string" || !NAME.test(id)) bad("id", `must be a name of letters, digits, '-', '_' or '.' (up to 64), got ${JSON.stringify(id)}`);
+
+  const where = stringList(raw.where, "where", bad);
+  for (const [i, w] of where.entries()) {
+    try {
+      parseFilter(w);
+    } catch (e) {
+      bad(`where[${i}]`, isUserError(e) ? e.message.replace(/^--where /, "") : String(e));
+    }
+  }
+  const by = stringList(raw.by, "by", bad, true);
+  for (const [i, d] of by.entries()) {
+    if (!isEntityDimension(d)) bad(`by[${i}]`, `'${d}' is not an entity dimension (campaign, source, placement, ad, ad_group, account, country, …)`);
+  }
+  if (new Set(by).size !== by.length) bad("by", "lists a dimension twice");
+  const base: Raw = { id, kind: k, where, by };
+  if (raw.currency !== undefined) {
+    if (typeof raw.currency !== "string" || !/^[A-Za-z]{3}$/.test(raw.currency)) bad("currency", `must be an ISO-4217 code like USD, got ${JSON.stringify(raw.currency)}`);
+    else base.currency = raw.currency.toUpperCase();
+  }
+  if (raw.timezone !== undefined) {
+    try {
+      base.timezone = requireTimeZone(String(raw.timezone));
+      if (typeof raw.timezone !== "string") throw new Error();
+    } catch {
+      bad("timezone", `must be an IANA time zone like Europe/Berlin, got ${JSON.stringify(raw.timezone)}`);
+    }
+  }
+  if (raw.webhooks !== undefined) {
+    const hooks = stringList(raw.webhooks, "webhooks", bad);
+    for (const [i, h] of hooks.entries()) if (!webhookNames.includes(h)) bad(`webhooks[${i}]`, `no webhook named '${h}' (defined: ${webhookNames.join(", ") || "none"})`);
+    base.webhooks = hooks;
+  }
+  if (raw.enabled !== undefined) {
+    if (typeof raw.enabled !== "boolean") bad("enabled", "must be true or false");
+    else base.enabled = raw.enabled;
+  }
+  if (raw.description !== undefined) {
+    if (typeof raw.description !== "string") bad("description", "must be a string");
+    else base.description = raw.description;
+  }
+
+  if (k === "anomaly" || k === "threshold" || k === "zero-delivery") {
+    const metric = metricField(raw.metric, k === "zero-delivery" ? "impressions" : null, bad);
+    if (k === "zero-delivery" && metric && !["impressions", "cost", "clicks", "viewable_impressions"].includes(metric)) {
+      bad("metric", "zero delivery watches a count: impressions, cost, clicks or viewable_impressions");
+    }
+    base.metric = metric;
+  }
+  if (k === "anomaly") {
+    base.direction = oneOf(raw.direction, "direction", ["up", "down", "both"], "both", bad);
+    base.score = num(raw.score, "score", RULE_DEFAULTS.score, bad, { min: 0.5, max: 100 });
+    base.weeks = num(raw.weeks, "weeks", RULE_DEFAULTS.weeks, bad, { min: 2, max: 52, integer: true });
+    base.minHistory = num(raw.minHistory, "minHistory", RULE_DEFAULTS.minHistory, bad, { min: 2, max: 52, integer: true });
+    if ((base.minHistory as number) > (base.weeks as number)) bad("minHistory", `cannot exceed weeks (${base.weeks})`);
+    base.minImpressions = num(raw.minImpressions, "minImpressions", RULE_DEFAULTS.anomalyMinImpressions, bad, { min: 0 });
+  } else if (k === "threshold") {
+    base.operator = oneOf(raw.operator, "operator", [">", ">=", "<", "<="], null, bad);
+    base.value = num(raw.value, "value", null, bad, {});
+    base.minImpressions = num(raw.minImpressions, "minImpressions", RULE_DEFAULTS.thresholdMinImpressions, bad, { min: 0 });
+  } else if (k === "zero-delivery") {
+    base.minExpected = num(raw.minExpected, "minExpected", RULE_DEFAULTS.minExpected, bad, { min: 0 });
+    base.weeks = num(raw.weeks, "weeks", RULE_DEFAULTS.zeroWeeks, bad, { min: 3, max: 52, integer: true });
+  } else {
+    const budget = typeof raw.budget === "number" ? String(raw.budget) : raw.budget;
+    const micros = typeof budget === "string" ? parseMicros(budget) : null;
+    if (micros === null || micros <= 0n) bad("budget", `must be a positive amount like 5000 or "5000.00", got ${JSON.stringify(raw.budget)}`);
+    else base.budget = budget;
+    if (base.currency === undefined && !issues.some((i) => i.field === "currency")) bad("currency", "a pacing rule needs the budget's currency (e.g. USD)");
+    for (const f of ["from", "to"] as const) {
+      const v = raw[f];
+      if (typeof v !== "string" || isoToEpochDay(v) === null) bad(f, `must be a date as YYYY-MM-DD, got ${JSON.stringify(v)}`);
+      else base[f] = v;
+    }
+    if (typeof base.from === "string" && typeof base.to === "string" && base.from > base.to) bad("to", `the flight ends (${base.to}) before it starts (${base.from})`);
+    base.watch = oneOf(raw.watch, "watch", ["overspend", "underspend", "both"], "both", bad);
+    base.tolerance = num(raw.tolerance, "tolerance", RULE_DEFAULTS.tolerance, bad, { min: 0, max: 1 });
+  }
+  return { rule: issues.length === 0 ? (base as unknown as AlertRule) : null, issues };
+}
+
+/**
+ * Checks one webhook entry; `url` must be http(s).
+ * @example validateWebhook({ name: "ops", url: "https://hooks.slack.com/services/T/B/X", format: "slack" }).issues // []
+ */
+export function validateWebhook(raw: Raw): { webhook: WebhookConfig | null; issues: FieldIssue[] } {
+  const issues: FieldIssue[] = [];
+  const bad = (field: string, message: string) => issues.push({ field, message });
+  for (const key of Object.keys(raw)) if (!["name", "url", "format"].includes(key)) bad(key, "unknown field; known: name, url, format");
+  if (typeof raw.name !== "string" || !NAME.test(raw.name)) bad("name", `must be a name of letters, digits, '-', '_' or '.', got ${JSON.stringify(raw.name)}`);
+  let url: URL | null = null;
+  try {
+    url = new URL(String(raw.url));
+  } catch {
+    url = null;
+  }
+  if (typeof raw.url !== "string" || !url || (url.protocol !== "http:" && url.protocol !== "https:")) bad("url", `must be an http:// or https:// URL, got ${JSON.stringify(raw.url)}`);
+  const format = oneOf(raw.format, "format", ["json", "slack"], "json", bad);
+  if (issues.length > 0) return { webhook: null, issues };
+  return { webhook: { name: raw.name as string, url: raw.url as string, format: format as "json" | "slack" }, issues };
+}
+
+function stringList(v: unknown, field: string, bad: (f: string, m: string) => void, commaSplit = false): string[] {
+  if (v === undefined || v === null) return [];
+  if (typeof v === "string") return commaSplit ? v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean) : [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === "string")) return commaSplit ? v.map((s) => s.trim().toLowerCase()) : [...v];
+  bad(field, `must be a string or a list of strings, got ${JSON.stringify(v)}`);
+  return [];
+}
+
+function metricField(v: unknown, fallback: MetricName | null, bad: (f: string, m: string) => void): MetricName | null {
+  if (v === undefined && fallback) return fallback;
+  const name = typeof v === "string" ? (METRIC_ALIASES[v.trim().toLowerCase()] ?? v.trim().toLowerCase()) : "";
+  if (!(ALERT_METRICS as readonly string[]).includes(name)) {
+    const hint = name in METRICS ? `'${name}' is not a daily sum or ratio of sums; ` : "";
+    bad("metric", `${hint}must be one of ${ALERT_METRICS.join(", ")} (or spend)${v === undefined ? "" : `, got ${JSON.stringify(v)}`}`);
+    return null;
+  }
+  return name as MetricName;
+}
+
+function oneOf(v: unknown, field: string, allowed: string[], fallback: string | null, bad: (f: string, m: string) => void): string | null {
+  if (v === undefined && fallback !== null) return fallback;
+  if (typeof v === "string" && allowed.includes(v)) return v;
+  bad(field, `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}${v === undefined ? "" : `, got ${JSON.stringify(v)}`}`);
+  return null;
+}
+
+function num(
+  v: unknown,
+  field: string,
+  fallback: number | null,
+  bad: (f: string, m: string) => void,
+  o: { min?: number; max?: number; integer?: boolean },
+): number | null {
+  if (v === undefined && fallback !== null) return fallback;
+  const ok = typeof v === "number" && Number.isFinite(v) && (!o.integer || Number.isInteger(v)) && (o.min === undefined || v >= o.min) && (o.max === undefined || v <= o.max);
+  if (!ok) {
+    const range = o.min !== undefined && o.max !== undefined ? ` from ${o.min} to ${o.max}` : o.min !== undefined ? ` ≥ ${o.min}` : "";
+    bad(field, `must be a${o.integer ? " whole" : ""} number${range}${v === undefined ? "" : `, got ${JSON.stringify(v)}`}`);
+    return null;
+  }
+  return v as number;
+}

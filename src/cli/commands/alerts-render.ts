@@ -1,0 +1,125 @@
+// How `cpi alerts` shows rules, webhooks and a check's results as tables.
+import type { AlertRule, CheckOutcome, FiredAlert, ScopeEvaluation, WebhookConfig } from "../../app/alerts/index.js";
+import { METRICS } from "../../domain/metrics.js";
+import { formatCount, formatMetric, formatPercent } from "../render/format.js";
+import { renderTable } from "../render/table.js";
+
+/** A webhook URL without its secret part: the origin and "/…". */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname.length > 1 || u.search ? `${u.origin}/…` : u.origin;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
+/** What a rule watches, in a few words. */
+export function ruleCondition(r: AlertRule): string {
+  switch (r.kind) {
+    case "anomaly":
+      return `${r.metric} ${r.direction === "both" ? "up or down" : r.direction} ≥ ${r.score} robust σ vs the same weekday of ${r.weeks} weeks; ≥ ${formatCount(r.minImpressions)} impr.`;
+    case "threshold":
+      return `${r.metric} ${r.operator} ${r.value}${r.minImpressions > 0 ? `; ≥ ${formatCount(r.minImpressions)} impr.` : ""}`;
+    case "zero-delivery":
+      return `${r.metric} = 0 where it usually delivers ≥ ${formatCount(r.minExpected)}`;
+    case "pacing":
+      return `${r.budget} ${r.currency} over ${r.from} … ${r.to}, ${r.watch === "both" ? "over- or underspend" : r.watch} beyond ${formatPercent(r.tolerance, 0)}`;
+  }
+}
+
+/** The rules and webhooks of a config as two tables. */
+export function renderRules(rules: readonly AlertRule[], webhooks: readonly WebhookConfig[], configPath: string): string {
+  const out: string[] = [`Rules in ${configPath}`, ""];
+  if (rules.length === 0) out.push("(none yet: cpi alerts add --kind anomaly --metric cpi --by campaign)\n");
+  else {
+    out.push(
+      renderTable(
+        ["Id", "Kind", "Scope", "By", "Condition", "Webhooks"],
+        rules.map((r) => [
+          r.enabled === false ? `${r.id} (off)` : r.id,
+          r.kind,
+          r.where.join(", ") || "everything",
+          r.by.join(",") || "—",
+          ruleCondition(r),
+          r.webhooks?.join(",") ?? (webhooks.length > 0 ? "all" : "—"),
+        ]),
+      ),
+    );
+  }
+  out.push("Webhooks", "");
+  if (webhooks.length === 0) out.push("(none: alerts are printed and recorded only; add one with cpi alerts webhook add URL)\n");
+  else out.push(renderTable(["Name", "Format", "URL"], webhooks.map((w) => [w.name, w.format, redactUrl(w.url)])));
+  return out.join("\n");
+}
+
+function value(e: ScopeEvaluation, v: number | null): string {
+  if (v === null) return "—";
+  if (e.rule.kind === "pacing") return formatCount(v, 2);
+  return formatMetric(METRICS[e.rule.metric], v, null);
+}
+
+function unusual(e: ScopeEvaluation): string {
+  const v = e.evaluation;
+  if (v.score === null) return v.kind === "threshold" ? `limit ${v.threshold}` : "—";
+  if (v.kind === "pacing") return `${v.score >= 0 ? "+" : ""}${formatPercent(v.score)} of budget`;
+  return `${v.score >= 0 ? "+" : ""}${v.score.toFixed(1)} σ`;
+}
+
+function sent(f: FiredAlert): string {
+  if (f.deliveries.length === 0) return f.isNew ? "new" : "ongoing";
+  const parts = f.deliveries.map((d) => {
+    if (d.status === "sent") return `${d.webhook} sent${d.attempts > 1 ? ` (attempt ${d.attempts})` : ""}`;
+    if (d.status === "sent-earlier") return `${d.webhook} sent earlier`;
+    if (d.status === "failed") return `${d.webhook} FAILED`;
+    return `${d.webhook} not sent`;
+  });
+  return `${f.isNew ? "new" : "ongoing"}: ${parts.join(", ")}`;
+}
+
+/** A check's fired alerts as a table, with each detector's message below it (and every scope with `all`). */
+export function renderCheck(out: CheckOutcome, all: boolean): string {
+  const lines: string[] = [];
+  const fresh = out.fired.filter((f) => f.isNew).length;
+  lines.push(`Alerts on ${out.day}: ${out.rules} rule(s), ${out.evaluations.length} scope(s) judged, ${out.fired.length} firing (${fresh} new)`, "");
+  if (out.fired.length > 0) {
+    lines.push(
+      renderTable(
+        ["Rule", "Scope", "Kind", "Metric", "Today", "Baseline", "How unusual", "Since", "Status"],
+        out.fired.map((f) => {
+          const e = f.evaluation;
+          return [e.rule.id, e.scopeLabel, e.rule.kind, e.rule.kind === "pacing" ? "cost" : e.rule.metric, value(e, e.evaluation.value), value(e, e.evaluation.baseline), unusual(e), f.record.since, sent(f)];
+        }),
+        new Set([4, 5, 6]),
+      ),
+    );
+    for (const f of out.fired) lines.push(`  ${f.evaluation.rule.id} · ${f.evaluation.scopeLabel}: ${f.evaluation.evaluation.message}`);
+    for (const f of out.fired) {
+      for (const d of f.deliveries) if (d.status === "failed") lines.push(`  ! ${d.webhook}: ${d.error} after ${d.attempts} attempt(s); the next check retries`);
+    }
+    lines.push("");
+  }
+  if (all) {
+    const quiet = out.evaluations.filter((e) => !e.evaluation.fired);
+    if (quiet.length > 0) {
+      lines.push(
+        renderTable(
+          ["Rule", "Scope", "Today", "Baseline", "How unusual", "Verdict"],
+          quiet.map((e) => [e.rule.id, e.scopeLabel, value(e, e.evaluation.value), value(e, e.evaluation.baseline), unusual(e), e.evaluation.skipped ? `skipped: ${e.evaluation.message}` : `quiet: ${e.evaluation.message}`]),
+          new Set([2, 3, 4]),
+        ),
+      );
+    }
+  }
+  return `${lines.join("\n")}${lines.at(-1) === "" ? "" : "\n"}`;
+}
+
+/** One line counting the quiet and skipped scopes by reason. */
+export function skippedSummary(out: CheckOutcome): string {
+  const quiet = out.evaluations.filter((e) => !e.evaluation.fired && !e.evaluation.skipped).length;
+  const reasons = new Map<string, number>();
+  for (const e of out.evaluations) if (e.evaluation.skipped) reasons.set(e.evaluation.skipped, (reasons.get(e.evaluation.skipped) ?? 0) + 1);
+  const skipped = [...reasons.values()].reduce((a, b) => a + b, 0);
+  const why = [...reasons.entries()].map(([r, n]) => `${r.replace(/-/g, " ")} ${n}`).join(", ");
+  return `${quiet} quiet, ${skipped} skipped${skipped > 0 ? ` (${why}; --all shows them)` : ""}`;
+}
