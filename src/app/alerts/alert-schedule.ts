@@ -16,8 +16,8 @@ export interface ScheduleOptions {
 }
 
 export interface AlertSchedule {
-  /** Stops scheduling and waits for a check in progress to finish. */
-  stop(): Promise<void>;
+  /** Stops scheduling and waits for a check in progress to finish (at most `waitMs`, default as long as it takes). */
+  stop(waitMs?: number): Promise<void>;
 }
 
 /**
@@ -56,11 +56,14 @@ export function startAlertSchedule(store: Store, options: ScheduleOptions): Aler
   };
   timer = setTimeout(tick, 0);
   return {
-    async stop() {
+    async stop(waitMs?: number) {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
-      await running;
+      if (waitMs === undefined) return running;
+      let bound: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([running, new Promise<void>((r) => (bound = setTimeout(r, waitMs)))]);
+      clearTimeout(bound);
     },
   };
 }

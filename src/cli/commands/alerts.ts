@@ -4,13 +4,16 @@ import {
   type AlertFiles,
   type AlertRecord,
   type AlertsConfig,
+  type AlertSchedule,
   activeAlerts,
   checkAlerts,
   type FieldIssue,
   loadAlertsConfig,
   nextRuleId,
+  parseInterval,
   readAlertHistory,
   serializeAlertsConfig,
+  startAlertSchedule,
   validateRule,
   validateWebhook,
   withoutRuleOrWebhook,
@@ -18,6 +21,7 @@ import {
   withWebhook,
 } from "../../app/alerts/index.js";
 import { UserError } from "../../domain/errors.js";
+import type { Store } from "../../store/store.js";
 import { clickhouseUrl, openAlertFiles, storePath, withStore } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { collect, outputFormat, toJson } from "../options.js";
@@ -36,6 +40,20 @@ export function alertsConfigPath(o: { config?: string; db?: string; store?: stri
   if (io.env.CPI_ALERTS) return resolve(io.cwd, io.env.CPI_ALERTS);
   if (clickhouseUrl(o, io) !== null) return resolve(io.cwd, "cpi.alerts.json");
   return `${storePath(o, io).replace(/\.duckdb$/i, "")}.alerts.json`;
+}
+
+/**
+ * For `cpi serve --alerts-every 15m`: checks the interval and the rules file now (a bad one stops the
+ * server from starting), and returns what starts the schedule on the server's Store. The rules file is
+ * read again by every check, so `cpi alerts add` while serving takes effect at the next one.
+ */
+export async function alertSchedule(o: { every: string; config?: string; db?: string; store?: string }, io: CliIo): Promise<(store: Store) => AlertSchedule> {
+  const everyMs = parseInterval(o.every);
+  const files = openAlertFiles(alertsConfigPath(o, io));
+  const rules = (await loadAlertsConfig(files)).rules.filter((r) => r.enabled !== false);
+  if (rules.length === 0) throw new UserError("no_rules", `--alerts-every: no alert rules in ${files.configPath}: add one with 'cpi alerts add'`);
+  io.err(`cpi serve: checking ${rules.length} alert rule(s) of ${files.configPath} every ${o.every.trim()}\n`);
+  return (store) => startAlertSchedule(store, { files, everyMs, log: (m) => io.err(`${m}\n`) });
 }
 
 /** Flags of `cpi alerts add` by the rule field they set, for error messages. */

@@ -6,6 +6,7 @@ import { storePath } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { collect } from "../options.js";
 import { runServer } from "../serve/run-server.js";
+import { alertSchedule } from "./alerts.js";
 
 function int(name: string, v: string, min: number, max: number): number {
   const n = Number(v);
@@ -27,6 +28,8 @@ export function registerServe(program: Command, io: CliIo): void {
     .option("--visitor-rate <n>", "events per second per visitor (0 = unlimited)", "20")
     .option("--max-body <bytes>", "largest POST /e body", "65536")
     .option("--cors-origin <origin>", "a web origin allowed to call /api/* from a browser (repeatable; off by default)", collect, [])
+    .option("--alerts-every <interval>", "run 'cpi alerts check' on this schedule (e.g. 15m, 1h) and post new alerts to the webhooks")
+    .option("--alerts-config <path>", "the alert rules file (default: beside the store, as for 'cpi alerts')")
     .option("--log-segment <bytes>", "size at which the event log starts a new segment (loaded segments are deleted)", String(256 * 1024 * 1024))
     .addHelpText(
       "after",
@@ -42,9 +45,11 @@ request from elsewhere need a token from 'cpi token create NAME'.
 Examples:
   $ cpi serve
   $ cpi serve --host 0.0.0.0 --port 8080 --allow-redirect shop.example --trust-proxy
+  $ cpi serve --alerts-every 15m   # also run 'cpi alerts check' every 15 minutes
   $ curl -s 'http://127.0.0.1:8080/i.gif?c=Launch%20Q4&cr=Visual%20A&p=news-site' -o /dev/null -w '%{http_code}\\n'`,
     )
     .action(async (o) => {
+      const alerts = o.alertsEvery ? await alertSchedule({ every: o.alertsEvery, config: o.alertsConfig, db: o.db, store: o.store }, io) : null;
       await runServer(
         {
           dbPath: storePath(o, io),
@@ -56,6 +61,7 @@ Examples:
           visitorPerSecond: int("--visitor-rate", o.visitorRate, 0, 1e9),
           maxBodyBytes: int("--max-body", o.maxBody, 256, 10_000_000),
           segmentBytes: int("--log-segment", o.logSegment, 4096, 2 ** 40),
+          ...(alerts ? { background: alerts } : {}),
           extraRoutes: (store) => [...apiRoutes({ store, boundHost: o.host, corsOrigins: o.corsOrigin as string[], log: (m) => io.err(`${m}\n`) }), ...webRoutes()],
         },
         io,

@@ -29,6 +29,8 @@ export interface ServeOptions {
    * every call in the store process (never blocking the event loop on the database).
    */
   extraRoutes?: (store: Store) => Route[];
+  /** Background work started once the server listens (`--alerts-every`), given such a Store too; stopped first on SIGTERM. */
+  background?: (store: Store) => { stop(waitMs?: number): Promise<void> };
 }
 
 /** Runs the server until SIGTERM/SIGINT; resolves after draining. */
@@ -79,11 +81,13 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
   const port = await listen(server, o.port, o.host);
   writeEndpoint(o.dbPath, { pid: process.pid, host: o.host, port, token });
   io.err(`cpi serve: listening on http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port} (store ${o.dbPath})\n`);
+  const background = o.background?.(remoteStore((method, args) => w.call(method, args), w.dialect, w.location));
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
+      await background?.stop(5_000); // a check still waiting on a webhook is not waited for long
       io.err(`${signal}: draining…\n`);
       server.close();
       server.closeIdleConnections();
