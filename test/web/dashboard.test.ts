@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
 import { createApiToken } from "../../src/app/api-tokens.js";
 import type { Store } from "../../src/store/store.js";
-import { demoStore } from "../api/harness.js";
+import { demoFile, demoStore } from "../api/harness.js";
 import { launchBrowser, ready, SKIP, screenshot, serveDashboard, watchForeignRequests } from "./browser.js";
 
 let store: Store;
@@ -153,6 +153,21 @@ test("import by upload: a dry run shows what was detected; the import itself nee
   assert.equal(afterImport[0].impressions, 40_000);
   await screenshot(page, "import-done");
   await page.evaluate(() => localStorage.removeItem("cpi.token"));
+});
+
+test("a file dropped on the page is checked the same way (drag and drop)", { skip: SKIP }, async () => {
+  await page.goto(`${url}/#/import`);
+  await ready(page, "import");
+  const meta = demoFile("meta.csv");
+  const dataTransfer = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], "meta-export.csv", { type: "text/csv" }));
+    return dt;
+  }, meta);
+  await page.dispatchEvent(".dropzone", "drop", { dataTransfer });
+  await page.waitForSelector('[data-testid="detected"]');
+  assert.equal(await page.textContent('[data-testid="detected"] [data-field="source"]'), "meta");
+  assert.equal(await page.textContent('[data-testid="detected"] [data-field="rows"]'), (meta.trim().split("\n").length - 1).toLocaleString("en-US"));
 });
 
 test("writes from the page without a token are refused by the server", { skip: SKIP }, async () => {

@@ -127,7 +127,7 @@ export async function importView(root: HTMLElement, s: AppState): Promise<void> 
     h(
       "div",
       { class: "form-row" },
-      field("Currency", h("input", { attrs: { name: "currency", placeholder: "for files that state none", size: 8 }, on: { change: (e) => (opts.currency = (e.target as HTMLInputElement).value.trim()) } })),
+      field("Currency", h("input", { attrs: { name: "currency", placeholder: "e.g. USD", size: 8 }, on: { change: (e) => (opts.currency = (e.target as HTMLInputElement).value.trim()) } })),
       field("Time zone", h("input", { attrs: { name: "timezone", placeholder: "e.g. Europe/Berlin", size: 16 }, on: { change: (e) => (opts.timezone = (e.target as HTMLInputElement).value.trim()) } })),
     ),
     preview,
