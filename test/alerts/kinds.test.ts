@@ -64,8 +64,8 @@ test("threshold per campaign with a minimum volume; a platform whose export for 
   );
   const skipped = r.out.skipped.map((s) => [s.rule, s.scope, s.reason]);
   assert.deepEqual(skipped, [
-    ["cpm-cap", "campaign=Search, currency=USD", "no-value"],
-    ["cpm-cap", "campaign=Tiny, currency=USD", "low-volume"],
+    ["cpm-cap", "campaign=Search", "no-value"],
+    ["cpm-cap", "campaign=Tiny", "low-volume"],
     ["stopped", "campaign=Search", "no-value"],
   ]);
   assert.match(r.out.skipped[2]?.message ?? "", /no data from google_ads for 2026-09-28 yet/);

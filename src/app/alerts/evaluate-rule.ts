@@ -66,6 +66,9 @@ export async function evaluateRule(store: Store, rule: AlertRule, ctx: Evaluatio
     ...(rule.timezone ? { timezone: rule.timezone } : {}),
     ...(rule.currency ? { currency: rule.currency } : {}),
   });
+  if (scopeBy !== by && new Set(series.map((s) => s.scope.currency)).size <= 1) {
+    for (const s of series) delete s.scope.currency; // one currency: naming it adds nothing
+  }
   const warnings = rangedRows > 0 ? [`rule ${rule.id}: ${rangedRows} row(s) covering several days left out (alerts need daily rows)`] : [];
   const evaluations = series.map((s) => evaluateScope(rule, s, ctx));
   return { evaluations, warnings };
