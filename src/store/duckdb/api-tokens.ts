@@ -1,4 +1,5 @@
-// API tokens on DuckDB: one row per token; revoking deletes it. Only the hash of a secret is stored.
+// API tokens on DuckDB: one row per token; revoking marks it (ids are never reused). Only the hash of a
+// secret is stored.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { ApiToken, NewApiToken } from "../../domain/api-token.js";
 import { duckdbDialect } from "../../query/duckdb-dialect.js";
@@ -7,13 +8,17 @@ import type { ResultRow } from "../store.js";
 const q = duckdbDialect.quoteString;
 type Query = (sql: string) => Promise<ResultRow[]>;
 
-/** The table, created with the rest of the schema. */
-export const API_TOKENS_DDL = `CREATE TABLE IF NOT EXISTS api_tokens (
-     id BIGINT PRIMARY KEY, name VARCHAR NOT NULL, hash VARCHAR NOT NULL, prefix VARCHAR NOT NULL, created_at VARCHAR NOT NULL)`;
+/** The table, created with the rest of the schema (revoked_at was added after the first version). */
+export const API_TOKENS_DDL = [
+  `CREATE TABLE IF NOT EXISTS api_tokens (
+     id BIGINT PRIMARY KEY, name VARCHAR NOT NULL, hash VARCHAR NOT NULL, prefix VARCHAR NOT NULL, created_at VARCHAR NOT NULL,
+     revoked_at VARCHAR)`,
+  "ALTER TABLE api_tokens ADD COLUMN IF NOT EXISTS revoked_at VARCHAR",
+];
 
 /** Every live token by id. */
 export async function listApiTokensDuckDb(query: Query): Promise<ApiToken[]> {
-  const rows = await query("SELECT id, name, hash, prefix, created_at FROM api_tokens ORDER BY id");
+  const rows = await query("SELECT id, name, hash, prefix, created_at FROM api_tokens WHERE revoked_at IS NULL ORDER BY id");
   return rows.map((r) => ({ id: Number(r.id), name: String(r.name), hash: String(r.hash), prefix: String(r.prefix), createdAt: String(r.created_at) }));
 }
 
@@ -22,7 +27,7 @@ export async function insertApiTokenDuckDb(conn: DuckDBConnection, query: Query,
   await conn.run("BEGIN TRANSACTION");
   try {
     const id = Number((await query("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM api_tokens"))[0]?.id ?? 1);
-    await conn.run(`INSERT INTO api_tokens VALUES (${id}, ${q(t.name)}, ${q(t.hash)}, ${q(t.prefix)}, ${q(t.createdAt)})`);
+    await conn.run(`INSERT INTO api_tokens VALUES (${id}, ${q(t.name)}, ${q(t.hash)}, ${q(t.prefix)}, ${q(t.createdAt)}, NULL)`);
     await conn.run("COMMIT");
     return { ...t, id };
   } catch (e) {
@@ -31,8 +36,8 @@ export async function insertApiTokenDuckDb(conn: DuckDBConnection, query: Query,
   }
 }
 
-/** Deletes a token by id. */
+/** Marks a live token revoked. */
 export async function deleteApiTokenDuckDb(conn: DuckDBConnection, id: number): Promise<boolean> {
-  const res = await conn.run(`DELETE FROM api_tokens WHERE id = ${Math.trunc(id)}`);
+  const res = await conn.run(`UPDATE api_tokens SET revoked_at = ${q(new Date().toISOString())} WHERE id = ${Math.trunc(id)} AND revoked_at IS NULL`);
   return Number(res.rowsChanged) > 0;
 }

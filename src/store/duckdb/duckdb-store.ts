@@ -35,7 +35,7 @@ export class DuckDbStore implements Store {
   static async open(path: string): Promise<DuckDbStore> {
     const instance = await DuckDBInstance.create(path);
     const conn = await instance.connect();
-    for (const stmt of [...DUCKDB_SCHEMA, API_TOKENS_DDL]) await conn.run(stmt);
+    for (const stmt of [...DUCKDB_SCHEMA, ...API_TOKENS_DDL]) await conn.run(stmt);
     return new DuckDbStore(path, instance, conn);
   }
 
