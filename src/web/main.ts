@@ -5,6 +5,7 @@ import { errorBox, h, loading, replace } from "./dom.js";
 import { type AppState, hashOf, parseHash, presets, type Route } from "./state.js";
 import type { Catalogue, Extent, Session } from "./types.js";
 import { abtestView } from "./views/abtest.js";
+import { alertsView } from "./views/alerts.js";
 import { allocateView } from "./views/allocate.js";
 import { compareView } from "./views/compare.js";
 import { curvesView } from "./views/curves.js";
@@ -27,6 +28,7 @@ const VIEWS: [string, string, View][] = [
   ["allocate", "Allocator", allocateView],
   ["pacing", "Pacing", pacingView],
   ["discrepancies", "Discrepancies", discrepanciesView],
+  ["alerts", "Alerts", alertsView],
 ];
 
 const nav = document.getElementById("nav") as HTMLElement;

@@ -181,8 +181,8 @@ test("writes from the page without a token are refused by the server", { skip: S
   assert.deepEqual(status, [401, 401]);
 });
 
-test("every panel renders on the demo store: A/B test, reach, curves, allocator, pacing, discrepancies", { skip: SKIP }, async () => {
-  for (const view of ["abtest", "reach", "curves", "allocate", "pacing", "discrepancies"]) {
+test("every panel renders on the demo store: A/B test, reach, curves, allocator, pacing, discrepancies, alerts", { skip: SKIP }, async () => {
+  for (const view of ["abtest", "reach", "curves", "allocate", "pacing", "discrepancies", "alerts"]) {
     await page.goto(`${url}/#/${view}`);
     await ready(page, view);
     await page.waitForTimeout(300); // charts drawn on the next animation frame

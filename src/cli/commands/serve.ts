@@ -2,11 +2,11 @@ import type { Command } from "commander";
 import { UserError } from "../../domain/errors.js";
 import { apiRoutes } from "../../http/api/index.js";
 import { webRoutes } from "../../http/web-routes.js";
-import { storePath } from "../compose.js";
+import { openAlertFiles, storePath } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { collect } from "../options.js";
 import { runServer } from "../serve/run-server.js";
-import { alertSchedule } from "./alerts.js";
+import { alertSchedule, alertsConfigPath } from "./alerts.js";
 
 function int(name: string, v: string, min: number, max: number): number {
   const n = Number(v);
@@ -62,7 +62,7 @@ Examples:
           maxBodyBytes: int("--max-body", o.maxBody, 256, 10_000_000),
           segmentBytes: int("--log-segment", o.logSegment, 4096, 2 ** 40),
           ...(alerts ? { background: alerts } : {}),
-          extraRoutes: (store) => [...apiRoutes({ store, boundHost: o.host, corsOrigins: o.corsOrigin as string[], log: (m) => io.err(`${m}\n`) }), ...webRoutes()],
+          extraRoutes: (store) => [...apiRoutes({ store, boundHost: o.host, corsOrigins: o.corsOrigin as string[], alerts: openAlertFiles(alertsConfigPath({ config: o.alertsConfig, db: o.db, store: o.store }, io)), log: (m) => io.err(`${m}\n`) }), ...webRoutes()],
         },
         io,
       );

@@ -2,6 +2,7 @@
 // the endpoint's schema, calls its handler and answers JSON. Errors are JSON { error: { code, message, details } }.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
+import type { AlertFiles } from "../../app/alerts/index.js";
 import type { Store } from "../../store/store.js";
 import { parseJsonBody, readBody } from "../request-input.js";
 import { HttpError, type RequestUrl, type Route, sendJson, sendThrown } from "../server.js";
@@ -16,6 +17,8 @@ export interface ApiOptions {
   boundHost: string;
   /** Origins allowed to call the API from a browser (CORS); none by default. */
   corsOrigins?: readonly string[];
+  /** The alerts' rules file and log (cpi serve passes those beside the store); without them /api/alerts* answer 404. */
+  alerts?: AlertFiles;
   /** Largest uploaded file (bytes; default 100 MB). */
   maxUploadBytes?: number;
   /** Largest JSON body (bytes; default 1 MB). */

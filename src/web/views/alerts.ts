@@ -1,0 +1,55 @@
+// Alerts: what fires on the last checked day (from `cpi alerts check` or `cpi serve --alerts-every`),
+// the rules, and a check on demand that sends nothing.
+import { ApiError, get, post } from "../api.js";
+import { errorBox, h, loading, replace } from "../dom.js";
+import type { AppState } from "../state.js";
+
+interface Alert {
+  rule: string;
+  scopeLabel: string;
+  day: string;
+  since: string;
+  message: string;
+  deliveries?: { webhook: string; delivered: boolean }[];
+  is_new?: boolean;
+}
+
+function list(alerts: Alert[], testId: string): HTMLElement {
+  if (alerts.length === 0) return h("p", { class: "empty", data: { testid: testId } }, "Nothing fires.");
+  return h(
+    "ul",
+    { class: "alerts", data: { testid: testId } },
+    alerts.map((a) =>
+      h("li", null, h("strong", null, a.scopeLabel || "(whole scope)"), ` — ${a.message}`, h("small", null, ` (rule ${a.rule}, since ${a.since}${a.deliveries?.length ? `; ${a.deliveries.map((d) => `${d.webhook}: ${d.delivered ? "sent" : "not sent"}`).join(", ")}` : ""})`)),
+    ),
+  );
+}
+
+export async function alertsView(root: HTMLElement, _s: AppState): Promise<void> {
+  const out = h("div");
+  const checked = h("div");
+  replace(root, h("h1", null, "Alerts"), h("p", { class: "sub" }, "Rules are added with 'cpi alerts add'; 'cpi serve --alerts-every 15m' checks them and posts new alerts to your webhooks."), out, checked);
+  replace(out, loading());
+  try {
+    const [active, rules] = await Promise.all([get<{ day: string | null; checkedAt: string | null; alerts: Alert[] }>("/api/alerts"), get<{ rules: { id: string; kind: string; metric?: string | null }[] }>("/api/alerts/rules")]);
+    const run = async () => {
+      replace(checked, loading("Checking…"));
+      try {
+        const r = await post<{ day: string; fired: Alert[]; errors: { rule: string; message: string }[] }>("/api/alerts/check", {}, { dry_run: true });
+        replace(checked, h("h2", null, `A check of ${r.day} now (nothing recorded or sent)`), list(r.fired, "dry-run"), r.errors.length ? h("ul", { class: "warnings" }, r.errors.map((e) => h("li", null, `${e.rule}: ${e.message}`))) : null);
+      } catch (e) {
+        replace(checked, errorBox(e));
+      }
+    };
+    replace(
+      out,
+      h("h2", null, active.day ? `Firing on ${active.day} (checked ${active.checkedAt ?? ""})` : "No check has run yet"),
+      list(active.alerts, "active"),
+      h("p", { class: "hint" }, `${rules.rules.length} rule${rules.rules.length === 1 ? "" : "s"}: ${rules.rules.map((r) => `${r.id} (${r.kind}${r.metric ? ` ${r.metric}` : ""})`).join(", ") || "none yet"}`),
+      rules.rules.length ? h("button", { on: { click: () => void run() } }, "Check now without sending") : null,
+    );
+  } catch (e) {
+    if (e instanceof ApiError && e.code === "alerts_off") replace(out, h("p", { class: "empty" }, "Alerts are not set up on this server."));
+    else replace(out, errorBox(e));
+  }
+}

@@ -1,0 +1,59 @@
+// Alerts over the API: rules (webhook URLs withheld), a dry-run check as a read, a real check as a write,
+// then the active alerts it recorded.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { createApiToken } from "../../src/app/api-tokens.js";
+import { openAlertFiles } from "../../src/cli/compose.js";
+import type { Store } from "../../src/store/store.js";
+import { demoStore, inProcessApi } from "./harness.js";
+
+let store: Store;
+let api: ReturnType<typeof inProcessApi>;
+let token: string;
+let cli: Awaited<ReturnType<typeof demoStore>>["cli"];
+
+before(async () => {
+  const d = await demoStore();
+  store = d.store;
+  cli = d.cli;
+  const config = join(d.dir, "demo.alerts.json");
+  const add = await d.cli("alerts", "add", "--kind", "threshold", "--metric", "cpi", "--above", "0.02", "--by", "campaign", "--currency", "USD", "--id", "pricey");
+  assert.equal(add.code, 0, add.stderr);
+  const hook = await d.cli("alerts", "webhook", "add", "http://127.0.0.1:9/hook", "--name", "team");
+  assert.equal(hook.code, 0, hook.stderr);
+  api = inProcessApi(store, "127.0.0.1", { alerts: openAlertFiles(config) });
+  token = (await createApiToken(store, "alerts")).token;
+});
+after(() => store.close());
+
+test("GET /api/alerts/rules lists the rules and the webhooks by name only", async () => {
+  const r = await api.call("/api/alerts/rules");
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.rules.map((x: { id: string }) => x.id), ["pricey"]);
+  assert.deepEqual(r.json.webhooks, [{ name: "team", format: "json" }]);
+  assert.ok(!r.text.includes("127.0.0.1:9"), "no webhook URL");
+  // No webhook for the checks below: nothing to post to.
+  assert.equal((await cli("alerts", "webhook", "remove", "team")).code, 0);
+});
+
+test("a dry-run check is a read; a real one needs a token; then GET /api/alerts shows what fires", async () => {
+  const dry = await api.call("/api/alerts/check?date=2026-11-20&dry_run=true", { method: "POST" });
+  assert.equal(dry.status, 200, dry.text);
+  assert.ok(dry.json.fired.length > 0, "some campaign's CPI is above $0.02");
+  assert.ok(dry.json.fired.every((f: { scopeLabel: string }) => f.scopeLabel.startsWith("campaign=")));
+  assert.equal((await api.call("/api/alerts")).json.day, null, "a dry run records nothing");
+  assert.equal((await api.call("/api/alerts/check?date=2026-11-20", { method: "POST" })).status, 401);
+  const real = await api.call("/api/alerts/check?date=2026-11-20", { method: "POST", headers: { authorization: `Bearer ${token}` } });
+  assert.equal(real.status, 200, real.text);
+  const active = await api.call("/api/alerts");
+  assert.equal(active.json.day, "2026-11-20");
+  assert.deepEqual(active.json.alerts.map((a: { scopeLabel: string }) => a.scopeLabel).sort(), dry.json.fired.map((f: { scopeLabel: string }) => f.scopeLabel).sort());
+});
+
+test("without alert files the alert endpoints answer 404", async () => {
+  const bare = inProcessApi(store);
+  const r = await bare.call("/api/alerts");
+  assert.equal(r.status, 404);
+  assert.equal(r.json.error.code, "alerts_off");
+});
