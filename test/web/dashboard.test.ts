@@ -182,6 +182,11 @@ test("writes from the page without a token are refused by the server", { skip: S
 });
 
 test("every panel renders on the demo store: A/B test, reach, curves, allocator, pacing, discrepancies, alerts", { skip: SKIP }, async () => {
+  // First-party events for Launch Q4 on one reported placement, so reach and discrepancies have data
+  // (visitor keys are per day, as the tracking server makes them).
+  const placement = "industry-news.example / leaderboard";
+  const events = Array.from({ length: 3000 }, (_, i) => ({ ts: Date.UTC(2026, 10, 20 + (i % 3), 12), type: "impression" as const, impression_id: `w${i}`, campaign: "Launch Q4", creative: "Visual A", placement, visitor: ((i % 3) * 100_000 + (i % 700)).toString(16).padStart(16, "0"), country: "", device: "desktop", measurable: false, reason: "" }));
+  await store.appendTrackedEvents({ logId: "dashboard-test", from: 0, to: 3000, events });
   for (const view of ["abtest", "reach", "curves", "allocate", "pacing", "discrepancies", "alerts"]) {
     await page.goto(`${url}/#/${view}`);
     await ready(page, view);
@@ -189,6 +194,13 @@ test("every panel renders on the demo store: A/B test, reach, curves, allocator,
     assert.equal(await page.locator(".error").count(), 0, `${view}: ${await page.locator(".error").allTextContents()}`);
     await screenshot(page, view);
   }
+  await page.goto(`${url}/#/reach`);
+  await ready(page, "reach");
+  await page.waitForSelector('[data-chart="frequency"] svg');
+  assert.match((await page.textContent(".view-reach table")) ?? "", /Launch Q4/);
+  await page.goto(`${url}/#/discrepancies`);
+  await ready(page, "discrepancies");
+  assert.match((await page.textContent(".view-discrepancies table")) ?? "", /industry-news\.example \/ leaderboard/);
   await page.goto(`${url}/#/abtest`);
   await ready(page, "abtest");
   await page.waitForSelector('[data-chart="lift"] svg');
