@@ -35,7 +35,7 @@ export function lineChart(container: HTMLElement, data: readonly SeriesPoint[], 
   });
 }
 
-/** The mix/rate decomposition: one bar per segment and part, summing to the total change. */
+/** The mix/rate decomposition: per segment, its mix and rate parts stacked (they add up to its share of the change). */
 export function decompositionChart(container: HTMLElement, segments: readonly { segment: string; mix: number; rate: number }[], format: (v: number) => string): Element {
   const rows = segments.flatMap((s) => [
     { segment: s.segment || "(none)", part: "mix", value: s.mix },
@@ -43,15 +43,15 @@ export function decompositionChart(container: HTMLElement, segments: readonly { 
   ]);
   return Plot.plot({
     width: widthOf(container),
-    height: Math.max(120, segments.length * 44 + 50),
-    marginLeft: 150,
+    height: Math.max(110, segments.length * 34 + 70),
+    marginLeft: 160,
+    marginRight: 48,
     style: { fontSize: "12px", color: INK, background: "transparent" },
-    x: { label: "change in CPI", grid: true, tickFormat: format },
-    y: { label: null },
-    fy: { label: null },
+    x: { label: "change in CPI", grid: true, tickFormat: format, ticks: 6 },
+    y: { label: null, domain: segments.map((s) => s.segment || "(none)") },
     color: { domain: ["mix", "rate"], range: ["#f59e0b", ACCENT], legend: true },
     marks: [
-      Plot.barX(rows, { x: "value", y: "part", fy: "segment", fill: "part", title: (d: { segment: string; part: string; value: number }) => `${d.segment} ${d.part}: ${format(d.value)}` }),
+      Plot.barX(rows, { x: "value", y: "segment", fill: "part", title: (d: { segment: string; part: string; value: number }) => `${d.segment} ${d.part}: ${format(d.value)}` }),
       Plot.ruleX([0], { stroke: INK }),
     ],
   });

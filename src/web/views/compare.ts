@@ -3,7 +3,7 @@
 import { get } from "../api.js";
 import { decompositionChart } from "../charts.js";
 import { errorBox, field, h, loading, replace, select } from "../dom.js";
-import { change, count, metricText, money, percent } from "../format.js";
+import { count, metricText, money, percent } from "../format.js";
 import { numberOf, report } from "../query.js";
 import { type AppState, hashOf, metricInfo, previousPeriod, type Route } from "../state.js";
 import type { Row } from "../types.js";
@@ -89,7 +89,7 @@ function renderComparison(out: HTMLElement, s: AppState, c: Comparison): void {
   replace(
     out,
     sides,
-    h("p", { class: "verdict", data: { testid: "verdict" } }, `${c.a.label} vs ${c.b.label}: ${c.verdict}`, c.cpi_change === null ? "" : ` (${change(c.cpi_change)} CPI)`),
+    h("p", { class: "verdict", data: { testid: "verdict" } }, `${c.a.label} vs ${c.b.label}: ${c.verdict}`),
     buys ? h("p", null, buys) : "",
     d.total_change === null
       ? h("p", { class: "hint" }, "No decomposition: one side has no impressions.")
