@@ -4,6 +4,7 @@ import type { ApiToken, NewApiToken } from "../domain/api-token.js";
 import type { FxRate } from "../domain/fx.js";
 import type { Contract, NewContract } from "../domain/tracking/contract.js";
 import type { Dialect } from "../query/dialect.js";
+import { clickhouseDialect } from "../query/clickhouse-dialect.js";
 import { duckdbDialect } from "../query/duckdb-dialect.js";
 import type { ImportOutcome, ProgressFn, ResultRow, SpendImport, Store, TrackedBatch, TrackedBatchOutcome } from "./store.js";
 
@@ -19,9 +20,9 @@ export class RemoteStore implements Store {
     dialect: "duckdb" | "clickhouse",
     readonly location: string,
   ) {
-    // The store process of `cpi serve` holds a DuckDB file (a ClickHouse server admits many writers).
-    if (dialect !== "duckdb") throw new Error(`RemoteStore over a ${dialect} store is not wired yet`);
-    this.dialect = duckdbDialect;
+    // The store process of `cpi serve` holds the store (a DuckDB file, or a ClickHouse connection with
+    // `cpi serve --store`): queries are compiled here in its dialect and run there.
+    this.dialect = dialect === "clickhouse" ? clickhouseDialect : duckdbDialect;
   }
 
   query(sql: string): Promise<ResultRow[]> {
