@@ -13,7 +13,7 @@ import { randomEvents } from "../test/clickhouse/random-events.js";
 import { clusterStore, singleStore } from "../test/clickhouse/stores.js";
 import { fmt, median, RUNS, report, timed } from "./util.js";
 
-const EVENTS = Number(process.env.BENCH_CH_EVENTS ?? 10_000_000);
+const EVENTS = Number(process.env.BENCH_CH_EVENTS ?? 5_000_000);
 const SPEND = Number(process.env.BENCH_CH_SPEND ?? 2_000_000);
 const BATCH = 500_000;
 const CAMPAIGNS = 50;

@@ -5,6 +5,7 @@ const all: Record<string, () => Promise<void>> = {
   report: async () => (await import("./report-10m.js")).benchReport10m(),
   allocate: async () => (await import("./allocate-1000.js")).benchAllocate(),
   clickhouse: async () => (await import("./clickhouse-report.js")).benchClickHouse(),
+  "clickhouse-capacity": async () => (await import("./clickhouse-capacity.js")).benchClickHouseCapacity(),
   track: async () => (await import("./track-serve.js")).benchTrackServe(),
 };
 const pick = process.argv.slice(2);

@@ -69,10 +69,11 @@ export function isHostedStore(path: string): boolean {
   return hosted.has(path);
 }
 
-/** Opens (creating if needed) the DuckDB store at an absolute path. */
+/** Opens (creating if needed) the DuckDB store at an absolute path, or the ClickHouse store at a URL. */
 export async function openStoreAt(path: string): Promise<Store> {
   const h = hosted.get(path);
   if (h) return Object.assign(Object.create(h) as Store, { close: async () => {} });
+  if (isClickHouseUrl(path)) return ClickHouseStore.open(path);
   try {
     return await DuckDbStore.open(path);
   } catch (e) {

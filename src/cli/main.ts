@@ -62,7 +62,7 @@ export function buildProgram(io: CliIo): Command {
 }
 
 /** Commands whose --db is a DuckDB file by nature (a demo file, the click-signing secret beside it). */
-const DUCKDB_ONLY = new Set(["demo", "snippet", "serve"]);
+const DUCKDB_ONLY = new Set(["demo", "snippet"]);
 
 /** Gives every command that opens a store (it has --db) the --store option for ClickHouse. */
 function addStoreOption(cmd: Command): void {

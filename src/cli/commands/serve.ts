@@ -2,7 +2,8 @@ import type { Command } from "commander";
 import { UserError } from "../../domain/errors.js";
 import { apiRoutes } from "../../http/api/index.js";
 import { webRoutes } from "../../http/web-routes.js";
-import { openAlertFiles, storePath } from "../compose.js";
+import { resolve } from "node:path";
+import { clickhouseUrl, openAlertFiles, storePath } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { collect } from "../options.js";
 import { runServer } from "../serve/run-server.js";
@@ -28,6 +29,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option("--visitor-rate <n>", "events per second per visitor (0 = unlimited)", "20")
     .option("--max-body <bytes>", "largest POST /e body", "65536")
     .option("--cors-origin <origin>", "a web origin allowed to call /api/* from a browser (repeatable; off by default)", collect, [])
+    .option("--state <path>", "with --store: where the server keeps its event log, endpoint and secret (<path>.events.log …; default ./cpi-serve)")
     .option("--alerts-every <interval>", "run 'cpi alerts check' on this schedule (e.g. 15m, 1h) and post new alerts to the webhooks")
     .option("--alerts-config <path>", "the alert rules file (default: beside the store, as for 'cpi alerts')")
     .option("--log-segment <bytes>", "size at which the event log starts a new segment (loaded segments are deleted)", String(256 * 1024 * 1024))
@@ -46,13 +48,16 @@ Examples:
   $ cpi serve
   $ cpi serve --host 0.0.0.0 --port 8080 --allow-redirect shop.example --trust-proxy
   $ cpi serve --alerts-every 15m   # also run 'cpi alerts check' every 15 minutes
+  $ cpi serve --store clickhouse://cpi:secret@db1:8123/ads --state /var/lib/cpi/serve   # batches into ClickHouse
   $ curl -s 'http://127.0.0.1:8080/i.gif?c=Launch%20Q4&cr=Visual%20A&p=news-site' -o /dev/null -w '%{http_code}\\n'`,
     )
     .action(async (o) => {
       const alerts = o.alertsEvery ? await alertSchedule({ every: o.alertsEvery, config: o.alertsConfig, db: o.db, store: o.store }, io) : null;
+      const url = clickhouseUrl(o, io);
       await runServer(
         {
-          dbPath: storePath(o, io),
+          dbPath: url ? resolve(io.cwd, o.state ?? "cpi-serve") : storePath(o, io),
+          ...(url ? { storeUrl: url } : {}),
           host: o.host,
           port: int("--port", o.port, 0, 65535),
           allowHosts: (o.allowRedirect as string[]).map((h) => h.trim().toLowerCase()).filter(Boolean),

@@ -15,6 +15,8 @@ import { StoreWorkerHost } from "./worker-host.js";
 
 export interface ServeOptions {
   dbPath: string;
+  /** A ClickHouse store URL; then dbPath only names the server's local files (log, endpoint, secret). */
+  storeUrl?: string;
   host: string;
   port: number;
   allowHosts: string[];
@@ -51,7 +53,7 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
   };
   let started: Awaited<ReturnType<typeof StoreWorkerHost.start>>;
   try {
-    started = await StoreWorkerHost.start({ dbPath: o.dbPath, logPath, upTo: log.committedOffset, sealed }, fatal);
+    started = await StoreWorkerHost.start({ dbPath: o.dbPath, ...(o.storeUrl ? { storeUrl: o.storeUrl } : {}), logPath, upTo: log.committedOffset, sealed }, fatal);
   } catch (e) {
     await log.close();
     const msg = e instanceof Error ? e.message : String(e);

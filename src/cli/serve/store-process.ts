@@ -56,7 +56,7 @@ async function start(data: StoreWorkerData): Promise<void> {
   } catch {
     // not permitted here: run at normal priority
   }
-  const store = await openWhenFree(data.dbPath);
+  const store = await openWhenFree(data.storeUrl ?? data.dbPath);
   hostStore(data.dbPath, store);
   const segments: Segment[] = [];
   const addSegment = (path: string, upTo: number, sealed: boolean) => {

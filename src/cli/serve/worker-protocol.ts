@@ -9,6 +9,8 @@ export interface SegmentMark {
 /** What the store process is started with (its first message). */
 export interface StoreWorkerData {
   dbPath: string;
+  /** A ClickHouse store URL: the store process opens it instead of the DuckDB file (dbPath then only names the log). */
+  storeUrl?: string;
   /** The active log segment. */
   logPath: string;
   /** Its durable end when the server started: replayed before anything else. */

@@ -9,6 +9,7 @@ import { addApiTokenClickHouse, apiTokensClickHouse, revokeApiTokenClickHouse } 
 import { appendTrackedBatchClickHouse, loadedOffset } from "./event-load.js";
 import { CLICKHOUSE_SCHEMA_VERSION } from "./schema.js";
 import { addContractClickHouse, contractsClickHouse, fxRatesClickHouse, removeContractClickHouse, upsertFxRatesClickHouse } from "./small-tables.js";
+import { withRetries } from "./retry.js";
 import { importSpendClickHouse } from "./spend-import.js";
 import { type ClickHouseTarget, describeTarget, parseClickHouseUrl } from "./store-url.js";
 
@@ -77,13 +78,32 @@ export class ClickHouseStore implements Store {
     return fxRatesClickHouse(this.conn);
   }
 
+  /**
+   * Loads a batch of the event log exactly once. A ClickHouse outage (or one shard's) is waited out
+   * with backoff, never thrown: the log holds the events, and a retried batch is idempotent.
+   */
   appendTrackedEvents(batch: TrackedBatch): Promise<TrackedBatchOutcome> {
-    return this.serial(() => appendTrackedBatchClickHouse(this.conn, batch));
+    return this.serial(async () => {
+      const r = await withRetries(() => appendTrackedBatchClickHouse(this.conn, batch), { onRetry: this.onRetry });
+      if (this.failing) process.stderr.write(`cpi: ClickHouse ${this.location} is back; loading resumed\n`);
+      this.failing = false;
+      return r;
+    });
   }
 
   eventLogOffset(logId: string): Promise<number | null> {
-    return loadedOffset(this.conn, logId);
+    return withRetries(() => loadedOffset(this.conn, logId), { onRetry: this.onRetry });
   }
+
+  /** Reports a retried load once per outage on stderr (the tracking server's log). */
+  private failing = false;
+  private readonly onRetry = (e: unknown, attempt: number, wait: number) => {
+    if (attempt === 1 && !this.failing) {
+      this.failing = true;
+      process.stderr.write(`cpi: ClickHouse ${this.location} failed (${e instanceof Error ? (e.message.split("\n")[0] ?? "") : String(e)}); retrying with backoff, events stay in the log\n`);
+    }
+    void wait;
+  };
 
   addContract(contract: NewContract): Promise<Contract> {
     return this.serial(() => addContractClickHouse(this.conn, contract));

@@ -108,6 +108,7 @@ export function userFacing(e: unknown, target: ClickHouseTarget): unknown {
     if (code === "516" || code === "192" || code === "193" || code === "194") {
       return new UserError("store_auth", `ClickHouse at ${where} refused the user '${target.username}': ${first}`);
     }
+    if (code === "279" || code === "210") return new UserError("store_unreachable", `ClickHouse at ${where}: a server of the cluster is unreachable (${first})`);
     if (code === "81") return new UserError("store_uninitialised", `ClickHouse at ${where}: ${first}; create it with 'cpi init --store …'`);
     if (code === "60") return new UserError("store_uninitialised", `ClickHouse at ${where} has no cpi schema (${first}); run 'cpi init --store …' first`);
   }
