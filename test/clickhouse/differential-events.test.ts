@@ -90,7 +90,10 @@ test("tracked reports (every dimension, grain, zone, filter and period) agree on
       assert.deepEqual(r.exact, reference.exact, `${r.name} differs for ${JSON.stringify(q)}`);
       r.reach.forEach((v, i) => {
         const want = reference.reach[i] ?? null;
-        if (want === null || v === null) return assert.equal(v, want);
+        if (want === null || v === null) {
+          assert.equal(v, want);
+          return;
+        }
         worst = Math.max(worst, Math.abs(v - want));
         // Below exactBelow only 32-bit hash collisions (≈ n²/2³³) can lower the count.
         const allowed = want < bound.exactBelow ? 1 + (want * want) / 2 ** 33 : 4 * bound.relativeStandardError * want;

@@ -2,11 +2,8 @@
 // (ReplacingMergeTree), always read through argMax by version so a read never depends on merges.
 import type { FxRate } from "../../domain/fx.js";
 import type { Contract, NewContract, Pricing } from "../../domain/tracking/contract.js";
-import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
 import type { ClickHouseConnection } from "./connection.js";
 import { tsvString } from "./tsv.js";
-
-const q = clickhouseDialect.quoteString;
 
 /** A version number above every one stored and every one handed out before in this process. */
 let lastVersion = 0n;

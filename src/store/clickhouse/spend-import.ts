@@ -99,7 +99,10 @@ export async function importSpendClickHouse(
     pending.ids.push(importId);
     const segments = new SegmentIds(importId);
     if (f.rows.length) {
-      await conn.insertTsv("spend_rows", [...SPEND_COLUMN_NAMES, "segment"], spendTsv(f.rows, importId, segments, (n) => onProgress?.((done += n), total)));
+      await conn.insertTsv("spend_rows", [...SPEND_COLUMN_NAMES, "segment"], spendTsv(f.rows, importId, segments, (n) => {
+          done += n;
+          onProgress?.(done, total);
+        }));
     }
     if (f.reach.length) await conn.insertTsv("reach_rows", [...REACH_COLUMN_NAMES, "segment"], [reachTsv(f.reach, importId, segments)]);
     const from = windows.reduce<string | null>((m, w) => (m === null || w.from < m ? w.from : m), null);
