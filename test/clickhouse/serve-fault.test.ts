@@ -68,6 +68,8 @@ async function run(cluster: TestCluster, store: ClickHouseStore, stderr: () => s
   while (!port) {
     const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr());
     if (m) port = Number(m[1]);
+    // A server that failed to start may stay alive (its store process holds it): fail on its message.
+    else if (/^(error|internal error|fatal)/m.test(stderr())) assert.fail(`cpi serve failed to start: ${stderr()}`);
     else if (await Promise.race([exited.then(() => true), sleep(25).then(() => false)])) assert.fail(`cpi serve exited: ${stderr()}`);
   }
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
