@@ -109,6 +109,14 @@ const TABLES: TableDef[] = [
     engine: "ReplacingMergeTree(version) ORDER BY id",
     shardBy: "0",
   },
+  {
+    // API tokens (store/clickhouse/api-tokens.ts reads and writes it); in the schema so that on a
+    // cluster every server sees the same tokens.
+    name: "api_token_versions",
+    columns: "id UInt64, name String, hash String, prefix String, created_at String, deleted UInt8, version UInt64",
+    engine: "MergeTree ORDER BY (id, version)",
+    shardBy: "0",
+  },
 ];
 
 /** What the live views show: committed segments, and events of attempts that were not aborted. */
