@@ -1,7 +1,7 @@
 // Test harness: starts ClickHouse server processes on free ports with temporary data folders and a
 // generated config naming a cluster of all of them (one shard each), and stops them by PID.
 import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
@@ -117,7 +117,14 @@ async function ping(port: number): Promise<boolean> {
 /** Polls until the server answers /ping, or fails when its process has exited. */
 async function waitReady(child: ChildProcess, port: number, dir: string): Promise<void> {
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`clickhouse-server exited while starting (see ${dir}/server.err.log)`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      let log = "";
+      try {
+        log = readFileSync(join(dir, "server.err.log"), "utf8");
+      } catch {}
+      if (/Address already in use/.test(log)) throw new PortTaken(`a port was taken before clickhouse-server bound it`);
+      throw new Error(`clickhouse-server exited while starting: ${log.split("\n").find((l) => /Error|Exception/.test(l)) ?? "(no log)"}`);
+    }
     if (await ping(port)) return;
     await sleep(50);
   }
@@ -125,9 +132,23 @@ async function waitReady(child: ChildProcess, port: number, dir: string): Promis
 
 /**
  * Starts `n` servers (default 2) whose configs all declare the cluster `cpi_test` of n shards.
+ * A free port can be taken by another process before the server binds it: then every server is
+ * stopped and the cluster started again on new ports (a few attempts).
  * @example const c = await startClickHouse(2); try { … } finally { await c.stop(); }
  */
 export async function startClickHouse(n = 2): Promise<TestCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(n);
+    } catch (e) {
+      if (attempt >= 5 || !(e instanceof PortTaken)) throw e;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOnce(n: number): Promise<TestCluster> {
   const bin = clickhouseServerBinary();
   if (!bin) throw new Error("clickhouse-server is not installed");
   const taken = new Set<number>();
@@ -145,7 +166,12 @@ export async function startClickHouse(n = 2): Promise<TestCluster> {
         child = spawn(bin, [`--config-file=${join(dir, "config.xml")}`], { cwd: dir, stdio: "ignore" });
         await waitReady(child, p.http, dir);
       };
-      await launch();
+      try {
+        await launch();
+      } catch (e) {
+        rmSync(dir, { recursive: true, force: true });
+        throw e;
+      }
       const server: TestServer = {
         get pid() {
           return child.pid ?? 0;
@@ -165,7 +191,10 @@ export async function startClickHouse(n = 2): Promise<TestCluster> {
       servers.push(server);
     }
   } catch (e) {
-    for (const s of servers) await s.stop();
+    for (const s of servers) {
+      await s.stop();
+      rmSync(s.dir, { recursive: true, force: true });
+    }
     throw e;
   }
   return {
