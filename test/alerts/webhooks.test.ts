@@ -144,3 +144,33 @@ test("a refused connection and a 404 are recorded failures; a 4xx is not retried
   const delivered = Object.fromEntries((active.alerts[0]?.deliveries ?? []).map((x) => [x.webhook, x.delivered]));
   assert.deepEqual(delivered, { flaky: true, silent: false, nobody: false, missing: false });
 });
+
+test("many alerts at once: a Slack-format webhook gets one message listing them, a JSON one gets each alert", async () => {
+  const many = tempDir();
+  const lines = ["date,source,campaign,currency,cost,impressions"];
+  for (let d = 0; d < 35; d++) {
+    const day = addDays("2026-09-10", d);
+    lines.push(`${day},meta,Always On,USD,50.00,5000`);
+    for (let c = 1; c <= 7 && d < 34; c++) lines.push(`${day},meta,Brand ${c},USD,20.00,${2000 + c * 10 + (d % 3)}`);
+  }
+  write(many, "s.csv", `${lines.join("\n")}\n`);
+  assert.equal((await cpi(many, "import", "s.csv")).code, 0);
+  const slack = await startReceiver([200]);
+  const json = await startReceiver([200]);
+  receivers.push(slack, json);
+  assert.equal((await cpi(many, "alerts", "add", "--kind", "zero-delivery", "--by", "campaign")).code, 0);
+  assert.equal((await cpi(many, "alerts", "webhook", "add", slack.url, "--name", "chat", "--slack")).code, 0);
+  assert.equal((await cpi(many, "alerts", "webhook", "add", json.url, "--name", "pager")).code, 0);
+  const r = await cpi(many, "alerts", "check", "--format", "json");
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).fired.length, 7);
+  assert.equal(slack.requests, 1);
+  const text = (slack.bodies[0] as { text: string }).text.split("\n");
+  assert.equal(text[0], "cpi: 7 alerts on 2026-10-14");
+  assert.equal(text.length, 8);
+  assert.match(text[1] ?? "", /^• stopped delivering for campaign=Brand 1 on 2026-10-14 — delivered nothing today/);
+  assert.equal(json.requests, 7);
+  const again = await cpi(many, "alerts", "check");
+  assert.match(again.stdout, /ongoing: chat sent earlier, pager sent earlier/);
+  assert.equal(slack.requests + json.requests, 8);
+});

@@ -48,3 +48,16 @@ export function webhookBody(hook: WebhookConfig, a: AlertRecord): unknown {
     },
   };
 }
+
+/** Most alerts listed in one digest message. */
+const DIGEST_LINES = 40;
+
+/**
+ * One Slack message for many alerts of a check: a count, then a line per alert (the first 40).
+ * @example digestBody("2026-10-14", records) // { text: "cpi: 12 alerts on 2026-10-14\n• …" }
+ */
+export function digestBody(day: string, alerts: readonly AlertRecord[]): { text: string } {
+  const lines = alerts.slice(0, DIGEST_LINES).map((a) => `• ${alertText(a).replace(/^cpi alert: /, "")}`);
+  const more = alerts.length > DIGEST_LINES ? [`… and ${alerts.length - DIGEST_LINES} more: cpi alerts history --active`] : [];
+  return { text: [`cpi: ${alerts.length} alerts on ${day}`, ...lines, ...more].join("\n") };
+}

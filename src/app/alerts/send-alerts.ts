@@ -1,10 +1,13 @@
 import { addDays, type IsoDate } from "../../domain/dates.js";
 import type { AlertFiles } from "./alert-files.js";
 import { type AlertHistory, type AlertRecord, type CheckRecord, logLine, readAlertHistory, type SendRecord } from "./alert-log.js";
-import { webhookBody } from "./alert-message.js";
+import { digestBody, webhookBody } from "./alert-message.js";
 import type { AlertsConfig } from "./alert-rule.js";
 import type { ScopeEvaluation } from "./evaluate-rule.js";
 import { type DeliveryOptions, deliverWebhook } from "./webhook.js";
+
+/** More alerts than this for a Slack-format webhook in one check go out as one message. */
+export const DIGEST_AT = 5;
 
 /** How one alert went to one webhook in this check. */
 export interface Delivery {
@@ -56,8 +59,9 @@ function continuedSince(e: ScopeEvaluation, history: AlertHistory): string | nul
 
 /**
  * Under the alerts lock: records each fired alert once per day in the log, posts every alert not yet
- * delivered to each of its webhooks (every attempt recorded as it ends), and records the check. A
- * webhook that fails every attempt is not tried again for the rest of this check (the next check retries).
+ * delivered to each of its webhooks (every attempt recorded as it ends; more than DIGEST_AT for a
+ * Slack-format webhook as one message), and records the check. A webhook that fails every attempt is
+ * not tried again for the rest of this check (the next check retries).
  * @example await recordAndSend(files, config, firing, { day: "2026-10-14", now: () => new Date(), dryRun: false, delivery: {}, summary })
  */
 export async function recordAndSend(
@@ -100,25 +104,30 @@ export async function recordAndSend(
     const fresh = fired.filter((f) => !history.recordedDays.has(`${f.record.key}\u0000${f.record.day}`));
     if (!ctx.dryRun && fresh.length > 0) await files.appendLog(fresh.map((f) => logLine(f.record)));
     let failures = 0;
-    const down = new Set<string>();
-    for (const f of fired) {
-      const hooks = config.webhooks.filter((w) => !f.evaluation.rule.webhooks || f.evaluation.rule.webhooks.includes(w.name));
-      for (const hook of hooks) {
-        if (history.delivered.has(`${f.record.key}\u0000${hook.name}`)) {
-          f.deliveries.push({ webhook: hook.name, status: "sent-earlier", attempts: 0, error: null });
-        } else if (ctx.dryRun || down.has(hook.name)) {
-          const error = ctx.dryRun ? "dry run" : "the webhook failed earlier in this check; the next check retries";
-          f.deliveries.push({ webhook: hook.name, status: "skipped", attempts: 0, error });
-        } else {
-          const r = await deliverWebhook(hook, webhookBody(hook, f.record), ctx.delivery, async (a) => {
-            const rec: SendRecord = { type: "send", key: f.record.key, webhook: hook.name, ...a, at: at() };
-            await files.appendLog([logLine(rec)]);
-          });
-          f.deliveries.push({ webhook: hook.name, status: r.ok ? "sent" : "failed", attempts: r.attempts, error: r.lastError });
-          if (!r.ok) {
-            failures++;
-            down.add(hook.name);
-          }
+    for (const hook of config.webhooks) {
+      const mine = fired.filter((f) => !f.evaluation.rule.webhooks || f.evaluation.rule.webhooks.includes(hook.name));
+      const pending: FiredAlert[] = [];
+      for (const f of mine) {
+        if (history.delivered.has(`${f.record.key}\u0000${hook.name}`)) f.deliveries.push({ webhook: hook.name, status: "sent-earlier", attempts: 0, error: null });
+        else if (ctx.dryRun) f.deliveries.push({ webhook: hook.name, status: "skipped", attempts: 0, error: "dry run" });
+        else pending.push(f);
+      }
+      // Many alerts at once into a chat channel: one message listing them, not a flood.
+      const batches = hook.format === "slack" && pending.length > DIGEST_AT ? [pending] : pending.map((f) => [f]);
+      let down = false;
+      for (const batch of batches) {
+        if (down) {
+          for (const f of batch) f.deliveries.push({ webhook: hook.name, status: "skipped", attempts: 0, error: "the webhook failed earlier in this check; the next check retries" });
+          continue;
+        }
+        const body = batch.length === 1 ? webhookBody(hook, (batch[0] as FiredAlert).record) : digestBody(ctx.day, batch.map((f) => f.record));
+        const r = await deliverWebhook(hook, body, ctx.delivery, async (a) => {
+          await files.appendLog(batch.map((f) => logLine({ type: "send", key: f.record.key, webhook: hook.name, ...a, at: at() } satisfies SendRecord)));
+        });
+        for (const f of batch) f.deliveries.push({ webhook: hook.name, status: r.ok ? "sent" : "failed", attempts: r.attempts, error: r.lastError });
+        if (!r.ok) {
+          failures += batch.length;
+          down = true;
         }
       }
     }
