@@ -85,7 +85,8 @@ function configXml(dir: string, http: number, tcp: number, interserver: number, 
   <users_config>${dir}/users.xml</users_config>
   <default_profile>default</default_profile>
   <default_database>default</default_database>
-  <timezone>UTC</timezone>
+  <!-- Not UTC on purpose: cpi must not depend on the server's zone (columns are DateTime('UTC')). -->
+  <timezone>Asia/Kolkata</timezone>
   <mark_cache_size>268435456</mark_cache_size>
   <uncompressed_cache_size>268435456</uncompressed_cache_size>
   <max_concurrent_queries>200</max_concurrent_queries>
