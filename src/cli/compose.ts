@@ -6,6 +6,7 @@ import { openAlertFilesOnDisk } from "../store/alerts/alert-files.js";
 import { ClickHouseStore } from "../store/clickhouse/clickhouse-store.js";
 import { type InitOutcome, initClickHouseStore } from "../store/clickhouse/init-schema.js";
 import { isClickHouseUrl, parseClickHouseUrl, redactUrl } from "../store/clickhouse/store-url.js";
+import { type VacuumOutcome, vacuumClickHouseStore } from "../store/clickhouse/vacuum.js";
 import { DuckDbStore } from "../store/duckdb/duckdb-store.js";
 import { type EventLogSource, openLogSource } from "../store/event-log/log-reader.js";
 import { listSealedSegments, type SealedSegment, type SegmentListener, SegmentedEventLog } from "../store/event-log/segmented-log.js";
@@ -86,6 +87,11 @@ export async function openStoreAt(path: string): Promise<Store> {
 /** Creates the ClickHouse schema at `url` (on every server of `cluster`, reached at `nodes` when given). */
 export function initClickHouse(url: string, cluster: string | null, nodes: readonly string[]): Promise<InitOutcome> {
   return initClickHouseStore(parseClickHouseUrl(url), { cluster, nodes: nodes.map(parseClickHouseUrl) });
+}
+
+/** Starts deleting the rows no reader of the ClickHouse store at `url` can see, on every server. */
+export function vacuumClickHouse(url: string, nodes: readonly string[]): Promise<VacuumOutcome> {
+  return vacuumClickHouseStore(parseClickHouseUrl(url), nodes.map(parseClickHouseUrl));
 }
 
 /** Runs `fn` with an open store and always closes it. */

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { clickhouseUrl, initClickHouse, withStore } from "../compose.js";
+import { UserError } from "../../domain/errors.js";
+import { clickhouseUrl, initClickHouse, vacuumClickHouse, withStore } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { collect, outputFormat, toJson } from "../options.js";
 import { renderTable } from "../render/table.js";
@@ -11,6 +12,7 @@ export function registerInit(program: Command, io: CliIo): void {
     .description("create an empty store: a DuckDB file, or the cpi schema on a ClickHouse server or cluster")
     .option("--cluster <name>", "a cluster from the servers' remote_servers config: local tables on every shard plus Distributed tables")
     .option("--node <url>", "another server of the cluster, clickhouse://user:password@host:8123 (repeatable; default: every host the cluster names, at --store's port)", collect, [])
+    .option("--vacuum", "ClickHouse: delete the rows no report sees (replaced by re-imports, failed imports, aborted loads); not while importing")
     .option("--format <format>", "table or json", "table")
     .option("--db <path>", "DuckDB store file (default ./cpi.duckdb, or $CPI_DB)")
     .addHelpText(
@@ -23,7 +25,8 @@ one shard) and spend by source × account × campaign.
 Examples:
   $ cpi init                                          # ./cpi.duckdb (or --db PATH)
   $ cpi init --store clickhouse://cpi:secret@db1:8123/ads
-  $ cpi init --store clickhouse://cpi:secret@db1:8123/ads --cluster ads --node clickhouse://cpi:secret@db2:8123`,
+  $ cpi init --store clickhouse://cpi:secret@db1:8123/ads --cluster ads --node clickhouse://cpi:secret@db2:8123
+  $ cpi init --store clickhouse://cpi:secret@db1:8123/ads --vacuum     # reclaim disk (asynchronous mutations)`,
     )
     .action(async (o) => {
       const format = outputFormat(o.format, ["table", "json"]);
@@ -32,6 +35,13 @@ Examples:
         const location = await withStore(o, io, "write", async (s) => s.location);
         if (format === "json") io.out(toJson({ engine: "duckdb", location }));
         else io.err(`store ready: ${location}\n`);
+        return;
+      }
+      if (o.vacuum) {
+        if (o.cluster) throw new UserError("bad_flag", "--vacuum works on an existing store: leave out --cluster (it is read from the store)");
+        const v = await vacuumClickHouse(url, o.node as string[]);
+        if (format === "json") io.out(toJson(v));
+        else io.err(`vacuum: ${v.segments} replaced or uncommitted segments and ${v.abortedBatches} aborted loads: ${v.mutations} mutations started on ${v.servers} server(s); ClickHouse deletes the rows in the background\n`);
         return;
       }
       const r = await initClickHouse(url, o.cluster ?? null, o.node as string[]);

@@ -44,6 +44,36 @@ async function withConnection<T>(t: ClickHouseTarget, fn: (c: ClickHouseConnecti
   }
 }
 
+/** The servers a schema lives on: the store URL's alone, or every server of the cluster (each shard covered). */
+export async function clusterServers(target: ClickHouseTarget, o: InitOptions): Promise<{ target: ClickHouseTarget; shard: number | null }[]> {
+  const servers: { target: ClickHouseTarget; shard: number | null }[] = [];
+  if (o.cluster === null) servers.push({ target, shard: null });
+  else {
+    const cluster = o.cluster;
+    const hosts = await withConnection(target, (c) => clusterHosts(c, cluster));
+    if (hosts.length === 0) {
+      throw new UserError("unknown_cluster", `ClickHouse at ${describeTarget(target)} has no cluster '${cluster}' in its remote_servers config`);
+    }
+    const port = new URL(target.endpoint).port;
+    const scheme = new URL(target.endpoint).protocol;
+    const candidates = o.nodes.length
+      ? [target, ...o.nodes.filter((n) => n.endpoint !== target.endpoint)]
+      : [...new Set(hosts.map((h) => h.host))].map((host) => ({ ...target, endpoint: `${scheme}//${host}:${port}` }));
+    // Each server tells which shard it is (is_local); every shard must be covered.
+    for (const t of candidates) {
+      const mine = await withConnection(t, (c) => clusterHosts(c, cluster));
+      const local = mine.find((h) => h.isLocal);
+      if (!local) throw new UserError("not_in_cluster", `ClickHouse at ${describeTarget(t)} is not a server of cluster '${cluster}'`);
+      if (!servers.some((s) => s.target.endpoint === t.endpoint)) servers.push({ target: { ...t, database: target.database }, shard: local.shard });
+    }
+    const missing = [...new Set(hosts.map((h) => h.shard))].filter((s) => !servers.some((x) => x.shard === s));
+    if (missing.length) {
+      throw new UserError("missing_shards", `cluster '${cluster}' has shard${missing.length > 1 ? "s" : ""} ${missing.join(", ")} that no --node reaches: pass every server's URL with --node`);
+    }
+  }
+  return servers;
+}
+
 /** The cluster an existing schema was created for ("" for one server), or null when there is none. */
 async function existingCluster(target: ClickHouseTarget): Promise<string | null> {
   try {
@@ -72,31 +102,7 @@ export async function initClickHouseStore(target: ClickHouseTarget, o: InitOptio
       `ClickHouse at ${describeTarget(target)} already holds a cpi schema ${existing ? `on cluster '${existing}'` : "for one server"}, not on cluster '${o.cluster}'`,
     );
   }
-  const servers: { target: ClickHouseTarget; shard: number | null }[] = [];
-  if (o.cluster === null) servers.push({ target, shard: null });
-  else {
-    const cluster = o.cluster;
-    const hosts = await withConnection(target, (c) => clusterHosts(c, cluster));
-    if (hosts.length === 0) {
-      throw new UserError("unknown_cluster", `ClickHouse at ${describeTarget(target)} has no cluster '${cluster}' in its remote_servers config`);
-    }
-    const port = new URL(target.endpoint).port;
-    const scheme = new URL(target.endpoint).protocol;
-    const candidates = o.nodes.length
-      ? [target, ...o.nodes.filter((n) => n.endpoint !== target.endpoint)]
-      : [...new Set(hosts.map((h) => h.host))].map((host) => ({ ...target, endpoint: `${scheme}//${host}:${port}` }));
-    // Each server tells which shard it is (is_local); every shard must be covered.
-    for (const t of candidates) {
-      const mine = await withConnection(t, (c) => clusterHosts(c, cluster));
-      const local = mine.find((h) => h.isLocal);
-      if (!local) throw new UserError("not_in_cluster", `ClickHouse at ${describeTarget(t)} is not a server of cluster '${cluster}'`);
-      if (!servers.some((s) => s.target.endpoint === t.endpoint)) servers.push({ target: { ...t, database: target.database }, shard: local.shard });
-    }
-    const missing = [...new Set(hosts.map((h) => h.shard))].filter((s) => !servers.some((x) => x.shard === s));
-    if (missing.length) {
-      throw new UserError("missing_shards", `cluster '${cluster}' has shard${missing.length > 1 ? "s" : ""} ${missing.join(", ")} that no --node reaches: pass every server's URL with --node`);
-    }
-  }
+  const servers = await clusterServers(target, o);
   for (const s of servers) {
     await withConnection(s.target, async (c) => {
       for (const stmt of schemaStatements(target.database, o.cluster)) await c.command(stmt);

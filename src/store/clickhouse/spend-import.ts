@@ -122,9 +122,10 @@ export async function importSpendClickHouse(
     );
     const mine = new Set(written.map((r) => String(r.segment)));
     for (const s of pending.retired) if (!mine.has(s)) committedBefore.add(s);
+    const last = pending.ids[pending.ids.length - 1];
     const log = [
-      ...[...mine].filter((s) => !pending.retired.has(s)).map((s) => `${s}\t1\t${pending.ids[0]}\n`),
-      ...[...committedBefore].map((s) => `${s}\t-1\t${pending.ids[0]}\n`),
+      ...[...mine].filter((s) => !pending.retired.has(s)).map((s) => `${s}\t1\t${last}\n`),
+      ...[...committedBefore].map((s) => `${s}\t-1\t${last}\n`),
     ];
     // The commit: one insert, one block (max_insert_block_size is far above any import's segment count).
     if (log.length) await conn.insertTsv("segment_log", ["segment", "delta", "import_id"], [log.join("")]);
