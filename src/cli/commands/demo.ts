@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { compareSides } from "../../app/compare.js";
@@ -32,7 +32,7 @@ export function registerDemo(program: Command, io: CliIo): void {
     .option("--force", "overwrite --db even if it is not a demo store")
     .addHelpText("after", "\nExamples:\n  $ cpi demo\n  $ cpi demo --db /tmp/demo.duckdb")
     .action(async (o) => {
-      const path = join(io.cwd, o.db);
+      const path = resolve(io.cwd, o.db);
       if (existsSync(path)) {
         const isDemo = await openStoreAt(path)
           .then(async (s) => {
