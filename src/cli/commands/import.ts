@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { importReports } from "../../app/import.js";
+import { parsePeriod } from "../../domain/dates.js";
 import { UserError } from "../../domain/errors.js";
 import { withStore } from "../compose.js";
 import type { CliIo } from "../io.js";
@@ -34,6 +35,7 @@ export function registerImport(program: Command, io: CliIo): void {
     .option("--currency <code>", "currency of files that do not state one")
     .option("--timezone <tz>", "account time zone when the file does not state one (IANA name)")
     .option("--account <id>", "account id when the file does not state one")
+    .option("--period <period>", "dates of a file that states none (Google Ads 'All time', Microsoft grid): 2026-10 or 2026-10-01..2026-10-31")
     .option("--map <mapping.json>", "column mapping for any other CSV/XLSX: {\"date\": \"Day\", \"cost\": \"Spend\", …}")
     .option("--skip-invalid", "import the good rows and list the bad ones instead of rejecting the file")
     .option("--dry-run", "parse and check only; write nothing")
@@ -61,6 +63,7 @@ Generic CSV columns (case-insensitive; * required):
           ...(o.currency ? { currency: o.currency } : {}),
           ...(o.timezone ? { timezone: o.timezone } : {}),
           ...(o.account ? { account: o.account } : {}),
+          ...(o.period ? { period: parsePeriod(o.period) } : {}),
           ...(o.map ? { mapping: readMapping(o.map, io) } : {}),
           skipInvalid: Boolean(o.skipInvalid),
           dryRun: Boolean(o.dryRun),
