@@ -1,5 +1,5 @@
 import { UserError } from "../domain/errors.js";
-import type { Totals } from "../domain/measures.js";
+import { addTotals, type Totals } from "../domain/measures.js";
 import { microsToUnits } from "../domain/money.js";
 import type { EntityDimension, Filter, TimeGrain } from "../domain/query.js";
 import { type AnalyzeOptions, analyzeTest, historyMoments, type MeasureRole, type Method, planTest, type TestAnalysis, type TestArm, type TestPlan, type TestUnit } from "../domain/stats/index.js";
@@ -80,13 +80,8 @@ export async function runAbTest(store: Store, req: AbTestRequest): Promise<TestA
     sources.add(source);
     const units = byArm.get(arm) ?? new Map<string, Totals>();
     const t = units.get(unit);
-    if (t) {
-      t.cost += row.totals.cost;
-      t.revenue += row.totals.revenue;
-      t.impressions += row.totals.impressions;
-      t.clicks += row.totals.clicks;
-      t.conversions += row.totals.conversions;
-    } else units.set(unit, { ...row.totals });
+    if (t) addTotals(t, row.totals);
+    else units.set(unit, { ...row.totals });
     byArm.set(arm, units);
   }
   if (ranged) warnings.push(`${ranged} row(s) cover several ${req.unit}s and were left out: a test needs one value per unit`);

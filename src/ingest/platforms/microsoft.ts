@@ -1,3 +1,4 @@
+import { addTotals } from "../../domain/measures.js";
 import type { DateRange } from "../../domain/dates.js";
 import { UserError } from "../../domain/errors.js";
 import type { SpendRow } from "../../domain/spend.js";
@@ -190,14 +191,7 @@ export function sumToDays(rows: readonly SpendRow[], rowLines: readonly number[]
       lines.push(rowLines[i] as number);
       return;
     }
-    const sum = out[at] as SpendRow;
-    sum.cost += row.cost;
-    sum.revenue += row.revenue;
-    sum.impressions += row.impressions;
-    sum.clicks += row.clicks;
-    sum.conversions += row.conversions;
-    sum.viewable_impressions += row.viewable_impressions;
-    sum.measurable_impressions += row.measurable_impressions;
+    addTotals(out[at] as SpendRow, row);
   });
   return { rows: out, rowLines: lines };
 }
