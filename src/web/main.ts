@@ -53,7 +53,8 @@ async function boot(): Promise<AppState> {
 
 async function render(): Promise<void> {
   const id = ++rendering;
-  const route = parseHash(location.hash);
+  const hash = location.hash;
+  const route = parseHash(hash);
   const s = state as AppState;
   const p = route.params;
   s.from = p.get("from") ?? s.from;
@@ -78,7 +79,12 @@ async function render(): Promise<void> {
   } catch (e) {
     if (id === rendering) replace(root, errorBox(e));
   }
-  if (id === rendering) document.body.dataset.ready = name;
+  if (id === rendering) {
+    // Which address this render answered: a test (or a user script) that changed the hash waits
+    // for this to match, not for a "ready" left over from the page before.
+    document.body.dataset.rendered = hash;
+    document.body.dataset.ready = name;
+  }
 }
 
 async function start(): Promise<void> {
@@ -87,6 +93,7 @@ async function start(): Promise<void> {
     state = await boot();
   } catch (e) {
     replace(view, errorBox(e), e instanceof ApiError && e.status === 401 ? tokenForm(() => location.reload()) : null);
+    document.body.dataset.rendered = location.hash;
     document.body.dataset.ready = "error";
     return;
   }

@@ -54,9 +54,12 @@ export function watchForeignRequests(page: Page, origin: string): string[] {
   return foreign;
 }
 
-/** Waits until the view has rendered its data. */
+/**
+ * Waits until the view has rendered its data for the page's current address. A click that changes
+ * the hash renders on the next `hashchange` task, so "ready" alone could still be the previous page's.
+ */
 export async function ready(page: Page, view: string): Promise<void> {
-  await page.waitForSelector(`body[data-ready="${view}"]`);
+  await page.waitForFunction((v) => document.body.dataset.ready === v && document.body.dataset.rendered === location.hash, view);
 }
 
 /** Saves a full-page screenshot under test-artifacts/. */
