@@ -14,7 +14,7 @@ export const RULES: Record<string, Rule> = {
   ingest: { layers: ["domain", "ingest"], packages: /^(udsv|iconv-lite|xlsx|exceljs|fflate|read-excel-file|@e965\/xlsx|jschardet|chardet)(\/|$)/, builtins: NONE },
   query: { layers: ["domain", "query"], packages: NONE, builtins: NONE },
   store: { layers: ["domain", "query", "store"], packages: /^(@duckdb\/node-api|@duckdb\/node-bindings|@clickhouse\/client)(\/|$)/, builtins: /^node:/ },
-  app: { layers: ["domain", "ingest", "query", "app"], files: ["store/store.ts"], packages: /^(isbot)(\/|$)/, builtins: /^node:(crypto|events|timers\/promises)$/ },
+  app: { layers: ["domain", "ingest", "query", "app"], files: ["store/store.ts"], packages: /^(isbot)(\/|$)/, builtins: /^node:(crypto|events|timers\/promises|worker_threads)$/ },
   cli: { layers: ["app", "domain", "cli", "config", "http"], files: ["store/store.ts"], packages: /^(commander)(\/|$)/, builtins: /^node:/ },
   http: { layers: ["app", "domain", "http", "config"], files: ["store/store.ts"], packages: /./, builtins: /^node:/ },
   // The dashboard runs in the browser: its own modules and the charting library, nothing of node.

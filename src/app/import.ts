@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import { UserError } from "../domain/errors.js";
-import type { ParseIssue, ParsedReport } from "../domain/spend.js";
-import { parseReport, type ParseOptions } from "../ingest/index.js";
-import type { ProgressFn, SpendImport, Store } from "../store/store.js";
-import { crossCheckTotals } from "./totals-check.js";
+import type { ParsedReport, ParseIssue } from "../domain/spend.js";
+import type { SpendColumns } from "../domain/spend-columns.js";
+import { type ParseOptions, parseReport } from "../ingest/index.js";
+import type { ProgressFn, SpendBatchImport, SpendImport, Store } from "../store/store.js";
+import { parseInWorker } from "./import-stream/parse-in-worker.js";
+import { addRowSums, crossCheckSums, emptyRowSums, type RowSums } from "./totals-check.js";
 
 /** A report file's name and content (read by the entry point: a CLI path or an HTTP upload). */
 export interface ReportFile {
@@ -17,6 +19,11 @@ export interface ImportOptions extends Omit<ParseOptions, "fileName"> {
   dryRun?: boolean;
   onParsed?: (file: string, parsed: ParsedReport) => void;
   onProgress?: ProgressFn;
+  /**
+   * Files of at least this many bytes are parsed in a worker thread while their rows are written
+   * (when the store can take rows in batches); default 8 MiB. 0 streams every file, Infinity none.
+   */
+  streamFromBytes?: number;
 }
 
 export interface FileImportResult {
@@ -30,67 +37,130 @@ export interface FileImportResult {
 }
 
 const MAX_LISTED = 20;
+const STREAM_FROM_BYTES = 8 * 1024 * 1024;
+
+/** What one file's parse left once its rows are in the store (or counted, in a dry run). */
+interface Parsed {
+  report: ParsedReport;
+  sums: RowSums;
+  sources: string[];
+}
 
 function located(file: string, i: ParseIssue): string {
   return `${file}:${i.line}${i.column ? `, column '${i.column}'` : ""}: ${i.message}`;
 }
 
+/** The problems that stop a file's import: its row errors (unless skipped) or having no rows at all. */
+function blocking(file: string, p: Parsed, skipInvalid: boolean | undefined): string[] {
+  const bad = p.report.issues.filter((i) => i.severity === "error");
+  if (bad.length && !skipInvalid) return bad.map((i) => located(file, i));
+  if (p.sums.rows === 0 && bad.length === 0) return [`${file}: no data rows found (format ${p.report.format})`];
+  return [];
+}
+
+function rejection(errors: string[], issues: (ParseIssue & { file: string })[], skipInvalid: boolean | undefined): UserError {
+  const more = errors.length > MAX_LISTED ? `\n… and ${errors.length - MAX_LISTED} more` : "";
+  return new UserError(
+    "invalid_input",
+    `nothing was imported: ${errors.length} problem${errors.length > 1 ? "s" : ""} found${skipInvalid ? "" : " (use --skip-invalid to import the good rows)"}:\n${errors.slice(0, MAX_LISTED).join("\n")}${more}`,
+    { issues },
+  );
+}
+
+function errorsOf(file: string, report: ParsedReport): (ParseIssue & { file: string })[] {
+  return report.issues.filter((i) => i.severity === "error").map((i) => ({ ...i, file }));
+}
+
+function withFileName<T>(file: ReportFile, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(e.code, `${file.name}: ${e.message}`, e.details);
+    throw e;
+  }
+}
+
 /**
  * Parses report files and imports them in one transaction (DESIGN rules 5 and 6): a file with a bad
  * row rejects the whole import with file, line, column and reason unless `skipInvalid`, in which
- * case the good rows are imported and the bad ones listed.
+ * case the good rows are imported and the bad ones listed. Large files are parsed in a worker thread
+ * while their rows are written; a problem found there rolls the transaction back.
  * @example await importReports(store, [{ name: "spend.csv", bytes }], { currency: "USD" })
  */
 export async function importReports(store: Store, files: readonly ReportFile[], opts: ImportOptions = {}): Promise<FileImportResult[]> {
-  const parsed: { file: ReportFile; report: ParsedReport }[] = [];
+  const { skipInvalid, dryRun, onParsed, onProgress, streamFromBytes, ...parseOpts } = opts;
+  const threshold = streamFromBytes ?? STREAM_FROM_BYTES;
+  const streams = !dryRun && store.importSpendBatches !== undefined;
+  const parsed: (Parsed | null)[] = [];
   const errors: string[] = [];
   const allErrors: (ParseIssue & { file: string })[] = [];
   for (const file of files) {
-    const { skipInvalid: _s, dryRun: _d, onParsed: _p, onProgress: _g, ...parseOpts } = opts;
-    let report: ParsedReport;
-    try {
-      report = parseReport(file.bytes, { ...parseOpts, fileName: file.name });
-    } catch (e) {
-      if (e instanceof UserError) throw new UserError(e.code, `${file.name}: ${e.message}`, e.details);
-      throw e;
+    if (streams && file.bytes.length >= threshold) {
+      parsed.push(null); // parsed while it is written
+      continue;
     }
-    opts.onParsed?.(file.name, report);
-    const bad = report.issues.filter((i) => i.severity === "error");
-    for (const i of bad) allErrors.push({ ...i, file: file.name });
-    if (bad.length && !opts.skipInvalid) errors.push(...bad.map((i) => located(file.name, i)));
-    if (report.rows.length === 0 && (bad.length === 0 || opts.skipInvalid)) {
-      if (bad.length === 0) errors.push(`${file.name}: no data rows found (format ${report.format})`);
+    const report = withFileName(file, () => parseReport(file.bytes, { ...parseOpts, fileName: file.name }));
+    onParsed?.(file.name, report);
+    const p: Parsed = { report, sums: addRowSums(emptyRowSums(), report.rows), sources: [...new Set(report.rows.map((r) => r.source))] };
+    allErrors.push(...errorsOf(file.name, report));
+    errors.push(...blocking(file.name, p, skipInvalid));
+    parsed.push(p);
+  }
+  if (errors.length) throw rejection(errors, allErrors, skipInvalid);
+
+  const contentHash = (f: ReportFile) => createHash("sha256").update(f.bytes).digest("hex");
+  let first = true;
+  const imports = files.map((file, i): SpendImport | SpendBatchImport => {
+    const p = parsed[i];
+    if (p) return { file: file.name, contentHash: contentHash(file), format: p.report.format, rows: p.report.rows, reach: p.report.reach };
+    // The first large file starts parsing now, while the store opens its transaction.
+    const work = parseInWorker(file.bytes, { ...parseOpts, fileName: file.name }, first);
+    first = false;
+    async function* checked(): AsyncGenerator<SpendColumns> {
+      yield* withFileNameAsync(file, work.batches);
+      const s = work.summary();
+      const done: Parsed = { report: s.report, sums: s.sums, sources: s.sources };
+      onParsed?.(file.name, s.report);
+      parsed[i] = done;
+      const stop = blocking(file.name, done, skipInvalid);
+      if (stop.length) throw rejection(stop, errorsOf(file.name, s.report), skipInvalid);
     }
-    parsed.push({ file, report });
+    return {
+      file: file.name,
+      batches: { [Symbol.asyncIterator]: checked },
+      estimatedRows: work.estimatedRows,
+      finished: () => {
+        const s = work.summary();
+        return { contentHash: s.contentHash, format: s.report.format, reach: s.report.reach, windows: s.windows };
+      },
+    };
+  });
+  const outcomes = dryRun
+    ? parsed.map((p) => ({ rows: p?.sums.rows ?? 0, replacedRows: 0 }))
+    : store.importSpendBatches && parsed.some((p) => p === null)
+      ? await store.importSpendBatches(imports, onProgress)
+      : await store.importSpend(imports as SpendImport[], onProgress);
+  return files.map((file, i) => {
+    const { report, sums, sources } = parsed[i] as Parsed;
+    return {
+      file: file.name,
+      format: report.format,
+      source: sources.join(",") || report.source,
+      rows: outcomes[i]?.rows ?? 0,
+      replaced_rows: outcomes[i]?.replacedRows ?? 0,
+      skipped: report.issues
+        .filter((x) => x.severity === "error")
+        .map((x) => ({ line: x.line, ...(x.column ? { column: x.column } : {}), message: x.message })),
+      warnings: [...report.issues.filter((x) => x.severity === "warning").map((x) => `line ${x.line}: ${x.message}`), ...crossCheckSums(report.fileTotals, sums)],
+    };
+  });
+}
+
+async function* withFileNameAsync<T>(file: ReportFile, items: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* items;
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(e.code, `${file.name}: ${e.message}`, e.details);
+    throw e;
   }
-  if (errors.length) {
-    const more = errors.length > MAX_LISTED ? `\n… and ${errors.length - MAX_LISTED} more` : "";
-    throw new UserError(
-      "invalid_input",
-      `nothing was imported: ${errors.length} problem${errors.length > 1 ? "s" : ""} found${opts.skipInvalid ? "" : " (use --skip-invalid to import the good rows)"}:\n${errors.slice(0, MAX_LISTED).join("\n")}${more}`,
-      { issues: allErrors },
-    );
-  }
-  const imports: SpendImport[] = parsed.map(({ file, report }) => ({
-    file: file.name,
-    contentHash: createHash("sha256").update(file.bytes).digest("hex"),
-    format: report.format,
-    rows: report.rows,
-    reach: report.reach,
-  }));
-  const outcomes = opts.dryRun ? imports.map((i) => ({ rows: i.rows.length, replacedRows: 0 })) : await store.importSpend(imports, opts.onProgress);
-  return parsed.map(({ file, report }, i) => ({
-    file: file.name,
-    format: report.format,
-    source: [...new Set(report.rows.map((r) => r.source))].join(",") || report.source,
-    rows: outcomes[i]?.rows ?? 0,
-    replaced_rows: outcomes[i]?.replacedRows ?? 0,
-    skipped: report.issues
-      .filter((x) => x.severity === "error")
-      .map((x) => ({ line: x.line, ...(x.column ? { column: x.column } : {}), message: x.message })),
-    warnings: [
-      ...report.issues.filter((x) => x.severity === "warning").map((x) => `line ${x.line}: ${x.message}`),
-      ...crossCheckTotals(report),
-    ],
-  }));
 }

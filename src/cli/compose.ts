@@ -37,7 +37,7 @@ export function clickhouseUrl(opts: StoreOptions, io: CliIo): string | null {
 
 /** The DuckDB file a command uses: --db, else $CPI_DB, else ./cpi.duckdb. */
 export function storePath(opts: StoreOptions, io: CliIo): string {
-  return resolve(io.cwd, opts.db ?? io.env.CPI_DB ?? "cpi.duckdb");
+  return resolve(io.cwd, opts.db ?? (io.env.CPI_DB || "cpi.duckdb"));
 }
 
 /**

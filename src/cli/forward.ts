@@ -17,7 +17,7 @@ export function dbPathOfArgv(argv: readonly string[], io: CliIo): string {
     if (a === "--db") db = argv[i + 1];
     else if (a.startsWith("--db=")) db = a.slice(5);
   }
-  return resolve(io.cwd, db ?? io.env.CPI_DB ?? "cpi.duckdb");
+  return resolve(io.cwd, db ?? (io.env.CPI_DB || "cpi.duckdb"));
 }
 
 /**

@@ -41,6 +41,9 @@ export interface GenericDefaults {
   timezone: string;
 }
 
+/** Rows per batch handed to a streaming caller. */
+export const ROW_BATCH = 16_384;
+
 const TOTALS_LABEL = /^(grand\s+)?totals?\b/i;
 const ISO_CURRENCY = /^[A-Z]{3}$/;
 
@@ -107,6 +110,8 @@ export class GenericRowAssembler {
     private readonly slotNames: readonly string[],
     private readonly defaults: GenericDefaults,
     private readonly decimal: "." | "," = ".",
+    /** When given, rows are handed over in batches of `ROW_BATCH` as they are made (and not kept). */
+    private readonly onRows?: (rows: SpendRow[]) => void,
   ) {
     this.hasSlot = slotNames.map((n) => n !== "");
   }
@@ -259,6 +264,10 @@ export class GenericRowAssembler {
       measurable_impressions: this.measurable,
     });
     this.rowLines.push(line);
+    if (this.onRows && this.rows.length >= ROW_BATCH) {
+      this.onRows(this.rows.splice(0));
+      this.rowLines.length = 0;
+    }
     return true;
   }
 

@@ -70,8 +70,9 @@ export function parseGenericText(
   plan: GenericPlan,
   defaults: GenericDefaults,
   sink: IssueSink,
+  onRows?: (rows: SpendRow[]) => void,
 ): GenericOutput {
-  const asm = new GenericRowAssembler(sink, plan.slotNames, defaults);
+  const asm = new GenericRowAssembler(sink, plan.slotNames, defaults, ".", onRows);
   scanGenericText(text, bodyStart, bodyLine, delimiter, plan.slots, asm);
   return { rows: asm.rows, rowLines: asm.rowLines };
 }

@@ -1,11 +1,11 @@
 import { UserError } from "../domain/errors.js";
 import { normaliseCurrency } from "../domain/money.js";
-import type { ParsedReport } from "../domain/spend.js";
+import type { ParsedReport, SpendRow } from "../domain/spend.js";
 import { decodeReportText, isZipArchive } from "./decode.js";
 import { tokenizeDelimited } from "./delimited.js";
 import { parseGenericRecords, parseGenericText, planGenericColumns, planHasCurrency } from "./generic.js";
 import { matchGenericHeader } from "./generic-columns.js";
-import type { GenericDefaults } from "./generic-row.js";
+import { type GenericDefaults, ROW_BATCH } from "./generic-row.js";
 import { type KnownHeaderTest, sniffDelimitedText } from "./header.js";
 import { isKnownHeader } from "./known-headers.js";
 import type { PlatformContext, PlatformParser, Table } from "./platform.js";
@@ -40,13 +40,21 @@ interface Located {
  * Throws UserError for whole-file problems (no currency, a currency that disagrees with --currency).
  * @example parseReport(new TextEncoder().encode("date,campaign,cost,impressions\n2026-01-01,Seed,5000,500000\n"), { fileName: "a.csv", currency: "USD" }).rows[0]?.cost // 5000000000n
  */
-export function parseReport(bytes: Uint8Array, opts: ParseOptions): ParsedReport {
+export function parseReport(bytes: Uint8Array, opts: ParseOptions, onRows?: (rows: SpendRow[]) => void): ParsedReport {
   const sink: IssueSink = { issues: [], fileTotals: [] };
+  let handed = 0;
+  const counted = onRows
+    ? (rows: SpendRow[]) => {
+        handed += rows.length;
+        onRows(rows);
+      }
+    : undefined;
   const ctx: PlatformContext = {
     opts,
     currency: opts.currency ? normaliseCurrency(opts.currency) : null,
     timezone: checkedTimezone(opts.timezone),
     sink,
+    ...(counted ? { onRows: counted, handed: () => handed } : {}),
   };
   const forced = opts.source ? findPlatform(opts.source) : null;
   if (bytes.length === 0) return failed(ctx, "unknown", 1, "the file is empty");
@@ -141,7 +149,7 @@ function parseGeneric(located: Located, header: string[], headerLine: number, ct
   };
   const { text } = located;
   let out: { rows: ParsedReport["rows"]; rowLines: number[] };
-  if (text) out = parseGenericText(text.text, text.bodyStart, text.bodyLine, text.delimiter, plan, defaults, ctx.sink);
+  if (text) out = parseGenericText(text.text, text.bodyStart, text.bodyLine, text.delimiter, plan, defaults, ctx.sink, ctx.onRows);
   else {
     const table = located.full();
     const from = table.headerIndex + 1;
@@ -166,17 +174,25 @@ function finish(
   source: string,
 ): ParsedReport {
   const { issues, fileTotals } = ctx.sink;
-  if (result.rows.length === 0 && !issues.some((i) => i.severity === "error")) {
+  let rows = result.rows;
+  let rowLines = result.rowLines;
+  if (ctx.onRows) {
+    // Streaming: what is left goes out in batches too; the report itself keeps no rows.
+    for (let i = 0; i < rows.length; i += ROW_BATCH) ctx.onRows(rows.slice(i, i + ROW_BATCH));
+    rows = [];
+    rowLines = [];
+  }
+  if ((ctx.handed?.() ?? 0) + rows.length === 0 && !issues.some((i) => i.severity === "error")) {
     addWarning(ctx.sink, 1, undefined, "the file has no data rows");
   }
   issues.sort((a, b) => a.line - b.line);
   return {
     format: result.format,
     source,
-    rows: result.rows,
+    rows,
     reach: result.reach,
     issues,
-    rowLines: result.rowLines,
+    rowLines,
     fileTotals,
   };
 }

@@ -21,6 +21,10 @@ export interface PlatformContext {
   /** --timezone checked, or null. */
   timezone: string | null;
   sink: IssueSink;
+  /** Set when the caller takes rows in batches as they are parsed (the generic fast path streams). */
+  onRows?: (rows: SpendRow[]) => void;
+  /** Rows handed to onRows so far. */
+  handed?: () => number;
 }
 
 export interface PlatformResult {

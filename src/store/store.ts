@@ -1,6 +1,8 @@
 import type { ApiToken, NewApiToken } from "../domain/api-token.js";
 import type { FxRate } from "../domain/fx.js";
+import type { ReplaceWindow } from "../domain/replace-window.js";
 import type { PlatformReachRow, SpendRow } from "../domain/spend.js";
+import type { SpendColumns } from "../domain/spend-columns.js";
 import type { Contract, NewContract } from "../domain/tracking/contract.js";
 import type { TrackedEvent } from "../domain/tracking/event.js";
 import type { Dialect } from "../query/dialect.js";
@@ -15,6 +17,19 @@ export interface SpendImport {
   format: string;
   rows: readonly SpendRow[];
   reach: readonly PlatformReachRow[];
+}
+
+/**
+ * One file whose rows arrive in column batches while it is still being parsed (a large file read in a
+ * worker thread). `finished()` is read after the last batch: what is known only once the file is read.
+ * The batches end by throwing when the file must not be imported (a bad row): the store rolls back.
+ */
+export interface SpendBatchImport {
+  file: string;
+  batches: AsyncIterable<SpendColumns>;
+  /** Rows the file is expected to hold (for progress; exact once the batches have ended). */
+  estimatedRows(): number;
+  finished(): { contentHash: string; format: string; reach: readonly PlatformReachRow[]; windows: readonly ReplaceWindow[] };
 }
 
 export interface ImportOutcome {
@@ -58,6 +73,12 @@ export interface Store {
    * (DESIGN rule 5), appends its rows and records it in `imports`. All or nothing.
    */
   importSpend(files: readonly SpendImport[], onProgress?: ProgressFn): Promise<ImportOutcome[]>;
+  /**
+   * Optional: importSpend for files that arrive in batches while they are parsed, so that parsing
+   * (in another thread) and writing overlap. Same transaction and replacement rules. `onProgress`
+   * gets rows written and, for streamed files, an estimate of the total.
+   */
+  importSpendBatches?(files: readonly (SpendImport | SpendBatchImport)[], onProgress?: ProgressFn): Promise<ImportOutcome[]>;
   /** Inserts or replaces FX rates (same date, base and currency). Returns rows written. */
   upsertFxRates(rates: readonly FxRate[]): Promise<number>;
   /** Every stored FX rate (the table is small: one row per currency per business day). */

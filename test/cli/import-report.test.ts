@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { cpi, tempDir, write } from "../helpers.js";
+import { cpi, cpiProcess, tempDir, write } from "../helpers.js";
 
 const HEADER = "date,source,account,campaign,ad,currency,cost,impressions,clicks,conversions,revenue";
 const OCT = [
@@ -147,4 +147,28 @@ test("reading commands refuse a missing store, bad flags exit 2", async () => {
     assert.equal(x.code, 2, `${args.join(" ")}: ${x.stderr}`);
     assert.match(x.stderr, msg);
   }
+});
+
+test("a file past 8 MiB is parsed in a worker thread by the built cpi: same totals, bad rows refused, exit 2", () => {
+  const dir = tempDir();
+  const lines = [HEADER];
+  let cost = 0;
+  for (let i = 0; i < 120_000; i++) {
+    const c = (i % 1000) + 0.25;
+    cost += c;
+    lines.push(`2026-${String(1 + (i % 12)).padStart(2, "0")}-15,meta,acct-${i % 3},Campaign number ${i % 250} with a long name,Visual ${i % 40},USD,${c.toFixed(2)},${i},${i % 7},0,0`);
+  }
+  write(dir, "big.csv", `${lines.join("\n")}\n`);
+  const imp = cpiProcess(dir, "import", "big.csv", "--format", "json");
+  assert.equal(imp.code, 0, imp.stderr);
+  assert.deepEqual(JSON.parse(imp.stdout).files.map((f: { rows: number; source: string }) => [f.rows, f.source]), [[120_000, "meta"]]);
+  const total = cpiProcess(dir, "report", "--metrics", "cost,impressions", "--format", "json");
+  assert.deepEqual(JSON.parse(total.stdout), [{ cost: Math.round(cost * 100) / 100, impressions: (119_999 * 120_000) / 2 }]);
+
+  lines[100_001] = "2026-02-30,meta,acct-1,X,Y,USD,1,1,0,0,0";
+  write(dir, "bad.csv", `${lines.join("\n")}\n`);
+  const bad = cpiProcess(dir, "import", "bad.csv");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /bad\.csv:100002, column 'date': '2026-02-30' is not a date/);
+  assert.deepEqual(JSON.parse(cpiProcess(dir, "report", "--metrics", "cost,impressions", "--format", "json").stdout), JSON.parse(total.stdout));
 });

@@ -2,15 +2,13 @@ import { type DuckDBConnection, DuckDBDateValue, DuckDBInstance, DuckDBTimestamp
 import type { ApiToken, NewApiToken } from "../../domain/api-token.js";
 import { epochDayToIso } from "../../domain/dates.js";
 import type { FxRate } from "../../domain/fx.js";
-import { replacementWindows } from "../../domain/replace-window.js";
-import type { PlatformReachRow } from "../../domain/spend.js";
-import { duckdbDialect } from "../../query/duckdb-dialect.js";
 import type { Contract, NewContract } from "../../domain/tracking/contract.js";
-import type { ImportOutcome, ProgressFn, ResultRow, SpendImport, Store, TrackedBatch, TrackedBatchOutcome } from "../store.js";
+import { duckdbDialect } from "../../query/duckdb-dialect.js";
+import type { ImportOutcome, ProgressFn, ResultRow, SpendBatchImport, SpendImport, Store, TrackedBatch, TrackedBatchOutcome } from "../store.js";
 import { API_TOKENS_DDL, deleteApiTokenDuckDb, insertApiTokenDuckDb, listApiTokensDuckDb } from "./api-tokens.js";
 import { appendTrackedBatch, deleteContract, eventLogOffset, insertContract, listContracts } from "./event-tables.js";
 import { DUCKDB_SCHEMA } from "./schema.js";
-import { appendSpendRows } from "./spend-appender.js";
+import { importSpendDuckDb } from "./spend-import.js";
 
 const q = duckdbDialect.quoteString;
 
@@ -49,57 +47,12 @@ export class DuckDbStore implements Store {
     });
   }
 
-  async importSpend(files: readonly SpendImport[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
-    const total = files.reduce((s, f) => s + f.rows.length, 0);
-    let done = 0;
-    const outcomes: ImportOutcome[] = [];
-    await this.conn.run("BEGIN TRANSACTION");
-    try {
-      const idRow = await this.query("SELECT COALESCE(MAX(id), 0) AS id FROM imports");
-      let nextId = Number(idRow[0]?.id ?? 0) + 1;
-      for (const f of files) {
-        const importId = nextId++;
-        let replaced = 0;
-        const windows = replacementWindows(f.rows);
-        for (const w of windows) {
-          const where = `source = ${q(w.source)} AND account_id = ${q(w.account_id)} AND campaign_id IN (${w.campaign_ids.map(q).join(", ")})
-            AND date_start <= DATE '${w.to}' AND date_end >= DATE '${w.from}'`;
-          const res = await this.conn.run(`DELETE FROM spend WHERE ${where}`);
-          replaced += Number(res.rowsChanged);
-          await this.conn.run(`DELETE FROM platform_reach WHERE source = ${q(w.source)} AND account_id = ${q(w.account_id)}
-            AND date_start <= DATE '${w.to}' AND date_end >= DATE '${w.from}'`);
-        }
-        const appender = await this.conn.createAppender("spend");
-        appendSpendRows(appender, f.rows, importId, (n) => {
-          done += n;
-          onProgress?.(done, total);
-        });
-        appender.closeSync();
-        if (f.reach.length) await this.insertReach(f.reach, importId);
-        const from = windows.reduce<string | null>((m, w) => (m === null || w.from < m ? w.from : m), null);
-        const to = windows.reduce<string | null>((m, w) => (m === null || w.to > m ? w.to : m), null);
-        const sources = [...new Set(windows.map((w) => w.source))].join(",");
-        const accounts = [...new Set(windows.map((w) => w.account_id))].join(",");
-        await this.conn.run(
-          `INSERT INTO imports VALUES (${importId}, ${q(f.file)}, ${q(f.contentHash)}, ${q(f.format)}, ${q(sources)}, ${q(accounts)},
-           ${from ? `DATE '${from}'` : "NULL"}, ${to ? `DATE '${to}'` : "NULL"}, ${f.rows.length}, ${replaced}, now())`,
-        );
-        outcomes.push({ file: f.file, importId, rows: f.rows.length, replacedRows: replaced });
-      }
-      await this.conn.run("COMMIT");
-    } catch (e) {
-      await this.conn.run("ROLLBACK");
-      throw e;
-    }
-    return outcomes;
+  importSpend(files: readonly SpendImport[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
+    return importSpendDuckDb(this.conn, files, onProgress);
   }
 
-  private async insertReach(rows: readonly PlatformReachRow[], importId: number): Promise<void> {
-    const values = rows.map(
-      (r) =>
-        `(${q(r.source)}, ${q(r.account_id)}, ${q(r.level)}, ${q(r.campaign)}, ${q(r.ad_group)}, ${q(r.ad)}, DATE '${r.date_start}', DATE '${r.date_end}', ${Math.round(r.reach)}, ${Math.round(r.impressions)}, ${r.frequency ?? "NULL"}, ${importId})`,
-    );
-    for (let i = 0; i < values.length; i += 1000) await this.conn.run(`INSERT INTO platform_reach VALUES ${values.slice(i, i + 1000).join(", ")}`);
+  importSpendBatches(files: readonly (SpendImport | SpendBatchImport)[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
+    return importSpendDuckDb(this.conn, files, onProgress);
   }
 
   async upsertFxRates(rates: readonly FxRate[]): Promise<number> {

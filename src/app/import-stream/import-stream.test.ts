@@ -1,0 +1,136 @@
+// Large files are parsed in a worker thread while their rows are written (importSpendBatches). The
+// streamed path must give exactly what the in-process path gives: the same stored rows, the same
+// per-file results, the same rejections, the store untouched when a file is refused.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { UserError } from "../../domain/errors.js";
+import { DuckDbStore } from "../../store/duckdb/duckdb-store.js";
+import type { Store } from "../../store/store.js";
+import { type ImportOptions, importReports, type ReportFile } from "../import.js";
+
+const FIXTURES = join(import.meta.dirname, "../../../test/fixtures/ingest");
+const STREAM = { streamFromBytes: 0 } as const;
+const IN_PROCESS = { streamFromBytes: Number.POSITIVE_INFINITY } as const;
+
+function csv(name: string, text: string): ReportFile {
+  return { name, bytes: new TextEncoder().encode(text) };
+}
+
+/** 40,000 rows (two full batches of 16,384 and a tail), with what makes text and numbers awkward. */
+function awkwardCsv(rows = 40_000, badLine?: number): string {
+  const lines = ["date,source,account,campaign,ad_group,ad,placement,currency,cost,impressions,clicks,conversions,revenue"];
+  for (let i = 0; i < rows; i++) {
+    const line = i + 2;
+    const day = `2026-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")}`;
+    const campaign = i % 3 === 0 ? `Brand — Été ${i % 17} « search »` : i % 3 === 1 ? `"Launch, phase ${i % 5}"` : `C${i % 9}`;
+    const cost = line === badLine ? "12..5" : i % 7 === 0 ? `"${(1000 + i).toLocaleString("en-US")}.25"` : (i * 0.37).toFixed(2);
+    const impressions = i % 11 === 0 ? `"${(1000 + i).toLocaleString("en-US")}"` : String(i * 13);
+    lines.push(
+      [day, i % 2 ? "meta" : "google_ads", `acct-${i % 3}`, campaign, ` group ${i % 4} `, `ad-${i % 50}-with-a-long-name`, i % 5 ? "feed" : "", i % 4 ? "USD" : "EUR", cost, impressions, String(i % 97), (i % 13) / 4, (i * 1.5).toFixed(2)].join(","),
+    );
+  }
+  lines.push(",,,Total,,,,,123.45,,,,");
+  return `${lines.join("\n")}\n`;
+}
+
+async function fresh(): Promise<Store> {
+  return DuckDbStore.open(":memory:");
+}
+
+async function dump(store: Store): Promise<{ rows: unknown[]; imports: unknown[] }> {
+  const rows = await store.query("SELECT * FROM spend ORDER BY ALL");
+  const imports = await store.query("SELECT id, file, content_hash, format, sources, accounts, date_start, date_end, rows, replaced_rows FROM imports ORDER BY id");
+  return { rows, imports };
+}
+
+async function both(files: ReportFile[], opts: ImportOptions = {}) {
+  const a = await fresh();
+  const b = await fresh();
+  const streamed = await importReports(a, files, { ...opts, ...STREAM });
+  const inProcess = await importReports(b, files, { ...opts, ...IN_PROCESS });
+  return { streamed, inProcess, a: await dump(a), b: await dump(b) };
+}
+
+test("a large generic file streamed through the worker stores exactly what the in-process parse stores", async () => {
+  const file = csv("awkward.csv", awkwardCsv());
+  const r = await both([file]);
+  assert.equal(r.a.rows.length, 40_000);
+  assert.deepEqual(r.a, r.b);
+  assert.deepEqual(r.streamed, r.inProcess);
+  const [res] = r.streamed;
+  assert.equal(res?.rows, 40_000);
+  assert.equal(res?.source, "google_ads,meta");
+  // The file's own totals row is left out and checked against the rows, the same way on both paths.
+  assert.deepEqual(res?.skipped, []);
+  assert.deepEqual(
+    res?.warnings.map((w) => w.replace(/add up to .*/, "add up to …")),
+    ["the file's 'Total' row says cost 123.45, but its rows add up to …", "the file's 'Total' row says clicks 0, but its rows add up to …"],
+  );
+});
+
+test("date ranges, defaults from flags, several files in one transaction, and a platform export", async () => {
+  const ranges = ["date_start,date_end,campaign,cost,impressions"];
+  for (let i = 0; i < 20_000; i++) ranges.push(`2026-0${1 + (i % 9)}-01,2026-0${1 + (i % 9)}-28,Monthly ${i % 40},${(i % 500) + 0.5},${i}`);
+  const files = [csv("ranges.csv", `${ranges.join("\n")}\n`), { name: "meta-title-case.csv", bytes: readFileSync(join(FIXTURES, "meta-title-case.csv")) }];
+  const r = await both(files, { currency: "USD", source: "publisher", account: "A-1", timezone: "Europe/London" });
+  assert.deepEqual(r.a, r.b);
+  assert.deepEqual(r.streamed, r.inProcess);
+  assert.equal(r.streamed[0]?.rows, 20_000);
+  assert.ok((r.streamed[1]?.rows ?? 0) > 0, "the Meta export's rows");
+});
+
+test("a bad row deep in a streamed file refuses the import with file, line, column; the store is untouched", async () => {
+  const store = await fresh();
+  await importReports(store, [csv("first.csv", awkwardCsv(1000))], { skipInvalid: true, ...STREAM });
+  const before = await dump(store);
+  const err = await importReports(store, [csv("big.csv", awkwardCsv(40_000, 30_002))], STREAM).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof UserError, String(err));
+  assert.equal(err.code, "invalid_input");
+  assert.match(err.message, /^nothing was imported: 1 problem found \(use --skip-invalid to import the good rows\)/);
+  assert.match(err.message, /big\.csv:30002, column 'cost': '12\.\.5' is not a number/);
+  assert.deepEqual(await dump(store), before);
+
+  const skipped = await importReports(store, [csv("big.csv", awkwardCsv(40_000, 30_002))], { skipInvalid: true, ...STREAM });
+  assert.equal(skipped[0]?.rows, 39_999);
+  assert.deepEqual(
+    skipped[0]?.skipped.map((s) => s.line),
+    [30_002],
+  );
+});
+
+test("re-importing a streamed file replaces its rows: every total unchanged", async () => {
+  const store = await fresh();
+  const file = csv("awkward.csv", awkwardCsv(20_000));
+  await importReports(store, [file], { skipInvalid: true, ...STREAM });
+  const sums = "SELECT count(*) AS n, sum(cost_micros) AS cost, sum(impressions) AS imp FROM spend";
+  const once = await store.query(sums);
+  const again = await importReports(store, [file], { skipInvalid: true, ...STREAM });
+  assert.equal(again[0]?.replaced_rows, 20_000);
+  assert.deepEqual(await store.query(sums), once);
+});
+
+test("a whole-file problem found in the worker names the file and leaves the store as it was", async () => {
+  const store = await fresh();
+  const err = await importReports(store, [csv("nocurrency.csv", "date,campaign,cost,impressions\n2026-01-01,a,1,2\n")], STREAM).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof UserError);
+  assert.equal(err.code, "missing_currency");
+  assert.match(err.message, /^nocurrency\.csv: the file does not state its currency/);
+  assert.deepEqual(await store.query("SELECT count(*) AS n FROM imports"), [{ n: 0n }]);
+});
+
+test("progress is reported in rows, ending at the file's row count", async () => {
+  const store = await fresh();
+  const seen: [number, number][] = [];
+  await importReports(store, [csv("awkward.csv", awkwardCsv(40_000))], { skipInvalid: true, ...STREAM, onProgress: (d, t) => seen.push([d, t]) });
+  assert.ok(seen.length >= 20, `${seen.length} progress reports`);
+  assert.deepEqual(seen.at(-1), [40_000, 40_000]);
+  assert.ok(seen.every(([d, t]) => d <= t));
+});

@@ -1,0 +1,92 @@
+// Store.importSpend / importSpendBatches on DuckDB: one transaction, appender writes, replacement
+// windows deleted after the rows are appended (rows of other imports only), so a streamed file whose
+// windows are known only at its end follows the same path as a file parsed first.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { type ReplaceWindow, replacementWindows } from "../../domain/replace-window.js";
+import type { PlatformReachRow } from "../../domain/spend.js";
+import { duckdbDialect } from "../../query/duckdb-dialect.js";
+import type { ImportOutcome, ProgressFn, SpendBatchImport, SpendImport } from "../store.js";
+import { appendSpendColumns, appendSpendRows } from "./spend-appender.js";
+
+const q = duckdbDialect.quoteString;
+
+function isBatched(f: SpendImport | SpendBatchImport): f is SpendBatchImport {
+  return "batches" in f;
+}
+
+/**
+ * Imports files in one transaction (see Store.importSpend). Rows given whole are appended as
+ * objects; streamed files batch by batch as they arrive.
+ */
+export async function importSpendDuckDb(conn: DuckDBConnection, files: readonly (SpendImport | SpendBatchImport)[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
+  const known = files.reduce((s, f) => s + (isBatched(f) ? 0 : f.rows.length), 0);
+  const total = () => known + files.reduce((s, f) => s + (isBatched(f) ? f.estimatedRows() : 0), 0);
+  let done = 0;
+  const progress = (n: number) => {
+    done += n;
+    onProgress?.(done, Math.max(done, total()));
+  };
+  const outcomes: ImportOutcome[] = [];
+  await conn.run("BEGIN TRANSACTION");
+  try {
+    const idRow = await conn.runAndReadAll("SELECT COALESCE(MAX(id), 0) FROM imports");
+    let nextId = Number(idRow.getRows()[0]?.[0] ?? 0) + 1;
+    for (const f of files) {
+      const importId = nextId++;
+      const appender = await conn.createAppender("spend");
+      let rows = 0;
+      let format: string;
+      let contentHash: string;
+      let reach: readonly PlatformReachRow[];
+      let windows: readonly ReplaceWindow[];
+      try {
+        if (isBatched(f)) {
+          for await (const batch of f.batches) {
+            appendSpendColumns(appender, batch, importId, progress);
+            rows += batch.length;
+          }
+          ({ contentHash, format, reach, windows } = f.finished());
+          progress(0); // the file's row count is now exact
+
+        } else {
+          windows = replacementWindows(f.rows);
+          appendSpendRows(appender, f.rows, importId, progress);
+          rows = f.rows.length;
+          ({ contentHash, format, reach } = f);
+        }
+      } finally {
+        appender.closeSync();
+      }
+      let replaced = 0;
+      for (const w of windows) {
+        const where = `source = ${q(w.source)} AND account_id = ${q(w.account_id)} AND date_start <= DATE '${w.to}' AND date_end >= DATE '${w.from}'`;
+        const res = await conn.run(`DELETE FROM spend WHERE ${where} AND campaign_id IN (${w.campaign_ids.map(q).join(", ")}) AND import_id <> ${importId}`);
+        replaced += Number(res.rowsChanged);
+        await conn.run(`DELETE FROM platform_reach WHERE ${where}`);
+      }
+      if (reach.length) await insertReach(conn, reach, importId);
+      const from = windows.reduce<string | null>((m, w) => (m === null || w.from < m ? w.from : m), null);
+      const to = windows.reduce<string | null>((m, w) => (m === null || w.to > m ? w.to : m), null);
+      const sources = [...new Set(windows.map((w) => w.source))].join(",");
+      const accounts = [...new Set(windows.map((w) => w.account_id))].join(",");
+      await conn.run(
+        `INSERT INTO imports VALUES (${importId}, ${q(f.file)}, ${q(contentHash)}, ${q(format)}, ${q(sources)}, ${q(accounts)},
+         ${from ? `DATE '${from}'` : "NULL"}, ${to ? `DATE '${to}'` : "NULL"}, ${rows}, ${replaced}, now())`,
+      );
+      outcomes.push({ file: f.file, importId, rows, replacedRows: replaced });
+    }
+    await conn.run("COMMIT");
+  } catch (e) {
+    await conn.run("ROLLBACK");
+    throw e;
+  }
+  return outcomes;
+}
+
+async function insertReach(conn: DuckDBConnection, rows: readonly PlatformReachRow[], importId: number): Promise<void> {
+  const values = rows.map(
+    (r) =>
+      `(${q(r.source)}, ${q(r.account_id)}, ${q(r.level)}, ${q(r.campaign)}, ${q(r.ad_group)}, ${q(r.ad)}, DATE '${r.date_start}', DATE '${r.date_end}', ${Math.round(r.reach)}, ${Math.round(r.impressions)}, ${r.frequency ?? "NULL"}, ${importId})`,
+  );
+  for (let i = 0; i < values.length; i += 1000) await conn.run(`INSERT INTO platform_reach VALUES ${values.slice(i, i + 1000).join(", ")}`);
+}
