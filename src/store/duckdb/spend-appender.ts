@@ -1,135 +1,30 @@
 import { BIGINT, DATE, DOUBLE, type DuckDBAppender, DuckDBDataChunk, type DuckDBType, VARCHAR } from "@duckdb/node-api";
 import duckdbBindings from "@duckdb/node-bindings";
-import { isoToEpochDay } from "../../domain/dates.js";
 import type { SpendRow } from "../../domain/spend.js";
-import type { SpendColumns } from "../../domain/spend-columns.js";
+import { type SpendColumns, spendColumnsOf } from "../../domain/spend-columns.js";
 import { SPEND_COLUMNS } from "./schema.js";
 
 const CHUNK = 2048;
-const STRING_FIELDS = [
-  "source",
-  "account_id",
-  "account_name",
-  "account_timezone",
-  "currency",
-  "campaign_id",
-  "campaign",
-  "ad_group_id",
-  "ad_group",
-  "ad_id",
-  "ad",
-  "placement",
-  "country",
-  "device",
-  "age",
-  "gender",
-] as const satisfies readonly (keyof SpendRow)[];
-const COUNT_FIELDS = ["impressions", "clicks"] as const;
+/** Rows turned into columns at a time when rows are given whole. */
+const ROWS_PER_BATCH = 16_384;
 
 const TYPES: DuckDBType[] = SPEND_COLUMNS.map(([, t]) =>
   t.startsWith("DATE") ? DATE : t.startsWith("VARCHAR") ? VARCHAR : t.startsWith("DOUBLE") ? DOUBLE : BIGINT,
 );
 
 /**
- * The vector internals this module writes. @duckdb/node-api's per-value setItem goes through a type
- * dispatch per value and one native call per string; for bulk imports we fill the typed arrays
- * ourselves, and build each VARCHAR column's 16-byte string slots in one buffer copied in one call.
- */
-interface NumericVector {
-  items: BigInt64Array | Int32Array | Float64Array;
-  flush(): void;
-}
-interface RawVector {
-  vector: unknown;
-}
-
-/**
- * Fills one VARCHAR vector. DuckDB's string_t is 16 bytes: a uint32 length then, for strings of at
- * most 12 bytes, the bytes inline. Short ASCII strings (ids, currencies, sources, empty fields) are
- * laid out in `slots` and copied in one native call; longer ones then go through DuckDB's API.
- */
-function fillStrings(v: RawVector, slots: Uint8Array, values: readonly string[], n: number): void {
-  slots.fill(0, 0, n * 16);
-  const long: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = values[i] as string;
-    const len = s.length;
-    let inline = len <= 12;
-    if (inline) {
-      const off = i * 16;
-      for (let k = 0; k < len; k++) {
-        const c = s.charCodeAt(k);
-        if (c > 127) {
-          inline = false;
-          break;
-        }
-        slots[off + 4 + k] = c;
-      }
-      if (inline) {
-        slots[off] = len;
-        continue;
-      }
-    }
-    long.push(i);
-  }
-  duckdbBindings.copy_data_to_vector(v.vector as never, 0, slots.buffer as ArrayBuffer, slots.byteOffset, n * 16);
-  for (const i of long) duckdbBindings.vector_assign_string_element(v.vector as never, i, values[i] as string);
-}
-
-/**
- * Appends spend rows column by column in chunks of 2048 (DuckDB's vector size), writing the
- * vectors' memory directly. Column order follows SPEND_COLUMNS.
+ * Appends spend rows: as columns (see appendSpendColumns), a batch at a time. Column order follows
+ * SPEND_COLUMNS.
  */
 export function appendSpendRows(appender: DuckDBAppender, rows: readonly SpendRow[], importId: number, onChunk?: (n: number) => void): void {
-  const days = new Map<string, number>();
-  const day = (iso: string) => {
-    let d = days.get(iso);
-    if (d === undefined) {
-      const e = isoToEpochDay(iso);
-      if (e === null) throw new Error(`spend row with an invalid date '${iso}' reached the store`);
-      d = e;
-      days.set(iso, d);
-    }
-    return d;
-  };
-  const id = BigInt(importId);
-  const slots = new Uint8Array(CHUNK * 16);
-  const text = STRING_FIELDS.map(() => new Array<string>(CHUNK));
-  for (let off = 0; off < rows.length; off += CHUNK) {
-    const n = Math.min(CHUNK, rows.length - off);
-    const chunk = DuckDBDataChunk.create(TYPES, n);
-    const col = (c: number) => chunk.getColumnVector(c) as unknown;
-    const start = col(0) as NumericVector;
-    const end = col(1) as NumericVector;
-    const strings = STRING_FIELDS.map((_, s) => col(2 + s) as RawVector);
-    const cost = col(18) as NumericVector;
-    const counts = COUNT_FIELDS.map((_, c) => col(19 + c) as NumericVector);
-    const conversions = col(21) as NumericVector;
-    const revenue = col(22) as NumericVector;
-    const viewable = col(23) as NumericVector;
-    const measurable = col(24) as NumericVector;
-    const imp = col(25) as NumericVector;
-    for (let i = 0; i < n; i++) {
-      const r = rows[off + i] as SpendRow;
-      start.items[i] = day(r.date_start);
-      end.items[i] = day(r.date_end);
-      for (let s = 0; s < STRING_FIELDS.length; s++) (text[s] as string[])[i] = r[STRING_FIELDS[s] as (typeof STRING_FIELDS)[number]];
-      cost.items[i] = r.cost;
-      for (let c = 0; c < COUNT_FIELDS.length; c++) (counts[c] as NumericVector).items[i] = BigInt(r[COUNT_FIELDS[c] as (typeof COUNT_FIELDS)[number]]);
-      conversions.items[i] = r.conversions;
-      revenue.items[i] = r.revenue;
-      viewable.items[i] = BigInt(r.viewable_impressions);
-      measurable.items[i] = BigInt(r.measurable_impressions);
-      imp.items[i] = id;
-    }
-    for (let s = 0; s < STRING_FIELDS.length; s++) fillStrings(strings[s] as RawVector, slots, text[s] as string[], n);
-    for (const v of [start, end, cost, ...counts, conversions, revenue, viewable, measurable, imp]) v.flush();
-    appender.appendDataChunk(chunk);
-    onChunk?.(n);
-  }
+  for (let i = 0; i < rows.length; i += ROWS_PER_BATCH) appendSpendColumns(appender, spendColumnsOf(rows.slice(i, i + ROWS_PER_BATCH)), importId, onChunk);
 }
 
-/** One text column's dictionary as DuckDB string slots: inline images for short ASCII values, else null. */
+/**
+ * One text column's dictionary as DuckDB string slots. DuckDB's string_t is 16 bytes: a uint32
+ * length then, for strings of at most 12 bytes, the bytes inline. Short ASCII values get their
+ * slot here; longer ones are marked `long` and go through DuckDB's API per row.
+ */
 function dictionarySlots(values: readonly string[]): { slots: Uint32Array; long: boolean[] } {
   const bytes = new Uint8Array(values.length * 16);
   const long = new Array<boolean>(values.length).fill(false);
@@ -157,8 +52,10 @@ function copyInto(v: unknown, a: BigInt64Array | Int32Array | Float64Array, from
 }
 
 /**
- * Appends a batch of spend columns (see SpendColumns) in chunks of 2048: numbers and dates are
- * copied into the vectors as they are; each text value is its dictionary entry's 16-byte slot.
+ * Appends a batch of spend columns (see SpendColumns) in chunks of 2048 (DuckDB's vector size),
+ * writing the vectors' memory directly: numbers and dates are copied in as they are, each text
+ * value is its dictionary entry's 16-byte slot. @duckdb/node-api's per-value setItem would go
+ * through a type dispatch and a native call per value.
  */
 export function appendSpendColumns(appender: DuckDBAppender, c: SpendColumns, importId: number, onChunk?: (n: number) => void): void {
   const dicts = c.text.map((t) => dictionarySlots(t.values));
