@@ -1,5 +1,6 @@
 import { microsToUnits } from "../domain/money.js";
 import type { FileTotalsCheck, ParsedReport, SpendRow } from "../domain/spend.js";
+import type { SpendColumns } from "../domain/spend-columns.js";
 
 /** The measures a totals row can state, summed over rows. */
 export interface RowSums {
@@ -17,6 +18,23 @@ export function addRowSums(s: RowSums, rows: readonly SpendRow[]): RowSums {
     s.clicks += r.clicks;
   }
   s.rows += rows.length;
+  return s;
+}
+
+/** Adds a column batch to running sums. @example addColumnSums(emptyRowSums(), batch).rows */
+export function addColumnSums(s: RowSums, c: SpendColumns): RowSums {
+  let cost = 0n;
+  let impressions = 0;
+  let clicks = 0;
+  for (let i = 0; i < c.length; i++) {
+    cost += c.cost[i] as bigint;
+    impressions += Number(c.impressions[i]);
+    clicks += Number(c.clicks[i]);
+  }
+  s.cost += cost;
+  s.impressions += impressions;
+  s.clicks += clicks;
+  s.rows += c.length;
   return s;
 }
 

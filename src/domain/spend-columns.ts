@@ -45,100 +45,145 @@ export interface SpendColumns {
 }
 
 const COUNT_FIELDS = ["impressions", "clicks", "viewable_impressions", "measurable_impressions"] as const;
-const TEXT_GETTERS: readonly ((r: SpendRow) => string)[] = [
-  (r) => r.source,
-  (r) => r.account_id,
-  (r) => r.account_name,
-  (r) => r.account_timezone,
-  (r) => r.currency,
-  (r) => r.campaign_id,
-  (r) => r.campaign,
-  (r) => r.ad_group_id,
-  (r) => r.ad_group,
-  (r) => r.ad_id,
-  (r) => r.ad,
-  (r) => r.placement,
-  (r) => r.country,
-  (r) => r.device,
-  (r) => r.age,
-  (r) => r.gender,
-];
 const TWO_32 = 2 ** 32;
 
-/** Writes a whole number 0 ≤ n < 2^53 into a BigInt64Array's slot through its two 32-bit halves (no BigInt made). */
-function setWhole(halves: Uint32Array, i: number, n: number): void {
-  halves[2 * i] = n >>> 0;
-  halves[2 * i + 1] = Math.floor(n / TWO_32);
+/**
+ * Builds a batch of columns row by row, without keeping the rows (a parser fills one reusable row
+ * and adds it). Each text column is dictionary-coded as it goes; code 0 is always "", and a value
+ * equal to the previous row's skips the lookup.
+ * @example const b = new SpendColumnsBuilder(1024); b.add(row); b.finish().length // 1
+ */
+export class SpendColumnsBuilder {
+  private n = 0;
+  private readonly date_start: Int32Array;
+  private readonly date_end: Int32Array;
+  private readonly cost: BigInt64Array;
+  private readonly revenue: BigInt64Array;
+  private readonly counts: BigInt64Array[];
+  /** The counts' 64-bit slots as 32-bit halves: whole numbers are written without making a BigInt. */
+  private readonly halves: Uint32Array[];
+  private readonly conversions: Float64Array;
+  private readonly codes: Uint32Array[];
+  private readonly values: string[][] = SPEND_TEXT_FIELDS.map(() => [""]);
+  private readonly dicts: Map<string, number>[] = SPEND_TEXT_FIELDS.map(() => new Map([["", 0]]));
+  private readonly last: string[] = SPEND_TEXT_FIELDS.map(() => "");
+  private readonly lastCode: number[] = SPEND_TEXT_FIELDS.map(() => 0);
+  private readonly days = new Map<string, number>();
+
+  constructor(private readonly capacity: number) {
+    this.date_start = new Int32Array(capacity);
+    this.date_end = new Int32Array(capacity);
+    this.cost = new BigInt64Array(capacity);
+    this.revenue = new BigInt64Array(capacity);
+    this.counts = COUNT_FIELDS.map(() => new BigInt64Array(capacity));
+    this.halves = this.counts.map((c) => new Uint32Array(c.buffer));
+    this.conversions = new Float64Array(capacity);
+    this.codes = SPEND_TEXT_FIELDS.map(() => new Uint32Array(capacity));
+  }
+
+  get length(): number {
+    return this.n;
+  }
+
+  /** Adds a row (valid dates, whole non-negative counts below 2^53, as every parser guarantees). */
+  add(r: SpendRow): void {
+    const i = this.n++;
+    if (i >= this.capacity) throw new Error(`SpendColumnsBuilder holds ${this.capacity} rows`);
+    const start = this.day(r.date_start);
+    this.date_start[i] = start;
+    this.date_end[i] = r.date_end === r.date_start ? start : this.day(r.date_end);
+    this.cost[i] = r.cost;
+    this.revenue[i] = r.revenue;
+    this.whole(0, i, r.impressions);
+    this.whole(1, i, r.clicks);
+    this.whole(2, i, r.viewable_impressions);
+    this.whole(3, i, r.measurable_impressions);
+    this.conversions[i] = r.conversions;
+    // One call per field with its property read spelled out: a read by computed name is much slower.
+    this.code(0, i, r.source);
+    this.code(1, i, r.account_id);
+    this.code(2, i, r.account_name);
+    this.code(3, i, r.account_timezone);
+    this.code(4, i, r.currency);
+    this.code(5, i, r.campaign_id);
+    this.code(6, i, r.campaign);
+    this.code(7, i, r.ad_group_id);
+    this.code(8, i, r.ad_group);
+    this.code(9, i, r.ad_id);
+    this.code(10, i, r.ad);
+    this.code(11, i, r.placement);
+    this.code(12, i, r.country);
+    this.code(13, i, r.device);
+    this.code(14, i, r.age);
+    this.code(15, i, r.gender);
+  }
+
+  /** The batch (its arrays cut to the rows added). The builder is not used after this. */
+  finish(): SpendColumns {
+    const n = this.n;
+    const cut = <T extends Int32Array | BigInt64Array | Float64Array | Uint32Array>(a: T): T => (n === this.capacity ? a : (a.slice(0, n) as T));
+    const [impressions, clicks, viewable_impressions, measurable_impressions] = this.counts.map(cut) as [BigInt64Array, BigInt64Array, BigInt64Array, BigInt64Array];
+    return {
+      length: n,
+      date_start: cut(this.date_start),
+      date_end: cut(this.date_end),
+      text: this.codes.map((codes, f) => ({ values: this.values[f] as string[], codes: cut(codes) })),
+      cost: cut(this.cost),
+      revenue: cut(this.revenue),
+      impressions,
+      clicks,
+      viewable_impressions,
+      measurable_impressions,
+      conversions: cut(this.conversions),
+    };
+  }
+
+  private whole(c: number, i: number, n: number): void {
+    const h = this.halves[c] as Uint32Array;
+    h[2 * i] = n >>> 0;
+    h[2 * i + 1] = Math.floor(n / TWO_32);
+  }
+
+  private code(f: number, i: number, v: string): void {
+    const codes = this.codes[f] as Uint32Array;
+    if (v === this.last[f]) {
+      codes[i] = this.lastCode[f] as number;
+      return;
+    }
+    const dict = this.dicts[f] as Map<string, number>;
+    let code = dict.get(v);
+    if (code === undefined) {
+      const values = this.values[f] as string[];
+      code = values.length;
+      values.push(v);
+      dict.set(v, code);
+    }
+    codes[i] = code;
+    this.last[f] = v;
+    this.lastCode[f] = code;
+  }
+
+  private day(iso: string): number {
+    let d = this.days.get(iso);
+    if (d === undefined) {
+      const e = isoToEpochDay(iso);
+      if (e === null) throw new Error(`spend row with an invalid date '${iso}'`);
+      d = e;
+      this.days.set(iso, d);
+    }
+    return d;
+  }
 }
 
 /**
  * Spend rows as columns (the rows must have valid dates and whole, non-negative counts, as every
  * parser guarantees).
- * @example spendColumnsOf([row]).text[0]?.values // ["meta"]
+ * @example spendColumnsOf([row]).text[0]?.values // ["", "meta"]
  */
 export function spendColumnsOf(rows: readonly SpendRow[]): SpendColumns {
-  const n = rows.length;
-  const date_start = new Int32Array(n);
-  const date_end = new Int32Array(n);
-  const cost = new BigInt64Array(n);
-  const revenue = new BigInt64Array(n);
-  const counts = COUNT_FIELDS.map(() => new BigInt64Array(n));
-  const halves = counts.map((c) => new Uint32Array(c.buffer));
-  const conversions = new Float64Array(n);
-  // Code 0 is always "": most rows leave several text fields empty, and those skip the lookup.
-  const dicts = SPEND_TEXT_FIELDS.map(() => new Map<string, number>([["", 0]]));
-  const text = SPEND_TEXT_FIELDS.map(() => ({ values: [""], codes: new Uint32Array(n) }));
-  const days = new Map<string, number>();
-  const day = (iso: string): number => {
-    let d = days.get(iso);
-    if (d === undefined) {
-      const e = isoToEpochDay(iso);
-      if (e === null) throw new Error(`spend row with an invalid date '${iso}'`);
-      d = e;
-      days.set(iso, d);
-    }
-    return d;
-  };
-  for (let i = 0; i < n; i++) {
-    const r = rows[i] as SpendRow;
-    date_start[i] = day(r.date_start);
-    date_end[i] = r.date_end === r.date_start ? (date_start[i] as number) : day(r.date_end);
-    cost[i] = r.cost;
-    revenue[i] = r.revenue;
-    setWhole(halves[0] as Uint32Array, i, r.impressions);
-    setWhole(halves[1] as Uint32Array, i, r.clicks);
-    setWhole(halves[2] as Uint32Array, i, r.viewable_impressions);
-    setWhole(halves[3] as Uint32Array, i, r.measurable_impressions);
-    conversions[i] = r.conversions;
-  }
-  // One text field at a time through its own getter: a property read by a computed name on every
-  // row would be several times slower.
-  for (let f = 0; f < TEXT_GETTERS.length; f++) {
-    const get = TEXT_GETTERS[f] as (r: SpendRow) => string;
-    const dict = dicts[f] as Map<string, number>;
-    const col = text[f] as { values: string[]; codes: Uint32Array };
-    const codes = col.codes;
-    let last = "";
-    let lastCode = 0;
-    for (let i = 0; i < n; i++) {
-      const v = get(rows[i] as SpendRow);
-      if (v === last) {
-        codes[i] = lastCode;
-        continue;
-      }
-      let code = dict.get(v);
-      if (code === undefined) {
-        code = col.values.length;
-        col.values.push(v);
-        dict.set(v, code);
-      }
-      codes[i] = code;
-      last = v;
-      lastCode = code;
-    }
-  }
-  const [impressions, clicks, viewable_impressions, measurable_impressions] = counts as [BigInt64Array, BigInt64Array, BigInt64Array, BigInt64Array];
-  return { length: n, date_start, date_end, text, cost, revenue, impressions, clicks, viewable_impressions, measurable_impressions, conversions };
+  const b = new SpendColumnsBuilder(rows.length);
+  for (const r of rows) b.add(r);
+  return b.finish();
 }
 
 /** The buffers of a batch, to transfer it to another thread without copying. @example spendColumnBuffers(cols).length // 27 */

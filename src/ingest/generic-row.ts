@@ -1,5 +1,6 @@
 import { isoToEpochDay } from "../domain/dates.js";
-import type { ParseIssue, SpendRow } from "../domain/spend.js";
+import { blankSpendRow, type ParseIssue, type SpendRow } from "../domain/spend.js";
+import { type SpendColumns, SpendColumnsBuilder } from "../domain/spend-columns.js";
 import { fieldKind, GENERIC_FIELDS } from "./generic-columns.js";
 import { plainToMicros, plainToWhole, readLocaleNumber } from "./locale-number.js";
 import { isIanaTimeZone } from "./time-zone.js";
@@ -103,6 +104,9 @@ export class GenericRowAssembler {
   private lastCurrency = "";
   private lastCurrencyError: string | null = null;
   private readonly hasSlot: boolean[];
+  /** The row being made: filled in place, then copied (rows) or added to the batch (columns). */
+  private readonly row: SpendRow = blankSpendRow();
+  private columns: SpendColumnsBuilder | null;
 
   constructor(
     private readonly sink: IssueSink,
@@ -110,10 +114,18 @@ export class GenericRowAssembler {
     private readonly slotNames: readonly string[],
     private readonly defaults: GenericDefaults,
     private readonly decimal: "." | "," = ".",
-    /** When given, rows are handed over in batches of `ROW_BATCH` as they are made (and not kept). */
-    private readonly onRows?: (rows: SpendRow[]) => void,
+    /** When given, rows are handed over as column batches of `ROW_BATCH` as they are made (and not kept). */
+    private readonly onColumns?: (batch: SpendColumns) => void,
   ) {
     this.hasSlot = slotNames.map((n) => n !== "");
+    this.columns = onColumns ? new SpendColumnsBuilder(ROW_BATCH) : null;
+  }
+
+  /** Hands over the rows of a last, partial batch (streaming only). */
+  flush(): void {
+    if (!this.onColumns || !this.columns || this.columns.length === 0) return;
+    this.onColumns(this.columns.finish());
+    this.columns = new SpendColumnsBuilder(ROW_BATCH);
   }
 
   /** Starts a row read from `line`. */
@@ -236,37 +248,38 @@ export class GenericRowAssembler {
     }
     const adGroup = t[F_AD_GROUP] as string;
     const ad = t[F_AD] as string;
-    this.rows.push({
-      date_start: start,
-      date_end: end,
-      source: (t[F_SOURCE] as string) || this.defaults.source,
-      account_id: (t[F_ACCOUNT] as string) || this.defaults.account,
-      account_name: t[F_ACCOUNT_NAME] as string,
-      account_timezone: timezone,
-      currency,
-      campaign_id: (t[F_CAMPAIGN_ID] as string) || campaign,
-      campaign,
-      ad_group_id: (t[F_AD_GROUP_ID] as string) || adGroup,
-      ad_group: adGroup,
-      ad_id: (t[F_AD_ID] as string) || ad,
-      ad,
-      placement: t[F_PLACEMENT] as string,
-      country: t[F_COUNTRY] as string,
-      device: t[F_DEVICE] as string,
-      age: t[F_AGE] as string,
-      gender: t[F_GENDER] as string,
-      cost: this.cost,
-      impressions: this.impressions,
-      clicks: this.clicks,
-      conversions: this.conversions,
-      revenue: this.revenue,
-      viewable_impressions: this.viewable,
-      measurable_impressions: this.measurable,
-    });
-    this.rowLines.push(line);
-    if (this.onRows && this.rows.length >= ROW_BATCH) {
-      this.onRows(this.rows.splice(0));
-      this.rowLines.length = 0;
+    const r = this.row;
+    r.date_start = start;
+    r.date_end = end;
+    r.source = (t[F_SOURCE] as string) || this.defaults.source;
+    r.account_id = (t[F_ACCOUNT] as string) || this.defaults.account;
+    r.account_name = t[F_ACCOUNT_NAME] as string;
+    r.account_timezone = timezone;
+    r.currency = currency;
+    r.campaign_id = (t[F_CAMPAIGN_ID] as string) || campaign;
+    r.campaign = campaign;
+    r.ad_group_id = (t[F_AD_GROUP_ID] as string) || adGroup;
+    r.ad_group = adGroup;
+    r.ad_id = (t[F_AD_ID] as string) || ad;
+    r.ad = ad;
+    r.placement = t[F_PLACEMENT] as string;
+    r.country = t[F_COUNTRY] as string;
+    r.device = t[F_DEVICE] as string;
+    r.age = t[F_AGE] as string;
+    r.gender = t[F_GENDER] as string;
+    r.cost = this.cost;
+    r.impressions = this.impressions;
+    r.clicks = this.clicks;
+    r.conversions = this.conversions;
+    r.revenue = this.revenue;
+    r.viewable_impressions = this.viewable;
+    r.measurable_impressions = this.measurable;
+    if (this.columns) {
+      this.columns.add(r);
+      if (this.columns.length === ROW_BATCH) this.flush();
+    } else {
+      this.rows.push({ ...r });
+      this.rowLines.push(line);
     }
     return true;
   }

@@ -1,4 +1,5 @@
 import type { SpendRow } from "../domain/spend.js";
+import type { SpendColumns } from "../domain/spend-columns.js";
 import { GENERIC_FIELDS, matchGenericHeader } from "./generic-columns.js";
 import { scanGenericText } from "./generic-fast.js";
 import { type GenericDefaults, GenericRowAssembler } from "./generic-row.js";
@@ -70,10 +71,11 @@ export function parseGenericText(
   plan: GenericPlan,
   defaults: GenericDefaults,
   sink: IssueSink,
-  onRows?: (rows: SpendRow[]) => void,
+  onColumns?: (batch: SpendColumns) => void,
 ): GenericOutput {
-  const asm = new GenericRowAssembler(sink, plan.slotNames, defaults, ".", onRows);
+  const asm = new GenericRowAssembler(sink, plan.slotNames, defaults, ".", onColumns);
   scanGenericText(text, bodyStart, bodyLine, delimiter, plan.slots, asm);
+  asm.flush();
   return { rows: asm.rows, rowLines: asm.rowLines };
 }
 

@@ -1,6 +1,7 @@
 import { UserError } from "../domain/errors.js";
 import { normaliseCurrency } from "../domain/money.js";
-import type { ParsedReport, SpendRow } from "../domain/spend.js";
+import type { ParsedReport } from "../domain/spend.js";
+import { type SpendColumns, spendColumnsOf } from "../domain/spend-columns.js";
 import { decodeReportText, isZipArchive } from "./decode.js";
 import { tokenizeDelimited } from "./delimited.js";
 import { parseGenericRecords, parseGenericText, planGenericColumns, planHasCurrency } from "./generic.js";
@@ -38,15 +39,16 @@ interface Located {
  * Decodes the bytes (BOMs, UTF-16, Windows-1252, XLSX), finds the delimiter and the header row, tells
  * the platform from the file itself (or --source) and leaves totals rows out (they go to fileTotals).
  * Throws UserError for whole-file problems (no currency, a currency that disagrees with --currency).
+ * With `onColumns`, rows are handed over in column batches as they are made and `rows` stays empty.
  * @example parseReport(new TextEncoder().encode("date,campaign,cost,impressions\n2026-01-01,Seed,5000,500000\n"), { fileName: "a.csv", currency: "USD" }).rows[0]?.cost // 5000000000n
  */
-export function parseReport(bytes: Uint8Array, opts: ParseOptions, onRows?: (rows: SpendRow[]) => void): ParsedReport {
+export function parseReport(bytes: Uint8Array, opts: ParseOptions, onColumns?: (batch: SpendColumns) => void): ParsedReport {
   const sink: IssueSink = { issues: [], fileTotals: [] };
   let handed = 0;
-  const counted = onRows
-    ? (rows: SpendRow[]) => {
-        handed += rows.length;
-        onRows(rows);
+  const counted = onColumns
+    ? (batch: SpendColumns) => {
+        handed += batch.length;
+        onColumns(batch);
       }
     : undefined;
   const ctx: PlatformContext = {
@@ -54,7 +56,7 @@ export function parseReport(bytes: Uint8Array, opts: ParseOptions, onRows?: (row
     currency: opts.currency ? normaliseCurrency(opts.currency) : null,
     timezone: checkedTimezone(opts.timezone),
     sink,
-    ...(counted ? { onRows: counted, handed: () => handed } : {}),
+    ...(counted ? { onColumns: counted, handed: () => handed } : {}),
   };
   const forced = opts.source ? findPlatform(opts.source) : null;
   if (bytes.length === 0) return failed(ctx, "unknown", 1, "the file is empty");
@@ -149,7 +151,7 @@ function parseGeneric(located: Located, header: string[], headerLine: number, ct
   };
   const { text } = located;
   let out: { rows: ParsedReport["rows"]; rowLines: number[] };
-  if (text) out = parseGenericText(text.text, text.bodyStart, text.bodyLine, text.delimiter, plan, defaults, ctx.sink, ctx.onRows);
+  if (text) out = parseGenericText(text.text, text.bodyStart, text.bodyLine, text.delimiter, plan, defaults, ctx.sink, ctx.onColumns);
   else {
     const table = located.full();
     const from = table.headerIndex + 1;
@@ -176,9 +178,10 @@ function finish(
   const { issues, fileTotals } = ctx.sink;
   let rows = result.rows;
   let rowLines = result.rowLines;
-  if (ctx.onRows) {
-    // Streaming: what is left goes out in batches too; the report itself keeps no rows.
-    for (let i = 0; i < rows.length; i += ROW_BATCH) ctx.onRows(rows.slice(i, i + ROW_BATCH));
+  if (ctx.onColumns) {
+    // Streaming: rows a parser kept (every parser but the generic fast path) go out in batches too;
+    // the report itself keeps none.
+    for (let i = 0; i < rows.length; i += ROW_BATCH) ctx.onColumns(spendColumnsOf(rows.slice(i, i + ROW_BATCH)));
     rows = [];
     rowLines = [];
   }

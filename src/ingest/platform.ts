@@ -1,3 +1,4 @@
+import type { SpendColumns } from "../domain/spend-columns.js";
 import type { PlatformReachRow, SpendRow } from "../domain/spend.js";
 import type { IssueSink, ParseOptions } from "./types.js";
 
@@ -21,8 +22,8 @@ export interface PlatformContext {
   /** --timezone checked, or null. */
   timezone: string | null;
   sink: IssueSink;
-  /** Set when the caller takes rows in batches as they are parsed (the generic fast path streams). */
-  onRows?: (rows: SpendRow[]) => void;
+  /** Set when the caller takes rows in column batches as they are parsed (the generic fast path streams). */
+  onColumns?: (batch: SpendColumns) => void;
   /** Rows handed to onRows so far. */
   handed?: () => number;
 }

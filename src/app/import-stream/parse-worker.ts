@@ -4,9 +4,9 @@ import { createHash } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
 import { UserError } from "../../domain/errors.js";
 import { ReplaceWindowCollector } from "../../domain/replace-window.js";
-import { spendColumnBuffers, spendColumnsOf } from "../../domain/spend-columns.js";
+import { spendColumnBuffers } from "../../domain/spend-columns.js";
 import { parseReport } from "../../ingest/index.js";
-import { addRowSums, emptyRowSums } from "../totals-check.js";
+import { addColumnSums, emptyRowSums } from "../totals-check.js";
 import type { ParseJob, ToHost } from "./protocol.js";
 
 const job = workerData as ParseJob;
@@ -25,9 +25,8 @@ const windows = new ReplaceWindowCollector();
 const sums = emptyRowSums();
 const sources = new Set<string>();
 try {
-  const report = parseReport(bytes, job.opts, (rows) => {
-    addRowSums(sums, rows);
-    const cols = spendColumnsOf(rows);
+  const report = parseReport(bytes, job.opts, (cols) => {
+    addColumnSums(sums, cols);
     windows.addColumns(cols);
     for (const s of (cols.text[0] as { values: string[] }).values) if (s !== "") sources.add(s);
     post({ t: "batch", cols }, spendColumnBuffers(cols));
