@@ -82,5 +82,10 @@ test("GET /api/reach and /api/discrepancies on tracked events = the CLI", async 
   assert.equal(r.tracked[0].impressions, 300);
   const d = await ok("/api/discrepancies?where=source%3Ddirect&tolerance=5");
   assert.deepEqual(d.rows, await cliJson("discrepancy", "--where", "source=direct", "--tolerance", "5"));
+  // The demo's spend is in USD, EUR and GBP: impressions are compared without a currency.
+  const all = await ok("/api/discrepancies");
+  assert.deepEqual(all.rows, await cliJson("discrepancy"));
+  assert.deepEqual(all.rows, d.rows, "only Launch Q4 is tracked, and only direct reports it");
+  assert.equal(all.rows.reduce((n: number, x: { tracked: number }) => n + x.tracked, 0), 300, "every tracked impression compared once");
   assert.equal((await api.call("/api/discrepancies?tolerance=-1")).status, 400);
 });

@@ -1,10 +1,13 @@
 // cpi discrepancy: reported vs first-party impressions per campaign × placement × day.
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { test } from "node:test";
+import { addContract } from "../../src/app/track/contracts.js";
 import { findDiscrepancies } from "../../src/app/track/discrepancy.js";
 import { blankSpendRow, type SpendRow } from "../../src/domain/spend.js";
 import type { TrackedEvent } from "../../src/domain/tracking/event.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
+import { cpi, tempDir } from "../helpers.js";
 
 function spend(p: Partial<SpendRow>): SpendRow {
   return { ...blankSpendRow(), source: "direct", account_id: "pub", currency: "USD", campaign: "Launch Q4", campaign_id: "Launch Q4", date_start: "2026-10-01", date_end: "2026-10-01", ...p };
@@ -64,4 +67,39 @@ test("gaps beyond the tolerance are flagged; ranged and placement-less reported 
     ["ok", "ok", "not_reported"],
   );
   await store.close();
+});
+
+test("cpi discrepancy on a store in several currencies (spend in USD and EUR, contracts in both): impressions are compared, no currency needed", async () => {
+  const dir = tempDir();
+  const store = await DuckDbStore.open(join(dir, "cpi.duckdb"));
+  await store.importSpend([
+    {
+      file: "pub.csv",
+      contentHash: "y",
+      format: "test",
+      reach: [],
+      rows: [
+        spend({ placement: "news", impressions: 1000, cost: 5_000_000n }), // USD; tracked 950
+        spend({ source: "meta", account_id: "m", campaign: "Euro", campaign_id: "Euro", placement: "feed", currency: "EUR", impressions: 2000, cost: 8_000_000n }), // tracked 1,500
+      ],
+    },
+  ]);
+  await addContract(store, { campaign: "Launch Q4", placement: "news", cpm: "5", currency: "USD", from: "2026-10-01", to: "2026-10-31" });
+  await addContract(store, { campaign: "Euro", placement: "feed", cpm: "4", currency: "EUR", from: "2026-10-01", to: "2026-10-31" });
+  await store.appendTrackedEvents({ logId: "t", from: 0, to: 1, events: [...events(950, 1, "news"), ...events(1500, 1, "feed", "Euro")] });
+  await store.close();
+  const r = await cpi(dir, "discrepancy", "--format", "json");
+  assert.equal(r.code, 0, r.stderr);
+  const rows = JSON.parse(r.stdout) as { campaign: string; placement: string; day: string; reported: number; tracked: number; gap: number; status: string }[];
+  assert.deepEqual(
+    rows.map((x) => [x.campaign, x.placement, x.day, x.reported, x.tracked, x.gap, x.status]),
+    [
+      ["Euro", "feed", "2026-10-01", 2000, 1500, -0.25, "under"],
+      ["Launch Q4", "news", "2026-10-01", 1000, 950, -0.05, "ok"],
+    ],
+  );
+  const table = await cpi(dir, "discrepancy", "--flagged");
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /Euro +feed +2026-10-01 +2,000 +1,500 +-25\.0 % +tracked < reported/);
+  assert.match(table.stderr, /1 of 1 row beyond ±10 %/);
 });

@@ -48,23 +48,17 @@ export async function findDiscrepancies(store: Store, o: DiscrepancyOptions): Pr
     throw new UserError("bad_filter", "the reported side cannot be the tracked source itself: filter on the publisher's source, e.g. --where source=direct");
   }
   const period = { ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) };
-  const reported = await runReport(store, {
-    metrics: ["impressions"],
-    dimensions: ["campaign", "placement", "day"],
-    filters: [...o.filters, { dimension: "source", op: "neq", values: [TRACKED_SOURCE] }],
-    ...period,
-  });
+  const reported = await impressionCells(store, [...o.filters, { dimension: "source", op: "neq", values: [TRACKED_SOURCE] }], period);
   const shared = o.filters.filter((f) => f.dimension === "campaign" || f.dimension === "placement");
-  const tracked = await runReport(store, {
-    metrics: ["impressions"],
-    dimensions: ["campaign", "placement", "day"],
-    filters: [{ dimension: "source", op: "eq", values: [TRACKED_SOURCE] }, ...shared],
-    ...period,
-    ...(o.timezone ? { timezone: o.timezone } : {}),
-  });
-  const cells = tracked.rows.map((r) => ({ campaign: r.keys[0] ?? "", placement: r.keys[1] ?? "", day: r.keys[2] ?? "", n: r.totals.impressions, used: false }));
-  const trackedCampaigns = new Set(cells.map((c) => c.campaign));
-  const reportedCampaigns = new Set(reported.rows.map((r) => r.keys[0] ?? ""));
+  const tracked = await impressionCells(store, [{ dimension: "source", op: "eq", values: [TRACKED_SOURCE] }, ...shared], { ...period, ...(o.timezone ? { timezone: o.timezone } : {}) });
+  const cells = tracked.map((c) => ({ ...c, used: false }));
+  const cellsOf = new Map<string, typeof cells>();
+  for (const c of cells) {
+    const list = cellsOf.get(c.campaign);
+    if (list) list.push(c);
+    else cellsOf.set(c.campaign, [c]);
+  }
+  const reportedCampaigns = new Set(reported.map((r) => r.campaign));
   const out: DiscrepancyRow[] = [];
   const judge = (reportedN: number, trackedN: number): [number | null, DiscrepancyStatus] => {
     if (reportedN === 0) return [null, trackedN === 0 ? "ok" : "not_reported"];
@@ -72,18 +66,18 @@ export async function findDiscrepancies(store: Store, o: DiscrepancyOptions): Pr
     const gap = (trackedN - reportedN) / reportedN;
     return [gap, Math.abs(gap) <= o.tolerance + 1e-12 ? "ok" : gap > 0 ? "over" : "under"];
   };
-  for (const r of reported.rows) {
-    const [campaign, placement, day] = [r.keys[0] ?? "", r.keys[1] ?? "", r.keys[2] ?? ""];
-    if (!trackedCampaigns.has(campaign)) continue;
+  for (const { campaign, placement, day, n: reportedN } of reported) {
+    const mine = cellsOf.get(campaign);
+    if (!mine) continue;
     const [first, last] = daysOf(day);
     let n = 0;
-    for (const c of cells) {
-      if (c.campaign !== campaign || (placement !== "" && c.placement !== placement) || c.day < first || c.day > last) continue;
+    for (const c of mine) {
+      if ((placement !== "" && c.placement !== placement) || c.day < first || c.day > last) continue;
       n += c.n;
       c.used = true;
     }
-    const [gap, status] = judge(r.totals.impressions, n);
-    out.push({ campaign, placement, day, reported: r.totals.impressions, tracked: n, gap, status });
+    const [gap, status] = judge(reportedN, n);
+    out.push({ campaign, placement, day, reported: reportedN, tracked: n, gap, status });
   }
   for (const c of cells) {
     if (c.used || !reportedCampaigns.has(c.campaign)) continue;
@@ -91,4 +85,26 @@ export async function findDiscrepancies(store: Store, o: DiscrepancyOptions): Pr
   }
   const key = (r: DiscrepancyRow) => `${r.campaign}\u0000${r.placement}\u0000${r.day}`;
   return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/**
+ * Impressions per campaign × placement × day. Grouped by currency too and added up: impressions need
+ * no currency, so a store whose spend is in several currencies (or tracked events priced by contracts
+ * in several) is not refused as a report of money would be.
+ */
+async function impressionCells(
+  store: Store,
+  filters: Filter[],
+  period: { from?: IsoDate; to?: IsoDate; timezone?: string },
+): Promise<{ campaign: string; placement: string; day: string; n: number }[]> {
+  const r = await runReport(store, { metrics: ["impressions"], dimensions: ["campaign", "placement", "day", "currency"], filters, ...period });
+  const cells = new Map<string, { campaign: string; placement: string; day: string; n: number }>();
+  for (const row of r.rows) {
+    const [campaign, placement, day] = [row.keys[0] ?? "", row.keys[1] ?? "", row.keys[2] ?? ""];
+    const id = `${campaign}\u0000${placement}\u0000${day}`;
+    const c = cells.get(id);
+    if (c) c.n += row.totals.impressions;
+    else cells.set(id, { campaign, placement, day, n: row.totals.impressions });
+  }
+  return [...cells.values()];
 }
