@@ -132,3 +132,13 @@ test("fixed threshold and pacing detectors report the numbers behind them", () =
   const ok = flightPacing({ budget: 3000n * M, flightStart: "2026-10-01", flightEnd: "2026-10-30", asOf: "2026-10-10", spendToDate: 1000n * M });
   assert.equal(detectPacing(ok).fired, false);
 });
+
+test("an absolute spread floor keeps a value near zero with a steady history quiet (the discrepancy's one percentage point)", () => {
+  const steady = { value: -0.026, history: [-0.02, -0.02, -0.02, -0.02], volume: 1000 };
+  assert.equal(detectAnomaly(steady, { minRelativeSpread: 0 }).fired, true, "without a floor any wobble is infinitely unusual");
+  const floored = detectAnomaly(steady, { minRelativeSpread: 0, minSpread: 0.01 });
+  assert.equal(floored.fired, false);
+  assert.equal(floored.spread, 0.01);
+  assert.ok(Math.abs((floored.score ?? 0) + 0.6) < 1e-9);
+  assert.equal(detectAnomaly({ ...steady, value: -0.3 }, { minRelativeSpread: 0, minSpread: 0.01 }).direction, "down");
+});

@@ -12,6 +12,8 @@ export interface AnomalyRule {
   minVolume?: number;
   /** The spread is at least this share of the baseline (default 0.05), so a very steady history does not flag noise. */
   minRelativeSpread?: number;
+  /** The spread is at least this, in the metric's unit (default 0): for values near zero, where a share of the baseline is no floor. */
+  minSpread?: number;
 }
 
 export interface AnomalyInput {
@@ -43,7 +45,7 @@ export function detectAnomaly(input: AnomalyInput, rule: AnomalyRule = {}): Aler
     const v = volume !== undefined ? volume : b.median;
     return skippedEvaluation("anomaly", "low-volume", `volume ${fmt(v)} is below the minimum ${fmt(minVolume)}`, value);
   }
-  const spread = Math.max(b.spread, floor * Math.abs(b.median), Number.MIN_VALUE);
+  const spread = Math.max(b.spread, floor * Math.abs(b.median), rule.minSpread ?? 0, Number.MIN_VALUE);
   const score = (value - b.median) / spread;
   const dir = score >= 0 ? "up" : "down";
   const fired = Math.abs(score) >= threshold && (direction === "both" || direction === dir);
