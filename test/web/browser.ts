@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { apiRoutes } from "../../src/http/api/index.js";
+import { type ApiOptions, apiRoutes } from "../../src/http/api/index.js";
 import { createRouteServer, listen } from "../../src/http/server.js";
 import { webRoot, webRoutes } from "../../src/http/web-routes.js";
 import type { Store } from "../../src/store/store.js";
@@ -35,11 +35,12 @@ export function launchBrowser(viewport = { width: 1280, height: 900 }): Promise<
 
 /**
  * The API and the dashboard over `store` on 127.0.0.1 (an ephemeral port). `boundHost` is the address
- * the API believes it serves (0.0.0.0: as if reachable beyond loopback, so reads need a token too).
+ * the API believes it serves (0.0.0.0: as if reachable beyond loopback, so reads need a token too);
+ * `more` adds API options (the alert files).
  */
-export async function serveDashboard(store: Store, boundHost = "127.0.0.1"): Promise<{ url: string; server: Server }> {
+export async function serveDashboard(store: Store, boundHost = "127.0.0.1", more: Partial<ApiOptions> = {}): Promise<{ url: string; server: Server }> {
   await ensureWebBuilt();
-  const server = createRouteServer({ routes: [...apiRoutes({ store, boundHost }), ...webRoutes()], log: () => {} });
+  const server = createRouteServer({ routes: [...apiRoutes({ store, boundHost, ...more }), ...webRoutes()], log: () => {} });
   const port = await listen(server, 0, "127.0.0.1");
   return { url: `http://127.0.0.1:${port}`, server };
 }

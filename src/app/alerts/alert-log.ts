@@ -23,6 +23,12 @@ export interface AlertRecord {
   threshold: number | null;
   direction: "up" | "down" | null;
   message: string;
+  /** Discrepancy alerts: the day's impressions reported by the platforms or publishers… */
+  reported?: number;
+  /** … the ones tracked first-party … */
+  tracked?: number;
+  /** … and the relative gap (tracked − reported) ÷ reported (the same as `value`). */
+  gap?: number;
   /** True for the record that opened the episode. */
   first: boolean;
   at: string;

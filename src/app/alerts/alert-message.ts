@@ -1,5 +1,5 @@
 import type { AlertRecord } from "./alert-log.js";
-import type { WebhookConfig } from "./alert-rule.js";
+import { DISCREPANCY_METRIC, type WebhookConfig } from "./alert-rule.js";
 
 const KIND_TITLE: Record<AlertRecord["kind"], string> = {
   anomaly: "unusual",
@@ -10,10 +10,11 @@ const KIND_TITLE: Record<AlertRecord["kind"], string> = {
 
 /**
  * One line a person reads: what moved, where, on which day, and the numbers behind it.
- * @example alertText(record) // "cpi alert: CPI unusual for campaign=Launch Q4 on 2026-10-14 — 0.015 vs a usual 0.01 (+50.0 %): 8.1 robust standard deviations above [rule cpi-up]"
+ * @example alertText(record) // "cpi alert: CPI unusually high for campaign=Launch Q4 on 2026-10-14 — 0.015 vs a usual 0.01 (+50.0 %): 8.1 robust standard deviations above [rule cpi-up]"
  */
 export function alertText(a: AlertRecord): string {
-  const what = a.kind === "pacing" || a.kind === "zero-delivery" ? KIND_TITLE[a.kind] : `${(a.metric ?? "").toUpperCase()} ${a.kind === "anomaly" ? (a.direction === "down" ? "unusually low" : "unusually high") : KIND_TITLE[a.kind]}`;
+  const metric = a.metric === DISCREPANCY_METRIC ? "tracked-vs-reported gap" : (a.metric ?? "").toUpperCase();
+  const what = a.kind === "pacing" || a.kind === "zero-delivery" ? KIND_TITLE[a.kind] : `${metric} ${a.kind === "anomaly" ? (a.direction === "down" ? "unusually low" : "unusually high") : KIND_TITLE[a.kind]}`;
   const since = a.since !== a.day ? ` (since ${a.since})` : "";
   return `cpi alert: ${what} for ${a.scopeLabel} on ${a.day}${since} — ${a.message} [rule ${a.rule}]`;
 }
@@ -45,6 +46,7 @@ export function webhookBody(hook: WebhookConfig, a: AlertRecord): unknown {
       threshold: a.threshold,
       direction: a.direction,
       message: a.message,
+      ...(a.gap !== undefined ? { reported: a.reported, tracked: a.tracked, gap: a.gap } : {}),
     },
   };
 }

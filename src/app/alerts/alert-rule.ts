@@ -28,10 +28,19 @@ interface RuleBase {
   description?: string;
 }
 
+/**
+ * The rule metric that is not a catalogue metric: the relative gap (tracked − reported) ÷ reported
+ * between first-party impressions and the reported ones, per scope and day (as `cpi discrepancy`).
+ */
+export const DISCREPANCY_METRIC = "discrepancy";
+
+/** What an anomaly or threshold rule watches: a catalogue metric, or the tracked-vs-reported discrepancy. */
+export type AlertMetric = MetricName | typeof DISCREPANCY_METRIC;
+
 /** The day's value far from the median of the same weekday over past weeks (robust z-score). */
 export interface AnomalyRule extends RuleBase {
   kind: "anomaly";
-  metric: MetricName;
+  metric: AlertMetric;
   direction: "up" | "down" | "both";
   /** Robust z-score at which the day is anomalous (default 4). */
   score: number;
@@ -46,10 +55,11 @@ export interface AnomalyRule extends RuleBase {
 /** The day's value beyond a fixed limit. */
 export interface ThresholdRule extends RuleBase {
   kind: "threshold";
-  metric: MetricName;
+  metric: AlertMetric;
   operator: ThresholdOperator;
+  /** The limit; for the discrepancy, on the size of the gap |tracked − reported| ÷ reported (0.1 = 10 %). */
   value: number;
-  /** Ratios (CPM, CTR…) are skipped below this many impressions today (default 0). */
+  /** Ratios (CPM, CTR…; the discrepancy: reported impressions) are skipped below this many impressions today (default 0). */
   minImpressions: number;
 }
 
@@ -85,8 +95,11 @@ export interface AlertsConfig {
   rules: AlertRule[];
 }
 
-/** Metrics a rule may watch: every catalogue metric that is a per-day sum or a ratio of sums (reach is not). */
-export const ALERT_METRICS: readonly MetricName[] = [
+/**
+ * Metrics a rule may watch: every catalogue metric that is a per-day sum or a ratio of sums (reach is
+ * not), and the tracked-vs-reported discrepancy (anomaly and threshold rules only).
+ */
+export const ALERT_METRICS: readonly AlertMetric[] = [
   "cpi",
   "cpm",
   "ctr",
@@ -103,6 +116,7 @@ export const ALERT_METRICS: readonly MetricName[] = [
   "viewable_rate",
   "vcpm",
   "invalid_rate",
+  DISCREPANCY_METRIC,
 ];
 
 /** Metrics that are daily sums: a day without a row delivered 0 of them. */

@@ -14,6 +14,8 @@ import { includesTracked, TRACKED_SOURCE } from "../../query/events-sql.js";
 import type { Store } from "../../store/store.js";
 import { ADDITIVE_METRICS, type AlertRule, type AnomalyRule, type ThresholdRule, type ZeroDeliveryRule } from "./alert-rule.js";
 import { dailySeries, metricSeries, type ScopeSeries } from "./daily-series.js";
+import { evaluateDiscrepancyRule, isDiscrepancyRule } from "./discrepancy-rule.js";
+import { EPISODE_DAYS, episodeStart, scopeLabel } from "./episode.js";
 import { evaluatePacingRule } from "./pacing-rule.js";
 
 /** One rule judged on one scope and day. */
@@ -29,6 +31,8 @@ export interface ScopeEvaluation {
   state: string | null;
   /** True when the episode reaches back beyond the days looked at: an alert recorded earlier may have opened it. */
   sinceOpen?: boolean;
+  /** The discrepancy's impressions on the day: reported by the platforms or publishers, and tracked. */
+  counts?: { reported: number; tracked: number };
 }
 
 /** What every rule of one check shares. */
@@ -38,9 +42,6 @@ export interface EvaluationContext {
   sourcesOnDay: ReadonlySet<string>;
 }
 
-/** Days looked back for the start of an episode. */
-export const EPISODE_DAYS = 14;
-
 /**
  * Judges a rule on every scope it covers for the context's day (one report query per rule), with the
  * numbers behind each verdict.
@@ -48,15 +49,17 @@ export const EPISODE_DAYS = 14;
  */
 export async function evaluateRule(store: Store, rule: AlertRule, ctx: EvaluationContext): Promise<{ evaluations: ScopeEvaluation[]; warnings: string[] }> {
   if (rule.kind === "pacing") return evaluatePacingRule(store, rule, ctx.day);
+  if (isDiscrepancyRule(rule)) return evaluateDiscrepancyRule(store, rule, ctx);
+  const metric = rule.metric as MetricName;
   const filters = ruleFilters(rule);
   const weeks = rule.kind === "threshold" ? 1 : rule.weeks;
   const from = addDays(ctx.day, -(weeks * 7 + EPISODE_DAYS));
-  const money = METRICS[rule.metric].unit === "money" || rule.metric === "roas";
+  const money = METRICS[metric].unit === "money" || metric === "roas";
   // Money without a target currency: each currency is its own scope (a CPI in EUR is judged against EUR days).
   const by = rule.by as EntityDimension[];
   const scopeBy: EntityDimension[] = money && !rule.currency && !by.includes("currency") ? [...by, "currency"] : by;
   const { series, rangedRows } = await dailySeries(store, {
-    metrics: [rule.metric],
+    metrics: [metric],
     by: scopeBy,
     filters,
     from,
@@ -81,13 +84,6 @@ export function ruleFilters(rule: AlertRule): Filter[] {
   return filters;
 }
 
-/** "campaign=Launch Q4" for a grouped rule, else its filters, else "everything". */
-export function scopeLabel(rule: AlertRule, scope: Record<string, string>): string {
-  const parts = Object.entries(scope).map(([d, v]) => `${d}=${v || "(none)"}`);
-  if (parts.length > 0) return parts.join(", ");
-  return rule.where.length > 0 ? rule.where.join(", ") : "everything";
-}
-
 function evaluateScope(rule: AnomalyRule | ThresholdRule | ZeroDeliveryRule, s: ScopeSeries, ctx: EvaluationContext): ScopeEvaluation {
   const T = s.days.length - 1;
   const base = { rule, scope: s.scope, scopeLabel: scopeLabel(rule, s.scope), day: ctx.day, since: null, state: null };
@@ -95,7 +91,7 @@ function evaluateScope(rule: AnomalyRule | ThresholdRule | ZeroDeliveryRule, s: 
   if (waiting.length > 0) {
     return { ...base, evaluation: skippedEvaluation(rule.kind, "no-value", `no data from ${waiting.join(", ")} for ${ctx.day} yet (import it, or check an earlier --date)`) };
   }
-  const values = metricSeries(s, rule.metric);
+  const values = metricSeries(s, rule.metric as MetricName);
   const impressions = metricSeries(s, "impressions");
   const judge = judgeAt(rule, values, impressions);
   const evaluation = judge(T);
@@ -105,17 +101,7 @@ function evaluateScope(rule: AnomalyRule | ThresholdRule | ZeroDeliveryRule, s: 
   if (rule.kind === "zero-delivery") {
     while (start > 0 && values[start - 1] === 0) start--;
     open = start === 0;
-  } else {
-    for (;;) {
-      if (start <= Math.max(0, T - EPISODE_DAYS)) {
-        open = true;
-        break;
-      }
-      const prev = judge(start - 1);
-      if (!prev.fired || prev.direction !== evaluation.direction) break;
-      start--;
-    }
-  }
+  } else ({ start, open } = episodeStart(judge, T));
   return { ...base, evaluation, since: s.days[start] ?? ctx.day, state: evaluation.direction ?? "fired", ...(open ? { sinceOpen: true } : {}) };
 }
 

@@ -8,6 +8,8 @@ export * from "./alerts-config.js";
 export * from "./check-alerts.js";
 export * from "./check-day.js";
 export * from "./daily-series.js";
+export * from "./discrepancy-rule.js";
+export * from "./episode.js";
 export * from "./evaluate-rule.js";
 export * from "./pacing-rule.js";
 export * from "./send-alerts.js";

@@ -96,6 +96,7 @@ export async function recordAndSend(
         threshold: v.threshold,
         direction: v.direction,
         message: v.message,
+        ...(e.counts && v.value !== null ? { reported: e.counts.reported, tracked: e.counts.tracked, gap: v.value } : {}),
         first: isNew,
         at: at(),
       };

@@ -3,13 +3,17 @@ import { isUserError } from "../../domain/errors.js";
 import { isEntityDimension, parseFilter, requireTimeZone } from "../../domain/query.js";
 import { METRICS, type MetricName } from "../../domain/metrics.js";
 import { parseMicros } from "../../domain/money.js";
+import { TRACKED_SOURCE } from "../../query/events-sql.js";
 import {
   ALERT_METRICS,
+  type AlertMetric,
   type AlertRule,
+  DISCREPANCY_METRIC,
   METRIC_ALIASES,
   RULE_DEFAULTS,
   type WebhookConfig,
 } from "./alert-rule.js";
+import { DISCREPANCY_DIMENSIONS } from "./discrepancy-rule.js";
 
 /** One problem with a field of a rule or webhook (field relative to it, e.g. "metric"). */
 export interface FieldIssue {
@@ -26,6 +30,7 @@ const FIELDS: Record<(typeof KINDS)[number], string[]> = {
   pacing: [...COMMON, "budget", "from", "to", "watch", "tolerance"],
 };
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const DISCREPANCY_NOT_FOR = "the tracked-vs-reported discrepancy works with threshold and anomaly rules, not with";
 
 type Raw = Record<string, unknown>;
 
@@ -44,7 +49,7 @@ export function validateRule(raw: Raw, webhookNames: readonly string[]): { rule:
   }
   const k = kind as (typeof KINDS)[number];
   for (const key of Object.keys(raw)) {
-    if (!FIELDS[k].includes(key)) bad(key, `unknown field for a ${k} rule; known: ${FIELDS[k].join(", ")}`);
+    if (!FIELDS[k].includes(key) && !(k === "pacing" && key === "metric")) bad(key, `unknown field for a ${k} rule; known: ${FIELDS[k].join(", ")}`);
   }
   const id = raw.id;
   if (typeof id !== "string" || !NAME.test(id)) bad("id", `must be a name of letters, digits, '-', '_' or '.' (up to 64), got ${JSON.stringify(id)}`);
@@ -91,10 +96,17 @@ export function validateRule(raw: Raw, webhookNames: readonly string[]): { rule:
 
   if (k === "anomaly" || k === "threshold" || k === "zero-delivery") {
     const metric = metricField(raw.metric, k === "zero-delivery" ? "impressions" : null, bad);
-    if (k === "zero-delivery" && metric && !["impressions", "cost", "clicks", "viewable_impressions"].includes(metric)) {
+    if (k === "zero-delivery" && metric === DISCREPANCY_METRIC) {
+      bad("metric", `${DISCREPANCY_NOT_FOR} a zero-delivery rule (it watches a count: impressions, cost, clicks or viewable_impressions)`);
+    } else if (k === "zero-delivery" && metric && !["impressions", "cost", "clicks", "viewable_impressions"].includes(metric)) {
       bad("metric", "zero delivery watches a count: impressions, cost, clicks or viewable_impressions");
     }
+    if (metric === DISCREPANCY_METRIC && k !== "zero-delivery") discrepancyScope(base, raw, bad);
     base.metric = metric;
+  } else if (raw.metric !== undefined) {
+    // A pacing rule has no metric (it watches spend); name the kinds that take this one.
+    const m = typeof raw.metric === "string" ? raw.metric.trim().toLowerCase() : "";
+    bad("metric", m === DISCREPANCY_METRIC ? `${DISCREPANCY_NOT_FOR} a pacing rule (it watches spend against a budget)` : "a pacing rule watches spend against its budget and takes no metric");
   }
   if (k === "anomaly") {
     base.direction = oneOf(raw.direction, "direction", ["up", "down", "both"], "both", bad);
@@ -149,6 +161,24 @@ export function validateWebhook(raw: Raw): { webhook: WebhookConfig | null; issu
   return { webhook: { name: raw.name as string, url: raw.url as string, format: format as "json" | "slack" }, issues };
 }
 
+/** A discrepancy rule's scope: `by` campaign and/or placement, no currency, and `where` on the reported side. */
+function discrepancyScope(base: Raw, raw: Raw, bad: (f: string, m: string) => void): void {
+  for (const [i, d] of (base.by as string[]).entries()) {
+    if (!DISCREPANCY_DIMENSIONS.includes(d)) bad(`by[${i}]`, `the discrepancy is compared per ${DISCREPANCY_DIMENSIONS.join(" and ")} (as 'cpi discrepancy'), not per ${d}`);
+  }
+  if (raw.currency !== undefined) bad("currency", "the discrepancy compares impressions: it needs no currency");
+  for (const [i, w] of (base.where as string[]).entries()) {
+    try {
+      const f = parseFilter(w);
+      if (f.dimension === "source" && f.op !== "neq" && f.values.includes(TRACKED_SOURCE)) {
+        bad(`where[${i}]`, `filters the reported side, which cannot be the ${TRACKED_SOURCE} source itself: filter on the publisher's source, e.g. source=direct`);
+      }
+    } catch {
+      // reported with the other filters
+    }
+  }
+}
+
 function stringList(v: unknown, field: string, bad: (f: string, m: string) => void, commaSplit = false): string[] {
   if (v === undefined || v === null) return [];
   if (typeof v === "string") return commaSplit ? v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean) : [v];
@@ -157,7 +187,7 @@ function stringList(v: unknown, field: string, bad: (f: string, m: string) => vo
   return [];
 }
 
-function metricField(v: unknown, fallback: MetricName | null, bad: (f: string, m: string) => void): MetricName | null {
+function metricField(v: unknown, fallback: MetricName | null, bad: (f: string, m: string) => void): AlertMetric | null {
   if (v === undefined && fallback) return fallback;
   const name = typeof v === "string" ? (METRIC_ALIASES[v.trim().toLowerCase()] ?? v.trim().toLowerCase()) : "";
   if (!(ALERT_METRICS as readonly string[]).includes(name)) {
@@ -165,7 +195,7 @@ function metricField(v: unknown, fallback: MetricName | null, bad: (f: string, m
     bad("metric", `${hint}must be one of ${ALERT_METRICS.join(", ")} (or spend)${v === undefined ? "" : `, got ${JSON.stringify(v)}`}`);
     return null;
   }
-  return name as MetricName;
+  return name as AlertMetric;
 }
 
 function oneOf(v: unknown, field: string, allowed: string[], fallback: string | null, bad: (f: string, m: string) => void): string | null {

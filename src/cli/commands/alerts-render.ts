@@ -1,5 +1,5 @@
 // How `cpi alerts` shows rules, webhooks and a check's results as tables.
-import type { AlertRule, CheckOutcome, FiredAlert, ScopeEvaluation, WebhookConfig } from "../../app/alerts/index.js";
+import { type AlertRule, type CheckOutcome, DISCREPANCY_METRIC, type FiredAlert, type ScopeEvaluation, type WebhookConfig } from "../../app/alerts/index.js";
 import { METRICS } from "../../domain/metrics.js";
 import { formatCount, formatMetric, formatPercent } from "../render/format.js";
 import { renderTable } from "../render/table.js";
@@ -20,6 +20,9 @@ export function ruleCondition(r: AlertRule): string {
     case "anomaly":
       return `${r.metric} ${r.direction === "both" ? "up or down" : r.direction} ≥ ${r.score} robust σ vs the same weekday of ${r.weeks} weeks; ≥ ${formatCount(r.minImpressions)} impr.`;
     case "threshold":
+      if (r.metric === DISCREPANCY_METRIC) {
+        return `|tracked − reported| ÷ reported ${r.operator} ${formatPercent(r.value)}${r.minImpressions > 0 ? `; ≥ ${formatCount(r.minImpressions)} reported impr.` : ""}`;
+      }
       return `${r.metric} ${r.operator} ${r.value}${r.minImpressions > 0 ? `; ≥ ${formatCount(r.minImpressions)} impr.` : ""}`;
     case "zero-delivery":
       return `${r.metric} = 0 where it usually delivers ≥ ${formatCount(r.minExpected)}`;
@@ -53,15 +56,21 @@ export function renderRules(rules: readonly AlertRule[], webhooks: readonly Webh
   return out.join("\n");
 }
 
-function value(e: ScopeEvaluation, v: number | null): string {
+/** A discrepancy threshold's limit is on the gap's size, either way. */
+function isGapLimit(e: ScopeEvaluation): boolean {
+  return e.rule.kind === "threshold" && e.rule.metric === DISCREPANCY_METRIC;
+}
+
+function value(e: ScopeEvaluation, v: number | null, baseline = false): string {
   if (v === null) return "—";
   if (e.rule.kind === "pacing") return formatCount(v, 2);
+  if (e.rule.metric === DISCREPANCY_METRIC) return baseline && isGapLimit(e) ? `±${formatPercent(v)}` : `${v > 0 ? "+" : ""}${formatPercent(v)}`;
   return formatMetric(METRICS[e.rule.metric], v, null);
 }
 
 function unusual(e: ScopeEvaluation): string {
   const v = e.evaluation;
-  if (v.score === null) return v.kind === "threshold" ? `limit ${v.threshold}` : "—";
+  if (v.score === null) return v.kind === "threshold" ? `limit ${isGapLimit(e) && v.threshold !== null ? `±${formatPercent(v.threshold)}` : v.threshold}` : "—";
   if (v.kind === "pacing") return `${v.score >= 0 ? "+" : ""}${formatPercent(v.score)} of budget`;
   return `${v.score >= 0 ? "+" : ""}${v.score.toFixed(1)} σ`;
 }
@@ -88,7 +97,7 @@ export function renderCheck(out: CheckOutcome, all: boolean): string {
         ["Rule", "Scope", "Kind", "Metric", "Today", "Baseline", "How unusual", "Since", "Status"],
         out.fired.map((f) => {
           const e = f.evaluation;
-          return [e.rule.id, e.scopeLabel, e.rule.kind, e.rule.kind === "pacing" ? "cost" : e.rule.metric, value(e, e.evaluation.value), value(e, e.evaluation.baseline), unusual(e), f.record.since, sent(f)];
+          return [e.rule.id, e.scopeLabel, e.rule.kind, e.rule.kind === "pacing" ? "cost" : e.rule.metric, value(e, e.evaluation.value), value(e, e.evaluation.baseline, true), unusual(e), f.record.since, sent(f)];
         }),
         new Set([4, 5, 6]),
       ),
@@ -105,7 +114,7 @@ export function renderCheck(out: CheckOutcome, all: boolean): string {
       lines.push(
         renderTable(
           ["Rule", "Scope", "Today", "Baseline", "How unusual", "Verdict"],
-          quiet.map((e) => [e.rule.id, e.scopeLabel, value(e, e.evaluation.value), value(e, e.evaluation.baseline), unusual(e), e.evaluation.skipped ? `skipped: ${e.evaluation.message}` : `quiet: ${e.evaluation.message}`]),
+          quiet.map((e) => [e.rule.id, e.scopeLabel, value(e, e.evaluation.value), value(e, e.evaluation.baseline, true), unusual(e), e.evaluation.skipped ? `skipped: ${e.evaluation.message}` : `quiet: ${e.evaluation.message}`]),
           new Set([2, 3, 4]),
         ),
       );

@@ -7,9 +7,7 @@ import {
   type AlertSchedule,
   activeAlerts,
   checkAlerts,
-  type FieldIssue,
   loadAlertsConfig,
-  nextRuleId,
   parseInterval,
   readAlertHistory,
   serializeAlertsConfig,
@@ -26,6 +24,7 @@ import { clickhouseUrl, openAlertFiles, storePath, withStore } from "../compose.
 import type { CliIo } from "../io.js";
 import { collect, outputFormat, toJson } from "../options.js";
 import { renderTable } from "../render/table.js";
+import { flagIssues, ruleFromFlags } from "./alerts-flags.js";
 import { redactUrl, renderCheck, renderRules, skippedSummary } from "./alerts-render.js";
 
 const DB = "DuckDB store file (default ./cpi.duckdb, or $CPI_DB)";
@@ -56,78 +55,6 @@ export async function alertSchedule(o: { every: string; config?: string; db?: st
   return (store) => startAlertSchedule(store, { files, everyMs, log: (m) => io.err(`${m}\n`) });
 }
 
-/** Flags of `cpi alerts add` by the rule field they set, for error messages. */
-const FLAG_OF: Record<string, string> = {
-  id: "--id",
-  kind: "--kind",
-  metric: "--metric",
-  where: "--where",
-  by: "--by",
-  currency: "--currency",
-  timezone: "--timezone",
-  webhooks: "--webhook",
-  direction: "--direction",
-  score: "--score",
-  weeks: "--weeks",
-  minHistory: "--min-history",
-  minImpressions: "--min-impressions",
-  operator: "--above/--below",
-  value: "--above/--below",
-  minExpected: "--min-expected",
-  budget: "--budget",
-  from: "--from",
-  to: "--to",
-  watch: "--watch",
-  tolerance: "--tolerance",
-  description: "--description",
-};
-
-function flagIssues(issues: FieldIssue[]): UserError {
-  const lines = issues.map((i) => `${FLAG_OF[i.field.replace(/\[\d+\]$/, "")] ?? i.field}: ${i.message}`);
-  return new UserError("bad_flag", lines.length === 1 ? (lines[0] as string) : `the rule has ${lines.length} problems:\n  ${lines.join("\n  ")}`, { issues });
-}
-
-/** A number flag kept as given when it is not a number, so the validator names it. */
-function numberFlag(v: unknown): unknown {
-  if (v === undefined) return undefined;
-  const n = Number(String(v).replace(/%$/, "").trim());
-  return String(v).trim() !== "" && Number.isFinite(n) ? n : v;
-}
-
-/** The raw rule object `cpi alerts add` builds from its flags (validated like a rule in the file). */
-function ruleFromFlags(o: Record<string, unknown>, config: AlertsConfig): Record<string, unknown> {
-  const kind = String(o.kind ?? "");
-  const raw: Record<string, unknown> = { id: o.id ?? nextRuleId(config, kind, kind === "pacing" ? null : String(o.metric ?? (kind === "zero-delivery" ? "impressions" : "")) || null), kind };
-  if (o.metric !== undefined) raw.metric = o.metric;
-  if ((o.where as string[]).length > 0) raw.where = o.where;
-  if (o.by !== undefined) raw.by = o.by;
-  const copy: [string, string, boolean][] = [
-    ["currency", "currency", false],
-    ["timezone", "timezone", false],
-    ["direction", "direction", false],
-    ["score", "score", true],
-    ["weeks", "weeks", true],
-    ["minHistory", "minHistory", true],
-    ["minImpressions", "minImpressions", true],
-    ["minExpected", "minExpected", true],
-    ["budget", "budget", false],
-    ["from", "from", false],
-    ["to", "to", false],
-    ["watch", "watch", false],
-    ["description", "description", false],
-  ];
-  for (const [flag, field, numeric] of copy) if (o[flag] !== undefined) raw[field] = numeric ? numberFlag(o[flag]) : o[flag];
-  if (o.tolerance !== undefined) {
-    const t = numberFlag(o.tolerance);
-    raw.tolerance = typeof t === "number" ? t / 100 : t;
-  }
-  if (o.above !== undefined && o.below !== undefined) throw new UserError("bad_flag", "use --above or --below, not both (two rules for a band)");
-  if (o.above !== undefined) Object.assign(raw, { operator: ">", value: numberFlag(o.above) });
-  if (o.below !== undefined) Object.assign(raw, { operator: "<", value: numberFlag(o.below) });
-  if ((o.webhook as string[]).length > 0) raw.webhooks = o.webhook;
-  return raw;
-}
-
 async function editConfig(files: AlertFiles, edit: (c: AlertsConfig) => AlertsConfig): Promise<AlertsConfig> {
   return files.withLock(async () => {
     const next = edit(await loadAlertsConfig(files));
@@ -150,16 +77,16 @@ export function registerAlerts(program: Command, io: CliIo): void {
     .command("add")
     .description("add a rule to the rules file")
     .requiredOption("--kind <kind>", "anomaly, threshold, zero-delivery or pacing")
-    .option("--metric <name>", "cpi, cpm, ctr, cost (spend), impressions, clicks, cpc, cpa, invalid_rate, … (zero-delivery: impressions)")
+    .option("--metric <name>", "cpi, cpm, ctr, cost (spend), impressions, clicks, cpc, cpa, invalid_rate, discrepancy (tracked vs reported), … (zero-delivery: impressions)")
     .option("--where <filter>", "scope: DIM=VALUE, DIM!=VALUE, DIM~TEXT (repeatable)", collect, [])
-    .option("--by <dims>", "judge each value separately, e.g. campaign or campaign,placement")
+    .option("--by <dims>", "judge each value separately, e.g. campaign or campaign,placement (discrepancy: campaign, placement)")
     .option("--id <id>", "the rule's name (default from kind and metric)")
     .option("--direction <dir>", "anomaly: up, down or both", undefined)
     .option("--score <z>", "anomaly: robust z-score that fires (default 4)")
     .option("--weeks <n>", "anomaly, zero-delivery: weeks of same-weekday history (default 8)")
     .option("--min-history <n>", "anomaly: fewest same-weekday values needed (default 4)")
     .option("--min-impressions <n>", "skip scopes with fewer impressions (anomaly default 1000, threshold 0)")
-    .option("--above <value>", "threshold: fire when the metric is above this")
+    .option("--above <value>", "threshold: fire when the metric is above this (0.1 or 10% for a rate; discrepancy: the gap's size, either way)")
     .option("--below <value>", "threshold: fire when the metric is below this")
     .option("--min-expected <n>", "zero-delivery: only where the usual value is at least this (default 100)")
     .option("--budget <amount>", "pacing: the flight's budget")
@@ -168,7 +95,7 @@ export function registerAlerts(program: Command, io: CliIo): void {
     .option("--watch <what>", "pacing: overspend, underspend or both (default)")
     .option("--tolerance <percent>", "pacing: projected end spend within this % of budget is on track (default 5)")
     .option("--currency <code>", "convert money to this currency (pacing: the budget's currency)")
-    .option("--timezone <zone>", "days of tracked events in this zone")
+    .option("--timezone <zone>", "days of tracked events in this zone (discrepancy: the publisher's reporting zone)")
     .option("--webhook <name>", "notify only these webhooks (repeatable; default all)", collect, [])
     .option("--description <text>", "a note shown with the rule")
     .option("--config <path>", CONFIG)
@@ -183,7 +110,14 @@ Examples:
   $ cpi alerts add --kind threshold --metric cpm --above 15 --by campaign --min-impressions 5000
   $ cpi alerts add --kind zero-delivery --by campaign
   $ cpi alerts add --kind pacing --where "campaign=Launch Q4" --budget 5000 --currency USD --from 2026-10-01 --to 2026-11-15
-  $ cpi alerts add --kind threshold --metric invalid_rate --above 0.1 --by placement`,
+  $ cpi alerts add --kind threshold --metric invalid_rate --above 0.1 --by placement
+  $ cpi alerts add --kind threshold --metric discrepancy --above 10% --where source=direct --by campaign,placement --id tag-gap
+  $ cpi alerts add --kind anomaly --metric discrepancy --by campaign --timezone America/New_York
+
+The discrepancy is (tracked − reported) ÷ reported impressions per scope and day, as 'cpi discrepancy'
+computes it: --where chooses the reported data (campaign and placement filters apply to the tracked
+events too), --timezone is the zone tracked events are counted in. A threshold holds the gap's size
+against the limit (--above 10% fires at −12 % and at +12 %); an anomaly judges the signed gap.`,
     )
     .action(async (o) => {
       const format = outputFormat(o.format, ["table", "json"]);
