@@ -103,3 +103,50 @@ test("cpi discrepancy on a store in several currencies (spend in USD and EUR, co
   assert.match(table.stdout, /Euro +feed +2026-10-01 +2,000 +1,500 +-25\.0 % +tracked < reported/);
   assert.match(table.stderr, /1 of 1 row beyond ±10 %/);
 });
+
+test("a platform's placement-less total beside a publisher's placement rows: each tracked impression counts once; --where source=direct leaves the platform's placements out", async () => {
+  const dir = tempDir();
+  const store = await DuckDbStore.open(join(dir, "cpi.duckdb"));
+  await store.importSpend([
+    {
+      file: "mixed.csv",
+      contentHash: "z",
+      format: "test",
+      reach: [],
+      rows: [
+        spend({ campaign: "Mixed", campaign_id: "Mixed", placement: "news", impressions: 1000 }), // the publisher: tracked 980
+        spend({ source: "google_ads", account_id: "g", campaign: "Mixed", campaign_id: "Mixed", placement: "", impressions: 400 }), // the platform's total: tracked gdn 390
+      ],
+    },
+  ]);
+  await store.appendTrackedEvents({ logId: "t", from: 0, to: 1, events: [...events(980, 1, "news", "Mixed"), ...events(390, 1, "gdn", "Mixed")] });
+  const rows = await findDiscrepancies(store, { tolerance: 0.1, filters: [] });
+  assert.deepEqual(
+    rows.map((r) => [r.placement, r.reported, r.tracked, r.status]),
+    [
+      ["", 400, 390, "ok"],
+      ["news", 1000, 980, "ok"],
+    ],
+  );
+  assert.equal(
+    rows.reduce((n, r) => n + r.tracked, 0),
+    980 + 390,
+    "no tracked impression is counted for two rows",
+  );
+  await store.close();
+  const direct = await cpi(dir, "discrepancy", "--where", "source=direct", "--format", "json");
+  assert.equal(direct.code, 0, direct.stderr);
+  assert.deepEqual(
+    (JSON.parse(direct.stdout) as { placement: string; status: string }[]).map((r) => [r.placement, r.status]),
+    [["news", "ok"]],
+    "gdn is bought through the platform: not 'not reported' by the publisher",
+  );
+  const all = await cpi(dir, "discrepancy", "--format", "json");
+  assert.deepEqual(
+    (JSON.parse(all.stdout) as { placement: string; tracked: number }[]).map((r) => [r.placement, r.tracked]),
+    [
+      ["", 390],
+      ["news", 980],
+    ],
+  );
+});

@@ -37,9 +37,12 @@ function daysOf(label: string): [IsoDate, IsoDate] {
 
 /**
  * Sets reported impressions against first-party counts per campaign × placement × day and flags gaps
- * beyond the tolerance. Only campaigns both tracked and reported are compared. A reported row without
- * a placement is compared with every tracked placement of its campaign; a row covering a date range
- * with the tracked days of that range.
+ * beyond the tolerance. Only campaigns both tracked and reported are compared. A row covering a date
+ * range is compared with the tracked days of that range; a reported row without a placement with the
+ * tracked placements of its campaign that no reported row names on that day (another source's
+ * placement report claims those), so no tracked impression is counted for two rows. When the reported
+ * side is narrowed by more than campaign and placement (e.g. source=direct), tracked placements it
+ * never reports in the window belong to other sources and are left out instead of "not reported".
  * @example await findDiscrepancies(store, { tolerance: 0.1, filters: [] })
  */
 export async function findDiscrepancies(store: Store, o: DiscrepancyOptions): Promise<DiscrepancyRow[]> {
@@ -66,21 +69,31 @@ export async function findDiscrepancies(store: Store, o: DiscrepancyOptions): Pr
     const gap = (trackedN - reportedN) / reportedN;
     return [gap, Math.abs(gap) <= o.tolerance + 1e-12 ? "ok" : gap > 0 ? "over" : "under"];
   };
-  for (const { campaign, placement, day, n: reportedN } of reported) {
+  // Rows naming a placement first: the tracked cells they claim are not counted again for a
+  // placement-less row of the same campaign (a platform's campaign total beside a publisher's placement).
+  const claimed = new Set<(typeof cells)[number]>();
+  const ordered = [...reported.filter((r) => r.placement !== ""), ...reported.filter((r) => r.placement === "")];
+  for (const { campaign, placement, day, n: reportedN } of ordered) {
     const mine = cellsOf.get(campaign);
     if (!mine) continue;
     const [first, last] = daysOf(day);
     let n = 0;
     for (const c of mine) {
-      if ((placement !== "" && c.placement !== placement) || c.day < first || c.day > last) continue;
+      if (c.day < first || c.day > last) continue;
+      if (placement === "" ? claimed.has(c) : c.placement !== placement) continue;
       n += c.n;
       c.used = true;
+      if (placement !== "") claimed.add(c);
     }
     const [gap, status] = judge(reportedN, n);
     out.push({ campaign, placement, day, reported: reportedN, tracked: n, gap, status });
   }
+  const narrowed = o.filters.some((f) => f.dimension !== "campaign" && f.dimension !== "placement");
+  const reportedPairs = new Set(reported.map((r) => `${r.campaign}\u0000${r.placement}`));
+  const inScope = (c: { campaign: string; placement: string }) =>
+    reportedCampaigns.has(c.campaign) && (!narrowed || reportedPairs.has(`${c.campaign}\u0000`) || reportedPairs.has(`${c.campaign}\u0000${c.placement}`));
   for (const c of cells) {
-    if (c.used || !reportedCampaigns.has(c.campaign)) continue;
+    if (c.used || !inScope(c)) continue;
     out.push({ campaign: c.campaign, placement: c.placement, day: c.day, reported: 0, tracked: c.n, gap: null, status: "not_reported" });
   }
   const key = (r: DiscrepancyRow) => `${r.campaign}\u0000${r.placement}\u0000${r.day}`;

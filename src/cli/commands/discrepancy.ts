@@ -28,8 +28,11 @@ export function registerDiscrepancy(program: Command, io: CliIo): void {
       "after",
       `
 Only campaigns that are both tracked ('cpi serve') and reported (imported) are compared. A reported row
-without a placement is compared with all tracked placements of its campaign; a row covering a range of
-days with the tracked days of that range.
+without a placement is compared with the tracked placements of its campaign that no reported row names
+(a platform's campaign total beside a publisher's placement report: each tracked impression is counted
+once); a row covering a range of days with the tracked days of that range. With --where source=… (or
+another filter beyond campaign and placement), tracked placements that source never reports in the
+window are left out rather than shown as "not reported".
 
 Examples:
   $ cpi discrepancy
