@@ -39,13 +39,13 @@ export class HttpError extends Error {
   }
 }
 
-/** Sends `{ "error": { "code", "message", "details" } }` with a status. */
+/** Sends `{ "error": { "code", "message", "details" } }` with a status; `details` is null when there are none, so the shape is always the same. */
 export function jsonError(res: ServerResponse, status: number, code: string, message: string, details?: unknown): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = JSON.stringify({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+  const body = JSON.stringify({ error: { code, message, details: details ?? null } });
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
   res.end(body);
 }

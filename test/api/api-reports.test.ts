@@ -108,6 +108,7 @@ test("errors are JSON { error: { code, message, details } } with 4xx statuses", 
     assert.equal(r.json?.error?.code, code, `${target}: ${r.text}`);
     assert.equal(typeof r.json.error.message, "string");
     assert.ok(r.json.error.message.length > 5);
+    assert.deepEqual(Object.keys(r.json.error), ["code", "message", "details"], `${target}: always the same three fields`);
   }
   const bad = await api.call("/api/report?metrics=cpi&nope=1&from=x");
   assert.deepEqual(

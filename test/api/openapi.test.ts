@@ -32,6 +32,7 @@ test("GET /openapi.json: OpenAPI 3.1 with every endpoint, its parameters and the
   assert.ok(doc.paths["/api/imports"].post.requestBody.content["multipart/form-data"]);
   assert.deepEqual(doc.paths["/api/contracts"].post.security, [{ bearer: [] }]);
   assert.deepEqual(doc.components.securitySchemes.bearer, { type: "http", scheme: "bearer", description: "a token from `cpi token create NAME`" });
+  assert.deepEqual(doc.components.schemas.Error.properties.error.required, ["code", "message", "details"]);
   const report = doc.paths["/api/report"].get;
   const by = report.parameters.find((p: { name: string }) => p.name === "where");
   assert.equal(by.schema.type, "array");

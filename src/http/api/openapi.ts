@@ -84,8 +84,12 @@ export function openApiDocument(endpoints: readonly Endpoint[], version: string)
           properties: {
             error: {
               type: "object",
-              required: ["code", "message"],
-              properties: { code: { type: "string", examples: ["invalid_request", "unauthorized", "mixed_currencies"] }, message: { type: "string" }, details: {} },
+              required: ["code", "message", "details"],
+              properties: {
+                code: { type: "string", examples: ["invalid_request", "unauthorized", "mixed_currencies"] },
+                message: { type: "string" },
+                details: { description: "what the error is about, in a form a program can use (e.g. `issues`: each bad field), or null" },
+              },
             },
           },
         },
