@@ -54,6 +54,8 @@ async function summarise(store: Store, side: CompareSide, base: Filter[], by: En
     addTotals(totals, row.totals);
   }
   if (!report.currency && report.rows.length > 0) {
+    // One currency or none gives a total; none means only tracked impressions that no contract prices.
+    if (report.total) throw new UserError("no_cost", `${side.label} has no cost: no contract prices its tracked impressions ('cpi contract add')`);
     throw new UserError("mixed_currencies", `${side.label} mixes currencies: pass --currency with rates from 'cpi fx import'`);
   }
   const summary: SideSummary = {

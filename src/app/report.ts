@@ -116,6 +116,11 @@ export async function runReport(store: Store, query: MetricQuery): Promise<Repor
   } else {
     warnings.push(`rows are in ${[...currencies].sort().join(", ")}: no grand total without --currency`);
   }
+  const unpriced = tracked ? tracked.rows.reduce((n, r) => n + (r.cur === "" ? Number(r.impressions ?? 0) : 0), 0) : 0;
+  if (unpriced > 0 && query.metrics.some((m) => COST_METRICS.has(m))) {
+    const n = unpriced.toLocaleString("en-US");
+    warnings.push(`${n} tracked impression${unpriced > 1 ? "s have no contract pricing them: they count" : " has no contract pricing it: it counts"} at cost 0, which lowers CPI and CPM; price them with 'cpi contract add'`);
+  }
   if (tracked && query.metrics.some((m) => m === "reach" || m === "cpmr") && query.dimensions.some((d) => d === "week" || d === "month")) {
     warnings.push("visitor keys rotate daily (no visitor is followed across days): weekly and monthly reach count a visitor once per day seen");
   }
@@ -133,6 +138,9 @@ export async function runReport(store: Store, query: MetricQuery): Promise<Repor
   }
   return { query, dimensions: query.dimensions, metrics: query.metrics, currency, rows, total, warnings };
 }
+
+/** Metrics whose value depends on cost: a tracked impression no contract prices makes them look cheaper. */
+const COST_METRICS: ReadonlySet<MetricName> = new Set<MetricName>(["cost", "cpi", "cpm", "cpc", "cpa", "roas", "vcpm", "cpmr"]);
 
 function compareKeys(a: readonly string[], b: readonly string[]): number {
   for (let i = 0; i < a.length; i++) {

@@ -1,11 +1,13 @@
 // Tracked events as a report source: counts, contract costs (flat, CPM, CPC), viewability, reach,
 // invalid rate, time zones — checked against a naive aggregation of the same events.
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { test } from "node:test";
 import { addContract } from "../../src/app/track/contracts.js";
 import { runReport } from "../../src/app/report.js";
 import type { TrackedEvent } from "../../src/domain/tracking/event.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
+import { cpi, tempDir } from "../helpers.js";
 
 function ev(p: Partial<TrackedEvent> & { ts: number }): TrackedEvent {
   return { type: "impression", impression_id: "", campaign: "Launch Q4", creative: "A", placement: "news", visitor: "0000000000000001", country: "", device: "desktop", measurable: true, reason: "", ...p };
@@ -104,4 +106,30 @@ test("--currency converts tracked costs at each local day's rate", async () => {
   assert.equal(r.total?.values.cost, 2.3);
   assert.equal(r.total?.values.impressions, 2);
   await store.close();
+});
+
+test("tracked impressions no contract prices: the report warns that they count at cost 0; compare says the campaign has no cost", async () => {
+  const dir = tempDir();
+  const t = Date.UTC(2026, 10, 3, 10);
+  const store = await DuckDbStore.open(join(dir, "cpi.duckdb"));
+  await store.appendTrackedEvents({
+    logId: "t",
+    from: 0,
+    to: 1,
+    events: [...Array.from({ length: 300 }, () => ev({ ts: t, campaign: "Priced" })), ...Array.from({ length: 100 }, () => ev({ ts: t, campaign: "Unpriced" }))],
+  });
+  await addContract(store, { campaign: "Priced", cpm: "10", currency: "USD", from: "2026-11-01", to: "2026-11-30" });
+  await store.close();
+  const r = await cpi(dir, "report", "--where", "source=tracked", "--by", "campaign", "--metrics", "impressions,cpi", "--format", "json");
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), [
+    { campaign: "Priced", impressions: 300, cpi: 0.01 },
+    { campaign: "Unpriced", impressions: 100, cpi: 0 },
+  ]);
+  assert.match(r.stderr, /warning: 100 tracked impressions have no contract pricing them: they count at cost 0/);
+  const counts = await cpi(dir, "report", "--where", "source=tracked", "--by", "campaign", "--metrics", "impressions,reach");
+  assert.doesNotMatch(counts.stderr, /no contract/, "no warning when no metric depends on cost");
+  const c = await cpi(dir, "compare", "--campaign", "Priced", "--vs", "Unpriced", "--where", "source=tracked");
+  assert.equal(c.code, 2);
+  assert.match(c.stderr, /Unpriced has no cost: no contract prices its tracked impressions/);
 });
