@@ -213,6 +213,21 @@ test("every panel renders on the demo store: A/B test, reach, curves, allocator,
   assert.match((await page.textContent('[data-testid="budget"]')) ?? "", /120,000/);
 });
 
+test("pacing: the verdict is the CLI's, its amounts formatted in the currency", { skip: SKIP }, async () => {
+  const flight = { campaign: "Search - Generic", budget: "20000", fl_from: "2026-11-01", fl_to: "2026-12-31" };
+  await page.goto(`${url}/#/pacing?${new URLSearchParams({ currency: "USD", ...flight })}`);
+  await ready(page, "pacing");
+  const want = await cliJson("pacing", "--campaign", flight.campaign, "--budget", flight.budget, "--from", flight.fl_from, "--to", flight.fl_to, "--currency", "USD");
+  const usd = (micros: number) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(micros / 1e6);
+  const verdict = page.locator('[data-testid="pacing-verdict"]');
+  assert.equal(await verdict.getAttribute("data-status"), want.status);
+  assert.equal(
+    await verdict.textContent(),
+    `On course to spend ${usd(want.projectedEndSpend)}, ${usd(-want.projectedOverBudget)} under the budget of $20,000.00; spend ${usd(want.requiredDailySpend)} a day to land on it`,
+  );
+  await screenshot(page, "pacing-flight");
+});
+
 test("on a phone-sized screen the page fits its width (tables scroll inside their frames)", { skip: SKIP }, async () => {
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as never);
   await phone.setViewportSize({ width: 390, height: 844 });

@@ -16,11 +16,39 @@ interface Pacing {
   expectedSpendToDate: number;
   dailyRate: number;
   projectedEndSpend: number;
+  projectedOverBudget: number;
   requiredDailySpend: number | null;
   remainingDays: number;
   message: string;
   status: string;
   currency: string | null;
+  /** In currency units (the amounts above are micros). */
+  budget: number;
+}
+
+/**
+ * The verdict in words, amounts formatted for the browser's locale and the currency (the API's
+ * `message` is the CLI's plain-number text). `m` formats micros.
+ */
+export function pacingHeadline(x: Pacing, m: (micros: number) => string, flightStart: string): string {
+  const budget = m(x.budget * 1e6);
+  const land = x.requiredDailySpend === null ? "the flight is over" : `spend ${m(x.requiredDailySpend)} a day to land on it`;
+  switch (x.status) {
+    case "not-started":
+      return `The flight starts on ${flightStart}`;
+    case "overspent":
+      return `Already ${m(x.spendToDate - x.budget * 1e6)} over the budget of ${budget}`;
+    case "overspending":
+      return `On course to spend ${m(x.projectedEndSpend)}, ${m(x.projectedOverBudget)} over the budget of ${budget}; ${land}`;
+    case "underspending":
+      return x.remainingDays === 0
+        ? `The flight ended with ${m(x.budget * 1e6 - x.spendToDate)} of the budget of ${budget} unspent`
+        : `On course to spend ${m(x.projectedEndSpend)}, ${m(-x.projectedOverBudget)} under the budget of ${budget}; ${land}`;
+    case "on-track":
+      return `On course to spend ${m(x.projectedEndSpend)} of ${budget}`;
+    default:
+      return x.message;
+  }
 }
 
 export async function pacingView(root: HTMLElement, s: AppState, route: Route): Promise<void> {
@@ -54,7 +82,7 @@ export async function pacingView(root: HTMLElement, s: AppState, route: Route): 
     const bar = (label: string, share: number) => h("div", { class: "bar-row" }, h("span", null, label), h("div", { class: "bar" }, h("div", { class: "fill", style: { width: `${Math.min(100, Math.max(0, share * 100)).toFixed(1)}%` } })), h("span", { class: "num" }, percent(share, 0)));
     replace(
       out,
-      h("p", { class: `verdict ${x.status}` }, x.message),
+      h("p", { class: `verdict ${x.status}`, data: { testid: "pacing-verdict", status: x.status } }, pacingHeadline(x, m, v.fl_from)),
       bar("Flight elapsed", x.elapsedShare),
       bar("Budget spent", x.spentShare),
       h(
