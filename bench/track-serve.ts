@@ -9,9 +9,8 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { PIXEL_GIF } from "../src/http/tracking-routes.js";
 import { startServer, stopServer } from "../test/track/server-process.js";
-import { fmt, median, report } from "./util.js";
+import { fmt, median, RUNS, report } from "./util.js";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_TRACK_SECONDS ?? 8);
 const CONNECTIONS = 256;
 const UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
