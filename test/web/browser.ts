@@ -23,12 +23,13 @@ export async function ensureWebBuilt(): Promise<void> {
   if (r.status !== 0) throw new Error(`build-web failed: ${r.stderr}`);
 }
 
-/** Headless Chromium with a fresh profile (its own --user-data-dir) and nothing that phones home. */
-export function launchBrowser(viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
+/** Headless Chromium with a fresh profile (its own --user-data-dir) and nothing that phones home; `locale` sets navigator.language. */
+export function launchBrowser(viewport = { width: 1280, height: 900 }, locale?: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(tempDir("cpi-chromium-"), {
     executablePath: CHROMIUM,
     headless: true,
     viewport,
+    ...(locale ? { locale } : {}),
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"],
   });
 }

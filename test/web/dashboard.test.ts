@@ -1,7 +1,7 @@
 // The dashboard in headless Chromium on the demo store: headline numbers equal `cpi report`, sorting and
 // filtering, drill-down, a comparison, an upload (dry run, then a real import with a token), every
-// panel, a phone-sized screen, and no request to anything but the cpi server. Screenshots go to
-// test-artifacts/. Skips when /usr/bin/chromium is absent.
+// panel, every view on a phone-sized screen, numbers in a German browser's locale, and no request to
+// anything but the cpi server. Screenshots go to test-artifacts/. Skips when /usr/bin/chromium is absent.
 import assert from "node:assert/strict";
 import type { Server } from "node:http";
 import { after, before, test } from "node:test";
@@ -231,14 +231,36 @@ test("pacing: the verdict is the CLI's, its amounts formatted in the currency", 
 test("on a phone-sized screen the page fits its width (tables scroll inside their frames)", { skip: SKIP }, async () => {
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as never);
   await phone.setViewportSize({ width: 390, height: 844 });
-  for (const view of ["overview", "compare", "import"]) {
+  for (const view of ["overview", "drill", "compare", "import", "abtest", "reach", "curves", "allocate", "pacing", "discrepancies", "alerts"]) {
     await phone.goto(`${url}/#/${view}`);
     await ready(phone, view);
+    await phone.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))); // charts drawn on the next frame
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `${view}: the page is ${overflow}px wider than the screen`);
     await screenshot(phone, `phone-${view}`);
   }
   await phone.close();
+});
+
+test("numbers follow the browser's locale: a German browser sees 1.234,56 € and 1,34 %", { skip: SKIP }, async () => {
+  const de = await launchBrowser(undefined, "de-DE");
+  try {
+    const p = await de.newPage();
+    const deForeign = watchForeignRequests(p, url);
+    await p.goto(`${url}/#/overview?from=2026-10-29&to=2026-11-27&currency=EUR`);
+    await ready(p, "overview");
+    assert.equal(await p.evaluate(() => navigator.language), "de-DE");
+    const [want] = await cliJson("report", "--metrics", "cost,impressions,ctr", "--from", "2026-10-29", "--to", "2026-11-27", "--currency", "EUR");
+    const kpi = (m: string) => p.textContent(`.kpi[data-metric="${m}"] .kpi-value`);
+    assert.equal(await kpi("cost"), new Intl.NumberFormat("de-DE", { style: "currency", currency: "EUR" }).format(want.cost));
+    assert.match((await kpi("cost")) ?? "", /^\d{1,3}(\.\d{3})*,\d{2}\s€$/, "German grouping and decimal comma, the euro sign after");
+    assert.equal(await kpi("impressions"), new Intl.NumberFormat("de-DE").format(want.impressions));
+    assert.equal(await kpi("ctr"), new Intl.NumberFormat("de-DE", { style: "percent", minimumFractionDigits: 2 }).format(want.ctr));
+    await screenshot(p, "overview-de");
+    assert.deepEqual(deForeign, []);
+  } finally {
+    await de.close();
+  }
 });
 
 test("the page made no request to anything but the cpi server, and raised no error", { skip: SKIP }, () => {
