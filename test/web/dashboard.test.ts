@@ -128,6 +128,43 @@ test("compare: Launch Q4 vs Launch Q3 over all data shows the seed case and the 
   await screenshot(page, "compare");
 });
 
+test("compare two periods: side B defaults to the period before; verdict and decomposition = cpi compare", { skip: SKIP }, async () => {
+  await page.goto(`${url}/#/compare?from=2026-10-29&to=2026-11-27&currency=USD`);
+  await ready(page, "compare");
+  await page.selectOption('select[name="mode"]', "periods");
+  await ready(page, "compare");
+  assert.deepEqual([await page.inputValue('input[name="vs_from"]'), await page.inputValue('input[name="vs_to"]')], ["2026-09-29", "2026-10-28"]);
+  await page.click('form button[type="submit"]');
+  await ready(page, "compare");
+  await page.waitForSelector('[data-testid="verdict"]');
+  const want = await cliJson("compare", "--from", "2026-10-29", "--to", "2026-11-27", "--vs-from", "2026-09-29", "--vs-to", "2026-10-28", "--explain-by", "campaign", "--currency", "USD");
+  assert.equal(await page.textContent('[data-testid="verdict"]'), `${want.a.label} vs ${want.b.label}: ${want.verdict}`);
+  assert.equal(await page.locator('[data-testid="decomposition"] tbody tr').count(), want.decomposition.segments.length);
+  assert.ok((await page.locator('[data-chart="decomposition"] svg').count()) >= 1);
+  await screenshot(page, "compare-periods");
+});
+
+test("drill-down from the top: source → account → campaign, each level = cpi report under the path", { skip: SKIP }, async () => {
+  await page.goto(`${url}/#/drill?from=2026-10-29&to=2026-11-27&currency=USD`);
+  await ready(page, "drill");
+  const where: string[] = [];
+  for (const level of ["source", "account", "campaign"]) {
+    assert.equal(await page.getAttribute('[data-testid="drill"] thead th >> nth=0', "data-key"), level);
+    const want = await cliJson("report", "--by", level, "--metrics", "cost,impressions", ...where.flatMap((w) => ["--where", w]), "--from", "2026-10-29", "--to", "2026-11-27", "--currency", "USD");
+    const top = want.sort((a: { cost: number }, b: { cost: number }) => b.cost - a.cost)[0];
+    const names = await page.locator('[data-testid="drill"] tbody tr td:first-child').allTextContents();
+    assert.deepEqual(names.sort(), want.map((r: Record<string, string>) => r[level]).sort(), `${level} rows under ${where.join(", ") || "all sources"}`);
+    const row = page.locator('[data-testid="drill"] tbody tr').first();
+    assert.equal(await row.locator("td").first().textContent(), top[level], "sorted by cost, largest first");
+    assert.equal(await row.locator("td").nth(2).textContent(), top.impressions.toLocaleString("en-US"));
+    where.push(`${level}=${top[level]}`);
+    await row.click();
+    await ready(page, "drill");
+  }
+  assert.equal(await page.getAttribute('[data-testid="drill"] thead th >> nth=0', "data-key"), "ad_group");
+  assert.equal(await page.locator(".crumbs a[data-level]").count(), 3);
+});
+
 const UPLOAD = "date,campaign,source,currency,cost,impressions,clicks\n2026-11-20,Browser Upload,direct,USD,100,20000,20\n2026-11-21,Browser Upload,direct,USD,100,20000,25\n";
 
 test("import by upload: a dry run shows what was detected; the import itself needs a token", { skip: SKIP }, async () => {
@@ -168,6 +205,19 @@ test("a file dropped on the page is checked the same way (drag and drop)", { ski
   await page.waitForSelector('[data-testid="detected"]');
   assert.equal(await page.textContent('[data-testid="detected"] [data-field="source"]'), "meta");
   assert.equal(await page.textContent('[data-testid="detected"] [data-field="rows"]'), (meta.trim().split("\n").length - 1).toLocaleString("en-US"));
+});
+
+test("an upload with a bad row lists the issue (file, line, column, reason) before anything is imported", { skip: SKIP }, async () => {
+  await page.goto(`${url}/#/import`);
+  await ready(page, "import");
+  const bad = "date,campaign,source,currency,cost,impressions\n2026-11-20,Bad Upload,direct,USD,10,1000\n2026-11-21,Bad Upload,direct,USD,ten,1000\n";
+  await page.setInputFiles('input[type="file"]', { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
+  await page.waitForSelector('[data-testid="detected"]');
+  assert.equal(await page.textContent('[data-testid="detected"] tbody td:nth-child(5)'), "1");
+  assert.match((await page.textContent("ul.issues")) ?? "", /^bad\.csv:3, column 'cost': /);
+  assert.match((await page.textContent("label.check")) ?? "", /skip the 1 bad one/);
+  assert.deepEqual(await cliJson("report", "--where", "campaign=Bad Upload", "--metrics", "impressions"), [], "nothing imported yet");
+  await screenshot(page, "import-issues");
 });
 
 test("writes from the page without a token are refused by the server", { skip: SKIP }, async () => {
