@@ -30,12 +30,8 @@ export async function forecastBudget(store: Store, sel: ChannelSelection, budget
   if (!c || rest.length > 0) throw new UserError("bad_usage", "a forecast needs one channel: narrow the selection (e.g. --campaign)");
   if (!c.response) throw new UserError("too_little_history", c.warnings.join("; "));
   const daily = forecastSpend(c.response, budget / days);
+  // The daily forecast's notes say when the daily budget (or the impressions it buys) lies outside the data.
   const warnings = [...c.warnings, ...daily.notes];
-  if (daily.extrapolation) {
-    warnings.push(
-      `extrapolation: ${(budget / days).toFixed(2)} a day lies outside the observed daily spend ${c.response.spendRange.min.toFixed(2)} … ${c.response.spendRange.max.toFixed(2)}; the curve's shape there is a guess`,
-    );
-  }
   return {
     budget,
     days,

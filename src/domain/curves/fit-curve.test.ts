@@ -131,3 +131,22 @@ test("degenerate input: too few points is a user error; zero days are skipped wi
   assert.match(fit.warnings.join(" "), /1 point/);
   assert.ok(Math.abs((fit.params[1]?.value ?? 0) - 1) < 1e-6);
 });
+
+test("a flat CPM drives the saturating-CPM k to its boundary: intervals still come from cpm0 (forecast has an interval)", () => {
+  const rand = mulberry32(42);
+  // $10 CPM whatever the spend, ±3 % a day: no curvature, so k runs off towards infinity.
+  const days = Array.from({ length: 46 }, () => {
+    const x = 80 + 60 * rand();
+    return { x, y: ((1000 * x) / 10) * Math.exp(0.03 * normalDraw(rand)) };
+  });
+  const fit = fitCurve("saturating-cpm", days);
+  const [cpm0, k] = fit.params;
+  assert.ok(k && k.value > 1e6 && k.standardError === null && k.low === null, `k ${k?.value} pinned, no interval`);
+  assert.ok(cpm0?.low && cpm0.high && cpm0.low < 10 && 10 < cpm0.high, `cpm0 ${cpm0?.low} … ${cpm0?.high} covers 10`);
+  assert.ok(cpm0.high / cpm0.low < 1.05, "cpm0 is tightly determined by 46 days at ±3 %");
+  assert.match(fit.warnings.join(" "), /k ran to its boundary/);
+  const at = predictCurve(fit, 110);
+  assert.ok(Number.isFinite(at.low) && at.low < 11_000 && 11_000 < at.high, `impressions at $110: ${at.low} … ${at.high} covers 11,000`);
+  const f = forecastSpend(fitChannelResponse(days.map((d) => ({ spend: d.x, impressions: d.y, reach: null })), { impressionsModel: "saturating-cpm" }), 110);
+  assert.ok(f.cpm.low < 10 && 10 < f.cpm.high && f.cpm.high / f.cpm.low < 1.05, `CPM ${f.cpm.low} … ${f.cpm.high}`);
+});

@@ -3,7 +3,7 @@ import { studentTPpf } from "../stats/distributions.js";
 import { CURVE_MODELS, type CurveModel, type CurveModelName, type CurvePoint } from "./curve-models.js";
 import { levenbergMarquardt } from "./levenberg-marquardt.js";
 import type { ResponseCurve } from "./response-curve.js";
-import type { Matrix } from "./small-matrix.js";
+import { invertMatrix, type Matrix } from "./small-matrix.js";
 
 /** A fitted parameter with its standard error and confidence interval. */
 export interface FittedParam {
@@ -85,12 +85,17 @@ export function fitCurve(model: CurveModelName | CurveModel, points: readonly Cu
   const n = pts.length;
   const dof = n - p;
   const sigma2 = dof > 0 ? fit.sse / dof : Number.NaN;
-  const cov = fit.jtjInverse ? fit.jtjInverse.map((row) => row.map((v) => v * sigma2)) : null;
+  // A parameter run off to its boundary (k → ∞ when CPM does not rise with spend) no longer moves the
+  // curve: its Jacobian column is 0 and JᵀJ is singular. The others still have an uncertainty, so the
+  // covariance is taken with it held where it is, instead of giving no interval at all.
+  const pinned = fit.jtjInverse ? null : boundaryParameters(fit.jacobian, p);
+  const jtjInverse = fit.jtjInverse ?? (pinned ? inverseWithout(fit.jacobian, p, pinned) : null);
+  const cov = jtjInverse ? jtjInverse.map((row) => row.map((v) => v * sigma2)) : null;
   const t = studentTPpf(0.5 + level / 2, Math.max(dof, 1));
   const values = fit.params.map(Math.exp);
   const params: FittedParam[] = m.params.map((name, i) => {
     const value = values[i] ?? Number.NaN;
-    const v = cov?.[i]?.[i];
+    const v = pinned?.has(i) ? undefined : cov?.[i]?.[i];
     const se = v !== undefined && v >= 0 && Number.isFinite(v) ? Math.sqrt(v) : null;
     return {
       name,
@@ -101,6 +106,10 @@ export function fitCurve(model: CurveModelName | CurveModel, points: readonly Cu
     };
   });
   if (!cov) warnings.push("the parameters are not identifiable from these points (singular Jacobian)");
+  else if (pinned) {
+    const names = [...pinned].map((i) => m.params[i]).join(", ");
+    warnings.push(`parameter ${names} ran to its boundary (the data show no curvature): intervals hold it fixed`);
+  }
   for (const q of params) {
     if (q.standardError !== null && q.standardError > q.value) {
       warnings.push(`parameter ${q.name} is poorly determined by the data (standard error larger than the value)`);
@@ -145,4 +154,27 @@ export function fitCurve(model: CurveModelName | CurveModel, points: readonly Cu
  */
 export function fittedCurve(fit: CurveFit): ResponseCurve {
   return CURVE_MODELS[fit.model].curve(fit.values);
+}
+
+/** Parameters whose Jacobian column is (numerically) zero while another's is not; null when there are none. */
+function boundaryParameters(jacobian: Matrix, p: number): Set<number> | null {
+  const norms = Array.from({ length: p }, (_, j) => jacobian.reduce((s, row) => s + (row[j] ?? 0) ** 2, 0));
+  const largest = Math.max(...norms);
+  const pinned = new Set(norms.flatMap((n, j) => (n <= 1e-20 * largest ? [j] : [])));
+  return largest > 0 && pinned.size > 0 && pinned.size < p ? pinned : null;
+}
+
+/** (JᵀJ)⁻¹ over the free parameters, with zero rows and columns for the pinned ones; null if still singular. */
+function inverseWithout(jacobian: Matrix, p: number, pinned: ReadonlySet<number>): Matrix | null {
+  const free = Array.from({ length: p }, (_, j) => j).filter((j) => !pinned.has(j));
+  const jtj = free.map((a) => free.map((b) => jacobian.reduce((s, row) => s + (row[a] ?? 0) * (row[b] ?? 0), 0)));
+  const inv = invertMatrix(jtj);
+  if (!inv) return null;
+  const full: Matrix = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  free.forEach((a, i) => {
+    free.forEach((b, j) => {
+      (full[a] as number[])[b] = inv[i]?.[j] ?? 0;
+    });
+  });
+  return full;
 }

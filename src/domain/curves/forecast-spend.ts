@@ -38,7 +38,8 @@ export function forecastSpend(response: ChannelResponse, spend: number, level = 
   const impressions = { value: ip.value, low: ip.low, high: ip.high };
   let extrapolation = ip.extrapolation;
   if (ip.extrapolation) {
-    notes.push(`spend ${spend} is outside the observed range ${response.spendRange.min}…${response.spendRange.max}: extrapolation`);
+    const r = (v: number) => v.toFixed(2);
+    notes.push(`extrapolation: a spend of ${r(spend)} lies outside the observed ${r(response.spendRange.min)} … ${r(response.spendRange.max)}; the curve's shape there is a guess`);
   }
   let reach: Estimate | null = null;
   if (response.reach) {
