@@ -1,5 +1,6 @@
 // Hostile names from imported data are shown as text, never run: campaign, ad group, ad and placement
-// names full of markup go through the overview, drill-down, compare and A/B views without a dialog.
+// names full of markup go through the overview, drill-down, compare, A/B, curves, pacing, reach and
+// discrepancy views without a dialog.
 import assert from "node:assert/strict";
 import type { Server } from "node:http";
 import { join } from "node:path";
@@ -106,6 +107,29 @@ test("and in a comparison, and as A/B arms drawn by the charts", { skip: SKIP },
   assert.ok(chartText?.includes("alert(5)") || chartText?.includes("alert(4)"), "arm names appear as text in the chart");
   assert.equal(await injected(page), 0);
   await screenshot(page, "xss-abtest");
+});
+
+test("and in every other view that names campaigns or placements: curves, pacing, reach, discrepancies", { skip: SKIP }, async () => {
+  // Tracked impressions of the hostile campaign on the hostile placement, so reach and discrepancies name them.
+  const events = Array.from({ length: 1400 }, (_, i) => ({ ts: Date.UTC(2026, 9, 1 + (i % 14), 12), type: "impression" as const, impression_id: `x${i}`, campaign: HOSTILE.campaign, creative: HOSTILE.ad, placement: HOSTILE.placement, visitor: (i % 500).toString(16).padStart(16, "0"), country: "", device: "desktop", measurable: false, reason: "" }));
+  await store.appendTrackedEvents({ logId: "xss-test", from: 0, to: events.length, events });
+  const q = "from=2026-10-01&to=2026-10-14&currency=USD";
+  const views: [string, string, string][] = [
+    ["curves", `by=campaign`, HOSTILE.campaign],
+    ["curves", `by=placement`, HOSTILE.placement],
+    ["pacing", `campaign=${encodeURIComponent(HOSTILE.campaign)}&budget=1000&fl_from=2026-10-01&fl_to=2026-10-31`, HOSTILE.campaign],
+    ["reach", "", HOSTILE.campaign],
+    ["discrepancies", "", HOSTILE.placement],
+  ];
+  for (const [view, extra, name] of views) {
+    await page.goto(`${url}/#/${view}?${q}&${extra}`);
+    await ready(page, view);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    assert.equal(await page.locator("#view .error").count(), 0, `${view}: ${await page.locator("#view .error").allTextContents()}`);
+    assert.ok((await page.textContent("#view"))?.includes(name), `${view} ${extra} shows ${name} as text`);
+    assert.equal(await injected(page), 0, view);
+    await screenshot(page, `xss-${view}${extra.startsWith("by=") ? `-${extra.slice(3)}` : ""}`);
+  }
 });
 
 test("no dialog fired and no script error anywhere", { skip: SKIP }, () => {
