@@ -60,3 +60,40 @@ test("reach: exact unique visitors, frequency distribution, k+ reach, platform r
   );
   await store.close();
 });
+
+test("reach across tracked rows is counted, not estimated: one visitor in two campaigns is one person in the cross-channel figure", async () => {
+  const store = await DuckDbStore.open(":memory:");
+  const day = Date.UTC(2026, 9, 5, 12);
+  const brand = (visitor: number): TrackedEvent => ({ ...ev(day, visitor), campaign: "Brand" });
+  // Launch Q4 reaches visitors 1, 2, 3; Brand reaches 1 (again) and 4: 4 people, not 3 + 2 = 5.
+  await store.appendTrackedEvents({ logId: "t", from: 0, to: 1, events: [ev(day, 1), ev(day, 2), ev(day, 3), brand(1), brand(4)] });
+  const row = { ...blankSpendRow(), date_start: "2026-10-01", date_end: "2026-10-31", source: "meta", account_id: "m", currency: "EUR", campaign: "Prospecting", campaign_id: "p", impressions: 9000, cost: 90_000_000n };
+  await store.importSpend([
+    {
+      file: "meta.csv",
+      contentHash: "x",
+      format: "meta",
+      rows: [row],
+      reach: [{ source: "meta", account_id: "m", level: "campaign", campaign: "Prospecting", ad_group: "", ad: "", date_start: "2026-10-01", date_end: "2026-10-31", reach: 3000, impressions: 9000, frequency: 3 }],
+    },
+  ]);
+  const r = await reachReport(store, { by: ["campaign"], filters: [], audience: 10_000 });
+  assert.deepEqual(
+    r.tracked.map((t) => [t.keys[0], t.reach]),
+    [
+      ["Brand", 2],
+      ["Launch Q4", 3],
+    ],
+  );
+  assert.equal(r.trackedTotal, 4);
+  // Two channels: tracked (4 people, exact) and meta (3,000): N·(1 − (1 − 4/N)(1 − 3000/N)), range 3,000 … 3,004.
+  const N = 10_000;
+  assert.ok(Math.abs((r.combined?.estimate ?? 0) - N * (1 - (1 - 4 / N) * (1 - 3000 / N))) < 1e-6);
+  assert.equal(r.combined?.low, 3000);
+  assert.equal(r.combined?.high, 3004);
+  assert.equal(r.combined?.plainSum, 3004);
+  // A measured overlap names the tracked side "tracked".
+  const withOverlap = await reachReport(store, { by: ["campaign"], filters: [], audience: 10_000, overlaps: [{ a: "tracked", b: "meta campaign Prospecting", both: 1 }] });
+  assert.equal(withOverlap.combined?.estimate, 3003);
+  await store.close();
+});

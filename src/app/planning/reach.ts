@@ -55,6 +55,8 @@ export interface PlatformReach {
 export interface ReachReport {
   dimensions: string[];
   tracked: ReachRow[];
+  /** People across all tracked rows (a distinct count over the same visitor keys, never a sum of the rows). */
+  trackedTotal: number | null;
   errorBound: DistinctCountErrorBound;
   platform: PlatformReach[];
   /** Deduplicated reach across the tracked groups and platform figures (independence), with its range. */
@@ -83,6 +85,8 @@ export async function reachReport(store: Store, req: ReachRequest): Promise<Reac
     ...(req.currency ? { currency: req.currency } : {}),
   };
   const tracked: ReachRow[] = [];
+  /** People across every tracked row: one distinct count over the same visitor keys, so exact, not estimated. */
+  let trackedUnion: number | null = null;
   const trackedWanted = filters.some((f) => f.dimension === "source" && f.op === "eq" && f.values.includes("tracked"));
   if (trackedWanted) {
     const report = await runReport(store, query);
@@ -97,6 +101,7 @@ export async function reachReport(store: Store, req: ReachRequest): Promise<Reac
       exact[k - 1] = (exact[k - 1] ?? 0) + Number(r.people);
       dists.set(key, exact);
     }
+    trackedUnion = report.total?.values.reach ?? null;
     for (const row of report.rows) {
       const reach = row.values.reach ?? null;
       const dist = { exact: dists.get(row.keys.join("\u0000")) ?? [] };
@@ -122,8 +127,13 @@ export async function reachReport(store: Store, req: ReachRequest): Promise<Reac
   for (const p of platform) windows.set(entity(p), (windows.get(entity(p)) ?? 0) + 1);
   const single = platform.filter((p) => windows.get(entity(p)) === 1);
   if (single.length < platform.length) warnings.push(`${platform.length - single.length} platform reach rows of entities reported over several windows are shown but not deduplicated across channels`);
+  // Tracked rows share visitor keys: their union is counted, not estimated, and joins the others as one channel.
+  const trackedChannels =
+    trackedUnion !== null && tracked.length > 1
+      ? [{ name: "tracked", reach: trackedUnion }]
+      : tracked.filter((r) => r.reach !== null).map((r) => ({ name: `tracked ${r.keys.join(" / ")}`.trim(), reach: r.reach as number }));
   const channels = [
-    ...tracked.filter((r) => r.reach !== null).map((r) => ({ name: `tracked ${r.keys.join(" / ")}`.trim(), reach: r.reach as number })),
+    ...trackedChannels,
     ...single.map((p) => ({ name: `${p.source} ${p.level} ${p.campaign || p.account}`.trim(), reach: p.reach })),
   ];
   let combined: DeduplicatedReach | null = null;
@@ -132,7 +142,7 @@ export async function reachReport(store: Store, req: ReachRequest): Promise<Reac
     if (new Set(platform.map((p) => `${p.from}..${p.to}`)).size > 1) warnings.push("platform reach figures cover different windows: the combined estimate mixes them");
   }
   if (tracked.length === 0 && platform.length === 0) throw new UserError("no_data", "no reach data for these filters: track impressions with 'cpi serve' or import reports that carry reach (e.g. Meta's Reach column)");
-  return { dimensions: [...req.by], tracked, errorBound: distinctCountErrorBound(store.dialect.name === "duckdb" ? "exact" : "clickhouse-uniq-combined"), platform, combined, warnings };
+  return { dimensions: [...req.by], tracked, trackedTotal: trackedUnion, errorBound: distinctCountErrorBound(store.dialect.name === "duckdb" ? "exact" : "clickhouse-uniq-combined"), platform, combined, warnings };
 }
 
 async function platformReach(store: Store, req: ReachRequest): Promise<PlatformReach[]> {

@@ -13,7 +13,7 @@ import { num, selectionFrom } from "./planning-options.js";
 
 function overlap(text: string): PairOverlap {
   const m = /^(.+?)\+(.+?)=(\d+)$/.exec(text.trim());
-  if (!m) throw new UserError("bad_overlap", `--overlap '${text}' is not A+B=PEOPLE (e.g. "meta campaign X+tracked Launch=1200")`);
+  if (!m) throw new UserError("bad_overlap", `--overlap '${text}' is not A+B=PEOPLE (e.g. "meta campaign X+tracked=1200")`);
   return { a: (m[1] as string).trim(), b: (m[2] as string).trim(), both: Number(m[3]) };
 }
 
@@ -63,6 +63,10 @@ export function registerReach(program: Command, io: CliIo): void {
             new Set(Array.from({ length: 8 }, (_, i) => r.dimensions.length + i)),
           ),
         );
+        const labels = r.tracked[0]?.frequency.map((b) => b.label) ?? [];
+        io.out("\nFrequency distribution (people who saw it n times):\n");
+        io.out(renderTable([...r.dimensions, ...labels], r.tracked.map((t) => [...t.keys, ...t.frequency.map((b) => num(b.people))]), new Set(labels.map((_, i) => r.dimensions.length + i))));
+        if (r.tracked.length > 1 && r.trackedTotal !== null) io.out(`All tracked rows together: ${num(r.trackedTotal)} people (counted once each, not the sum of the rows)\n`);
       }
       if (r.platform.length) {
         io.out("\nPlatform-reported reach (at its own level and window; never summed):\n");
