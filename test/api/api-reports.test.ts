@@ -124,3 +124,17 @@ test("CORS is off by default: no Access-Control headers, preflights refused", as
   const pre = await api.call("/api/imports", { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
   assert.equal(pre.status, 403);
 });
+
+test("CORS on request (cpi serve --cors-origin): the allowed origin may read and preflight, others still may not", async () => {
+  const open = inProcessApi(store, "127.0.0.1", { corsOrigins: ["https://tools.example"] });
+  const r = await open.call("/api/report?metrics=impressions&where=source%3Dmeta", { headers: { origin: "https://tools.example" } });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers["access-control-allow-origin"], "https://tools.example");
+  assert.equal(r.headers.vary, "Origin");
+  const pre = await open.call("/api/imports", { method: "OPTIONS", headers: { origin: "https://tools.example", "access-control-request-method": "POST" } });
+  assert.equal(pre.status, 204);
+  assert.match(String(pre.headers["access-control-allow-headers"]), /authorization/);
+  const other = await open.call("/api/report?metrics=impressions&where=source%3Dmeta", { headers: { origin: "https://evil.example" } });
+  assert.equal(other.headers["access-control-allow-origin"], undefined);
+  assert.equal((await open.call("/api/imports", { method: "OPTIONS", headers: { origin: "https://evil.example" } })).status, 403);
+});
