@@ -83,6 +83,35 @@ test("LinkedIn pt-BR without preamble: decimal comma, dd/mm/yyyy, daily rows and
   assert.deepEqual(one.issues, []);
 });
 
+/** The same export in the other UI languages LinkedIn's aliases name (fr, de, es): found without --source. */
+const LINKEDIN_LANGUAGES: Record<string, { preamble: string; header: string[]; row: string[] }> = {
+  fr: {
+    preamble: "Rapport sur les performances des campagnes (en UTC)\nDébut du rapport : 1 sept. 2023\n",
+    header: ["Date de début (en UTC)", "Nom du compte", "Devise", "Nom de la campagne", "ID de la campagne", "Montant total dépensé", "Impressions", "Clics"],
+    row: ["01/09/2023", "Compte", "EUR", "Soldes", "1", "1 454,06", "3 309", "31"],
+  },
+  de: {
+    preamble: "",
+    header: ["Startdatum (in UTC)", "Kontoname", "Währung", "Kampagnenname", "Kampagnen-ID", "Ausgegebener Gesamtbetrag", "Impressionen", "Klicks"],
+    row: ["01.09.2023", "Konto", "EUR", "Schlussverkauf", "1", "1.454,06", "3.309", "31"],
+  },
+  es: {
+    preamble: "",
+    header: ["Fecha de inicio (en UTC)", "Nombre de la cuenta", "Moneda", "Nombre de la campaña", "ID de la campaña", "Importe total gastado", "Impresiones", "Clics"],
+    row: ["01/09/2023", "Cuenta", "EUR", "Rebajas", "1", "1454,06", "3309", "31"],
+  },
+};
+
+for (const [lang, { preamble, header, row }] of Object.entries(LINKEDIN_LANGUAGES)) {
+  test(`LinkedIn export in ${lang}: detected from its own headers, numbers and dates of that language`, () => {
+    const r = parseReport(utf16(`${preamble}${header.join("\t")}\n${row.join("\t")}\n`), { fileName: `li-${lang}.csv`, period: { from: "2023-09-01", to: "2023-09-30" } });
+    assert.equal(r.format, "linkedin:campaign-manager", JSON.stringify(r.issues));
+    assert.deepEqual(r.issues, []);
+    assert.deepEqual(sums(r), { rows: 1, cost: 1_454_060_000n, impressions: 3309, clicks: 31 });
+    assert.deepEqual([r.rows[0]?.campaign, r.rows[0]?.currency, r.rows[0]?.date_start, r.rows[0]?.date_end], [row[3], "EUR", "2023-09-01", "2023-09-30"]);
+  });
+}
+
 test("LinkedIn preamble with no data rows: recognised, no rows", () => {
   const r = parseReport(utf16('Ad Performance Report (in UTC)\n"Report Start: August 18, 2019, 12:00 AM"\n"Report End: September 16, 2019, 11:59 PM"\n\n'), {
     fileName: "li.csv",

@@ -48,14 +48,20 @@ const ALIASES: AliasTable = {
   frequency: ["average frequency", "frequência média", "fréquence moyenne", "durchschnittliche frequenz", "frecuencia media"],
 };
 
-/** Columns only LinkedIn has, that tell its exports apart. */
+/** Columns only LinkedIn has, that tell its exports apart (in every UI language of ALIASES). */
 const SIGNATURE = [
   "total spent",
   "total investido",
+  "montant total dépensé",
+  "ausgegebener gesamtbetrag",
+  "importe total gastado",
   "campaign group name",
   "nome do grupo de campanhas",
   "start date (in utc)",
   "data de início (em utc)",
+  "date de début (en utc)",
+  "startdatum (in utc)",
+  "fecha de inicio (en utc)",
   "clicks to landing page",
   "cliques que levam à página de destino",
   "total social actions",
@@ -81,10 +87,10 @@ function preambleRange(preamble: readonly (readonly string[])[], order: DateOrde
 function match(header: readonly string[], preamble: readonly (readonly string[])[]): PlatformMatch {
   const norm = header.map(normaliseHeader);
   const signed = SIGNATURE.some((h) => norm.includes(h));
-  const titled = preamble.some((r) => /\(in utc\)$|^report start\s*:/i.test(firstFilled(r)));
+  const titled = preamble.some((r) => /\((in|em|en) utc\)$/i.test(firstFilled(r)) || START.test(firstFilled(r)));
   if (!signed && !titled)
     return {
-      reason: "no 'Total Spent' or 'Start Date (in UTC)' column and no LinkedIn preamble",
+      reason: "no 'Total Spent' or 'Start Date (in UTC)' column (or their pt, fr, de, es names) and no LinkedIn preamble",
     };
   if (header.length === 0) return { score: 6 };
   const cols = resolveColumns(header, ALIASES);
