@@ -28,6 +28,7 @@ test("GET /openapi.json: OpenAPI 3.1 with every endpoint, its parameters and the
     const names = [...(op.parameters ?? []).map((p: { name: string }) => p.name), ...Object.keys(op.requestBody?.content?.["application/json"]?.schema?.properties ?? {})];
     assert.deepEqual(names.sort(), Object.keys(e.schema.shape).sort(), `${e.method} ${e.path}: documented fields = validated fields`);
     assert.equal(op.responses["400"].$ref, "#/components/responses/Error");
+    assert.equal(op.responses.default.$ref, "#/components/responses/Error", `${e.method} ${e.path}: any other error status has the error shape`);
   }
   assert.ok(doc.paths["/api/imports"].post.requestBody.content["multipart/form-data"]);
   assert.deepEqual(doc.paths["/api/contracts"].post.security, [{ bearer: [] }]);

@@ -51,6 +51,8 @@ function operation(e: Endpoint): Json {
     "401": ERROR,
     ...(e.input !== "query" ? { "413": ERROR } : {}),
     "500": ERROR,
+    // Every other error status (403 a refused CORS preflight, 404 no such id, 405, 415 a body not JSON) has the same shape.
+    default: ERROR,
   };
   const write = typeof e.write === "function" || e.write;
   op.security = e.public ? [{}] : write ? [{ bearer: [] }] : [{}, { bearer: [] }];
