@@ -95,6 +95,14 @@ test("bad flags of cpi alerts add are named, all at once", async () => {
   assert.match(pacing.stderr, /--budget: must be a positive amount/);
   assert.match(pacing.stderr, /--currency: a pacing rule needs the budget's currency/);
   assert.match(pacing.stderr, /--to: the flight ends \(2026-10-01\) before it starts/);
+  // invalid_rate is only measured on tracked events: a platform source filter would judge nothing, silently.
+  const invalid = await cpi(dir, "alerts", "add", "--kind", "threshold", "--metric", "invalid_rate", "--above", "5%", "--where", "source=meta");
+  assert.equal(invalid.code, 2);
+  assert.match(invalid.stderr, /--where: invalid_rate is counted on tracked events \(source=tracked\) only: .* 'source=meta' would leave nothing to judge/);
+  for (const where of [["--where", "source=tracked"], ["--where", "placement=news"], []]) {
+    const ok = await cpi(dir, "alerts", "add", "--kind", "threshold", "--metric", "invalid_rate", "--above", "5%", ...where);
+    assert.equal(ok.code, 0, ok.stderr);
+  }
   const webhook = await cpi(dir, "alerts", "webhook", "add", "ftp://example.com/x");
   assert.equal(webhook.code, 2);
   assert.match(webhook.stderr, /URL: must be an http:\/\/ or https:\/\/ URL/);
@@ -144,6 +152,10 @@ test("the parser reports unknown fields, wrong types and what the whole file mus
   assert.throws(() => parseAlertsConfig('{"rules": [{"id": "x", "kind": "pacing", "budget": 100, "currency": "USD", "from": "2026-10-01", "to": "2026-13-01"}]}', "a.json"), /rules\[0\]\.to: must be a date/);
   assert.throws(() => parseAlertsConfig('{"rules": [{"id": "x", "kind": "anomaly", "metric": "reach"}]}', "a.json"), /'reach' is not a daily sum or ratio of sums/);
   assert.throws(() => parseAlertsConfig('{"rules": [{"id": "x", "kind": "zero-delivery", "metric": "cpi"}]}', "a.json"), /zero delivery watches a count/);
+  assert.throws(
+    () => parseAlertsConfig('{"rules": [{"id": "x", "kind": "anomaly", "metric": "invalid_rate", "where": ["placement=news", "source!=tracked"]}]}', "a.json"),
+    /rules\[0\]\.where\[1\]: invalid_rate is counted on tracked events/,
+  );
   assert.throws(() => parseAlertsConfig('{"a": 1, "a": 2}', "a.json"), /a\.json:1:10: the key "a" appears twice/);
   assert.deepEqual(parseAlertsConfig("", "a.json"), { version: 1, webhooks: [], rules: [] });
   const ok = parseAlertsConfig('\uFEFF{"rules": [{"id": "x", "kind": "anomaly", "metric": "CPI", "by": "campaign, placement", "where": "source=meta"}]}', "a.json");

@@ -1,9 +1,9 @@
 import { isoToEpochDay } from "../../domain/dates.js";
 import { isUserError } from "../../domain/errors.js";
-import { isEntityDimension, parseFilter, requireTimeZone } from "../../domain/query.js";
+import { type Filter, isEntityDimension, parseFilter, requireTimeZone } from "../../domain/query.js";
 import { METRICS, type MetricName } from "../../domain/metrics.js";
 import { parseMicros } from "../../domain/money.js";
-import { TRACKED_SOURCE } from "../../query/events-sql.js";
+import { includesTracked, TRACKED_SOURCE } from "../../query/events-sql.js";
 import {
   ALERT_METRICS,
   type AlertMetric,
@@ -102,6 +102,7 @@ export function validateRule(raw: Raw, webhookNames: readonly string[]): { rule:
       bad("metric", "zero delivery watches a count: impressions, cost, clicks or viewable_impressions");
     }
     if (metric === DISCREPANCY_METRIC && k !== "zero-delivery") discrepancyScope(base, raw, bad);
+    if (metric === "invalid_rate") invalidRateScope(where, bad);
     base.metric = metric;
   } else if (raw.metric !== undefined) {
     // A pacing rule has no metric (it watches spend); name the kinds that take this one.
@@ -159,6 +160,22 @@ export function validateWebhook(raw: Raw): { webhook: WebhookConfig | null; issu
   const format = oneOf(raw.format, "format", ["json", "slack"], "json", bad);
   if (issues.length > 0) return { webhook: null, issues };
   return { webhook: { name: raw.name as string, url: raw.url as string, format: format as "json" | "slack" }, issues };
+}
+
+/** Invalid traffic is measured on tracked events only: a source filter that leaves them out would judge nothing, silently. */
+function invalidRateScope(where: readonly string[], bad: (f: string, m: string) => void): void {
+  const tracked: Filter = { dimension: "source", op: "eq", values: [TRACKED_SOURCE] };
+  for (const [i, w] of where.entries()) {
+    let f: Filter;
+    try {
+      f = parseFilter(w);
+    } catch {
+      continue; // reported with the other where problems
+    }
+    if (f.dimension === "source" && !includesTracked([tracked, f])) {
+      bad(`where[${i}]`, `invalid_rate is counted on tracked events (source=${TRACKED_SOURCE}) only: the platforms report no invalid traffic, so '${w}' would leave nothing to judge`);
+    }
+  }
 }
 
 /** A discrepancy rule's scope: `by` campaign and/or placement, no currency, and `where` on the reported side. */
