@@ -103,6 +103,36 @@ test("a corrupt row is a located error; the other rows are kept", () => {
   assert.deepEqual(r.rowLines, [2]);
 });
 
+test("country, placement and impression-device breakdowns land in their dimensions; totals unchanged", () => {
+  const byCountry = parseText(
+    "\ufeffReporting starts,Reporting ends,Campaign name,Country,Impression device,Amount spent (USD),Impressions,Link clicks\n" +
+      "2026-02-01,2026-02-28,Spring,US,iPhone,10.50,1000,10\n2026-02-01,2026-02-28,Spring,GB,Android Smartphone,5.25,500,5\n",
+  );
+  assert.deepEqual(byCountry.issues, []);
+  assert.deepEqual(sums(byCountry), { rows: 2, cost: 15_750_000n, impressions: 1500, clicks: 15 });
+  assert.deepEqual(
+    byCountry.rows.map((x) => [x.country, x.device]),
+    [
+      ["US", "iPhone"],
+      ["GB", "Android Smartphone"],
+    ],
+  );
+  const byPlacement = parseText(
+    "\ufeffReporting starts,Reporting ends,Campaign name,Placement,Device platform,Amount spent (USD),Impressions,Reach,Link clicks\n" +
+      "2026-02-01,2026-02-28,Spring,Feed,mobile_app,10.50,1000,800,10\n2026-02-01,2026-02-28,Spring,Stories,desktop,5.25,500,400,5\n",
+  );
+  assert.deepEqual(byPlacement.issues, []);
+  assert.deepEqual(sums(byPlacement), { rows: 2, cost: 15_750_000n, impressions: 1500, clicks: 15 });
+  assert.deepEqual(
+    byPlacement.rows.map((x) => [x.placement, x.device]),
+    [
+      ["Feed", "mobile_app"],
+      ["Stories", "desktop"],
+    ],
+  );
+  assert.deepEqual(byPlacement.reach, [], "reach by a breakdown has no level: not kept");
+});
+
 test("dd/mm/yyyy dates are recognised from the data", () => {
   const r = parseText("Campaign name,Impressions,Amount spent (GBP),Reporting starts,Reporting ends\nA,100,1.50,01/01/2025,31/01/2025\n");
   assert.equal(r.rows[0]?.date_start, "2025-01-01");
