@@ -254,6 +254,11 @@ test("every panel renders on the demo store: A/B test, reach, curves, allocator,
   await page.goto(`${url}/#/abtest`);
   await ready(page, "abtest");
   await page.waitForSelector('[data-chart="lift"] svg');
+  await page.goto(`${url}/#/curves?by=source`);
+  await ready(page, "curves");
+  const channels = await cliJson("curves", "--by", "source", "--from", await page.inputValue('input[name="from"]'), "--to", await page.inputValue('input[name="to"]'), "--currency", "USD");
+  await page.waitForFunction((n) => document.querySelectorAll('[data-chart="curve"] svg').length === n, channels.length);
+  for (const card of await page.locator(".view-curves article").all()) assert.match((await card.locator('[data-chart="curve"]').textContent()) ?? "", /today/, "today's spend is marked on every curve");
   await page.goto(`${url}/#/allocate`);
   await ready(page, "allocate");
   await page.waitForSelector('[data-testid="allocation"]');
