@@ -4,7 +4,7 @@ import { addTotals, emptyTotals, type Totals } from "../domain/measures.js";
 import { type MetricName, metricValues, type TrackedMeasures } from "../domain/metrics.js";
 import type { Dimension, MetricQuery } from "../domain/query.js";
 import { isTimeGrain } from "../domain/query.js";
-import { includesTracked } from "../query/events-sql.js";
+import { compileEventCount, includesTracked } from "../query/events-sql.js";
 import { compileSpendQuery, compileStraddleCount } from "../query/spend-sql.js";
 import type { ResultRow, Store } from "../store/store.js";
 import { dimensionKey, type TrackedPart, trackedReportPart } from "./track/tracked-report.js";
@@ -116,10 +116,14 @@ export async function runReport(store: Store, query: MetricQuery): Promise<Repor
   } else {
     warnings.push(`rows are in ${[...currencies].sort().join(", ")}: no grand total without --currency`);
   }
+  if (!tracked && raw.length === 0 && !query.filters.some((f) => f.dimension === "source")) {
+    const n = Number((await store.query(compileEventCount({ dialect: store.dialect, query, timezone: query.timezone ?? "UTC", contracts: [] })))[0]?.n ?? 0);
+    if (n > 0) warnings.push(`no reported rows match, but ${n.toLocaleString("en-US")} tracked events do: first-party counts are reported on their own, with --where source=tracked`);
+  }
   const unpriced = tracked ? tracked.rows.reduce((n, r) => n + (r.cur === "" ? Number(r.impressions ?? 0) : 0), 0) : 0;
   if (unpriced > 0 && query.metrics.some((m) => COST_METRICS.has(m))) {
     const n = unpriced.toLocaleString("en-US");
-    warnings.push(`${n} tracked impression${unpriced > 1 ? "s have no contract pricing them: they count" : " has no contract pricing it: it counts"} at cost 0, which lowers CPI and CPM; price them with 'cpi contract add'`);
+    warnings.push(`${n} tracked impression${unpriced > 1 ? "s have no contract pricing them: they count" : " has no contract pricing it: it counts"} at cost 0, which understates CPI, CPM and every other cost ratio; price them with 'cpi contract add'`);
   }
   if (tracked && query.metrics.some((m) => m === "reach" || m === "cpmr") && query.dimensions.some((d) => d === "week" || d === "month")) {
     warnings.push("visitor keys rotate daily (no visitor is followed across days): weekly and monthly reach count a visitor once per day seen");

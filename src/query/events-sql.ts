@@ -133,6 +133,11 @@ export function compileReach(ctx: EventQueryContext, withDimensions = true): str
   return assemble(select, "events", ["type = 'impression'", ...conditions(ctx)], withDimensions ? ctx.query.dimensions.map((_, i) => `d${i}`) : []);
 }
 
+/** How many valid events match the query's filters and period (to point a report of reported data at them). */
+export function compileEventCount(ctx: EventQueryContext): string {
+  return assemble(["COUNT(*) AS n"], "events", conditions(ctx), []);
+}
+
 /** Each contract's whole-flight delivery (what a flat fee is spread over), whatever the query's filters. */
 export function compileFlightDelivery(d: Dialect, contracts: readonly ContractMatch[]): string {
   const id = contractIdExpr(d, contracts);

@@ -133,3 +133,13 @@ test("tracked impressions no contract prices: the report warns that they count a
   assert.equal(c.code, 2);
   assert.match(c.stderr, /Unpriced has no cost: no contract prices its tracked impressions/);
 });
+
+test("a report of reported data on a store holding only tracked events points at --where source=tracked", async () => {
+  const store = await storeWith(Array.from({ length: 25 }, () => ev({ ts: Date.UTC(2026, 10, 3, 10) })));
+  const r = await runReport(store, { metrics: ["impressions", "viewable_rate", "cpi", "vcpm", "reach"], dimensions: ["campaign", "placement"], filters: [] });
+  assert.deepEqual(r.rows, []);
+  assert.deepEqual(r.warnings, ["no reported rows match, but 25 tracked events do: first-party counts are reported on their own, with --where source=tracked"]);
+  const other = await runReport(store, { metrics: ["impressions"], dimensions: [], filters: [{ dimension: "campaign", op: "eq", values: ["Nothing"] }] });
+  assert.deepEqual(other.warnings, [], "no hint when no tracked event matches either");
+  await store.close();
+});
