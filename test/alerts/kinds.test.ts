@@ -69,6 +69,10 @@ test("threshold per campaign with a minimum volume; a platform whose export for 
     ["stopped", "campaign=Search", "no-value"],
   ]);
   assert.match(r.out.skipped[2]?.message ?? "", /no data from google_ads for 2026-09-28 yet/);
+  // How unusual a threshold alert is: how far past its limit, not the limit again (20 vs 15 is +33.3 %).
+  assert.equal(r.out.fired[0]?.message, "cpm 20 is > 15");
+  const table = await cpi(dir, "alerts", "check", "--date", "2026-09-28", "--dry-run");
+  assert.match(table.stdout, /cpm-cap +campaign=Pricey +threshold +cpm +20\.00 +15\.00 +\+33\.3 % vs limit +2026-09-28/);
   // Once google's day is in and Search delivered nothing, it is a stop.
   write(dir, "g.csv", "date,source,campaign,currency,cost,impressions\n2026-09-28,google_ads,Other,USD,1.00,100\n");
   assert.equal((await cpi(dir, "import", "g.csv")).code, 0);
@@ -147,6 +151,8 @@ test("invalid_rate on tracked events, evaluated through the library with an in-m
       ["bots-unusual", "placement=sports", 0.2857],
     ],
   );
+  // A rate reads as a percentage in the message (and in webhooks), not as 0.2857 against 0.1.
+  assert.equal(out.fired[0]?.record.message, "invalid_rate 28.6 % is > 10 %");
   const quiet = await checkAlerts(store, files, { date: "2026-10-05" });
   assert.equal(quiet.fired.length, 0);
   assert.equal(files.log.filter((l) => l.includes('"type":"check"')).length, 2);

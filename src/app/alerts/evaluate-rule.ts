@@ -125,7 +125,9 @@ function judgeAt(rule: AnomalyRule | ThresholdRule | ZeroDeliveryRule, values: (
         { value: values[i] ?? null, ...(additive ? {} : { volume: impressions[i] ?? 0 }) },
         { operator: rule.operator, threshold: rule.value, minVolume: rule.minImpressions },
       );
-      return v.skipped || v.value === null ? v : { ...v, message: `${rule.metric} ${readable(v.value)} ${v.fired ? "is" : "is not"} ${rule.operator} ${rule.value}` };
+      if (v.skipped || v.value === null) return v;
+      const unit = METRICS[rule.metric as MetricName].unit;
+      return { ...v, message: `${rule.metric} ${readable(v.value, unit)} ${v.fired ? "is" : "is not"} ${rule.operator} ${readable(rule.value, unit)}` };
     };
   }
   return (i) => {
@@ -141,7 +143,8 @@ function missingSources(s: ScopeSeries, T: number, onDay: ReadonlySet<string>): 
   return [...recent].filter((src) => src !== TRACKED_SOURCE && !onDay.has(src)).sort();
 }
 
-/** A value as a person reads it: 20.3833649 → "20.38", 48213.7 → "48,214". */
-function readable(v: number): string {
+/** A value as a person reads it: 20.3833649 → "20.38", 48213.7 → "48,214", a CTR of 0.006556 → "0.66 %". */
+function readable(v: number, unit?: string): string {
+  if (unit === "percent") return `${Number((v * 100).toPrecision(3))} %`;
   return Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en-US") : Number(v.toPrecision(4)).toString();
 }

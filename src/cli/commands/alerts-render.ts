@@ -70,9 +70,22 @@ function value(e: ScopeEvaluation, v: number | null, baseline = false): string {
 
 function unusual(e: ScopeEvaluation): string {
   const v = e.evaluation;
-  if (v.score === null) return v.kind === "threshold" ? `limit ${isGapLimit(e) && v.threshold !== null ? `±${formatPercent(v.threshold)}` : v.threshold}` : "—";
+  if (v.score === null) return v.kind === "threshold" ? beyondLimit(e) : "—";
   if (v.kind === "pacing") return `${v.score >= 0 ? "+" : ""}${formatPercent(v.score)} of budget`;
   return `${v.score >= 0 ? "+" : ""}${v.score.toFixed(1)} σ`;
+}
+
+/**
+ * How far a threshold rule's value is from its limit, relative to the limit: CPM 34.54 against 10 is
+ * "+245.4 % vs limit" (the limit itself is in the Baseline column); a discrepancy compares the gap's size.
+ */
+function beyondLimit(e: ScopeEvaluation): string {
+  const { value: v, threshold: limit } = e.evaluation;
+  if (limit === null) return "—";
+  const x = v === null ? null : isGapLimit(e) ? Math.abs(v) : v;
+  if (x === null || limit === 0) return `limit ${value(e, limit, true)}`;
+  const rel = (x - limit) / Math.abs(limit);
+  return `${rel >= 0 ? "+" : ""}${formatPercent(rel)} vs limit`;
 }
 
 function sent(f: FiredAlert): string {
