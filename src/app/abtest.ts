@@ -1,3 +1,4 @@
+import { checkedRange, requireIsoDate } from "../domain/dates.js";
 import { UserError } from "../domain/errors.js";
 import { addTotals, type Totals } from "../domain/measures.js";
 import { microsToUnits } from "../domain/money.js";
@@ -59,12 +60,15 @@ function testMetric(name: string) {
 export async function runAbTest(store: Store, req: AbTestRequest): Promise<TestAnalysis> {
   const metric = testMetric(req.metric);
   if (req.arms === req.unit) throw new UserError("bad_usage", "--arms and --unit must be different dimensions");
+  const from = req.from === undefined ? undefined : requireIsoDate(req.from, "--from");
+  const to = req.to === undefined ? undefined : requireIsoDate(req.to, "--to");
+  if (from && to) checkedRange(from, to);
   const report = await runReport(store, {
     metrics: ["cost"],
     dimensions: [req.arms, req.unit, "source"],
     filters: req.filters,
-    ...(req.from ? { from: req.from } : {}),
-    ...(req.to ? { to: req.to } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
     ...(req.currency ? { currency: req.currency } : {}),
   });
   const warnings: string[] = [];
@@ -142,6 +146,7 @@ export interface PlanAnswer extends TestPlan {
  */
 export function planAbTest(req: PlanRequest): PlanAnswer {
   const metric = testMetric(req.metric);
+  checkPlanInputs(req, metric.name);
   const arms = req.arms ?? 2;
   const perArm = req.dailyImpressions / arms;
   let unitVariance: number;
@@ -172,6 +177,24 @@ export function planAbTest(req: PlanRequest): PlanAnswer {
     ...(req.sequentialTuning ? { sequentialTuning: req.sequentialTuning } : {}),
   });
   return { ...plan, metric: metric.name, baseline: req.baseline, mde: req.mde, unit_variance: unitVariance, variance_from: from };
+}
+
+/** Inputs a plan cannot be made from are the user's to fix (exit 2), not a plan full of nulls. */
+function checkPlanInputs(req: PlanRequest, metric: string): void {
+  const bad = (message: string) => {
+    throw new UserError("bad_number", message);
+  };
+  const alpha = req.alpha ?? 0.05;
+  const power = req.power ?? 0.8;
+  const arms = req.arms ?? 2;
+  if (!(alpha > 0 && alpha < 0.5)) bad(`--alpha must be between 0 and 0.5, got ${alpha}`);
+  if (!(power > alpha && power < 1)) bad(`--power must be between --alpha (${alpha}) and 1, e.g. 0.8, got ${power}`);
+  if (!Number.isInteger(arms) || arms < 2) bad(`--arms must be a whole number of at least 2, got ${arms}`);
+  if (!(req.baseline > 0)) bad(`--baseline must be greater than 0, got ${req.baseline}`);
+  if ((metric === "ctr" || metric === "cvr") && req.baseline >= 1) bad(`--baseline for ${metric} is a rate and must be below 1 (e.g. 0.009 for 0.9 %), got ${req.baseline}`);
+  if (!(req.dailyImpressions > 0)) bad(`--daily-impressions must be greater than 0, got ${req.dailyImpressions}`);
+  if (!(req.mde > 0)) bad(`--mde must be greater than 0, got ${req.mde}`);
+  if (req.sequentialTuning !== undefined && !(req.sequentialTuning > 0)) bad(`--tuning must be greater than 0, got ${req.sequentialTuning}`);
 }
 
 /** Daily (numerator, denominator) history for a metric under filters, for planAbTest. */

@@ -62,6 +62,12 @@ test("cpi abtest refuses bad input with exit 2", async () => {
     [["abtest", "--campaign", "Nope"], /found 0 arms/],
     [["abtest", "--arms", "day"], /--arms 'day' is not a dimension/],
     [["abtest", "plan", "--daily-impressions", "4000", "--mde", "0.1"], /give today's value/],
+    [["abtest", "--from", "2026-13-01"], /--from must be a date as YYYY-MM-DD/],
+    [["abtest", "--from", "2026-10-03", "--to", "2026-10-01"], /ends before it starts/],
+    [["abtest", "plan", "--baseline-cpi", "0.012", "--daily-impressions", "40000", "--mde", "0.1", "--power", "1.2"], /--power must be between/],
+    [["abtest", "plan", "--baseline-cpi", "0.012", "--daily-impressions", "40000", "--mde", "0.1", "--arms", "1"], /--arms must be a whole number of at least 2/],
+    [["abtest", "plan", "--metric", "ctr", "--baseline", "1.5", "--daily-impressions", "40000", "--mde", "0.1"], /rate and must be below 1/],
+    [["abtest", "plan", "--baseline-cpi", "0.012", "--daily-impressions", "40000", "--mde", "0.1", "--tuning", "0"], /--tuning must be greater than 0/],
   ] as const) {
     const x = await cpi(dir, ...args);
     assert.equal(x.code, 2, `${args.join(" ")}: ${x.stderr}`);
@@ -77,4 +83,11 @@ test("cpi abtest plan: days for fixed and sequential designs", async () => {
   assert.ok(p.fixed.powerAtDays >= 0.8);
   const ctr = JSON.parse((await cpi(tempDir(), "abtest", "plan", "--metric", "ctr", "--baseline", "0.01", "--daily-impressions", "40000", "--mde", "0.1", "--format", "json")).stdout);
   assert.ok(Math.abs(ctr.unit_variance - (0.01 * 0.99) / 20000) < 1e-15);
+  // The planner's own advice (a tuning N* near the units at which the test decides) can be followed:
+  // N* = 200 instead of 5000 shortens the sequential design from 110 to 44 days, still at 80 % power.
+  assert.deepEqual([p.fixed.days, p.sequential.days], [18, 110]);
+  assert.ok(p.warnings.some((w: string) => /tuning parameter \(5000\)/.test(w)));
+  const tuned = JSON.parse((await cpi(tempDir(), "abtest", "plan", "--metric", "cpi", "--baseline-cpi", "0.012", "--daily-impressions", "40000", "--mde", "0.1", "--tuning", "200", "--format", "json")).stdout);
+  assert.deepEqual([tuned.fixed.days, tuned.sequential.days], [18, 44]);
+  assert.ok(tuned.sequential.powerAtDays >= 0.8);
 });

@@ -111,10 +111,11 @@ Examples:
     .option("--power <p>", "target power", "0.8")
     .option("--alpha <alpha>", "significance level", "0.05")
     .option("--cv <fraction>", "day-to-day variation of the metric when there is no history", "0.1")
+    .option("--tuning <n>", "sequential tuning parameter N* (total units at which decisions are usually made)", "5000")
     .option("--campaign <name>", "take the variance from this campaign's daily history in the store")
     .option("--format <format>", "table or json", "table")
     .option("--db <path>", "DuckDB store file for the history (default ./cpi.duckdb, or $CPI_DB)")
-    .addHelpText("after", "\nExamples:\n  $ cpi abtest plan --metric cpi --baseline-cpi 0.012 --daily-impressions 40000 --mde 0.1\n  $ cpi abtest plan --metric ctr --baseline 0.009 --daily-impressions 40000 --mde 0.05")
+    .addHelpText("after", "\nExamples:\n  $ cpi abtest plan --metric cpi --baseline-cpi 0.012 --daily-impressions 40000 --mde 0.1\n  $ cpi abtest plan --metric ctr --baseline 0.009 --daily-impressions 40000 --mde 0.05\n  $ cpi abtest plan --metric cpi --baseline-cpi 0.012 --daily-impressions 40000 --mde 0.1 --tuning 200")
     .action(async (o) => {
       const format = outputFormat(o.format, ["table", "json"]);
       const baselineText = o.baseline ?? o.baselineCpi;
@@ -131,6 +132,7 @@ Examples:
         power: requireAmount(o.power, "--power", true),
         alpha: requireAmount(o.alpha, "--alpha", true),
         cv: requireAmount(o.cv, "--cv", true),
+        sequentialTuning: requireAmount(o.tuning, "--tuning", true),
         ...(history ? { history } : {}),
       });
       for (const w of plan.warnings) io.err(`warning: ${w}\n`);

@@ -100,12 +100,13 @@ export const planningEndpoints: Endpoint[] = [
       power: positive.default(0.8),
       alpha: positive.default(0.05),
       cv: positive.default(0.1).describe("day-to-day variation of the metric when there is no history"),
+      tuning: positive.default(5000).describe("sequential tuning parameter N*"),
       campaign: z.string().min(1).max(500).optional().describe("take the variance from this campaign's daily history"),
     }),
     write: false,
     handle: async (p, { store }) => {
       const history = p.campaign ? await dailyHistory(store, p.metric, filtersOf([], p.campaign)) : undefined;
-      return planAbTest({ metric: p.metric, baseline: p.baseline, dailyImpressions: p.daily_impressions, mde: p.mde, arms: p.arms, power: p.power, alpha: p.alpha, cv: p.cv, ...(history ? { history } : {}) });
+      return planAbTest({ metric: p.metric, baseline: p.baseline, dailyImpressions: p.daily_impressions, mde: p.mde, arms: p.arms, power: p.power, alpha: p.alpha, cv: p.cv, sequentialTuning: p.tuning, ...(history ? { history } : {}) });
     },
   }),
   defineEndpoint({
