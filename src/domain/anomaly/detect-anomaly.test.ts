@@ -110,6 +110,12 @@ test("tiny scopes and ratio metrics below the minimum volume do not alert", () =
   assert.equal(detectAnomaly({ value: 5, history: [1, 2] }).skipped, "insufficient-history");
   // a perfectly steady history: the 5 % floor keeps a 3 % wobble quiet
   assert.equal(detectAnomaly({ value: 1030, history: [1000, 1000, 1000, 1000] }).fired, false);
+  // Without a volume, the baseline's size is |median|: a large negative series (a net change) is not low volume.
+  const negative = detectAnomaly({ value: -9000, history: [-2000, -2100, -1900, -2050, -1950] }, { minVolume: 1000 });
+  assert.equal(negative.skipped, null);
+  assert.equal(negative.fired, true);
+  assert.equal(negative.direction, "down");
+  assert.equal(detectAnomaly({ value: -90, history: [-20, -21, -19, -20] }, { minVolume: 1000 }).skipped, "low-volume");
   assert.equal(detectZeroDelivery({ value: 0, history: [20, 30, 25] }).skipped, "low-volume");
   assert.equal(detectZeroDelivery({ value: null, history: [2000, 3000, 2500] }).fired, true);
 });

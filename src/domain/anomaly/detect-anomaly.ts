@@ -41,8 +41,9 @@ export function detectAnomaly(input: AnomalyInput, rule: AnomalyRule = {}): Aler
     return skippedEvaluation("anomaly", "insufficient-history", `only ${history.length} past value(s) on this weekday; ${minHistory} needed`, value);
   }
   const b = robustBaseline(history);
-  if (volume !== undefined ? volume < minVolume : b.median < minVolume) {
-    const v = volume !== undefined ? volume : b.median;
+  // Without a volume the baseline's size is the volume: |median|, so a series of negative values (a signed gap) is not "low".
+  const v = volume !== undefined ? volume : Math.abs(b.median);
+  if (v < minVolume) {
     return skippedEvaluation("anomaly", "low-volume", `volume ${fmt(v)} is below the minimum ${fmt(minVolume)}`, value);
   }
   const spread = Math.max(b.spread, floor * Math.abs(b.median), rule.minSpread ?? 0, Number.MIN_VALUE);
