@@ -57,3 +57,29 @@ test("without alert files the alert endpoints answer 404", async () => {
   assert.equal(r.status, 404);
   assert.equal(r.json.error.code, "alerts_off");
 });
+
+test("POST /api/alerts/rules adds a rule as cpi alerts add does (token needed; every problem named by its field)", async () => {
+  const auth = { authorization: `Bearer ${token}` };
+  const post = (body: unknown, headers: Record<string, string> = auth) =>
+    api.call("/api/alerts/rules", { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const rule = { kind: "threshold", metric: "cpm", operator: ">", value: 15, by: ["campaign"], currency: "USD" };
+  assert.equal((await post(rule, {})).status, 401);
+  const added = await post(rule);
+  assert.equal(added.status, 201, added.text);
+  assert.deepEqual(added.json, { id: "threshold-cpm", kind: "threshold", where: [], by: ["campaign"], currency: "USD", metric: "cpm", operator: ">", value: 15, minImpressions: 0 });
+  const rules = await api.call("/api/alerts/rules");
+  assert.deepEqual(rules.json.rules.map((x: { id: string }) => x.id), ["pricey", "threshold-cpm"]);
+  const listed = await cli("alerts", "list", "--format", "json");
+  assert.match(listed.stdout, /threshold-cpm/, "the CLI reads the same rules file");
+  const bad = await post({ kind: "anomaly", metric: "cpx", score: 0, by: "day" });
+  assert.equal(bad.status, 400, bad.text);
+  assert.match(bad.json.error.message, /the rule has 3 problems/);
+  assert.match(bad.json.error.message, /metric: must be one of cpi, cpm/);
+  assert.match(bad.json.error.message, /score: must be a number from 0\.5 to 100/);
+  assert.match(bad.json.error.message, /by\[0\]: 'day' is not an entity dimension/);
+  const bots = await post({ kind: "threshold", metric: "invalid_rate", operator: ">", value: 0.05, where: ["source=meta"] });
+  assert.equal(bots.status, 400);
+  assert.match(bots.json.error.message, /where\[0\]: invalid_rate is counted on tracked events/);
+  assert.equal((await post({ ...rule, id: "pricey" })).status, 400, "ids are unique");
+  assert.equal((await api.call("/api/alerts/rules")).json.rules.length, 2, "refused rules are not written");
+});

@@ -1,4 +1,5 @@
 export * from "./active-alerts.js";
+export * from "./add-rule.js";
 export * from "./alert-files.js";
 export * from "./alert-log.js";
 export * from "./alert-message.js";

@@ -1,7 +1,7 @@
 // Alerts (`cpi alerts`): what fires now, the rules, and a check on demand. The rules file and the
 // alerts log live beside the store; `cpi serve` hands their AlertFiles to the API.
 import { z } from "zod";
-import { activeAlerts, type AlertFiles, checkAlerts, loadAlertsConfig } from "../../../app/alerts/index.js";
+import { activeAlerts, type AlertFiles, addAlertRule, checkAlerts, loadAlertsConfig } from "../../../app/alerts/index.js";
 import { HttpError } from "../../server.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { isoDate } from "../params.js";
@@ -38,6 +38,42 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
         const config = await loadAlertsConfig(f);
         return { rules: config.rules, webhooks: config.webhooks.map((w) => ({ name: w.name, format: w.format })) };
       },
+    }),
+    defineEndpoint({
+      method: "POST",
+      path: "/api/alerts/rules",
+      tag: "alerts",
+      summary: "Add an alert rule (`cpi alerts add`): the fields of a rule in the rules file, checked by the same rules",
+      description: "Fields that do not belong to the rule's kind are refused with the others' problems, each named by its field.",
+      input: "json",
+      schema: z.strictObject({
+        id: z.string().optional().describe("the rule's name (default: kind-metric, e.g. anomaly-cpi)"),
+        kind: z.enum(["anomaly", "threshold", "zero-delivery", "pacing"]).describe("what the rule judges"),
+        metric: z.string().optional().describe("cpi, cpm, ctr, cost, impressions, …, invalid_rate, discrepancy (not for pacing)"),
+        where: z.union([z.string(), z.array(z.string())]).optional().describe("filters as for cpi report: source=meta, campaign~launch"),
+        by: z.union([z.string(), z.array(z.string())]).optional().describe("dimensions judged one by one, e.g. campaign"),
+        currency: z.string().optional().describe("convert money to this currency (pacing: the budget's currency)"),
+        timezone: z.string().optional().describe("zone of tracked events' days"),
+        webhooks: z.array(z.string()).optional().describe("webhooks by name (default: all)"),
+        enabled: z.boolean().optional(),
+        description: z.string().optional(),
+        direction: z.enum(["up", "down", "both"]).optional().describe("anomaly: which way counts"),
+        score: z.number().optional().describe("anomaly: robust z-score that fires (default 4)"),
+        weeks: z.number().optional().describe("anomaly, zero-delivery: past weeks of the same weekday"),
+        minHistory: z.number().optional().describe("anomaly: fewest past same weekdays"),
+        minImpressions: z.number().optional().describe("anomaly, threshold: minimum volume"),
+        operator: z.enum([">", ">=", "<", "<="]).optional().describe("threshold: comparison with value"),
+        value: z.number().optional().describe("threshold: the limit (a rate as a share: 0.1 = 10 %)"),
+        minExpected: z.number().optional().describe("zero-delivery: what it usually delivers at least"),
+        budget: z.union([z.string(), z.number()]).optional().describe("pacing: the flight's budget"),
+        from: z.string().optional().describe("pacing: first day of the flight"),
+        to: z.string().optional().describe("pacing: last day of the flight"),
+        watch: z.enum(["overspend", "underspend", "both"]).optional().describe("pacing: which way counts"),
+        tolerance: z.number().optional().describe("pacing: share of the budget tolerated (default 0.05)"),
+      }),
+      write: true,
+      status: 201,
+      handle: async (p) => addAlertRule(need(files), p),
     }),
     defineEndpoint({
       method: "POST",
