@@ -3,6 +3,9 @@
 // two-shard cluster, with load times. ClickHouse servers are started by the test harness on this
 // machine (both shards share its cores: the cluster figures show the overhead of distribution, not
 // its speed-up). DuckDB is the baseline measured in the same run. Sizes: BENCH_CH_EVENTS, BENCH_CH_SPEND.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { runReport } from "../src/app/report.js";
 import type { MetricQuery } from "../src/domain/query.js";
 import type { Store } from "../src/store/store.js";
@@ -68,9 +71,11 @@ export async function benchClickHouse(): Promise<void> {
     return;
   }
   const cluster = await startClickHouse(2);
+  // DuckDB in a file, as cpi keeps it (an in-memory store of 100 M events would take much of RAM).
+  const dir = mkdtempSync(join(tmpdir(), "cpi-bench-ch-"));
   try {
     const stores: { name: string; store: Store }[] = [
-      { name: "duckdb", store: await DuckDbStore.open(":memory:") },
+      { name: "duckdb", store: await DuckDbStore.open(join(dir, "bench.duckdb")) },
       { name: "clickhouse", store: await singleStore(cluster, "bench") },
       { name: "cluster-2", store: await clusterStore(cluster, "bench") },
     ];
@@ -94,5 +99,6 @@ export async function benchClickHouse(): Promise<void> {
     }
   } finally {
     await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
