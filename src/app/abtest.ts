@@ -2,9 +2,10 @@ import { checkedRange, requireIsoDate } from "../domain/dates.js";
 import { UserError } from "../domain/errors.js";
 import { addTotals, type Totals } from "../domain/measures.js";
 import { microsToUnits } from "../domain/money.js";
-import type { EntityDimension, Filter, TimeGrain } from "../domain/query.js";
+import { type EntityDimension, type Filter, isEntityDimension, isTimeGrain, type TimeGrain } from "../domain/query.js";
 import { type AnalyzeOptions, analyzeTest, historyMoments, type MeasureRole, type Method, planTest, type TestAnalysis, type TestArm, type TestPlan, type TestUnit } from "../domain/stats/index.js";
 import type { Store } from "../store/store.js";
+import { visitorTestArms } from "./abtest-visitor.js";
 import { runReport } from "./report.js";
 
 /** Metrics an A/B test can compare: numerator and denominator measures, and which way is better. */
@@ -21,10 +22,23 @@ export const TEST_METRICS: Record<string, { numerator: MeasureRole; denominator:
 /** Sources where the platform, not a random split, decides which ad serves. */
 const SELF_SERVE = new Set(["direct", "tracked", "generic"]);
 
+/** What a test's unit can be: a period, an entity the data is split by, or (tracked events) a visitor. */
+export type TestUnitName = TimeGrain | EntityDimension | "visitor";
+
+/**
+ * Checks a `--unit` (or the API's `unit`) and returns it lower-cased.
+ * @example parseTestUnit("Visitor", "--unit") // "visitor"
+ */
+export function parseTestUnit(text: string, flag: string): TestUnitName {
+  const unit = text.toLowerCase();
+  if (unit === "visitor" || isEntityDimension(unit) || isTimeGrain(unit)) return unit;
+  throw new UserError("unknown_dimension", `${flag} '${text}' is not a dimension or grain (day, week, placement, ad_group, …), nor visitor (first-party events)`);
+}
+
 export interface AbTestRequest {
   metric: string;
   arms: EntityDimension;
-  unit: TimeGrain | EntityDimension;
+  unit: TestUnitName;
   filters: Filter[];
   from?: string;
   to?: string;
@@ -63,12 +77,28 @@ export async function runAbTest(store: Store, req: AbTestRequest): Promise<TestA
   const from = req.from === undefined ? undefined : requireIsoDate(req.from, "--from");
   const to = req.to === undefined ? undefined : requireIsoDate(req.to, "--to");
   if (from && to) checkedRange(from, to);
+  const period = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  const analyze = (arms: TestArm[], warnings: string[], options: AnalyzeOptions): TestAnalysis => {
+    const analysis = analyzeTest({
+      metric: { name: metric.name, direction: metric.direction, numerator: metric.numerator, denominator: metric.denominator, ...(metric.name === "cpm" ? { scale: 1000 } : {}) },
+      arms,
+      ...(req.baseline ? { baseline: req.baseline } : {}),
+      method: req.method ?? "frequentist",
+      options: { ...req.options, ...options },
+    });
+    return { ...analysis, warnings: [...warnings, ...analysis.warnings] };
+  };
+  if (req.unit === "visitor") {
+    const v = await visitorTestArms(store, { arms: req.arms, filters: req.filters, ...period, ...(req.currency ? { currency: req.currency } : {}) }, metric);
+    if (v.arms.length < 2) throw tooFewArms(v.arms.map((a) => a.name), req.arms);
+    return analyze(v.arms, v.warnings, { platformOptimised: false, driftCheck: false });
+  }
+  const unit = req.unit;
   const report = await runReport(store, {
     metrics: ["cost"],
-    dimensions: [req.arms, req.unit, "source"],
+    dimensions: [req.arms, unit, "source"],
     filters: req.filters,
-    ...(from ? { from } : {}),
-    ...(to ? { to } : {}),
+    ...period,
     ...(req.currency ? { currency: req.currency } : {}),
   });
   const warnings: string[] = [];
@@ -89,9 +119,7 @@ export async function runAbTest(store: Store, req: AbTestRequest): Promise<TestA
     byArm.set(arm, units);
   }
   if (ranged) warnings.push(`${ranged} row(s) cover several ${req.unit}s and were left out: a test needs one value per unit`);
-  if (byArm.size < 2) {
-    throw new UserError("too_few_arms", `found ${byArm.size} arm${byArm.size === 1 ? "" : "s"} (${[...byArm.keys()].join(", ") || "none"}) by ${req.arms} for these filters: a test needs at least two`);
-  }
+  if (byArm.size < 2) throw tooFewArms([...byArm.keys()], req.arms);
   const arms: TestArm[] = [...byArm].map(([name, units]) => {
     let cost = 0n;
     let impressions = 0;
@@ -104,14 +132,11 @@ export async function runAbTest(store: Store, req: AbTestRequest): Promise<TestA
     return { name: name || "(none)", units: list, cost: microsToUnits(cost), impressions };
   });
   const platformOptimised = (req.arms === "ad" || req.arms === "ad_group") && [...sources].some((s) => !SELF_SERVE.has(s));
-  const analysis = analyzeTest({
-    metric: { name: metric.name, direction: metric.direction, numerator: metric.numerator, denominator: metric.denominator, ...(metric.name === "cpm" ? { scale: 1000 } : {}) },
-    arms,
-    ...(req.baseline ? { baseline: req.baseline } : {}),
-    method: req.method ?? "frequentist",
-    options: { ...req.options, platformOptimised, driftCheck: req.unit === "day" || req.unit === "week" },
-  });
-  return { ...analysis, warnings: [...warnings, ...analysis.warnings] };
+  return analyze(arms, warnings, { platformOptimised, driftCheck: unit === "day" || unit === "week" });
+}
+
+function tooFewArms(names: string[], by: EntityDimension): UserError {
+  return new UserError("too_few_arms", `found ${names.length} arm${names.length === 1 ? "" : "s"} (${names.join(", ") || "none"}) by ${by} for these filters: a test needs at least two`);
 }
 
 export interface PlanRequest {

@@ -22,6 +22,16 @@ export function contractMatches(contracts: readonly Contract[]): ContractMatch[]
   return contracts.map((c) => ({ id: c.id, campaign: c.campaign, placement: c.placement, currency: c.currency, ...contractWindowUtc(c) }));
 }
 
+/** Each contract's whole-flight counted delivery (what a flat fee is spread over), by contract id. */
+export async function flightDeliveries(store: Store, contracts: readonly ContractMatch[]): Promise<Map<number, DeliveryCounts>> {
+  const flights = new Map<number, DeliveryCounts>();
+  if (contracts.length === 0) return flights;
+  for (const r of await store.query(compileFlightDelivery(store.dialect, contracts))) {
+    flights.set(Number(r.contract), { impressions: Number(r.impressions ?? 0), clicks: Number(r.clicks ?? 0) });
+  }
+  return flights;
+}
+
 /**
  * Runs the MetricQuery over first-party events: counts by dimensions, cost from the contracts
  * (a flat fee spread over the flight's counted impressions, CPM and CPC per unit), invalid
@@ -32,12 +42,7 @@ export async function trackedReportPart(store: Store, query: MetricQuery, byFxDa
   const contracts = await store.contracts();
   const byId = new Map(contracts.map((c) => [c.id, c]));
   const ctx: EventQueryContext = { dialect: store.dialect, query, timezone: query.timezone ?? "UTC", contracts: contractMatches(contracts) };
-  const flights = new Map<number, DeliveryCounts>();
-  if (contracts.length) {
-    for (const r of await store.query(compileFlightDelivery(store.dialect, ctx.contracts))) {
-      flights.set(Number(r.contract), { impressions: Number(r.impressions ?? 0), clicks: Number(r.clicks ?? 0) });
-    }
-  }
+  const flights = await flightDeliveries(store, ctx.contracts);
   const dims = query.dimensions.map((_, i) => `d${i}`);
   const groups = new Map<string, ResultRow>();
   for (const r of await store.query(compileEventSums(ctx, byFxDate))) {

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { dailyHistory, planAbTest, runAbTest, TEST_METRICS } from "../../app/abtest.js";
+import { dailyHistory, parseTestUnit, planAbTest, runAbTest, TEST_METRICS } from "../../app/abtest.js";
 import { requireAmount } from "../../domain/cost-efficiency.js";
 import { UserError } from "../../domain/errors.js";
-import { type EntityDimension, isEntityDimension, isTimeGrain, parseFilter, type TimeGrain } from "../../domain/query.js";
+import { type EntityDimension, isEntityDimension, parseFilter } from "../../domain/query.js";
 import type { Method, TestAnalysis } from "../../domain/stats/index.js";
 import { withStore } from "../compose.js";
 import type { CliIo } from "../io.js";
@@ -44,7 +44,7 @@ export function registerAbtest(program: Command, io: CliIo): void {
     .description("compare the arms of a test (creatives, ad groups, placements, sources) on CPI, CTR, CPA … with confidence intervals")
     .option("--campaign <name>", "the campaign whose arms to compare")
     .option("--arms <dimension>", "what the arms are: ad, ad_group, placement, source, …", "ad")
-    .option("--unit <dimension>", "the randomisation unit the data has: day, week, placement, ad_group, …", "day")
+    .option("--unit <dimension>", "the randomisation unit the data has: day, week, placement, ad_group, …; visitor for tracked events", "day")
     .option("--metric <metric>", `${Object.keys(TEST_METRICS).join(", ")}`, "cpi")
     .option("--method <method>", "frequentist (Welch, delta method), sequential (always valid) or bayesian", "frequentist")
     .option("--baseline <arm>", "the control arm (default: the arm with the most impressions)")
@@ -65,6 +65,7 @@ Examples:
   $ cpi abtest --campaign "Launch Q4" --arms ad --unit day --metric cpi
   $ cpi abtest --campaign "Launch Q4" --metric ctr --method bayesian --format json
   $ cpi abtest --campaign "Launch Q4" --arms placement --unit day --method sequential --tuning 2000
+  $ cpi abtest --campaign "Launch Q4" --where source=tracked --arms ad --unit visitor --metric ctr
   $ cpi abtest plan --metric cpi --baseline-cpi 0.012 --daily-impressions 40000 --mde 0.1`,
     )
     .action(async (o) => {
@@ -72,9 +73,8 @@ Examples:
       const method = String(o.method).toLowerCase() as Method;
       if (!(METHODS as readonly string[]).includes(method)) throw new UserError("bad_method", `--method must be one of ${METHODS.join(", ")}, got '${o.method}'`);
       const arms = String(o.arms).toLowerCase();
-      const unit = String(o.unit).toLowerCase();
       if (!isEntityDimension(arms)) throw new UserError("unknown_dimension", `--arms '${o.arms}' is not a dimension (ad, ad_group, placement, source, …)`);
-      if (!isEntityDimension(unit) && !isTimeGrain(unit)) throw new UserError("unknown_dimension", `--unit '${o.unit}' is not a dimension or grain (day, week, placement, ad_group, …)`);
+      const unit = parseTestUnit(String(o.unit), "--unit");
       const filters = (o.where as string[]).map(parseFilter);
       if (o.campaign) filters.push({ dimension: "campaign", op: "eq", values: [o.campaign] });
       const alpha = requireAmount(o.alpha, "--alpha", true);
@@ -85,7 +85,7 @@ Examples:
         runAbTest(s, {
           metric: o.metric,
           arms: arms as EntityDimension,
-          unit: unit as TimeGrain | EntityDimension,
+          unit,
           filters,
           method,
           ...(o.baseline ? { baseline: o.baseline } : {}),

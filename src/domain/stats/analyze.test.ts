@@ -9,7 +9,7 @@ import { frequentistTest } from "./frequentist.js";
 import { holmAdjust } from "./holm.js";
 import { mulberry32, normalSampler } from "./random.js";
 import { sequentialTest } from "./sequential.js";
-import { meanStatOf, ratioStatOf } from "./sufficient.js";
+import { meanStatOf, ratioStatOf, ratioStatOfCounted } from "./sufficient.js";
 import { trafficShareDrift } from "./traffic-drift.js";
 
 const METHODS: Method[] = ["frequentist", "sequential", "bayesian"];
@@ -290,4 +290,29 @@ test("pre-period numbers per unit switch on CUPED: same lift scale, narrower int
   assert.ok(width(cuped.ci) < 0.5 * width(plain.ci), `CUPED ${width(cuped.ci)} vs plain ${width(plain.ci)}`);
   assert.ok(Math.abs(cuped.lift + 0.1) < 0.05, `${cuped.lift}`);
   assertAllFinite(cuped);
+});
+
+test("arms given as sums (a database's per-visitor histogram) analyse exactly like the same units listed one by one", () => {
+  // Visitors as (clicks, impressions) with how many visitors had each: A 40 × (0, 1), 10 × (1, 2), 10 × (0, 3); B 30 × (0, 1), 20 × (1, 2), 10 × (1, 4).
+  const histogram = {
+    A: [
+      { m: 0, d: 1, count: 40 },
+      { m: 1, d: 2, count: 10 },
+      { m: 0, d: 3, count: 10 },
+    ],
+    B: [
+      { m: 0, d: 1, count: 30 },
+      { m: 1, d: 2, count: 20 },
+      { m: 1, d: 4, count: 10 },
+    ],
+  };
+  const expand = (h: { m: number; d: number; count: number }[]) => h.flatMap((u) => Array.from({ length: u.count }, () => ({ m: u.m, d: u.d })));
+  assert.deepEqual(ratioStatOfCounted(histogram.A), ratioStatOf(expand(histogram.A)));
+  for (const method of METHODS) {
+    const metric = { name: "ctr", direction: "higher" as const };
+    const listed = analyzeTest({ metric, method, baseline: "A", arms: [{ name: "A", units: expand(histogram.A) }, { name: "B", units: expand(histogram.B) }] });
+    const summed = analyzeTest({ metric, method, baseline: "A", arms: [{ name: "A", units: [], stat: ratioStatOfCounted(histogram.A) }, { name: "B", units: [], stat: ratioStatOfCounted(histogram.B) }] });
+    assert.deepEqual(summed, listed, method);
+    assert.deepEqual(summed.arms.map((a) => [a.units, a.value]), [[60, 10 / 90], [60, 30 / 110]]);
+  }
 });

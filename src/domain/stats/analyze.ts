@@ -44,6 +44,11 @@ export interface TestUnit extends Unit {
 export interface TestArm {
   readonly name: string;
   readonly units: readonly TestUnit[];
+  /**
+   * The arm's sums over its units, when they were summed elsewhere (a database summing per visitor):
+   * used instead of `units`, which may then be empty (no drift check or regression adjustment).
+   */
+  readonly stat?: RatioStat;
   /** Totals to report when the metric's measures do not include them (e.g. cost in a CTR test). */
   readonly cost?: number;
   readonly impressions?: number;
@@ -202,7 +207,7 @@ export function analyzeTest(input: AnalyzeInput): TestAnalysis {
   }
 
   const warnings: string[] = [];
-  const stats = input.arms.map((arm) => ({ name: arm.name, stat: ratioStatOf(arm.units) }));
+  const stats = input.arms.map((arm) => ({ name: arm.name, stat: arm.stat ?? ratioStatOf(arm.units) }));
   const summaries: ArmSummary[] = input.arms.map((arm, i) => {
     const { stat } = stats[i] as { stat: RatioStat };
     const total = (role: MeasureRole, given: number | undefined) => {
@@ -235,7 +240,7 @@ export function analyzeTest(input: AnalyzeInput): TestAnalysis {
   }
   const base = stats[baseIndex] as { name: string; stat: RatioStat };
   // With every unit's pre-period numbers, compare regression-adjusted (CUPED) statistics.
-  const withPre = input.arms.every((a) => a.units.every((u) => u.mPre !== undefined && u.dPre !== undefined));
+  const withPre = input.arms.every((a) => a.stat === undefined && a.units.every((u) => u.mPre !== undefined && u.dPre !== undefined));
   const engineStat = (i: number): TestStat =>
     withPre
       ? cupedRatioStatOf((input.arms[i] as TestArm).units.map((u) => ({ m: u.m, d: u.d, mPre: u.mPre as number, dPre: u.dPre as number })))

@@ -15,7 +15,7 @@ export { mulberry32, normalSampler } from "./random.js";
 export { cohenH, evanMillerSampleSize, normalTwoSamplePower, powerPropTestSampleSize, proportionsPower } from "./sample-size.js";
 export { DEFAULT_SEQUENTIAL_TUNING, type SequentialOptions, type SequentialOutcome, type SequentialResult, sequentialHalfWidth, sequentialPValue, sequentialRho, sequentialTest } from "./sequential.js";
 export { sampleRatioMismatch } from "./srm.js";
-export { type ArmStat, addStats, type MeanStat, meanStat, meanStatOf, type ProportionStat, proportionStat, type RatioStat, ratioStat, ratioStatOf, statMean, statVariance, type Unit } from "./sufficient.js";
+export { type ArmStat, addStats, type CountedUnit, type MeanStat, meanStat, meanStatOf, type ProportionStat, proportionStat, type RatioStat, ratioStat, ratioStatOf, ratioStatOfCounted, statMean, statVariance, type Unit } from "./sufficient.js";
 export { twoSampleTTest, type TTestOptions, type TTestResult } from "./t-test.js";
 export { type ArmDrift, type ArmTraffic, type DriftReport, trafficShareDrift } from "./traffic-drift.js";
 export { formatPercent, formatPValue, verdictText } from "./verdict.js";

@@ -83,6 +83,34 @@ export function ratioStatOf(units: readonly Unit[]): RatioStat {
   return ratioStat(units.length, sumM, sumM2, sumD, sumD2, sumMD);
 }
 
+/** A unit that occurs `count` times (e.g. every visitor who saw 2 impressions and made no click). */
+export interface CountedUnit extends Unit {
+  readonly count: number;
+}
+
+/**
+ * The RatioStat of units given once per distinct value with how many units have it: the same sums as
+ * ratioStatOf over the expanded list, from a histogram a database can return for millions of visitors.
+ * @example ratioStatOfCounted([{ m: 0, d: 1, count: 3 }, { m: 1, d: 2, count: 1 }]) // ratioStat(4, 1, 1, 5, 7, 2)
+ */
+export function ratioStatOfCounted(units: readonly CountedUnit[]): RatioStat {
+  let n = 0;
+  let sumM = 0;
+  let sumM2 = 0;
+  let sumD = 0;
+  let sumD2 = 0;
+  let sumMD = 0;
+  for (const { m, d, count } of units) {
+    n += count;
+    sumM += count * m;
+    sumM2 += count * m * m;
+    sumD += count * d;
+    sumD2 += count * d * d;
+    sumMD += count * m * d;
+  }
+  return ratioStat(n, sumM, sumM2, sumD, sumD2, sumMD);
+}
+
 /** Adds two arms' statistics of the same kind (pooling periods or strata). @example addStats(meanStat(1, 2, 4), meanStat(1, 4, 16)) // meanStat(2, 6, 20) */
 export function addStats<S extends ArmStat>(a: S, b: S): S {
   if (a.kind === "ratio" && b.kind === "ratio") {

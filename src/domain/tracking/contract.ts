@@ -52,6 +52,29 @@ export function contractCost(c: Pick<Contract, "pricing" | "amount">, slice: Del
   }
 }
 
+/** A contract's price per counted impression and per click, in picos (1e-6 micro), for costing single visitors. */
+export interface UnitPrices {
+  perImpression: bigint;
+  perClick: bigint;
+}
+
+/**
+ * What one impression and one click cost under a contract, in picos (1e-6 micro, so a flat fee's share
+ * of one impression keeps its precision): a flat fee over the flight's counted impressions, CPM ÷ 1000,
+ * CPC per click. The same prices contractCost applies to a slice, before its one rounding.
+ * @example contractUnitPrices({ pricing: "cpm", amount: 4_000_000n }, flight) // { perImpression: 4_000_000_000n, perClick: 0n }
+ */
+export function contractUnitPrices(c: Pick<Contract, "pricing" | "amount">, flight: DeliveryCounts): UnitPrices {
+  switch (c.pricing) {
+    case "flat":
+      return { perImpression: divRound(c.amount * 1_000_000n, BigInt(flight.impressions)), perClick: 0n };
+    case "cpm":
+      return { perImpression: c.amount * 1000n, perClick: 0n };
+    case "cpc":
+      return { perImpression: 0n, perClick: c.amount * 1_000_000n };
+  }
+}
+
 /** The flight as UTC instants [start, end). @example contractWindowUtc(c) // { start: 1790812800000, end: … } */
 export function contractWindowUtc(c: Pick<Contract, "from" | "to" | "timezone">): { start: number; end: number } {
   return { start: zonedDayStartUtc(c.from, c.timezone), end: zonedDayStartUtc(addDays(c.to, 1), c.timezone) };

@@ -1,12 +1,12 @@
 // Tests and planning: A/B analyses, reach, response curves, forecasts, allocation, pacing — the same
 // app/ use cases as `cpi abtest`, `reach`, `curves`, `forecast`, `allocate`, `pacing`.
 import { z } from "zod";
-import { dailyHistory, planAbTest, runAbTest, TEST_METRICS } from "../../../app/abtest.js";
+import { dailyHistory, parseTestUnit, planAbTest, runAbTest, TEST_METRICS } from "../../../app/abtest.js";
 import { allocate, type ChannelSelection, fitCurves, forecastBudget, OBJECTIVES, pacing, parseBound, reachReport } from "../../../app/planning/index.js";
 import { predictCurve } from "../../../domain/curves/index.js";
 import { requireIsoDate } from "../../../domain/dates.js";
 import { UserError } from "../../../domain/errors.js";
-import { isEntityDimension, isTimeGrain, parseDimensionList, requireTimeZone } from "../../../domain/query.js";
+import { isEntityDimension, parseDimensionList, requireTimeZone } from "../../../domain/query.js";
 import type { PairOverlap } from "../../../domain/reach/index.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { currency, entityDimension, filtersOf, isoDate, num, periodOf, timezone, where } from "../params.js";
@@ -55,7 +55,7 @@ export const planningEndpoints: Endpoint[] = [
     schema: z.strictObject({
       campaign: z.string().min(1).max(500).optional().describe("the campaign whose arms to compare"),
       arms: entityDimension.default("ad").describe("what the arms are: ad, ad_group, placement, source, …"),
-      unit: z.string().default("day").describe("the randomisation unit: day, week, placement, ad_group, …"),
+      unit: z.string().default("day").describe("the randomisation unit: day, week, placement, ad_group, …; visitor for tracked events (with where=source=tracked)"),
       metric: z.enum(Object.keys(TEST_METRICS) as [string, ...string[]]).default("cpi"),
       method: z.enum(["frequentist", "sequential", "bayesian"]).default("frequentist"),
       baseline: z.string().min(1).max(500).optional().describe("the control arm (default: the arm with the most impressions)"),
@@ -70,12 +70,10 @@ export const planningEndpoints: Endpoint[] = [
     }),
     write: false,
     handle: async (p, { store }) => {
-      const unit = p.unit.toLowerCase();
-      if (!isEntityDimension(unit) && !isTimeGrain(unit)) throw new UserError("unknown_dimension", `unit '${p.unit}' is not a dimension or grain (day, week, placement, ad_group, …)`);
       return runAbTest(store, {
         metric: p.metric,
         arms: p.arms,
-        unit,
+        unit: parseTestUnit(p.unit, "unit"),
         filters: filtersOf(p.where, p.campaign),
         method: p.method,
         ...(p.baseline ? { baseline: p.baseline } : {}),
