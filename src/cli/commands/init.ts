@@ -12,7 +12,7 @@ export function registerInit(program: Command, io: CliIo): void {
     .description("create an empty store: a DuckDB file, or the cpi schema on a ClickHouse server or cluster")
     .option("--cluster <name>", "a cluster from the servers' remote_servers config: local tables on every shard plus Distributed tables")
     .option("--node <url>", "another server of the cluster, clickhouse://user:password@host:8123 (repeatable; default: every host the cluster names, at --store's port)", collect, [])
-    .option("--vacuum", "ClickHouse: delete the rows no report sees (replaced by re-imports, failed imports, aborted loads); not while importing")
+    .option("--vacuum", "ClickHouse: delete the rows no report sees (replaced by re-imports, failed imports, aborted loads); waits for imports in progress")
     .option("--format <format>", "table or json", "table")
     .option("--db <path>", "DuckDB store file (default ./cpi.duckdb, or $CPI_DB)")
     .addHelpText(

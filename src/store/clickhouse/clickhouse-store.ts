@@ -10,13 +10,15 @@ import { appendTrackedBatchClickHouse, loadedOffset } from "./event-load.js";
 import { CLICKHOUSE_SCHEMA_VERSION } from "./schema.js";
 import { addContractClickHouse, contractsClickHouse, fxRatesClickHouse, removeContractClickHouse, upsertFxRatesClickHouse } from "./small-tables.js";
 import { withRetries } from "./retry.js";
+import { withImportLock } from "./import-lock.js";
 import { importSpendClickHouse } from "./spend-import.js";
 import { type ClickHouseTarget, describeTarget, parseClickHouseUrl } from "./store-url.js";
 
 /**
  * The scale-out store (DESIGN §3): one ClickHouse server, or a cluster through Distributed tables.
  * Queries from query/ run unchanged against the views `spend`, `platform_reach`, `events`, … that
- * show committed rows only. Writes from one process are serialised (imports must not overlap).
+ * show committed rows only. Writes from one process are serialised; imports from every process
+ * take the store's import lock (import-lock.ts), so they never overlap.
  */
 export class ClickHouseStore implements Store {
   readonly dialect = clickhouseDialect;
@@ -67,7 +69,9 @@ export class ClickHouseStore implements Store {
   }
 
   importSpend(files: readonly SpendImport[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
-    return this.serial(() => importSpendClickHouse(this.conn, this.global, files, onProgress));
+    return this.serial(() =>
+      withImportLock(this.conn, (lock) => importSpendClickHouse(this.conn, this.global, lock, files, onProgress), { store: this.location }),
+    );
   }
 
   upsertFxRates(rates: readonly FxRate[]): Promise<number> {

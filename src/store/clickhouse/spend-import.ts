@@ -7,6 +7,7 @@ import { replacementWindows, type ReplaceWindow } from "../../domain/replace-win
 import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
 import type { ImportOutcome, ProgressFn, SpendImport } from "../store.js";
 import type { ClickHouseConnection } from "./connection.js";
+import type { ImportLock } from "./import-lock.js";
 import { REACH_COLUMN_NAMES, SPEND_COLUMN_NAMES } from "./schema.js";
 import { reachTsv, SegmentIds, spendTsv } from "./tsv.js";
 
@@ -73,17 +74,22 @@ async function maxImportId(conn: ClickHouseConnection): Promise<number> {
 
 /**
  * Imports files as one commit (see the module comment). `global` is "GLOBAL " on a cluster.
- * Imports into one store must not run concurrently (each would keep the rows the other replaces).
+ * The caller holds the store's import lock (two imports at once would each keep the rows the other
+ * replaces): the import ids are reserved in it, and it is checked right before the commit.
  */
 export async function importSpendClickHouse(
   conn: ClickHouseConnection,
   global: string,
+  lock: ImportLock,
   files: readonly SpendImport[],
   onProgress?: ProgressFn,
 ): Promise<ImportOutcome[]> {
   const total = files.reduce((s, f) => s + f.rows.length, 0);
   let done = 0;
-  let nextId = (await maxImportId(conn)) + 1;
+  // Above every id in the tables and every id a former holder of the lock reserved (one that was
+  // taken over may still be writing rows under its ids: they must never share a segment id).
+  let nextId = Math.max(await maxImportId(conn), lock.reservedBefore) + 1;
+  await lock.reserve(nextId + files.length - 1);
   const pending: Pending = { ids: [], retired: new Set() };
   const outcomes: ImportOutcome[] = [];
   const audits: string[] = [];
@@ -127,6 +133,7 @@ export async function importSpendClickHouse(
       ...[...mine].filter((s) => !pending.retired.has(s)).map((s) => `${s}\t1\t${last}\n`),
       ...[...committedBefore].map((s) => `${s}\t-1\t${last}\n`),
     ];
+    await lock.assertHeld();
     // The commit: one insert, one block (max_insert_block_size is far above any import's segment count).
     if (log.length) await conn.insertTsv("segment_log", ["segment", "delta", "import_id"], [log.join("")]);
   }

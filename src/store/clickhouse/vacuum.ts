@@ -1,8 +1,10 @@
 // Reclaiming disk on ClickHouse: rows no reader can see — of retired segments (replaced by a later
 // import), of segments never committed (a failed import, or one replaced within the same import),
 // and of aborted event loads — are deleted by asynchronous mutations on every server's tables.
-// Safe at any time: the views already hide these rows, and the commit log is kept.
+// Safe at any time: the views already hide these rows, the commit log is kept, and it holds the
+// store's import lock while it decides what to delete, so no import is in flight meanwhile.
 import { ClickHouseConnection } from "./connection.js";
+import { withImportLock } from "./import-lock.js";
 import { clusterServers } from "./init-schema.js";
 import type { ClickHouseTarget } from "./store-url.js";
 
@@ -24,47 +26,51 @@ async function column(conn: ClickHouseConnection, sql: string, name: string): Pr
 
 /**
  * Starts the mutations that delete invisible rows; does not wait for them (see `pendingMutations`).
- * Must not run while an import is in progress (its rows are not committed yet).
+ * Waits for the import lock first: an import in progress has rows not committed yet.
  * @example await vacuumClickHouseStore(target, [])
  */
 export async function vacuumClickHouseStore(target: ClickHouseTarget, nodes: readonly ClickHouseTarget[]): Promise<VacuumOutcome> {
   const conn = new ClickHouseConnection(target);
   try {
-    const meta = await conn.query("SELECT value FROM cpi_meta WHERE key = 'cluster'");
-    const cluster = String(meta[0]?.value ?? "") || null;
-    const global = cluster ? "GLOBAL " : "";
-    const retired = await column(conn, "SELECT segment FROM segment_log GROUP BY segment HAVING sum(delta) <= 0", "segment");
-    const newest = Number((await conn.query("SELECT max(import_id) AS m FROM segment_log"))[0]?.m ?? 0);
-    const never: string[] = [];
-    for (const t of ["spend_rows", "reach_rows"]) {
-      never.push(...(await column(conn, `SELECT DISTINCT segment FROM ${t} WHERE import_id <= ${newest} AND segment ${global}NOT IN (SELECT segment FROM segment_log)`, "segment")));
-    }
-    const segments = [...new Set([...retired, ...never])];
-    const aborted = await column(conn, "SELECT DISTINCT batch FROM event_batches WHERE state = 'aborted'", "batch");
-    const servers = await clusterServers(target, { cluster, nodes });
-    let mutations = 0;
-    for (const s of servers) {
-      const c = new ClickHouseConnection(s.target);
-      try {
-        const local = (t: string) => (cluster ? `${t}_local` : t);
-        for (let i = 0; i < segments.length; i += CHUNK) {
-          const list = segments.slice(i, i + CHUNK).join(", ");
-          for (const t of ["spend_rows", "reach_rows"]) await c.command(`ALTER TABLE ${local(t)} DELETE WHERE segment IN (${list})`);
-          mutations += 2;
-        }
-        for (let i = 0; i < aborted.length; i += CHUNK) {
-          const list = aborted.slice(i, i + CHUNK).join(", ");
-          for (const t of ["events_rows", "invalid_rows"]) await c.command(`ALTER TABLE ${local(t)} DELETE WHERE batch IN (${list})`);
-          mutations += 2;
-        }
-      } finally {
-        await c.close();
-      }
-    }
-    return { segments: segments.length, abortedBatches: aborted.length, mutations, servers: servers.length };
+    return await withImportLock(conn, () => vacuumUnderLock(conn, target, nodes), { store: `${target.endpoint}/${target.database}` });
   } finally {
     await conn.close();
   }
+}
+
+async function vacuumUnderLock(conn: ClickHouseConnection, target: ClickHouseTarget, nodes: readonly ClickHouseTarget[]): Promise<VacuumOutcome> {
+  const meta = await conn.query("SELECT value FROM cpi_meta WHERE key = 'cluster'");
+  const cluster = String(meta[0]?.value ?? "") || null;
+  const global = cluster ? "GLOBAL " : "";
+  const retired = await column(conn, "SELECT segment FROM segment_log GROUP BY segment HAVING sum(delta) <= 0", "segment");
+  const newest = Number((await conn.query("SELECT max(import_id) AS m FROM segment_log"))[0]?.m ?? 0);
+  const never: string[] = [];
+  for (const t of ["spend_rows", "reach_rows"]) {
+    never.push(...(await column(conn, `SELECT DISTINCT segment FROM ${t} WHERE import_id <= ${newest} AND segment ${global}NOT IN (SELECT segment FROM segment_log)`, "segment")));
+  }
+  const segments = [...new Set([...retired, ...never])];
+  const aborted = await column(conn, "SELECT DISTINCT batch FROM event_batches WHERE state = 'aborted'", "batch");
+  const servers = await clusterServers(target, { cluster, nodes });
+  let mutations = 0;
+  for (const s of servers) {
+    const c = new ClickHouseConnection(s.target);
+    try {
+      const local = (t: string) => (cluster ? `${t}_local` : t);
+      for (let i = 0; i < segments.length; i += CHUNK) {
+        const list = segments.slice(i, i + CHUNK).join(", ");
+        for (const t of ["spend_rows", "reach_rows"]) await c.command(`ALTER TABLE ${local(t)} DELETE WHERE segment IN (${list})`);
+        mutations += 2;
+      }
+      for (let i = 0; i < aborted.length; i += CHUNK) {
+        const list = aborted.slice(i, i + CHUNK).join(", ");
+        for (const t of ["events_rows", "invalid_rows"]) await c.command(`ALTER TABLE ${local(t)} DELETE WHERE batch IN (${list})`);
+        mutations += 2;
+      }
+    } finally {
+      await c.close();
+    }
+  }
+  return { segments: segments.length, abortedBatches: aborted.length, mutations, servers: servers.length };
 }
 
 /** Mutations not finished yet on one server's database (0 when the vacuum is done there). */

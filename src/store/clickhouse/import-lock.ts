@@ -1,0 +1,220 @@
+// The store-wide import lock on ClickHouse (18.16 has no transactions): imports, and anything else
+// that restates windows, run one at a time across every process and machine writing to a store.
+//
+// The lock is ONE token table on the server of the store URL. Free, it is `<db>.import_lock`; held, it
+// is `<db>.import_lock_held_<random>`. Every transition is a RENAME of a named table, which one server
+// performs atomically and which fails when that name no longer exists — a compare-and-swap:
+//   acquire  RENAME import_lock            TO import_lock_held_<mine>
+//   release  RENAME import_lock_held_<mine> TO import_lock             (fails only if it was broken)
+//   break    RENAME import_lock_held_<old>  TO import_lock_held_<mine> (one of many waiters wins)
+// A holder inserts heartbeat rows (holder, host, pid, start, server time, the import ids it reserved)
+// into the token; a holder silent for `staleAfterMs` has crashed or hung and its lock is taken over.
+// The reserved ids travel with the token, so an importer that took a lock over never reuses the
+// import ids (and so the segment ids) of the holder it replaced, and a broken holder's next heartbeat
+// or commit check fails (its table name is gone) so it never commits.
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
+import type { ClickHouseConnection } from "./connection.js";
+
+const q = clickhouseDialect.quoteString;
+const FREE = "import_lock";
+const HELD = "import_lock_held_";
+const COLUMNS = "holder String, host String, pid UInt32, started String, heartbeat DateTime, reserved UInt64";
+
+/** Who holds the lock, as its heartbeat rows say. */
+export interface LockHolder {
+  table: string;
+  host: string;
+  pid: number;
+  started: string;
+  /** Seconds since its last heartbeat (server clock), or null when it wrote none yet. */
+  silentFor: number | null;
+}
+
+export interface ImportLockOptions {
+  /** A holder silent this long is taken over (default 10 minutes). */
+  staleAfterMs?: number;
+  /** How often a holder writes a heartbeat (default 30 s). */
+  heartbeatMs?: number;
+  /** Hears each holder this process waits for (once per holder); default: a line on stderr. */
+  onWait?: (holder: LockHolder) => void;
+  /** Hears a stale lock being taken over; default: a line on stderr. */
+  onBreak?: (holder: LockHolder) => void;
+  /** Names the store in the default messages. */
+  store?: string;
+}
+
+/** The lock was taken over while this process held it: nothing of the operation may be committed. */
+export class ImportLockLost extends Error {}
+
+function noSuchTable(e: unknown): boolean {
+  return e instanceof Error && /Table \S+ (doesn't exist|already exists)/.test(e.message);
+}
+
+function describeHolder(h: LockHolder): string {
+  const who = h.host ? `${h.host} pid ${h.pid}, started ${h.started}` : "an unknown process";
+  return `${who}${h.silentFor === null ? ", no heartbeat yet" : `, last heartbeat ${h.silentFor} s ago`}`;
+}
+
+async function tokens(conn: ClickHouseConnection): Promise<string[]> {
+  const rows = await conn.query(
+    `SELECT name FROM system.tables WHERE database = currentDatabase() AND (name = '${FREE}' OR substring(name, 1, ${HELD.length}) = '${HELD}') ORDER BY name`,
+  );
+  return rows.map((r) => String(r.name));
+}
+
+async function holderOf(conn: ClickHouseConnection, table: string): Promise<LockHolder | null> {
+  try {
+    const r = await conn.query(
+      `SELECT count() AS n, argMax(host, heartbeat) AS host, argMax(pid, heartbeat) AS pid, argMax(started, heartbeat) AS started, toInt64(now()) - toInt64(max(heartbeat)) AS silent FROM ${table} WHERE holder = ${q(table)}`,
+    );
+    const row = r[0] ?? {};
+    const n = Number(row.n ?? 0);
+    return { table, host: n ? String(row.host) : "", pid: Number(row.pid ?? 0), started: n ? String(row.started) : "", silentFor: n ? Number(row.silent) : null };
+  } catch (e) {
+    if (noSuchTable(e)) return null;
+    throw e;
+  }
+}
+
+/** A held import lock; `release()` it in a `finally`. */
+export class ImportLock {
+  private timer: NodeJS.Timeout | null = null;
+  private lost = false;
+  private constructor(
+    private readonly conn: ClickHouseConnection,
+    readonly table: string,
+    private readonly started: string,
+    /** The largest import id any holder of this lock reserved (0 when none did). */
+    readonly reservedBefore: number,
+  ) {}
+
+  /**
+   * Waits (with backoff, saying for whom) until this process holds the store's import lock.
+   * @example const lock = await ImportLock.acquire(conn); try { … } finally { await lock.release(); }
+   */
+  static async acquire(conn: ClickHouseConnection, o: ImportLockOptions = {}): Promise<ImportLock> {
+    const staleAfter = (o.staleAfterMs ?? 600_000) / 1000;
+    const store = o.store ? ` of ${o.store}` : "";
+    const onWait = o.onWait ?? ((h) => process.stderr.write(`cpi: waiting for the import lock${store}, held by ${describeHolder(h)}\n`));
+    const onBreak = o.onBreak ?? ((h) => process.stderr.write(`cpi: taking over the import lock${store} from ${describeHolder(h)}: silent longer than ${staleAfter} s\n`));
+    const mine = `${HELD}${randomBytes(8).toString("hex")}`;
+    const started = new Date().toISOString();
+    const announced = new Set<string>();
+    // A holder with no heartbeat row (it crashed right after taking the lock, or the server restarted
+    // and Memory tables lost their rows) is timed from when this process first saw it.
+    const firstSeen = new Map<string, number>();
+    let delay = 50;
+    for (;;) {
+      const found = await tokens(conn);
+      let got = false;
+      if (found.length === 0) {
+        // No token yet (a new store): create one already held. Two processes doing this at once each
+        // see the other's token below and give theirs up.
+        got = await attempt(() => conn.command(`CREATE TABLE ${mine} (${COLUMNS}) ENGINE = Memory`));
+      } else if (found.includes(FREE)) {
+        got = await attempt(() => conn.command(`RENAME TABLE ${FREE} TO ${mine}`));
+      } else {
+        const holder = await holderOf(conn, found[0] as string);
+        if (holder) {
+          if (!firstSeen.has(holder.table)) firstSeen.set(holder.table, Date.now());
+          const silent = holder.silentFor ?? ((Date.now() - (firstSeen.get(holder.table) ?? Date.now())) / 1000);
+          if (silent >= staleAfter) {
+            got = await attempt(() => conn.command(`RENAME TABLE ${holder.table} TO ${mine}`));
+            if (got) onBreak(holder);
+          } else if (!announced.has(holder.table)) {
+            announced.add(holder.table);
+            onWait(holder);
+          }
+        }
+      }
+      if (got) {
+        const lock = new ImportLock(conn, mine, started, await maxReserved(conn, mine));
+        await lock.beat(lock.reservedBefore);
+        if ((await tokens(conn)).length === 1) {
+          lock.startHeartbeat(o.heartbeatMs ?? 30_000);
+          return lock;
+        }
+        await attempt(() => conn.command(`DROP TABLE ${mine}`));
+      }
+      await sleep(Math.round(delay * (0.5 + Math.random())));
+      delay = Math.min(1_000, delay * 2);
+    }
+  }
+
+  /**
+   * Records that this holder uses import ids up to `id` and proves the lock is still held (the
+   * insert fails once the token was renamed away). Throws ImportLockLost when it was taken over.
+   */
+  async reserve(id: number): Promise<void> {
+    await this.beat(id);
+  }
+
+  /** Throws ImportLockLost unless this process still holds the lock (call right before committing). */
+  async assertHeld(): Promise<void> {
+    await this.beat(this.reserved);
+  }
+
+  private reserved = 0;
+
+  private async beat(reserved: number): Promise<void> {
+    if (this.lost) throw new ImportLockLost(`the import lock was taken over by another process while this one was silent; nothing was committed`);
+    this.reserved = Math.max(this.reserved, reserved);
+    try {
+      await this.conn.command(
+        `INSERT INTO ${this.table} (holder, host, pid, started, heartbeat, reserved) SELECT ${q(this.table)}, ${q(hostname())}, ${process.pid}, ${q(this.started)}, now(), ${this.reserved}`,
+      );
+    } catch (e) {
+      if (!noSuchTable(e)) throw e;
+      this.lost = true;
+      throw new ImportLockLost(`the import lock was taken over by another process while this one was silent; nothing was committed`);
+    }
+  }
+
+  private startHeartbeat(everyMs: number): void {
+    this.timer = setInterval(() => {
+      this.beat(this.reserved).catch(() => {});
+    }, everyMs);
+    this.timer.unref();
+  }
+
+  /** Frees the lock (a no-op when it was taken over). */
+  async release(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.lost) return;
+    this.lost = true;
+    await attempt(() => this.conn.command(`RENAME TABLE ${this.table} TO ${FREE}`));
+  }
+}
+
+/** Runs a DDL statement; false when it lost the race (the name it needs is gone or taken). */
+async function attempt(fn: () => Promise<void>): Promise<boolean> {
+  try {
+    await fn();
+    return true;
+  } catch (e) {
+    if (noSuchTable(e)) return false;
+    throw e;
+  }
+}
+
+async function maxReserved(conn: ClickHouseConnection, table: string): Promise<number> {
+  const r = await conn.query(`SELECT max(reserved) AS m FROM ${table}`);
+  return Number(r[0]?.m ?? 0);
+}
+
+/**
+ * Runs `fn` holding the store's import lock, and frees it after, whatever happens.
+ * @example await withImportLock(conn, (lock) => importSpend(conn, lock), { store: "http://db:8123/cpi" })
+ */
+export async function withImportLock<T>(conn: ClickHouseConnection, fn: (lock: ImportLock) => Promise<T>, o: ImportLockOptions = {}): Promise<T> {
+  const lock = await ImportLock.acquire(conn, o);
+  try {
+    return await fn(lock);
+  } finally {
+    await lock.release();
+  }
+}

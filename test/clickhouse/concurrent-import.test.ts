@@ -1,0 +1,183 @@
+// Imports from separate processes into one ClickHouse store (a cron `cpi import` beside an upload
+// through `cpi serve`) take the store's import lock: two restatements of the same campaign-month at
+// once end as one of them (34,000 or 31,000 impressions, never 65,000), and a reader polling meanwhile
+// never sees a double count — on one server and on the two-shard cluster. A held lock makes the other
+// importer wait (saying for whom) and then succeed; a stale one (a crashed importer) is taken over.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
+import { ImportLock } from "../../src/store/clickhouse/import-lock.js";
+import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
+import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
+import { ROOT, tempDir, write } from "../helpers.js";
+import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
+
+const skip = skipReason() ?? false;
+let c: TestCluster | null = null;
+let dir = "";
+before(async () => {
+  if (skip) return;
+  c = await startClickHouse(2);
+  dir = tempDir();
+  const header = "date,source,account,campaign,ad,currency,cost,impressions,clicks";
+  const day = (d: number) => `2026-10-${String(d).padStart(2, "0")}`;
+  const days = Array.from({ length: 31 }, (_, i) => i + 1);
+  // Two exports of the same campaign-month: 34,000 and (restated) 31,000 impressions.
+  write(dir, "a.csv", [header, ...days.map((d) => `${day(d)},meta,acct-1,Launch Q4,Visual A,USD,10.00,${d === 1 ? 4000 : 1000},10`)].join("\n"));
+  write(dir, "b.csv", [header, ...days.map((d) => `${day(d)},meta,acct-1,Launch Q4,Visual A,USD,9.00,1000,9`)].join("\n"));
+});
+after(async () => {
+  await c?.stop();
+});
+
+const A = 34_000;
+const B = 31_000;
+let counter = 0;
+
+/** A fresh store (one server, or sharded over both) and its URL on the first server. */
+async function freshStore(cluster: boolean): Promise<{ url: string; conn: ClickHouseConnection }> {
+  const servers = (c as TestCluster).servers;
+  const db = `concurrent_${process.pid}_${++counter}`;
+  const url = (servers[0] as (typeof servers)[number]).url(db);
+  const rest = servers.slice(1).map((s) => parseClickHouseUrl(s.url(db)));
+  await initClickHouseStore(parseClickHouseUrl(url), cluster ? { cluster: (c as TestCluster).cluster, nodes: rest } : { cluster: null, nodes: [] });
+  return { url, conn: new ClickHouseConnection(parseClickHouseUrl(url)) };
+}
+
+interface Child {
+  /** Resolves with the exit code and stderr. */
+  done: Promise<{ code: number; stderr: string }>;
+  /** Resolves when stderr has matched `re`. */
+  said(re: RegExp): Promise<string>;
+}
+
+/** `cpi import FILE --store URL` as its own OS process (the built CLI). */
+function importProcess(file: string, url: string): Child {
+  const child = spawn(process.execPath, [join(ROOT, "bin/cpi.js"), "import", file, "--store", url], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  const waiters: { re: RegExp; resolve: (s: string) => void }[] = [];
+  child.stderr.setEncoding("utf8").on("data", (s: string) => {
+    stderr += s;
+    for (const w of waiters.splice(0)) {
+      if (w.re.test(stderr)) w.resolve(stderr);
+      else waiters.push(w);
+    }
+  });
+  const done = new Promise<{ code: number; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code: code ?? -1, stderr })));
+  return {
+    done,
+    said: (re) => (re.test(stderr) ? Promise.resolve(stderr) : new Promise((resolve) => waiters.push({ re, resolve }))),
+  };
+}
+
+async function impressions(conn: ClickHouseConnection): Promise<number> {
+  return Number((await conn.query("SELECT sum(impressions) AS imp FROM spend"))[0]?.imp ?? 0);
+}
+
+async function lockTables(conn: ClickHouseConnection): Promise<string[]> {
+  const rows = await conn.query("SELECT name FROM system.tables WHERE database = currentDatabase() AND substring(name, 1, 11) = 'import_lock' ORDER BY name");
+  return rows.map((r) => String(r.name));
+}
+
+async function concurrentRestatements(cluster: boolean): Promise<{ seen: Map<number, number>; waits: number }> {
+  const { url, conn } = await freshStore(cluster);
+  const first = await importProcess("a.csv", url).done;
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(await impressions(conn), A);
+  const seen = new Map<number, number>();
+  let running = true;
+  const reader = (async () => {
+    while (running) {
+      const n = await impressions(conn);
+      seen.set(n, (seen.get(n) ?? 0) + 1);
+    }
+  })();
+  let waits = 0;
+  try {
+    for (let round = 0; round < 4; round++) {
+      const results = await Promise.all([importProcess("a.csv", url).done, importProcess("b.csv", url).done]);
+      for (const r of results) {
+        assert.equal(r.code, 0, r.stderr);
+        if (/waiting for the import lock/.test(r.stderr)) waits++;
+      }
+      const total = await impressions(conn);
+      assert.ok(total === A || total === B, `after round ${round + 1} the store shows ${total} impressions, not ${A} or ${B}`);
+    }
+  } finally {
+    running = false;
+    await reader;
+  }
+  for (const n of seen.keys()) assert.ok(n === A || n === B, `a reader saw ${n} impressions, neither ${A} nor ${B}`);
+  assert.deepEqual(await lockTables(conn), ["import_lock"], "the lock is free afterwards");
+  await conn.close();
+  return { seen, waits };
+}
+
+test("two processes restating one campaign-month at once on one server: totals are one import's", { skip }, async (t) => {
+  const r = await concurrentRestatements(false);
+  t.diagnostic(`reads ${[...r.seen].map(([n, k]) => `${n}×${k}`).join(", ")}; ${r.waits} of 8 imports waited for the lock`);
+});
+
+test("two processes restating one campaign-month at once on the two-shard cluster: totals are one import's", { skip }, async (t) => {
+  const r = await concurrentRestatements(true);
+  t.diagnostic(`reads ${[...r.seen].map(([n, k]) => `${n}×${k}`).join(", ")}; ${r.waits} of 8 imports waited for the lock`);
+});
+
+test("an import waits while another process holds the lock, says for whom, then succeeds", { skip }, async () => {
+  const { url, conn } = await freshStore(false);
+  const holder = new ClickHouseConnection(parseClickHouseUrl(url));
+  const lock = await ImportLock.acquire(holder);
+  const child = importProcess("a.csv", url);
+  const stderr = await child.said(/waiting for the import lock/);
+  assert.match(stderr, new RegExp(`held by \\S+ pid ${process.pid}, started \\d{4}-\\d\\d-\\d\\dT`));
+  assert.equal(await impressions(conn), 0, "nothing imported while the lock is held");
+  await lock.release();
+  const r = await child.done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(await impressions(conn), A);
+  assert.deepEqual(await lockTables(conn), ["import_lock"]);
+  await holder.close();
+  await conn.close();
+});
+
+test("a stale lock left by a crashed importer is taken over, and the import succeeds", { skip }, async () => {
+  const { url, conn } = await freshStore(true);
+  // What a crashed holder leaves: its token table with a heartbeat an hour old.
+  await conn.command("CREATE TABLE import_lock_held_dead (holder String, host String, pid UInt32, started String, heartbeat DateTime, reserved UInt64) ENGINE = Memory");
+  await conn.command("INSERT INTO import_lock_held_dead SELECT 'import_lock_held_dead', 'crashed-host', 4242, '2026-11-01T00:00:00.000Z', now() - 3600, 7");
+  const r = await importProcess("b.csv", url).done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /taking over the import lock .*from crashed-host pid 4242, started 2026-11-01T00:00:00\.000Z, last heartbeat 3\d\d\d s ago/);
+  assert.equal(await impressions(conn), B);
+  // The import ids the crashed holder reserved are never reused (its rows may still land).
+  const ids = await conn.query("SELECT min(id) AS id FROM imports");
+  assert.equal(Number(ids[0]?.id), 8);
+  assert.deepEqual(await lockTables(conn), ["import_lock"]);
+  await conn.close();
+});
+
+test("two waiters on one stale lock: one takes it over, the other waits for it", { skip }, async () => {
+  const { conn } = await freshStore(false);
+  await conn.command("CREATE TABLE import_lock_held_dead (holder String, host String, pid UInt32, started String, heartbeat DateTime, reserved UInt64) ENGINE = Memory");
+  await conn.command("INSERT INTO import_lock_held_dead SELECT 'import_lock_held_dead', 'crashed-host', 4242, 'x', now() - 3600, 0");
+  const quiet = { onWait: () => {}, onBreak: () => {} };
+  const conns = [0, 1].map(() => new ClickHouseConnection(conn.target));
+  const resolved: (ImportLock | null)[] = [null, null];
+  const pending = conns.map((k, i) => ImportLock.acquire(k, quiet).then((l) => (resolved[i] = l)));
+  const winner = await Promise.race(pending);
+  assert.deepEqual(await lockTables(conn), [winner.table], "one token, held by the winner");
+  for (let i = 0; i < 20; i++) {
+    await lockTables(conn);
+    assert.equal(resolved.filter(Boolean).length, 1, "the other waits while the winner holds the lock");
+  }
+  await winner.release();
+  const [x, y] = await Promise.all(pending);
+  const other = x === winner ? y : x;
+  assert.notEqual(other.table, winner.table);
+  assert.deepEqual(await lockTables(conn), [other.table]);
+  await other.release();
+  assert.deepEqual(await lockTables(conn), ["import_lock"]);
+  for (const k of [...conns, conn]) await k.close();
+});
