@@ -181,3 +181,31 @@ test("two waiters on one stale lock: one takes it over, the other waits for it",
   assert.deepEqual(await lockTables(conn), ["import_lock"]);
   for (const k of [...conns, conn]) await k.close();
 });
+
+test("Ctrl-C (SIGINT) or SIGTERM while holding the lock frees it before the process ends", { skip }, async () => {
+  const { url, conn } = await freshStore(false);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    // A process that takes the lock and then would hold it forever (as a long import does).
+    const code = `const { ImportLock } = await import(${JSON.stringify(join(ROOT, "src/store/clickhouse/import-lock.ts"))});
+      const { ClickHouseConnection } = await import(${JSON.stringify(join(ROOT, "src/store/clickhouse/connection.ts"))});
+      const { parseClickHouseUrl } = await import(${JSON.stringify(join(ROOT, "src/store/clickhouse/store-url.ts"))});
+      await ImportLock.acquire(new ClickHouseConnection(parseClickHouseUrl(${JSON.stringify(url)})));
+      process.stderr.write("holding\\n");
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on("exit", (c, s) => resolve(s ?? c)));
+    await new Promise<void>((resolve) =>
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes("holding")) resolve();
+      }),
+    );
+    assert.equal((await lockTables(conn)).length, 1);
+    assert.notDeepEqual(await lockTables(conn), ["import_lock"], "held");
+    child.kill(signal);
+    assert.equal(await exited, signal, `ended by ${signal}: ${stderr}`);
+    assert.deepEqual(await lockTables(conn), ["import_lock"], `free again after ${signal}, so the next import does not wait 10 minutes`);
+  }
+  await conn.close();
+});

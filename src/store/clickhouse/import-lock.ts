@@ -79,6 +79,37 @@ async function holderOf(conn: ClickHouseConnection, table: string): Promise<Lock
   }
 }
 
+// Locks this process holds. An interrupt (Ctrl-C) or SIGTERM would end the process with its lock held
+// and make the next importer wait out the stale limit, so while a lock is held a handler frees it
+// first and then ends the process by the same signal. Only where nothing else handles the signal: a
+// process with its own handlers (cpi serve drains and releases in its own time) is left to them.
+const held = new Set<ImportLock>();
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+let watching = false;
+
+function onSignal(sig: NodeJS.Signals): void {
+  for (const s of SIGNALS) process.removeListener(s, onSignal);
+  watching = false;
+  const freed = Promise.allSettled([...held].map((l) => l.release()));
+  void Promise.race([freed, sleep(3_000)]).finally(() => process.kill(process.pid, sig));
+}
+
+function watchSignals(lock: ImportLock, holding: boolean): void {
+  if (holding) {
+    held.add(lock);
+    if (!watching && SIGNALS.every((s) => process.listenerCount(s) === 0)) {
+      for (const s of SIGNALS) process.once(s, onSignal);
+      watching = true;
+    }
+    return;
+  }
+  held.delete(lock);
+  if (held.size === 0 && watching) {
+    for (const s of SIGNALS) process.removeListener(s, onSignal);
+    watching = false;
+  }
+}
+
 /** A held import lock; `release()` it in a `finally`. */
 export class ImportLock {
   private timer: NodeJS.Timeout | null = null;
@@ -135,6 +166,7 @@ export class ImportLock {
         await lock.beat(lock.reservedBefore);
         if ((await tokens(conn)).length === 1) {
           lock.startHeartbeat(o.heartbeatMs ?? 30_000);
+          watchSignals(lock, true);
           return lock;
         }
         await attempt(() => conn.command(`DROP TABLE ${mine}`));
@@ -184,6 +216,7 @@ export class ImportLock {
   async release(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    watchSignals(this, false);
     if (this.lost) return;
     this.lost = true;
     await attempt(() => this.conn.command(`RENAME TABLE ${this.table} TO ${FREE}`));
