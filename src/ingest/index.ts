@@ -54,7 +54,7 @@ export function parseReport(bytes: Uint8Array, opts: ParseOptions, onColumns?: (
   const ctx: PlatformContext = {
     opts,
     currency: opts.currency ? normaliseCurrency(opts.currency) : null,
-    timezone: checkedTimezone(opts.timezone),
+    timezone: checkedTimezone(opts.timezone) ?? checkedTimezone(opts.defaultTimezone),
     sink,
     ...(counted ? { onColumns: counted, handed: () => handed } : {}),
   };

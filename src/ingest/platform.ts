@@ -19,7 +19,7 @@ export interface PlatformContext {
   opts: ParseOptions;
   /** --currency normalised, or null. */
   currency: string | null;
-  /** --timezone checked, or null. */
+  /** --timezone (else the store's default) checked, or null. */
   timezone: string | null;
   sink: IssueSink;
   /** Set when the caller takes rows in column batches as they are parsed (the generic fast path streams). */

@@ -60,13 +60,14 @@ export function rowCurrencyReader(
 }
 
 /**
- * The account time zone: the file's when it states one, else --timezone, else UTC. A --timezone that
- * disagrees with the file's is reported as a warning (the file wins).
+ * The account time zone: the file's when it states one, else --timezone (or the store's default),
+ * else UTC. A --timezone that disagrees with the file's is reported as a warning (the file wins); the
+ * store's default is only a fallback, so overriding it is not.
  * @example reportTimezone("America/New_York", ctx, 3) // "America/New_York"
  */
 export function reportTimezone(fileZone: string | null, ctx: PlatformContext, line = 1): string {
   if (fileZone) {
-    if (ctx.timezone && ctx.timezone !== fileZone) {
+    if (ctx.opts.timezone && ctx.timezone && ctx.timezone !== fileZone) {
       addWarning(ctx.sink, line, undefined, `the file states time zone ${fileZone}; --timezone ${ctx.timezone} is ignored`);
     }
     return fileZone;

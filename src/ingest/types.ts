@@ -24,6 +24,11 @@ export interface ParseOptions {
   currency?: string;
   /** --timezone: the account's time zone when the file does not state one (else UTC). */
   timezone?: string;
+  /**
+   * The store's configured default account time zone (`cpi init --timezone`): used when neither the
+   * file nor `timezone` gives one. Unlike --timezone, a file stating another zone is no warning.
+   */
+  defaultTimezone?: string;
   /** --account: the account id when the file does not state one. */
   account?: string;
   /** --map: the user's column mapping for a file in no known format. */

@@ -6,7 +6,7 @@ import type { Contract, NewContract } from "../domain/tracking/contract.js";
 import type { Dialect } from "../query/dialect.js";
 import { clickhouseDialect } from "../query/clickhouse-dialect.js";
 import { duckdbDialect } from "../query/duckdb-dialect.js";
-import type { ImportOutcome, ProgressFn, ResultRow, SpendImport, Store, TrackedBatch, TrackedBatchOutcome } from "./store.js";
+import type { ImportOutcome, ProgressFn, ResultRow, SpendImport, Store, StoreSetting, TrackedBatch, TrackedBatchOutcome } from "./store.js";
 
 /** Sends one Store method call to the process that holds the store; resolves with its result. */
 export type StoreCall = (method: string, args: unknown[]) => Promise<unknown>;
@@ -60,6 +60,12 @@ export class RemoteStore implements Store {
   }
   revokeApiToken(id: number): Promise<boolean> {
     return this.call("revokeApiToken", [id]) as Promise<boolean>;
+  }
+  setting(name: StoreSetting): Promise<string | null> {
+    return this.call("setting", [name]) as Promise<string | null>;
+  }
+  setSetting(name: StoreSetting, value: string): Promise<void> {
+    return this.call("setSetting", [name, value]) as Promise<void>;
   }
   async close(): Promise<void> {}
 }

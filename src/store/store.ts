@@ -60,6 +60,13 @@ export interface TrackedBatchOutcome {
 export type ProgressFn = (done: number, total: number) => void;
 
 /**
+ * Store-wide settings kept in the store itself (its `cpi_meta` table), so every client of one store
+ * agrees on them. `default_timezone`: the account time zone of imported rows whose file states none
+ * and no `--timezone` is given (`cpi init --timezone`).
+ */
+export type StoreSetting = "default_timezone";
+
+/**
  * The only door to a database (DESIGN §2). app/ talks to this interface; store/ implements it
  * per engine. SQL comes from query/ through `dialect`.
  */
@@ -103,5 +110,9 @@ export interface Store {
   apiTokens(): Promise<ApiToken[]>;
   /** Revokes an API token; false when there was no live one with that id. */
   revokeApiToken(id: number): Promise<boolean>;
+  /** A store-wide setting, or null when it was never set. */
+  setting(name: StoreSetting): Promise<string | null>;
+  /** Sets (or replaces) a store-wide setting. */
+  setSetting(name: StoreSetting, value: string): Promise<void>;
   close(): Promise<void>;
 }

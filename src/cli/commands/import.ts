@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { importReports } from "../../app/import.js";
+import { importTimezoneOptions } from "../../app/store-settings.js";
 import { parsePeriod } from "../../domain/dates.js";
 import { UserError } from "../../domain/errors.js";
 import { withStore } from "../compose.js";
@@ -33,7 +34,7 @@ export function registerImport(program: Command, io: CliIo): void {
     .argument("<paths...>", "report files, or folders of them")
     .option("--source <name>", "force a platform (google_ads, meta, linkedin, microsoft, …) or name the source of generic files")
     .option("--currency <code>", "currency of files that do not state one")
-    .option("--timezone <tz>", "account time zone when the file does not state one (IANA name)")
+    .option("--timezone <tz>", "account time zone when the file does not state one (IANA name; default: the store's, set by cpi init --timezone, else UTC)")
     .option("--account <id>", "account id when the file does not state one")
     .option("--period <period>", "dates of a file that states none (Google Ads 'All time', Microsoft grid): 2026-10 or 2026-10-01..2026-10-31")
     .option("--map <mapping.json>", "column mapping for any other CSV/XLSX: {\"date\": \"Day\", \"cost\": \"Spend\", …}")
@@ -48,6 +49,10 @@ Examples:
   $ cpi import spend-october.csv
   $ cpi import exports/ --currency USD
   $ cpi import "Campaign report.csv" --skip-invalid --format json
+  $ cpi import meta-export.csv --timezone America/New_York   # rows of files that state no zone
+
+Account time zone of the rows: the file's own (Google Ads API, Microsoft report downloads), else
+--timezone, else the store's default (cpi init --timezone Europe/Berlin), else UTC.
 
 Generic CSV columns (case-insensitive; * required):
   date* (or date_start + date_end), campaign*, cost*, impressions*, source, account, ad_group, ad,
@@ -57,19 +62,20 @@ Generic CSV columns (case-insensitive; * required):
       const format = outputFormat(o.format, ["table", "json"]);
       const files = expandReportPaths(paths, io).map((p) => readInputFile(p, relative(io.cwd, p) || p));
       const bar = progress(io, "importing");
-      const results = await withStore(o, io, "write", (store) =>
-        importReports(store, files, {
+      const results = await withStore(o, io, "write", async (store) => {
+        const zones = await importTimezoneOptions(store, o.timezone);
+        return importReports(store, files, {
           ...(o.source ? { source: o.source } : {}),
           ...(o.currency ? { currency: o.currency } : {}),
-          ...(o.timezone ? { timezone: o.timezone } : {}),
+          ...zones,
           ...(o.account ? { account: o.account } : {}),
           ...(o.period ? { period: parsePeriod(o.period) } : {}),
           ...(o.map ? { mapping: readMapping(o.map, io) } : {}),
           skipInvalid: Boolean(o.skipInvalid),
           dryRun: Boolean(o.dryRun),
           onProgress: bar,
-        }),
-      );
+        });
+      });
       bar.done();
       for (const r of results) {
         for (const w of r.warnings) io.err(`warning: ${r.file}: ${w}\n`);

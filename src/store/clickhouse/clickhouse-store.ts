@@ -3,7 +3,7 @@ import type { FxRate } from "../../domain/fx.js";
 import { UserError } from "../../domain/errors.js";
 import type { Contract, NewContract } from "../../domain/tracking/contract.js";
 import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
-import type { ImportOutcome, ProgressFn, ResultRow, SpendImport, Store, TrackedBatch, TrackedBatchOutcome } from "../store.js";
+import type { ImportOutcome, ProgressFn, ResultRow, SpendImport, Store, StoreSetting, TrackedBatch, TrackedBatchOutcome } from "../store.js";
 import { ClickHouseConnection } from "./connection.js";
 import { addApiTokenClickHouse, apiTokensClickHouse, revokeApiTokenClickHouse } from "./api-tokens.js";
 import { appendTrackedBatchClickHouse, loadedOffset } from "./event-load.js";
@@ -131,6 +131,20 @@ export class ClickHouseStore implements Store {
 
   revokeApiToken(id: number): Promise<boolean> {
     return this.serial(() => revokeApiTokenClickHouse(this.conn, id));
+  }
+
+  /**
+   * cpi_meta is a TinyLog table on the store URL's server: it cannot update a row, so a setting is
+   * changed by appending a row, and TinyLog reads rows in the order they were written: the last wins.
+   */
+  async setting(name: StoreSetting): Promise<string | null> {
+    const rows = await this.conn.query(`SELECT value FROM cpi_meta WHERE key = ${clickhouseDialect.quoteString(name)}`);
+    const last = rows[rows.length - 1];
+    return last ? String(last.value) : null;
+  }
+
+  setSetting(name: StoreSetting, value: string): Promise<void> {
+    return this.serial(() => this.conn.command(`INSERT INTO cpi_meta VALUES (${clickhouseDialect.quoteString(name)}, ${clickhouseDialect.quoteString(value)})`));
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@ import { epochDayToIso } from "../../domain/dates.js";
 import type { FxRate } from "../../domain/fx.js";
 import type { Contract, NewContract } from "../../domain/tracking/contract.js";
 import { duckdbDialect } from "../../query/duckdb-dialect.js";
-import type { ImportOutcome, ProgressFn, ResultRow, SpendBatchImport, SpendImport, Store, TrackedBatch, TrackedBatchOutcome } from "../store.js";
+import type { ImportOutcome, ProgressFn, ResultRow, SpendBatchImport, SpendImport, Store, StoreSetting, TrackedBatch, TrackedBatchOutcome } from "../store.js";
 import { API_TOKENS_DDL, deleteApiTokenDuckDb, insertApiTokenDuckDb, listApiTokensDuckDb } from "./api-tokens.js";
 import { appendTrackedBatch, deleteContract, eventLogOffset, insertContract, listContracts } from "./event-tables.js";
 import { DUCKDB_SCHEMA } from "./schema.js";
@@ -109,6 +109,15 @@ export class DuckDbStore implements Store {
 
   revokeApiToken(id: number): Promise<boolean> {
     return deleteApiTokenDuckDb(this.conn, id);
+  }
+
+  async setting(name: StoreSetting): Promise<string | null> {
+    const rows = await this.query(`SELECT value FROM cpi_meta WHERE key = ${q(name)}`);
+    return rows[0] ? String(rows[0].value) : null;
+  }
+
+  async setSetting(name: StoreSetting, value: string): Promise<void> {
+    await this.conn.run(`INSERT INTO cpi_meta VALUES (${q(name)}, ${q(value)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { importFxRates, listFxCoverage } from "../../../app/fx.js";
 import { importReports } from "../../../app/import.js";
+import { importTimezoneOptions } from "../../../app/store-settings.js";
 import { UserError } from "../../../domain/errors.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { currency, timezone } from "../params.js";
@@ -39,7 +40,7 @@ export const importEndpoints: Endpoint[] = [
     schema: z.strictObject({
       source: z.string().min(1).max(50).optional().describe("force a platform (google_ads, meta, linkedin, microsoft, …) or name the source of generic files"),
       currency: currency.optional().describe("currency of files that do not state one"),
-      timezone: timezone.optional().describe("account time zone when the file does not state one"),
+      timezone: timezone.optional().describe("account time zone when the file does not state one (default: the store's, set by cpi init --timezone, else UTC)"),
       account: z.string().min(1).max(200).optional().describe("account id when the file does not state one"),
       mapping: z.string().max(5000).optional().describe('column mapping for any other CSV/XLSX, as JSON: {"date": "Day", "cost": "Spend"}'),
       skip_invalid: flag.optional().describe("import the good rows and list the bad ones"),
@@ -50,10 +51,11 @@ export const importEndpoints: Endpoint[] = [
       needFiles(files);
       const mapping = mappingOf(p.mapping);
       const dryRun = on(p.dry_run);
+      const zones = await importTimezoneOptions(store, p.timezone);
       const results = await importReports(store, files, {
         ...(p.source ? { source: p.source } : {}),
         ...(p.currency ? { currency: p.currency.toUpperCase() } : {}),
-        ...(p.timezone ? { timezone: p.timezone } : {}),
+        ...zones,
         ...(p.account ? { account: p.account } : {}),
         ...(mapping ? { mapping } : {}),
         skipInvalid: on(p.skip_invalid),
