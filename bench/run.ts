@@ -2,6 +2,7 @@
 // ratio, from the median of BENCH_RUNS runs (default 5). Select some with: npm run bench -- import
 const all: Record<string, () => Promise<void>> = {
   import: async () => (await import("./import-generic.js")).benchImportGeneric(),
+  "import-platforms": async () => (await import("./import-platforms.js")).benchImportPlatforms(),
   report: async () => (await import("./report-10m.js")).benchReport10m(),
   allocate: async () => (await import("./allocate-1000.js")).benchAllocate(),
   clickhouse: async () => (await import("./clickhouse-report.js")).benchClickHouse(),
@@ -11,6 +12,7 @@ const all: Record<string, () => Promise<void>> = {
 const pick = process.argv.slice(2);
 console.log(`cpi benchmarks — medians of ${process.env.BENCH_RUNS ?? 5} runs on ${process.version}`);
 for (const [name, fn] of Object.entries(all)) {
-  if (pick.length && !pick.some((p) => name.includes(p))) continue;
+  // An exact name picks that bench only ("import" is not also "import-platforms"); other words match by part.
+  if (pick.length && !pick.some((p) => name === p || (!(p in all) && name.includes(p)))) continue;
   await fn();
 }

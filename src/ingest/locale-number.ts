@@ -30,6 +30,8 @@ const INVALID: NumberCell = { kind: "invalid" };
  */
 export function readLocaleNumber(raw: string, decimal: DecimalMark): NumberCell {
   if (isPlainNumber(raw, decimal)) return { kind: "number", text: raw };
+  const grouped = plainOfGrouped(raw, decimal);
+  if (grouped !== null) return { kind: "number", text: grouped };
   let s = raw.replace(/[\u00a0\u202f\u2009]/g, " ").trim();
   if (EMPTY_MARKERS.has(s.toLowerCase())) return EMPTY;
   const c0 = s.charCodeAt(0);
@@ -67,6 +69,43 @@ function isPlainNumber(raw: string, decimal: DecimalMark): boolean {
     else if (c < 48 || c > 57) return false;
   }
   return true;
+}
+
+/**
+ * "1,234,567" or "1,234.50" (with decimal ".": "1.234,50" with ","), as Google Ads writes every figure
+ * from 1,000 up: the plain text, or null for anything else (left to the general path). No regex, so
+ * a million such cells cost little.
+ */
+function plainOfGrouped(raw: string, decimal: DecimalMark): string | null {
+  const n = raw.length;
+  if (n < 5 || n > 24) return null;
+  const group = decimal === "." ? 44 : 46;
+  const mark = decimal === "." ? 46 : 44;
+  let out = "";
+  let run = 0; // digits since the start or the last separator
+  let seps = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 48 && c <= 57) run++;
+    else if (c === group) {
+      if (seps === 0 ? run < 1 || run > 3 || (run > 1 && raw.charCodeAt(0) === 48) : run !== 3) return null;
+      out += raw.slice(i - run, i);
+      run = 0;
+      seps++;
+    } else if (c === mark) break;
+    else return null;
+  }
+  if (seps === 0 || run !== 3) return null;
+  out += raw.slice(i - 3, i);
+  if (i === n) return out;
+  // The decimal part: one or more digits to the end.
+  if (i === n - 1) return null;
+  for (let j = i + 1; j < n; j++) {
+    const c = raw.charCodeAt(j);
+    if (c < 48 || c > 57) return null;
+  }
+  return `${out}.${raw.slice(i + 1)}`;
 }
 
 const UNGROUPED = /^(\d+)(?:\.(\d*))?$|^\.(\d+)$/;

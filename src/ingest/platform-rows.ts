@@ -1,8 +1,10 @@
 import type { DateRange } from "../domain/dates.js";
 import type { PlatformReachRow, SpendRow } from "../domain/spend.js";
 import { blankSpendRow } from "../domain/spend.js";
+import { SpendColumnsBuilder } from "../domain/spend-columns.js";
 import type { Columns, Role } from "./columns.js";
 import { isBlankRecord } from "./delimited.js";
+import { ROW_BATCH } from "./generic-row.js";
 import type { DateOrder } from "./locale-date.js";
 import { type DecimalMark, readLocaleNumber } from "./locale-number.js";
 import type { PlatformContext, Table } from "./platform.js";
@@ -41,6 +43,12 @@ export interface RowPlan {
   totalsReach?(label: string, record: readonly string[]): PlatformReachRow | null;
   /** Last touches to a row built from a record (a name taken from another column, say). */
   derive?(row: SpendRow, record: readonly string[]): void;
+  /**
+   * The parser returns the rows as built (no later pass over them): when the caller takes column
+   * batches (`ctx.onColumns`, a large file's import), each batch goes out as soon as it is full, so
+   * the store writes while the rest is parsed, and the rows are not kept.
+   */
+  streams?: boolean;
 }
 
 export interface BuiltRows {
@@ -62,6 +70,8 @@ export function buildPlatformRows(table: Table, plan: RowPlan, ctx: PlatformCont
   const currencyOf = rowCurrencyReader(plan.fileCurrency, ctx, index.currency, name.currency);
   const width = (table.rows[table.headerIndex] as string[]).length;
   const reader = new RecordReader(plan, ctx);
+  const onColumns = plan.streams ? ctx.onColumns : undefined;
+  let batch = onColumns ? new SpendColumnsBuilder(ROW_BATCH) : null;
   let nth = -1;
   for (let r = table.headerIndex + 1; r < table.rows.length; r++) {
     const record = table.rows[r] as string[];
@@ -121,8 +131,16 @@ export function buildPlatformRows(table: Table, plan: RowPlan, ctx: PlatformCont
     plan.derive?.(row, record);
     row.date_start = range.from;
     row.date_end = range.to;
-    out.rows.push(row);
-    out.rowLines.push(line);
+    if (batch && onColumns) {
+      batch.add(row);
+      if (batch.length === ROW_BATCH) {
+        onColumns(batch.finish());
+        batch = new SpendColumnsBuilder(ROW_BATCH);
+      }
+    } else {
+      out.rows.push(row);
+      out.rowLines.push(line);
+    }
     if (index.reach !== undefined && plan.keepReach !== false) {
       const reach = reader.num("reach", "count") as number | null;
       const frequency = reader.num("frequency", "decimal") as number | null;
@@ -144,6 +162,7 @@ export function buildPlatformRows(table: Table, plan: RowPlan, ctx: PlatformCont
       }
     }
   }
+  if (batch && onColumns && batch.length > 0) onColumns(batch.finish());
   return out;
 }
 

@@ -16,6 +16,8 @@ const EMPTY_TEXT = new Set(["--", "-", "—", "(not set)", "n/a"]);
 export class RecordReader {
   private record: readonly string[] = [];
   private line = 0;
+  /** Dates already read (a report has few distinct days among many rows): text → ISO or null. */
+  private readonly dateCache = new Map<string, string | null>();
   /** Errors found in the current record. */
   errors = 0;
   /** `fail` bound to this reader, for callbacks. */
@@ -126,7 +128,12 @@ export class RecordReader {
 
   private date(role: Role): string | null {
     const raw = this.cell(role).trim();
-    const iso = raw === "" ? null : parseLocaleDate(raw, this.plan.dateOrder);
+    let iso = this.dateCache.get(raw);
+    if (iso === undefined) {
+      iso = raw === "" ? null : parseLocaleDate(raw, this.plan.dateOrder);
+      if (this.dateCache.size >= 4096) this.dateCache.clear();
+      this.dateCache.set(raw, iso);
+    }
     if (!iso) this.fail(role, raw === "" ? `${this.plan.columns.name[role]} is empty` : `'${raw}' is not a date`);
     return iso;
   }

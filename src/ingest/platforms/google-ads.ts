@@ -190,6 +190,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
             `'${(record[segment.index] ?? "").trim()}' is not a ${segment.kind}`
         : undefined,
     derive: adNameFallback(header),
+    streams: true,
   };
   if (plan.rowRange === undefined) delete plan.rowRange;
   const built = buildPlatformRows(table, plan, ctx);

@@ -68,6 +68,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     noRangeReason: "the export has no 'Reporting starts'/'Reporting ends' or 'Day' column: pass --period",
     totalsLabel: (record, nth) => (isSummary(record, nth) ? "summary row" : null),
     checkTotals: () => true,
+    streams: true,
     // The summary row's reach is everything the export covers: the account's, unless it was filtered.
     totalsReach: (_label, record) => {
       if (index.reach === undefined || dimensionCols.length === 0) return null;

@@ -1,0 +1,72 @@
+// Benchmark (issue 3): importing a 1,000,000-row Google Ads "Excel .csv" export (UTF-16LE, tabs,
+// preamble, quoted thousands, Total rows) and a 1,000,000-row Meta Ads Manager CSV (BOM, summary row,
+// Day × Age × Gender) through cpi — detect, decode, parse, validate, append, one transaction — beside
+// DuckDB's own read_csv of a plain UTF-8 CSV of the same rows and columns into a table. Target ≥ 0.5.
+import { readFileSync, rmSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+// The built code (npm run bench builds first), as `cpi import` runs it (its parse worker is plain JS).
+import { importReports } from "../dist/app/import.js";
+import { DuckDbStore } from "../dist/store/duckdb/duckdb-store.js";
+import { DATA_DIR, type GeneratedExport, googleAdsExcelExport, metaAdsManagerExport } from "./platform-exports.js";
+import { fmt, median, RUNS, report, timed } from "./util.js";
+
+const N = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
+const DB = join(DATA_DIR, "import-platforms-bench.duckdb");
+
+function freshDb(): void {
+  rmSync(DB, { force: true });
+  rmSync(`${DB}.wal`, { force: true });
+}
+
+/** Fails the bench unless the store holds exactly the export's rows and totals (nothing else counted). */
+async function checkLanded(store: DuckDbStore, g: GeneratedExport, format: string, warnings: string[], expectFormat: string): Promise<void> {
+  if (format !== expectFormat) throw new Error(`${basename(g.file)} was read as ${format}, not ${expectFormat}`);
+  if (warnings.length) throw new Error(`${basename(g.file)}: ${warnings.join("; ")}`);
+  const [row] = await store.query("SELECT count(*) AS n, sum(cost_micros) AS cost, sum(impressions) AS impr, sum(clicks) AS clicks FROM spend");
+  const got = { rows: Number(row?.n), costMicros: BigInt(row?.cost ?? 0), impressions: Number(row?.impr), clicks: Number(row?.clicks) };
+  const want = g.totals;
+  if (got.rows !== want.rows || got.costMicros !== want.costMicros || got.impressions !== want.impressions || got.clicks !== want.clicks) {
+    throw new Error(`${basename(g.file)} landed ${JSON.stringify(got, (_k, v) => (typeof v === "bigint" ? String(v) : v))}, expected ${want.rows} rows, cost ${want.costMicros} µ, ${want.impressions} impressions, ${want.clicks} clicks`);
+  }
+}
+
+async function benchOne(label: string, g: GeneratedExport, expectFormat: string): Promise<void> {
+  const bytes = readFileSync(g.file);
+  const cpiRates: number[] = [];
+  const duckRates: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    freshDb();
+    const store = await DuckDbStore.open(DB);
+    try {
+      const t = await timed(() => importReports(store, [{ name: basename(g.file), bytes }], {}));
+      const r = t.value[0];
+      if (r?.rows !== N) throw new Error(`${basename(g.file)}: imported ${r?.rows} rows, expected ${N}`);
+      await checkLanded(store, g, r.format, r.warnings, expectFormat);
+      cpiRates.push(N / (t.ms / 1000));
+    } finally {
+      await store.close();
+    }
+
+    freshDb();
+    const inst = await DuckDBInstance.create(DB);
+    const conn = await inst.connect();
+    const d = await timed(() => conn.run(`CREATE TABLE raw AS SELECT * FROM read_csv('${g.plain}', header = true)`));
+    const n = Number((await conn.runAndReadAll("SELECT count(*) FROM raw")).getRows()[0]?.[0]);
+    conn.closeSync();
+    inst.closeSync();
+    if (n !== N) throw new Error(`read_csv of ${basename(g.plain)} read ${n} rows, expected ${N}`);
+    duckRates.push(N / (d.ms / 1000));
+  }
+  freshDb();
+  const a = median(cpiRates);
+  const b = median(duckRates);
+  report(`import ${fmt(N)}-row ${label} (rows/s)`, fmt(a), `read_csv ${fmt(b)}`, a / b, "≥ 0.5");
+  const mb = (f: string) => `${(statSync(f).size / 1e6).toFixed(0)} MB`;
+  console.log(`  ${basename(g.file)} ${mb(g.file)}; plain CSV ${mb(g.plain)}; runs: cpi ${cpiRates.map(fmt).join(", ")} · read_csv ${duckRates.map(fmt).join(", ")}`);
+}
+
+export async function benchImportPlatforms(): Promise<void> {
+  await benchOne("Google Ads UTF-16 export", googleAdsExcelExport(N), "google-ads:ui");
+  await benchOne("Meta Ads Manager CSV", metaAdsManagerExport(N), "meta:ads-manager");
+}
