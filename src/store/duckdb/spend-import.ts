@@ -1,7 +1,8 @@
 // Store.importSpend / importSpendBatches on DuckDB: one transaction, appender writes, replacement
 // windows deleted after the rows are appended (rows of other imports only), so a streamed file whose
 // windows are known only at its end follows the same path as a file parsed first.
-import type { DuckDBConnection } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBDateValue } from "@duckdb/node-api";
+import { isoToEpochDay } from "../../domain/dates.js";
 import { type ReplaceWindow, replacementWindows } from "../../domain/replace-window.js";
 import type { PlatformReachRow } from "../../domain/spend.js";
 import { duckdbDialect } from "../../query/duckdb-dialect.js";
@@ -83,10 +84,25 @@ export async function importSpendDuckDb(conn: DuckDBConnection, files: readonly 
   return outcomes;
 }
 
+/**
+ * Platform reach rows through the appender: a Meta export by ad set and day carries one per row, and
+ * `INSERT … VALUES` batches managed ~45k rows/s (20 s for a 1M-row file).
+ */
 async function insertReach(conn: DuckDBConnection, rows: readonly PlatformReachRow[], importId: number): Promise<void> {
-  const values = rows.map(
-    (r) =>
-      `(${q(r.source)}, ${q(r.account_id)}, ${q(r.level)}, ${q(r.campaign)}, ${q(r.ad_group)}, ${q(r.ad)}, DATE '${r.date_start}', DATE '${r.date_end}', ${Math.round(r.reach)}, ${Math.round(r.impressions)}, ${r.frequency ?? "NULL"}, ${importId})`,
-  );
-  for (let i = 0; i < values.length; i += 1000) await conn.run(`INSERT INTO platform_reach VALUES ${values.slice(i, i + 1000).join(", ")}`);
+  const appender = await conn.createAppender("platform_reach");
+  try {
+    for (const r of rows) {
+      for (const text of [r.source, r.account_id, r.level, r.campaign, r.ad_group, r.ad]) appender.appendVarchar(text);
+      appender.appendDate(new DuckDBDateValue(isoToEpochDay(r.date_start) as number));
+      appender.appendDate(new DuckDBDateValue(isoToEpochDay(r.date_end) as number));
+      appender.appendBigInt(BigInt(Math.round(r.reach)));
+      appender.appendBigInt(BigInt(Math.round(r.impressions)));
+      if (r.frequency === null || r.frequency === undefined) appender.appendNull();
+      else appender.appendDouble(r.frequency);
+      appender.appendBigInt(BigInt(importId));
+      appender.endRow();
+    }
+  } finally {
+    appender.closeSync();
+  }
 }
