@@ -25,6 +25,12 @@ export function money(v: number | null | undefined, currency: string | null, dig
   }
 }
 
+/** The cost of one unit (an impression, a click): three significant digits, at least cents. @example unitCost(0.013114, "USD") // "$0.0131" */
+export function unitCost(v: number | null | undefined, currency: string | null): string {
+  const digits = v !== null && v !== undefined && v > 0 && Number.isFinite(v) ? 2 - Math.floor(Math.log10(v)) : 2;
+  return money(v, currency, Math.min(8, Math.max(2, digits)));
+}
+
 /** A count with grouping. @example count(500000) // "500,000" */
 export function count(v: number | null | undefined, digits = 0): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;

@@ -63,6 +63,35 @@ test("cpi allocate: the whole budget, constraints held, equal marginal cost on f
   assert.equal(impossible.result.status, "budget-below-minimums");
 });
 
+test("cpi allocate: the reasons speak of the table's amounts (over the period, in the currency), one more click", async () => {
+  const args = ["allocate", ...db, "--budget", "20000", "--objective", "clicks", "--currency", "USD", "--min", "linkedin=1500", "--fixed", "direct=3000"];
+  const r = await cpi(dir, ...args);
+  assert.equal(r.code, 0, r.stderr);
+  const why = Object.fromEntries(
+    r.stdout
+      .split("Why:\n")[1]
+      ?.split("\n\n")[0]
+      ?.trim()
+      .split("\n")
+      .map((l) => l.trim().split(/: (.*)/s).slice(0, 2)) ?? [],
+  );
+  // --min linkedin=1500 over 30 days is 1,500 in the table and in its reason (it was "held at its minimum 50.0", a day's share)
+  assert.match(r.stdout, /^linkedin +2,688\.70 +1,500\.00 /m);
+  assert.match(why.linkedin ?? "", /^held at its minimum \$1,500\.00: beyond it one more click costs \$\d+\.\d\d, more than elsewhere \(the equalised cost is \$\d+\.\d\d\); money moved out: at today's \$2,688\.70 one more click costs/);
+  assert.match(why.direct ?? "", /^fixed at \$3,000\.00; one more click here would cost \$[\d.]+ .*at today's \$2,142\.12 /);
+  assert.doesNotMatch(r.stdout, /one more clicks/);
+  assert.match(r.stdout, /^Budget \$20,000\.00 over 30 days \(\$666\.67 a day\)/);
+  const a = JSON.parse((await cpi(dir, ...args, "--format", "json")).stdout);
+  assert.equal(a.currency, "USD");
+  const linkedin = a.perPeriod.find((p: { channel: string }) => p.channel === "linkedin");
+  assert.equal(linkedin.why.bound, "at-min");
+  assert.ok(Math.abs(linkedin.why.min - 1500) < 1e-6);
+  assert.match(linkedin.reason, /^held at its minimum 1,500: beyond it one more click costs/);
+  const impressions = await cpi(dir, "allocate", ...db, "--budget", "20000", "--currency", "USD");
+  assert.match(impressions.stdout, /one more impression costs \$0\.0\d{3}\b/);
+  assert.doesNotMatch(impressions.stdout, /one more impressions/);
+});
+
 test("cpi pacing: spend to date, projection and the daily spend that lands on budget", async () => {
   const r = await cpi(dir, "pacing", ...db, "--campaign", "Launch Q4", "--budget", "6000", "--from", "2026-10-01", "--to", "2026-11-30", "--as-of", "2026-11-15", "--format", "json");
   assert.equal(r.code, 0, r.stderr);

@@ -259,9 +259,19 @@ test("every panel renders on the demo store: A/B test, reach, curves, allocator,
   const channels = await cliJson("curves", "--by", "source", "--from", await page.inputValue('input[name="from"]'), "--to", await page.inputValue('input[name="to"]'), "--currency", "USD");
   await page.waitForFunction((n) => document.querySelectorAll('[data-chart="curve"] svg').length === n, channels.length);
   for (const card of await page.locator(".view-curves article").all()) assert.match((await card.locator('[data-chart="curve"]').textContent()) ?? "", /today/, "today's spend is marked on every curve");
+  const answer = page.waitForResponse((r) => r.url().includes("/api/allocate"));
   await page.goto(`${url}/#/allocate`);
   await ready(page, "allocate");
   await page.waitForSelector('[data-testid="allocation"]');
+  // The reasons speak of the table's amounts (the period's, in dollars), not a day's share of them.
+  const allocation = await (await answer).json();
+  const usd = (v: number, digits: number) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+  const reasons = await page.locator('[data-testid="reasons"] li').allTextContents();
+  assert.equal(reasons.length, allocation.perPeriod.length);
+  for (const [i, p] of allocation.perPeriod.entries()) {
+    assert.ok(reasons[i]?.startsWith(`${p.channel}: `), reasons[i]);
+    if (p.today !== null) assert.ok(reasons[i]?.includes(`at today's ${usd(p.today, 0)} one more impression costs $`) || reasons[i]?.endsWith("unchanged from today"), reasons[i]);
+  }
   const first = await page.textContent('[data-testid="allocation"] tbody');
   await page.locator('input[name="budget"]').fill("120000");
   await page.waitForFunction((before) => document.querySelector('[data-testid="allocation"] tbody')?.textContent !== before, first);

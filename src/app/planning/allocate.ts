@@ -1,4 +1,4 @@
-import { type AllocationChannel, type AllocationResult, allocateBudget } from "../../domain/allocate/index.js";
+import { type AllocationChannel, type AllocationResult, allocateBudget, type ChannelExplanation, explanationText, scaleExplanation } from "../../domain/allocate/index.js";
 import { requireAmount } from "../../domain/cost-efficiency.js";
 import { objectiveCurve, scaleCurve } from "../../domain/curves/index.js";
 import { UserError } from "../../domain/errors.js";
@@ -26,15 +26,35 @@ export interface AllocateRequest {
   frequencyCap?: number;
 }
 
+/** One channel over the whole period. */
+export interface PeriodAllocation {
+  channel: string;
+  spend: number;
+  today: number | null;
+  value: number;
+  todayValue: number | null;
+  /** Spend over the period for one more objective unit (reach: one more person reached a day). */
+  marginalCost: number | null;
+  /** Why, in the period's amounts (what `reason` says, as numbers). */
+  why: ChannelExplanation;
+  /** Why, in words, with the period's amounts as plain numbers in `currency`. */
+  reason: string;
+}
+
 export interface BudgetAllocation {
   objective: Objective;
   budget: number;
   days: number;
+  /** The currency of every amount: --currency, or the data's one currency. */
+  currency: string | null;
   /** Today's daily split, scaled to the same budget so that the gain compares like with like. */
   todayDailySpend: Record<string, number>;
+  /** The allocation of one day's budget on the daily curves (amounts per day). */
   result: AllocationResult;
+  /** What every funded channel's next objective unit costs, over the period (as perPeriod's marginalCost). */
+  marginalCost: number | null;
   /** Per period: spend and objective over `days` (reach stays per day: people are not additive over days). */
-  perPeriod: { channel: string; spend: number; today: number | null; value: number; todayValue: number | null }[];
+  perPeriod: PeriodAllocation[];
   skipped: string[];
   warnings: string[];
 }
@@ -95,17 +115,27 @@ export async function allocate(store: Store, sel: ChannelSelection, req: Allocat
   });
   const result = allocateBudget({ budget: daily, channels, objective: req.objective });
   const k = req.objective === "reach" ? 1 : req.days;
-  const perPeriod = result.channels.map((c) => ({
-    channel: c.name,
-    spend: c.spend * req.days,
-    today: c.current === null ? null : c.current * req.days,
-    value: c.value * k,
-    todayValue: c.currentValue === null ? null : c.currentValue * k,
-  }));
+  // Spend scales by days and the objective by k, so one more unit of it costs days/k times the daily figure.
+  const unitCost = req.days / k;
+  const perPeriod = result.channels.map((c): PeriodAllocation => {
+    const why = scaleExplanation(c.explanation, req.days, unitCost);
+    return {
+      channel: c.name,
+      spend: c.spend * req.days,
+      today: c.current === null ? null : c.current * req.days,
+      value: c.value * k,
+      todayValue: c.currentValue === null ? null : c.currentValue * k,
+      marginalCost: c.marginalCost === null ? null : c.marginalCost * unitCost,
+      why,
+      reason: explanationText(why, req.objective),
+    };
+  });
   for (const f of usable) {
     const spend = result.channels.find((c) => c.name === f.channel)?.spend ?? 0;
     const range = f.response?.spendRange;
     if (range && spend > range.max * 1.2) warnings.push(`${f.channel}: the recommended ${spend.toFixed(2)} a day is beyond the most it ever spent in a day (${range.max.toFixed(2)}): extrapolation`);
   }
-  return { objective: req.objective, budget: req.budget, days: req.days, todayDailySpend, result, perPeriod, skipped, warnings };
+  const currency = usable[0]?.history.currency ?? null;
+  const marginalCost = result.marginalCost === null ? null : result.marginalCost * unitCost;
+  return { objective: req.objective, budget: req.budget, days: req.days, currency, todayDailySpend, result, marginalCost, perPeriod, skipped, warnings };
 }

@@ -24,6 +24,8 @@ export interface ChannelHistory {
   conversionsPerImpression: number;
   days: number;
   lastDay: string;
+  /** The currency of every amount (the report's: --currency, or the data's one currency). */
+  currency: string | null;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function channelHistories(store: Store, sel: ChannelSelection): Pro
     ...(sel.to ? { to: sel.to } : {}),
     ...(sel.currency ? { currency: sel.currency } : {}),
   });
-  const out = new Map<string, ChannelHistory & { clicks: number; conversions: number; impressions: number }>();
+  const out = new Map<string, Omit<ChannelHistory, "currency"> & { clicks: number; conversions: number; impressions: number }>();
   for (const row of report.rows) {
     const [name = "", day = ""] = row.keys;
     if (day.includes("..")) continue;
@@ -65,6 +67,7 @@ export async function channelHistories(store: Store, sel: ChannelSelection): Pro
       conversionsPerImpression: h.impressions > 0 ? h.conversions / h.impressions : 0,
       days: h.days,
       lastDay: h.lastDay,
+      currency: report.currency,
     });
   }
   return result;

@@ -1,11 +1,12 @@
 import type { Command } from "commander";
 import { allocate, OBJECTIVES, type Objective, parseBound } from "../../app/planning/index.js";
+import { type ExplanationFormat, explanationText, objectiveUnit } from "../../domain/allocate/index.js";
 import { requireAmount } from "../../domain/cost-efficiency.js";
 import { UserError } from "../../domain/errors.js";
 import { withStore } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { collect, outputFormat, toJson } from "../options.js";
-import { formatPercent } from "../render/format.js";
+import { formatMoney, formatPercent, formatUnitCost } from "../render/format.js";
 import { renderTable } from "../render/table.js";
 import { num, selectionFrom, selectionOptions } from "./planning-options.js";
 
@@ -49,24 +50,23 @@ Examples:
       }
       const r = a.result;
       const unit = objective === "reach" ? "people reached a day" : objective;
-      io.out(`Budget ${num(a.budget, 2)} over ${a.days} days (${num(a.budget / a.days, 2)} a day), maximising ${unit}: ${r.status}${r.status === "optimal" ? "" : ` — ${r.message}`}\n\n`);
+      // The explanations speak of the table's amounts: over the period, as money in the report's currency.
+      const money: ExplanationFormat = { amount: (v) => formatMoney(v, a.currency), unitCost: (v) => formatUnitCost(v, a.currency) };
+      io.out(`Budget ${money.amount(a.budget)} over ${a.days} days (${money.amount(a.budget / a.days)} a day), maximising ${unit}: ${r.status}${r.status === "optimal" ? "" : ` — ${r.message}`}\n\n`);
       io.out(
         renderTable(
           ["Channel", "Today", "Recommended", "Change", `${objective} today`, `${objective} then`, "Marginal cost"],
-          a.perPeriod.map((p, i) => {
-            const c = r.channels[i];
-            return [p.channel, num(p.today, 2), num(p.spend, 2), p.today === null ? "—" : `${p.spend >= p.today ? "+" : ""}${num(p.spend - p.today, 2)}`, num(p.todayValue), num(p.value), num(c?.marginalCost, objective === "impressions" ? 5 : 3)];
-          }),
+          a.perPeriod.map((p) => [p.channel, num(p.today, 2), num(p.spend, 2), p.today === null ? "—" : `${p.spend >= p.today ? "+" : ""}${num(p.spend - p.today, 2)}`, num(p.todayValue), num(p.value), num(p.marginalCost, objective === "impressions" ? 5 : 3)]),
           new Set([1, 2, 3, 4, 5, 6]),
         ),
       );
       io.out("\nWhy:\n");
-      for (const c of r.channels) io.out(`  ${c.name}: ${c.reason}\n`);
+      for (const p of a.perPeriod) io.out(`  ${p.channel}: ${explanationText(p.why, objective, money)}\n`);
       const k = objective === "reach" ? 1 : a.days;
       if (r.currentTotal !== null && r.gain !== null) {
         io.out(`\nExpected gain: ${num(r.gain * k)} ${unit} (${r.gainShare === null ? "—" : formatPercent(r.gainShare)}) over today's split scaled to this budget.\n`);
       }
-      if (r.marginalCost !== null) io.out(`Every funded channel's next ${objective === "reach" ? "person" : objective.replace(/s$/, "")} costs the same: ${num(r.marginalCost, 5)} (that is what makes the split optimal).\n`);
+      if (a.marginalCost !== null) io.out(`Every funded channel's next ${objectiveUnit(objective)} costs the same: ${money.unitCost(a.marginalCost)} (that is what makes the split optimal).\n`);
       if (a.skipped.length) io.out(`Left out (too little daily history): ${a.skipped.join(", ")}\n`);
     });
 }

@@ -21,6 +21,15 @@ export function formatMoney(n: number, currency: string | null, decimals = 2): s
   }
 }
 
+/**
+ * The cost of one unit (an impression, a click) as money: three significant digits, at least cents.
+ * @example formatUnitCost(0.013114, "USD") // "$0.0131"; formatUnitCost(7.8829, "USD") // "$7.88"
+ */
+export function formatUnitCost(n: number, currency: string | null): string {
+  const digits = n > 0 && Number.isFinite(n) ? 2 - Math.floor(Math.log10(n)) : 2;
+  return formatMoney(n, currency, Math.min(8, Math.max(2, digits)));
+}
+
 /** A fraction as a percentage. @example formatPercent(-0.3333) // "-33.3 %" */
 export function formatPercent(f: number, decimals = 1): string {
   return `${(f * 100).toFixed(decimals)} %`;

@@ -1,4 +1,5 @@
 import type { ResponseCurve } from "../curves/response-curve.js";
+import type { ChannelExplanation } from "./explanation-text.js";
 
 /** One channel to allocate to: its response curve (objective units per spend) and its constraints. */
 export interface AllocationChannel {
@@ -47,6 +48,9 @@ export interface ChannelAllocation {
   currentMarginalCost: number | null;
   /** spend − current (null without a current spend). */
   change: number | null;
+  /** Why, as numbers in the curves' units (see explanationText, scaleExplanation). */
+  explanation: ChannelExplanation;
+  /** Why, in words with plain numbers in the curves' units. */
   reason: string;
 }
 

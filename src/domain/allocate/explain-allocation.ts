@@ -1,14 +1,13 @@
 import type { AllocationChannel, ChannelAllocation, ChannelBound } from "./allocation-types.js";
 import type { SearchChannel } from "./branch-and-bound.js";
 import { concaveEnvelope } from "./concave-envelope.js";
-
-const fmt = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en-US") : v.toPrecision(3));
+import { type ChannelExplanation, explanationText } from "./explanation-text.js";
 
 /**
  * Explains one channel's recommended spend: its bound, marginal and average cost per objective unit,
  * and why money moved against today's spend (the marginal cost there vs the equalised one).
  * @example explainChannel(channel, searchChannel, 4200, 20000, 0.05, "reach").reason
- *   // "funded until one more reach costs 20.0, the same on every funded channel; money moved in: …"
+ *   // "funded until one more person reached costs 20.0, the same on every funded channel; money moved in: …"
  */
 export function explainChannel(
   c: AllocationChannel,
@@ -30,49 +29,30 @@ export function explainChannel(
   else if (spend >= s.hi - eps) bound = "at-max";
   else bound = "funded";
   const unitCost = lambda ? 1 / lambda : null;
-  let reason: string;
-  const mc = marginalCost === null ? "nothing" : fmt(marginalCost);
-  const eq = unitCost === null ? "" : ` (the equalised cost is ${fmt(unitCost)})`;
-  switch (bound) {
-    case "fixed":
-      reason = `fixed at ${fmt(spend)}; one more ${objective} here would cost ${mc}${eq}`;
-      break;
-    case "funded":
-      reason = `funded until one more ${objective} costs ${mc}, the same on every funded channel`;
-      break;
-    case "at-max":
-      reason = `capped at its maximum ${fmt(s.hi)}: one more ${objective} here would still cost only ${mc}${eq}`;
-      break;
-    case "at-min":
-      reason = `held at its minimum ${fmt(s.lo)}: beyond it one more ${objective} costs ${mc}, more than elsewhere${eq}`;
-      break;
-    case "off": {
-      const env = concaveEnvelope(c.curve, 0, s.hi, s.inflection);
-      if (env.w >= s.hi && env.slope > 0) {
-        reason = `not funded: up to the most it could get (${fmt(s.hi)}) its curve is still in its slow start, where one ${objective} costs ${fmt(1 / env.slope)} on average${eq}`;
-      } else if (env.w > 0 && env.slope > 0) {
-        reason = `not funded: its curve needs about ${fmt(env.w)} before it pays off, and even then one ${objective} costs ${fmt(1 / env.slope)} on average${eq}`;
-      } else {
-        reason = `not funded: its first ${objective} would cost ${mc}${eq}`;
-      }
-      break;
-    }
+  let offReason: ChannelExplanation["offReason"] = null;
+  let threshold: number | null = null;
+  let averageCost: number | null = null;
+  if (bound === "off") {
+    const env = concaveEnvelope(c.curve, 0, s.hi, s.inflection);
+    if ((env.w >= s.hi || env.w > 0) && env.slope > 0) {
+      offReason = env.w >= s.hi ? "slow-start" : "threshold";
+      threshold = env.w;
+      averageCost = 1 / env.slope;
+    } else offReason = "first-unit";
   }
   let currentValue: number | null = null;
   let currentMarginalCost: number | null = null;
   let change: number | null = null;
+  let today: ChannelExplanation["today"] = null;
   if (c.current !== undefined) {
     currentValue = c.curve.value(c.current);
     const dc = c.curve.derivative(c.current);
     currentMarginalCost = dc > 0 && Number.isFinite(dc) ? 1 / dc : null;
     change = spend - c.current;
     const tol = 1e-6 * Math.max(1, allocated);
-    const atToday = currentMarginalCost === null ? "nothing more" : fmt(currentMarginalCost);
-    const vs = unitCost === null ? "" : ` vs ${fmt(unitCost)} at the recommended split`;
-    if (change > tol) reason += `; money moved in: at today's ${fmt(c.current)} one more ${objective} costs ${atToday}${vs}`;
-    else if (change < -tol) reason += `; money moved out: at today's ${fmt(c.current)} one more ${objective} costs ${atToday}${vs}`;
-    else reason += "; unchanged from today";
+    today = { spend: c.current, marginalCost: currentMarginalCost, moved: change > tol ? "in" : change < -tol ? "out" : "unchanged" };
   }
+  const explanation: ChannelExplanation = { bound, offReason, spend, min: s.lo, max: s.hi, marginalCost, equalisedCost: unitCost, threshold, averageCost, today };
   return {
     name: c.name,
     spend,
@@ -86,6 +66,7 @@ export function explainChannel(
     currentValue,
     currentMarginalCost,
     change,
-    reason,
+    explanation,
+    reason: explanationText(explanation, objective),
   };
 }

@@ -2,16 +2,18 @@
 import { get } from "../api.js";
 import { barChart } from "../charts.js";
 import { debounce, errorBox, field, h, replace, select } from "../dom.js";
-import { count, money } from "../format.js";
+import { count, money, unitCost } from "../format.js";
 import { numberOf, report } from "../query.js";
 import { type AppState, daysBetween, type Route } from "../state.js";
+import { type Why, whyText } from "./allocate-why.js";
 
 interface Allocation {
   objective: string;
   budget: number;
   days: number;
-  result: { status: string; message?: string; channels: { name: string; reason: string }[]; gain: number | null };
-  perPeriod: { channel: string; spend: number; today: number | null; value: number; todayValue: number | null }[];
+  currency: string | null;
+  result: { status: string; message?: string; gain: number | null };
+  perPeriod: { channel: string; spend: number; today: number | null; value: number; todayValue: number | null; why: Why }[];
   skipped: string[];
   warnings: string[];
 }
@@ -45,13 +47,16 @@ export async function allocateView(root: HTMLElement, s: AppState, route: Route)
     }
   }, 200);
   const show = (a: Allocation) => {
+    // The reasons speak of the table's amounts (over the period), as money like the table.
+    const currency = a.currency ?? s.currency;
+    const fmt = { amount: (x: number) => money(x, currency, 0), unitCost: (x: number) => unitCost(x, currency) };
     const chart = h("div", { class: "chart", data: { chart: "allocation" } });
     replace(
       out,
       h("p", { class: "verdict" }, `${a.result.status}${a.result.message ? ` — ${a.result.message}` : ""}`),
       chart,
       h("div", { class: "table-wrap" }, h("table", { class: "data", data: { testid: "allocation" } }, h("thead", null, h("tr", null, ["Channel", "Today", "Recommended", `${a.objective} today`, `${a.objective} then`].map((x, i) => h("th", i ? { class: "num" } : null, x)))), h("tbody", null, a.perPeriod.map((p) => h("tr", null, h("td", null, p.channel), h("td", { class: "num" }, money(p.today, s.currency, 0)), h("td", { class: "num" }, money(p.spend, s.currency, 0)), h("td", { class: "num" }, count(p.todayValue)), h("td", { class: "num" }, count(p.value))))))),
-      h("ul", { class: "reasons" }, a.result.channels.map((c) => h("li", null, h("strong", null, c.name), `: ${c.reason}`))),
+      h("ul", { class: "reasons", data: { testid: "reasons" } }, a.perPeriod.map((p) => h("li", null, h("strong", null, p.channel), `: ${whyText(p.why, a.objective, fmt)}`))),
       a.skipped.length ? h("p", { class: "hint" }, `Left out (too little daily history): ${a.skipped.join(", ")}`) : null,
       a.warnings.length ? h("ul", { class: "warnings" }, a.warnings.map((w) => h("li", null, w))) : null,
     );
