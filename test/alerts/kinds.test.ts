@@ -84,6 +84,32 @@ test("threshold per campaign with a minimum volume; a platform whose export for 
       ["stopped", "Search"],
     ],
   );
+  // Counts read as the other kinds' numbers do, with what they count (it printed "usually delivers 9000").
+  assert.equal(later.out.fired[1]?.message, "delivered nothing today; it usually delivers 9,000 impressions");
+  const text = await cpi(dir, "alerts", "check", "--date", "2026-09-28", "--dry-run");
+  assert.match(text.stdout, /^ {2}stopped · campaign=Search: delivered nothing today; it usually delivers 9,000 impressions$/m);
+});
+
+test("zero delivery of clicks and of spend: the usual amount grouped, in the rule's measure", async () => {
+  const dir = tempDir();
+  const lines = ["date,source,campaign,currency,cost,impressions,clicks"];
+  for (let d = 0; d < 28; d++) {
+    const day = addDays("2026-09-01", d);
+    if (d < 27) lines.push(`${day},meta,Brand,USD,1234.50,361400,3614`);
+    lines.push(`${day},meta,Other,USD,10.00,1000,10`); // meta's day 2026-09-28 is in: Brand's silence is a stop
+  }
+  write(dir, "s.csv", `${lines.join("\n")}\n`);
+  assert.equal((await cpi(dir, "import", "s.csv")).code, 0);
+  assert.equal((await cpi(dir, "alerts", "add", "--kind", "zero-delivery", "--metric", "clicks", "--where", "campaign=Brand", "--id", "no-clicks")).code, 0);
+  assert.equal((await cpi(dir, "alerts", "add", "--kind", "zero-delivery", "--metric", "cost", "--where", "campaign=Brand", "--id", "no-spend")).code, 0);
+  const r = await checkJson(dir, "--date", "2026-09-28");
+  assert.deepEqual(
+    r.out.fired.map((f) => [f.rule, f.message]),
+    [
+      ["no-clicks", "delivered nothing today; it usually delivers 3,614 clicks"],
+      ["no-spend", "spent nothing today; it usually spends 1,235"],
+    ],
+  );
 });
 
 test("several currencies: rates and counts are judged per currency without FX; a rule that needs a missing rate fails alone (exit 2)", async () => {

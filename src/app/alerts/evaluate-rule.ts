@@ -132,7 +132,8 @@ function judgeAt(rule: AnomalyRule | ThresholdRule | ZeroDeliveryRule, values: (
   }
   return (i) => {
     if (values[i] === null || values[i] === undefined) return skippedEvaluation("zero-delivery", "no-value", "not delivering yet");
-    return detectZeroDelivery({ value: values[i] ?? null, history: sameWeekdayHistory(values, i, rule.weeks) }, { minExpected: rule.minExpected });
+    const measure = METRICS[rule.metric].unit === "money" ? "money" : { count: rule.metric.replace(/_/g, " ") };
+    return detectZeroDelivery({ value: values[i] ?? null, history: sameWeekdayHistory(values, i, rule.weeks) }, { minExpected: rule.minExpected, measure });
   };
 }
 

@@ -30,3 +30,11 @@ export interface AlertEvaluation {
 export function skippedEvaluation(kind: AlertKind, skipped: SkipReason, message: string, value: number | null = null): AlertEvaluation {
   return { kind, fired: false, skipped, value, baseline: null, spread: null, score: null, threshold: null, direction: null, message };
 }
+
+/**
+ * A number as alert messages write it: grouped and whole from 100, else four significant digits.
+ * @example alertNumber(3613.6) // "3,614"; alertNumber(0.0150004) // "0.015"
+ */
+export function alertNumber(v: number): string {
+  return Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en-US") : Number(v.toPrecision(4)).toString();
+}

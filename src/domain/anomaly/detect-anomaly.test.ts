@@ -118,6 +118,10 @@ test("tiny scopes and ratio metrics below the minimum volume do not alert", () =
   assert.equal(detectAnomaly({ value: -90, history: [-20, -21, -19, -20] }, { minVolume: 1000 }).skipped, "low-volume");
   assert.equal(detectZeroDelivery({ value: 0, history: [20, 30, 25] }).skipped, "low-volume");
   assert.equal(detectZeroDelivery({ value: null, history: [2000, 3000, 2500] }).fired, true);
+  assert.equal(detectZeroDelivery({ value: 0, history: [3614, 3600, 3650] }).message, "delivered nothing today; it usually delivers 3,614 impressions");
+  assert.equal(detectZeroDelivery({ value: 0, history: [20, 30, 25.5] }).message, "usually 25.5 impressions, below the minimum 100 worth alerting on");
+  assert.equal(detectZeroDelivery({ value: 1, history: [5, 5, 5] }, { minExpected: 1, measure: { count: "clicks" } }).message, "delivered 1 click");
+  assert.equal(detectZeroDelivery({ value: 0, history: [1234.5, 1300, 1200] }, { measure: "money" }).message, "spent nothing today; it usually spends 1,235");
 });
 
 test("fixed threshold and pacing detectors report the numbers behind them", () => {
