@@ -9,6 +9,7 @@ import { contractUnitPrices } from "../domain/tracking/contract.js";
 import { type EventQueryContext, includesTracked, TRACKED_SOURCE } from "../query/events-sql.js";
 import { compileVisitorHistogram } from "../query/visitor-sql.js";
 import type { Store } from "../store/store.js";
+import { mixedCostNote, needsMoney } from "./abtest-currency.js";
 import { runReport } from "./report.js";
 import { contractMatches, flightDeliveries } from "./track/tracked-report.js";
 
@@ -69,7 +70,9 @@ export async function visitorTestArms(
   // Cost and impressions per arm exactly as the report prices them (and converts them with --currency).
   const report = await runReport(store, { metrics: ["cost"], dimensions: [req.arms, "currency"], filters: req.filters, ...period, ...(req.currency ? { currency: req.currency } : {}) });
   const currencies = [...new Set(report.rows.map((r) => r.keys[1] ?? "").filter((c) => c !== ""))].sort();
-  if (currencies.length > 1) {
+  // CTR counts clicks: contracts in several currencies only leave the arms' cost out.
+  const mixed = currencies.length > 1;
+  if (mixed && needsMoney(metric)) {
     throw new UserError(
       "mixed_currencies",
       `the arms' impressions are priced by contracts in ${currencies.join(" and ")}, and one visitor's cost cannot add them up: test one currency at a time, e.g. --where currency=${currencies[0]}`,
@@ -112,10 +115,10 @@ export async function visitorTestArms(
     const ref = rows.find((u) => u.imps > 0);
     if (ref && rows.some((u) => u.pico * BigInt(ref.imps) !== ref.pico * BigInt(u.imps))) everyArmOnePrice = false;
     const units: CountedUnit[] = rows.map((u) => ({ m: measure(metric.numerator, u), d: measure(metric.denominator, u), count: u.count }));
-    return { name: arm || "(none)", units: [], stat: ratioStatOfCounted(units), cost: microsToUnits(total.cost), impressions: total.impressions };
+    return { name: arm || "(none)", units: [], stat: ratioStatOfCounted(units), ...(mixed ? {} : { cost: microsToUnits(total.cost) }), impressions: total.impressions };
   });
 
-  const warnings: string[] = [];
+  const warnings: string[] = mixed ? [mixedCostNote(metric.name, currencies)] : [];
   const costMetric = metric.numerator === "cost" || metric.denominator === "cost";
   if (unpriced > 0 && costMetric) {
     warnings.push(`${unpriced.toLocaleString("en-US")} tracked impression${unpriced > 1 ? "s have" : " has"} no contract pricing ${unpriced > 1 ? "them" : "it"}: they count at cost 0; price them with 'cpi contract add'`);

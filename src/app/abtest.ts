@@ -5,6 +5,7 @@ import { microsToUnits } from "../domain/money.js";
 import { type EntityDimension, type Filter, isEntityDimension, isTimeGrain, type TimeGrain } from "../domain/query.js";
 import { type AnalyzeOptions, analyzeTest, historyMoments, type MeasureRole, type Method, planTest, type TestAnalysis, type TestArm, type TestPlan, type TestUnit } from "../domain/stats/index.js";
 import type { Store } from "../store/store.js";
+import { mixedCostNote, needsMoney } from "./abtest-currency.js";
 import { visitorTestArms } from "./abtest-visitor.js";
 import { runReport } from "./report.js";
 
@@ -94,9 +95,12 @@ export async function runAbTest(store: Store, req: AbTestRequest): Promise<TestA
     return analyze(v.arms, v.warnings, { platformOptimised: false, driftCheck: false });
   }
   const unit = req.unit;
+  // CTR and CVR need no money: without --currency, rows are read per currency and added up as counts,
+  // so a store in several currencies needs no rates for them (only the arms' cost is then left out).
+  const byCurrency = !req.currency && !needsMoney(metric);
   const report = await runReport(store, {
     metrics: ["cost"],
-    dimensions: [req.arms, unit, "source"],
+    dimensions: [req.arms, unit, "source", ...(byCurrency ? (["currency"] as const) : [])],
     filters: req.filters,
     ...period,
     ...(req.currency ? { currency: req.currency } : {}),
@@ -104,9 +108,11 @@ export async function runAbTest(store: Store, req: AbTestRequest): Promise<TestA
   const warnings: string[] = [];
   const byArm = new Map<string, Map<string, Totals>>();
   const sources = new Set<string>();
+  const currencies = new Set<string>();
   let ranged = 0;
   for (const row of report.rows) {
-    const [arm = "", unit = "", source = ""] = row.keys;
+    const [arm = "", unit = "", source = "", currency = ""] = row.keys;
+    if (currency !== "") currencies.add(currency);
     if (unit.includes("..")) {
       ranged++;
       continue;
@@ -120,6 +126,8 @@ export async function runAbTest(store: Store, req: AbTestRequest): Promise<TestA
   }
   if (ranged) warnings.push(`${ranged} row(s) cover several ${req.unit}s and were left out: a test needs one value per unit`);
   if (byArm.size < 2) throw tooFewArms([...byArm.keys()], req.arms);
+  const mixed = currencies.size > 1;
+  if (mixed) warnings.push(mixedCostNote(metric.name, [...currencies]));
   const arms: TestArm[] = [...byArm].map(([name, units]) => {
     let cost = 0n;
     let impressions = 0;
@@ -129,7 +137,7 @@ export async function runAbTest(store: Store, req: AbTestRequest): Promise<TestA
       impressions += t.impressions;
       list.push({ key, m: measureOf(t, metric.numerator), d: measureOf(t, metric.denominator) });
     }
-    return { name: name || "(none)", units: list, cost: microsToUnits(cost), impressions };
+    return { name: name || "(none)", units: list, ...(mixed ? {} : { cost: microsToUnits(cost) }), impressions };
   });
   const platformOptimised = (req.arms === "ad" || req.arms === "ad_group") && [...sources].some((s) => !SELF_SERVE.has(s));
   return analyze(arms, warnings, { platformOptimised, driftCheck: unit === "day" || unit === "week" });
@@ -225,10 +233,21 @@ function checkPlanInputs(req: PlanRequest, metric: string): void {
 /** Daily (numerator, denominator) history for a metric under filters, for planAbTest. */
 export async function dailyHistory(store: Store, metricName: string, filters: Filter[], from?: string, to?: string): Promise<{ m: number; d: number }[]> {
   const metric = testMetric(metricName);
-  const report = await runReport(store, { metrics: ["cost"], dimensions: ["day"], filters, ...(from ? { from } : {}), ...(to ? { to } : {}) }).catch((e) => {
+  // Counts (CTR, CVR) are read per currency and added up by day: they need no rates.
+  const dimensions = needsMoney(metric) ? (["day"] as const) : (["day", "currency"] as const);
+  const report = await runReport(store, { metrics: ["cost"], dimensions: [...dimensions], filters, ...(from ? { from } : {}), ...(to ? { to } : {}) }).catch((e) => {
     if (e instanceof UserError && e.code === "mixed_currencies") return null;
     throw e;
   });
   if (!report) return [];
-  return report.rows.filter((r) => !(r.keys[0] ?? "").includes("..")).map((r) => ({ m: measureOf(r.totals, metric.numerator), d: measureOf(r.totals, metric.denominator) })).filter((u) => u.d > 0);
+  const days = new Map<string, { m: number; d: number }>();
+  for (const r of report.rows) {
+    const day = r.keys[0] ?? "";
+    if (day.includes("..")) continue;
+    const u = days.get(day) ?? { m: 0, d: 0 };
+    u.m += measureOf(r.totals, metric.numerator);
+    u.d += measureOf(r.totals, metric.denominator);
+    days.set(day, u);
+  }
+  return [...days.values()].filter((u) => u.d > 0);
 }

@@ -151,3 +151,29 @@ test("cpi abtest --unit visitor refuses what has no visitors or no measure, with
   const help = await cpi(dir, "abtest", "--help");
   assert.match(help.stdout, /--unit visitor/);
 });
+
+test("cpi abtest --unit visitor --metric ctr with contracts in two currencies: runs, the arms' cost is null with a note; cpi still needs one currency", async () => {
+  const dir = tempDir();
+  const db = join(dir, "cpi.duckdb");
+  const store = await DuckDbStore.open(db);
+  await store.appendTrackedEvents({ logId: "t", from: 0, to: 1, events: visitorEvents() });
+  await store.close();
+  const run = (...argv: string[]) => cpi(dir, ...argv, "--db", db);
+  assert.equal((await run("contract", "add", "--campaign", "Launch Q4", "--placement", "news", "--flat", "27", "--from", "2026-10-01", "--to", "2026-10-31")).code, 0);
+  assert.equal((await run("contract", "add", "--campaign", "Launch Q4", "--placement", "sidebar", "--cpc", "0.5", "--currency", "EUR", "--from", "2026-10-01", "--to", "2026-10-31")).code, 0);
+  const args = ["abtest", "--campaign", "Launch Q4", "--where", "source=tracked", "--arms", "ad", "--unit", "visitor", "--baseline", "A", "--format", "json"];
+  const ctr = await run(...args, "--metric", "ctr");
+  assert.equal(ctr.code, 0, ctr.stderr);
+  const j = JSON.parse(ctr.stdout);
+  assert.deepEqual(
+    j.arms.map((x: { name: string; units: number; impressions: number; cost: number | null }) => [x.name, x.units, x.impressions, x.cost]),
+    [
+      ["A", 60, 135, null],
+      ["B", 60, 170, null],
+    ],
+  );
+  assert.ok(j.warnings.some((w: string) => /^the arms spent in EUR, USD: their cost is left out \(null\)/.test(w)), j.warnings.join("\n"));
+  const cpiTest = await run(...args, "--metric", "cpi");
+  assert.equal(cpiTest.code, 2);
+  assert.match(cpiTest.stderr, /priced by contracts in EUR and USD/);
+});

@@ -91,3 +91,46 @@ test("cpi abtest plan: days for fixed and sequential designs", async () => {
   assert.deepEqual([tuned.fixed.days, tuned.sequential.days], [18, 44]);
   assert.ok(tuned.sequential.powerAtDays >= 0.8);
 });
+
+test("cpi abtest --metric ctr/cvr on a store in several currencies runs without --currency; cost is null with a note", async () => {
+  const dir = tempDir();
+  const lines = ["date,source,campaign,ad,currency,cost,impressions,clicks,conversions"];
+  for (let d = 1; d <= 14; d++) {
+    const day = `2026-10-${String(d).padStart(2, "0")}`;
+    // The same campaign bought in euros on one platform and in dollars on another.
+    lines.push(`${day},meta,Launch,A,EUR,90.00,10000,${20 + (d % 3)},${4 + (d % 2)}`);
+    lines.push(`${day},google_ads,Launch,A,USD,110.00,10000,${22 + (d % 2)},5`);
+    lines.push(`${day},meta,Launch,B,EUR,90.00,10000,${30 + (d % 3)},${6 + (d % 2)}`);
+    lines.push(`${day},google_ads,Launch,B,USD,110.00,10000,${31 + (d % 2)},6`);
+  }
+  write(dir, "mixed.csv", `${lines.join("\n")}\n`);
+  assert.equal((await cpi(dir, "import", "mixed.csv")).code, 0);
+  for (const metric of ["ctr", "cvr"]) {
+    const r = await cpi(dir, "abtest", "--campaign", "Launch", "--arms", "ad", "--metric", metric, "--format", "json");
+    assert.equal(r.code, 0, `${metric}: ${r.stderr}`);
+    const j = JSON.parse(r.stdout);
+    assert.deepEqual(
+      j.arms.map((a: { name: string; cost: number | null; impressions: number }) => [a.name, a.cost, a.impressions]),
+      [
+        ["A", null, 280000],
+        ["B", null, 280000],
+      ],
+    );
+    assert.ok(j.warnings.some((w: string) => /^the arms spent in EUR, USD: their cost is left out \(null\)/.test(w)), j.warnings.join("\n"));
+  }
+  const ctr = JSON.parse((await cpi(dir, "abtest", "--campaign", "Launch", "--arms", "ad", "--metric", "ctr", "--format", "json")).stdout);
+  const clicksA = lines.filter((l) => l.includes(",Launch,A,")).reduce((s, l) => s + Number(l.split(",")[7]), 0);
+  assert.ok(Math.abs(ctr.arms[0].value - clicksA / 280000) < 1e-12, "both currencies' clicks and impressions count");
+  const table = await cpi(dir, "abtest", "--campaign", "Launch", "--arms", "ad", "--metric", "ctr");
+  assert.match(table.stdout, /^A +14 +— +280,000 /m);
+  assert.match(table.stderr, /their cost is left out/);
+  // One currency (a filter, or --currency) keeps the cost; money metrics still need one.
+  const usd = JSON.parse((await cpi(dir, "abtest", "--campaign", "Launch", "--arms", "ad", "--metric", "ctr", "--where", "currency=USD", "--format", "json")).stdout);
+  assert.equal(usd.arms[0].cost, 1540);
+  const cpiTest = await cpi(dir, "abtest", "--campaign", "Launch", "--arms", "ad", "--metric", "cpi");
+  assert.equal(cpiTest.code, 2);
+  assert.match(cpiTest.stderr, /pass --currency/);
+  // The plan's variance comes from the campaign's own days, in both currencies.
+  const plan = JSON.parse((await cpi(dir, "abtest", "plan", "--metric", "ctr", "--baseline", "0.0025", "--daily-impressions", "40000", "--mde", "0.1", "--campaign", "Launch", "--format", "json")).stdout);
+  assert.match(plan.variance_from, /^your history: 14 days/);
+});
