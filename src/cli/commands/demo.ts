@@ -10,6 +10,7 @@ import { openStoreAt } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { readInputFile } from "../read-files.js";
 import { formatCount, formatMoney, formatPercent } from "../render/format.js";
+import { demoTrackedSection } from "./demo-tracked.js";
 import { reportTable } from "./report.js";
 
 /** The bundled demo-data folder, found from this file's location (src/ or dist/). */
@@ -83,8 +84,10 @@ export function registerDemo(program: Command, io: CliIo): void {
         io.out(`   CPI ${usd(d.cpi_b, 5)} → ${usd(d.cpi_a, 5)} (${months.cpi_change === null ? "—" : formatPercent(months.cpi_change)}): mix ${usd(d.mix, 5)}, rate ${usd(d.rate, 5)}\n`);
         for (const s of d.segments) io.out(`   ${s.segment.padEnd(12)} share ${formatPercent(s.share_b)} → ${formatPercent(s.share_a)}, CPI ${usd(s.cpi_b, 5)} → ${usd(s.cpi_a, 5)}\n`);
 
+        io.out(await demoTrackedSection(store, loaded.tracking));
+
         const db = `--db ${relative(io.cwd, path) || path}`;
-        io.out(`\nTry next:\n  cpi report ${db} --by campaign,month --currency USD --metrics cost,impressions,cpi,cpm,ctr\n  cpi compare ${db} --campaign "Launch Q4" --vs "Launch Q3" --explain-by placement\n  cpi compare ${db} --period 2026-10 --vs 2026-09 --currency USD\n  cpi abtest ${db} --campaign "Launch Q4" --arms ad --unit day --metric cpi\n  cpi calc --cost 5000 --impressions 500000 --baseline-cpi 0.015\n`);
+        io.out(`\nTry next:\n  cpi report ${db} --by campaign,month --currency USD --metrics cost,impressions,cpi,cpm,ctr\n  cpi compare ${db} --campaign "Launch Q4" --vs "Launch Q3" --explain-by placement\n  cpi compare ${db} --period 2026-10 --vs 2026-09 --currency USD\n  cpi abtest ${db} --campaign "Launch Q4" --arms ad --unit day --metric cpi\n  cpi reach ${db} --by campaign\n  cpi discrepancy ${db} --from 2026-11-09 --to 2026-11-15\n  cpi report ${db} --where source=tracked --by placement --metrics impressions,viewable_rate,cpi,reach\n  cpi calc --cost 5000 --impressions 500000 --baseline-cpi 0.015\n`);
       } finally {
         await store.close();
       }
