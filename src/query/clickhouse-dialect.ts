@@ -24,6 +24,7 @@ export const clickhouseDialect: Dialect = {
   timestampLiteral: (ms) => `toDateTime(${Math.floor(ms / 1000)}, 'UTC')`,
   localDate: (ts, tz) => `toDate(${ts}, ${quote(tz)})`,
   approxDistinct: (column) => `uniqCombined(${column})`,
+  inSubquery: (expr, subquery) => `${expr} GLOBAL IN (${subquery})`,
   // lowerUTF8 + LIKE mirrors DuckDB's lower(…) LIKE, so both engines agree on what "contains" means.
   containsInsensitive: (column, needle) => `lowerUTF8(${column}) LIKE ${quote(`%${escapeLike(needle.toLowerCase())}%`)}`,
 };

@@ -24,6 +24,8 @@ export interface Dialect {
   approxDistinct(column: string): string;
   /** Case-insensitive "contains" test of a column against a literal substring. */
   containsInsensitive(column: string, needle: string): string;
+  /** `expr IN (subquery)` over a table that may be distributed (ClickHouse: GLOBAL IN, run once and shipped to the shards). */
+  inSubquery(expr: string, subquery: string): string;
 }
 
 /** Escapes a LIKE pattern's wildcards with a backslash. @example escapeLike("50%_off") // "50\\%\\_off" */

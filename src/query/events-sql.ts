@@ -112,13 +112,28 @@ export function compileEventSums(ctx: EventQueryContext, byFxDate: boolean): str
     select.push(`${d.dateToText(d.localDate("ts", ctx.timezone))} AS fx_date`);
     groupBy.push("fx_date");
   }
+  // Viewable ≤ measurable ≤ impressions: a viewable event means its impression was measured, so one
+  // following an impression not marked measurable (a hand-built /v.gif with m=1) makes it measurable
+  // (once per id: the recorder drops a second viewable of the same id). The set of such impressions is
+  // small (the snippet marks every impression it counts; the <img> pixel has no id). A viewable with no
+  // counted impression (no id, or its impression was invalid traffic) cannot lift a row above its
+  // impressions: both are capped per row, which changes nothing for consistent events.
+  const unmarked = d.inSubquery("impression_id", "SELECT impression_id FROM events WHERE type = 'impression' AND NOT measurable AND impression_id <> ''");
   select.push(
     "SUM(CASE WHEN type = 'impression' THEN 1 ELSE 0 END) AS impressions",
     "SUM(CASE WHEN type = 'click' THEN 1 ELSE 0 END) AS clicks",
-    "SUM(CASE WHEN type = 'viewable' THEN 1 ELSE 0 END) AS viewable_impressions",
-    "SUM(CASE WHEN type = 'impression' AND measurable THEN 1 ELSE 0 END) AS measurable_impressions",
+    "SUM(CASE WHEN type = 'viewable' THEN 1 ELSE 0 END) AS viewable_events",
+    `SUM(CASE WHEN type = 'impression' AND measurable THEN 1 WHEN type = 'viewable' AND impression_id <> '' AND ${unmarked} THEN 1 ELSE 0 END) AS measured`,
   );
-  return assemble(select, "events", conditions(ctx), groupBy);
+  const measurable = "(CASE WHEN measured < impressions THEN measured ELSE impressions END)";
+  const outer = [
+    ...groupBy,
+    "impressions",
+    "clicks",
+    `(CASE WHEN viewable_events < ${measurable} THEN viewable_events ELSE ${measurable} END) AS viewable_impressions`,
+    `${measurable} AS measurable_impressions`,
+  ];
+  return `SELECT ${outer.join(", ")} FROM (\n${assemble(select, "events", conditions(ctx), groupBy)}\n) AS sums`;
 }
 
 /** Invalid impression requests by the query's dimensions. */

@@ -143,3 +143,27 @@ test("a report of reported data on a store holding only tracked events points at
   assert.deepEqual(other.warnings, [], "no hint when no tracked event matches either");
   await store.close();
 });
+
+test("viewable ≤ measurable ≤ impressions: a viewable makes its unmarked impression measurable, and no row shows more viewable than measured", async () => {
+  const t0 = Date.UTC(2026, 9, 1, 12);
+  const store = await storeWith([
+    // A hand-built pixel without m=1, then a /v.gif with m=1 for the same id: that impression was measured.
+    ev({ ts: t0, impression_id: "a", measurable: false }),
+    ev({ ts: t0 + 1500, type: "viewable", impression_id: "a", measurable: true }),
+    ev({ ts: t0, impression_id: "b", measurable: true }),
+    ev({ ts: t0 + 1500, type: "viewable", impression_id: "b", measurable: true }),
+    ev({ ts: t0, impression_id: "c", measurable: false }),
+    ev({ ts: t0, impression_id: "d", measurable: true }),
+    // Viewables with no counted impression (no id; an id never seen as an impression) on another placement.
+    ev({ ts: t0, placement: "sports", impression_id: "e", measurable: true }),
+    ev({ ts: t0 + 1500, placement: "sports", type: "viewable", impression_id: "", measurable: true }),
+    ev({ ts: t0 + 1500, placement: "sports", type: "viewable", impression_id: "zz", measurable: false }),
+  ]);
+  const r = await runReport(store, { metrics: ["impressions", "viewable_impressions", "viewable_rate"], dimensions: ["placement"], filters: tracked });
+  const by = Object.fromEntries(r.rows.map((x) => [x.keys[0], [x.totals.impressions, x.totals.measurable_impressions, x.totals.viewable_impressions]]));
+  assert.deepEqual(by, { news: [4, 3, 2], sports: [1, 1, 1] });
+  assert.equal(r.rows.find((x) => x.keys[0] === "news")?.values.viewable_rate, 2 / 3);
+  assert.deepEqual([r.total?.totals.impressions, r.total?.totals.measurable_impressions, r.total?.totals.viewable_impressions], [5, 4, 3]);
+  for (const x of r.rows) assert.ok((x.values.viewable_rate ?? 0) <= 1);
+  await store.close();
+});
