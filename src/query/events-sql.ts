@@ -118,7 +118,10 @@ export function compileEventSums(ctx: EventQueryContext, byFxDate: boolean): str
   // small (the snippet marks every impression it counts; the <img> pixel has no id). A viewable with no
   // counted impression (no id, or its impression was invalid traffic) cannot lift a row above its
   // impressions: both are capped per row, which changes nothing for consistent events.
-  const unmarked = d.inSubquery("impression_id", "SELECT impression_id FROM events WHERE type = 'impression' AND NOT measurable AND impression_id <> ''");
+  // The subquery reads only the report's own period and filters (an impression and its viewable share
+  // campaign, placement and creative; one a second across the period's end is capped as above).
+  const unmarkedWhere = ["type = 'impression'", "NOT measurable", "impression_id <> ''", ...conditions(ctx)].join(" AND ");
+  const unmarked = d.inSubquery("impression_id", `SELECT impression_id FROM events WHERE ${unmarkedWhere}`);
   select.push(
     "SUM(CASE WHEN type = 'impression' THEN 1 ELSE 0 END) AS impressions",
     "SUM(CASE WHEN type = 'click' THEN 1 ELSE 0 END) AS clicks",
