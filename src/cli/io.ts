@@ -15,9 +15,12 @@ export function processIo(): CliIo {
     if (e.code === "EPIPE") process.exit(0);
     throw e;
   });
+  // Names come from imported files: whatever a command prints, no control character of theirs reaches
+  // the terminal (an ESC sequence in a campaign name could recolour or retitle it). Tabs and line ends
+  // stay; a carriage return only on stderr, where progress bars redraw with it.
   return {
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
+    out: (t) => process.stdout.write(withoutControls(t, false)),
+    err: (t) => process.stderr.write(withoutControls(t, true)),
     env: process.env,
     cwd: process.cwd(),
     errIsTTY: Boolean(process.stderr.isTTY),
@@ -40,4 +43,13 @@ export function memoryIo(env: Record<string, string | undefined> = {}, cwd = pro
     errIsTTY: false,
   };
   return io;
+}
+
+/**
+ * Replaces control characters other than tab and newline (and, when `keepCr`, carriage return) with U+FFFD.
+ * @example withoutControls("Evil\u001b[31m\n", false) // "Evil\uFFFD[31m\n"
+ */
+export function withoutControls(text: string, keepCr: boolean): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+  return text.replace(keepCr ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g : /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "\uFFFD");
 }
