@@ -90,7 +90,9 @@ let watching = false;
 function onSignal(sig: NodeJS.Signals): void {
   for (const s of SIGNALS) process.removeListener(s, onSignal);
   watching = false;
-  const freed = Promise.allSettled([...held].map((l) => l.release()));
+  // A lock whose commit is in flight is freed once that commit has ended; any other is marked lost
+  // first, so an import between its last check and its commit cannot commit after the lock is free.
+  const freed = Promise.allSettled([...held].map((l) => l.interrupt()));
   void Promise.race([freed, sleep(3_000)]).finally(() => process.kill(process.pid, sig));
 }
 
@@ -184,14 +186,39 @@ export class ImportLock {
     await this.beat(id);
   }
 
-  /** Throws ImportLockLost unless this process still holds the lock (call right before committing). */
-  async assertHeld(): Promise<void> {
+  private commit: Promise<void> | null = null;
+
+  /**
+   * Runs an operation's commit after proving the lock is still held (throws ImportLockLost
+   * otherwise); an interrupt (Ctrl-C, SIGTERM) that arrives meanwhile frees the lock only after it.
+   */
+  async committing(fn: () => Promise<void>): Promise<void> {
     await this.beat(this.reserved);
+    const run = fn();
+    this.commit = run.then(
+      () => {},
+      () => {},
+    );
+    try {
+      await run;
+    } finally {
+      this.commit = null;
+    }
   }
+
+  /** On an interrupt: let a commit in flight end, or make sure none starts; then free the lock. */
+  async interrupt(): Promise<void> {
+    if (this.commit) await this.commit;
+    else this.interrupted = true;
+    await this.release();
+  }
+
+  private interrupted = false;
 
   private reserved = 0;
 
   private async beat(reserved: number): Promise<void> {
+    if (this.interrupted) throw new ImportLockLost("interrupted before the commit: nothing was committed");
     if (this.lost) throw new ImportLockLost(`the import lock was taken over by another process while this one was silent; nothing was committed`);
     this.reserved = Math.max(this.reserved, reserved);
     try {

@@ -133,10 +133,12 @@ export async function importSpendClickHouse(
       ...[...mine].filter((s) => !pending.retired.has(s)).map((s) => `${s}\t1\t${last}\n`),
       ...[...committedBefore].map((s) => `${s}\t-1\t${last}\n`),
     ];
-    await lock.assertHeld();
-    // The commit: one insert, one block (max_insert_block_size is far above any import's segment count).
-    if (log.length) await conn.insertTsv("segment_log", ["segment", "delta", "import_id"], [log.join("")]);
-  }
-  if (audits.length) await conn.command(`INSERT INTO imports VALUES ${audits.join(", ")}`);
+    // The commit: one insert, one block (max_insert_block_size is far above any import's segment count),
+    // made while the lock is provably held; an interrupt meanwhile waits for it before freeing the lock.
+    await lock.committing(async () => {
+      if (log.length) await conn.insertTsv("segment_log", ["segment", "delta", "import_id"], [log.join("")]);
+      if (audits.length) await conn.command(`INSERT INTO imports VALUES ${audits.join(", ")}`);
+    });
+  } else if (audits.length) await conn.command(`INSERT INTO imports VALUES ${audits.join(", ")}`);
   return outcomes;
 }
