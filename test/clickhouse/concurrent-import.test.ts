@@ -11,6 +11,10 @@ import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
 import { ImportLock } from "../../src/store/clickhouse/import-lock.js";
 import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
+import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { multipart } from "../api/harness.js";
+import { cpiCommand } from "../track/server-process.js";
 import { ROOT, tempDir, write } from "../helpers.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
 
@@ -208,4 +212,55 @@ test("Ctrl-C (SIGINT) or SIGTERM while holding the lock frees it before the proc
     assert.deepEqual(await lockTables(conn), ["import_lock"], `free again after ${signal}, so the next import does not wait 10 minutes`);
   }
   await conn.close();
+});
+
+test("cpi serve --store keeps answering while an upload waits for another process's import lock", { skip }, async () => {
+  const { url, conn } = await freshStore(false);
+  const state = join(tempDir(), "serve");
+  const serve = spawn(process.execPath, cpiCommand("serve", "--store", url, "--state", state, "--host", "127.0.0.1", "--port", "0"), { stdio: ["ignore", "ignore", "pipe"] });
+  let err = "";
+  serve.stderr.on("data", (d: Buffer) => {
+    err += d.toString();
+  });
+  const holder = new ClickHouseConnection(parseClickHouseUrl(url));
+  try {
+    let port = 0;
+    while (!port) {
+      port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(err)?.[1] ?? 0);
+      if (serve.exitCode !== null) assert.fail(`cpi serve exited: ${err}`);
+      await sleep(25);
+    }
+    const base = `http://127.0.0.1:${port}`;
+    const token = spawn(process.execPath, [join(ROOT, "bin/cpi.js"), "token", "create", "upload", "--store", url, "--format", "json"], { stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    token.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    await new Promise((resolve) => token.on("exit", resolve));
+    const bearer = (JSON.parse(out) as { token: string }).token;
+    const lock = await ImportLock.acquire(holder, { onWait: () => {} });
+    const m = multipart([{ name: "a.csv", content: readFileSync(join(dir, "a.csv")) }]);
+    const upload = fetch(`${base}/api/imports`, { method: "POST", headers: { "content-type": m.type, authorization: `Bearer ${bearer}` }, body: m.body });
+    await sleep(300);
+    // While the upload waits for the lock: reports answer and tracked events are recorded and loaded.
+    const report = await fetch(`${base}/api/report?by=campaign&metrics=impressions`);
+    assert.equal(report.status, 200, await report.clone().text());
+    for (let i = 0; i < 5; i++) assert.equal((await fetch(`${base}/i.gif?c=Launch%20Q4&cr=A&p=site&id=w${i}`, { headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0" } })).status, 200);
+    let tracked = 0;
+    while (tracked < 5) {
+      const rows = await conn.query("SELECT count() AS n FROM events_rows");
+      tracked = Number(rows[0]?.n ?? 0);
+      await sleep(50);
+    }
+    assert.equal(await impressions(conn), 0, "the upload is still waiting");
+    await lock.release();
+    const done = await upload;
+    assert.equal(done.status, 200, await done.clone().text());
+    assert.equal(await impressions(conn), A);
+  } finally {
+    serve.kill("SIGTERM");
+    await new Promise((resolve) => (serve.exitCode !== null ? resolve(null) : serve.on("exit", resolve)));
+    await holder.close();
+    await conn.close();
+  }
 });

@@ -152,7 +152,10 @@ async function start(data: StoreWorkerData): Promise<void> {
         send({ t: "call-result", id: m.id, ok: false, error: { user: false, code: "bad_call", message: `no Store method '${m.method}'` } });
         return;
       }
-      exclusive(() => (fn as (...a: unknown[]) => Promise<unknown>).apply(store, m.args))
+      // DuckDB has one connection: calls take turns with loads. A ClickHouse store orders its own writes
+      // and reads freely, and an import there may wait minutes for another process's import lock.
+      const call = () => (fn as (...a: unknown[]) => Promise<unknown>).apply(store, m.args);
+      (store.dialect.name === "duckdb" ? exclusive(call) : call())
         .then((value) => send({ t: "call-result", id: m.id, ok: true, value }))
         .catch((e: unknown) =>
           send({

@@ -69,9 +69,9 @@ export class ClickHouseStore implements Store {
   }
 
   importSpend(files: readonly SpendImport[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
-    return this.serial(() =>
-      withImportLock(this.conn, (lock) => importSpendClickHouse(this.conn, this.global, lock, files, onProgress), { store: this.location }),
-    );
+    // The lock first, then this process's write queue: waiting for another process's import must not
+    // hold up this process's other writes (cpi serve keeps loading events meanwhile).
+    return withImportLock(this.conn, (lock) => this.serial(() => importSpendClickHouse(this.conn, this.global, lock, files, onProgress)), { store: this.location });
   }
 
   upsertFxRates(rates: readonly FxRate[]): Promise<number> {
