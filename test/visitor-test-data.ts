@@ -47,3 +47,14 @@ export function visitorEvents(): TrackedEvent[] {
   }
   return events;
 }
+
+/**
+ * Events that put the first `count` visitors of creative A into arm B as well: one news impression of
+ * B each (at T0 − 1 s, before every other event), so they are in both arms of a test by ad.
+ */
+export function crossoverEvents(count: number): TrackedEvent[] {
+  return visitors()
+    .filter((v) => v.creative === "A")
+    .slice(0, count)
+    .map((v, i) => ({ ts: T0 - 1000, type: "impression", impression_id: `x${i}`, campaign: "Launch Q4", creative: "B", placement: "news", visitor: v.key, country: "DE", device: "desktop", measurable: true, reason: "" }));
+}

@@ -7,7 +7,7 @@ import type { EntityDimension, Filter, MetricQuery } from "../domain/query.js";
 import { type CountedUnit, type MeasureRole, ratioStatOfCounted, type TestArm } from "../domain/stats/index.js";
 import { contractUnitPrices } from "../domain/tracking/contract.js";
 import { type EventQueryContext, includesTracked, TRACKED_SOURCE } from "../query/events-sql.js";
-import { compileVisitorHistogram } from "../query/visitor-sql.js";
+import { compileVisitorHistogram, compileVisitorOverlap } from "../query/visitor-sql.js";
 import type { Store } from "../store/store.js";
 import { mixedCostNote, needsMoney } from "./abtest-currency.js";
 import { runReport } from "./report.js";
@@ -27,7 +27,12 @@ export interface VisitorTestRequest {
   currency?: string;
 }
 
+/** The largest share of visitors in several arms that a test drops (with a warning) rather than refuses. */
+export const MAX_SHARED_VISITOR_SHARE = 0.05;
+
 interface HistogramRow {
+  /** Whether these visitors are in more than one arm (they are dropped from every arm). */
+  shared: boolean;
   imps: number;
   clicks: number;
   /** The visitor's cost in picos (1e-6 micro) at their contracts' unit prices. */
@@ -96,29 +101,52 @@ export async function visitorTestArms(
   const prices = contracts.map((c) => ({ id: c.id, ...contractUnitPrices(c, flights.get(c.id) ?? { impressions: 0, clicks: 0 }) }));
   const query: MetricQuery = { metrics: [], dimensions: [req.arms], filters: req.filters, ...period };
   const ctx: EventQueryContext = { dialect: store.dialect, query, timezone: "UTC", contracts: matches };
+  // Visitors are the units only if each saw one arm: one who saw two would be in both samples.
+  const [overlap] = await store.query(compileVisitorOverlap(ctx));
+  const allVisitors = Number(overlap?.visitors ?? 0);
+  const sharedVisitors = Number(overlap?.shared ?? 0);
+  const sharedShare = allVisitors > 0 ? sharedVisitors / allVisitors : 0;
+  if (sharedShare > MAX_SHARED_VISITOR_SHARE) {
+    throw new UserError(
+      "shared_visitors",
+      `${sharedVisitors.toLocaleString("en-US")} of ${allVisitors.toLocaleString("en-US")} visitors (${percent(sharedShare)}) had impressions or clicks in more than one ${req.arms}: --unit visitor needs each visitor to see one arm (a split by visitor), else the arms are not independent samples and the p-values and intervals are wrong. Test with ${req.arms === "placement" ? "--unit day" : "--unit day or placement"} instead`,
+      { visitors: allVisitors, shared: sharedVisitors },
+    );
+  }
   const byArm = new Map<string, HistogramRow[]>();
-  for (const r of await store.query(compileVisitorHistogram(ctx, prices))) {
+  for (const r of await store.query(compileVisitorHistogram(ctx, prices, { flagShared: sharedVisitors > 0 }))) {
     const arm = String(r.arm ?? "");
     const list = byArm.get(arm) ?? [];
-    list.push({ imps: Number(r.imps ?? 0), clicks: Number(r.clicks ?? 0), pico: BigInt((r.cost as bigint | number | null) ?? 0), count: Number(r.visitors ?? 0) });
+    list.push({ shared: Number(r.shared ?? 0) === 1, imps: Number(r.imps ?? 0), clicks: Number(r.clicks ?? 0), pico: BigInt((r.cost as bigint | number | null) ?? 0), count: Number(r.visitors ?? 0) });
     byArm.set(arm, list);
   }
 
   let everyArmOnePrice = true;
   const arms: TestArm[] = [...byArm.keys()].sort().map((arm) => {
     // Rows in one order whatever the engine returned, so both engines give the same floating-point sums.
-    const rows = (byArm.get(arm) ?? []).sort((a, b) => a.imps - b.imps || a.clicks - b.clicks || (a.pico < b.pico ? -1 : a.pico > b.pico ? 1 : 0) || a.count - b.count);
+    const all = byArm.get(arm) ?? [];
+    const rows = all.filter((u) => !u.shared).sort((a, b) => a.imps - b.imps || a.clicks - b.clicks || (a.pico < b.pico ? -1 : a.pico > b.pico ? 1 : 0) || a.count - b.count);
     const total = totals.get(arm) ?? { cost: 0n, impressions: 0 };
+    // The report's cost is scaled over all the arm's visitors; dropped visitors take their share of it away.
+    const picoAll = all.reduce((s, u) => s + BigInt(u.count) * u.pico, 0n);
     const picoSum = rows.reduce((s, u) => s + BigInt(u.count) * u.pico, 0n);
-    const perPico = picoSum > 0n ? microsToUnits(total.cost) / Number(picoSum) : 0;
+    const perPico = picoAll > 0n ? microsToUnits(total.cost) / Number(picoAll) : 0;
+    const dropped = all.filter((u) => u.shared);
+    const cost = picoAll > 0n && picoSum !== picoAll ? (total.cost * picoSum) / picoAll : total.cost;
+    const impressions = total.impressions - dropped.reduce((s, u) => s + u.count * u.imps, 0);
     const measure = (role: MeasureRole, u: HistogramRow) => (role === "cost" ? Number(u.pico) * perPico : role === "impressions" ? u.imps : u.clicks);
     const ref = rows.find((u) => u.imps > 0);
     if (ref && rows.some((u) => u.pico * BigInt(ref.imps) !== ref.pico * BigInt(u.imps))) everyArmOnePrice = false;
     const units: CountedUnit[] = rows.map((u) => ({ m: measure(metric.numerator, u), d: measure(metric.denominator, u), count: u.count }));
-    return { name: arm || "(none)", units: [], stat: ratioStatOfCounted(units), ...(mixed ? {} : { cost: microsToUnits(total.cost) }), impressions: total.impressions };
+    return { name: arm || "(none)", units: [], stat: ratioStatOfCounted(units), ...(mixed ? {} : { cost: microsToUnits(cost) }), impressions };
   });
 
   const warnings: string[] = mixed ? [mixedCostNote(metric.name, currencies)] : [];
+  if (sharedVisitors > 0) {
+    warnings.push(
+      `${sharedVisitors.toLocaleString("en-US")} of ${allVisitors.toLocaleString("en-US")} visitors (${percent(sharedShare)}) had impressions or clicks in more than one ${req.arms}; they are dropped from every arm (with their impressions, clicks and cost), since --unit visitor needs each visitor to see one arm`,
+    );
+  }
   const costMetric = metric.numerator === "cost" || metric.denominator === "cost";
   if (unpriced > 0 && costMetric) {
     warnings.push(`${unpriced.toLocaleString("en-US")} tracked impression${unpriced > 1 ? "s have" : " has"} no contract pricing ${unpriced > 1 ? "them" : "it"}: they count at cost 0; price them with 'cpi contract add'`);
@@ -129,4 +157,8 @@ export async function visitorTestArms(
     );
   }
   return { arms, warnings };
+}
+
+function percent(share: number): string {
+  return share < 0.001 ? "under 0.1 %" : `${(share * 100).toFixed(1)} %`;
 }

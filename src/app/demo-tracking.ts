@@ -86,6 +86,7 @@ export function demoTrackingHits(cells: readonly ReportedCell[], seed: number): 
   };
   const push = (type: HitFields["type"], cell: ReportedCell, id: string, measurable: boolean, ctx: HitContext) =>
     hits.push({ ctx, fields: { type, campaign: DEMO_TRACKING.campaign, creative: cell.creative, placement: cell.placement, impression_id: id, measurable, webdriver: false } });
+  const creatives = [...new Set(cells.map((c) => c.creative))].sort();
   for (const cell of cells) {
     const key = `${cell.day}\u0000${cell.placement}`;
     let gap = gaps.get(key);
@@ -98,10 +99,12 @@ export function demoTrackingHits(cells: readonly ReportedCell[], seed: number): 
     const n = Math.round(cell.impressions * (1 + gap));
     const dayStart = zonedDayStartUtc(cell.day, "UTC");
     // Readers of the day: each site draws from its own part of a shared pool (some read two sites);
-    // a few read many pages, most one or two (frequency 1 … 10+).
-    const pool = Math.round(n * 1.05);
+    // a few read many pages, most one or two (frequency 1 … 10+). The ad server splits the creatives
+    // by reader (an A/B test by visitor): a reader only ever sees one of them.
+    const pool = Math.round((n * 1.05) / creatives.length);
+    const arm = creatives.indexOf(cell.creative);
     for (let i = 0; i < n; i++) {
-      const person = siteIndex * Math.round(pool * 0.8) + Math.floor(pool * rand() ** 1.7);
+      const person = (siteIndex * Math.round(pool * 0.8) + Math.floor(pool * rand() ** 1.7)) * creatives.length + arm;
       // A reader keeps one address and browser all day (one visitor key).
       const u = (Math.imul(person, 2654435761) >>> 0) / 4294967296;
       const ctx: HitContext = {

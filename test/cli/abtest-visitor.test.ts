@@ -8,7 +8,7 @@ import { studentTPpf } from "../../src/domain/stats/index.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import { inProcessApi } from "../api/harness.js";
 import { cpi, tempDir } from "../helpers.js";
-import { type Visitor, visitorEvents, visitors } from "../visitor-test-data.js";
+import { crossoverEvents, type Visitor, visitorEvents, visitors } from "../visitor-test-data.js";
 
 /** The frequentist relative lift of B over A on ΣM/ΣD, by hand from per-visitor (m, d): delta method, Welch. */
 function handLift(a: { m: number; d: number }[], b: { m: number; d: number }[]) {
@@ -176,4 +176,51 @@ test("cpi abtest --unit visitor --metric ctr with contracts in two currencies: r
   const cpiTest = await run(...args, "--metric", "cpi");
   assert.equal(cpiTest.code, 2);
   assert.match(cpiTest.stderr, /priced by contracts in EUR and USD/);
+});
+
+test("cpi abtest --unit visitor drops the few visitors who saw both arms, with a warning, and refuses when many did", async () => {
+  const dir = tempDir();
+  const db = join(dir, "cpi.duckdb");
+  const store = await DuckDbStore.open(db);
+  // 3 of A's visitors also saw B once: 3 of 120 visitors (2.5 %) are in both arms.
+  await store.appendTrackedEvents({ logId: "t", from: 0, to: 1, events: [...visitorEvents(), ...crossoverEvents(3)] });
+  await store.close();
+  const args = ["abtest", "--campaign", "Launch Q4", "--where", "source=tracked", "--arms", "ad", "--unit", "visitor", "--baseline", "A", "--metric", "ctr", "--format", "json", "--db", db];
+  const r = await cpi(dir, ...args);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  // A's visitors 0–2 had 1+2+3 news and 1 sidebar impressions (7) and 2 clicks; B loses their 3 crossover impressions.
+  assert.deepEqual(
+    j.arms.map((x: { name: string; units: number; impressions: number }) => [x.name, x.units, x.impressions]),
+    [
+      ["A", 57, 128],
+      ["B", 60, 170],
+    ],
+  );
+  close(j.arms[0].value, 18 / 128, "CTR A without the shared visitors");
+  close(j.arms[1].value, 25 / 170, "CTR B without the shared visitors");
+  const shared = new Set(crossoverEvents(3).map((e) => e.visitor));
+  const kept = visitors().filter((v) => !shared.has(v.key));
+  const clicks = (v: Visitor) => ({ m: v.newsClicks + v.sideClicks, d: v.newsImps + v.sideImps });
+  const hand = handLift(kept.filter((v) => v.creative === "A").map(clicks), kept.filter((v) => v.creative === "B").map(clicks));
+  close(j.comparisons[0].lift, hand.lift, "lift on the visitors of one arm");
+  close(j.comparisons[0].ci[0], hand.ci[0], "CI low");
+  close(j.comparisons[0].ci[1], hand.ci[1], "CI high");
+  assert.ok(
+    j.warnings.some((w: string) => /^3 of 120 visitors \(2\.5 %\) had impressions or clicks in more than one ad; they are dropped from every arm/.test(w)),
+    j.warnings.join("\n"),
+  );
+  assert.match(r.stderr, /3 of 120 visitors/);
+
+  // 10 of 120 (8.3 %) saw both: too many to drop, the test is refused.
+  const dir2 = tempDir();
+  const db2 = join(dir2, "cpi.duckdb");
+  const many = await DuckDbStore.open(db2);
+  await many.appendTrackedEvents({ logId: "t", from: 0, to: 1, events: [...visitorEvents(), ...crossoverEvents(10)] });
+  await many.close();
+  const refused = await cpi(dir2, ...args.slice(0, -1), db2);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /10 of 120 visitors \(8\.3 %\) had impressions or clicks in more than one ad: --unit visitor needs each visitor to see one arm/);
+  assert.match(refused.stderr, /--unit day or placement/);
+  assert.equal(refused.stdout, "");
 });

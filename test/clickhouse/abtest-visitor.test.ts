@@ -32,7 +32,14 @@ before(async () => {
   cluster = await startClickHouse(2);
   fixed = await threeStores(cluster);
   random = await threeStores(cluster);
-  const events = randomEvents({ seed: 11, events: 8000, visitors: 1500 });
+  // A split by visitor: each visitor keeps the creative, placement and device of their first event,
+  // except every 50th visitor (by first appearance), who stays random and so is in several arms (dropped, with a warning).
+  const first = new Map<string, { creative: string; placement: string; device: string; shared: boolean }>();
+  const events = randomEvents({ seed: 11, events: 8000, visitors: 1500 }).map((e) => {
+    const v = first.get(e.visitor) ?? { creative: e.creative, placement: e.placement, device: e.device, shared: first.size % 50 === 49 };
+    first.set(e.visitor, v);
+    return v.shared ? e : { ...e, creative: v.creative, placement: v.placement, device: v.device };
+  });
   for (const { store } of fixed) {
     await store.appendTrackedEvents({ logId: "log-1", from: 0, to: 1, events: visitorEvents() });
     for (const c of FIXED_CONTRACTS) await store.addContract(c);
@@ -77,11 +84,14 @@ test("random tracked events under flat, CPM and CPC contracts: identical visitor
     { metric: "cpc", arms: "device", filters: [tracked, { dimension: "campaign", op: "eq", values: ["Direct 0", "Direct 2"] }], method: "sequential" },
   ];
   let compared = 0;
+  let dropped = 0;
   for (const c of cases) {
     const [duck, ...others] = await Promise.all(random.map(({ store }) => runAbTest(store, { ...c, unit: "visitor", from: "2026-10-03", to: "2026-10-17" })));
     assert.ok(duck && duck.arms.length >= 2 && duck.arms.every((a) => a.units > 100), `${c.metric} by ${c.arms}: enough visitors`);
     for (const [i, o] of others.entries()) assert.deepEqual(o, duck, `${c.metric} by ${c.arms}: ${random[i + 1]?.name} = duckdb`);
     compared += duck.comparisons.filter((x) => x.lift !== null).length;
+    if (duck.warnings.some((w) => /in more than one .*; they are dropped from every arm/.test(w))) dropped++;
   }
   assert.ok(compared >= 4, `only ${compared} comparisons had a lift`);
+  assert.ok(dropped >= 3, `visitors in several arms were dropped in only ${dropped} cases`);
 });
