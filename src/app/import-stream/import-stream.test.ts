@@ -2,7 +2,8 @@
 // streamed path must give exactly what the in-process path gives: the same stored rows, the same
 // per-file results, the same rejections, the store untouched when a file is refused.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { UserError } from "../../domain/errors.js";
@@ -133,4 +134,31 @@ test("progress is reported in rows, ending at the file's row count", async () =>
   assert.ok(seen.length >= 20, `${seen.length} progress reports`);
   assert.deepEqual(seen.at(-1), [40_000, 40_000]);
   assert.ok(seen.every(([d, t]) => d <= t));
+});
+
+test("on a store file: a streamed import of several row groups persists, and a refused one leaves the file's rows as they were", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cpi-import-file-"));
+  const db = join(dir, "cpi.duckdb");
+  const sums = "SELECT count(*) AS n, sum(cost_micros) AS cost, sum(impressions) AS imp FROM spend";
+  try {
+    // 150,000 rows: more than one row group (122,880), which DuckDB writes to the file while appending
+    // (before the commit): a refused import must leave none of them behind.
+    let store = await DuckDbStore.open(db);
+    const out = await importReports(store, [csv("big.csv", awkwardCsv(150_000))], { skipInvalid: true, ...STREAM });
+    assert.equal(out[0]?.rows, 150_000);
+    const stored = await store.query(sums);
+    assert.equal(stored[0]?.n, 150_000n);
+    const err = await importReports(store, [csv("bad.csv", awkwardCsv(150_000, 140_002))], STREAM).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof UserError && /bad\.csv:140002, column 'cost'/.test(err.message), String(err));
+    assert.deepEqual(await store.query(sums), stored);
+    await store.close();
+    store = await DuckDbStore.open(db);
+    assert.deepEqual(await store.query(sums), stored, "the rows are in the file after reopening it");
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
