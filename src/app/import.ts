@@ -116,18 +116,28 @@ export async function importReports(store: Store, files: readonly ReportFile[], 
     // The first large file starts parsing now, while the store opens its transaction.
     const work = parseInWorker(file.bytes, { ...parseOpts, fileName: file.name }, first);
     first = false;
-    async function* checked(): AsyncGenerator<SpendColumns> {
-      yield* withFileNameAsync(file, work.batches);
+    // Once the batches have ended: the file's problems refuse it (the store rolls back) unless skipped.
+    const ended = () => {
       const s = work.summary();
       const done: Parsed = { report: s.report, sums: s.sums, sources: s.sources };
       onParsed?.(file.name, s.report);
       parsed[i] = done;
       const stop = blocking(file.name, done, skipInvalid);
       if (stop.length) throw rejection(stop, errorsOf(file.name, s.report), skipInvalid);
+    };
+    async function* checked(): AsyncGenerator<SpendColumns> {
+      yield* withFileNameAsync(file, work.batches);
+      ended();
     }
+    const next = () => {
+      const batch = withFileName(file, work.nextSync);
+      if (batch === null) ended();
+      return batch;
+    };
     return {
       file: file.name,
       batches: { [Symbol.asyncIterator]: checked },
+      syncBatches: { started: work.started, next, cancel: work.cancel },
       estimatedRows: work.estimatedRows,
       finished: () => {
         const s = work.summary();

@@ -1,34 +1,62 @@
 // Parses a report in a worker thread, handing its rows over in column batches while it reads, so
-// that parsing (there) and writing to the store (here) overlap.
-import { Worker } from "node:worker_threads";
+// that parsing (there) and writing to the store (here) overlap. The worker posts on a MessagePort and
+// then bumps a shared counter, so the batches can be read as they come either asynchronously or from
+// inside a synchronous callback (DuckDB pulling rows for its INSERT) that waits on the counter.
+import { createHash } from "node:crypto";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { UserError } from "../../domain/errors.js";
+import { ReplaceWindowCollector } from "../../domain/replace-window.js";
 import type { SpendColumns } from "../../domain/spend-columns.js";
 import type { ParseOptions } from "../../ingest/index.js";
+import { addColumnSums, emptyRowSums } from "../totals-check.js";
 import type { ParseJob, ParseSummary, ToHost } from "./protocol.js";
 
-/** A report being parsed in a worker: its batches (iterate once) and, after them, its summary. */
+/** Longest wait for the next batch once batches flow (a batch is 16,384 rows: well under a second). */
+const STALL_MS = 120_000;
+
+/** A report being parsed in a worker: its batches (read them one way, once) and, after them, its summary. */
 export interface WorkerParse {
   batches: AsyncIterable<SpendColumns>;
+  /** Resolves once a batch, the end or a failure is ready to read (so `nextSync` will not wait for the parse to start). */
+  started(): Promise<void>;
+  /**
+   * The next batch, blocking this thread while it is parsed; null after the last. Throws what the
+   * parse threw (a UserError for a problem with the file).
+   */
+  nextSync(): SpendColumns | null;
+  /** Stops the parse (a reader that gives up before the end). */
+  cancel(): void;
   /** Rows expected (the file's line count until the parse ends, then exact). */
   estimatedRows(): number;
   /** The summary; throws when read before the batches have ended. */
   summary(): ParseSummary;
 }
 
-function startWorker(job: ParseJob): Worker {
+// Atomics.waitAsync is in Node 16+, not in TypeScript's ES2022 library.
+const { waitAsync } = Atomics as unknown as {
+  waitAsync(a: Int32Array, index: number, value: number, timeoutMs: number): { async: false; value: string } | { async: true; value: Promise<string> };
+};
+
+/** Resolves when slot 0 of `signal` is no longer `seen`, or after a second (without blocking the thread). */
+async function waitPast(signal: Int32Array, seen: number): Promise<void> {
+  const w = waitAsync(signal, 0, seen, 1000);
+  if (w.async) await w.value;
+}
+
+function startWorker(job: ParseJob, transfer: MessageChannel["port2"]): Worker {
   // Built, the worker is parse-worker.js; under tsx (tests, benchmarks) it is .ts, which a worker
   // thread can load only once tsx's loader is registered in it.
   const url = new URL(`./parse-worker.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`, import.meta.url);
-  if (url.pathname.endsWith(".js")) return new Worker(url, { workerData: job });
+  if (url.pathname.endsWith(".js")) return new Worker(url, { workerData: job, transferList: [transfer] });
   // Not an import of this module: code for the new thread, where tsx (a dev dependency) is present.
   const loader = JSON.stringify("tsx/esm/api");
   const boot = `import(${loader}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: job });
+  return new Worker(boot, { eval: true, workerData: job, transferList: [transfer] });
 }
 
 /**
- * Starts parsing `bytes` in a worker thread now (`eager`) or when the batches are first read (so
- * that several large files are not all parsed into memory at once). A whole-file problem
+ * Starts parsing `bytes` in a worker thread now (`eager`) or when the batches are first asked for
+ * (so that several large files are not all parsed into memory at once). A whole-file problem
  * (UserError in the parser) ends the batches with that error; the file's row problems are in the
  * summary's report, as parseReport returns them.
  * @example const p = parseInWorker(bytes, { fileName: "big.csv" }); for await (const b of p.batches) …; p.summary().report.issues
@@ -36,63 +64,126 @@ function startWorker(job: ParseJob): Worker {
 export function parseInWorker(bytes: Uint8Array, opts: ParseOptions, eager = false): WorkerParse {
   let estimate = 0;
   let result: ParseSummary | null = null;
-  const queue: ToHost[] = [];
   let failure: Error | null = null;
-  let wake: (() => void) | null = null;
   let worker: Worker | null = null;
-  const notify = () => {
-    wake?.();
-    wake = null;
-  };
-  const start = (): Worker => {
-    if (worker) return worker;
+  let contentHash = "";
+  // Summed here, batch by batch, rather than in the worker: the parse is the slower side.
+  const windows = new ReplaceWindowCollector();
+  const sums = emptyRowSums();
+  const sources = new Set<string>();
+  let port: MessageChannel["port1"] | null = null;
+  // [0] counts messages posted; [1] is 1 once the worker thread has exited.
+  const signal = new Int32Array(new SharedArrayBuffer(8));
+  const start = (): void => {
+    if (worker) return;
     const shared = new SharedArrayBuffer(bytes.byteLength);
     new Uint8Array(shared).set(bytes);
-    const w = startWorker({ bytes: shared, opts });
-    w.on("message", (m: ToHost) => {
-      queue.push(m);
-      notify();
-    });
+    const channel = new MessageChannel();
+    port = channel.port1;
+    const w = startWorker({ bytes: shared, opts, port: channel.port2, signal: signal.buffer as SharedArrayBuffer }, channel.port2);
     w.on("error", (e: unknown) => {
-      failure = e instanceof Error ? e : new Error(String(e));
-      notify();
+      failure ??= e instanceof Error ? e : new Error(String(e));
     });
     w.on("exit", (code) => {
-      if (result === null && failure === null) failure = new Error(`the parser thread stopped (exit code ${code}) before the end of ${opts.fileName}`);
-      notify();
+      if (result === null) failure ??= new Error(`the parser thread stopped (exit code ${code}) before the end of ${opts.fileName}`);
+      Atomics.store(signal, 1, 1);
+      Atomics.notify(signal, 0);
     });
     worker = w;
-    return w;
+    // While the worker starts: the file's hash (the host's thread is otherwise waiting for the first batch).
+    contentHash = createHash("sha256").update(bytes).digest("hex");
   };
   if (eager) start();
+  const stop = () => {
+    void worker?.terminate();
+    port?.close();
+  };
+
+  /** Handles one message: a batch, or null for anything else (the end sets `result`, an error throws). */
+  const handle = (m: ToHost): SpendColumns | null => {
+    if (m.t === "estimate") estimate = m.rows;
+    else if (m.t === "batch") {
+      const cols = m.cols;
+      addColumnSums(sums, cols);
+      windows.addColumns(cols);
+      for (const s of (cols.text[0] as { values: string[] }).values) if (s !== "") sources.add(s);
+      return cols;
+    } else if (m.t === "error") throw m.code === "internal" ? new Error(m.message) : new UserError(m.code, m.message, m.details);
+    else {
+      result = { report: m.report, windows: windows.windows(), sums, sources: [...sources], contentHash };
+      estimate = sums.rows;
+    }
+    return null;
+  };
+  const receive = (): ToHost | undefined => (port ? (receiveMessageOnPort(port)?.message as ToHost | undefined) : undefined);
+  const exited = () => Atomics.load(signal, 1) === 1;
+  const gone = (): Error => failure ?? new Error(`the parser thread stopped before the end of ${opts.fileName}`);
+
+  /**
+   * One step of reading: a batch, "end" once the summary has come, or the counter value to wait
+   * past before trying again. Throws what the parse threw, or when the worker is gone.
+   */
+  const step = (): SpendColumns | "end" | number => {
+    for (;;) {
+      if (result) return "end";
+      const seen = Atomics.load(signal, 0);
+      // The worker posts and then counts or exits: a message sent just before it exited is read here.
+      const m = receive() ?? (exited() ? receive() : undefined);
+      if (!m) {
+        if (exited()) throw gone();
+        return seen;
+      }
+      const batch = handle(m);
+      if (batch) return batch;
+    }
+  };
+
   async function* batches(): AsyncGenerator<SpendColumns> {
-    const w = start();
+    start();
     try {
       for (;;) {
-        const m = queue.shift();
-        if (!m) {
-          if (failure) throw failure;
-          await new Promise<void>((r) => {
-            wake = r;
-          });
-          continue;
-        }
-        if (m.t === "estimate") estimate = m.rows;
-        else if (m.t === "batch") yield m.cols;
-        else if (m.t === "error") throw m.code === "internal" ? new Error(m.message) : new UserError(m.code, m.message, m.details);
-        else {
-          const { t: _t, ...summary } = m;
-          result = summary;
-          estimate = summary.sums.rows;
-          return;
-        }
+        const s = step();
+        if (s === "end") return;
+        if (typeof s === "number") {
+          await waitPast(signal, s);
+        } else yield s;
       }
     } finally {
-      void w.terminate();
+      stop();
     }
   }
+
+  /** The next batch for a synchronous reader: waits with Atomics.wait, in slices, up to STALL_MS without news. */
+  const nextSync = (): SpendColumns | null => {
+    start();
+    let out: SpendColumns | "end" = "end";
+    try {
+      let waited = 0;
+      for (;;) {
+        const s = step();
+        if (typeof s !== "number") {
+          out = s;
+          break;
+        }
+        if (waited >= STALL_MS) throw new Error(`the parser thread sent nothing for ${STALL_MS / 1000} s while reading ${opts.fileName}`);
+        waited = Atomics.wait(signal, 0, s, 1000) === "timed-out" ? waited + 1000 : 0;
+      }
+    } finally {
+      if (out === "end") stop();
+    }
+    return out === "end" ? null : out;
+  };
+
   return {
     batches: { [Symbol.asyncIterator]: batches },
+    started: async () => {
+      start();
+      while (Atomics.load(signal, 0) === 0 && !exited()) {
+        await waitPast(signal, 0);
+      }
+    },
+    nextSync,
+    cancel: () => stop(),
     estimatedRows: () => estimate,
     summary: () => {
       if (!result) throw new Error(`the parse of ${opts.fileName} has not ended`);

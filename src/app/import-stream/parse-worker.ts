@@ -1,18 +1,25 @@
-// Worker thread: parses one report and posts its rows in column batches as they are made, then a
-// summary (format, issues, totals rows, replacement windows, sums). Started by parse-in-worker.ts.
-import { createHash } from "node:crypto";
+// Worker thread: parses one report and posts its rows in column batches as they are made, then the
+// report (format, issues, totals rows, reach). Started by parse-in-worker.ts, which sums the batches.
 import { parentPort, workerData } from "node:worker_threads";
 import { UserError } from "../../domain/errors.js";
-import { ReplaceWindowCollector } from "../../domain/replace-window.js";
 import { spendColumnBuffers } from "../../domain/spend-columns.js";
 import { parseReport } from "../../ingest/index.js";
-import { addColumnSums, emptyRowSums } from "../totals-check.js";
 import type { ParseJob, ToHost } from "./protocol.js";
 
 const job = workerData as ParseJob;
-const port = parentPort;
-if (!port) throw new Error("parse-worker.ts runs as a worker thread");
-const post = (m: ToHost, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+if (!parentPort) throw new Error("parse-worker.ts runs as a worker thread");
+const signal = new Int32Array(job.signal);
+// The host may be waiting on the counter with Atomics.wait (its event loop blocked): every message,
+// and the thread's end however it comes, moves it.
+const post = (m: ToHost, transfer: ArrayBuffer[] = []) => {
+  job.port.postMessage(m, transfer);
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
+};
+process.on("exit", () => {
+  Atomics.store(signal, 1, 1);
+  Atomics.notify(signal, 0);
+});
 
 const bytes = new Uint8Array(job.bytes);
 // For the progress estimate: line ends in the first MiB, scaled to the file (one row per line).
@@ -21,18 +28,9 @@ let sampled = 0;
 for (let at = bytes.indexOf(10); at >= 0 && at < SAMPLE; at = bytes.indexOf(10, at + 1)) sampled++;
 post({ t: "estimate", rows: Math.round((sampled * bytes.length) / Math.min(SAMPLE, bytes.length)) });
 
-const windows = new ReplaceWindowCollector();
-const sums = emptyRowSums();
-const sources = new Set<string>();
 try {
-  const report = parseReport(bytes, job.opts, (cols) => {
-    addColumnSums(sums, cols);
-    windows.addColumns(cols);
-    for (const s of (cols.text[0] as { values: string[] }).values) if (s !== "") sources.add(s);
-    post({ t: "batch", cols }, spendColumnBuffers(cols));
-  });
-  const contentHash = createHash("sha256").update(bytes).digest("hex");
-  post({ t: "done", report, windows: windows.windows(), sums, sources: [...sources], contentHash });
+  const report = parseReport(bytes, job.opts, (cols) => post({ t: "batch", cols }, spendColumnBuffers(cols)));
+  post({ t: "done", report });
 } catch (e) {
   if (e instanceof UserError) post({ t: "error", code: e.code, message: e.message, details: e.details });
   else post({ t: "error", code: "internal", message: e instanceof Error ? (e.stack ?? e.message) : String(e) });

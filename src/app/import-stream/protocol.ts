@@ -1,4 +1,5 @@
 // Messages between parse-in-worker.ts (the host) and parse-worker.ts (the worker thread).
+import type { MessagePort } from "node:worker_threads";
 import type { ReplaceWindow } from "../../domain/replace-window.js";
 import type { ParsedReport } from "../../domain/spend.js";
 import type { SpendColumns } from "../../domain/spend-columns.js";
@@ -9,9 +10,13 @@ export interface ParseJob {
   /** The file's bytes, shared with the worker (not copied again). */
   bytes: SharedArrayBuffer;
   opts: ParseOptions;
+  /** Where the worker posts its messages (ToHost). */
+  port: MessagePort;
+  /** Two Int32 slots: [0] counts the messages posted (bumped after each, with a notify), [1] is set to 1 when the worker exits. */
+  signal: SharedArrayBuffer;
 }
 
-/** What the worker found once the whole file was read (the report's rows went out in batches). */
+/** What is known once the whole file was read (the report's rows went out in batches). */
 export interface ParseSummary {
   report: ParsedReport;
   windows: ReplaceWindow[];
@@ -24,5 +29,5 @@ export interface ParseSummary {
 export type ToHost =
   | { t: "estimate"; rows: number }
   | { t: "batch"; cols: SpendColumns }
-  | ({ t: "done" } & ParseSummary)
+  | { t: "done"; report: ParsedReport }
   | { t: "error"; code: string; message: string; details?: unknown };

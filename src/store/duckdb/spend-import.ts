@@ -1,23 +1,28 @@
-// Store.importSpend / importSpendBatches on DuckDB: one transaction, appender writes, replacement
-// windows deleted after the rows are appended (rows of other imports only), so a streamed file whose
-// windows are known only at its end follows the same path as a file parsed first.
+// Store.importSpend / importSpendBatches on DuckDB: one transaction, one INSERT per file fed by the
+// spend scan (spend-scan.ts), replacement windows deleted after the rows are written (rows of other
+// imports only), so a streamed file whose windows are known only at its end follows the same path as
+// a file parsed first.
 import { type DuckDBConnection, DuckDBDateValue } from "@duckdb/node-api";
 import { isoToEpochDay } from "../../domain/dates.js";
 import { type ReplaceWindow, replacementWindows } from "../../domain/replace-window.js";
 import type { PlatformReachRow } from "../../domain/spend.js";
+import type { SpendColumns } from "../../domain/spend-columns.js";
 import { duckdbDialect } from "../../query/duckdb-dialect.js";
 import type { ImportOutcome, ProgressFn, SpendBatchImport, SpendImport } from "../store.js";
-import { appendSpendColumns, appendSpendRows } from "./spend-appender.js";
+import { spendColumnsOf } from "../../domain/spend-columns.js";
+import { batchesOf, insertSpendBatches, withUnorderedInserts } from "./spend-scan.js";
 
 const q = duckdbDialect.quoteString;
+/** Rows turned into columns at a time when rows are given whole. */
+const ROWS_PER_BATCH = 16_384;
 
 function isBatched(f: SpendImport | SpendBatchImport): f is SpendBatchImport {
   return "batches" in f;
 }
 
 /**
- * Imports files in one transaction (see Store.importSpend). Rows given whole are appended as
- * objects; streamed files batch by batch as they arrive.
+ * Imports files in one transaction (see Store.importSpend), one INSERT per file: rows given whole
+ * as column batches, streamed files batch by batch as the parse makes them.
  */
 export async function importSpendDuckDb(conn: DuckDBConnection, files: readonly (SpendImport | SpendBatchImport)[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
   const known = files.reduce((s, f) => s + (isBatched(f) ? 0 : f.rows.length), 0);
@@ -27,6 +32,10 @@ export async function importSpendDuckDb(conn: DuckDBConnection, files: readonly 
     done += n;
     onProgress?.(done, Math.max(done, total()));
   };
+  return withUnorderedInserts(conn, () => importInTransaction(conn, files, progress));
+}
+
+async function importInTransaction(conn: DuckDBConnection, files: readonly (SpendImport | SpendBatchImport)[], progress: (n: number) => void): Promise<ImportOutcome[]> {
   const outcomes: ImportOutcome[] = [];
   await conn.run("BEGIN TRANSACTION");
   try {
@@ -34,29 +43,34 @@ export async function importSpendDuckDb(conn: DuckDBConnection, files: readonly 
     let nextId = Number(idRow.getRows()[0]?.[0] ?? 0) + 1;
     for (const f of files) {
       const importId = nextId++;
-      const appender = await conn.createAppender("spend");
       let rows = 0;
       let format: string;
       let contentHash: string;
       let reach: readonly PlatformReachRow[];
       let windows: readonly ReplaceWindow[];
-      try {
-        if (isBatched(f)) {
-          for await (const batch of f.batches) {
-            appendSpendColumns(appender, batch, importId, progress);
-            rows += batch.length;
+      if (isBatched(f)) {
+        if (f.syncBatches) {
+          // One INSERT for the whole file, reading batches as the parse makes them.
+          const sync = f.syncBatches;
+          try {
+            await sync.started();
+            rows = await insertSpendBatches(conn, sync.next, importId, progress);
+          } finally {
+            sync.cancel(); // a no-op after the last batch; else the parse is not needed any more
           }
-          ({ contentHash, format, reach, windows } = f.finished());
-          progress(0); // the file's row count is now exact
-
         } else {
-          windows = replacementWindows(f.rows);
-          appendSpendRows(appender, f.rows, importId, progress);
-          rows = f.rows.length;
-          ({ contentHash, format, reach } = f);
+          const all: SpendColumns[] = [];
+          for await (const batch of f.batches) all.push(batch);
+          rows = await insertSpendBatches(conn, batchesOf(all), importId, progress);
         }
-      } finally {
-        appender.closeSync();
+        ({ contentHash, format, reach, windows } = f.finished());
+        progress(0); // the file's row count is now exact
+      } else {
+        windows = replacementWindows(f.rows);
+        const batches: SpendColumns[] = [];
+        for (let i = 0; i < f.rows.length; i += ROWS_PER_BATCH) batches.push(spendColumnsOf(f.rows.slice(i, i + ROWS_PER_BATCH)));
+        rows = await insertSpendBatches(conn, batchesOf(batches), importId, progress);
+        ({ contentHash, format, reach } = f);
       }
       let replaced = 0;
       for (const w of windows) {
