@@ -17,7 +17,7 @@ const STALL_MS = 120_000;
 /** A report being parsed in a worker: its batches (read them one way, once) and, after them, its summary. */
 export interface WorkerParse {
   batches: AsyncIterable<SpendColumns>;
-  /** Resolves once a batch, the end or a failure is ready to read (so `nextSync` will not wait for the parse to start). */
+  /** Resolves once the first batch, the end or a failure has come (so `nextSync` does not block while the file is read whole). */
   started(): Promise<void>;
   /**
    * The next batch, blocking this thread while it is parsed; null after the last. Throws what the
@@ -154,10 +154,19 @@ export function parseInWorker(bytes: Uint8Array, opts: ParseOptions, eager = fal
   }
 
   /** The next batch for a synchronous reader: waits with Atomics.wait, in slices, up to STALL_MS without news. */
+  // What `started` read ahead: the first batch, or what ended the parse before one came.
+  let ahead: { batch: SpendColumns } | { error: unknown } | null = null;
   const nextSync = (): SpendColumns | null => {
     start();
     let out: SpendColumns | "end" = "end";
     try {
+      const first = ahead;
+      ahead = null;
+      if (first && "error" in first) throw first.error;
+      if (first) {
+        out = first.batch;
+        return out;
+      }
       let waited = 0;
       for (;;) {
         const s = step();
@@ -176,10 +185,22 @@ export function parseInWorker(bytes: Uint8Array, opts: ParseOptions, eager = fal
 
   return {
     batches: { [Symbol.asyncIterator]: batches },
+    // Waits (without blocking the thread) for the first batch, or the end: a platform file is read
+    // whole before its first batch, and nextSync should not block through that.
     started: async () => {
       start();
-      while (Atomics.load(signal, 0) === 0 && !exited()) {
-        await waitPast(signal, 0);
+      try {
+        for (;;) {
+          const s = step();
+          if (s === "end") return;
+          if (typeof s !== "number") {
+            ahead = { batch: s };
+            return;
+          }
+          await waitPast(signal, s);
+        }
+      } catch (e) {
+        ahead = { error: e };
       }
     },
     nextSync,
