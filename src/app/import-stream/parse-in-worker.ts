@@ -153,9 +153,9 @@ export function parseInWorker(bytes: Uint8Array, opts: ParseOptions, eager = fal
     }
   }
 
-  /** The next batch for a synchronous reader: waits with Atomics.wait, in slices, up to STALL_MS without news. */
   // What `started` read ahead: the first batch, or what ended the parse before one came.
   let ahead: { batch: SpendColumns } | { error: unknown } | null = null;
+  /** The next batch for a synchronous reader: waits with Atomics.wait, in slices, up to STALL_MS without news. */
   const nextSync = (): SpendColumns | null => {
     start();
     let out: SpendColumns | "end" = "end";
