@@ -111,10 +111,34 @@ class BatchWriter {
         if (long[code]) longAt.push(i);
       }
       copyInto(v, slots, 0, n, 16);
-      for (const i of longAt) duckdbBindings.vector_assign_string_element(v as Raw, i, values[codes[off + i] as number] as string);
+      if (longAt.length > 0) assignLongStrings(v, longAt, codes, values, off, n, slots);
     }
     duckdbBindings.data_chunk_set_size(chunk as Raw, n);
   }
+}
+
+/**
+ * Writes a chunk's long (or non-ASCII) strings: DuckDB copies each distinct value into the vector's
+ * string heap once (a native call per value), and the rows that repeat it get a copy of its 16-byte
+ * slot, which points at those same bytes. A call per row cost 0.7 s per 1M rows of a Meta export.
+ */
+function assignLongStrings(v: unknown, rows: readonly number[], codes: Uint32Array, values: readonly string[], off: number, n: number, slots: Uint32Array): void {
+  const firstRow = new Map<number, number>();
+  for (const i of rows) {
+    const code = codes[off + i] as number;
+    if (firstRow.has(code)) continue;
+    firstRow.set(code, i);
+    duckdbBindings.vector_assign_string_element(v as Raw, i, values[code] as string);
+  }
+  if (firstRow.size === rows.length) return;
+  // The vector's slots as DuckDB wrote them (a copy), then every long row's slot from its value's first row.
+  const written = duckdbBindings.vector_get_data(v as Raw, n * 16);
+  const bytes = new Uint8Array(slots.buffer, slots.byteOffset, n * 16);
+  for (const i of rows) {
+    const first = firstRow.get(codes[off + i] as number) as number;
+    bytes.set(written.subarray(first * 16, first * 16 + 16), i * 16);
+  }
+  copyInto(v, slots, 0, n, 16);
 }
 
 /** What the scan of one INSERT reads: batches from `pull` (null at the end), and where it is in them. */
