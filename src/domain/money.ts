@@ -13,6 +13,8 @@ const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
  * @example parseMicros("5000.25") // 5000250000n
  */
 export function parseMicros(text: string): Micros | null {
+  const fast = smallMicros(text);
+  if (fast !== null) return BigInt(fast);
   const m = DECIMAL.exec(text);
   if (!m) return null;
   const sign = m[1] === "-" ? -1n : 1n;
@@ -24,6 +26,33 @@ export function parseMicros(text: string): Micros | null {
   micros += BigInt(f6);
   if (frac.length > 6 && (frac.charCodeAt(6) - 48) >= 5) micros += 1n;
   return sign * micros;
+}
+
+/**
+ * parseMicros of an unsigned decimal with at most 9 integer digits and 6 decimals, as a number
+ * (exact: below 2^53), without a regex or BigInt strings; null for anything else.
+ */
+function smallMicros(text: string): number | null {
+  const n = text.length;
+  if (n === 0 || n > 16) return null;
+  let units = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    units = units * 10 + c;
+  }
+  if (i === 0 || i > 9) return null;
+  if (i === n) return units * 1_000_000;
+  if (text.charCodeAt(i) !== 46 || n - i - 1 > 6 || n - i - 1 === 0) return null;
+  let frac = 0;
+  for (let k = i + 1; k < n; k++) {
+    const c = text.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return null;
+    frac = frac * 10 + c;
+  }
+  for (let k = n - i - 1; k < 6; k++) frac *= 10;
+  return units * 1_000_000 + frac;
 }
 
 /** Converts a JS number of currency units to micros, rounding to the nearest micro. @example unitsToMicros(0.5) // 500000n */

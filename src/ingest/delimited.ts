@@ -11,6 +11,8 @@ export interface Records {
   offsets: number[];
   /** Offset right after the last record read. */
   end: number;
+  /** Line where the next record (after the last read) starts. */
+  nextLine: number;
   /** Line of a quoted field that never closes (the rest of the text was read into it). */
   unterminatedQuoteLine?: number;
 }
@@ -81,7 +83,7 @@ export function tokenizeDelimited(text: string, delimiter: string, options: Toke
     rows.push(fields);
     lines.push(recordLine);
   }
-  const result: Records = { rows, lines, offsets, end: pos };
+  const result: Records = { rows, lines, offsets, end: pos, nextLine: line };
   if (unterminatedQuoteLine !== undefined) result.unterminatedQuoteLine = unterminatedQuoteLine;
   return result;
 }

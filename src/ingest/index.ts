@@ -9,9 +9,10 @@ import { matchGenericHeader } from "./generic-columns.js";
 import { type GenericDefaults, ROW_BATCH } from "./generic-row.js";
 import { type KnownHeaderTest, sniffDelimitedText } from "./header.js";
 import { isKnownHeader } from "./known-headers.js";
-import type { PlatformContext, PlatformParser, Table } from "./platform.js";
+import type { PlatformContext, PlatformParser, Table, TableRecord } from "./platform.js";
 import { parseMappedTable, prepareMapping } from "./platforms/mapping.js";
 import { findPlatform, PLATFORM_PARSERS } from "./platforms/registry.js";
+import { delimitedRecords, recordsFrom } from "./table-records.js";
 import { isIanaTimeZone } from "./time-zone.js";
 import { addError, addWarning, type IssueSink, type ParseOptions } from "./types.js";
 import { readXlsxTable } from "./xlsx.js";
@@ -120,19 +121,50 @@ function locate(bytes: Uint8Array, ctx: PlatformContext, isKnown: KnownHeaderTes
     headerIndex,
     container,
   };
-  let full: Table | null = null;
-  const split = (): Table => {
-    if (full) return full;
+  let unterminatedReported = false;
+  const unterminated = (line: number) => {
+    if (unterminatedReported) return;
+    unterminatedReported = true;
+    addError(ctx.sink, line, undefined, "a quoted field never closes: the rest of the file was read into it");
+  };
+  // The whole table is split only if a parser reads `rows`; records in order are read a chunk at a time.
+  let split: { rows: string[][]; lines: number[] } | null = null;
+  const splitAll = () => {
+    if (split) return split;
     const records = tokenizeDelimited(text, delimiter);
-    if (records.unterminatedQuoteLine !== undefined) {
-      addError(ctx.sink, records.unterminatedQuoteLine, undefined, "a quoted field never closes: the rest of the file was read into it");
+    if (records.unterminatedQuoteLine !== undefined) unterminated(records.unterminatedQuoteLine);
+    split = { rows: records.rows, lines: records.lines };
+    return split;
+  };
+  function* records(from: number): Generator<TableRecord> {
+    if (split) {
+      yield* recordsFrom({ ...split, headerIndex, container }, from);
+      return;
     }
-    full = { rows: records.rows, lines: records.lines, headerIndex, container };
-    return full;
+    // Start at the head's record `from` (or its last one, skipping on): a record's start is exact even
+    // where the head's sample cut the record itself short.
+    const known = Math.min(from, head.rows.length - 1);
+    if (known < 0) return;
+    let skip = from - known;
+    for (const r of delimitedRecords(text, delimiter, head.offsets[known] as number, head.lines[known] as number, unterminated)) {
+      if (skip > 0) skip--;
+      else yield r;
+    }
+  }
+  const full: Table = {
+    get rows() {
+      return splitAll().rows;
+    },
+    get lines() {
+      return splitAll().lines;
+    },
+    headerIndex,
+    container,
+    records,
   };
   return {
     head: headTable,
-    full: split,
+    full: () => full,
     text: { text, delimiter, bodyStart, bodyLine },
   };
 }

@@ -9,6 +9,7 @@ import type { DateOrder } from "./locale-date.js";
 import { type DecimalMark, readLocaleNumber } from "./locale-number.js";
 import type { PlatformContext, Table } from "./platform.js";
 import { RecordReader } from "./record-reader.js";
+import { recordAt, recordsFrom } from "./table-records.js";
 import { rowCurrencyReader } from "./report-currency.js";
 import { addError } from "./types.js";
 
@@ -68,14 +69,12 @@ export function buildPlatformRows(table: Table, plan: RowPlan, ctx: PlatformCont
   const out: BuiltRows = { rows: [], rowLines: [], reach: [] };
   const { index, name } = plan.columns;
   const currencyOf = rowCurrencyReader(plan.fileCurrency, ctx, index.currency, name.currency);
-  const width = (table.rows[table.headerIndex] as string[]).length;
+  const width = recordAt(table, table.headerIndex)?.record.length ?? 0;
   const reader = new RecordReader(plan, ctx);
   const onColumns = plan.streams ? ctx.onColumns : undefined;
   let batch = onColumns ? new SpendColumnsBuilder(ROW_BATCH) : null;
   let nth = -1;
-  for (let r = table.headerIndex + 1; r < table.rows.length; r++) {
-    const record = table.rows[r] as string[];
-    const line = table.lines[r] as number;
+  for (const { record, line } of recordsFrom(table, table.headerIndex + 1)) {
     if (plan.endOfData?.(record)) break;
     if (isBlankRecord(record)) continue;
     nth++;

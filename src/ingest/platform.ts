@@ -4,7 +4,11 @@ import type { IssueSink, ParseOptions } from "./types.js";
 
 /** A report as records of cells, whatever the container (CSV, TSV, XLSX sheet). */
 export interface Table {
-  /** Every record of the file, preamble and footer included. */
+  /**
+   * Every record of the file, preamble and footer included. For a delimited file this is split on
+   * first use: code that reads the records in order goes through `table-records.ts` (recordsFrom,
+   * recordAt), which reads them a chunk at a time and never builds this.
+   */
   rows: string[][];
   /** Line (or spreadsheet row) of each record, 1-based. */
   lines: number[];
@@ -12,6 +16,14 @@ export interface Table {
   headerIndex: number;
   /** "csv", "tsv", "ssv" (semicolons) or "xlsx". */
   container: string;
+  /** For a delimited file: its records from index `from` on, read a chunk at a time (see table-records.ts). */
+  records?(from: number): Iterable<TableRecord>;
+}
+
+/** One record of a table, with its line (1-based). */
+export interface TableRecord {
+  record: string[];
+  line: number;
 }
 
 /** What a parser is given besides the table: the options, already checked, and where issues go. */

@@ -46,7 +46,8 @@ export class RecordReader {
     const v = this.cell(role).trim();
     if (v === "") return v;
     const cleaned = this.plan.cleanText ? this.plan.cleanText(v) : v;
-    return EMPTY_TEXT.has(cleaned.toLowerCase()) ? "" : cleaned;
+    // The placeholders are at most 9 characters ("(not set)"): longer text needs no lower-casing.
+    return cleaned.length <= 9 && EMPTY_TEXT.has(cleaned.toLowerCase()) ? "" : cleaned;
   }
 
   /** Reports an error in the current record (in a role's column, or the row as a whole). */

@@ -41,7 +41,10 @@ export function rowCurrencyReader(
 ): (raw: string, line: number, fail: (role: "currency", message: string) => void) => string {
   const fallback = fileCurrency ?? ctx.currency ?? "";
   if (column === undefined) return () => fallback;
-  return (raw, line, fail) => {
+  // Most files repeat one currency: a cell equal to the last good one is that code again.
+  let lastRaw: string | null = null;
+  let lastCode = "";
+  const read = (raw: string, line: number, fail: (role: "currency", message: string) => void): string => {
     const code = raw.trim().toUpperCase();
     if (code === "" || code === "--" || code === "-") {
       if (!fallback) fail("currency", `${columnName} is empty and --currency was not given`);
@@ -54,9 +57,15 @@ export function rowCurrencyReader(
     if (ctx.currency && code !== ctx.currency) {
       throw new UserError("currency_mismatch", `line ${line} states currency ${code} (column '${columnName}'), but --currency is ${ctx.currency}`);
     }
-    if (fileCurrency && code !== fileCurrency) fail("currency", `currency ${code} disagrees with the file's ${fileCurrency}`);
+    if (fileCurrency && code !== fileCurrency) {
+      fail("currency", `currency ${code} disagrees with the file's ${fileCurrency}`);
+      return code;
+    }
+    lastRaw = raw;
+    lastCode = code;
     return code;
   };
+  return (raw, line, fail) => (raw === lastRaw ? lastCode : read(raw, line, fail));
 }
 
 /**

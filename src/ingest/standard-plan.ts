@@ -5,6 +5,7 @@ import { type DecimalMark, inferDecimalMark } from "./locale-number.js";
 import type { PlatformContext, Table } from "./platform.js";
 import type { RowPlan } from "./platform-rows.js";
 import { checkFileCurrency, reportTimezone, requireCurrency } from "./report-currency.js";
+import { recordAt } from "./table-records.js";
 import { firstFilled, sampleCells } from "./table-samples.js";
 
 export interface StandardPlanInput {
@@ -30,7 +31,7 @@ export interface StandardPlanInput {
  * @example standardPlan(table, ctx, { source: "tiktok", aliases }).columns.index.cost // 4
  */
 export function standardPlan(table: Table, ctx: PlatformContext, input: StandardPlanInput): RowPlan {
-  const header = table.rows[table.headerIndex] as string[];
+  const header = recordAt(table, table.headerIndex)?.record ?? [];
   const columns = resolveColumns(header, input.aliases);
   const { index } = columns;
   const decimal = inferDecimalMark(sampleCells(table, [index.cost, index.revenue, index.conversions, index.frequency]), input.decimalHint ?? ".");

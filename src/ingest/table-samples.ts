@@ -1,4 +1,5 @@
 import type { Table } from "./platform.js";
+import { recordsFrom } from "./table-records.js";
 
 /**
  * Up to `limit` non-empty cells of some columns of a table's data rows, for guessing its locale.
@@ -8,8 +9,8 @@ export function sampleCells(table: Table, columns: readonly (number | undefined)
   const out: string[] = [];
   const cols = columns.filter((c): c is number => c !== undefined);
   if (cols.length === 0) return out;
-  for (let r = table.headerIndex + 1; r < table.rows.length && out.length < limit; r++) {
-    const record = table.rows[r] as string[];
+  for (const { record } of recordsFrom(table, table.headerIndex + 1)) {
+    if (out.length >= limit) break;
     for (const c of cols) {
       const v = (record[c] ?? "").trim();
       if (v !== "") out.push(v);
@@ -20,7 +21,12 @@ export function sampleCells(table: Table, columns: readonly (number | undefined)
 
 /** The records above the header row. @example preambleOf(table)[0] // ["Campaign report"] */
 export function preambleOf(table: Table): string[][] {
-  return table.rows.slice(0, Math.max(0, table.headerIndex));
+  const out: string[][] = [];
+  for (const { record } of recordsFrom(table, 0)) {
+    if (out.length >= table.headerIndex) break;
+    out.push(record);
+  }
+  return out;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Ta
 import { buildPlatformRows, type RowPlan } from "../platform-rows.js";
 import { reportTimezone, requireCurrency } from "../report-currency.js";
 import { type SegmentKind, segmentRange } from "../segment-period.js";
+import { recordAt } from "../table-records.js";
 import { firstFilled, preambleOf, sampleCells } from "../table-samples.js";
 import { addWarning } from "../types.js";
 
@@ -134,14 +135,14 @@ function match(header: readonly string[], preamble: readonly (readonly string[])
 }
 
 function parse(table: Table, ctx: PlatformContext): PlatformResult {
-  const header = table.rows[table.headerIndex] as string[];
+  const header = recordAt(table, table.headerIndex)?.record ?? [];
   const columns = resolveColumns(header, ALIASES);
   const { index, name } = columns;
   const api = isApi(headerSet(header));
   const english = ENGLISH_COST.has(normaliseHeader(name.cost ?? name.cost_micros ?? ""));
   const decimal = inferDecimalMark(sampleCells(table, [index.cost, index.conversions, index.revenue, index.impressions]), english ? "." : ",");
   const dateOrder: DateOrder = english ? "mdy" : "dmy";
-  const headerLine = table.lines[table.headerIndex] as number;
+  const headerLine = recordAt(table, table.headerIndex)?.line ?? 1;
   if (index.clicks !== undefined && /interac/i.test(name.clicks ?? "")) {
     addWarning(ctx.sink, headerLine, name.clicks, "the report has no Clicks column: Interactions are read as clicks");
   }
@@ -160,7 +161,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
       `this Google Ads report ${what} and has no Day column, so the dates of its rows are unknown: download it again with a custom date range (or segmented by Day), or pass the period it covers (--period 2026-01-01..2026-01-31)`,
     );
   }
-  const firstApiZone = api && index.timezone !== undefined ? (table.rows[table.headerIndex + 1]?.[index.timezone] ?? "").trim() || null : null;
+  const firstApiZone = api && index.timezone !== undefined ? (recordAt(table, table.headerIndex + 1)?.record[index.timezone] ?? "").trim() || null : null;
   let totalsSeen = 0;
   const plan: RowPlan = {
     source: "google-ads",

@@ -5,6 +5,7 @@ import { inferDecimalMark, plainToWhole, readLocaleNumber } from "../locale-numb
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, type RowPlan } from "../platform-rows.js";
 import { checkFileCurrency, reportTimezone, requireCurrency } from "../report-currency.js";
+import { recordAt } from "../table-records.js";
 import { sampleCells } from "../table-samples.js";
 import { META_ALIASES, META_ENGLISH_COST, META_EXTRA_DIMENSIONS } from "./meta-headers.js";
 
@@ -36,7 +37,7 @@ function match(header: readonly string[]): PlatformMatch {
 }
 
 function parse(table: Table, ctx: PlatformContext): PlatformResult {
-  const header = table.rows[table.headerIndex] as string[];
+  const header = recordAt(table, table.headerIndex)?.record ?? [];
   const columns = resolveColumns(header, META_ALIASES);
   const { index, name } = columns;
   const english = META_ENGLISH_COST.test(normaliseHeader(name.cost ?? ""));
@@ -46,7 +47,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   const dateOrder = inferDateOrder(sampleCells(table, [index.date, index.date_start, index.date_end, ...scheduleCols], 500), english ? "mdy" : "dmy");
   const currency = checkFileCurrency(columns.headerCurrency, `the header '${name.cost}'`, ctx);
   requireCurrency(currency, index.currency !== undefined, ctx);
-  const zoneCell = index.timezone !== undefined ? (table.rows[table.headerIndex + 1]?.[index.timezone] ?? "").trim() : "";
+  const zoneCell = index.timezone !== undefined ? (recordAt(table, table.headerIndex + 1)?.record[index.timezone] ?? "").trim() : "";
 
   const dimensionCols = [
     ...(["campaign", "ad_group", "ad", "date", "age", "gender", "country", "placement", "device"] as const).map((r) => index[r]),
