@@ -31,8 +31,9 @@ export function parseMicros(text: string): Micros | null {
 /**
  * parseMicros of an unsigned decimal with at most 9 integer digits and 6 decimals, as a number
  * (exact: below 2^53), without a regex or BigInt strings; null for anything else.
+ * @example smallMicros("247.69") // 247690000
  */
-function smallMicros(text: string): number | null {
+export function smallMicros(text: string): number | null {
   const n = text.length;
   if (n === 0 || n > 16) return null;
   let units = 0;

@@ -1,4 +1,5 @@
 import type { DateRange } from "../domain/dates.js";
+import { smallMicros } from "../domain/money.js";
 import type { Role } from "./columns.js";
 import { parseLocaleDate } from "./locale-date.js";
 import { plainToMicros, plainToWhole, readLocaleNumber } from "./locale-number.js";
@@ -7,6 +8,19 @@ import type { RowPlan } from "./platform-rows.js";
 import { addError, addWarning } from "./types.js";
 
 const EMPTY_TEXT = new Set(["--", "-", "—", "(not set)", "n/a"]);
+
+/** The value of 1 to 15 ASCII digits, or -1 for anything else. @example plainDigits("0042") // 42 */
+function plainDigits(raw: string): number {
+  const n = raw.length;
+  if (n === 0 || n > 15) return -1;
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const c = raw.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
 
 /**
  * Reads one platform record at a time by role (one object for the whole file, no closures per row):
@@ -23,10 +37,15 @@ export class RecordReader {
   /** `fail` bound to this reader, for callbacks. */
   readonly failer = (role: Role | null, message: string): void => this.fail(role, message);
 
+  /** Each role's column (a Map: the roles' object is looked up by a key per cell, which is slow). */
+  private readonly index: Map<Role, number>;
+
   constructor(
     private readonly plan: RowPlan,
     private readonly ctx: PlatformContext,
-  ) {}
+  ) {
+    this.index = new Map(Object.entries(plan.columns.index) as [Role, number][]);
+  }
 
   /** Starts reading `record`, found on `line`. */
   start(record: readonly string[], line: number): void {
@@ -37,7 +56,7 @@ export class RecordReader {
 
   /** The raw cell of a role ("" when the file has no such column). */
   cell(role: Role): string {
-    const i = this.plan.columns.index[role];
+    const i = this.index.get(role);
     return i === undefined ? "" : (this.record[i] ?? "");
   }
 
@@ -59,8 +78,17 @@ export class RecordReader {
   /** A measure: money in micros, micros as written, a whole count or a decimal; null when empty or a bucket. */
   num(role: Role, kind: "money" | "micros" | "count" | "decimal"): bigint | number | null {
     const { plan } = this;
-    if (plan.columns.index[role] === undefined) return null;
-    const raw = this.cell(role);
+    const i = this.index.get(role);
+    if (i === undefined) return null;
+    const raw = this.record[i] ?? "";
+    // Plain digits (the common case) without the locale reading below.
+    if (kind === "count") {
+      const whole = plainDigits(raw);
+      if (whole >= 0) return whole;
+    } else if (kind === "money" && plan.decimal === ".") {
+      const micros = smallMicros(raw);
+      if (micros !== null) return BigInt(micros);
+    }
     const value = readLocaleNumber(raw, plan.decimal);
     if (value.kind === "empty") return null;
     const shown = raw.trim();
