@@ -73,6 +73,8 @@ export function buildPlatformRows(table: Table, plan: RowPlan, ctx: PlatformCont
   const reader = new RecordReader(plan, ctx);
   const onColumns = plan.streams ? ctx.onColumns : undefined;
   let batch = onColumns ? new SpendColumnsBuilder(ROW_BATCH) : null;
+  // Streamed rows are copied into the batch's columns: one row object, every field set for each record.
+  const streamed = batch ? blankSpendRow() : null;
   let nth = -1;
   for (const { record, line } of recordsFrom(table, table.headerIndex + 1)) {
     if (plan.endOfData?.(record)) break;
@@ -94,7 +96,7 @@ export function buildPlatformRows(table: Table, plan: RowPlan, ctx: PlatformCont
       continue;
     }
     const range = reader.dates();
-    const row = blankSpendRow();
+    const row = streamed ?? blankSpendRow();
     row.source = plan.source;
     row.account_id = reader.text("account_id") || plan.accountId;
     row.account_name = reader.text("account_name") || plan.accountName;
