@@ -15,8 +15,11 @@ const CHUNK_RECORDS = 4096;
 export function* delimitedRecords(text: string, delimiter: string, start: number, firstLine: number, onUnterminated: (line: number) => void): Generator<TableRecord> {
   let pos = start;
   let line = firstLine;
+  // Small chunks first: a reader after one record (the header, the first row) splits little.
+  let size = 64;
   while (pos < text.length) {
-    const chunk = tokenizeDelimited(text, delimiter, { start: pos, firstLine: line, maxRecords: CHUNK_RECORDS });
+    const chunk = tokenizeDelimited(text, delimiter, { start: pos, firstLine: line, maxRecords: size });
+    size = Math.min(size * 4, CHUNK_RECORDS);
     for (let k = 0; k < chunk.rows.length; k++) yield { record: chunk.rows[k] as string[], line: chunk.lines[k] as number };
     if (chunk.unterminatedQuoteLine !== undefined) onUnterminated(chunk.unterminatedQuoteLine);
     if (chunk.end <= pos) break;
