@@ -1,7 +1,7 @@
 // Benchmark: allocating a budget across 1,000 channels with min/max/fixed constraints (concave power-law
 // curves and S-shaped Hill curves), beside an independent solver on the same case: greedy marginal
 // steps of budget/20,000 (optimal in the limit for concave curves, short of the optimum on S-curves).
-import { allocateBudget, type AllocationChannel } from "../src/domain/allocate/index.js";
+import { type AllocationChannel, allocateBudget } from "../src/domain/allocate/index.js";
 import { hillCurve, powerLawCurve } from "../src/domain/curves/index.js";
 import { mulberry32 } from "../src/test-support/random-spend.js";
 import { fmt, median, RUNS, report, timed } from "./util.js";
@@ -28,18 +28,19 @@ function greedy(chs: AllocationChannel[], budget: number, steps = 20_000): numbe
     let gain = -1;
     for (let i = 0; i < chs.length; i++) {
       const c = chs[i] as AllocationChannel;
-      if (c.fixed !== undefined || spend[i]! + step > (c.max ?? Number.POSITIVE_INFINITY)) continue;
-      const g = c.curve.value(spend[i]! + step) - c.curve.value(spend[i]!);
+      const at = spend[i] ?? 0;
+      if (c.fixed !== undefined || at + step > (c.max ?? Number.POSITIVE_INFINITY)) continue;
+      const g = c.curve.value(at + step) - c.curve.value(at);
       if (g > gain) {
         gain = g;
         best = i;
       }
     }
     if (best < 0) break;
-    spend[best]! += step;
+    spend[best] = (spend[best] ?? 0) + step;
     left -= step;
   }
-  return chs.reduce((s, c, i) => s + c.curve.value(spend[i]!), 0);
+  return chs.reduce((s, c, i) => s + c.curve.value(spend[i] ?? 0), 0);
 }
 
 export async function benchAllocate(): Promise<void> {

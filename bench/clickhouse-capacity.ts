@@ -2,8 +2,9 @@
 // cpi's loader), bytes on disk per event, and how many events per second one core scans for the
 // tracked campaign × day report's heaviest query (counts and reach by campaign × local day), beside
 // the same query with every core. Size: BENCH_CH_CAPACITY_EVENTS (default 10 million).
-import { compileEventSums, compileReach } from "../src/query/events-sql.js";
+
 import type { MetricQuery } from "../src/domain/query.js";
+import { compileEventSums, compileReach } from "../src/query/events-sql.js";
 import { ClickHouseConnection } from "../src/store/clickhouse/connection.js";
 import { parseClickHouseUrl } from "../src/store/clickhouse/store-url.js";
 import { skipReason, startClickHouse } from "../test/clickhouse/harness.js";

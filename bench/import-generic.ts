@@ -6,9 +6,9 @@ import { DuckDBInstance } from "@duckdb/node-api";
 // The built code (npm run bench builds first), as `cpi import` runs it: its parse worker is then
 // plain JavaScript, not TypeScript compiled on the fly as under tsx.
 import { importReports } from "../dist/app/import.js";
-import { addDays } from "../src/domain/dates.js";
 import { DuckDbStore } from "../dist/store/duckdb/duckdb-store.js";
 import { SPEND_COLUMNS } from "../dist/store/duckdb/schema.js";
+import { addDays } from "../src/domain/dates.js";
 import { mulberry32 } from "../src/test-support/random-spend.js";
 import { fmt, median, RUNS, report, timed } from "./util.js";
 

@@ -23,9 +23,9 @@ export { parseReport } from "./ingest/index.js";
 export { DuckDbStore } from "./store/duckdb/duckdb-store.js";
 export type { Store } from "./store/store.js";
 
+import { emptyTotals } from "./domain/measures.js";
 import { METRICS } from "./domain/metrics.js";
 import { unitsToMicros } from "./domain/money.js";
-import { emptyTotals } from "./domain/measures.js";
 
 /** Cost per impression from totals. @example cpi(5000, 500000) // 0.01 */
 export function cpi(cost: number, impressions: number): number | null {

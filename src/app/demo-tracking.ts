@@ -3,9 +3,9 @@
 // through the tracking server's own recorder (visitor keys, invalid traffic, duplicate ids) and then
 // Store.appendTrackedEvents, as the server's loader writes its log.
 import type { IsoDate } from "../domain/dates.js";
+import { mulberry32 } from "../domain/stats/random.js";
 import type { HitFields, InvalidReason, TrackedEvent } from "../domain/tracking/event.js";
 import { zonedDayStartUtc } from "../domain/tracking/zoned-time.js";
-import { mulberry32 } from "../domain/stats/random.js";
 import type { Store } from "../store/store.js";
 import { runReport } from "./report.js";
 import { addContract } from "./track/contracts.js";

@@ -9,7 +9,7 @@ import { isClickHouseUrl, parseClickHouseUrl, redactUrl } from "../store/clickho
 import { type VacuumOutcome, vacuumClickHouseStore } from "../store/clickhouse/vacuum.js";
 import { DuckDbStore } from "../store/duckdb/duckdb-store.js";
 import { type EventLogSource, openLogSource } from "../store/event-log/log-reader.js";
-import { listSealedSegments, type SealedSegment, type SegmentListener, SegmentedEventLog } from "../store/event-log/segmented-log.js";
+import { listSealedSegments, type SealedSegment, SegmentedEventLog, type SegmentListener } from "../store/event-log/segmented-log.js";
 import { RemoteStore, type StoreCall } from "../store/remote-store.js";
 import type { Store } from "../store/store.js";
 import type { CliIo } from "./io.js";

@@ -1,4 +1,4 @@
-import { type IsoDate, addDays } from "./dates.js";
+import { addDays, type IsoDate } from "./dates.js";
 import { UserError } from "./errors.js";
 
 /** One published rate: 1 unit of `base` = `rate` units of `currency` on `date`. */

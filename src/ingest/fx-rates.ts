@@ -39,10 +39,22 @@ export function parseFxRates(bytes: Uint8Array, fileName: string): ParsedRates {
       const currency = (cells[ci] ?? "").toUpperCase();
       const base = bi >= 0 ? (cells[bi] ?? "").toUpperCase() || "EUR" : "EUR";
       const value = rate(cells[ri] ?? "");
-      if (isoToEpochDay(date) === null) return bad(n, "date", `'${date}' is not a date as YYYY-MM-DD`);
-      if (!CODE.test(currency)) return bad(n, "currency", `'${cells[ci] ?? ""}' is not an ISO-4217 code`);
-      if (!CODE.test(base)) return bad(n, "base", `'${cells[bi] ?? ""}' is not an ISO-4217 code`);
-      if (!(value > 0)) return bad(n, "rate", `'${cells[ri] ?? ""}' is not a positive number`);
+      if (isoToEpochDay(date) === null) {
+        bad(n, "date", `'${date}' is not a date as YYYY-MM-DD`);
+        return;
+      }
+      if (!CODE.test(currency)) {
+        bad(n, "currency", `'${cells[ci] ?? ""}' is not an ISO-4217 code`);
+        return;
+      }
+      if (!CODE.test(base)) {
+        bad(n, "base", `'${cells[bi] ?? ""}' is not an ISO-4217 code`);
+        return;
+      }
+      if (!(value > 0)) {
+        bad(n, "rate", `'${cells[ri] ?? ""}' is not a positive number`);
+        return;
+      }
       rates.push({ date, base, currency, rate: value, origin: fileName });
     });
     return { format: "cpi", rates, issues };
@@ -54,7 +66,10 @@ export function parseFxRates(bytes: Uint8Array, fileName: string): ParsedRates {
       const n = i + 2;
       const cells = splitLine(line);
       const date = cells[0] ?? "";
-      if (isoToEpochDay(date) === null) return bad(n, "Date", `'${date}' is not a date as YYYY-MM-DD`);
+      if (isoToEpochDay(date) === null) {
+        bad(n, "Date", `'${date}' is not a date as YYYY-MM-DD`);
+        return;
+      }
       for (let c = 1; c < codes.length; c++) {
         const code = codes[c] ?? "";
         const cell = cells[c] ?? "";

@@ -9,8 +9,8 @@ import type { DateOrder } from "./locale-date.js";
 import { type DecimalMark, readLocaleNumber } from "./locale-number.js";
 import type { PlatformContext, Table } from "./platform.js";
 import { RecordReader } from "./record-reader.js";
-import { recordAt, recordsFrom } from "./table-records.js";
 import { rowCurrencyReader } from "./report-currency.js";
+import { recordAt, recordsFrom } from "./table-records.js";
 import { addError } from "./types.js";
 
 /** Everything the shared row builder needs to know about one platform file. */

@@ -1,5 +1,5 @@
-import type { SpendColumns } from "../domain/spend-columns.js";
 import type { PlatformReachRow, SpendRow } from "../domain/spend.js";
+import type { SpendColumns } from "../domain/spend-columns.js";
 import type { IssueSink, ParseOptions } from "./types.js";
 
 /** A report as records of cells, whatever the container (CSV, TSV, XLSX sheet). */

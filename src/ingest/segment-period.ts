@@ -16,7 +16,10 @@ const MONTH_WORDS = /^([^\d\s]+)\.?\s+(\d{4})$/;
 export function segmentRange(kind: SegmentKind, value: string, order: DateOrder, within?: DateRange | null): DateRange | null {
   const range = rawRange(kind, value.trim(), order);
   if (!range || !within) return range;
+  // ISO dates are strings: compared as text, not with Math.max/min.
+  // biome-ignore lint/complexity/useMathMinMax: strings
   const from = range.from > within.from ? range.from : within.from;
+  // biome-ignore lint/complexity/useMathMinMax: strings
   const to = range.to < within.to ? range.to : within.to;
   return from <= to ? { from, to } : null;
 }

@@ -1,4 +1,4 @@
-import { type EventQueryContext, conditions, dimensionSelects } from "./events-sql.js";
+import { conditions, dimensionSelects, type EventQueryContext } from "./events-sql.js";
 
 /**
  * How many visitors saw k impressions, by the query's dimensions. Visitor keys rotate daily (no

@@ -3,8 +3,8 @@
 import type { ApiToken, NewApiToken } from "../domain/api-token.js";
 import type { FxRate } from "../domain/fx.js";
 import type { Contract, NewContract } from "../domain/tracking/contract.js";
-import type { Dialect } from "../query/dialect.js";
 import { clickhouseDialect } from "../query/clickhouse-dialect.js";
+import type { Dialect } from "../query/dialect.js";
 import { duckdbDialect } from "../query/duckdb-dialect.js";
 import type { ImportOutcome, ProgressFn, ResultRow, SpendImport, Store, StoreSetting, TrackedBatch, TrackedBatchOutcome } from "./store.js";
 

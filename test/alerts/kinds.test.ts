@@ -1,8 +1,8 @@
 // Threshold, pacing and invalid-traffic rules; a platform whose export is late; several currencies; the default day.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkAlerts, memoryAlertFiles, serializeAlertsConfig, validateRule } from "../../src/app/alerts/index.js";
 import type { AlertRule } from "../../src/app/alerts/index.js";
+import { checkAlerts, memoryAlertFiles, serializeAlertsConfig, validateRule } from "../../src/app/alerts/index.js";
 import { addDays } from "../../src/domain/dates.js";
 import type { TrackedEvent } from "../../src/domain/tracking/event.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";

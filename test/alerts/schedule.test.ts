@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { type CheckOutcome, memoryAlertFiles, parseInterval, serializeAlertsConfig, startAlertSchedule, validateRule } from "../../src/app/alerts/index.js";
 import type { AlertRule } from "../../src/app/alerts/index.js";
+import { type CheckOutcome, memoryAlertFiles, parseInterval, serializeAlertsConfig, startAlertSchedule, validateRule } from "../../src/app/alerts/index.js";
 import { addDays } from "../../src/domain/dates.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import { cpi, tempDir, write } from "../helpers.js";

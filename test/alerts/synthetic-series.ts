@@ -1,7 +1,8 @@
 // Seeded daily delivery for alert tests: campaigns with weekly seasonality, a slow trend and noise, and
 // injected events (impression spikes and drops, CPI spikes, days without delivery) after a quiet history.
-import { addDays } from "../../src/domain/dates.js";
+
 import { mulberry32, normalDraw } from "../../src/domain/curves/seeded-random.js";
+import { addDays } from "../../src/domain/dates.js";
 
 export type InjectedEvent = "spike" | "drop" | "zero" | "cpi";
 

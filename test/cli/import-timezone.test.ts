@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { importEndpoints } from "../../src/http/api/endpoints/imports.js";
 import type { ApiContext } from "../../src/http/api/endpoint.js";
+import { importEndpoints } from "../../src/http/api/endpoints/imports.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import { cpi, tempDir, write } from "../helpers.js";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { reachReport } from "../../src/app/planning/index.js";
-import type { TrackedEvent } from "../../src/domain/tracking/event.js";
 import { blankSpendRow } from "../../src/domain/spend.js";
+import type { TrackedEvent } from "../../src/domain/tracking/event.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 
 function ev(ts: number, visitor: number, placement = "news"): TrackedEvent {

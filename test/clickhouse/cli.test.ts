@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { TrackedEvent } from "../../src/domain/tracking/event.js";
+import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import { tempDir, write } from "../helpers.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
 

@@ -5,17 +5,17 @@
 // importer wait (saying for whom) and then succeed; a stale one (a crashed importer) is taken over.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
 import { ImportLock } from "../../src/store/clickhouse/import-lock.js";
 import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
-import { readFileSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
 import { multipart } from "../api/harness.js";
-import { cpiCommand } from "../track/server-process.js";
 import { ROOT, tempDir, write } from "../helpers.js";
+import { cpiCommand } from "../track/server-process.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
 
 const skip = skipReason() ?? false;

@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type Report, runReport } from "../../src/app/report.js";
-import { distinctCountErrorBound } from "../../src/domain/reach/hll-error.js";
 import type { Dimension, Filter, MetricQuery } from "../../src/domain/query.js";
+import { distinctCountErrorBound } from "../../src/domain/reach/hll-error.js";
 import type { NewContract } from "../../src/domain/tracking/contract.js";
 import type { Store } from "../../src/store/store.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";

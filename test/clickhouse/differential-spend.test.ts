@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { runReport } from "../../src/app/report.js";
-import type { FxRate } from "../../src/domain/fx.js";
 import { addDays } from "../../src/domain/dates.js";
+import type { FxRate } from "../../src/domain/fx.js";
 import type { Dimension, Filter, MetricQuery } from "../../src/domain/query.js";
 import type { SpendRow } from "../../src/domain/spend.js";
 import type { SpendImport } from "../../src/store/store.js";

@@ -1,10 +1,11 @@
 // The three stores a differential test compares: DuckDB in memory, one ClickHouse server, and the
 // two-shard cluster (a database created on both servers with local + Distributed tables).
-import type { Store } from "../../src/store/store.js";
+
 import { ClickHouseStore } from "../../src/store/clickhouse/clickhouse-store.js";
 import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
+import type { Store } from "../../src/store/store.js";
 import type { TestCluster } from "./harness.js";
 
 export interface NamedStore {

@@ -1,13 +1,13 @@
 // cpi init --vacuum deletes the rows no reader sees (replaced segments, a failed import's rows, an
 // aborted event load's rows) on every server, and changes no report.
 import assert from "node:assert/strict";
-import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
-import { pendingMutations } from "../../src/store/clickhouse/vacuum.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
+import { pendingMutations } from "../../src/store/clickhouse/vacuum.js";
 import type { Store } from "../../src/store/store.js";
 import { randomSpendRows } from "../../src/test-support/random-spend.js";
 import { tempDir } from "../helpers.js";

@@ -1,8 +1,8 @@
 // Durability: kill the server (HTTP process and store process) with SIGKILL while a load generator
 // runs, restart it, and check that every acknowledged event is in the store exactly once.
 import assert from "node:assert/strict";
-import { Agent, request } from "node:http";
 import { readdirSync } from "node:fs";
+import { Agent, request } from "node:http";
 import { join } from "node:path";
 import { test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";

@@ -96,7 +96,7 @@ test("impression on render, once; viewable after ≥ 50 % in view for 1 continuo
   assert.equal(p.beacons.length, 1);
   p.advance(1);
   assert.equal(p.beacons.length, 2);
-  assert.equal((p.beacons[1]?.body[0] as { t: string }).t, "viewable");
+  assert.equal((p.beacons[1]?.body[0] as { t: string } | undefined)?.t, "viewable");
   assert.equal(p.disconnected(), true);
   p.see(0.2);
   p.see(0.9);

@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { addContract } from "../../src/app/track/contracts.js";
 import { runReport } from "../../src/app/report.js";
+import { addContract } from "../../src/app/track/contracts.js";
 import type { TrackedEvent } from "../../src/domain/tracking/event.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import { cpi, tempDir } from "../helpers.js";

@@ -2,16 +2,16 @@
 // zoned days, the log line format.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { contractCost, contractWindowUtc, overlappingContract, type Contract } from "../../src/domain/tracking/contract.js";
+import { checkClickTarget, signClickTarget } from "../../src/app/track/click-target.js";
+import { RateLimiter } from "../../src/app/track/rate-limit.js";
+import { SeenIds } from "../../src/app/track/seen-ids.js";
+import { DailyVisitorKeys } from "../../src/app/track/visitor-key.js";
+import { type Contract, contractCost, contractWindowUtc, overlappingContract } from "../../src/domain/tracking/contract.js";
 import { decodeEventLine, encodeEventLine, type TrackedEvent } from "../../src/domain/tracking/event.js";
 import { eventBatch, hitFields } from "../../src/domain/tracking/hit-fields.js";
 import { deviceClass, invalidReason, visitorKeyInput } from "../../src/domain/tracking/invalid-traffic.js";
 import { MRC_DISPLAY, MRC_VIDEO, viewabilityRule, viewableAt } from "../../src/domain/tracking/viewability.js";
 import { zonedDayStartUtc, zonedIsoDate } from "../../src/domain/tracking/zoned-time.js";
-import { RateLimiter } from "../../src/app/track/rate-limit.js";
-import { SeenIds } from "../../src/app/track/seen-ids.js";
-import { DailyVisitorKeys } from "../../src/app/track/visitor-key.js";
-import { checkClickTarget, signClickTarget } from "../../src/app/track/click-target.js";
 
 test("hit fields: campaign required, lengths and characters checked, flags read", () => {
   const h = hitFields((n) => ({ c: "Launch Q4", cr: "Visual A", p: "news", id: "abc-1", m: "1" })[n], "impression");

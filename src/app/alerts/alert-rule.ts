@@ -1,5 +1,4 @@
-import type { AlertKind } from "../../domain/anomaly/index.js";
-import type { ThresholdOperator } from "../../domain/anomaly/index.js";
+import type { AlertKind, ThresholdOperator } from "../../domain/anomaly/index.js";
 import type { MetricName } from "../../domain/metrics.js";
 
 /** Where fired alerts are posted: a JSON body, or Slack's `{"text": …}` (also what Mattermost, Rocket.Chat… accept). */

@@ -1,4 +1,4 @@
-import { requireIsoDate, type IsoDate } from "../../domain/dates.js";
+import { type IsoDate, requireIsoDate } from "../../domain/dates.js";
 import { isUserError, UserError } from "../../domain/errors.js";
 import type { Store } from "../../store/store.js";
 import type { AlertFiles } from "./alert-files.js";

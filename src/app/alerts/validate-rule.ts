@@ -1,8 +1,8 @@
 import { isoToEpochDay } from "../../domain/dates.js";
 import { isUserError } from "../../domain/errors.js";
-import { type Filter, isEntityDimension, parseFilter, requireTimeZone } from "../../domain/query.js";
 import { METRICS, type MetricName } from "../../domain/metrics.js";
 import { parseMicros } from "../../domain/money.js";
+import { type Filter, isEntityDimension, parseFilter, requireTimeZone } from "../../domain/query.js";
 import { includesTracked, TRACKED_SOURCE } from "../../query/events-sql.js";
 import {
   ALERT_METRICS,

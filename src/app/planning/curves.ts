@@ -1,5 +1,5 @@
-import { UserError } from "../../domain/errors.js";
 import { type ChannelMarginals, type ChannelResponse, channelMarginals, fitChannelResponse } from "../../domain/curves/index.js";
+import { UserError } from "../../domain/errors.js";
 import type { Store } from "../../store/store.js";
 import { type ChannelHistory, type ChannelSelection, channelHistories } from "./delivery.js";
 

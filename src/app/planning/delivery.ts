@@ -1,5 +1,5 @@
-import { microsToUnits } from "../../domain/money.js";
 import type { DeliveryPoint } from "../../domain/curves/index.js";
+import { microsToUnits } from "../../domain/money.js";
 import type { EntityDimension, Filter } from "../../domain/query.js";
 import type { Store } from "../../store/store.js";
 import { runReport } from "../report.js";

@@ -1,6 +1,6 @@
 import { requireAmount } from "../../domain/cost-efficiency.js";
-import { UserError } from "../../domain/errors.js";
 import { forecastSpend, type SpendForecast } from "../../domain/curves/index.js";
+import { UserError } from "../../domain/errors.js";
 import type { Store } from "../../store/store.js";
 import { fitCurves } from "./curves.js";
 import type { ChannelSelection } from "./delivery.js";

@@ -1,6 +1,6 @@
 import type { MetricQuery } from "../../domain/query.js";
 import { type Contract, contractCost, contractWindowUtc, type DeliveryCounts } from "../../domain/tracking/contract.js";
-import { compileEventSums, compileFlightDelivery, compileInvalidSums, compileReach, type ContractMatch, type EventQueryContext } from "../../query/events-sql.js";
+import { type ContractMatch, compileEventSums, compileFlightDelivery, compileInvalidSums, compileReach, type EventQueryContext } from "../../query/events-sql.js";
 import type { ResultRow, Store } from "../../store/store.js";
 
 /** The tracked source's share of a report: rows shaped like the spend query's, plus reach. */

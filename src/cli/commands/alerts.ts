@@ -3,8 +3,8 @@ import { type Command, CommanderError } from "commander";
 import {
   type AlertFiles,
   type AlertRecord,
-  type AlertsConfig,
   type AlertSchedule,
+  type AlertsConfig,
   activeAlerts,
   checkAlerts,
   loadAlertsConfig,

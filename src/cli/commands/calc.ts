@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { calculate } from "../../app/calc.js";
-import { formatCount, formatMoney, formatPercent } from "../render/format.js";
 import type { CliIo } from "../io.js";
 import { outputFormat, toJson } from "../options.js";
+import { formatCount, formatMoney, formatPercent } from "../render/format.js";
 
 /** `cpi calc`: the seed case as a calculator. */
 export function registerCalc(program: Command, io: CliIo): void {

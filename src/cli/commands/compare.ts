@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { type CompareSide, type Comparison, compareSides } from "../../app/compare.js";
-import { UserError } from "../../domain/errors.js";
 import { parsePeriodOrRange } from "../../domain/dates.js";
+import { UserError } from "../../domain/errors.js";
 import { isEntityDimension, parseFilter } from "../../domain/query.js";
 import { withStore } from "../compose.js";
 import type { CliIo } from "../io.js";

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { addContract, listContracts, removeContract } from "../../app/track/contracts.js";
-import type { Contract } from "../../domain/tracking/contract.js";
 import { microsToDecimalString, microsToUnits } from "../../domain/money.js";
+import type { Contract } from "../../domain/tracking/contract.js";
 import { withStore } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { outputFormat, toJson } from "../options.js";

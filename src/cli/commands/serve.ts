@@ -1,8 +1,8 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../../domain/errors.js";
 import { apiRoutes } from "../../http/api/index.js";
 import { webRoutes } from "../../http/web-routes.js";
-import { resolve } from "node:path";
 import { clickhouseUrl, openAlertFiles, storePath } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { collect } from "../options.js";

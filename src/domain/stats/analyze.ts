@@ -6,9 +6,9 @@ import { bayesianTest, DEFAULT_PRIOR_STDDEV, FLAT_PRIOR, type PriorEffect } from
 import type { StatsProblem } from "./effect-moments.js";
 import { frequentistTest } from "./frequentist.js";
 import { holmAdjust } from "./holm.js";
+import { cupedRatioStatOf, type TestStat } from "./regression-adjusted.js";
 import { DEFAULT_SEQUENTIAL_TUNING, sequentialTest } from "./sequential.js";
 import { sampleRatioMismatch } from "./srm.js";
-import { cupedRatioStatOf, type TestStat } from "./regression-adjusted.js";
 import { type RatioStat, ratioStatOf, type Unit } from "./sufficient.js";
 import { trafficShareDrift } from "./traffic-drift.js";
 import { cannotCompareText, formatPValue, type Method, type VerdictMetric, verdictText } from "./verdict.js";

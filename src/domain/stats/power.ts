@@ -6,7 +6,7 @@
 import { normalCdf, normalPpf } from "./distributions.js";
 import { frequentistVariance } from "./effect-moments.js";
 import { DEFAULT_SEQUENTIAL_TUNING, sequentialRho } from "./sequential.js";
-import { type Unit, ratioStatOf, statMean, statVariance } from "./sufficient.js";
+import { ratioStatOf, statMean, statVariance, type Unit } from "./sufficient.js";
 
 /** A metric to plan for: its mean, its per-unit variance, and the relative effect to detect. */
 export interface PowerMetric {

@@ -1,11 +1,11 @@
 // Schema fragments shared by endpoints: dates, currencies, filters, the MetricQuery in both its forms
 // (query parameters as the CLI's flags, or a JSON MetricQuery).
 import { z } from "zod";
-import { METRIC_NAMES } from "../../domain/metrics.js";
-import { buildMetricQuery, ENTITY_DIMENSIONS, type MetricQuery, parseDimensionList, parseFilter, requireTimeZone, TIME_GRAINS } from "../../domain/query.js";
-import type { Filter } from "../../domain/query.js";
-import { UserError } from "../../domain/errors.js";
 import { requireIsoDate } from "../../domain/dates.js";
+import { UserError } from "../../domain/errors.js";
+import { METRIC_NAMES } from "../../domain/metrics.js";
+import type { Filter } from "../../domain/query.js";
+import { buildMetricQuery, ENTITY_DIMENSIONS, type MetricQuery, parseDimensionList, parseFilter, requireTimeZone, TIME_GRAINS } from "../../domain/query.js";
 
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD");
 export const currency = z.string().regex(/^[A-Za-z]{3}$/, "expected an ISO-4217 code like USD").describe("convert every amount to this currency at each row's date (rates from POST /api/fx)");

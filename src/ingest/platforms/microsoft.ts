@@ -1,6 +1,6 @@
-import { addTotals } from "../../domain/measures.js";
 import type { DateRange } from "../../domain/dates.js";
 import { UserError } from "../../domain/errors.js";
+import { addTotals } from "../../domain/measures.js";
 import type { SpendRow } from "../../domain/spend.js";
 import { type AliasTable, aliasNames, headerSet, resolveColumns } from "../columns.js";
 import { parseDateRangeText, parseLocaleDate } from "../locale-date.js";

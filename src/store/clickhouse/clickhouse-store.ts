@@ -1,16 +1,16 @@
 import type { ApiToken, NewApiToken } from "../../domain/api-token.js";
-import type { FxRate } from "../../domain/fx.js";
 import { UserError } from "../../domain/errors.js";
+import type { FxRate } from "../../domain/fx.js";
 import type { Contract, NewContract } from "../../domain/tracking/contract.js";
 import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
 import type { ImportOutcome, ProgressFn, ResultRow, SpendImport, Store, StoreSetting, TrackedBatch, TrackedBatchOutcome } from "../store.js";
-import { ClickHouseConnection } from "./connection.js";
 import { addApiTokenClickHouse, apiTokensClickHouse, revokeApiTokenClickHouse } from "./api-tokens.js";
+import { ClickHouseConnection } from "./connection.js";
 import { appendTrackedBatchClickHouse, loadedOffset } from "./event-load.js";
+import { withImportLock } from "./import-lock.js";
+import { withRetries } from "./retry.js";
 import { CLICKHOUSE_SCHEMA_VERSION } from "./schema.js";
 import { addContractClickHouse, contractsClickHouse, fxRatesClickHouse, removeContractClickHouse, upsertFxRatesClickHouse } from "./small-tables.js";
-import { withRetries } from "./retry.js";
-import { withImportLock } from "./import-lock.js";
 import { importSpendClickHouse } from "./spend-import.js";
 import { type ClickHouseTarget, describeTarget, parseClickHouseUrl } from "./store-url.js";
 

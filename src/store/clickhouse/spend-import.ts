@@ -3,7 +3,7 @@
 // `segment_log` makes the new segments live and retires the segments the import replaces (DESIGN
 // rule 5). Rows of a retired segment that lie outside the replaced window are first copied forward
 // into the new import. A reader sees the store before or after an import, never half of it.
-import { replacementWindows, type ReplaceWindow } from "../../domain/replace-window.js";
+import { type ReplaceWindow, replacementWindows } from "../../domain/replace-window.js";
 import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
 import type { ImportOutcome, ProgressFn, SpendImport } from "../store.js";
 import type { ClickHouseConnection } from "./connection.js";

@@ -7,9 +7,9 @@ import { isoToEpochDay } from "../../domain/dates.js";
 import { type ReplaceWindow, replacementWindows } from "../../domain/replace-window.js";
 import type { PlatformReachRow } from "../../domain/spend.js";
 import type { SpendColumns } from "../../domain/spend-columns.js";
+import { spendColumnsOf } from "../../domain/spend-columns.js";
 import { duckdbDialect } from "../../query/duckdb-dialect.js";
 import type { ImportOutcome, ProgressFn, SpendBatchImport, SpendImport } from "../store.js";
-import { spendColumnsOf } from "../../domain/spend-columns.js";
 import { batchesOf, insertSpendBatches, withUnorderedInserts } from "./spend-scan.js";
 
 const q = duckdbDialect.quoteString;

@@ -1,7 +1,7 @@
 // Alerts (`cpi alerts`): what fires now, the rules, and a check on demand. The rules file and the
 // alerts log live beside the store; `cpi serve` hands their AlertFiles to the API.
 import { z } from "zod";
-import { activeAlerts, type AlertFiles, addAlertRule, checkAlerts, loadAlertsConfig } from "../../../app/alerts/index.js";
+import { type AlertFiles, activeAlerts, addAlertRule, checkAlerts, loadAlertsConfig } from "../../../app/alerts/index.js";
 import { HttpError } from "../../server.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { isoDate } from "../params.js";
