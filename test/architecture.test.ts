@@ -17,8 +17,9 @@ export const RULES: Record<string, Rule> = {
   app: { layers: ["domain", "ingest", "query", "app"], files: ["store/store.ts"], packages: /^(isbot)(\/|$)/, builtins: /^node:(crypto|events|timers\/promises|worker_threads)$/ },
   cli: { layers: ["app", "domain", "cli", "config", "http"], files: ["store/store.ts"], packages: /^(commander)(\/|$)/, builtins: /^node:/ },
   http: { layers: ["app", "domain", "http", "config"], files: ["store/store.ts"], packages: /./, builtins: /^node:/ },
-  // The dashboard runs in the browser: its own modules and the charting library, nothing of node.
-  web: { layers: ["web"], packages: /^@observablehq\/plot$/, builtins: NONE },
+  // The dashboard runs in the browser: its own modules, the pure domain (no node, no packages) and the
+  // charting library, nothing of node.
+  web: { layers: ["web", "domain"], packages: /^@observablehq\/plot$/, builtins: NONE },
 };
 /** The composition roots: the only files outside store/ that may open a concrete store. */
 const COMPOSITION_ROOTS = new Set(["cli/compose.ts", "http/compose.ts"]);

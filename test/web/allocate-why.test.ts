@@ -1,5 +1,5 @@
-// The dashboard's allocator explains each channel with its own copy of the CLI's sentences (the browser
-// bundle imports nothing outside web/): both must say the same thing for every kind of explanation.
+// The dashboard's allocator explains each channel with the CLI's sentences (web/ takes them from the
+// pure domain/): both must say the same thing for every kind of explanation.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type ChannelExplanation, explanationText } from "../../src/domain/allocate/index.js";
