@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { studentTPpf } from "../../src/domain/stats/index.js";
+import type { TrackedEvent } from "../../src/domain/tracking/event.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import { inProcessApi } from "../api/harness.js";
 import { cpi, tempDir } from "../helpers.js";
@@ -36,16 +37,27 @@ function close(got: number, want: number, what: string, rel = 1e-9) {
   assert.ok(Math.abs(got - want) <= rel * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
 }
 
-test("cpi abtest --unit visitor: units are visitors, cost and impressions = cpi report, lift and CI = the per-visitor hand computation", async () => {
+/** A store in a new folder holding `events` (by default the two creatives' visitors), and a cpi run on it. */
+async function trackedStore(events: TrackedEvent[] = visitorEvents()) {
   const dir = tempDir();
   const db = join(dir, "cpi.duckdb");
   const store = await DuckDbStore.open(db);
-  await store.appendTrackedEvents({ logId: "t", from: 0, to: 1, events: visitorEvents() });
+  await store.appendTrackedEvents({ logId: "t", from: 0, to: 1, events });
   await store.close();
-  const run = (...argv: string[]) => cpi(dir, ...argv, "--db", db);
-  // news: $27 flat over the flight's 270 news impressions = $0.10 each; sidebar: $0.50 per click.
+  return { dir, db, run: (...argv: string[]) => cpi(dir, ...argv, "--db", db) };
+}
+
+/** The flight's contracts: news $27 flat over its impressions, sidebar 0.50 per click (in `sidebarCurrency`). */
+async function addContracts(run: (...argv: string[]) => ReturnType<typeof cpi>, sidebarCurrency?: string) {
   assert.equal((await run("contract", "add", "--campaign", "Launch Q4", "--placement", "news", "--flat", "27", "--from", "2026-10-01", "--to", "2026-10-31")).code, 0);
-  assert.equal((await run("contract", "add", "--campaign", "Launch Q4", "--placement", "sidebar", "--cpc", "0.5", "--from", "2026-10-01", "--to", "2026-10-31")).code, 0);
+  const currency = sidebarCurrency ? ["--currency", sidebarCurrency] : [];
+  assert.equal((await run("contract", "add", "--campaign", "Launch Q4", "--placement", "sidebar", "--cpc", "0.5", ...currency, "--from", "2026-10-01", "--to", "2026-10-31")).code, 0);
+}
+
+test("cpi abtest --unit visitor: units are visitors, cost and impressions = cpi report, lift and CI = the per-visitor hand computation", async () => {
+  const { db, run } = await trackedStore();
+  // news: $27 flat over the flight's 270 news impressions = $0.10 each; sidebar: $0.50 per click.
+  await addContracts(run);
 
   const args = ["abtest", "--campaign", "Launch Q4", "--where", "source=tracked", "--arms", "ad", "--unit", "visitor", "--baseline", "A", "--format", "json"];
   const ctr = await run(...args, "--metric", "ctr");
@@ -132,11 +144,7 @@ test("cpi abtest --unit visitor: units are visitors, cost and impressions = cpi 
 });
 
 test("cpi abtest --unit visitor refuses what has no visitors or no measure, with exit 2 and the reason", async () => {
-  const dir = tempDir();
-  const db = join(dir, "cpi.duckdb");
-  const store = await DuckDbStore.open(db);
-  await store.appendTrackedEvents({ logId: "t", from: 0, to: 1, events: visitorEvents() });
-  await store.close();
+  const { dir, db } = await trackedStore();
   for (const [argv, msg] of [
     [["--unit", "visitor"], /only they have visitors: ad platforms report sums per day, ad and placement.*--where source=tracked/],
     [["--unit", "visitor", "--where", "source=tracked,meta"], /only they have visitors/],
@@ -153,14 +161,8 @@ test("cpi abtest --unit visitor refuses what has no visitors or no measure, with
 });
 
 test("cpi abtest --unit visitor --metric ctr with contracts in two currencies: runs, the arms' cost is null with a note; cpi still needs one currency", async () => {
-  const dir = tempDir();
-  const db = join(dir, "cpi.duckdb");
-  const store = await DuckDbStore.open(db);
-  await store.appendTrackedEvents({ logId: "t", from: 0, to: 1, events: visitorEvents() });
-  await store.close();
-  const run = (...argv: string[]) => cpi(dir, ...argv, "--db", db);
-  assert.equal((await run("contract", "add", "--campaign", "Launch Q4", "--placement", "news", "--flat", "27", "--from", "2026-10-01", "--to", "2026-10-31")).code, 0);
-  assert.equal((await run("contract", "add", "--campaign", "Launch Q4", "--placement", "sidebar", "--cpc", "0.5", "--currency", "EUR", "--from", "2026-10-01", "--to", "2026-10-31")).code, 0);
+  const { run } = await trackedStore();
+  await addContracts(run, "EUR");
   const args = ["abtest", "--campaign", "Launch Q4", "--where", "source=tracked", "--arms", "ad", "--unit", "visitor", "--baseline", "A", "--format", "json"];
   const ctr = await run(...args, "--metric", "ctr");
   assert.equal(ctr.code, 0, ctr.stderr);
@@ -179,12 +181,8 @@ test("cpi abtest --unit visitor --metric ctr with contracts in two currencies: r
 });
 
 test("cpi abtest --unit visitor drops the few visitors who saw both arms, with a warning, and refuses when many did", async () => {
-  const dir = tempDir();
-  const db = join(dir, "cpi.duckdb");
-  const store = await DuckDbStore.open(db);
   // 3 of A's visitors also saw B once: 3 of 120 visitors (2.5 %) are in both arms.
-  await store.appendTrackedEvents({ logId: "t", from: 0, to: 1, events: [...visitorEvents(), ...crossoverEvents(3)] });
-  await store.close();
+  const { dir, db } = await trackedStore([...visitorEvents(), ...crossoverEvents(3)]);
   const args = ["abtest", "--campaign", "Launch Q4", "--where", "source=tracked", "--arms", "ad", "--unit", "visitor", "--baseline", "A", "--metric", "ctr", "--format", "json", "--db", db];
   const r = await cpi(dir, ...args);
   assert.equal(r.code, 0, r.stderr);
@@ -213,11 +211,7 @@ test("cpi abtest --unit visitor drops the few visitors who saw both arms, with a
   assert.match(r.stderr, /3 of 120 visitors/);
 
   // 10 of 120 (8.3 %) saw both: too many to drop, the test is refused.
-  const dir2 = tempDir();
-  const db2 = join(dir2, "cpi.duckdb");
-  const many = await DuckDbStore.open(db2);
-  await many.appendTrackedEvents({ logId: "t", from: 0, to: 1, events: [...visitorEvents(), ...crossoverEvents(10)] });
-  await many.close();
+  const { dir: dir2, db: db2 } = await trackedStore([...visitorEvents(), ...crossoverEvents(10)]);
   const refused = await cpi(dir2, ...args.slice(0, -1), db2);
   assert.equal(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, /10 of 120 visitors \(8\.3 %\) had impressions or clicks in more than one ad: --unit visitor needs each visitor to see one arm/);
