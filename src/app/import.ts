@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { UserError } from "../domain/errors.js";
 import type { ParsedReport, ParseIssue } from "../domain/spend.js";
-import type { SpendColumns } from "../domain/spend-columns.js";
 import { type ParseOptions, parseReport } from "../ingest/index.js";
 import type { ProgressFn, SpendBatchImport, SpendImport, Store } from "../store/store.js";
 import { parseInWorker } from "./import-stream/parse-in-worker.js";
@@ -125,10 +124,6 @@ export async function importReports(store: Store, files: readonly ReportFile[], 
       const stop = blocking(file.name, done, skipInvalid);
       if (stop.length) throw rejection(stop, errorsOf(file.name, s.report), skipInvalid);
     };
-    async function* checked(): AsyncGenerator<SpendColumns> {
-      yield* withFileNameAsync(file, work.batches);
-      ended();
-    }
     const next = () => {
       const batch = withFileName(file, work.nextSync);
       if (batch === null) ended();
@@ -136,8 +131,7 @@ export async function importReports(store: Store, files: readonly ReportFile[], 
     };
     return {
       file: file.name,
-      batches: { [Symbol.asyncIterator]: checked },
-      syncBatches: { started: work.started, next, cancel: work.cancel },
+      batches: { started: work.started, next, cancel: work.cancel },
       estimatedRows: work.estimatedRows,
       finished: () => {
         const s = work.summary();
@@ -166,11 +160,3 @@ export async function importReports(store: Store, files: readonly ReportFile[], 
   });
 }
 
-async function* withFileNameAsync<T>(file: ReportFile, items: AsyncIterable<T>): AsyncGenerator<T> {
-  try {
-    yield* items;
-  } catch (e) {
-    if (e instanceof UserError) throw new UserError(e.code, `${file.name}: ${e.message}`, e.details);
-    throw e;
-  }
-}

@@ -26,15 +26,13 @@ export interface SpendImport {
  */
 export interface SpendBatchImport {
   file: string;
-  batches: AsyncIterable<SpendColumns>;
   /**
-   * The same batches for a store that reads them inside a synchronous callback (DuckDB pulling rows
-   * into one INSERT): `started` resolves once the first is ready, then each `next` returns the next
-   * batch, blocking the thread while it is parsed, and null after the last (throwing what `batches`
-   * would throw). A store reads either `batches` or these, once, and calls `cancel` if it stops
-   * reading before the end.
+   * The batches, read from inside a synchronous callback (DuckDB pulling rows into one INSERT):
+   * `started` resolves once the first is ready, then each `next` returns the next batch, blocking the
+   * thread while it is parsed, and null after the last (or throws). Read once; `cancel` if the store
+   * stops reading before the end.
    */
-  syncBatches?: { started(): Promise<void>; next(): SpendColumns | null; cancel(): void };
+  batches: { started(): Promise<void>; next(): SpendColumns | null; cancel(): void };
   /** Rows the file is expected to hold (for progress; exact once the batches have ended). */
   estimatedRows(): number;
   finished(): { contentHash: string; format: string; reach: readonly PlatformReachRow[]; windows: readonly ReplaceWindow[] };

@@ -6,8 +6,7 @@ import { type DuckDBConnection, DuckDBDateValue } from "@duckdb/node-api";
 import { isoToEpochDay } from "../../domain/dates.js";
 import { type ReplaceWindow, replacementWindows } from "../../domain/replace-window.js";
 import type { PlatformReachRow } from "../../domain/spend.js";
-import type { SpendColumns } from "../../domain/spend-columns.js";
-import { spendColumnsOf } from "../../domain/spend-columns.js";
+import { type SpendColumns, spendColumnsOf } from "../../domain/spend-columns.js";
 import { duckdbDialect } from "../../query/duckdb-dialect.js";
 import type { ImportOutcome, ProgressFn, SpendBatchImport, SpendImport } from "../store.js";
 import { batchesOf, insertSpendBatches, withUnorderedInserts } from "./spend-scan.js";
@@ -49,19 +48,12 @@ async function importInTransaction(conn: DuckDBConnection, files: readonly (Spen
       let reach: readonly PlatformReachRow[];
       let windows: readonly ReplaceWindow[];
       if (isBatched(f)) {
-        if (f.syncBatches) {
-          // One INSERT for the whole file, reading batches as the parse makes them.
-          const sync = f.syncBatches;
-          try {
-            await sync.started();
-            rows = await insertSpendBatches(conn, sync.next, importId, progress);
-          } finally {
-            sync.cancel(); // a no-op after the last batch; else the parse is not needed any more
-          }
-        } else {
-          const all: SpendColumns[] = [];
-          for await (const batch of f.batches) all.push(batch);
-          rows = await insertSpendBatches(conn, batchesOf(all), importId, progress);
+        // One INSERT for the whole file, reading batches as the parse makes them.
+        try {
+          await f.batches.started();
+          rows = await insertSpendBatches(conn, f.batches.next, importId, progress);
+        } finally {
+          f.batches.cancel(); // a no-op after the last batch; else the parse is not needed any more
         }
         ({ contentHash, format, reach, windows } = f.finished());
         progress(0); // the file's row count is now exact
