@@ -204,7 +204,7 @@ export function parseInWorker(bytes: Uint8Array, opts: ParseOptions, eager = fal
       }
     },
     nextSync,
-    cancel: () => stop(),
+    cancel: stop,
     estimatedRows: () => estimate,
     summary: () => {
       if (!result) throw new Error(`the parse of ${opts.fileName} has not ended`);
