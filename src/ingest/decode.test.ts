@@ -36,3 +36,18 @@ test("every encoding a report arrives in decodes to the same rows: UTF-8 (BOM or
     assert.deepEqual([r.rows[0]?.campaign, r.rows[0]?.cost, r.rows[0]?.impressions, r.rows[0]?.clicks, r.rows[0]?.currency], ["Été €", 1_234_500_000n, 1000, 10, "EUR"], what);
   }
 });
+
+test("UTF-16LE decodes as TextDecoder does: a lone surrogate and an odd last byte become U+FFFD", () => {
+  const reference = new TextDecoder("utf-16le");
+  const cases = [
+    [0x61, 0, 0x00, 0xd8, 0x62, 0], // a, lone high surrogate, b
+    [0x61, 0, 0x3d, 0xd8, 0x00, 0xde], // a, 😀 as a surrogate pair
+    [0x61, 0, 0x00, 0xdc], // a, lone low surrogate
+    [0x61, 0, 0x62], // a, half a code unit
+  ];
+  for (const units of cases) {
+    const body = new Uint8Array(units);
+    assert.equal(decodeReportText(new Uint8Array([0xff, 0xfe, ...units])).text, reference.decode(body), `bytes ${units.join(",")}`);
+  }
+  assert.equal(decodeReportText(new Uint8Array([0xff, 0xfe, 0x61, 0, 0x00, 0xd8])).text, "a\ufffd");
+});

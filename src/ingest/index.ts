@@ -161,6 +161,7 @@ function locate(bytes: Uint8Array, ctx: PlatformContext, isKnown: KnownHeaderTes
     headerIndex,
     container,
     records,
+    ...(headerIndex >= 0 ? { body: { text, delimiter, start: bodyStart, line: bodyLine, onUnterminated: unterminated } } : {}),
   };
   return {
     head: headTable,

@@ -18,6 +18,19 @@ export interface Table {
   container: string;
   /** For a delimited file: its records from index `from` on, read a chunk at a time (see table-records.ts). */
   records?(from: number): Iterable<TableRecord>;
+  /** For a delimited file: its text from the first record after the header, for the fast scan (platform-scan.ts). */
+  body?: DelimitedBody;
+}
+
+/** A delimited table's text from the record after its header row on. */
+export interface DelimitedBody {
+  text: string;
+  delimiter: string;
+  /** Offset and line (1-based) of the record after the header. */
+  start: number;
+  line: number;
+  /** Hears of a quoted field that never closes, on the line it starts. */
+  onUnterminated(line: number): void;
 }
 
 /** One record of a table, with its line (1-based). */

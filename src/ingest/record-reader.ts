@@ -5,9 +5,13 @@ import { parseLocaleDate } from "./locale-date.js";
 import { plainToMicros, plainToWhole, readLocaleNumber } from "./locale-number.js";
 import type { PlatformContext } from "./platform.js";
 import type { RowPlan } from "./platform-rows.js";
+import type { SpanCells } from "./span-cells.js";
 import { addError, addWarning } from "./types.js";
 
 const EMPTY_TEXT = new Set(["--", "-", "—", "(not set)", "n/a"]);
+
+/** What a measure cell holds: money in micros, micros as written, a whole count or a decimal. */
+export type MeasureKind = "money" | "micros" | "count" | "decimal";
 
 /** The value of 1 to 15 ASCII digits, or -1 for anything else. @example plainDigits("0042") // 42 */
 function plainDigits(raw: string): number {
@@ -22,13 +26,21 @@ function plainDigits(raw: string): number {
   return v;
 }
 
+/** A role's column in a plan, or -1. @example columnOf(plan, "cost") // 7 */
+export function columnOf(plan: RowPlan, role: Role): number {
+  return plan.columns.index[role] ?? -1;
+}
+
 /**
- * Reads one platform record at a time by role (one object for the whole file, no closures per row):
- * its cells, text, measures and dates, reporting each problem as a located issue.
- * @example const r = new RecordReader(plan, ctx); r.start(record, 4); r.num("cost", "money") // 1500000n
+ * Reads one platform record at a time (one object for the whole file, no closures per row): its
+ * cells, text, measures and dates by column, reporting each problem as a located issue. A record is
+ * either an array of cells (`start`) or the spans of its cells in the file's text (`startSpans`, the
+ * fast scan of platform-scan.ts): both read the same values, the spans without a string per cell.
+ * @example const r = new RecordReader(plan, ctx); r.start(record, 4); r.num(columnOf(plan, "cost"), "cost", "money") // 1500000n
  */
 export class RecordReader {
   private record: readonly string[] = [];
+  private spans: SpanCells | null = null;
   private line = 0;
   /** Dates already read (a report has few distinct days among many rows): text → ISO or null. */
   private readonly dateCache = new Map<string, string | null>();
@@ -36,38 +48,54 @@ export class RecordReader {
   errors = 0;
   /** `fail` bound to this reader, for callbacks. */
   readonly failer = (role: Role | null, message: string): void => this.fail(role, message);
-
-  /** Each role's column (a Map: the roles' object is looked up by a key per cell, which is slow). */
-  private readonly index: Map<Role, number>;
+  private readonly dateCol: number;
+  private readonly startCol: number;
+  private readonly endCol: number;
 
   constructor(
     private readonly plan: RowPlan,
     private readonly ctx: PlatformContext,
   ) {
-    this.index = new Map(Object.entries(plan.columns.index) as [Role, number][]);
+    this.dateCol = columnOf(plan, "date");
+    this.startCol = columnOf(plan, "date_start");
+    this.endCol = columnOf(plan, "date_end");
   }
 
   /** Starts reading `record`, found on `line`. */
   start(record: readonly string[], line: number): void {
     this.record = record;
+    this.spans = null;
     this.line = line;
     this.errors = 0;
   }
 
-  /** The raw cell of a role ("" when the file has no such column). */
-  cell(role: Role): string {
-    const i = this.index.get(role);
-    return i === undefined ? "" : (this.record[i] ?? "");
+  /** Starts reading the record whose cells `spans` has just found, on `line`. */
+  startSpans(spans: SpanCells, line: number): void {
+    this.spans = spans;
+    this.line = line;
+    this.errors = 0;
   }
 
-  /** The trimmed, cleaned text of a role; placeholders ("--", "(not set)") are "". */
-  text(role: Role): string {
-    const v = this.cell(role).trim();
+  /** The raw cell of column `i` ("" when i < 0). */
+  cell(i: number): string {
+    if (i < 0) return "";
+    return this.spans ? this.spans.value(i) : (this.record[i] ?? "");
+  }
+
+  /** The trimmed, cleaned text of column `i`; placeholders ("--", "(not set)") are "". */
+  text(i: number): string {
+    if (i < 0) return "";
+    if (this.spans) return this.spans.derived(i, this.textOf);
+    return this.textOf(this.record[i] ?? "");
+  }
+
+  private readonly textOf = (raw: string): string => {
+    const v = raw.trim();
     if (v === "") return v;
     const cleaned = this.plan.cleanText ? this.plan.cleanText(v) : v;
     // The placeholders are at most 9 characters ("(not set)"): longer text needs no lower-casing.
     return cleaned.length <= 9 && EMPTY_TEXT.has(cleaned.toLowerCase()) ? "" : cleaned;
-  }
+  };
 
   /** Reports an error in the current record (in a role's column, or the row as a whole). */
   fail(role: Role | null, message: string): void {
@@ -75,12 +103,18 @@ export class RecordReader {
     addError(this.ctx.sink, this.line, role ? this.plan.columns.name[role] : undefined, message);
   }
 
-  /** A measure: money in micros, micros as written, a whole count or a decimal; null when empty or a bucket. */
-  num(role: Role, kind: "money" | "micros" | "count" | "decimal"): bigint | number | null {
+  /** A measure of column `i` (the role's, named in messages); null when empty, absent or a bucket. */
+  num(i: number, role: Role, kind: MeasureKind): bigint | number | null {
+    if (i < 0) return null;
+    if (this.spans) {
+      const fast = this.spans.measure(i, kind, this.plan.decimal);
+      if (fast !== undefined) return fast;
+    }
+    return this.measureOf(this.cell(i), role, kind);
+  }
+
+  private measureOf(raw: string, role: Role, kind: MeasureKind): bigint | number | null {
     const { plan } = this;
-    const i = this.index.get(role);
-    if (i === undefined) return null;
-    const raw = this.record[i] ?? "";
     // Plain digits (the common case) without the locale reading below.
     if (kind === "count") {
       const whole = plainDigits(raw);
@@ -128,21 +162,22 @@ export class RecordReader {
   /** The record's dates: the plan's own rule, a day column, start/end columns, or the report's range. */
   dates(): DateRange | null {
     const { plan } = this;
-    const custom = plan.rowRange?.(this.record);
-    if (typeof custom === "string") {
-      this.fail("date", custom);
-      return null;
+    if (plan.rowRange) {
+      const custom = plan.rowRange(this.record);
+      if (typeof custom === "string") {
+        this.fail("date", custom);
+        return null;
+      }
+      if (custom) return custom;
     }
-    if (custom) return custom;
-    const { index } = plan.columns;
-    if (index.date !== undefined) {
-      const day = this.date("date");
+    if (this.dateCol >= 0) {
+      const day = this.date(this.dateCol, "date");
       return day ? { from: day, to: day } : null;
     }
-    if (index.date_start !== undefined || index.date_end !== undefined) {
-      const from = index.date_start !== undefined ? this.date("date_start") : null;
-      const to = index.date_end !== undefined ? this.date("date_end") : from;
-      const start = from ?? (index.date_start === undefined ? to : null);
+    if (this.startCol >= 0 || this.endCol >= 0) {
+      const from = this.startCol >= 0 ? this.date(this.startCol, "date_start") : null;
+      const to = this.endCol >= 0 ? this.date(this.endCol, "date_end") : from;
+      const start = from ?? (this.startCol < 0 ? to : null);
       if (!start || !to) return null;
       if (to < start) {
         this.fail("date_end", `the end date ${to} is before the start date ${start}`);
@@ -155,8 +190,8 @@ export class RecordReader {
     return null;
   }
 
-  private date(role: Role): string | null {
-    const raw = this.cell(role).trim();
+  private date(i: number, role: Role): string | null {
+    const raw = this.cell(i).trim();
     let iso = this.dateCache.get(raw);
     if (iso === undefined) {
       iso = raw === "" ? null : parseLocaleDate(raw, this.plan.dateOrder);

@@ -163,6 +163,8 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   }
   const firstApiZone = api && index.timezone !== undefined ? (recordAt(table, table.headerIndex + 1)?.record[index.timezone] ?? "").trim() || null : null;
   let totalsSeen = 0;
+  // A totals row is told by its first filled cell ("Total: Campaigns", or "Total" in a UI export).
+  const totalsOf = (first: string) => (TOTALS.test(first) || (!api && /^total$/i.test(first)) ? first : null);
   const plan: RowPlan = {
     source: "google-ads",
     columns,
@@ -173,10 +175,8 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     accountId: ctx.opts.account ?? "",
     accountName: "",
     fallbackRange: fallback,
-    totalsLabel: (record) => {
-      const first = firstFilled(record);
-      return TOTALS.test(first) || (api === false && /^total$/i.test(first)) ? first : null;
-    },
+    totalsLabel: (record) => totalsOf(firstFilled(record)),
+    fastTotals: totalsOf,
     // The first totals row under the data sums exactly the rows listed ("Total: Campaigns",
     // "Total: All but removed keywords"); account and channel totals cover other sets.
     checkTotals: (label) => {

@@ -68,6 +68,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     fallbackRange: ctx.opts.period ?? null,
     noRangeReason: "the export has no 'Reporting starts'/'Reporting ends' or 'Day' column: pass --period",
     totalsLabel: (record, nth) => (isSummary(record, nth) ? "summary row" : null),
+    fastTotals: "first",
     checkTotals: () => true,
     streams: true,
     // The summary row's reach is everything the export covers: the account's, unless it was filtered.

@@ -1,0 +1,168 @@
+// The fast scan of delimited platform exports (platform-scan.ts, span-cells.ts) must read exactly
+// what the general way (each record split into cells) reads: the same rows, lines, reach rows, file
+// totals and issues, in row objects and in streamed column batches, for every awkward cell.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { ParsedReport } from "../domain/spend.js";
+import { type SpendColumns, spendRowsOf } from "../domain/spend-columns.js";
+import { mulberry32 } from "../test-support/random-spend.js";
+import { tokenizeDelimited } from "./delimited.js";
+import { parseReport } from "./index.js";
+import type { PlatformContext, PlatformParser, Table } from "./platform.js";
+import { googleAds } from "./platforms/google-ads.js";
+import { meta } from "./platforms/meta.js";
+
+/** A table of `text` as index.ts makes it, header at `headerIndex`; with `fast` false, without the text body (read as cells). */
+function tableOf(text: string, delimiter: string, headerIndex: number, fast: boolean): { table: Table; unterminated: number[] } {
+  const all = tokenizeDelimited(text, delimiter);
+  const unterminated: number[] = [];
+  const table: Table = { rows: all.rows, lines: all.lines, headerIndex, container: delimiter === "\t" ? "tsv" : "csv" };
+  if (fast) {
+    table.body = {
+      text,
+      delimiter,
+      start: all.offsets[headerIndex + 1] ?? all.end,
+      line: all.lines[headerIndex + 1] ?? all.nextLine,
+      onUnterminated: (line) => unterminated.push(line),
+    };
+  } else if (all.unterminatedQuoteLine !== undefined) unterminated.push(all.unterminatedQuoteLine);
+  return { table, unterminated };
+}
+
+/** Everything a parse produced, rows taken from column batches when `stream`. */
+function readBoth(parser: PlatformParser, text: string, delimiter: string, headerIndex: number, stream: boolean, currency?: string) {
+  const results = [true, false].map((fast) => {
+    const { table, unterminated } = tableOf(text, delimiter, headerIndex, fast);
+    const batches: SpendColumns[] = [];
+    const ctx: PlatformContext = {
+      opts: { fileName: "x.csv", ...(currency ? { currency } : {}) },
+      currency: currency ?? null,
+      timezone: null,
+      sink: { issues: [], fileTotals: [] },
+      ...(stream ? { onColumns: (b: SpendColumns) => batches.push(b), handed: () => 0 } : {}),
+    };
+    let thrown: string | null = null;
+    let out: ReturnType<PlatformParser["parse"]> | null = null;
+    try {
+      out = parser.parse(table, ctx);
+    } catch (e) {
+      thrown = (e as Error).message;
+    }
+    const rows = stream ? batches.flatMap(spendRowsOf) : (out?.rows ?? []);
+    return { rows, rowLines: out?.rowLines, reach: out?.reach, issues: ctx.sink.issues, fileTotals: ctx.sink.fileTotals, thrown, unterminated };
+  });
+  return { fast: results[0] as (typeof results)[0], general: results[1] as (typeof results)[0] };
+}
+
+function assertSame(parser: PlatformParser, text: string, delimiter: string, headerIndex: number, currency?: string): ReturnType<typeof readBoth>["fast"] {
+  for (const stream of [false, true]) {
+    const { fast, general } = readBoth(parser, text, delimiter, headerIndex, stream, currency);
+    assert.deepEqual(fast, general, `fast and general reads differ (${stream ? "streamed" : "rows"})`);
+  }
+  return readBoth(parser, text, delimiter, headerIndex, false, currency).fast;
+}
+
+const GOOGLE_HEADER = ["Day", "Campaign", "Campaign ID", "Ad group", "Currency code", "Impr.", "Clicks", "Cost", "Conversions", "Conv. value"];
+
+test("Google Ads: the fast scan reads awkward cells, quotes, line ends and totals rows as the general way does", () => {
+  const rows = [
+    ["2026-03-01", "Brand", "101", "AG 1", "USD", "1,234", "12", "1,234.56", "2.00", " --"],
+    ["2026-03-01", "Brand", "101", "AG 1b", "USD", "2,345", '"1,002"', '"2,345.60"', "1.50", "3"],
+    ["2026-03-01", '"Brand, EU"', "102", '"AG ""quoted"""', "USD", '"12,345"', '"1,001"', '"12,345.67"', "0.50", '"1,000.25"'],
+    ["2026-03-02", '"multi\nline"', "103", "AG 3", "USD", "5", "--", "-", "", "7"],
+    ["2026-03-02", "Stray\rCR", "104", "AG 4", "USD", "5", "1", "1.00", "0", "0"],
+    ["2026-03-03", "\u00a0Padded\u00a0", " 105 ", " AG 5 ", " usd ", " 7 ", "1", "0.1234567", "1234567890123456", "007.5"],
+    ["2026-03-03", "Bucket", "106", "AG 6", "USD", "<5", "12.5", "-3.00", "abc", "012,345"],
+    ["31/02/2026", "Bad date", "107", "AG 7", "EUR", "10", "1", "1.00", "1", "1"],
+    ["2026-03-04", "Short row", "108", "AG 8", "USD", "10"],
+    ["2026-03-04", "Long row", "109", "AG 9", "USD", "10", "1", "1.00", "1", "1", "extra"],
+    ["2026-03-04", "Blank tail", "110", "AG 10", "USD", "10", "1", "1.00", "1", "1", "", " "],
+    [],
+    ["2026-03-05", "(not set)", "111", "n/a", "", "1,23", "1,234,567,890,123,456", "1,234,567,890.00", "1.5", "2"],
+    ["", "No day", "112", "AG 12", "USD", "1", "1", "1.00", "1", "1"],
+    ["2026-03-05", "Total", "113", "AG 13", "USD", "1", "1", "1.00", "1", "1"],
+    ["2026-03-06", "Last", "114", "AG 14", "USD", "1", "0", "0.00", "0", "0"],
+    [" --", "Total: All but removed ad groups", " --", " --", "USD", '"13,621"', '"1,029"', '"13,586.35"', "3.00", '"1,007.25"'],
+    ["", "Total: Account", "", "", "USD", '"13,621"', '"1,029"', '"13,586.35"', "3.00", '"1,007.25"'],
+  ];
+  for (const [delimiter, eol] of [
+    ["\t", "\r\n"],
+    [",", "\n"],
+  ] as const) {
+    const lines = ["Ad group report", "1 March 2026 - 6 March 2026", GOOGLE_HEADER.join(delimiter), ...rows.map((r) => r.join(delimiter))];
+    const text = `${lines.join(eol)}${eol}`;
+    const fast = assertSame(googleAds, text, delimiter, 2);
+    assert.ok(fast.rows.length >= 5, `some rows are read (${fast.rows.length})`);
+    assert.ok(fast.issues.some((i) => i.message.includes("is not a date")));
+    assert.ok(fast.fileTotals.length > 0, "the first totals row is checked");
+    // An unterminated quote at the end is reported once, on its line, either way.
+    assertSame(googleAds, `${text}2026-03-07${delimiter}"never closed${delimiter}1${eol}`, delimiter, 2);
+  }
+});
+
+test("Meta Ads Manager: the summary row, quoted names and reach rows are the same read fast", () => {
+  const header = ["Campaign name", "Ad set name", "Day", "Reach", "Impressions", "Frequency", "Amount spent (USD)", "Link clicks", "Reporting starts", "Reporting ends"];
+  const lines = [header.join(","), ",,,900,2000,2.22222222,30.50,40,2026-03-01,2026-03-02"];
+  const rnd = mulberry32(3);
+  for (let i = 0; i < 400; i++) {
+    const day = `2026-03-0${1 + (i % 2)}`;
+    const impressions = 1 + Math.floor(rnd() * 3000);
+    const reach = Math.max(1, Math.floor(impressions / (1 + rnd())));
+    lines.push(
+      [`"Spring, EU ${i % 3}"`, `Set ${i % 7}`, day, reach, impressions, (impressions / reach).toFixed(8), (rnd() * 50).toFixed(2), Math.floor(rnd() * 40), day, day].join(","),
+    );
+  }
+  const fast = assertSame(meta, `\ufeff${lines.join("\n")}\n`.slice(1), ",", 0);
+  assert.equal(fast.rows.length, 400);
+  assert.equal(fast.reach?.length, 401, "one reach row per ad set row, and the summary row's");
+  assert.deepEqual(
+    fast.fileTotals.map((t) => t.measure),
+    ["cost", "impressions", "clicks"],
+  );
+});
+
+const TOKENS = ["1", "12", "1,234", '"1,234"', "1,234.5", '"1,234.56"', "0.5", "", " ", " --", "-", "--", "<5", "abc", "1.1234567", "12.", ".5", "-2", "007",
+  "1,23", "9999999999", "123456789012345678", '"a""b"', '"x\ny"', "a\rb", "(not set)", "\u00a0v\u00a0", "USD", "eur", "2026-03-01", "03/01/2026"];
+
+test("a thousand random Google Ads records of awkward cells read the same fast and as cells", () => {
+  const rnd = mulberry32(42);
+  const pick = () => TOKENS[Math.floor(rnd() * TOKENS.length)] as string;
+  const lines = ["Campaign report", "1 March 2026 - 31 March 2026", GOOGLE_HEADER.join("\t")];
+  for (let i = 0; i < 1000; i++) {
+    const cells = ["2026-03-01", `Camp ${i % 9}`, String(i % 9), `AG ${i % 4}`, "USD", String(i), "1", "1.00", "0", "0"];
+    // One to three cells replaced by awkward ones, now and then a field more or less.
+    for (let k = 1 + Math.floor(rnd() * 3); k > 0; k--) cells[Math.floor(rnd() * cells.length)] = pick();
+    if (rnd() < 0.03) cells.pop();
+    if (rnd() < 0.03) cells.push(pick());
+    lines.push(cells.join("\t"));
+  }
+  const text = `${lines.join("\r\n")}\r\n`;
+  const fast = assertSame(googleAds, text, "\t", 2);
+  assert.ok(fast.rows.length > 300, `most records make rows (${fast.rows.length})`);
+  assert.ok(fast.issues.length > 100, `and many make issues (${fast.issues.length})`);
+});
+
+test("parseReport reads a Google Ads export fast from the file's bytes: rows, lines and totals as stated", () => {
+  const lines = ["Ad group report", "1 March 2026 - 2 March 2026", GOOGLE_HEADER.join("\t")];
+  for (let i = 0; i < 3000; i++) lines.push(["2026-03-01", `C ${i % 5}`, String(i % 5), `AG ${i}`, "USD", '"1,000"', "10", '"1,000.50"', "1.00", " --"].join("\t"));
+  lines.push([" --", "Total: Ad groups", " --", " --", "USD", '"3,000,000"', '"30,000"', '"3,001,500.00"', "3,000.00", " --"].join("\t"));
+  const bytes = new Uint8Array(Buffer.from(`\ufeff${lines.join("\r\n")}\r\n`, "utf16le"));
+  const report: ParsedReport = parseReport(bytes, { fileName: "ad-groups.csv" });
+  assert.equal(report.format, "google-ads:ui");
+  assert.equal(report.rows.length, 3000);
+  assert.equal(report.rowLines[2999], 3003);
+  assert.equal(
+    report.rows.reduce((s, r) => s + r.cost, 0n),
+    3_001_500_000_000n,
+  );
+  assert.equal(
+    report.rows.reduce((s, r) => s + r.impressions, 0),
+    3_000_000,
+  );
+  assert.deepEqual(report.fileTotals, [
+    { label: "Total: Ad groups", measure: "cost", expected: 3_001_500 },
+    { label: "Total: Ad groups", measure: "impressions", expected: 3_000_000 },
+    { label: "Total: Ad groups", measure: "clicks", expected: 30_000 },
+  ]);
+  assert.deepEqual(report.issues, []);
+});

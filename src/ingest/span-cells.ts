@@ -1,0 +1,164 @@
+// The cells of one delimited record as spans of the file's text, for the fast scan of platform
+// exports (platform-scan.ts): field ends are found with indexOf, numbers are read from their
+// characters, and a text cell equal to one seen before in its column is the string made then. A
+// record these spans cannot describe exactly (escaped quotes, a line break in a quote, a stray CR,
+// another field count) is left to the general tokenizer, so both ways give the same cells.
+import type { MeasureKind } from "./record-reader.js";
+
+const QUOTE = 34;
+const COMMA = 44;
+const DOT = 46;
+const SPACE = 32;
+const DASH = 45;
+/** Size - 1 of each column's table of strings already made. */
+const INTERN_MASK = 2047;
+const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * The cells of the current record: `read` finds them, the rest reads them.
+ * @example const s = new SpanCells("a,1\n", ",", 2); s.read(0, 3) && s.value(0) // "a"
+ */
+export class SpanCells {
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  /** Per column: strings already made, by a hash of their characters, and a value derived from each. */
+  private readonly seen: string[][];
+  private readonly derivedOf: (string | undefined)[][];
+  private readonly delimCode: number;
+  /** Where the hash of the last `value` call put its string. */
+  private slot = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly delimiter: string,
+    readonly width: number,
+  ) {
+    this.starts = new Int32Array(width);
+    this.ends = new Int32Array(width);
+    this.seen = Array.from({ length: width }, () => new Array<string>(INTERN_MASK + 1).fill("\u0000"));
+    this.derivedOf = Array.from({ length: width }, () => new Array<string | undefined>(INTERN_MASK + 1).fill(undefined));
+    this.delimCode = delimiter.charCodeAt(0);
+  }
+
+  /**
+   * Finds the cells of the record [pos, recEnd) (recEnd before its line end): true when it has
+   * exactly `width` fields and each is plain or simply quoted (no doubled quote, nothing after the
+   * closing one).
+   */
+  read(pos: number, recEnd: number): boolean {
+    const { text, starts, ends, width } = this;
+    let p = pos;
+    for (let c = 0; c < width; c++) {
+      let next: number;
+      if (text.charCodeAt(p) === QUOTE) {
+        const q = text.indexOf('"', p + 1);
+        if (q < 0 || q >= recEnd) return false;
+        starts[c] = p + 1;
+        ends[c] = q;
+        next = q + 1;
+        if (next < recEnd && text.charCodeAt(next) !== this.delimCode) return false;
+      } else {
+        let d = text.indexOf(this.delimiter, p);
+        if (d < 0 || d > recEnd) d = recEnd;
+        starts[c] = p;
+        ends[c] = d;
+        next = d;
+      }
+      if (c < width - 1) {
+        if (next >= recEnd) return false;
+        p = next + 1;
+      } else if (next !== recEnd) return false;
+    }
+    return true;
+  }
+
+  /** The cell of column `i` as a string (the one made before for the same characters, if any). */
+  value(i: number): string {
+    const { text } = this;
+    const s = this.starts[i] as number;
+    const e = this.ends[i] as number;
+    const len = e - s;
+    if (len === 0) {
+      this.slot = 0;
+      return "";
+    }
+    const k = (len * 131 + text.charCodeAt(s) * 31 + text.charCodeAt(e - 1) * 7 + text.charCodeAt(s + (len >> 1)) * 3 + text.charCodeAt(e - 2)) & INTERN_MASK;
+    this.slot = k;
+    const table = this.seen[i] as string[];
+    const known = table[k] as string;
+    if (known.length === len && text.startsWith(known, s)) return known;
+    const v = text.slice(s, e);
+    table[k] = v;
+    (this.derivedOf[i] as (string | undefined)[])[k] = undefined;
+    return v;
+  }
+
+  /** `derive` of column i's cell, computed once per distinct cell value while it stays in the table. */
+  derived(i: number, derive: (raw: string) => string): string {
+    const raw = this.value(i);
+    if (raw === "") return derive(raw);
+    const slots = this.derivedOf[i] as (string | undefined)[];
+    const d = slots[this.slot];
+    if (d !== undefined) return d;
+    const v = derive(raw);
+    slots[this.slot] = v;
+    return v;
+  }
+
+  /**
+   * A measure read straight from column i's characters, exactly as RecordReader reads its string:
+   * digits with "," thousands groups and a "." fraction (when `decimal` is "."), plain digits
+   * otherwise, and the dashes that mean empty (null). Undefined for anything else (the caller reads
+   * the string then).
+   */
+  measure(i: number, kind: MeasureKind, decimal: "." | ","): bigint | number | null | undefined {
+    const { text } = this;
+    const s = this.starts[i] as number;
+    const e = this.ends[i] as number;
+    if (s === e) return null;
+    let units = 0;
+    let intDigits = 0;
+    let groups = 0;
+    let run = 0;
+    let frac = 0;
+    let fracDigits = -1;
+    for (let k = s; k < e; k++) {
+      const c = text.charCodeAt(k);
+      const d = c - 48;
+      if (d >= 0 && d <= 9) {
+        if (fracDigits < 0) {
+          units = units * 10 + d;
+          intDigits++;
+          run++;
+        } else {
+          frac = frac * 10 + d;
+          fracDigits++;
+        }
+      } else if (c === COMMA && decimal === "." && fracDigits < 0) {
+        // A thousands separator: after 1-3 digits (no leading zero) first, then after exactly 3.
+        if (groups === 0 ? run < 1 || run > 3 || (run > 1 && text.charCodeAt(s) === 48) : run !== 3) return undefined;
+        groups++;
+        run = 0;
+      } else if (c === DOT && decimal === "." && fracDigits < 0) {
+        fracDigits = 0;
+      } else return dashes(text, s, e) ? null : undefined;
+    }
+    if (intDigits === 0 || fracDigits === 0 || intDigits + Math.max(fracDigits, 0) > 15) return undefined;
+    if (groups > 0 && run !== 3) return undefined;
+    const fd = Math.max(fracDigits, 0);
+    if (kind === "decimal") return fd === 0 ? units : (units * (POW10[fd] as number) + frac) / (POW10[fd] as number);
+    if (kind === "money") return intDigits <= 9 && fd <= 6 ? BigInt(units * 1e6 + frac * (POW10[6 - fd] as number)) : undefined;
+    if (frac !== 0) return undefined; // a count or micros with a fraction: an error the string path words
+    return kind === "micros" ? BigInt(units) : units;
+  }
+}
+
+/** True when [s, e) is "-" or "--" with spaces around: an empty measure. */
+function dashes(text: string, s: number, e: number): boolean {
+  let a = s;
+  let b = e;
+  while (a < b && text.charCodeAt(a) === SPACE) a++;
+  while (b > a && text.charCodeAt(b - 1) === SPACE) b--;
+  const n = b - a;
+  return (n === 1 || n === 2) && text.charCodeAt(a) === DASH && text.charCodeAt(b - 1) === DASH;
+}
