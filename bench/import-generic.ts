@@ -1,11 +1,12 @@
 // Benchmark: importing a 1,000,000-row generic CSV through cpi (parse + validate + appender, one
 // transaction) beside DuckDB's own read_csv of the same file into a table. Target ratio ≥ 0.5.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 // The built code (npm run bench builds first), as `cpi import` runs it: its parse worker is then
 // plain JavaScript, not TypeScript compiled on the fly as under tsx.
 import { importReports } from "../dist/app/import.js";
+import { readInputFile } from "../dist/cli/read-files.js";
 import { DuckDbStore } from "../dist/store/duckdb/duckdb-store.js";
 import { SPEND_COLUMNS } from "../dist/store/duckdb/schema.js";
 import { addDays } from "../src/domain/dates.js";
@@ -36,7 +37,8 @@ export function genericCsv(): string {
 
 export async function benchImportGeneric(): Promise<void> {
   const file = genericCsv();
-  const bytes = readFileSync(file);
+  // Read as `cpi import` reads a file (into shared memory its parse thread reads in place).
+  const { bytes } = readInputFile(file);
   const cpiRates: number[] = [];
   const duckRates: number[] = [];
   const schemaRates: number[] = [];

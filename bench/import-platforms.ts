@@ -2,11 +2,12 @@
 // preamble, quoted thousands, Total rows) and a 1,000,000-row Meta Ads Manager CSV (BOM, summary row,
 // Day × Age × Gender) through cpi — detect, decode, parse, validate, append, one transaction — beside
 // DuckDB's own read_csv of a plain UTF-8 CSV of the same rows and columns into a table. Target ≥ 0.5.
-import { readFileSync, rmSync, statSync } from "node:fs";
+import { rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 // The built code (npm run bench builds first), as `cpi import` runs it (its parse worker is plain JS).
 import { importReports } from "../dist/app/import.js";
+import { readInputFile } from "../dist/cli/read-files.js";
 import { DuckDbStore } from "../dist/store/duckdb/duckdb-store.js";
 import { DATA_DIR, type GeneratedExport, googleAdsExcelExport, metaAdsManagerExport } from "./platform-exports.js";
 import { fmt, median, RUNS, report, timed } from "./util.js";
@@ -32,7 +33,8 @@ async function checkLanded(store: DuckDbStore, g: GeneratedExport, format: strin
 }
 
 async function benchOne(label: string, g: GeneratedExport, expectFormat: string): Promise<void> {
-  const bytes = readFileSync(g.file);
+  // Read as `cpi import` reads a file (into shared memory its parse thread reads in place).
+  const { bytes } = readInputFile(g.file);
   const cpiRates: number[] = [];
   const duckRates: number[] = [];
   for (let run = 0; run < RUNS; run++) {

@@ -111,7 +111,7 @@ export class PlatformRowBuilder {
    */
   spans(spans: SpanCells, line: number): boolean {
     const { fastTotals } = this.plan;
-    if (this.nth < 0 || !fastTotals) return false;
+    if (this.nth < 0 || !fastTotals || spans.blank()) return false;
     if (fastTotals !== "first") {
       const first = spans.value(0).trim();
       if (first === "" || first === "--" || first === "-") return false;

@@ -78,6 +78,8 @@ test("Google Ads: the fast scan reads awkward cells, quotes, line ends and total
     ["2026-03-04", "Long row", "109", "AG 9", "USD", "10", "1", "1.00", "1", "1", "extra"],
     ["2026-03-04", "Blank tail", "110", "AG 10", "USD", "10", "1", "1.00", "1", "1", "", " "],
     [],
+    ["", "", "", "", "", "", "", "", "", ""],
+    [" ", "\u00a0", "", "", "", "", "", "", "", ""],
     ["2026-03-05", "(not set)", "111", "n/a", "", "1,23", "1,234,567,890,123,456", "1,234,567,890.00", "1.5", "2"],
     ["", "No day", "112", "AG 12", "USD", "1", "1", "1.00", "1", "1"],
     ["2026-03-05", "Total", "113", "AG 13", "USD", "1", "1", "1.00", "1", "1"],
@@ -140,6 +142,22 @@ test("a thousand random Google Ads records of awkward cells read the same fast a
   const fast = assertSame(googleAds, text, "\t", 2);
   assert.ok(fast.rows.length > 300, `most records make rows (${fast.rows.length})`);
   assert.ok(fast.issues.length > 100, `and many make issues (${fast.issues.length})`);
+});
+
+test("a thousand random Meta records of awkward cells read the same fast and as cells", () => {
+  const rnd = mulberry32(7);
+  const pick = () => TOKENS[Math.floor(rnd() * TOKENS.length)] as string;
+  const header = ["Campaign name", "Ad set name", "Day", "Age", "Reach", "Impressions", "Frequency", "Amount spent (USD)", "Link clicks", "Reporting starts", "Reporting ends"];
+  const lines = [header.join(","), ",,,,900,2000,2.22,30.50,40,2026-03-01,2026-03-01"];
+  for (let i = 0; i < 1000; i++) {
+    const cells = [`"C, ${i % 4}"`, `S ${i % 6}`, "2026-03-01", i % 5 === 0 ? "25-34" : "", "10", "20", "2.00000000", "1.25", "1", "2026-03-01", "2026-03-01"];
+    for (let k = Math.floor(rnd() * 3); k > 0; k--) cells[Math.floor(rnd() * cells.length)] = pick();
+    if (rnd() < 0.02) cells.fill("");
+    lines.push(cells.join(","));
+  }
+  const fast = assertSame(meta, `${lines.join("\n")}\n`, ",", 0);
+  assert.ok(fast.rows.length > 300, `most records make rows (${fast.rows.length})`);
+  assert.ok((fast.reach?.length ?? 0) > 200, `and reach rows (${fast.reach?.length})`);
 });
 
 test("parseReport reads a Google Ads export fast from the file's bytes: rows, lines and totals as stated", () => {

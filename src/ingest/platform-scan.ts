@@ -5,8 +5,7 @@ import { tokenizeDelimited } from "./delimited.js";
 import type { DelimitedBody } from "./platform.js";
 import { SpanCells } from "./span-cells.js";
 
-const LF = "\n";
-const CR = 13;
+const LF = 10;
 
 /**
  * Reads the records of `body` in order: `onSpans(spans, line)` for a record found as `width` spans
@@ -24,20 +23,17 @@ export function scanDelimited(
   const spans = new SpanCells(text, delimiter, width);
   let pos = body.start;
   let line = body.line;
-  let nextCr = -1;
   while (pos < n) {
-    let lineEnd = text.indexOf(LF, pos);
-    if (lineEnd < 0) lineEnd = n;
-    const recEnd = lineEnd > pos && text.charCodeAt(lineEnd - 1) === CR ? lineEnd - 1 : lineEnd;
-    // A CR inside the record (not before its LF) ends a line for the tokenizer: left to it.
-    if (nextCr < pos) {
-      nextCr = text.indexOf("\r", pos);
-      if (nextCr < 0) nextCr = n;
-    }
-    if (recEnd > pos && nextCr >= recEnd && spans.read(pos, recEnd) && onSpans(spans, line)) {
-      pos = lineEnd + 1;
-      line++;
-      continue;
+    const end = spans.read(pos);
+    if (end >= 0) {
+      // After the record: LF, CRLF or the end of the text (a lone CR is a line end the tokenizer counts).
+      const ch = end < n ? text.charCodeAt(end) : -1;
+      const next = ch === -1 ? n : ch === LF ? end + 1 : text.charCodeAt(end + 1) === LF ? end + 2 : -1;
+      if (next >= 0 && onSpans(spans, line)) {
+        pos = next;
+        line++;
+        continue;
+      }
     }
     const one = tokenizeDelimited(text, delimiter, { start: pos, firstLine: line, maxRecords: 1 });
     if (one.unterminatedQuoteLine !== undefined) body.onUnterminated(one.unterminatedQuoteLine);

@@ -6,6 +6,8 @@
 import type { MeasureKind } from "./record-reader.js";
 
 const QUOTE = 34;
+const LF = 10;
+const CR = 13;
 const COMMA = 44;
 const DOT = 46;
 const SPACE = 32;
@@ -16,7 +18,7 @@ const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 1e7, 1e8, 1e9, 1e10, 1e
 
 /**
  * The cells of the current record: `read` finds them, the rest reads them.
- * @example const s = new SpanCells("a,1\n", ",", 2); s.read(0, 3) && s.value(0) // "a"
+ * @example const s = new SpanCells("a,1\n", ",", 2); s.read(0) // 3, then s.value(0) // "a"
  */
 export class SpanCells {
   private readonly starts: Int32Array;
@@ -30,7 +32,7 @@ export class SpanCells {
 
   constructor(
     private readonly text: string,
-    private readonly delimiter: string,
+    delimiter: string,
     readonly width: number,
   ) {
     this.starts = new Int32Array(width);
@@ -41,33 +43,56 @@ export class SpanCells {
   }
 
   /**
-   * Finds the cells of the record [pos, recEnd) (recEnd before its line end): true when it has
-   * exactly `width` fields and each is plain or simply quoted (no doubled quote, nothing after the
-   * closing one).
+   * Finds the cells of the record that starts at `pos`: the offset of its end (its CR or LF, or the
+   * end of the text) when it has exactly `width` fields, each plain or simply quoted (no doubled
+   * quote, no line break, nothing after the closing quote); else -1.
    */
-  read(pos: number, recEnd: number): boolean {
-    const { text, starts, ends, width } = this;
+  read(pos: number): number {
+    const { text, starts, ends, width, delimCode } = this;
+    const n = text.length;
+    let c = 0;
     let p = pos;
-    for (let c = 0; c < width; c++) {
-      let next: number;
-      if (text.charCodeAt(p) === QUOTE) {
-        const q = text.indexOf('"', p + 1);
-        if (q < 0 || q >= recEnd) return false;
+    for (;;) {
+      if (c >= width) return -1;
+      let q = p;
+      if (p < n && text.charCodeAt(p) === QUOTE) {
+        for (q = p + 1; q < n; q++) {
+          const ch = text.charCodeAt(q);
+          if (ch === QUOTE) break;
+          if (ch === LF || ch === CR) return -1;
+        }
+        if (q >= n) return -1;
         starts[c] = p + 1;
         ends[c] = q;
-        next = q + 1;
-        if (next < recEnd && text.charCodeAt(next) !== this.delimCode) return false;
+        q++;
+        const after = q < n ? text.charCodeAt(q) : LF;
+        if (after !== delimCode && after !== LF && after !== CR) return -1;
       } else {
-        let d = text.indexOf(this.delimiter, p);
-        if (d < 0 || d > recEnd) d = recEnd;
+        for (; q < n; q++) {
+          const ch = text.charCodeAt(q);
+          if (ch === delimCode || ch === LF || ch === CR) break;
+        }
         starts[c] = p;
-        ends[c] = d;
-        next = d;
+        ends[c] = q;
       }
-      if (c < width - 1) {
-        if (next >= recEnd) return false;
-        p = next + 1;
-      } else if (next !== recEnd) return false;
+      if (q < n && text.charCodeAt(q) === delimCode) {
+        c++;
+        p = q + 1;
+        continue;
+      }
+      return c + 1 === width ? q : -1;
+    }
+  }
+
+  /** True when every cell of the record is empty or blank (as String.prototype.trim sees blanks). */
+  blank(): boolean {
+    const { text } = this;
+    for (let c = 0; c < this.width; c++) {
+      const s = this.starts[c] as number;
+      const e = this.ends[c] as number;
+      if (s === e) continue;
+      const first = text.charCodeAt(s);
+      if ((first > SPACE && first < 128) || text.slice(s, e).trim() !== "") return false;
     }
     return true;
   }

@@ -1,9 +1,13 @@
 // The worker's batches read synchronously (as DuckDB's scan reads them, blocking between batches) are
 // the batches read asynchronously, and a problem with the file reaches the synchronous reader too.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { UserError } from "../../domain/errors.js";
 import { type SpendColumns, spendRowsOf } from "../../domain/spend-columns.js";
+import { readInputFile } from "../../cli/read-files.js";
 import { parseInWorker } from "./parse-in-worker.js";
 
 function bigCsv(rows: number): Uint8Array {
@@ -43,4 +47,28 @@ test("a whole-file problem found in the worker is thrown by nextSync, as a UserE
     (e: unknown) => e instanceof UserError && e.code === "missing_currency",
   );
   assert.throws(() => p.summary(), /has not ended/);
+});
+
+test("a file read by the CLI is in shared memory, and its parse reads the same rows as from a plain copy", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cpi-shared-"));
+  try {
+    const path = join(dir, "big.csv");
+    const plain = bigCsv(20_000);
+    writeFileSync(path, plain);
+    const { bytes } = readInputFile(path);
+    assert.ok(bytes.buffer instanceof SharedArrayBuffer, "read into a SharedArrayBuffer");
+    assert.deepEqual(Buffer.from(bytes), Buffer.from(plain));
+    const rowsOf = async (b: Uint8Array) => {
+      const p = parseInWorker(b, { fileName: "big.csv" });
+      const out: SpendColumns[] = [];
+      for await (const c of p.batches) out.push(c);
+      return { rows: out.flatMap(spendRowsOf), hash: p.summary().contentHash };
+    };
+    const shared = await rowsOf(bytes);
+    const copied = await rowsOf(plain);
+    assert.equal(shared.rows.length, 20_000);
+    assert.deepEqual(shared, copied);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -43,6 +43,15 @@ async function waitPast(signal: Int32Array, seen: number): Promise<void> {
   if (w.async) await w.value;
 }
 
+/** The bytes as a whole SharedArrayBuffer for the worker: theirs when they are one already (see cli/read-files.ts), else a copy. */
+function sharedBytes(bytes: Uint8Array): SharedArrayBuffer {
+  const { buffer } = bytes;
+  if (buffer instanceof SharedArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) return buffer;
+  const shared = new SharedArrayBuffer(bytes.byteLength);
+  new Uint8Array(shared).set(bytes);
+  return shared;
+}
+
 function startWorker(job: ParseJob, transfer: MessageChannel["port2"]): Worker {
   // Built, the worker is parse-worker.js; under tsx (tests, benchmarks) it is .ts, which a worker
   // thread can load only once tsx's loader is registered in it.
@@ -76,8 +85,7 @@ export function parseInWorker(bytes: Uint8Array, opts: ParseOptions, eager = fal
   const signal = new Int32Array(new SharedArrayBuffer(8));
   const start = (): void => {
     if (worker) return;
-    const shared = new SharedArrayBuffer(bytes.byteLength);
-    new Uint8Array(shared).set(bytes);
+    const shared = sharedBytes(bytes);
     const channel = new MessageChannel();
     port = channel.port1;
     const w = startWorker({ bytes: shared, opts, port: channel.port2, signal: signal.buffer as SharedArrayBuffer }, channel.port2);
