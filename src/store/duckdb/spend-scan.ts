@@ -59,6 +59,10 @@ class BatchWriter {
   private readonly dicts: { slots: Uint32Array; long: boolean[] }[];
   private readonly constants: (Uint32Array | null)[];
   private readonly ids: BigInt64Array;
+  /** Rows of the current chunk and text column holding long strings. */
+  private readonly longAt: number[] = [];
+  /** Per text column with long strings: each value's first row in the current chunk. */
+  private readonly firstRows: (Int32Array | undefined)[] = [];
 
   constructor(
     readonly c: SpendColumns,
@@ -74,6 +78,42 @@ class BatchWriter {
       for (let i = 0; i < CHUNK; i++) rep.set(d.slots.subarray(code * 4, code * 4 + 4), i * 4);
       return rep;
     });
+  }
+
+  /**
+   * Writes the chunk's long (or non-ASCII) strings of text column f (the rows in longAt): DuckDB
+   * copies each distinct value into the vector's string heap once (a native call per value), and
+   * every long row's slot in `slots` becomes a copy of its value's first row's 16-byte slot, which
+   * points at those bytes (the caller then copies `slots` in). A call per row cost 0.7 s per 1M rows
+   * of a Meta export.
+   */
+  private assignLongStrings(v: unknown, f: number, off: number, n: number, slots: Uint32Array): void {
+    const { codes, values } = this.c.text[f] as { values: string[]; codes: Uint32Array };
+    const rows = this.longAt;
+    // Each value's first row in this chunk (-1: none yet), reset after the chunk.
+    let firstRow = this.firstRows[f];
+    if (!firstRow) {
+      firstRow = new Int32Array(values.length).fill(-1);
+      this.firstRows[f] = firstRow;
+    }
+    for (const i of rows) {
+      const code = codes[off + i] as number;
+      if ((firstRow[code] as number) >= 0) continue;
+      firstRow[code] = i;
+      duckdbBindings.vector_assign_string_element(v as Raw, i, values[code] as string);
+    }
+    // The vector's slots as DuckDB wrote them (a copy: the bindings hand out no views of native memory).
+    const written = duckdbBindings.vector_get_data(v as Raw, n * 16);
+    const w = written.byteOffset % 4 === 0 ? new Uint32Array(written.buffer, written.byteOffset, n * 4) : new Uint32Array(Uint8Array.from(written).buffer);
+    for (const i of rows) {
+      const from = (firstRow[codes[off + i] as number] as number) * 4;
+      const to = i * 4;
+      slots[to] = w[from] as number;
+      slots[to + 1] = w[from + 1] as number;
+      slots[to + 2] = w[from + 2] as number;
+      slots[to + 3] = w[from + 3] as number;
+    }
+    for (const i of rows) firstRow[codes[off + i] as number] = -1;
   }
 
   /** Writes rows [off, off + n) of the batch (n ≤ 2048) into a data chunk of the spend table's types. */
@@ -97,9 +137,10 @@ class BatchWriter {
         copyInto(v, same, 0, n, 16);
         continue;
       }
-      const { codes, values } = c.text[f] as { values: string[]; codes: Uint32Array };
+      const { codes } = c.text[f] as { values: string[]; codes: Uint32Array };
       const { slots: dict, long } = this.dicts[f] as { slots: Uint32Array; long: boolean[] };
-      const longAt: number[] = [];
+      const longAt = this.longAt;
+      longAt.length = 0;
       for (let i = 0; i < n; i++) {
         const code = codes[off + i] as number;
         const d = code * 4;
@@ -110,35 +151,11 @@ class BatchWriter {
         slots[o + 3] = dict[d + 3] as number;
         if (long[code]) longAt.push(i);
       }
+      if (longAt.length > 0) this.assignLongStrings(v, f, off, n, slots);
       copyInto(v, slots, 0, n, 16);
-      if (longAt.length > 0) assignLongStrings(v, longAt, codes, values, off, n, slots);
     }
     duckdbBindings.data_chunk_set_size(chunk as Raw, n);
   }
-}
-
-/**
- * Writes a chunk's long (or non-ASCII) strings: DuckDB copies each distinct value into the vector's
- * string heap once (a native call per value), and the rows that repeat it get a copy of its 16-byte
- * slot, which points at those same bytes. A call per row cost 0.7 s per 1M rows of a Meta export.
- */
-function assignLongStrings(v: unknown, rows: readonly number[], codes: Uint32Array, values: readonly string[], off: number, n: number, slots: Uint32Array): void {
-  const firstRow = new Map<number, number>();
-  for (const i of rows) {
-    const code = codes[off + i] as number;
-    if (firstRow.has(code)) continue;
-    firstRow.set(code, i);
-    duckdbBindings.vector_assign_string_element(v as Raw, i, values[code] as string);
-  }
-  if (firstRow.size === rows.length) return;
-  // The vector's slots as DuckDB wrote them (a copy), then every long row's slot from its value's first row.
-  const written = duckdbBindings.vector_get_data(v as Raw, n * 16);
-  const bytes = new Uint8Array(slots.buffer, slots.byteOffset, n * 16);
-  for (const i of rows) {
-    const first = firstRow.get(codes[off + i] as number) as number;
-    bytes.set(written.subarray(first * 16, first * 16 + 16), i * 16);
-  }
-  copyInto(v, slots, 0, n, 16);
 }
 
 /** What the scan of one INSERT reads: batches from `pull` (null at the end), and where it is in them. */
