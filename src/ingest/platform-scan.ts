@@ -23,8 +23,14 @@ export function scanDelimited(
   const spans = new SpanCells(text, delimiter, width);
   let pos = body.start;
   let line = body.line;
+  // Text without a CR (LF line ends) is cut at its line ends first, then searched field by field.
+  const noCr = text.indexOf("\r", pos) < 0;
   while (pos < n) {
-    const end = spans.read(pos);
+    let end: number;
+    if (noCr) {
+      const lineEnd = text.indexOf("\n", pos);
+      end = spans.readLine(pos, lineEnd < 0 ? n : lineEnd);
+    } else end = spans.read(pos);
     if (end >= 0) {
       // After the record: LF, CRLF or the end of the text (a lone CR is a line end the tokenizer counts).
       const ch = end < n ? text.charCodeAt(end) : -1;
