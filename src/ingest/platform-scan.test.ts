@@ -90,9 +90,12 @@ test("Google Ads: the fast scan reads awkward cells, quotes, line ends and total
   for (const [delimiter, eol] of [
     ["\t", "\r\n"],
     [",", "\n"],
+    ["\t", "\n"],
   ] as const) {
     const lines = ["Ad group report", "1 March 2026 - 6 March 2026", GOOGLE_HEADER.join(delimiter), ...rows.map((r) => r.join(delimiter))];
-    const text = `${lines.join(eol)}${eol}`;
+    // Tabs and LF: without the stray CR too, so the text is read line by line (see scanDelimited).
+    const joined = `${lines.join(eol)}${eol}`;
+    const text = delimiter === "\t" && eol === "\n" ? joined.replaceAll("\r", "") : joined;
     const fast = assertSame(googleAds, text, delimiter, 2);
     assert.ok(fast.rows.length >= 5, `some rows are read (${fast.rows.length})`);
     assert.ok(fast.issues.some((i) => i.message.includes("is not a date")));
