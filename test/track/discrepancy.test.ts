@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { addContract } from "../../src/app/track/contracts.js";
-import { findDiscrepancies } from "../../src/app/track/discrepancy.js";
+import { discrepancyReport, findDiscrepancies } from "../../src/app/track/discrepancy.js";
 import { blankSpendRow, type SpendRow } from "../../src/domain/spend.js";
 import type { TrackedEvent } from "../../src/domain/tracking/event.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
@@ -149,4 +149,46 @@ test("a platform's placement-less total beside a publisher's placement rows: eac
       ["news", 980],
     ],
   );
+});
+
+test("days before a campaign's tracking began are not compared; a tag that broke before the window is 'not tracked' all through it", async () => {
+  const dir = tempDir();
+  const store = await DuckDbStore.open(join(dir, "cpi.duckdb"));
+  const daily = (campaign: string, days: number[]) =>
+    days.map((d) => spend({ campaign, campaign_id: campaign, placement: "news", date_start: `2026-10-0${d}`, date_end: `2026-10-0${d}`, impressions: 100 }));
+  await store.importSpend([
+    {
+      file: "pub.csv",
+      contentHash: "late",
+      format: "test",
+      reach: [],
+      rows: [
+        ...daily("Late tag", [1, 2, 3, 4, 5]), // tracked from Oct 3
+        ...daily("Broken tag", [1, 2]), // tracked on Sep 20 only
+        ...daily("Future tag", [1]), // tracked only after the window
+      ],
+    },
+  ]);
+  await store.appendTrackedEvents({
+    logId: "t",
+    from: 0,
+    to: 1,
+    events: [...events(95, 3, "news", "Late tag"), ...events(100, 5, "news", "Late tag"), ...events(100, -10, "news", "Broken tag"), ...events(100, 20, "news", "Future tag")],
+  });
+  const report = await discrepancyReport(store, { tolerance: 0.1, filters: [], from: "2026-10-01", to: "2026-10-05" });
+  assert.deepEqual(
+    report.rows.map((r) => [r.campaign, r.day, r.reported, r.tracked, r.status]),
+    [
+      ["Broken tag", "2026-10-01", 100, 0, "not_tracked"],
+      ["Broken tag", "2026-10-02", 100, 0, "not_tracked"],
+      ["Late tag", "2026-10-03", 100, 95, "ok"],
+      ["Late tag", "2026-10-04", 100, 0, "not_tracked"],
+      ["Late tag", "2026-10-05", 100, 100, "ok"],
+    ],
+  );
+  assert.equal(report.beforeTracking, 2, "Late tag's Oct 1 and 2");
+  await store.close();
+  const table = await cpi(dir, "discrepancy", "--from", "2026-10-01", "--to", "2026-10-05");
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stderr, /3 of 5 rows beyond ±10 %; 2 reported rows before the campaign's tracking began not compared/);
 });

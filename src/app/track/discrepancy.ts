@@ -35,17 +35,27 @@ function daysOf(label: string): [IsoDate, IsoDate] {
   return [a as IsoDate, (b ?? a) as IsoDate];
 }
 
+/** The compared rows, and how many reported rows were left out as older than their campaign's tracking. */
+export interface DiscrepancyReport {
+  rows: DiscrepancyRow[];
+  /** Reported rows that end before their campaign's first tracked impression (tracking had not begun). */
+  beforeTracking: number;
+}
+
 /**
  * Sets reported impressions against first-party counts per campaign × placement × day and flags gaps
- * beyond the tolerance. Only campaigns both tracked and reported are compared. A row covering a date
- * range is compared with the tracked days of that range; a reported row without a placement with the
- * tracked placements of its campaign that no reported row names on that day (another source's
- * placement report claims those), so no tracked impression is counted for two rows. When the reported
- * side is narrowed by more than campaign and placement (e.g. source=direct), tracked placements it
- * never reports in the window belong to other sources and are left out instead of "not reported".
- * @example await findDiscrepancies(store, { tolerance: 0.1, filters: [] })
+ * beyond the tolerance. Only campaigns both tracked and reported are compared, from the day each
+ * campaign's tracking began (its first tracked impression, however long before the window): reported
+ * days before it are left out and counted, and a day after it with nothing tracked is "not_tracked",
+ * even when the whole window has nothing tracked (a tag that broke). A row covering a date range is
+ * compared with the tracked days of that range; a reported row without a placement with the tracked
+ * placements of its campaign that no reported row names on that day (another source's placement report
+ * claims those), so no tracked impression is counted for two rows. When the reported side is narrowed
+ * by more than campaign and placement (e.g. source=direct), tracked placements it never reports in the
+ * window belong to other sources and are left out instead of "not reported".
+ * @example (await discrepancyReport(store, { tolerance: 0.1, filters: [] })).rows
  */
-export async function findDiscrepancies(store: Store, o: DiscrepancyOptions): Promise<DiscrepancyRow[]> {
+export async function discrepancyReport(store: Store, o: DiscrepancyOptions): Promise<DiscrepancyReport> {
   if (!(o.tolerance >= 0)) throw new UserError("bad_flag", "--tolerance must be a percentage ≥ 0");
   if (o.filters.some((f) => f.dimension === "source" && f.op !== "neq" && f.values.includes(TRACKED_SOURCE))) {
     throw new UserError("bad_filter", "the reported side cannot be the tracked source itself: filter on the publisher's source, e.g. --where source=direct");
@@ -62,6 +72,8 @@ export async function findDiscrepancies(store: Store, o: DiscrepancyOptions): Pr
     else cellsOf.set(c.campaign, [c]);
   }
   const reportedCampaigns = new Set(reported.map((r) => r.campaign));
+  const started = await firstTrackedDays(store, [...reportedCampaigns], o.to, o.timezone);
+  let beforeTracking = 0;
   const out: DiscrepancyRow[] = [];
   const judge = (reportedN: number, trackedN: number): [number | null, DiscrepancyStatus] => {
     if (reportedN === 0) return [null, trackedN === 0 ? "ok" : "not_reported"];
@@ -74,9 +86,14 @@ export async function findDiscrepancies(store: Store, o: DiscrepancyOptions): Pr
   const claimed = new Set<(typeof cells)[number]>();
   const ordered = [...reported.filter((r) => r.placement !== ""), ...reported.filter((r) => r.placement === "")];
   for (const { campaign, placement, day, n: reportedN } of ordered) {
-    const mine = cellsOf.get(campaign);
-    if (!mine) continue;
+    const since = started.get(campaign);
+    if (since === undefined) continue; // never tracked: not compared
     const [first, last] = daysOf(day);
+    if (last < since) {
+      beforeTracking++;
+      continue;
+    }
+    const mine = cellsOf.get(campaign) ?? [];
     let n = 0;
     for (const c of mine) {
       if (c.day < first || c.day > last) continue;
@@ -97,7 +114,37 @@ export async function findDiscrepancies(store: Store, o: DiscrepancyOptions): Pr
     out.push({ campaign: c.campaign, placement: c.placement, day: c.day, reported: 0, tracked: c.n, gap: null, status: "not_reported" });
   }
   const key = (r: DiscrepancyRow) => `${r.campaign}\u0000${r.placement}\u0000${r.day}`;
-  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return { rows: out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)), beforeTracking };
+}
+
+/**
+ * The compared rows of discrepancyReport (what alerts and the demo read).
+ * @example await findDiscrepancies(store, { tolerance: 0.1, filters: [] })
+ */
+export async function findDiscrepancies(store: Store, o: DiscrepancyOptions): Promise<DiscrepancyRow[]> {
+  return (await discrepancyReport(store, o)).rows;
+}
+
+/**
+ * Each campaign's first day with a tracked impression (in `timezone`), up to `to`: when its tracking
+ * began. Campaigns never tracked by then are absent.
+ */
+async function firstTrackedDays(store: Store, campaigns: string[], to: IsoDate | undefined, timezone: string | undefined): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (campaigns.length === 0) return out;
+  const filters: Filter[] = [
+    { dimension: "source", op: "eq", values: [TRACKED_SOURCE] },
+    { dimension: "campaign", op: "eq", values: campaigns },
+  ];
+  // By currency too, as impressionCells: contracts in several currencies do not stop a count.
+  const r = await runReport(store, { metrics: ["impressions"], dimensions: ["campaign", "day", "currency"], filters, ...(to ? { to } : {}), ...(timezone ? { timezone } : {}) });
+  for (const row of r.rows) {
+    const [campaign, day] = [row.keys[0] ?? "", row.keys[1] ?? ""];
+    if (row.totals.impressions <= 0) continue;
+    const known = out.get(campaign);
+    if (known === undefined || day < known) out.set(campaign, day);
+  }
+  return out;
 }
 
 /**

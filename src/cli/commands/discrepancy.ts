@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { findDiscrepancies } from "../../app/track/discrepancy.js";
+import { discrepancyReport } from "../../app/track/discrepancy.js";
 import { UserError } from "../../domain/errors.js";
 import { buildMetricQuery } from "../../domain/query.js";
 import { withStore } from "../compose.js";
@@ -44,9 +44,10 @@ Examples:
       const tolerance = Number(o.tolerance);
       if (!Number.isFinite(tolerance) || tolerance < 0) throw new UserError("bad_flag", `--tolerance must be a percentage ≥ 0, got '${o.tolerance}'`);
       const q = buildMetricQuery({ metrics: "impressions", where: o.where, from: o.from, to: o.to, timezone: o.timezone });
-      let rows = await withStore(o, io, "read", (s) =>
-        findDiscrepancies(s, { tolerance: tolerance / 100, filters: q.filters, ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.timezone ? { timezone: q.timezone } : {}) }),
+      const report = await withStore(o, io, "read", (s) =>
+        discrepancyReport(s, { tolerance: tolerance / 100, filters: q.filters, ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.timezone ? { timezone: q.timezone } : {}) }),
       );
+      let rows = report.rows;
       const flagged = rows.filter((r) => r.status !== "ok").length;
       if (o.flagged) rows = rows.filter((r) => r.status !== "ok");
       if (format === "json") io.out(toJson(rows));
@@ -59,7 +60,9 @@ Examples:
             new Set([3, 4, 5]),
           ),
         );
-        io.err(`${flagged} of ${rows.length} row${rows.length === 1 ? "" : "s"} beyond ±${tolerance} %${rows.length === 0 ? " (no campaign is both tracked and reported in this window)" : ""}\n`);
+        const early = report.beforeTracking;
+        const before = early > 0 ? `; ${early} reported row${early === 1 ? "" : "s"} before the campaign's tracking began not compared` : "";
+        io.err(`${flagged} of ${rows.length} row${rows.length === 1 ? "" : "s"} beyond ±${tolerance} %${rows.length === 0 ? " (no campaign is both tracked and reported in this window)" : ""}${before}\n`);
       }
     });
 }

@@ -19,14 +19,15 @@ const STATUS: Record<string, string> = { ok: "ok", over: "tracked > reported", u
 
 export async function discrepanciesView(root: HTMLElement, s: AppState): Promise<void> {
   const out = h("div");
-  replace(root, h("h1", null, "Discrepancies"), h("p", { class: "sub" }, "Reported impressions against tracked ones per campaign × placement × day; gaps beyond ±10 % flagged. Only campaigns both tracked and reported are compared."), out);
+  replace(root, h("h1", null, "Discrepancies"), h("p", { class: "sub" }, "Reported impressions against tracked ones per campaign × placement × day; gaps beyond ±10 % flagged. Only campaigns both tracked and reported are compared, from the day their tracking began."), out);
   replace(out, loading());
   try {
     // Impressions need no currency: one request covers a store in several currencies.
-    const r = await get<{ flagged: number; rows: Gap[] }>("/api/discrepancies", { from: s.from, to: s.to });
+    const r = await get<{ flagged: number; before_tracking: number; rows: Gap[] }>("/api/discrepancies", { from: s.from, to: s.to });
+    const early = r.before_tracking > 0 ? `; ${count(r.before_tracking)} reported row${r.before_tracking === 1 ? "" : "s"} before the campaign's tracking began not compared` : "";
     replace(
       out,
-      h("p", null, `${count(r.flagged)} of ${count(r.rows.length)} rows beyond the tolerance`),
+      h("p", null, `${count(r.flagged)} of ${count(r.rows.length)} rows beyond the tolerance${early}`),
       dataTable<Gap>({
         columns: [
           { key: "campaign", label: "Campaign", value: (x) => x.campaign },

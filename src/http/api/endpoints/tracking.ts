@@ -1,6 +1,6 @@
 // First-party tracking's reports: reported vs tracked impressions (`cpi discrepancy`), and who is asking.
 import { z } from "zod";
-import { findDiscrepancies } from "../../../app/track/discrepancy.js";
+import { discrepancyReport } from "../../../app/track/discrepancy.js";
 import { requireTimeZone } from "../../../domain/query.js";
 import { isLocalRequest } from "../auth.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
@@ -24,9 +24,15 @@ export function trackingEndpoints(boundHost: string): Endpoint[] {
       }),
       write: false,
       handle: async (p, { store }) => {
-        const rows = await findDiscrepancies(store, { tolerance: p.tolerance / 100, filters: filtersOf(p.where), ...periodOf(p), ...(p.timezone ? { timezone: requireTimeZone(p.timezone) } : {}) });
+        const { rows, beforeTracking } = await discrepancyReport(store, {
+          tolerance: p.tolerance / 100,
+          filters: filtersOf(p.where),
+          ...periodOf(p),
+          ...(p.timezone ? { timezone: requireTimeZone(p.timezone) } : {}),
+        });
         const flagged = rows.filter((r) => r.status !== "ok").length;
-        return { tolerance: p.tolerance / 100, flagged, rows: p.flagged === "true" ? rows.filter((r) => r.status !== "ok") : rows };
+        // before_tracking: reported rows older than their campaign's first tracked impression, not compared.
+        return { tolerance: p.tolerance / 100, flagged, before_tracking: beforeTracking, rows: p.flagged === "true" ? rows.filter((r) => r.status !== "ok") : rows };
       },
     }),
     defineEndpoint({
