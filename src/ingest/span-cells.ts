@@ -1,8 +1,9 @@
 // The cells of one delimited record as spans of the file's text, for the fast scan of platform
 // exports (platform-scan.ts): field ends are found in one pass over a line's characters (or with
-// indexOf, for text without CRs), numbers are read from their characters, and a text cell equal to one seen before in its column is the string made then. A
-// record these spans cannot describe exactly (escaped quotes, a line break in a quote, a stray CR,
-// another field count) is left to the general tokenizer, so both ways give the same cells.
+// indexOf, for text without CRs), numbers are read from their characters, and a text cell equal to
+// one seen before in its column is the string made then. A record these spans cannot describe
+// exactly (escaped quotes, a line break in a quote, a stray CR, another field count) is left to the
+// general tokenizer, so both ways give the same cells.
 import type { MeasureKind } from "./record-reader.js";
 
 const QUOTE = 34;
