@@ -136,13 +136,10 @@ async function firstTrackedDays(store: Store, campaigns: string[], to: IsoDate |
     { dimension: "source", op: "eq", values: [TRACKED_SOURCE] },
     { dimension: "campaign", op: "eq", values: campaigns },
   ];
-  // By currency too, as impressionCells: contracts in several currencies do not stop a count.
-  const r = await runReport(store, { metrics: ["impressions"], dimensions: ["campaign", "day", "currency"], filters, ...(to ? { to } : {}), ...(timezone ? { timezone } : {}) });
-  for (const row of r.rows) {
-    const [campaign, day] = [row.keys[0] ?? "", row.keys[1] ?? ""];
-    if (row.totals.impressions <= 0) continue;
-    const known = out.get(campaign);
-    if (known === undefined || day < known) out.set(campaign, day);
+  for (const c of await impressionCells(store, filters, { ...(to ? { to } : {}), ...(timezone ? { timezone } : {}) })) {
+    if (c.n <= 0) continue;
+    const known = out.get(c.campaign);
+    if (known === undefined || c.day < known) out.set(c.campaign, c.day);
   }
   return out;
 }
