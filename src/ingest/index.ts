@@ -20,19 +20,15 @@ import { readXlsxTable } from "./xlsx.js";
 export { findPlatform, PLATFORM_PARSERS } from "./platforms/registry.js";
 export type { ColumnMapping, ParseOptions } from "./types.js";
 
-/** The part of a report read so far: its records (or its text, for the fast generic path) and header. */
+/** The part of a report read so far: its first records and header, and the whole table. */
 interface Located {
   /** The first records, down to a little past the header row (the whole sheet for XLSX). */
   head: Table;
-  /** Every record of the file (split on first use: the fast generic path never needs it). */
+  /**
+   * Every record of the file (split on first use: the fast paths read a delimited table's `body`,
+   * its text after the header row, and never need it).
+   */
   full(): Table;
-  /** Set for delimited text: the decoded text and where the header row ends, for the fast path. */
-  text?: {
-    text: string;
-    delimiter: string;
-    bodyStart: number;
-    bodyLine: number;
-  };
 }
 
 /**
@@ -166,7 +162,6 @@ function locate(bytes: Uint8Array, ctx: PlatformContext, isKnown: KnownHeaderTes
   return {
     head: headTable,
     full: () => full,
-    text: { text, delimiter, bodyStart, bodyLine },
   };
 }
 
@@ -182,11 +177,11 @@ function parseGeneric(located: Located, header: string[], headerLine: number, ct
     currency: ctx.currency,
     timezone: ctx.timezone ?? "UTC",
   };
-  const { text } = located;
+  const table = located.full();
+  const { body } = table;
   let out: { rows: ParsedReport["rows"]; rowLines: number[] };
-  if (text) out = parseGenericText(text.text, text.bodyStart, text.bodyLine, text.delimiter, plan, defaults, ctx.sink, ctx.onColumns);
+  if (body) out = parseGenericText(body.text, body.start, body.line, body.delimiter, plan, defaults, ctx.sink, ctx.onColumns);
   else {
-    const table = located.full();
     const from = table.headerIndex + 1;
     out = parseGenericRecords(table.rows.slice(from), table.lines.slice(from), plan, defaults, ctx.sink);
   }
