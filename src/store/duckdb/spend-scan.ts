@@ -260,14 +260,20 @@ export async function insertSpendBatches(conn: DuckDBConnection, pull: () => Spe
 }
 
 /**
- * Runs `work` (a transaction with spend inserts) with `preserve_insertion_order` off, set and reset
- * outside the transaction (a failed statement aborts it, and then nothing but ROLLBACK runs).
+ * Runs `work` (a transaction with spend inserts) with DuckDB's bulk-insert settings, set and reset
+ * outside the transaction (a failed statement aborts it, and then nothing but ROLLBACK runs):
+ * - `preserve_insertion_order` off, so each DuckDB thread writes its own row groups;
+ * - `write_buffer_row_group_count` 1, so each full row group is compressed and written while the
+ *   parse goes on. DuckDB's default, 5, holds them to write together: a 1M-row file gives each of two
+ *   threads ~4, all compressed after the parse ended (0.55 s with both cores busy, nothing else to do).
  */
 export async function withUnorderedInserts<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
   await conn.run("SET preserve_insertion_order = false");
+  await conn.run("SET write_buffer_row_group_count = 1");
   try {
     return await work();
   } finally {
+    await conn.run("RESET write_buffer_row_group_count");
     await conn.run("RESET preserve_insertion_order");
   }
 }
