@@ -63,12 +63,10 @@ export class SpendColumnsBuilder {
   /** The counts' 64-bit slots as 32-bit halves: whole numbers are written without making a BigInt. */
   private readonly halves: Uint32Array[];
   private readonly conversions: Float64Array;
-  private readonly codes: Uint32Array[];
-  private readonly values: string[][] = SPEND_TEXT_FIELDS.map(() => [""]);
-  private readonly dicts: Map<string, number>[] = SPEND_TEXT_FIELDS.map(() => new Map([["", 0]]));
-  private readonly last: string[] = SPEND_TEXT_FIELDS.map(() => "");
-  private readonly lastCode: number[] = SPEND_TEXT_FIELDS.map(() => 0);
+  private readonly text: TextColumnCoder[];
   private readonly days = new Map<string, number>();
+  private lastDay = "";
+  private lastDayValue = 0;
 
   constructor(private readonly capacity: number) {
     this.date_start = new Int32Array(capacity);
@@ -78,7 +76,7 @@ export class SpendColumnsBuilder {
     this.counts = COUNT_FIELDS.map(() => new BigInt64Array(capacity));
     this.halves = this.counts.map((c) => new Uint32Array(c.buffer));
     this.conversions = new Float64Array(capacity);
-    this.codes = SPEND_TEXT_FIELDS.map(() => new Uint32Array(capacity));
+    this.text = SPEND_TEXT_FIELDS.map(() => new TextColumnCoder(capacity));
   }
 
   get length(): number {
@@ -100,22 +98,23 @@ export class SpendColumnsBuilder {
     this.whole(3, i, r.measurable_impressions);
     this.conversions[i] = r.conversions;
     // One call per field with its property read spelled out: a read by computed name is much slower.
-    this.code(0, i, r.source);
-    this.code(1, i, r.account_id);
-    this.code(2, i, r.account_name);
-    this.code(3, i, r.account_timezone);
-    this.code(4, i, r.currency);
-    this.code(5, i, r.campaign_id);
-    this.code(6, i, r.campaign);
-    this.code(7, i, r.ad_group_id);
-    this.code(8, i, r.ad_group);
-    this.code(9, i, r.ad_id);
-    this.code(10, i, r.ad);
-    this.code(11, i, r.placement);
-    this.code(12, i, r.country);
-    this.code(13, i, r.device);
-    this.code(14, i, r.age);
-    this.code(15, i, r.gender);
+    const t = this.text;
+    (t[0] as TextColumnCoder).set(i, r.source);
+    (t[1] as TextColumnCoder).set(i, r.account_id);
+    (t[2] as TextColumnCoder).set(i, r.account_name);
+    (t[3] as TextColumnCoder).set(i, r.account_timezone);
+    (t[4] as TextColumnCoder).set(i, r.currency);
+    (t[5] as TextColumnCoder).set(i, r.campaign_id);
+    (t[6] as TextColumnCoder).set(i, r.campaign);
+    (t[7] as TextColumnCoder).set(i, r.ad_group_id);
+    (t[8] as TextColumnCoder).set(i, r.ad_group);
+    (t[9] as TextColumnCoder).set(i, r.ad_id);
+    (t[10] as TextColumnCoder).set(i, r.ad);
+    (t[11] as TextColumnCoder).set(i, r.placement);
+    (t[12] as TextColumnCoder).set(i, r.country);
+    (t[13] as TextColumnCoder).set(i, r.device);
+    (t[14] as TextColumnCoder).set(i, r.age);
+    (t[15] as TextColumnCoder).set(i, r.gender);
   }
 
   /** The batch (its arrays cut to the rows added). The builder is not used after this. */
@@ -127,7 +126,7 @@ export class SpendColumnsBuilder {
       length: n,
       date_start: cut(this.date_start),
       date_end: cut(this.date_end),
-      text: this.codes.map((codes, f) => ({ values: this.values[f] as string[], codes: cut(codes) })),
+      text: this.text.map((t) => ({ values: t.values, codes: cut(t.codes) })),
       cost: cut(this.cost),
       revenue: cut(this.revenue),
       impressions,
@@ -144,26 +143,8 @@ export class SpendColumnsBuilder {
     h[2 * i + 1] = Math.floor(n / TWO_32);
   }
 
-  private code(f: number, i: number, v: string): void {
-    const codes = this.codes[f] as Uint32Array;
-    if (v === this.last[f]) {
-      codes[i] = this.lastCode[f] as number;
-      return;
-    }
-    const dict = this.dicts[f] as Map<string, number>;
-    let code = dict.get(v);
-    if (code === undefined) {
-      const values = this.values[f] as string[];
-      code = values.length;
-      values.push(v);
-      dict.set(v, code);
-    }
-    codes[i] = code;
-    this.last[f] = v;
-    this.lastCode[f] = code;
-  }
-
   private day(iso: string): number {
+    if (iso === this.lastDay) return this.lastDayValue;
     let d = this.days.get(iso);
     if (d === undefined) {
       const e = isoToEpochDay(iso);
@@ -171,7 +152,39 @@ export class SpendColumnsBuilder {
       d = e;
       this.days.set(iso, d);
     }
+    this.lastDay = iso;
+    this.lastDayValue = d;
     return d;
+  }
+}
+
+/** One text column of a batch being built: its distinct values (code 0 is "") and each row's code. */
+class TextColumnCoder {
+  readonly codes: Uint32Array;
+  readonly values: string[] = [""];
+  private readonly dict = new Map<string, number>([["", 0]]);
+  /** The last value set and its code: a column often repeats the previous row's value. */
+  private last = "";
+  private lastCode = 0;
+
+  constructor(capacity: number) {
+    this.codes = new Uint32Array(capacity);
+  }
+
+  set(i: number, v: string): void {
+    if (v === this.last) {
+      this.codes[i] = this.lastCode;
+      return;
+    }
+    let code = this.dict.get(v);
+    if (code === undefined) {
+      code = this.values.length;
+      this.values.push(v);
+      this.dict.set(v, code);
+    }
+    this.codes[i] = code;
+    this.last = v;
+    this.lastCode = code;
   }
 }
 
