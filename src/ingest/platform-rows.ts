@@ -7,6 +7,7 @@ import type { PlatformContext, Table } from "./platform.js";
 import { PlatformRowBuilder } from "./platform-row-builder.js";
 import { scanDelimited } from "./platform-scan.js";
 import { recordAt, recordsFrom } from "./table-records.js";
+import { firstFilled } from "./table-samples.js";
 import { addError } from "./types.js";
 
 export { addFileTotals, reachLevel } from "./platform-row-builder.js";
@@ -55,6 +56,17 @@ export interface RowPlan {
    * alone decides, as in totalsLabel. Without it, every record is read as cells.
    */
   fastTotals?: "first" | ((firstFilled: string) => string | null);
+}
+
+/**
+ * Totals rows told by their first filled cell alone: the plan's totalsLabel and the fast scan's
+ * fastTotals from one rule, so the two ways through a file cannot drift apart.
+ * @example totalsByFirstCell(/^total\b/i).fastTotals("Total: Account") // "Total: Account"
+ */
+export function totalsByFirstCell(pattern: RegExp): Pick<RowPlan, "totalsLabel" | "fastTotals"> {
+  if (pattern.global || pattern.sticky) throw new Error("totalsByFirstCell needs a pattern without state (no g or y flag)");
+  const label = (first: string): string | null => (pattern.test(first) ? first : null);
+  return { totalsLabel: (record) => label(firstFilled(record)), fastTotals: label };
 }
 
 export interface BuiltRows {

@@ -4,63 +4,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { ParsedReport } from "../domain/spend.js";
-import { type SpendColumns, spendRowsOf } from "../domain/spend-columns.js";
+import { assertSame } from "../test-support/platform-reads.js";
 import { mulberry32 } from "../test-support/random-spend.js";
-import { tokenizeDelimited } from "./delimited.js";
 import { parseReport } from "./index.js";
-import type { PlatformContext, PlatformParser, Table } from "./platform.js";
+import { amazonAds } from "./platforms/amazon.js";
 import { googleAds } from "./platforms/google-ads.js";
 import { meta } from "./platforms/meta.js";
-
-/** A table of `text` as index.ts makes it, header at `headerIndex`; with `fast` false, without the text body (read as cells). */
-function tableOf(text: string, delimiter: string, headerIndex: number, fast: boolean): { table: Table; unterminated: number[] } {
-  const all = tokenizeDelimited(text, delimiter);
-  const unterminated: number[] = [];
-  const table: Table = { rows: all.rows, lines: all.lines, headerIndex, container: delimiter === "\t" ? "tsv" : "csv" };
-  if (fast) {
-    table.body = {
-      text,
-      delimiter,
-      start: all.offsets[headerIndex + 1] ?? all.end,
-      line: all.lines[headerIndex + 1] ?? all.nextLine,
-      onUnterminated: (line) => unterminated.push(line),
-    };
-  } else if (all.unterminatedQuoteLine !== undefined) unterminated.push(all.unterminatedQuoteLine);
-  return { table, unterminated };
-}
-
-/** Everything a parse produced, rows taken from column batches when `stream`. */
-function readBoth(parser: PlatformParser, text: string, delimiter: string, headerIndex: number, stream: boolean, currency?: string) {
-  const results = [true, false].map((fast) => {
-    const { table, unterminated } = tableOf(text, delimiter, headerIndex, fast);
-    const batches: SpendColumns[] = [];
-    const ctx: PlatformContext = {
-      opts: { fileName: "x.csv", ...(currency ? { currency } : {}) },
-      currency: currency ?? null,
-      timezone: null,
-      sink: { issues: [], fileTotals: [] },
-      ...(stream ? { onColumns: (b: SpendColumns) => batches.push(b), handed: () => 0 } : {}),
-    };
-    let thrown: string | null = null;
-    let out: ReturnType<PlatformParser["parse"]> | null = null;
-    try {
-      out = parser.parse(table, ctx);
-    } catch (e) {
-      thrown = (e as Error).message;
-    }
-    const rows = stream ? batches.flatMap(spendRowsOf) : (out?.rows ?? []);
-    return { rows, rowLines: out?.rowLines, reach: out?.reach, issues: ctx.sink.issues, fileTotals: ctx.sink.fileTotals, thrown, unterminated };
-  });
-  return { fast: results[0] as (typeof results)[0], general: results[1] as (typeof results)[0] };
-}
-
-function assertSame(parser: PlatformParser, text: string, delimiter: string, headerIndex: number, currency?: string): ReturnType<typeof readBoth>["fast"] {
-  for (const stream of [false, true]) {
-    const { fast, general } = readBoth(parser, text, delimiter, headerIndex, stream, currency);
-    assert.deepEqual(fast, general, `fast and general reads differ (${stream ? "streamed" : "rows"})`);
-  }
-  return readBoth(parser, text, delimiter, headerIndex, false, currency).fast;
-}
 
 const GOOGLE_HEADER = ["Day", "Campaign", "Campaign ID", "Ad group", "Currency code", "Impr.", "Clicks", "Cost", "Conversions", "Conv. value"];
 
@@ -127,7 +76,8 @@ test("Meta Ads Manager: the summary row, quoted names and reach rows are the sam
 });
 
 const TOKENS = ["1", "12", "1,234", '"1,234"', "1,234.5", '"1,234.56"', "0.5", "", " ", " --", "-", "--", "<5", "abc", "1.1234567", "12.", ".5", "-2", "007",
-  "1,23", "9999999999", "123456789012345678", '"a""b"', '"x\ny"', "a\rb", "(not set)", "\u00a0v\u00a0", "USD", "eur", "2026-03-01", "03/01/2026"];
+  "1,23", "9999999999", "123456789012345678", '"a""b"', '"x\ny"', "a\rb", "(not set)", "\u00a0v\u00a0", "USD", "eur", "2026-03-01", "03/01/2026",
+  '"$1,234.56"', "$0.5", "$12", "$", "$ 12", "$-3", "$--", '"$01,234"', "€12.50", "£7", "12$", "US$5", "$.5", "$1.", "¥1234567890123456"];
 
 test("a thousand random Google Ads records of awkward cells read the same fast and as cells", () => {
   const rnd = mulberry32(42);
@@ -166,6 +116,31 @@ test("a thousand random Meta records of awkward cells read the same fast and as 
     const fast = assertSame(meta, eol === "\n" ? text.replaceAll("\r", "") : text, ",", 0);
     assert.ok(fast.rows.length > 300, `most records make rows (${fast.rows.length})`);
     assert.ok((fast.reach?.length ?? 0) > 200, `and reach rows (${fast.reach?.length})`);
+  }
+});
+
+test("a thousand random Amazon Ads records ($ money, either decimal mark) read the same fast and as cells", () => {
+  const header = ["Start Date", "End Date", "Campaign Name", "Ad Group Name", "Currency", "Impressions", "Clicks", "Spend", "7 Day Total Sales"];
+  const EU = ['"1.234,56"', '"12,5"', '"0,50"', '"€12,50"', "€7", "1.234", "12.5", '"1,234.56"'];
+  for (const [seed, money, extra] of [
+    [11, ['"$1,234.56"', "$0.50", "$12"], [] as string[]],
+    [12, ['"1.234,56"', '"12,50"', '"€0,99"'], EU],
+  ] as const) {
+    const rnd = mulberry32(seed);
+    const tokens = [...TOKENS, ...extra];
+    const pick = () => tokens[Math.floor(rnd() * tokens.length)] as string;
+    const lines = [header.join(",")];
+    for (let i = 0; i < 1000; i++) {
+      const day = `03/0${1 + (i % 9)}/2026`;
+      const cells = [day, day, `Camp ${i % 5}`, `AG ${i % 3}`, "USD", String(100 + i), String(i % 7), money[i % 3] as string, money[(i + 1) % 3] as string];
+      for (let k = Math.floor(rnd() * 3); k > 0; k--) cells[Math.floor(rnd() * cells.length)] = pick();
+      lines.push(cells.join(","));
+    }
+    const fast = assertSame(amazonAds, `${lines.join("\n")}\n`, ",", 0);
+    assert.ok(fast.rows.length > 300, `most records make rows (${fast.rows.length}, seed ${seed})`);
+    // Money as written in each locale, 1,234.56 and 0.50 or 0.99, in micros.
+    const costs = new Set(fast.rows.map((r) => r.cost));
+    assert.ok(costs.has(1_234_560_000n) && (costs.has(500_000n) || costs.has(990_000n)), `seed ${seed}: ${[...costs].slice(0, 5)}`);
   }
 });
 

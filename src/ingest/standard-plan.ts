@@ -3,10 +3,10 @@ import { type AliasTable, resolveColumns } from "./columns.js";
 import { type DateOrder, inferDateOrder } from "./locale-date.js";
 import { type DecimalMark, inferDecimalMark } from "./locale-number.js";
 import type { PlatformContext, Table } from "./platform.js";
-import type { RowPlan } from "./platform-rows.js";
+import { type RowPlan, totalsByFirstCell } from "./platform-rows.js";
 import { checkFileCurrency, reportTimezone, requireCurrency } from "./report-currency.js";
 import { recordAt } from "./table-records.js";
-import { firstFilled, sampleCells } from "./table-samples.js";
+import { sampleCells } from "./table-samples.js";
 
 export interface StandardPlanInput {
   source: string;
@@ -48,10 +48,10 @@ export function standardPlan(table: Table, ctx: PlatformContext, input: Standard
     accountId: ctx.opts.account ?? "",
     accountName: "",
     fallbackRange: input.reportRange ?? ctx.opts.period ?? null,
-    totalsLabel: (record) => {
-      const first = firstFilled(record);
-      return /^(grand\s+)?totals?\b/i.test(first) ? first : null;
-    },
+    ...totalsByFirstCell(/^(grand\s+)?totals?\b/i),
+    // Rows go out in batches as they are made: a platform that needs its rows again after
+    // buildPlatformRows (Microsoft's hourly rows summed to days) turns this off.
+    streams: true,
   };
   if (input.noRangeReason) plan.noRangeReason = input.noRangeReason;
   return plan;

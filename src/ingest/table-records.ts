@@ -45,3 +45,12 @@ export function recordAt(table: Table, i: number): TableRecord | undefined {
   for (const r of recordsFrom(table, i)) return r;
   return undefined;
 }
+
+/**
+ * The header record and its line, read without splitting the rest of the file (`table.rows` and
+ * `table.lines` split it whole). @example headerOf(table).line // 3
+ */
+export function headerOf(table: Table): { record: readonly string[]; line: number } {
+  const head = recordAt(table, table.headerIndex);
+  return head ? { record: head.record, line: head.line } : { record: [], line: 1 };
+}

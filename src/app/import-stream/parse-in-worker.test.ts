@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { readInputFile } from "../../cli/read-files.js";
 import { UserError } from "../../domain/errors.js";
 import { type SpendColumns, spendRowsOf } from "../../domain/spend-columns.js";
-import { readInputFile } from "../../cli/read-files.js";
 import { parseInWorker } from "./parse-in-worker.js";
 
 function bigCsv(rows: number): Uint8Array {

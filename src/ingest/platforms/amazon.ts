@@ -2,6 +2,7 @@ import { type AliasTable, aliasNames, headerSet } from "../columns.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, missingColumns } from "../platform-rows.js";
 import { standardPlan } from "../standard-plan.js";
+import { headerOf } from "../table-records.js";
 
 /**
  * Amazon Ads (Sponsored Products / Brands / Display) report downloads, CSV or XLSX. Headers carry
@@ -63,7 +64,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     aliases: ALIASES,
     dateOrderHint: "mdy",
   });
-  const missing = missingColumns(plan.columns, ctx, table.lines[table.headerIndex] as number, { cost: "Spend", impressions: "Impressions" });
+  const missing = missingColumns(plan.columns, ctx, headerOf(table).line, { cost: "Spend", impressions: "Impressions" });
   if (missing) return { format: "amazon-ads", ...missing };
   return { format: "amazon-ads", ...buildPlatformRows(table, plan, ctx) };
 }

@@ -1,9 +1,10 @@
 import { type AliasTable, aliasNames, headerSet } from "../columns.js";
 import { parseDateRangeText } from "../locale-date.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
-import { buildPlatformRows, missingColumns } from "../platform-rows.js";
+import { buildPlatformRows, missingColumns, totalsByFirstCell } from "../platform-rows.js";
 import { requireCurrency } from "../report-currency.js";
 import { standardPlan } from "../standard-plan.js";
+import { headerOf } from "../table-records.js";
 import { firstFilled, preambleOf } from "../table-samples.js";
 import { timeZoneFromLabel } from "../time-zone.js";
 import { addWarning } from "../types.js";
@@ -70,7 +71,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   const pre = preambleValues(preambleOf(table));
   const zone = pre.get("report time zone");
   const range = pre.get("date range");
-  const headerLine = table.lines[table.headerIndex] as number;
+  const headerLine = headerOf(table).line;
   const plan = standardPlan(table, ctx, {
     source: "cm360",
     aliases: ALIASES,
@@ -91,7 +92,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
       `the report has no cost column ('Media Cost'): rows are imported with cost 0 in ${plan.fileCurrency}; give direct buys a contract for their cost`,
     );
   } else requireCurrency(plan.fileCurrency, plan.columns.index.currency !== undefined, ctx);
-  plan.totalsLabel = (record) => (/^grand total/i.test(firstFilled(record)) ? firstFilled(record) : null);
+  Object.assign(plan, totalsByFirstCell(/^grand total/i));
   plan.checkTotals = () => true;
   plan.endOfData = (record) => /^no data returned/i.test(firstFilled(record));
   return { format: "cm360", ...buildPlatformRows(table, plan, ctx) };

@@ -3,6 +3,7 @@ import { isBlankRecord } from "../delimited.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { addFileTotals, buildPlatformRows, missingColumns } from "../platform-rows.js";
 import { standardPlan } from "../standard-plan.js";
+import { headerOf, recordsFrom } from "../table-records.js";
 
 /**
  * Display & Video 360 (DBM) report files: header on line 1, the data, a blank row, a totals row
@@ -59,19 +60,21 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     aliases: ALIASES,
     dateOrderHint: "mdy",
   });
-  const missing = missingColumns(plan.columns, ctx, table.lines[table.headerIndex] as number, { cost: "Revenue (Adv Currency)", impressions: "Impressions" });
+  const missing = missingColumns(plan.columns, ctx, headerOf(table).line, { cost: "Revenue (Adv Currency)", impressions: "Impressions" });
   if (missing) return { format: "dv360", ...missing };
-  // The data ends at the first blank row; the next row holds the totals, then the footer.
-  let blank = -1;
-  for (let r = table.headerIndex + 1; r < table.rows.length; r++) {
-    if (isBlankRecord(table.rows[r] as string[])) {
-      blank = r;
+  // The data ends at the first blank row; the next row holds the totals, then the footer. Records
+  // are read a chunk at a time: a large report is not split whole to find them.
+  let totals: readonly string[] | undefined;
+  let blank = false;
+  for (const { record } of recordsFrom(table, table.headerIndex + 1)) {
+    if (blank) {
+      totals = record;
       break;
     }
+    blank = isBlankRecord(record);
   }
   plan.endOfData = (record) => isBlankRecord(record);
   const built = buildPlatformRows(table, plan, ctx);
-  const totals = blank >= 0 ? table.rows[blank + 1] : undefined;
   const dims = [plan.columns.index.date, plan.columns.index.campaign, plan.columns.index.ad_group].filter((i) => i !== undefined);
   if (totals && dims.every((i) => (totals[i as number] ?? "").trim() === "")) addFileTotals("totals row", totals, plan, ctx);
   return { format: "dv360", ...built };

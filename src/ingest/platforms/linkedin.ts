@@ -4,8 +4,9 @@ import { normaliseHeader } from "../header.js";
 import { type DateOrder, inferDateOrder, parseLocaleDate } from "../locale-date.js";
 import { inferDecimalMark } from "../locale-number.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
-import { buildPlatformRows, type RowPlan } from "../platform-rows.js";
+import { buildPlatformRows, type RowPlan, totalsByFirstCell } from "../platform-rows.js";
 import { reportTimezone, requireCurrency } from "../report-currency.js";
+import { headerOf, recordsFrom } from "../table-records.js";
 import { firstFilled, preambleOf, sampleCells } from "../table-samples.js";
 import { addWarning } from "../types.js";
 
@@ -108,7 +109,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
       reach: [],
     };
   }
-  const header = table.rows[table.headerIndex] as string[];
+  const header = headerOf(table).record;
   const columns = resolveColumns(header, ALIASES);
   const { index, name } = columns;
   const english = ENGLISH.has(normaliseHeader(name.cost ?? ""));
@@ -130,8 +131,9 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     accountName: "",
     fallbackRange: report.from && report.to ? { from: report.from, to: report.to } : (ctx.opts.period ?? null),
     noRangeReason: "the export has no start date column and no Report Start/End: pass --period",
-    totalsLabel: (record) => (/^total\b/i.test(firstFilled(record)) ? firstFilled(record) : null),
+    ...totalsByFirstCell(/^total\b/i),
     rowRange: ranges ?? undefined,
+    streams: true,
   };
   if (!ranges) delete plan.rowRange;
   return {
@@ -155,8 +157,8 @@ function rowRanges(
 ): RowPlan["rowRange"] | null {
   if (dateCol === undefined) return null;
   const starts = new Set<IsoDate>();
-  for (let r = table.headerIndex + 1; r < table.rows.length; r++) {
-    const d = parseLocaleDate(table.rows[r]?.[dateCol] ?? "", order);
+  for (const { record } of recordsFrom(table, table.headerIndex + 1)) {
+    const d = parseLocaleDate(record[dateCol] ?? "", order);
     if (d) starts.add(d);
   }
   const sorted = [...starts].sort();
@@ -169,7 +171,7 @@ function rowRanges(
     else {
       addWarning(
         ctx.sink,
-        (table.lines[table.headerIndex] as number) + 1,
+        headerOf(table).line + 1,
         undefined,
         `every row starts on ${only} and the file does not say where the report ends: rows are taken as that one day; pass --period ${only}..END if the export covers more days`,
       );

@@ -9,6 +9,7 @@ import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Ta
 import { buildPlatformRows, missingColumns, type RowPlan } from "../platform-rows.js";
 import { reportTimezone, requireCurrency } from "../report-currency.js";
 import { type SegmentKind, segmentRange } from "../segment-period.js";
+import { headerOf, recordAt } from "../table-records.js";
 import { firstFilled, preambleOf, sampleCells } from "../table-samples.js";
 import { timeZoneFromLabel } from "../time-zone.js";
 
@@ -88,13 +89,14 @@ function match(header: readonly string[], preamble: readonly (readonly string[])
 }
 
 function parse(table: Table, ctx: PlatformContext): PlatformResult {
-  const header = table.rows[table.headerIndex] as string[];
+  const head = headerOf(table);
+  const header = head.record;
   const columns = resolveColumns(header, ALIASES);
   const { index } = columns;
   const names = headerSet(header);
   const preamble = readPreamble(preambleOf(table));
   const report = preamble.has("report name") || names.has("timeperiod") || names.has("campaignname") || names.has("accountid");
-  const headerLine = table.lines[table.headerIndex] as number;
+  const headerLine = head.line;
   const missing = missingColumns(columns, ctx, headerLine, {
     cost: "Spend",
     impressions: "Impressions",
@@ -167,7 +169,7 @@ function dayRange(text: string): DateRange | null {
 }
 
 function hasHours(table: Table, col: number): boolean {
-  const first = table.rows[table.headerIndex + 1]?.[col] ?? "";
+  const first = recordAt(table, table.headerIndex + 1)?.record[col] ?? "";
   return first.includes("|");
 }
 

@@ -2,6 +2,7 @@ import { type AliasTable, aliasNames, headerSet } from "../columns.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, missingColumns } from "../platform-rows.js";
 import { standardPlan } from "../standard-plan.js";
+import { headerOf } from "../table-records.js";
 import { sampleCells } from "../table-samples.js";
 
 /**
@@ -43,7 +44,7 @@ function match(header: readonly string[]): PlatformMatch {
 function parse(table: Table, ctx: PlatformContext): PlatformResult {
   const plan = standardPlan(table, ctx, { source: "reddit", aliases: ALIASES });
   const { index, name } = plan.columns;
-  const missing = missingColumns(plan.columns, ctx, table.lines[table.headerIndex] as number, { cost: "Spend", impressions: "Impressions" });
+  const missing = missingColumns(plan.columns, ctx, headerOf(table).line, { cost: "Spend", impressions: "Impressions" });
   if (missing) return { format: "reddit", ...missing };
   const apiSpend = name.cost === "spend" && sampleCells(table, [index.cost]).every((v) => /^\d+$/.test(v));
   if (apiSpend && index.cost !== undefined) {

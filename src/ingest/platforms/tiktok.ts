@@ -2,6 +2,7 @@ import { type AliasTable, aliasNames, headerSet, resolveColumns } from "../colum
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, missingColumns } from "../platform-rows.js";
 import { standardPlan } from "../standard-plan.js";
+import { headerOf } from "../table-records.js";
 
 /**
  * TikTok Ads Manager exports (XLSX, or CSV with one header row) and API reports flattened to CSV.
@@ -69,12 +70,14 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     dateOrderHint: "mdy",
     noRangeReason: "the export has no date column ('By Day'): pass the period it covers with --period",
   });
-  const missing = missingColumns(plan.columns, ctx, table.lines[table.headerIndex] as number, { cost: "Cost", impressions: "Impressions" });
+  const missing = missingColumns(plan.columns, ctx, headerOf(table).line, { cost: "Cost", impressions: "Impressions" });
   if (missing) return { format: "tiktok", ...missing };
   const base = plan.totalsLabel;
   plan.totalsLabel = (record, nth) => base(record, nth) ?? (/^total of\b/i.test((record[plan.columns.index.campaign ?? 0] ?? "").trim()) ? "Total" : null);
   plan.checkTotals = (label) => /^total( of)?\b/i.test(label);
-  const api = headerSet(table.rows[table.headerIndex] as string[]).has("stat_time_day");
+  // "Total of …" in the campaign column is not a first-cell rule: every record is read as cells.
+  delete plan.fastTotals;
+  const api = headerSet(headerOf(table).record).has("stat_time_day");
   return {
     format: api ? "tiktok:api" : "tiktok:ads-manager",
     ...buildPlatformRows(table, plan, ctx),

@@ -4,6 +4,7 @@ import { parseDateRangeText } from "../locale-date.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, missingColumns } from "../platform-rows.js";
 import { standardPlan } from "../standard-plan.js";
+import { headerOf } from "../table-records.js";
 
 /**
  * X (Twitter) Ads: API / Fivetran reports (`billed_charge_local_micro` in micros of the account
@@ -81,7 +82,7 @@ export function xLocalDate(text: string, zone: string | null): string | null {
 function parse(table: Table, ctx: PlatformContext): PlatformResult {
   const plan = standardPlan(table, ctx, { source: "x-ads", aliases: ALIASES });
   const { index } = plan.columns;
-  const missing = missingColumns(plan.columns, ctx, table.lines[table.headerIndex] as number, { cost: "Spend", impressions: "Impressions" });
+  const missing = missingColumns(plan.columns, ctx, headerOf(table).line, { cost: "Spend", impressions: "Impressions" });
   if (missing) return { format: "x-ads", ...missing };
   const dateCol = index.date;
   if (dateCol !== undefined) {
@@ -93,7 +94,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
       return parseDateRangeText(raw, plan.dateOrder) ?? (raw === "" ? "the date is empty" : `'${raw}' is not a date`);
     };
   }
-  const api = headerSet(table.rows[table.headerIndex] as string[]).has("billed_charge_local_micro");
+  const api = headerSet(headerOf(table).record).has("billed_charge_local_micro");
   return {
     format: api ? "x-ads:api" : "x-ads:ui",
     ...buildPlatformRows(table, plan, ctx),

@@ -1,0 +1,140 @@
+// Every export the project's fixtures and ../shared hold reads the same whichever way it goes: rows
+// kept or streamed in column batches (a large file's import), and, for a delimited file, its records
+// read as spans of the text (the fast scan) or split into cells. Platforms opt into streaming and the
+// fast scan in their plans; this test holds them to it, file by file.
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { UserError } from "../domain/errors.js";
+import type { ParsedReport } from "../domain/spend.js";
+import { type SpendColumns, spendRowsOf } from "../domain/spend-columns.js";
+import { assertSame, readBoth } from "../test-support/platform-reads.js";
+import { decodeReportText, isZipArchive } from "./decode.js";
+import { sniffDelimitedText } from "./header.js";
+import { parseReport } from "./index.js";
+import { isKnownHeader } from "./known-headers.js";
+import { amazonAds } from "./platforms/amazon.js";
+import { findPlatform } from "./platforms/registry.js";
+import type { ParseOptions } from "./types.js";
+
+const PROJECT = join(import.meta.dirname, "../../test/fixtures/ingest");
+const SHARED = join(import.meta.dirname, "../../../shared/fixtures/exports");
+
+type Extra = Omit<ParseOptions, "fileName">;
+
+/**
+ * The report and the options it parses with: none, or what it asks for as a user would give it
+ * (--currency for a file that states none, --period for one without dates).
+ */
+function parsedWith(name: string, bytes: Uint8Array, onColumns?: (b: SpendColumns) => void): { report: ParsedReport; extra: Extra } {
+  const extra: Extra = {};
+  for (;;) {
+    try {
+      return { report: parseReport(bytes, { fileName: name, ...extra }, onColumns), extra };
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      if (e.code === "missing_currency" && !extra.currency) extra.currency = "USD";
+      else if (!extra.period && e.code !== "currency_mismatch") extra.period = { from: "2026-01-01", to: "2026-01-31" };
+      else throw e;
+    }
+  }
+}
+
+function filesIn(dir: string): { name: string; bytes: Uint8Array }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.(csv|tsv|xlsx)$/.test(f))
+    .sort()
+    .map((name) => ({ name, bytes: readFileSync(join(dir, name)) }));
+}
+
+/** One file: streamed equals kept through parseReport, and, when delimited, fast equals general. Returns the rows read. */
+function checkFile(name: string, bytes: Uint8Array): number {
+  const kept = parsedWith(name, bytes);
+  const batches: SpendColumns[] = [];
+  const streamed = parsedWith(name, bytes, (b) => batches.push(b));
+  assert.deepEqual(batches.flatMap(spendRowsOf), kept.report.rows, `${name}: streamed rows differ from kept rows`);
+  const { rows: _r, rowLines: _l, ...keptRest } = kept.report;
+  const { rows: _r2, rowLines: _l2, ...streamedRest } = streamed.report;
+  assert.deepEqual(streamedRest, keptRest, `${name}: streaming changed the report`);
+
+  const parser = findPlatform(kept.report.source);
+  if (parser && !isZipArchive(bytes)) {
+    const { text } = decodeReportText(bytes);
+    const { delimiter, headerIndex } = sniffDelimitedText(text, isKnownHeader);
+    const fast = assertSame(parser, text, delimiter, headerIndex, kept.extra);
+    assert.deepEqual(fast.rows, kept.report.rows, `${name}: the parser on its own reads other rows than parseReport`);
+    const stream = readBoth(parser, text, delimiter, headerIndex, true, kept.extra).fast;
+    assert.deepEqual(stream.rows, fast.rows, `${name}: the parser's streamed rows differ from its kept rows`);
+  }
+  return kept.report.rows.length;
+}
+
+test("every project fixture reads the same streamed or kept, as spans or as cells", () => {
+  const files = filesIn(PROJECT);
+  assert.ok(files.length >= 19, `fixtures found: ${files.length}`);
+  const rows = new Map(files.map((f) => [f.name, checkFile(f.name, f.bytes)]));
+  // The files of the platforms that now stream and scan fast, with the rows they hold.
+  assert.deepEqual(
+    ["amazon-sponsored-products.csv", "linkedin-campaign-performance-en.csv", "reddit-ads-api.csv", "tiktok-ads.csv", "x-ads-api.csv", "cm360-report.csv", "dv360-report.csv"].map((f) => [
+      f,
+      (rows.get(f) ?? 0) > 0,
+    ]),
+    [
+      ["amazon-sponsored-products.csv", true],
+      ["linkedin-campaign-performance-en.csv", true],
+      ["reddit-ads-api.csv", true],
+      ["tiktok-ads.csv", true],
+      ["x-ads-api.csv", true],
+      ["cm360-report.csv", true],
+      ["dv360-report.csv", true],
+    ],
+  );
+});
+
+const shared = filesIn(SHARED);
+
+test("every shared real export reads the same streamed or kept, as spans or as cells", { skip: shared.length === 0 && "../shared/fixtures/exports is absent" }, () => {
+  let rows = 0;
+  for (const f of shared) rows += checkFile(f.name, f.bytes);
+  assert.ok(rows > 0);
+});
+
+test("a standard plan tells totals rows the same way fast as in cells (Amazon Ads CSV)", () => {
+  const header = "Start Date,End Date,Campaign Name,Ad Group Name,Currency,Impressions,Clicks,Spend";
+  const lines = [header];
+  for (let i = 0; i < 30; i++) lines.push(`01/0${1 + (i % 9)}/2026,01/0${1 + (i % 9)}/2026,Camp ${i % 4},AG ${i % 3},USD,"${(1000 + i * 37).toLocaleString("en-US")}",${i},${(i * 1.25).toFixed(2)}`);
+  lines.splice(5, 0, "Total,,,,USD,10,1,1.00"); // first cell
+  lines.splice(9, 0, ",,Grand Total,,USD,10,1,1.00"); // first filled cell, later column
+  lines.splice(12, 0, " -- ,Totals,,,USD,10,1,1.00"); // after a placeholder
+  lines.push("01/09/2026,01/09/2026,Totally new,AG 1,USD,5,1,2.00"); // a name, not a totals row
+  lines.push(",,,,USD,99,9,9.99"); // no label at all: a data row without dates (an error either way)
+  const text = `${lines.join("\n")}\n`;
+  const fast = assertSame(amazonAds, text, ",", 0);
+  assert.equal(fast.rows.length, 31, "30 rows and 'Totally new'");
+  assert.equal(fast.rows.at(-1)?.campaign, "Totally new");
+  assert.deepEqual([...new Set(fast.issues.filter((i) => i.severity === "error").map((i) => i.line))], [36]);
+});
+
+test("Amazon, Reddit, TikTok, X, CM360, DV360 and LinkedIn exports hand their rows out while they are read", () => {
+  // A batch handed out from inside the row builder (not after the parse, from the kept rows) is
+  // streamed: the store writes it while the rest of the file is parsed.
+  const fromBuilder: Record<string, boolean[]> = {};
+  for (const f of filesIn(PROJECT).filter((x) => /^(amazon|reddit|tiktok|x-ads|cm360|dv360|linkedin)/.test(x.name))) {
+    const seen: boolean[] = [];
+    parsedWith(f.name, f.bytes, () => seen.push((new Error().stack ?? "").includes("PlatformRowBuilder")));
+    fromBuilder[f.name] = seen;
+  }
+  assert.deepEqual(Object.keys(fromBuilder), [
+    "amazon-sponsored-products.csv",
+    "cm360-report.csv",
+    "dv360-report.csv",
+    "linkedin-campaign-performance-en.csv",
+    "reddit-ads-api.csv",
+    "tiktok-ads.csv",
+    "tiktok-ads.xlsx",
+    "x-ads-api.csv",
+  ]);
+  for (const [name, seen] of Object.entries(fromBuilder)) assert.deepEqual(seen, [true], `${name}: one batch, from the builder`);
+});

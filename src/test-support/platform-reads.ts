@@ -1,0 +1,60 @@
+// Test support: a platform parser run on a delimited text both ways a table can be read (records as
+// spans of the text, the fast scan, or split into cells), rows kept or streamed in column batches.
+import assert from "node:assert/strict";
+import { type SpendColumns, spendRowsOf } from "../domain/spend-columns.js";
+import { tokenizeDelimited } from "../ingest/delimited.js";
+import type { PlatformContext, PlatformParser, Table } from "../ingest/platform.js";
+import type { ParseOptions } from "../ingest/types.js";
+
+/** A table of `text` as index.ts makes it, header at `headerIndex`; with `fast` false, without the text body (read as cells). */
+export function tableOf(text: string, delimiter: string, headerIndex: number, fast: boolean): { table: Table; unterminated: number[] } {
+  const all = tokenizeDelimited(text, delimiter);
+  const unterminated: number[] = [];
+  const table: Table = { rows: all.rows, lines: all.lines, headerIndex, container: delimiter === "\t" ? "tsv" : "csv" };
+  if (fast) {
+    table.body = {
+      text,
+      delimiter,
+      start: all.offsets[headerIndex + 1] ?? all.end,
+      line: all.lines[headerIndex + 1] ?? all.nextLine,
+      onUnterminated: (line) => unterminated.push(line),
+    };
+  } else if (all.unterminatedQuoteLine !== undefined) unterminated.push(all.unterminatedQuoteLine);
+  return { table, unterminated };
+}
+
+/** Everything a parse produced, with `ctx.onColumns` set when `stream` (rows from its batches, then those returned). */
+export function readBoth(parser: PlatformParser, text: string, delimiter: string, headerIndex: number, stream: boolean, opts: Omit<ParseOptions, "fileName"> = {}) {
+  const results = [true, false].map((fast) => {
+    const { table, unterminated } = tableOf(text, delimiter, headerIndex, fast);
+    const batches: SpendColumns[] = [];
+    const ctx: PlatformContext = {
+      opts: { fileName: "x.csv", ...opts },
+      currency: opts.currency ?? null,
+      timezone: null,
+      sink: { issues: [], fileTotals: [] },
+      ...(stream ? { onColumns: (b: SpendColumns) => batches.push(b), handed: () => 0 } : {}),
+    };
+    let thrown: string | null = null;
+    let out: ReturnType<PlatformParser["parse"]> | null = null;
+    try {
+      out = parser.parse(table, ctx);
+    } catch (e) {
+      thrown = (e as Error).message;
+    }
+    // A plan that streams hands its rows out in batches; one that does not returns them.
+    const rows = [...batches.flatMap(spendRowsOf), ...(out?.rows ?? [])];
+    return { rows, rowLines: out?.rowLines, reach: out?.reach, issues: ctx.sink.issues, fileTotals: ctx.sink.fileTotals, thrown, unterminated };
+  });
+  return { fast: results[0] as (typeof results)[0], general: results[1] as (typeof results)[0] };
+}
+
+/** Asserts the fast and general reads give the same everything, rows kept and streamed; returns the fast read of kept rows. */
+export function assertSame(parser: PlatformParser, text: string, delimiter: string, headerIndex: number, opts: Omit<ParseOptions, "fileName"> = {}): ReturnType<typeof readBoth>["fast"] {
+  for (const stream of [false, true]) {
+    const { fast, general } = readBoth(parser, text, delimiter, headerIndex, stream, opts);
+    assert.deepEqual(fast, general, `fast and general reads differ (${stream ? "streamed" : "rows"})`);
+  }
+  return readBoth(parser, text, delimiter, headerIndex, false, opts).fast;
+}
+
