@@ -15,6 +15,8 @@ const SPACE = 32;
 const DASH = 45;
 /** Size - 1 of each column's table of strings already made. */
 const INTERN_MASK = 2047;
+/** Currency signs a number may start with ($ € £ ¥ ₹), among those readLocaleNumber drops. */
+const CURRENCY_SIGNS = new Set([36, 0x20ac, 0xa3, 0xa5, 0x20b9]);
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
@@ -166,14 +168,21 @@ export class SpanCells {
   /**
    * A measure read straight from column i's characters, exactly as RecordReader reads its string:
    * digits with "," thousands groups and a "." fraction (when `decimal` is "."), plain digits
-   * otherwise, and the dashes that mean empty (null). Undefined for anything else (the caller reads
-   * the string then).
+   * otherwise, either after a currency sign, and the dashes that mean empty (null). Undefined for
+   * anything else (the caller reads the string then).
    */
   measure(i: number, kind: MeasureKind, decimal: "." | ","): bigint | number | null | undefined {
     const { text } = this;
-    const s = this.starts[i] as number;
+    let s = this.starts[i] as number;
     const e = this.ends[i] as number;
     if (s === e) return null;
+    // A currency sign right before the first digit ("$1,234.56", as Amazon Ads writes money) is
+    // dropped, as readLocaleNumber drops it; anything else after a sign is left to that reading.
+    if (CURRENCY_SIGNS.has(text.charCodeAt(s))) {
+      s++;
+      const d = s < e ? text.charCodeAt(s) - 48 : -1;
+      if (d < 0 || d > 9) return undefined;
+    }
     let units = 0;
     let intDigits = 0;
     let groups = 0;
