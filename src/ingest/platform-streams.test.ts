@@ -117,11 +117,11 @@ test("a standard plan tells totals rows the same way fast as in cells (Amazon Ad
   assert.deepEqual([...new Set(fast.issues.filter((i) => i.severity === "error").map((i) => i.line))], [36]);
 });
 
-test("Amazon, Reddit, TikTok, X, CM360, DV360 and LinkedIn exports hand their rows out while they are read", () => {
+test("Amazon, Reddit, TikTok, X, CM360, DV360, LinkedIn and Microsoft exports hand their rows out while they are read", () => {
   // A batch handed out from inside the row builder (not after the parse, from the kept rows) is
   // streamed: the store writes it while the rest of the file is parsed.
   const fromBuilder: Record<string, boolean[]> = {};
-  for (const f of filesIn(PROJECT).filter((x) => /^(amazon|reddit|tiktok|x-ads|cm360|dv360|linkedin)/.test(x.name))) {
+  for (const f of filesIn(PROJECT).filter((x) => /^(amazon|reddit|tiktok|x-ads|cm360|dv360|linkedin|microsoft)/.test(x.name))) {
     const seen: boolean[] = [];
     parsedWith(f.name, f.bytes, () => seen.push((new Error().stack ?? "").includes("PlatformRowBuilder")));
     fromBuilder[f.name] = seen;
@@ -131,6 +131,7 @@ test("Amazon, Reddit, TikTok, X, CM360, DV360 and LinkedIn exports hand their ro
     "cm360-report.csv",
     "dv360-report.csv",
     "linkedin-campaign-performance-en.csv",
+    "microsoft-ads-report.csv",
     "reddit-ads-api.csv",
     "tiktok-ads.csv",
     "tiktok-ads.xlsx",

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { UserError } from "../../domain/errors.js";
 import type { ParsedReport } from "../../domain/spend.js";
+import { type SpendColumns, spendRowsOf } from "../../domain/spend-columns.js";
 import { parseReport } from "../index.js";
 import type { ParseOptions } from "../types.js";
 import { sumToDays } from "./microsoft.js";
@@ -151,6 +152,10 @@ test("Microsoft hourly TimePeriod (FormatVersion 2.0 and 1.0) is summed to days"
   );
   assert.deepEqual(r.rowLines, [2, 4]);
   assert.equal(sumToDays([], []).rows.length, 0);
+  // A large file's import takes column batches: the hours are summed first there too.
+  const batches: SpendColumns[] = [];
+  parseReport(new TextEncoder().encode(text), { fileName: "h.csv" }, (b) => batches.push(b));
+  assert.deepEqual(batches.flatMap(spendRowsOf), r.rows);
 });
 
 test("Microsoft UI grid: [id] brackets, '… total' rows dropped, needs --currency and --period", () => {

@@ -152,8 +152,10 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
       return raw === "" ? "TimePeriod is empty" : `'${raw}' is not a date`;
     };
   }
+  // Hourly rows are summed to days once all are read; any other report streams its rows.
+  const hourly = aggregation === "hour" || (dateCol !== undefined && hasHours(table, dateCol));
+  plan.streams = !hourly;
   const built = buildPlatformRows(table, plan, ctx);
-  const hourly = aggregation === "hour" || (dateCol !== undefined && built.rows.length > 0 && hasHours(table, dateCol));
   const merged = hourly ? sumToDays(built.rows, built.rowLines) : built;
   return {
     format: report ? "microsoft-ads:report" : "microsoft-ads:grid",
