@@ -70,6 +70,12 @@ export const META_ALIASES: AliasTable = {
     "posicionamento",
     "posizionamento",
     "penempatan",
+    // A Platform column alone (breakdown by platform); beside a Placement column it names the
+    // placement's platform (see meta.ts).
+    "plateforme",
+    "plattform",
+    "plataforma",
+    "piattaforma",
   ],
   device: ["impression device", "device platform", "appareil d'impression", "dispositivo de impresión"],
   currency: ["currency", "devise", "währung", "divisa", "moneda", "moeda", "valuta", "mata uang", "account_currency"],
@@ -123,11 +129,14 @@ export const META_ALIASES: AliasTable = {
 /** Headers of cost in English, which tell the number format (decimal point) when the data does not. */
 export const META_ENGLISH_COST = /^(amount spent|spend)\b/;
 
+/** The Platform column of a placement breakdown (Facebook, Instagram…), in the UI languages read. */
+export const META_PLATFORM_HEADERS = ["platform", "plateforme", "plattform", "plataforma", "piattaforma"];
+
 /** Breakdown columns that exist only in exports split by them (their cells are empty on the summary row). */
 export const META_EXTRA_DIMENSIONS = [
   "region",
   "dma region",
-  "platform",
+  ...META_PLATFORM_HEADERS,
   "device platform",
   "impression device",
   "région",

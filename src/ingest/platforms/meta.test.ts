@@ -133,6 +133,46 @@ test("country, placement and impression-device breakdowns land in their dimensio
   assert.deepEqual(byPlacement.reach, [], "reach by a breakdown has no level: not kept");
 });
 
+test("the placement breakdown's Platform and Placement make one placement: Facebook's and Instagram's feeds stay apart", () => {
+  const csv =
+    "\ufeffCampaign name,Platform,Placement,Impressions,Amount spent (USD),Link clicks,Reach,Reporting starts,Reporting ends\n" +
+    ",,,4100,41.00,41,3000,2026-02-01,2026-02-28\n" +
+    "Spring,Facebook,Feed,1000,10.00,10,900,2026-02-01,2026-02-28\n" +
+    "Spring,Instagram,Feed,2000,20.00,20,1500,2026-02-01,2026-02-28\n" +
+    "Spring,Instagram,Instagram Stories,500,5.00,5,450,2026-02-01,2026-02-28\n" +
+    "Spring,Audience Network,,300,3.00,3,250,2026-02-01,2026-02-28\n" +
+    'Spring,,"Right column",300,3.00,3,280,2026-02-01,2026-02-28\n';
+  for (const text of [csv, csv.replace("Platform,Placement", "Plateforme,Emplacement")]) {
+    const r = parseText(text);
+    assert.deepEqual(r.issues, []);
+    assert.deepEqual(
+      r.rows.map((x) => x.placement),
+      ["Facebook Feed", "Instagram Feed", "Instagram Stories", "Audience Network", "Right column"],
+    );
+    assert.deepEqual(sums(r), { rows: 5, cost: 41_000_000n, impressions: 4100, clicks: 41 });
+    assert.deepEqual(
+      r.fileTotals.map((t) => [t.measure, t.expected]),
+      [
+        ["cost", 41],
+        ["impressions", 4100],
+        ["clicks", 41],
+      ],
+      "the summary row, with empty Platform and Placement, is still the summary",
+    );
+    assert.deepEqual(
+      r.reach.map((x) => x.level),
+      ["account"],
+      "reach by placement has no level",
+    );
+  }
+  // A Platform column alone is the placement.
+  const byPlatform = parseText("\ufeffCampaign name,Platform,Impressions,Amount spent (USD),Reporting starts,Reporting ends\nSpring,Instagram,10,1.00,2026-02-01,2026-02-01\n");
+  assert.deepEqual(
+    byPlatform.rows.map((x) => x.placement),
+    ["Instagram"],
+  );
+});
+
 test("dd/mm/yyyy dates are recognised from the data", () => {
   const r = parseText("Campaign name,Impressions,Amount spent (GBP),Reporting starts,Reporting ends\nA,100,1.50,01/01/2025,31/01/2025\n");
   assert.equal(r.rows[0]?.date_start, "2025-01-01");

@@ -7,7 +7,7 @@ import { buildPlatformRows, type RowPlan } from "../platform-rows.js";
 import { checkFileCurrency, reportTimezone, requireCurrency } from "../report-currency.js";
 import { recordAt } from "../table-records.js";
 import { sampleCells } from "../table-samples.js";
-import { META_ALIASES, META_ENGLISH_COST, META_EXTRA_DIMENSIONS } from "./meta-headers.js";
+import { META_ALIASES, META_ENGLISH_COST, META_EXTRA_DIMENSIONS, META_PLATFORM_HEADERS } from "./meta-headers.js";
 
 /**
  * Meta Ads Manager "Export table data" (CSV with a UTF-8 BOM, or XLSX) and Marketing API insights
@@ -96,11 +96,29 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
       };
     },
   };
+  // The placement breakdown exports Platform and Placement side by side ("Instagram", "Feed"): the
+  // placement is both, or Facebook's and Instagram's feeds would read as one.
+  const platformCol = norm.findIndex((h) => META_PLATFORM_HEADERS.includes(h));
+  if (platformCol >= 0 && index.placement !== undefined && index.placement !== platformCol) {
+    plan.derive = (row, record) => {
+      row.placement = placementOnPlatform((record[platformCol] ?? "").trim(), row.placement);
+    };
+  }
   const api = headerSet(header).has("date_stop");
   return {
     format: api ? "meta:api" : "meta:ads-manager",
     ...buildPlatformRows(table, plan, ctx),
   };
+}
+
+/**
+ * A placement named with its platform, unless it already is (or one of them is empty).
+ * @example placementOnPlatform("Instagram", "Feed") // "Instagram Feed"; placementOnPlatform("Instagram", "Instagram Stories") // "Instagram Stories"
+ */
+export function placementOnPlatform(platform: string, placement: string): string {
+  if (platform === "" || platform === "--") return placement;
+  if (placement === "") return platform;
+  return placement.toLowerCase().startsWith(platform.toLowerCase()) ? placement : `${platform} ${placement}`;
 }
 
 export const meta: PlatformParser = {
