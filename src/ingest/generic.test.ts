@@ -310,7 +310,12 @@ test("the fast path and the record path give the same rows and issues on random 
   assert.ok(plan);
   const fast = parseGenericText(csv, records.offsets[1] as number, 2, ",", plan, defaults, s1);
   const s2 = sink();
-  const slow = parseGenericRecords(records.rows.slice(1), records.lines.slice(1), plan, defaults, s2);
+  const slow = parseGenericRecords(
+    records.rows.slice(1).map((record, i) => ({ record, line: records.lines[i + 1] as number })),
+    plan,
+    defaults,
+    s2,
+  );
   assert.ok(fast.rows.length > 20 && s1.issues.length > 20, `${fast.rows.length} rows, ${s1.issues.length} issues`);
   assert.deepEqual(fast.rows, slow.rows);
   assert.deepEqual(fast.rowLines, slow.rowLines);

@@ -3,6 +3,7 @@ import type { SpendColumns } from "../domain/spend-columns.js";
 import { GENERIC_FIELDS, matchGenericHeader } from "./generic-columns.js";
 import { scanGenericText } from "./generic-fast.js";
 import { type GenericDefaults, GenericRowAssembler } from "./generic-row.js";
+import type { TableRecord } from "./platform.js";
 import { addError, type IssueSink } from "./types.js";
 
 export interface GenericInput {
@@ -80,22 +81,23 @@ export function parseGenericText(
 }
 
 /**
- * Parses generic rows given as records of cells (an XLSX sheet, or text already split).
- * @example parseGenericRecords([["2026-01-01", "a", "5", "100"]], [2], plan, defaults, sink).rows[0]?.cost // 5000000n
+ * Parses generic rows given as records of cells, in order (an XLSX sheet, a mapped file's records):
+ * with `onColumns`, rows leave in column batches as they are made and are not kept.
+ * @example parseGenericRecords([{ record: ["2026-01-01", "a", "5", "100"], line: 2 }], plan, defaults, sink).rows[0]?.cost // 5000000n
  */
 export function parseGenericRecords(
-  records: readonly (readonly string[])[],
-  lines: readonly number[],
+  records: Iterable<TableRecord>,
   plan: GenericPlan,
   defaults: GenericDefaults,
   sink: IssueSink,
   decimal: "." | "," = ".",
+  onColumns?: (batch: SpendColumns) => void,
 ): GenericOutput {
-  const asm = new GenericRowAssembler(sink, plan.slotNames, defaults, decimal);
+  const asm = new GenericRowAssembler(sink, plan.slotNames, defaults, decimal, onColumns);
   const ncols = plan.slots.length;
-  records.forEach((record, r) => {
-    if (record.every((cell) => cell.trim() === "")) return;
-    asm.begin(lines[r] as number);
+  for (const { record, line } of records) {
+    if (record.every((cell) => cell.trim() === "")) continue;
+    asm.begin(line);
     const width = Math.min(record.length, ncols);
     for (let i = 0; i < width; i++) {
       const slot = plan.slots[i] as number;
@@ -106,6 +108,7 @@ export function parseGenericRecords(
       asm.failRow(`row has ${record.length} fields but the header has ${ncols}: an unquoted delimiter in a value?`);
     }
     asm.end();
-  });
+  }
+  asm.flush();
   return { rows: asm.rows, rowLines: asm.rowLines };
 }

@@ -182,8 +182,7 @@ function parseGeneric(located: Located, header: string[], headerLine: number, ct
   let out: { rows: ParsedReport["rows"]; rowLines: number[] };
   if (body) out = parseGenericText(body.text, body.start, body.line, body.delimiter, plan, defaults, ctx.sink, ctx.onColumns);
   else {
-    const from = table.headerIndex + 1;
-    out = parseGenericRecords(table.rows.slice(from), table.lines.slice(from), plan, defaults, ctx.sink);
+    out = parseGenericRecords(recordsFrom(table, table.headerIndex + 1), plan, defaults, ctx.sink, ".", ctx.onColumns);
   }
   return {
     format: "generic",

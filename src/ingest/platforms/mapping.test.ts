@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UserError } from "../../domain/errors.js";
+import { type SpendColumns, spendRowsOf } from "../../domain/spend-columns.js";
 import { parseReport } from "../index.js";
 import type { ColumnMapping } from "../types.js";
 
@@ -61,4 +62,29 @@ test("--map errors: unknown field, a column the file lacks, a required field lef
     impressions: "Impr",
   });
   assert.match(incomplete.issues[0]?.message ?? "", /campaign/);
+});
+
+test("--map on a large file: rows leave in column batches while it is read, the same rows as kept", () => {
+  const lines = ["Informe mensual", "Fecha;Campaña;Coste;Impresiones;Clics"];
+  for (let i = 0; i < 40_000; i++) lines.push(`${String(1 + (i % 28)).padStart(2, "0")}/01/2026;C ${i % 7};${i % 100},${String(i % 100).padStart(2, "0")};${i % 1000};${i % 9}`);
+  lines.splice(1000, 0, "31/02/2026;Bad;1,00;1;1"); // line 1001
+  const bytes = new TextEncoder().encode(`${lines.join("\n")}\n`);
+  const mapping: ColumnMapping = { date: "Fecha", campaign: "Campaña", cost: "Coste", impressions: "Impresiones", clicks: "Clics", decimal: ",", date_order: "dmy" };
+  const opts = { fileName: "m.csv", currency: "EUR", mapping };
+  const kept = parseReport(bytes, opts);
+  const batches: SpendColumns[] = [];
+  const fromBuilder: boolean[] = [];
+  const streamed = parseReport(bytes, opts, (b) => {
+    batches.push(b);
+    fromBuilder.push((new Error().stack ?? "").includes("parseGenericRecords"));
+  });
+  assert.equal(kept.rows.length, 40_000);
+  assert.deepEqual(batches.flatMap(spendRowsOf), kept.rows);
+  assert.deepEqual(fromBuilder, [true, true, true], "three batches of up to 16,384 rows, each handed out during the read");
+  assert.deepEqual(streamed.rows, []);
+  assert.deepEqual(streamed.issues, kept.issues);
+  assert.deepEqual(
+    kept.issues.map((i) => [i.line, i.severity]),
+    [[1001, "error"]],
+  );
 });

@@ -4,7 +4,8 @@ import { GENERIC_FIELDS, genericSlot } from "../generic-columns.js";
 import { findHeaderRow, normaliseHeader } from "../header.js";
 import { type DateOrder, parseLocaleDate } from "../locale-date.js";
 import { readLocaleNumber } from "../locale-number.js";
-import type { PlatformContext, PlatformResult, Table } from "../platform.js";
+import type { PlatformContext, PlatformResult, Table, TableRecord } from "../platform.js";
+import { recordAt, recordsFrom } from "../table-records.js";
 import type { ColumnMapping } from "../types.js";
 import { addError } from "../types.js";
 
@@ -75,15 +76,19 @@ export function parseMappedTable(table: Table, mapping: PreparedMapping, ctx: Pl
     rowLines: [],
     reach: [],
   };
+  // The header the file's head showed (its records are read a chunk at a time from there on), or a
+  // search of the whole table when the head had none.
   const headerIndex = table.headerIndex >= 0 ? table.headerIndex : findHeaderRow(table.rows, mapping.isKnown);
-  const header = table.rows[headerIndex];
+  const head = headerIndex >= 0 ? recordAt(table, headerIndex) : undefined;
+  const header = head?.record;
+  const headerLine = head?.line ?? 1;
   const wanted = [...mapping.slots.keys()];
   const found = header ? new Set(header.map(normaliseHeader)) : new Set<string>();
   const absent = wanted.filter((w) => !found.has(w));
   if (!header || absent.length > 0) {
     addError(
       ctx.sink,
-      header ? (table.lines[headerIndex] as number) : 1,
+      headerLine,
       undefined,
       `--map names column${absent.length > 1 ? "s" : ""} ${(absent.length ? absent : wanted).map((w) => mapping.written.get(w) ?? w).join(", ")} that the file's header does not have${header ? `; the header is: ${header.map((h) => h.trim()).join(", ")}` : ""}`,
     );
@@ -103,25 +108,27 @@ export function parseMappedTable(table: Table, mapping: PreparedMapping, ctx: Pl
   const missing = ["campaign", "cost", "impressions"].filter((f) => !taken.has(genericSlot(f)));
   if (!taken.has(0) && !(taken.has(1) && taken.has(2))) missing.unshift("date (or date_start and date_end)");
   if (missing.length > 0) {
-    addError(ctx.sink, table.lines[headerIndex] as number, undefined, `--map does not say which column holds ${missing.join(", ")}`);
+    addError(ctx.sink, headerLine, undefined, `--map does not say which column holds ${missing.join(", ")}`);
     return empty;
   }
   if (!taken.has(13) && !ctx.currency) throw new UserError("missing_currency", "the file does not state its currency: pass --currency");
-  const body = table.rows.slice(headerIndex + 1).map((record) =>
-    record.map((cell, i) => {
-      const slot = slots[i] as number;
-      if (slot >= 0 && slot <= 2 && mapping.dateOrder !== "ymd") return parseLocaleDate(cell, mapping.dateOrder) ?? cell;
-      if ((slot === 19 || slot === 20) && mapping.moneyUnit === "micros") return microsToUnitsText(cell, mapping.decimal);
-      return cell;
-    }),
-  );
+  const convert = (cell: string, i: number): string => {
+    const slot = slots[i] as number;
+    if (slot >= 0 && slot <= 2 && mapping.dateOrder !== "ymd") return parseLocaleDate(cell, mapping.dateOrder) ?? cell;
+    if ((slot === 19 || slot === 20) && mapping.moneyUnit === "micros") return microsToUnitsText(cell, mapping.decimal);
+    return cell;
+  };
+  function* body(): Generator<TableRecord> {
+    for (const { record, line } of recordsFrom(table, headerIndex + 1)) yield { record: record.map(convert), line };
+  }
   const defaults = {
     source: ctx.opts.source ?? "generic",
     account: ctx.opts.account ?? "",
     currency: ctx.currency,
     timezone: ctx.timezone ?? "UTC",
   };
-  const out = parseGenericRecords(body, table.lines.slice(headerIndex + 1), { slots, slotNames }, defaults, ctx.sink, mapping.decimal);
+  // Rows leave in column batches as they are made when the caller takes them (a large file's import).
+  const out = parseGenericRecords(body(), { slots, slotNames }, defaults, ctx.sink, mapping.decimal, ctx.onColumns);
   return {
     format: "mapped",
     rows: out.rows,
