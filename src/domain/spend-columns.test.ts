@@ -46,3 +46,16 @@ test("replacement windows from column batches equal the windows from the rows", 
   const sort = (ws: ReturnType<typeof replacementWindows>) => [...ws].sort((a, b) => `${a.source}|${a.account_id}`.localeCompare(`${b.source}|${b.account_id}`));
   assert.deepEqual(sort(c.windows()), sort(replacementWindows(input)));
 });
+
+test("a row without a valid date is refused, first row or not (a parser bug must not land as 1970-01-01)", () => {
+  for (const bad of ["", "2026-02-30", "yesterday"]) {
+    const first = blankSpendRow();
+    first.date_start = bad;
+    first.date_end = bad;
+    assert.throws(() => spendColumnsOf([first]), /invalid date/, `first row '${bad}'`);
+    const ok = blankSpendRow();
+    ok.date_start = "2026-03-01";
+    ok.date_end = "2026-03-01";
+    assert.throws(() => spendColumnsOf([ok, first]), /invalid date/, `second row '${bad}'`);
+  }
+});

@@ -65,7 +65,8 @@ export class SpendColumnsBuilder {
   private readonly conversions: Float64Array;
   private readonly text: TextColumnCoder[];
   private readonly days = new Map<string, number>();
-  private lastDay = "";
+  /** The previous row's day and its value (no date is "\u0000", so the first row looks it up). */
+  private lastDay = "\u0000";
   private lastDayValue = 0;
 
   constructor(private readonly capacity: number) {
