@@ -10,6 +10,12 @@ import { addError, addWarning } from "./types.js";
 
 const EMPTY_TEXT = new Set(["--", "-", "—", "(not set)", "n/a"]);
 
+/** True for a trimmed text cell that means "no value" ("--", "(not set)", "n/a"…). @example isPlaceholderText("(Not set)") // true */
+export function isPlaceholderText(trimmed: string): boolean {
+  // The placeholders are at most 9 characters ("(not set)"): longer text needs no lower-casing.
+  return trimmed.length <= 9 && EMPTY_TEXT.has(trimmed.toLowerCase());
+}
+
 /** What a measure cell holds: money in micros, micros as written, a whole count or a decimal. */
 export type MeasureKind = "money" | "micros" | "count" | "decimal";
 
@@ -93,8 +99,7 @@ export class RecordReader {
     const v = raw.trim();
     if (v === "") return v;
     const cleaned = this.plan.cleanText ? this.plan.cleanText(v) : v;
-    // The placeholders are at most 9 characters ("(not set)"): longer text needs no lower-casing.
-    return cleaned.length <= 9 && EMPTY_TEXT.has(cleaned.toLowerCase()) ? "" : cleaned;
+    return isPlaceholderText(cleaned) ? "" : cleaned;
   };
 
   /** Reports an error in the current record (in a role's column, or the row as a whole). */

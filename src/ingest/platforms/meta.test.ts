@@ -141,15 +141,18 @@ test("the placement breakdown's Platform and Placement make one placement: Faceb
     "Spring,Instagram,Feed,2000,20.00,20,1500,2026-02-01,2026-02-28\n" +
     "Spring,Instagram,Instagram Stories,500,5.00,5,450,2026-02-01,2026-02-28\n" +
     "Spring,Audience Network,,300,3.00,3,250,2026-02-01,2026-02-28\n" +
-    'Spring,,"Right column",300,3.00,3,280,2026-02-01,2026-02-28\n';
+    'Spring,,"Right column",300,3.00,3,280,2026-02-01,2026-02-28\n' +
+    "Spring,(not set),Explore,0,0.00,0,0,2026-02-01,2026-02-28\n" +
+    "Spring,Instagram,Instagrammable ad,0,0.00,0,0,2026-02-01,2026-02-28\n" +
+    "Spring,--,--,0,0.00,0,0,2026-02-01,2026-02-28\n";
   for (const text of [csv, csv.replace("Platform,Placement", "Plateforme,Emplacement")]) {
     const r = parseText(text);
     assert.deepEqual(r.issues, []);
     assert.deepEqual(
       r.rows.map((x) => x.placement),
-      ["Facebook Feed", "Instagram Feed", "Instagram Stories", "Audience Network", "Right column"],
+      ["Facebook Feed", "Instagram Feed", "Instagram Stories", "Audience Network", "Right column", "Explore", "Instagram Instagrammable ad", ""],
     );
-    assert.deepEqual(sums(r), { rows: 5, cost: 41_000_000n, impressions: 4100, clicks: 41 });
+    assert.deepEqual(sums(r), { rows: 8, cost: 41_000_000n, impressions: 4100, clicks: 41 });
     assert.deepEqual(
       r.fileTotals.map((t) => [t.measure, t.expected]),
       [
@@ -161,8 +164,8 @@ test("the placement breakdown's Platform and Placement make one placement: Faceb
     );
     assert.deepEqual(
       r.reach.map((x) => x.level),
-      ["account"],
-      "reach by placement has no level",
+      ["account", "campaign"],
+      "reach by placement has no level; the last row, with no platform or placement, is the campaign's",
     );
   }
   // A Platform column alone is the placement.

@@ -4,6 +4,7 @@ import { inferDateOrder, parseLocaleDate } from "../locale-date.js";
 import { inferDecimalMark, plainToWhole, readLocaleNumber } from "../locale-number.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, type RowPlan } from "../platform-rows.js";
+import { isPlaceholderText } from "../record-reader.js";
 import { checkFileCurrency, reportTimezone, requireCurrency } from "../report-currency.js";
 import { recordAt } from "../table-records.js";
 import { sampleCells } from "../table-samples.js";
@@ -101,7 +102,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   const platformCol = norm.findIndex((h) => META_PLATFORM_HEADERS.includes(h));
   if (platformCol >= 0 && index.placement !== undefined && index.placement !== platformCol) {
     plan.derive = (row, record) => {
-      row.placement = placementOnPlatform((record[platformCol] ?? "").trim(), row.placement);
+      row.placement = placementOnPlatform(record[platformCol] ?? "", row.placement);
     };
   }
   const api = headerSet(header).has("date_stop");
@@ -112,13 +113,17 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
 }
 
 /**
- * A placement named with its platform, unless it already is (or one of them is empty).
+ * A placement named with its platform (a raw cell: trimmed, a placeholder such as "--" or
+ * "(not set)" is no platform), unless the placement already starts with that name as a word.
  * @example placementOnPlatform("Instagram", "Feed") // "Instagram Feed"; placementOnPlatform("Instagram", "Instagram Stories") // "Instagram Stories"
  */
-export function placementOnPlatform(platform: string, placement: string): string {
-  if (platform === "" || platform === "--") return placement;
+export function placementOnPlatform(platformCell: string, placement: string): string {
+  const platform = platformCell.trim();
+  if (platform === "" || isPlaceholderText(platform)) return placement;
   if (placement === "") return platform;
-  return placement.toLowerCase().startsWith(platform.toLowerCase()) ? placement : `${platform} ${placement}`;
+  const p = placement.toLowerCase();
+  const named = platform.toLowerCase();
+  return p === named || p.startsWith(`${named} `) ? placement : `${platform} ${placement}`;
 }
 
 export const meta: PlatformParser = {
