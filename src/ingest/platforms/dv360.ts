@@ -1,9 +1,9 @@
 import { type AliasTable, aliasNames, headerSet } from "../columns.js";
 import { isBlankRecord } from "../delimited.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
-import { addFileTotals, buildPlatformRows, missingColumns } from "../platform-rows.js";
+import { buildPlatformRows, missingColumns } from "../platform-rows.js";
 import { standardPlan } from "../standard-plan.js";
-import { headerOf, recordsFrom } from "../table-records.js";
+import { headerOf } from "../table-records.js";
 
 /**
  * Display & Video 360 (DBM) report files: header on line 1, the data, a blank row, a totals row
@@ -62,21 +62,24 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   });
   const missing = missingColumns(plan.columns, ctx, headerOf(table).line, { cost: "Revenue (Adv Currency)", impressions: "Impressions" });
   if (missing) return { format: "dv360", ...missing };
-  // The data ends at the first blank row; the next row holds the totals, then the footer. Records
-  // are read a chunk at a time: a large report is not split whole to find them.
-  let totals: readonly string[] | undefined;
-  let blank = false;
-  for (const { record } of recordsFrom(table, table.headerIndex + 1)) {
-    if (blank) {
-      totals = record;
-      break;
-    }
-    blank = isBlankRecord(record);
-  }
-  plan.endOfData = (record) => isBlankRecord(record);
+  // The data ends at the first blank row; the record after it holds the totals (its dimension cells
+  // empty), then the footer. All in the one pass that builds the rows (blank records are skipped).
+  const dims = [plan.columns.index.date, plan.columns.index.campaign, plan.columns.index.ad_group].filter((i): i is number => i !== undefined);
+  const base = plan.totalsLabel;
+  let afterBlank = false;
+  let totalsRead = false;
+  plan.endOfData = (record) => {
+    if (totalsRead) return true;
+    if (isBlankRecord(record)) afterBlank = true;
+    return false;
+  };
+  plan.totalsLabel = (record, nth) => {
+    if (!afterBlank) return base(record, nth);
+    totalsRead = true;
+    return dims.every((i) => (record[i] ?? "").trim() === "") ? "totals row" : "footer";
+  };
+  plan.checkTotals = (label) => afterBlank && label === "totals row";
   const built = buildPlatformRows(table, plan, ctx);
-  const dims = [plan.columns.index.date, plan.columns.index.campaign, plan.columns.index.ad_group].filter((i) => i !== undefined);
-  if (totals && dims.every((i) => (totals[i as number] ?? "").trim() === "")) addFileTotals("totals row", totals, plan, ctx);
   return { format: "dv360", ...built };
 }
 
