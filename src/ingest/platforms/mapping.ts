@@ -1,7 +1,7 @@
 import { UserError } from "../../domain/errors.js";
 import { parseGenericRecords } from "../generic.js";
 import { GENERIC_FIELDS, genericSlot } from "../generic-columns.js";
-import { findHeaderRow, normaliseHeader } from "../header.js";
+import { normaliseHeader } from "../header.js";
 import { type DateOrder, parseLocaleDate } from "../locale-date.js";
 import { readLocaleNumber } from "../locale-number.js";
 import type { PlatformContext, PlatformResult, Table, TableRecord } from "../platform.js";
@@ -76,9 +76,9 @@ export function parseMappedTable(table: Table, mapping: PreparedMapping, ctx: Pl
     rowLines: [],
     reach: [],
   };
-  // The header the file's head showed (its records are read a chunk at a time from there on), or a
-  // search of the whole table when the head had none.
-  const headerIndex = table.headerIndex >= 0 ? table.headerIndex : findHeaderRow(table.rows, mapping.isKnown);
+  // The header row was searched for with the mapping's names when the file was opened (the first
+  // records, as findHeaderRow reads them); the records after it are read a chunk at a time.
+  const headerIndex = table.headerIndex;
   const head = headerIndex >= 0 ? recordAt(table, headerIndex) : undefined;
   const header = head?.record;
   const headerLine = head?.line ?? 1;
