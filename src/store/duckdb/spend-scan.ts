@@ -269,8 +269,8 @@ export async function insertSpendBatches(conn: DuckDBConnection, pull: () => Spe
  */
 export async function withUnorderedInserts<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
   await conn.run("SET preserve_insertion_order = false");
-  await conn.run("SET write_buffer_row_group_count = 1");
   try {
+    await conn.run("SET write_buffer_row_group_count = 1");
     return await work();
   } finally {
     await conn.run("RESET write_buffer_row_group_count");
