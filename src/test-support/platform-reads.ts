@@ -12,6 +12,23 @@ export function tableOf(text: string, delimiter: string, headerIndex: number, fa
   const unterminated: number[] = [];
   const table: Table = { rows: all.rows, lines: all.lines, headerIndex, container: delimiter === "\t" ? "tsv" : "csv" };
   if (fast) {
+    // As index.ts makes a delimited table: records read in order, and `rows`/`lines` (which split the
+    // whole file) refused, so a parser that reaches for them on the fast path fails here.
+    table.records = function* (from: number) {
+      for (let r = from; r < all.rows.length; r++) yield { record: all.rows[r] as string[], line: all.lines[r] as number };
+    };
+    Object.defineProperties(table, {
+      rows: {
+        get() {
+          throw new Error("a parser read table.rows of a delimited table: that splits the whole file");
+        },
+      },
+      lines: {
+        get() {
+          throw new Error("a parser read table.lines of a delimited table: that splits the whole file");
+        },
+      },
+    });
     table.body = {
       text,
       delimiter,
