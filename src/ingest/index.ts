@@ -206,8 +206,8 @@ function finish(
   let rows = result.rows;
   let rowLines = result.rowLines;
   if (ctx.onColumns) {
-    // Streaming: rows a parser kept (every parser but the generic fast path) go out in batches too;
-    // the report itself keeps none.
+    // Streaming: rows a parser kept (a plan without `streams`: Microsoft's hourly reports) go out in
+    // batches too; the report itself keeps none.
     for (let i = 0; i < rows.length; i += ROW_BATCH) ctx.onColumns(spendColumnsOf(rows.slice(i, i + ROW_BATCH)));
     rows = [];
     rowLines = [];

@@ -47,7 +47,7 @@ export interface PlatformContext {
   /** --timezone (else the store's default) checked, or null. */
   timezone: string | null;
   sink: IssueSink;
-  /** Set when the caller takes rows in column batches as they are parsed (the generic fast path streams). */
+  /** Set when the caller takes rows in column batches as they are parsed (plans with `streams`, the generic and mapped formats). */
   onColumns?: (batch: SpendColumns) => void;
   /** Rows handed to onRows so far. */
   handed?: () => number;
