@@ -100,7 +100,7 @@ export class PlatformRowBuilder {
       );
       return true;
     }
-    this.row(line, record);
+    this.row(line);
     return true;
   }
 
@@ -125,7 +125,7 @@ export class PlatformRowBuilder {
     }
     this.nth++;
     this.reader.startSpans(spans, line);
-    this.row(line, null);
+    this.row(line);
     return true;
   }
 
@@ -136,8 +136,8 @@ export class PlatformRowBuilder {
     return this.out;
   }
 
-  /** Makes the row of the record the reader holds (`record` is its cells, or null for spans). */
-  private row(line: number, record: readonly string[] | null): void {
+  /** Makes the row of the record the reader holds (its cells, or its spans). */
+  private row(line: number): void {
     const { plan, reader, col } = this;
     const range = reader.dates();
     const row = this.streamed ?? blankSpendRow();
@@ -175,7 +175,7 @@ export class PlatformRowBuilder {
       reader.fail(costRole, `cost is negative (${reader.cell(col.cost >= 0 ? col.cost : col.costMicros).trim()})`);
     }
     if (reader.errors > 0 || !range) return;
-    if (record) plan.derive?.(row, record);
+    plan.derive?.(row, reader.cellOf);
     row.date_start = range.from;
     row.date_end = range.to;
     if (this.batch && this.onColumns) {

@@ -35,14 +35,17 @@ export interface RowPlan {
   endOfData?(record: readonly string[]): boolean;
   /** Cleans a text cell before use ("[123]" → "123"). */
   cleanText?(value: string): string;
-  /** A row's dates when the platform writes them its own way; a string is an error message. */
-  rowRange?(record: readonly string[]): DateRange | string | null;
+  /**
+   * A row's dates when the platform writes them its own way; a string is an error message. It reads
+   * the record through `cell` (a raw cell by column), so records read as spans can use it too.
+   */
+  rowRange?(cell: CellOf): DateRange | string | null;
   /** Whether reach/frequency columns are read into reach rows (default: yes when present). */
   keepReach?: boolean;
   /** Reach stated by a totals row (Meta's summary row), if any. */
   totalsReach?(label: string, record: readonly string[]): PlatformReachRow | null;
-  /** Last touches to a row built from a record (a name taken from another column, say). */
-  derive?(row: SpendRow, record: readonly string[]): void;
+  /** Last touches to a row built from a record (a name taken from another column, say), read through `cell`. */
+  derive?(row: SpendRow, cell: CellOf): void;
   /**
    * The parser returns the rows as built (no later pass over them): when the caller takes column
    * batches (`ctx.onColumns`, a large file's import), each batch goes out as soon as it is full, so
@@ -68,6 +71,9 @@ export function totalsByFirstCell(pattern: RegExp): Pick<RowPlan, "totalsLabel" 
   const label = (first: string): string | null => (pattern.test(first) ? first : null);
   return { totalsLabel: (record) => label(firstFilled(record)), fastTotals: label };
 }
+
+/** A record's raw cell by column ("" past its end), however the record was read. */
+export type CellOf = (column: number) => string;
 
 export interface BuiltRows {
   rows: SpendRow[];
@@ -97,9 +103,12 @@ export function buildPlatformRows(table: Table, plan: RowPlan, ctx: PlatformCont
   return builder.finish();
 }
 
-/** Whether a plan's records may be read as spans: it says how totals rows are told, and needs no record hooks. */
+/**
+ * Whether a plan's records may be read as spans: it says how totals rows are told, and has no hook
+ * that needs a whole record (endOfData) or a cleaning the spans' text cache does not apply (cleanText).
+ */
 function scansFast(plan: RowPlan): boolean {
-  return plan.fastTotals !== undefined && !plan.endOfData && !plan.rowRange && !plan.derive && !plan.cleanText;
+  return plan.fastTotals !== undefined && !plan.endOfData && !plan.cleanText;
 }
 
 /**

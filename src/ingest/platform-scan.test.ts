@@ -9,6 +9,7 @@ import { mulberry32 } from "../test-support/random-spend.js";
 import { parseReport } from "./index.js";
 import { amazonAds } from "./platforms/amazon.js";
 import { googleAds } from "./platforms/google-ads.js";
+import { linkedin } from "./platforms/linkedin.js";
 import { meta } from "./platforms/meta.js";
 
 const GOOGLE_HEADER = ["Day", "Campaign", "Campaign ID", "Ad group", "Currency code", "Impr.", "Clicks", "Cost", "Conversions", "Conv. value"];
@@ -142,6 +143,41 @@ test("a thousand random Amazon Ads records ($ money, either decimal mark) read t
     const costs = new Set(fast.rows.map((r) => r.cost));
     assert.ok(costs.has(1_234_560_000n) && (costs.has(500_000n) || costs.has(990_000n)), `seed ${seed}: ${[...costs].slice(0, 5)}`);
   }
+});
+
+test("plans with row hooks read the same fast: Google Ads by month with ads named by headline, LinkedIn start dates, Meta Platform and Placement", () => {
+  const rnd = mulberry32(21);
+  const pick = () => TOKENS[Math.floor(rnd() * TOKENS.length)] as string;
+  const spoil = (cells: string[]) => {
+    for (let k = Math.floor(rnd() * 3); k > 0; k--) cells[Math.floor(rnd() * cells.length)] = pick();
+    return cells;
+  };
+  // Google Ads: rowRange from the Month column, derive naming the ad by its first headline.
+  const google = ["Ad report", '"January 1, 2026 - March 31, 2026"', ["Month", "Campaign", "Ad group", "Ad", "Headline 1", "Currency code", "Impr.", "Clicks", "Cost"].join("\t")];
+  const months = ["January 2026", "February 2026", "March 2026", "Jan 2026", "2026-02", "13/2026", ""];
+  for (let i = 0; i < 1000; i++) {
+    const ad = i % 3 === 0 ? "" : ` --`;
+    google.push(spoil([months[i % months.length] as string, `C ${i % 4}`, `AG ${i % 3}`, i % 5 === 0 ? `Ad ${i}` : ad, i % 7 ? `Headline ${i % 11}` : " --", "USD", String(i), "1", "1.00"]).join("\t"));
+  }
+  const g = assertSame(googleAds, `${google.join("\r\n")}\r\n`, "\t", 2);
+  assert.ok(g.rows.some((r) => r.ad.startsWith("Headline")) && g.rows.some((r) => r.date_end.endsWith("-31")), "headline names and month ranges are read");
+
+  // LinkedIn: rowRange from the start dates (monthly when every start is a first of month).
+  const linkedinLines = [["Start Date (in UTC)", "Account Name", "Currency", "Campaign Name", "Campaign ID", "Total Spent", "Impressions", "Clicks"].join("\t")];
+  for (let i = 0; i < 1000; i++) {
+    linkedinLines.push(spoil([`${1 + (i % 3)}/1/2026`, "Acme", "USD", `Camp ${i % 6}`, String(500 + (i % 6)), (i % 50).toFixed(2), String(i * 3), String(i % 9)]).join("\t"));
+  }
+  const l = assertSame(linkedin, `${linkedinLines.join("\n")}\n`, "\t", 0);
+  assert.ok(l.rows.length > 300 && l.rows.some((r) => r.date_end === "2026-01-31"), `monthly rows are read (${l.rows.length})`);
+
+  // Meta: derive names the placement with its platform.
+  const metaLines = [["Campaign name", "Platform", "Placement", "Impressions", "Amount spent (USD)", "Reporting starts", "Reporting ends"].join(",")];
+  const platforms = ["Facebook", "Instagram", "(not set)", "", "Audience Network"];
+  for (let i = 0; i < 1000; i++) {
+    metaLines.push(spoil([`C ${i % 4}`, platforms[i % platforms.length] as string, ["Feed", "Stories", "Instagram Stories", ""][i % 4] as string, String(i), "1.25", "2026-03-01", "2026-03-01"]).join(","));
+  }
+  const m = assertSame(meta, `${metaLines.join("\n")}\n`, ",", 0);
+  assert.ok(m.rows.some((r) => r.placement === "Instagram Feed"), "platform and placement are joined");
 });
 
 test("parseReport reads a Google Ads export fast from the file's bytes: rows, lines and totals as stated", () => {

@@ -97,7 +97,7 @@ test("every project fixture reads the same streamed or kept, as spans or as cell
   const read = new Map(files.map((f) => [f.name, checkFile(f.name, f.bytes)]));
   for (const [name, r] of read) assert.ok(r.rows > 0, `${name}: no rows`);
   // Records the fast scan reads, file by file (all but the first data record and totals rows), and
-  // the files it cannot read: a plan with endOfData, rowRange, derive or cleanText, or no fastTotals.
+  // the files it cannot read: a plan with endOfData or cleanText, or no fastTotals.
   // The fixtures hold two or three data rows: the first is always read as cells.
   assert.deepEqual(Object.fromEntries([...read].map(([n, r]) => [n, r.fast])), {
     "amazon-sponsored-products.csv": 1,
@@ -109,8 +109,8 @@ test("every project fixture reads the same streamed or kept, as spans or as cell
     "google-ads-campaign-report.xlsx": 0, // XLSX: cells
     "google-ads-day-segmented.tsv": 2,
     "google-ads-excel-utf16.csv": 1,
-    "google-ads-month-segmented.csv": 0, // rowRange (Month segments)
-    "linkedin-campaign-performance-en.csv": 0, // rowRange (start dates)
+    "google-ads-month-segmented.csv": 1,
+    "linkedin-campaign-performance-en.csv": 1,
     "meta-day-age-gender.csv": 2,
     "meta-export.xlsx": 0,
     "meta-title-case.csv": 2,
@@ -118,7 +118,7 @@ test("every project fixture reads the same streamed or kept, as spans or as cell
     "reddit-ads-api.csv": 1,
     "tiktok-ads.csv": 0, // no fastTotals ("Total of" in the campaign column)
     "tiktok-ads.xlsx": 0,
-    "x-ads-api.csv": 0, // rowRange (API dates)
+    "x-ads-api.csv": 2,
   });
 });
 

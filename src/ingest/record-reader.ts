@@ -52,6 +52,8 @@ export class RecordReader {
   private readonly dateCache = new Map<string, string | null>();
   /** Errors found in the current record. */
   errors = 0;
+  /** `cell` bound to this reader, for a plan's hooks (rowRange, derive). */
+  readonly cellOf = (i: number): string => this.cell(i);
   /** `fail` bound to this reader, for callbacks. */
   readonly failer = (role: Role | null, message: string): void => this.fail(role, message);
   private readonly dateCol: number;
@@ -85,7 +87,8 @@ export class RecordReader {
   /** The raw cell of column `i` ("" when i < 0). */
   cell(i: number): string {
     if (i < 0) return "";
-    return this.spans ? this.spans.value(i) : (this.record[i] ?? "");
+    if (this.spans) return i < this.spans.width ? this.spans.value(i) : "";
+    return this.record[i] ?? "";
   }
 
   /** The trimmed, cleaned text of column `i`; placeholders ("--", "(not set)") are "". */
@@ -168,7 +171,7 @@ export class RecordReader {
   dates(): DateRange | null {
     const { plan } = this;
     if (plan.rowRange) {
-      const custom = plan.rowRange(this.record);
+      const custom = plan.rowRange(this.cellOf);
       if (typeof custom === "string") {
         this.fail("date", custom);
         return null;

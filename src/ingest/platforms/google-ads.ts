@@ -186,9 +186,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     },
     rowRange:
       segment && index.date === undefined
-        ? (record) =>
-            segmentRange(segment.kind, record[segment.index] ?? "", dateOrder, reportRange) ??
-            `'${(record[segment.index] ?? "").trim()}' is not a ${segment.kind}`
+        ? (cell) => segmentRange(segment.kind, cell(segment.index), dateOrder, reportRange) ?? `'${cell(segment.index).trim()}' is not a ${segment.kind}`
         : undefined,
     derive: adNameFallback(header),
     streams: true,
@@ -212,10 +210,10 @@ function adNameFallback(header: readonly string[]): RowPlan["derive"] {
   const norm = header.map(normaliseHeader);
   const candidates = ["ad name", "headline 1", "headline", "long headline", "description"].map((h) => norm.indexOf(h)).filter((i) => i >= 0);
   if (candidates.length === 0) return undefined;
-  return (row, record) => {
+  return (row, cell) => {
     if (row.ad !== "" || row.ad_id !== "") return;
     for (const i of candidates) {
-      const v = (record[i] ?? "").trim();
+      const v = cell(i).trim();
       if (v !== "" && v !== "--") {
         row.ad = v;
         row.ad_id = v;

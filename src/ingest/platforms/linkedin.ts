@@ -156,9 +156,14 @@ function rowRanges(
   ctx: PlatformContext,
 ): RowPlan["rowRange"] | null {
   if (dateCol === undefined) return null;
+  // A report has few distinct start dates among many rows: each is read once.
+  const seen = new Set<string>();
   const starts = new Set<IsoDate>();
   for (const { record } of recordsFrom(table, table.headerIndex + 1)) {
-    const d = parseLocaleDate(record[dateCol] ?? "", order);
+    const raw = record[dateCol] ?? "";
+    if (seen.has(raw)) continue;
+    seen.add(raw);
+    const d = parseLocaleDate(raw, order);
     if (d) starts.add(d);
   }
   const sorted = [...starts].sort();
@@ -184,11 +189,16 @@ function rowRanges(
       return report.to && report.to < monthEnd ? report.to : monthEnd;
     };
   }
-  return (record) => {
-    const raw = (record[dateCol] ?? "").trim();
-    const from = parseLocaleDate(raw, order);
-    if (!from) return raw === "" ? "the start date is empty" : `'${raw}' is not a date`;
-    const range: DateRange = { from, to: end ? end(from) : from };
+  const ranges = new Map<string, DateRange | string>();
+  return (cell) => {
+    const raw = cell(dateCol).trim();
+    let range = ranges.get(raw);
+    if (range === undefined) {
+      const from = parseLocaleDate(raw, order);
+      range = !from ? (raw === "" ? "the start date is empty" : `'${raw}' is not a date`) : { from, to: end ? end(from) : from };
+      if (ranges.size >= 4096) ranges.clear();
+      ranges.set(raw, range);
+    }
     return range;
   };
 }

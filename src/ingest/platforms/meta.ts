@@ -101,8 +101,8 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   // placement is both, or Facebook's and Instagram's feeds would read as one.
   const platformCol = norm.findIndex((h) => META_PLATFORM_HEADERS.includes(h));
   if (platformCol >= 0 && index.placement !== undefined && index.placement !== platformCol) {
-    plan.derive = (row, record) => {
-      row.placement = placementOnPlatform(record[platformCol] ?? "", row.placement);
+    plan.derive = (row, cell) => {
+      row.placement = placementOnPlatform(cell(platformCol), row.placement);
     };
   }
   const api = headerSet(header).has("date_stop");

@@ -142,8 +142,8 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     cleanText: (v) => /^\[(\d+)\]$/.exec(v)?.[1] ?? v,
   };
   if (dateCol !== undefined) {
-    plan.rowRange = (record) => {
-      const raw = (record[dateCol] ?? "").trim();
+    plan.rowRange = (cell) => {
+      const raw = cell(dateCol).trim();
       const [day] = raw.split("|");
       const kind = aggregation && aggregation !== "none" && aggregation !== "day" && aggregation !== "hour" ? aggregation : null;
       const range = kind ? segmentRange(kind, day ?? "", "mdy", reportRange) : dayRange(day ?? "");

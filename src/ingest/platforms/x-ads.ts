@@ -87,8 +87,8 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   const dateCol = index.date;
   if (dateCol !== undefined) {
     const zone = ctx.timezone;
-    plan.rowRange = (record): DateRange | string => {
-      const raw = (record[dateCol] ?? "").trim();
+    plan.rowRange = (cell): DateRange | string => {
+      const raw = cell(dateCol).trim();
       const local = xLocalDate(raw, zone);
       if (local) return { from: local, to: local };
       return parseDateRangeText(raw, plan.dateOrder) ?? (raw === "" ? "the date is empty" : `'${raw}' is not a date`);
