@@ -135,7 +135,7 @@ export async function importReports(store: Store, files: readonly ReportFile[], 
       estimatedRows: work.estimatedRows,
       finished: () => {
         const s = work.summary();
-        return { contentHash: s.contentHash, format: s.report.format, reach: s.report.reach, windows: s.windows };
+        return { contentHash: s.contentHash, format: s.report.format, reach: s.reach, windows: s.windows };
       },
     };
   });

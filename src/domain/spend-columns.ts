@@ -159,8 +159,8 @@ export class SpendColumnsBuilder {
   }
 }
 
-/** One text column of a batch being built: its distinct values (code 0 is "") and each row's code. */
-class TextColumnCoder {
+/** One text column of a batch being built: its distinct values (code 0 is "") and each row's code. @example const t = new TextColumnCoder(2); t.set(0, "a"); t.values // ["", "a"] */
+export class TextColumnCoder {
   readonly codes: Uint32Array;
   readonly values: string[] = [""];
   private readonly dict = new Map<string, number>([["", 0]]);

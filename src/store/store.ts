@@ -1,5 +1,6 @@
 import type { ApiToken, NewApiToken } from "../domain/api-token.js";
 import type { FxRate } from "../domain/fx.js";
+import type { ReachColumns } from "../domain/reach-columns.js";
 import type { ReplaceWindow } from "../domain/replace-window.js";
 import type { PlatformReachRow, SpendRow } from "../domain/spend.js";
 import type { SpendColumns } from "../domain/spend-columns.js";
@@ -35,7 +36,7 @@ export interface SpendBatchImport {
   batches: { started(): Promise<void>; next(): SpendColumns | null; cancel(): void };
   /** Rows the file is expected to hold (for progress; exact once the batches have ended). */
   estimatedRows(): number;
-  finished(): { contentHash: string; format: string; reach: readonly PlatformReachRow[]; windows: readonly ReplaceWindow[] };
+  finished(): { contentHash: string; format: string; reach: ReachColumns; windows: readonly ReplaceWindow[] };
 }
 
 export interface ImportOutcome {

@@ -40,10 +40,11 @@ async function fresh(): Promise<Store> {
   return DuckDbStore.open(":memory:");
 }
 
-async function dump(store: Store): Promise<{ rows: unknown[]; imports: unknown[] }> {
+async function dump(store: Store): Promise<{ rows: unknown[]; reach: unknown[]; imports: unknown[] }> {
   const rows = await store.query("SELECT * FROM spend ORDER BY ALL");
+  const reach = await store.query("SELECT * FROM platform_reach ORDER BY ALL");
   const imports = await store.query("SELECT id, file, content_hash, format, sources, accounts, date_start, date_end, rows, replaced_rows FROM imports ORDER BY id");
-  return { rows, imports };
+  return { rows, reach, imports };
 }
 
 async function both(files: ReportFile[], opts: ImportOptions = {}) {
@@ -95,6 +96,26 @@ test("date ranges, defaults from flags, several files in one transaction, and a 
   assert.deepEqual(r.streamed, r.inProcess);
   assert.equal(r.streamed[0]?.rows, 20_000);
   assert.ok((r.streamed[1]?.rows ?? 0) > 0, "the Meta export's rows");
+});
+
+test("reach rows of a large export (one per ad set and day) are stored the same streamed or parsed in process", async () => {
+  const lines = ["\ufeffCampaign name,Ad set name,Day,Reach,Impressions,Frequency,Amount spent (EUR),Link clicks,Reporting starts,Reporting ends"];
+  lines.push(",,,90000,180000,2.00000000,900.00,900,2026-03-01,2026-03-31");
+  for (let i = 0; i < 30_000; i++) {
+    const day = `2026-03-${String(1 + (i % 31)).padStart(2, "0")}`;
+    const reach = 100 + (i % 900);
+    // Every seventh row states no frequency.
+    lines.push(`"Été, ${i % 5}",Set ${i % 40},${day},${reach},${reach * 2},${i % 7 ? "2.00000000" : ""},${(i % 90) / 3},${i % 11},${day},${day}`);
+  }
+  const r = await both([csv("meta-reach.csv", `${lines.join("\n")}\n`)]);
+  assert.deepEqual(r.a, r.b);
+  assert.equal(r.a.reach.length, 30_001, "a reach row per ad set and day, and the summary row's");
+  const noFrequency = (r.a.reach as { frequency: number | null }[]).filter((x) => x.frequency === null).length;
+  assert.equal(noFrequency, Math.ceil(30_000 / 7));
+  assert.deepEqual(
+    [...new Set((r.a.reach as { level: string }[]).map((x) => x.level))].sort(),
+    ["account", "ad_group"],
+  );
 });
 
 test("a bad row deep in a streamed file refuses the import with file, line, column; the store is untouched", async () => {

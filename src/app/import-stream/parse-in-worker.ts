@@ -118,7 +118,7 @@ export function parseInWorker(bytes: Uint8Array, opts: ParseOptions, eager = fal
       return cols;
     } else if (m.t === "error") throw m.code === "internal" ? new Error(m.message) : new UserError(m.code, m.message, m.details);
     else {
-      result = { report: m.report, windows: windows.windows(), sums, sources: [...sources], contentHash };
+      result = { report: m.report, reach: m.reach, windows: windows.windows(), sums, sources: [...sources], contentHash };
       estimate = sums.rows;
     }
     return null;

@@ -2,6 +2,7 @@
 // report (format, issues, totals rows, reach). Started by parse-in-worker.ts, which sums the batches.
 import { parentPort, workerData } from "node:worker_threads";
 import { UserError } from "../../domain/errors.js";
+import { reachColumnBuffers, reachColumnsOf } from "../../domain/reach-columns.js";
 import { spendColumnBuffers } from "../../domain/spend-columns.js";
 import { parseReport } from "../../ingest/index.js";
 import type { ParseJob, ToHost } from "./protocol.js";
@@ -30,7 +31,8 @@ post({ t: "estimate", rows: Math.round((sampled * bytes.length) / Math.min(SAMPL
 
 try {
   const report = parseReport(bytes, job.opts, (cols) => post({ t: "batch", cols }, spendColumnBuffers(cols)));
-  post({ t: "done", report });
+  const reach = reachColumnsOf(report.reach);
+  post({ t: "done", report: { ...report, reach: [] }, reach }, reachColumnBuffers(reach));
 } catch (e) {
   if (e instanceof UserError) post({ t: "error", code: e.code, message: e.message, details: e.details });
   else post({ t: "error", code: "internal", message: e instanceof Error ? (e.stack ?? e.message) : String(e) });

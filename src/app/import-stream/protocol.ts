@@ -1,5 +1,6 @@
 // Messages between parse-in-worker.ts (the host) and parse-worker.ts (the worker thread).
 import type { MessagePort } from "node:worker_threads";
+import type { ReachColumns } from "../../domain/reach-columns.js";
 import type { ReplaceWindow } from "../../domain/replace-window.js";
 import type { ParsedReport } from "../../domain/spend.js";
 import type { SpendColumns } from "../../domain/spend-columns.js";
@@ -16,9 +17,10 @@ export interface ParseJob {
   signal: SharedArrayBuffer;
 }
 
-/** What is known once the whole file was read (the report's rows went out in batches). */
+/** What is known once the whole file was read (the report's rows went out in batches, its reach rows are `reach`). */
 export interface ParseSummary {
   report: ParsedReport;
+  reach: ReachColumns;
   windows: ReplaceWindow[];
   sums: RowSums;
   sources: string[];
@@ -29,5 +31,6 @@ export interface ParseSummary {
 export type ToHost =
   | { t: "estimate"; rows: number }
   | { t: "batch"; cols: SpendColumns }
-  | { t: "done"; report: ParsedReport }
+  /** The report without its rows and reach rows; the reach rows as columns (transferred, not copied). */
+  | { t: "done"; report: ParsedReport; reach: ReachColumns }
   | { t: "error"; code: string; message: string; details?: unknown };

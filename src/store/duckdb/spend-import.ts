@@ -3,9 +3,8 @@
 // imports only), so a streamed file whose windows are known only at its end follows the same path as
 // a file parsed first.
 import { type DuckDBConnection, DuckDBDateValue } from "@duckdb/node-api";
-import { isoToEpochDay } from "../../domain/dates.js";
+import { type ReachColumns, reachColumnsOf } from "../../domain/reach-columns.js";
 import { type ReplaceWindow, replacementWindows } from "../../domain/replace-window.js";
-import type { PlatformReachRow } from "../../domain/spend.js";
 import { type SpendColumns, spendColumnsOf } from "../../domain/spend-columns.js";
 import { duckdbDialect } from "../../query/duckdb-dialect.js";
 import type { ImportOutcome, ProgressFn, SpendBatchImport, SpendImport } from "../store.js";
@@ -45,7 +44,7 @@ async function importInTransaction(conn: DuckDBConnection, files: readonly (Spen
       let rows = 0;
       let format: string;
       let contentHash: string;
-      let reach: readonly PlatformReachRow[];
+      let reach: ReachColumns;
       let windows: readonly ReplaceWindow[];
       if (isBatched(f)) {
         // One INSERT for the whole file, reading batches as the parse makes them.
@@ -62,7 +61,8 @@ async function importInTransaction(conn: DuckDBConnection, files: readonly (Spen
         const batches: SpendColumns[] = [];
         for (let i = 0; i < f.rows.length; i += ROWS_PER_BATCH) batches.push(spendColumnsOf(f.rows.slice(i, i + ROWS_PER_BATCH)));
         rows = await insertSpendBatches(conn, batchesOf(batches), importId, progress);
-        ({ contentHash, format, reach } = f);
+        ({ contentHash, format } = f);
+        reach = reachColumnsOf(f.reach);
       }
       let replaced = 0;
       for (const w of windows) {
@@ -71,7 +71,7 @@ async function importInTransaction(conn: DuckDBConnection, files: readonly (Spen
         replaced += Number(res.rowsChanged);
         await conn.run(`DELETE FROM platform_reach WHERE ${where}`);
       }
-      if (reach.length) await insertReach(conn, reach, importId);
+      if (reach.length > 0) await insertReach(conn, reach, importId);
       const from = windows.reduce<string | null>((m, w) => (m === null || w.from < m ? w.from : m), null);
       const to = windows.reduce<string | null>((m, w) => (m === null || w.to > m ? w.to : m), null);
       const sources = [...new Set(windows.map((w) => w.source))].join(",");
@@ -92,20 +92,32 @@ async function importInTransaction(conn: DuckDBConnection, files: readonly (Spen
 
 /**
  * Platform reach rows through the appender: a Meta export by ad set and day carries one per row, and
- * `INSERT … VALUES` batches managed ~45k rows/s (20 s for a 1M-row file).
+ * `INSERT … VALUES` batches managed ~45k rows/s (20 s for a 1M-row file). The rows come as columns:
+ * each text value and each day is made into DuckDB's value once, not once a row.
  */
-async function insertReach(conn: DuckDBConnection, rows: readonly PlatformReachRow[], importId: number): Promise<void> {
+async function insertReach(conn: DuckDBConnection, c: ReachColumns, importId: number): Promise<void> {
   const appender = await conn.createAppender("platform_reach");
+  const id = BigInt(importId);
+  const dates = new Map<number, DuckDBDateValue>();
+  const date = (d: number): DuckDBDateValue => {
+    let v = dates.get(d);
+    if (!v) {
+      v = new DuckDBDateValue(d);
+      dates.set(d, v);
+    }
+    return v;
+  };
   try {
-    for (const r of rows) {
-      for (const text of [r.source, r.account_id, r.level, r.campaign, r.ad_group, r.ad]) appender.appendVarchar(text);
-      appender.appendDate(new DuckDBDateValue(isoToEpochDay(r.date_start) as number));
-      appender.appendDate(new DuckDBDateValue(isoToEpochDay(r.date_end) as number));
-      appender.appendBigInt(BigInt(Math.round(r.reach)));
-      appender.appendBigInt(BigInt(Math.round(r.impressions)));
-      if (r.frequency === null || r.frequency === undefined) appender.appendNull();
-      else appender.appendDouble(r.frequency);
-      appender.appendBigInt(BigInt(importId));
+    for (let i = 0; i < c.length; i++) {
+      for (const t of c.text) appender.appendVarchar(t.values[t.codes[i] as number] as string);
+      appender.appendDate(date(c.date_start[i] as number));
+      appender.appendDate(date(c.date_end[i] as number));
+      appender.appendBigInt(BigInt(Math.round(c.reach[i] as number)));
+      appender.appendBigInt(BigInt(Math.round(c.impressions[i] as number)));
+      const frequency = c.frequency[i] as number;
+      if (Number.isNaN(frequency)) appender.appendNull();
+      else appender.appendDouble(frequency);
+      appender.appendBigInt(id);
       appender.endRow();
     }
   } finally {
