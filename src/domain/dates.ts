@@ -22,6 +22,22 @@ export function epochDayToIso(day: number): IsoDate {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
+/**
+ * epochDayToIso that keeps its answers: rows of a batch share few days.
+ * @example const isoOf = memoEpochDayToIso(); isoOf(0) // "1970-01-01"
+ */
+export function memoEpochDayToIso(): (day: number) => IsoDate {
+  const known = new Map<number, IsoDate>();
+  return (day) => {
+    let s = known.get(day);
+    if (s === undefined) {
+      s = epochDayToIso(day);
+      known.set(day, s);
+    }
+    return s;
+  };
+}
+
 /** Number of days in a month (1-12). @example daysInMonth(2024, 2) // 29 */
 export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();

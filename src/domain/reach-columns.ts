@@ -1,4 +1,4 @@
-import { epochDayToIso, type IsoDate, isoToEpochDay } from "./dates.js";
+import { isoToEpochDay, memoEpochDayToIso } from "./dates.js";
 import type { PlatformReachRow } from "./spend.js";
 import { TextColumnCoder } from "./spend-columns.js";
 
@@ -64,15 +64,7 @@ export function reachColumnsOf(rows: readonly PlatformReachRow[]): ReachColumns 
  * @example reachRowsOf(reachColumnsOf(rows)) // deep-equal to rows
  */
 export function reachRowsOf(c: ReachColumns): PlatformReachRow[] {
-  const iso = new Map<number, IsoDate>();
-  const dayOf = (d: number): IsoDate => {
-    let s = iso.get(d);
-    if (s === undefined) {
-      s = epochDayToIso(d);
-      iso.set(d, s);
-    }
-    return s;
-  };
+  const dayOf = memoEpochDayToIso();
   const out: PlatformReachRow[] = [];
   for (let i = 0; i < c.length; i++) {
     const row = {} as PlatformReachRow;

@@ -1,4 +1,4 @@
-import { epochDayToIso, type IsoDate, isoToEpochDay } from "./dates.js";
+import { isoToEpochDay, memoEpochDayToIso } from "./dates.js";
 import type { SpendRow } from "./spend.js";
 
 /** The text fields of a SpendRow, in the order of the store's columns. */
@@ -222,15 +222,7 @@ export function spendColumnBuffers(c: SpendColumns): ArrayBuffer[] {
  */
 export function spendRowsOf(c: SpendColumns): SpendRow[] {
   const out: SpendRow[] = [];
-  const iso = new Map<number, IsoDate>();
-  const dayOf = (d: number): IsoDate => {
-    let s = iso.get(d);
-    if (s === undefined) {
-      s = epochDayToIso(d);
-      iso.set(d, s);
-    }
-    return s;
-  };
+  const dayOf = memoEpochDayToIso();
   for (let i = 0; i < c.length; i++) {
     const row = {
       date_start: dayOf(c.date_start[i] as number),
