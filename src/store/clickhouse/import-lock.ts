@@ -58,11 +58,23 @@ function describeHolder(h: LockHolder): string {
   return `${who}${h.silentFor === null ? ", no heartbeat yet" : `, last heartbeat ${h.silentFor} s ago`}`;
 }
 
+/**
+ * The lock's token tables. Listing system.tables can fail with "Table … doesn't exist" on 18.16 when
+ * a table it is reading about is renamed meanwhile (another process taking or freeing the lock: seen
+ * once in CI as "Table <db>.import_lock doesn't exist"), so that error is a reason to look again.
+ */
 async function tokens(conn: ClickHouseConnection): Promise<string[]> {
-  const rows = await conn.query(
-    `SELECT name FROM system.tables WHERE database = currentDatabase() AND (name = '${FREE}' OR substring(name, 1, ${HELD.length}) = '${HELD}') ORDER BY name`,
-  );
-  return rows.map((r) => String(r.name));
+  for (let tries = 1; ; tries++) {
+    try {
+      const rows = await conn.query(
+        `SELECT name FROM system.tables WHERE database = currentDatabase() AND (name = '${FREE}' OR substring(name, 1, ${HELD.length}) = '${HELD}') ORDER BY name`,
+      );
+      return rows.map((r) => String(r.name));
+    } catch (e) {
+      if (!noSuchTable(e) || tries >= 20) throw e;
+      await sleep(10 * tries);
+    }
+  }
 }
 
 async function holderOf(conn: ClickHouseConnection, table: string): Promise<LockHolder | null> {
