@@ -81,29 +81,35 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
   ];
   const server = createRouteServer({ routes, log: (m) => io.err(`${m}\n`) });
   const port = await listen(server, o.port, o.host);
+  // The signal handlers are in place before "listening" is written: stderr to a pipe is written
+  // synchronously, and a SIGTERM sent on reading that line must drain, not kill, the process.
+  let background: ReturnType<NonNullable<ServeOptions["background"]>> | undefined;
+  let stopping = false;
+  let stopped!: () => void;
+  const done = new Promise<void>((resolve) => {
+    stopped = resolve;
+  });
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    await background?.stop(5_000); // a check still waiting on a webhook is not waited for long
+    io.err(`${signal}: draining…\n`);
+    server.close();
+    server.closeIdleConnections();
+    // Requests in flight wait for their group commit; give them until the log is idle.
+    await new Promise((r) => setTimeout(r, 50));
+    await log.drain();
+    server.closeAllConnections();
+    await log.close();
+    const backlog = await w.drain(log.marks());
+    removeEndpoint(o.dbPath);
+    io.err(`stopped: ${recorder.stats.recorded.toLocaleString("en-US")} events recorded${backlog ? `, ${backlog} bytes of the log not loaded` : ", all of them in the store"}\n`);
+    stopped();
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
   writeEndpoint(o.dbPath, { pid: process.pid, host: o.host, port, token });
   io.err(`cpi serve: listening on http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port} (store ${o.dbPath})\n`);
-  const background = o.background?.(remoteStore((method, args) => w.call(method, args), w.dialect, w.location));
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      await background?.stop(5_000); // a check still waiting on a webhook is not waited for long
-      io.err(`${signal}: draining…\n`);
-      server.close();
-      server.closeIdleConnections();
-      // Requests in flight wait for their group commit; give them until the log is idle.
-      await new Promise((r) => setTimeout(r, 50));
-      await log.drain();
-      server.closeAllConnections();
-      await log.close();
-      const backlog = await w.drain(log.marks());
-      removeEndpoint(o.dbPath);
-      io.err(`stopped: ${recorder.stats.recorded.toLocaleString("en-US")} events recorded${backlog ? `, ${backlog} bytes of the log not loaded` : ", all of them in the store"}\n`);
-      resolve();
-    };
-    process.once("SIGTERM", () => void stop("SIGTERM"));
-    process.once("SIGINT", () => void stop("SIGINT"));
-  });
+  background = o.background?.(remoteStore((method, args) => w.call(method, args), w.dialect, w.location));
+  await done;
 }
