@@ -1,23 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { awkwardReachRows } from "../test-support/reach-rows.js";
 import { reachColumnBuffers, reachColumnsOf, reachRowsOf } from "./reach-columns.js";
 import type { PlatformReachRow } from "./spend.js";
 
 test("reach rows → columns → rows: levels, names, windows, reach, impressions and a missing frequency", () => {
-  const levels = ["account", "campaign", "ad_group", "ad"] as const;
-  const rows: PlatformReachRow[] = Array.from({ length: 300 }, (_, i) => ({
-    source: i % 2 ? "meta" : "linkedin",
-    account_id: `act_${i % 3}`,
-    level: levels[i % 4] as PlatformReachRow["level"],
-    campaign: i % 5 ? `Été « ${i % 7} »` : "",
-    ad_group: i % 4 >= 2 ? `Set ${i % 6}` : "",
-    ad: i % 4 === 3 ? `Ad ${i}` : "",
-    date_start: `2026-0${1 + (i % 9)}-01`,
-    date_end: `2026-0${1 + (i % 9)}-${i % 2 ? "01" : "28"}`,
-    reach: i * 1000 + 7,
-    impressions: 2 ** 40 + i,
-    frequency: i % 6 === 0 ? null : 1 + i / 64,
-  }));
+  const rows = awkwardReachRows(300);
   const cols = reachColumnsOf(rows);
   assert.equal(cols.length, 300);
   assert.deepEqual(reachRowsOf(cols), rows);

@@ -2,24 +2,11 @@
 // given, text with quotes and non-ASCII characters, every level, a missing frequency as NULL.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { PlatformReachRow } from "../../domain/spend.js";
+import { awkwardReachRows } from "../../test-support/reach-rows.js";
 import { DuckDbStore } from "./duckdb-store.js";
 
 test("reach rows land field for field: levels, names, windows, counts, a missing frequency as NULL", async () => {
-  const levels = ["account", "campaign", "ad_group", "ad"] as const;
-  const reach: PlatformReachRow[] = Array.from({ length: 5000 }, (_, i) => ({
-    source: i % 2 ? "meta" : "linkedin",
-    account_id: `act_${i % 3}`,
-    level: levels[i % 4] as PlatformReachRow["level"],
-    campaign: i % 4 === 0 ? "" : `Été « ${i % 7} », "quoted" ${"x".repeat(i % 20)}`,
-    ad_group: i % 4 >= 2 ? `Set ${i % 6}` : "",
-    ad: i % 4 === 3 ? `Ad ${i}` : "",
-    date_start: `2026-0${1 + (i % 9)}-01`,
-    date_end: `2026-0${1 + (i % 9)}-${i % 2 ? "01" : "28"}`,
-    reach: i * 1000 + 7,
-    impressions: 2 ** 40 + i,
-    frequency: i % 6 === 0 ? null : 1 + i / 64,
-  }));
+  const reach = awkwardReachRows(5000);
   const store = await DuckDbStore.open(":memory:");
   try {
     const [out] = await store.importSpend([{ file: "r.csv", contentHash: "h", format: "meta:ads-manager", rows: [], reach }]);
