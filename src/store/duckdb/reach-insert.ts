@@ -6,6 +6,7 @@
 import { DATE, DOUBLE, type DuckDBConnection, DuckDBTableFunction, type DuckDBType, UINTEGER } from "@duckdb/node-api";
 import duckdbBindings from "@duckdb/node-bindings";
 import { REACH_TEXT_FIELDS, type ReachColumns } from "../../domain/reach-columns.js";
+import { copyInto } from "./spend-scan.js";
 
 const CHUNK = 2048;
 const SCAN = "cpi_reach_codes";
@@ -57,9 +58,7 @@ class ReachScan {
     }
     const arrays = [...cols.text.map((t) => t.codes), cols.date_start, cols.date_end, cols.reach, cols.impressions, cols.frequency];
     arrays.forEach((a, k) => {
-      const v = duckdbBindings.data_chunk_get_vector(chunk as Raw, k);
-      const size = a.BYTES_PER_ELEMENT;
-      duckdbBindings.copy_data_to_vector(v, 0, a.buffer as ArrayBuffer, a.byteOffset + s.offset * size, n * size);
+      copyInto(duckdbBindings.data_chunk_get_vector(chunk as Raw, k), a, s.offset, n);
     });
     duckdbBindings.data_chunk_set_size(chunk as Raw, n);
     s.offset += n;

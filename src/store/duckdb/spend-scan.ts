@@ -45,7 +45,8 @@ function dictionarySlots(values: readonly string[]): { slots: Uint32Array; long:
   return { slots: new Uint32Array(bytes.buffer), long };
 }
 
-function copyInto(v: unknown, a: BigInt64Array | Int32Array | Float64Array | Uint32Array, from: number, n: number, size = a.BYTES_PER_ELEMENT): void {
+/** Copies elements [from, from + n) of a typed array into a DuckDB vector (its first n slots), as they are. */
+export function copyInto(v: unknown, a: BigInt64Array | Int32Array | Float64Array | Uint32Array, from: number, n: number, size = a.BYTES_PER_ELEMENT): void {
   duckdbBindings.copy_data_to_vector(v as Raw, 0, a.buffer as ArrayBuffer, a.byteOffset + from * size, n * size);
 }
 
