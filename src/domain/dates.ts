@@ -38,6 +38,24 @@ export function memoEpochDayToIso(): (day: number) => IsoDate {
   };
 }
 
+/**
+ * isoToEpochDay that keeps its answers and refuses an invalid date, naming `what` holds it.
+ * @example const dayOf = memoIsoToEpochDay("spend row"); dayOf("1970-01-02") // 1
+ */
+export function memoIsoToEpochDay(what: string): (iso: string) => number {
+  const known = new Map<string, number>();
+  return (iso) => {
+    let d = known.get(iso);
+    if (d === undefined) {
+      const e = isoToEpochDay(iso);
+      if (e === null) throw new Error(`${what} with an invalid date '${iso}'`);
+      d = e;
+      known.set(iso, d);
+    }
+    return d;
+  };
+}
+
 /** Number of days in a month (1-12). @example daysInMonth(2024, 2) // 29 */
 export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();

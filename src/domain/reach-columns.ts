@@ -1,4 +1,4 @@
-import { isoToEpochDay, memoEpochDayToIso } from "./dates.js";
+import { memoEpochDayToIso, memoIsoToEpochDay } from "./dates.js";
 import type { PlatformReachRow } from "./spend.js";
 import { TextColumnCoder } from "./spend-columns.js";
 
@@ -35,17 +35,7 @@ export function reachColumnsOf(rows: readonly PlatformReachRow[]): ReachColumns 
   const reach = new Float64Array(n);
   const impressions = new Float64Array(n);
   const frequency = new Float64Array(n);
-  const days = new Map<string, number>();
-  const day = (iso: string): number => {
-    let d = days.get(iso);
-    if (d === undefined) {
-      const e = isoToEpochDay(iso);
-      if (e === null) throw new Error(`reach row with an invalid date '${iso}'`);
-      d = e;
-      days.set(iso, d);
-    }
-    return d;
-  };
+  const day = memoIsoToEpochDay("reach row");
   rows.forEach((r, i) => {
     REACH_TEXT_FIELDS.forEach((f, k) => {
       (text[k] as TextColumnCoder).set(i, r[f]);

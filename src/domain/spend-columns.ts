@@ -1,4 +1,4 @@
-import { isoToEpochDay, memoEpochDayToIso } from "./dates.js";
+import { memoEpochDayToIso, memoIsoToEpochDay } from "./dates.js";
 import type { SpendRow } from "./spend.js";
 
 /** The text fields of a SpendRow, in the order of the store's columns. */
@@ -64,7 +64,7 @@ export class SpendColumnsBuilder {
   private readonly halves: Uint32Array[];
   private readonly conversions: Float64Array;
   private readonly text: TextColumnCoder[];
-  private readonly days = new Map<string, number>();
+  private readonly dayOf = memoIsoToEpochDay("spend row");
   /** The previous row's day and its value (no date is "\u0000", so the first row looks it up). */
   private lastDay = "\u0000";
   private lastDayValue = 0;
@@ -146,13 +146,7 @@ export class SpendColumnsBuilder {
 
   private day(iso: string): number {
     if (iso === this.lastDay) return this.lastDayValue;
-    let d = this.days.get(iso);
-    if (d === undefined) {
-      const e = isoToEpochDay(iso);
-      if (e === null) throw new Error(`spend row with an invalid date '${iso}'`);
-      d = e;
-      this.days.set(iso, d);
-    }
+    const d = this.dayOf(iso);
     this.lastDay = iso;
     this.lastDayValue = d;
     return d;
