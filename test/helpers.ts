@@ -1,6 +1,6 @@
 // Helpers for CLI tests: run `cpi` in-process on a temporary folder, or as a real process.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { memoryIo } from "../src/cli/io.js";
@@ -8,9 +8,18 @@ import { main } from "../src/cli/main.js";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 
-/** A fresh temporary working folder. */
+/** The folders tempDir made in this process: removed when it exits (CPI_KEEP_TEMP=1 keeps them to look at). */
+const made: string[] = [];
+process.on("exit", () => {
+  if (process.env.CPI_KEEP_TEMP === "1") return;
+  for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+});
+
+/** A fresh temporary working folder, removed when the test process exits. */
 export function tempDir(prefix = "cpi-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** Runs the CLI in-process in `cwd`; returns exit code and what it printed. */
