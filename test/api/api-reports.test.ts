@@ -108,8 +108,13 @@ test("errors are JSON { error: { code, message, details } } with 4xx statuses", 
     assert.equal(r.json?.error?.code, code, `${target}: ${r.text}`);
     assert.equal(typeof r.json.error.message, "string");
     assert.ok(r.json.error.message.length > 5);
+    assert.doesNotMatch(r.json.error.message, /--[a-z]/, `${target}: worded for the API, not the CLI`);
     assert.deepEqual(Object.keys(r.json.error), ["code", "message", "details"], `${target}: always the same three fields`);
   }
+  const mixed = await api.call("/api/report?by=campaign");
+  assert.match(mixed.json.error.message, /pass currency \(e\.g\. currency=[A-Z]{3}\) with rates from 'cpi fx import', add currency to by, or filter with where=currency=…/);
+  const period = await api.call("/api/report?from=2026-10-05&to=2026-10-01");
+  assert.equal(period.json.error.message, "from=2026-10-05 is after to=2026-10-01");
   const bad = await api.call("/api/report?metrics=cpi&nope=1&from=x");
   assert.deepEqual(
     bad.json.error.details.issues.map((i: { field: string }) => i.field).sort(),

@@ -3,9 +3,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { AlertFiles } from "../../app/alerts/index.js";
+import { isUserError, UserError } from "../../domain/errors.js";
 import type { Store } from "../../store/store.js";
 import { parseJsonBody, readBody } from "../request-input.js";
 import { HttpError, type RequestUrl, type Route, sendJson, sendThrown } from "../server.js";
+import { type InputField, inApiWords, inputFieldsOf } from "./api-wording.js";
 import { authorize } from "./auth.js";
 import type { Endpoint } from "./endpoint.js";
 import { readUpload } from "./upload.js";
@@ -32,6 +34,8 @@ interface Compiled {
   params: string[];
   /** Input fields that are arrays (repeatable query parameters). */
   arrays: Set<string>;
+  /** The input fields by name: the app's CLI-worded messages name them as fields (api-wording.ts). */
+  fields: Map<string, InputField>;
 }
 
 function compile(e: Endpoint): Compiled {
@@ -42,9 +46,21 @@ function compile(e: Endpoint): Compiled {
       return "([^/]+)";
     })}$`,
   );
-  const json = z.toJSONSchema(e.schema, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, { type?: string }> };
+  const json = z.toJSONSchema(e.schema, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, { type?: string; enum?: unknown[] }> };
   const arrays = new Set(Object.entries(json.properties ?? {}).filter(([, s]) => s.type === "array").map(([k]) => k));
-  return { e, re, params, arrays };
+  return { e, re, params, arrays, fields: inputFieldsOf(json) };
+}
+
+/** A UserError thrown by the app (worded for the CLI) and the result's warnings, worded for this endpoint's callers. */
+function inEndpointWords(e: unknown, c: Compiled): unknown {
+  if (!isUserError(e)) return e;
+  const message = inApiWords(e.message, c.fields);
+  return message === e.message ? e : new UserError(e.code, message, e.details);
+}
+
+function warningsInEndpointWords(result: unknown, c: Compiled): unknown {
+  if (typeof result !== "object" || result === null || !("warnings" in result) || !Array.isArray(result.warnings)) return result;
+  return { ...result, warnings: result.warnings.map((w: unknown) => (typeof w === "string" ? inApiWords(w, c.fields) : w)) };
 }
 
 function queryObject(search: URLSearchParams, arrays: Set<string>): Record<string, unknown> {
@@ -110,10 +126,15 @@ export function createApiHandler(endpoints: readonly Endpoint[], o: ApiOptions) 
       raw = { ...raw, ...up.fields, ...pathParams };
       files = up.files;
     }
-    const parsed = c.e.schema.safeParse(raw);
-    if (!parsed.success) throw invalid(parsed.error);
-    const result = await c.e.handle(parsed.data, { store: o.store, req, files, token: token ? { id: token.id, name: token.name } : null });
-    sendJson(res, c.e.status ?? 200, result);
+    const call = async () => {
+      const parsed = c.e.schema.safeParse(raw);
+      if (!parsed.success) throw invalid(parsed.error);
+      return c.e.handle(parsed.data, { store: o.store, req, files, token: token ? { id: token.id, name: token.name } : null });
+    };
+    const result = await call().catch((e: unknown) => {
+      throw inEndpointWords(e, c);
+    });
+    sendJson(res, c.e.status ?? 200, warningsInEndpointWords(result, c));
   };
   return {
     endpoints,

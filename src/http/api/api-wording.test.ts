@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { inApiWords, inputFieldsOf } from "./api-wording.js";
+
+const fields = inputFieldsOf({
+  properties: { currency: {}, where: { items: {} }, by: {}, from: {}, to: {}, unit: { enum: ["day", "placement", "visitor"] }, days: {}, skip_invalid: {} },
+});
+
+test("flags the endpoint takes become its fields, with their values after '='", () => {
+  const cases: [string, string][] = [
+    [
+      "the report would add up amounts in EUR, USD: pass --currency (e.g. --currency EUR) with rates from 'cpi fx import', add currency to --by, or filter with --where currency=…",
+      "the report would add up amounts in EUR, USD: pass currency (e.g. currency=EUR) with rates from 'cpi fx import', add currency to by, or filter with where=currency=…",
+    ],
+    ["--where 'color=red': unknown dimension 'color'", "where='color=red': unknown dimension 'color'"],
+    ["--from 2026-02-01 is after --to 2026-01-01", "from=2026-02-01 is after to=2026-01-01"],
+    ["use --period or a --from/--to pair, not both", "use --period or a from/to pair, not both"],
+    ["--unit visitor needs first-party events; or use --unit day, placement or ad_group", "unit=visitor needs first-party events; or use unit=day, placement or ad_group"],
+    ["--days must be a whole number ≥ 1, got 0", "days must be a whole number ≥ 1, got 0"],
+    ["nothing was imported (use --skip-invalid to import the good rows)", "nothing was imported (use skip_invalid to import the good rows)"],
+    ["point --config at your rules file", "point --config at your rules file"],
+    ["no flags here -- really", "no flags here -- really"],
+  ];
+  for (const [cli, api] of cases) assert.equal(inApiWords(cli, fields), api);
+});
+
+test("a flag the endpoint does not take is left as the CLI's", () => {
+  assert.equal(inApiWords("pass --currency USD", new Map()), "pass --currency USD");
+});
