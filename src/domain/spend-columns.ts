@@ -155,7 +155,8 @@ export class SpendColumnsBuilder {
 
 /** One text column of a batch being built: its distinct values (code 0 is "") and each row's code. @example const t = new TextColumnCoder(2); t.set(0, "a"); t.values // ["", "a"] */
 export class TextColumnCoder {
-  readonly codes: Uint32Array;
+  /** One code per row (replaced by a larger array when `grow` is called). */
+  codes: Uint32Array;
   readonly values: string[] = [""];
   private readonly dict = new Map<string, number>([["", 0]]);
   /** The last value set and its code: a column often repeats the previous row's value. */
@@ -180,6 +181,13 @@ export class TextColumnCoder {
     this.codes[i] = code;
     this.last = v;
     this.lastCode = code;
+  }
+
+  /** Makes room for `capacity` rows, keeping the codes set so far. */
+  grow(capacity: number): void {
+    const codes = new Uint32Array(capacity);
+    codes.set(this.codes);
+    this.codes = codes;
   }
 }
 

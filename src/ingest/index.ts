@@ -1,6 +1,6 @@
 import { UserError } from "../domain/errors.js";
 import { normaliseCurrency } from "../domain/money.js";
-import type { ParsedReport } from "../domain/spend.js";
+import type { ParsedReport, PlatformReachRow } from "../domain/spend.js";
 import { type SpendColumns, spendColumnsOf } from "../domain/spend-columns.js";
 import { decodeReportText, isZipArchive } from "./decode.js";
 import { tokenizeDelimited } from "./delimited.js";
@@ -36,10 +36,16 @@ interface Located {
  * Decodes the bytes (BOMs, UTF-16, Windows-1252, XLSX), finds the delimiter and the header row, tells
  * the platform from the file itself (or --source) and leaves totals rows out (they go to fileTotals).
  * Throws UserError for whole-file problems (no currency, a currency that disagrees with --currency).
- * With `onColumns`, rows are handed over in column batches as they are made and `rows` stays empty.
+ * With `onColumns`, rows are handed over in column batches as they are made and `rows` stays empty;
+ * with `onReach`, so are the platform's reach rows, one by one, and `reach` stays empty.
  * @example parseReport(new TextEncoder().encode("date,campaign,cost,impressions\n2026-01-01,Seed,5000,500000\n"), { fileName: "a.csv", currency: "USD" }).rows[0]?.cost // 5000000000n
  */
-export function parseReport(bytes: Uint8Array, opts: ParseOptions, onColumns?: (batch: SpendColumns) => void): ParsedReport {
+export function parseReport(
+  bytes: Uint8Array,
+  opts: ParseOptions,
+  onColumns?: (batch: SpendColumns) => void,
+  onReach?: (row: PlatformReachRow) => void,
+): ParsedReport {
   const sink: IssueSink = { issues: [], fileTotals: [] };
   let handed = 0;
   const counted = onColumns
@@ -54,6 +60,7 @@ export function parseReport(bytes: Uint8Array, opts: ParseOptions, onColumns?: (
     timezone: checkedTimezone(opts.timezone) ?? checkedTimezone(opts.defaultTimezone),
     sink,
     ...(counted ? { onColumns: counted, handed: () => handed } : {}),
+    ...(onReach ? { onReach } : {}),
   };
   const forced = opts.source ? findPlatform(opts.source) : null;
   if (bytes.length === 0) return failed(ctx, "unknown", 1, "the file is empty");
@@ -216,11 +223,17 @@ function finish(
     addWarning(ctx.sink, 1, undefined, "the file has no data rows");
   }
   issues.sort((a, b) => a.line - b.line);
+  let reach = result.reach;
+  if (ctx.onReach) {
+    // Reach rows a parser kept (totals rows' reach, and every parser but the row builder's) go out too.
+    for (const r of reach) ctx.onReach(r);
+    reach = [];
+  }
   return {
     format: result.format,
     source,
     rows,
-    reach: result.reach,
+    reach,
     issues,
     rowLines,
     fileTotals,

@@ -209,7 +209,8 @@ export class PlatformRowBuilder {
       impressions: row.impressions,
       frequency,
     };
-    this.out.reach.push(r);
+    if (this.ctx.onReach) this.ctx.onReach(r);
+    else this.out.reach.push(r);
   }
 }
 

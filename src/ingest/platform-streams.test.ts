@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { UserError } from "../domain/errors.js";
-import type { ParsedReport } from "../domain/spend.js";
+import type { ParsedReport, PlatformReachRow } from "../domain/spend.js";
 import { type SpendColumns, spendRowsOf } from "../domain/spend-columns.js";
 import { assertSame, readBoth } from "../test-support/platform-reads.js";
 import { decodeReportText, isZipArchive } from "./decode.js";
@@ -28,11 +28,16 @@ type Extra = Omit<ParseOptions, "fileName">;
  * The report and the options it parses with: none, or what it asks for as a user would give it
  * (--currency for a file that states none, --period for one without dates).
  */
-function parsedWith(name: string, bytes: Uint8Array, onColumns?: (b: SpendColumns) => void): { report: ParsedReport; extra: Extra } {
+function parsedWith(
+  name: string,
+  bytes: Uint8Array,
+  onColumns?: (b: SpendColumns) => void,
+  onReach?: (r: PlatformReachRow) => void,
+): { report: ParsedReport; extra: Extra } {
   const extra: Extra = {};
   for (;;) {
     try {
-      return { report: parseReport(bytes, { fileName: name, ...extra }, onColumns), extra };
+      return { report: parseReport(bytes, { fileName: name, ...extra }, onColumns, onReach), extra };
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       if (e.code === "missing_currency" && !extra.currency) extra.currency = "USD";
@@ -48,6 +53,10 @@ function filesIn(dir: string): { name: string; bytes: Uint8Array }[] {
     .filter((f) => /\.(csv|tsv|xlsx)$/.test(f))
     .sort()
     .map((name) => ({ name, bytes: readFileSync(join(dir, name)) }));
+}
+
+function sortedReach(rows: readonly PlatformReachRow[]): string[] {
+  return rows.map((r) => JSON.stringify(r)).sort();
 }
 
 /** Records read as spans of the text (the fast scan) while `fn` runs. */
@@ -73,10 +82,19 @@ function fastRecordsIn<T>(fn: () => T): { value: T; fast: number } {
 function checkFile(name: string, bytes: Uint8Array): { rows: number; fast: number } {
   const { value: kept, fast: fastRecords } = fastRecordsIn(() => parsedWith(name, bytes));
   const batches: SpendColumns[] = [];
-  const streamed = parsedWith(name, bytes, (b) => batches.push(b));
+  const reach: PlatformReachRow[] = [];
+  const streamed = parsedWith(
+    name,
+    bytes,
+    (b) => batches.push(b),
+    (r) => reach.push(r),
+  );
   assert.deepEqual(batches.flatMap(spendRowsOf), kept.report.rows, `${name}: streamed rows differ from kept rows`);
-  const { rows: _r, rowLines: _l, ...keptRest } = kept.report;
-  const { rows: _r2, rowLines: _l2, ...streamedRest } = streamed.report;
+  // Reach rows come out as they are made, the row builder's first, then those a parser kept.
+  assert.deepEqual(sortedReach(reach), sortedReach(kept.report.reach), `${name}: streamed reach rows differ from kept ones`);
+  assert.deepEqual(streamed.report.reach, [], `${name}: the report keeps no reach rows it handed out`);
+  const { rows: _r, rowLines: _l, reach: _h, ...keptRest } = kept.report;
+  const { rows: _r2, rowLines: _l2, reach: _h2, ...streamedRest } = streamed.report;
   assert.deepEqual(streamedRest, keptRest, `${name}: streaming changed the report`);
 
   const parser = findPlatform(kept.report.source);

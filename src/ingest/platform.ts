@@ -51,6 +51,8 @@ export interface PlatformContext {
   onColumns?: (batch: SpendColumns) => void;
   /** Rows handed to onRows so far. */
   handed?: () => number;
+  /** Set when the caller takes reach rows as they are made (the row builder's one per row) rather than in `reach`. */
+  onReach?: (row: PlatformReachRow) => void;
 }
 
 export interface PlatformResult {

@@ -2,7 +2,7 @@
 // report (format, issues, totals rows, reach). Started by parse-in-worker.ts, which sums the batches.
 import { parentPort, workerData } from "node:worker_threads";
 import { UserError } from "../../domain/errors.js";
-import { reachColumnBuffers, reachColumnsOf } from "../../domain/reach-columns.js";
+import { ReachColumnsBuilder, reachColumnBuffers } from "../../domain/reach-columns.js";
 import { spendColumnBuffers } from "../../domain/spend-columns.js";
 import { parseReport } from "../../ingest/index.js";
 import type { ParseJob, ToHost } from "./protocol.js";
@@ -30,9 +30,16 @@ for (let at = bytes.indexOf(10); at >= 0 && at < SAMPLE; at = bytes.indexOf(10, 
 post({ t: "estimate", rows: Math.round((sampled * bytes.length) / Math.min(SAMPLE, bytes.length)) });
 
 try {
-  const report = parseReport(bytes, job.opts, (cols) => post({ t: "batch", cols }, spendColumnBuffers(cols)));
-  const reach = reachColumnsOf(report.reach);
-  post({ t: "done", report: { ...report, reach: [] }, reach }, reachColumnBuffers(reach));
+  // Reach rows are coded into columns as they are made (one per row of a LinkedIn campaign export).
+  const reachRows = new ReachColumnsBuilder();
+  const report = parseReport(
+    bytes,
+    job.opts,
+    (cols) => post({ t: "batch", cols }, spendColumnBuffers(cols)),
+    (row) => reachRows.add(row),
+  );
+  const reach = reachRows.finish();
+  post({ t: "done", report, reach }, reachColumnBuffers(reach));
 } catch (e) {
   if (e instanceof UserError) post({ t: "error", code: e.code, message: e.message, details: e.details });
   else post({ t: "error", code: "internal", message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
