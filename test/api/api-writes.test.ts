@@ -27,6 +27,21 @@ const upload = (files: { name: string; content: string }[], query = "", headers:
 };
 const impressions = async () => (await api.call("/api/report?metrics=impressions")).json.total?.impressions ?? 0;
 
+test("an import of a file that states no dates takes period, and the error asks for it by that name", async () => {
+  const allTime = 'Campaign report\nAll time\nCampaign,Currency code,Impr.,Clicks,Cost\nBrand,USD,"1,000",10,5.00\nGeneric,USD,500,5,2.50\nTotal: Campaigns,USD,"1,500",15,7.50\n';
+  const refused = await upload([{ name: "all.csv", content: allTime }], "?dry_run=true");
+  assert.equal(refused.status, 400, refused.text);
+  assert.match(refused.json.error.message, /or pass the period it covers \(period=2026-01-01\.\.2026-01-31\)/);
+  assert.doesNotMatch(refused.json.error.message, /--/);
+  const dated = await upload([{ name: "all.csv", content: allTime }], "?dry_run=true&period=2026-10");
+  assert.equal(dated.status, 200, dated.text);
+  assert.deepEqual(dated.json.files[0].rows, 2);
+  const bad = await upload([{ name: "all.csv", content: allTime }], "?dry_run=true&period=2026-13");
+  assert.equal(bad.status, 400, bad.text);
+  assert.equal(bad.json.error.code, "bad_period");
+  assert.equal(await impressions(), 0);
+});
+
 test("an import: a dry run needs no token and writes nothing; the real one needs a token", async () => {
   const dry = await upload([{ name: "spend.csv", content: SPEND }], "?dry_run=true");
   assert.equal(dry.status, 200, dry.text);

@@ -22,8 +22,8 @@ export function inputFieldsOf(schema: { properties?: Record<string, { enum?: unk
   return out;
 }
 
-/** `--flag` and the token after it: a quoted text, or a run without spaces and punctuation. */
-const FLAG = /--([a-z][a-z0-9-]*)(?: ('[^']*'|[^\s,;:()]+))?/g;
+/** `--flag` (not inside a word) and the token after it: a quoted text, or a run without spaces and punctuation. */
+const FLAG = /(?<![\w-])--([a-z][a-z0-9-]*)(?: ('[^']*'|[^\s,;:()]+))?/g;
 
 /** True when the token after a flag is the flag's value, not the next word of the sentence. */
 function isValue(token: string, field: InputField): boolean {
@@ -31,15 +31,50 @@ function isValue(token: string, field: InputField): boolean {
   return /^['"A-Z0-9]/.test(token) || /[=~]/.test(token) || field.values?.has(token) === true;
 }
 
+/** CLI flags whose API field has another name. */
+const FIELD_OF_FLAG: Record<string, string> = { map: "mapping" };
+
 /**
  * `message` with the CLI flags that name the endpoint's input fields written as those fields.
  * @example inApiWords("pass --currency (e.g. --currency USD)", fields) // "pass currency (e.g. currency=USD)"
  */
 export function inApiWords(message: string, fields: ReadonlyMap<string, InputField>): string {
   return message.replace(FLAG, (whole: string, flag: string, token: string | undefined) => {
-    const field = fields.get(flag.replaceAll("-", "_"));
+    const field = fields.get(FIELD_OF_FLAG[flag] ?? flag.replaceAll("-", "_"));
     if (!field) return whole;
     if (token === undefined) return field.key;
     return isValue(token, field) ? `${field.key}=${token}` : `${field.key} ${token}`;
   });
+}
+
+/**
+ * `value` with every string in a `warnings` array (the result's own, or its files' or channels') in
+ * the endpoint's words. Only plain objects and arrays are looked into, `depth` levels down, and what
+ * has nothing to change is returned as it is (not copied).
+ * @example warningsInApiWords({ files: [{ warnings: ["pass --period"] }] }, fields)
+ */
+export function warningsInApiWords(value: unknown, fields: ReadonlyMap<string, InputField>, depth = 3): unknown {
+  if (depth < 0 || typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    let changed = false;
+    const out = value.map((v) => {
+      const w = warningsInApiWords(v, fields, depth - 1);
+      if (w !== v) changed = true;
+      return w;
+    });
+    return changed ? out : value;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  let out: Record<string, unknown> | null = null;
+  for (const [k, v] of Object.entries(value)) {
+    const w =
+      k === "warnings" && Array.isArray(v) && v.some((x) => typeof x === "string" && inApiWords(x, fields) !== x)
+        ? v.map((x: unknown) => (typeof x === "string" ? inApiWords(x, fields) : x))
+        : warningsInApiWords(v, fields, depth - 1);
+    if (w !== v) {
+      out ??= { ...(value as Record<string, unknown>) };
+      out[k] = w;
+    }
+  }
+  return out ?? value;
 }

@@ -7,7 +7,7 @@ import { isUserError, UserError } from "../../domain/errors.js";
 import type { Store } from "../../store/store.js";
 import { parseJsonBody, readBody } from "../request-input.js";
 import { HttpError, type RequestUrl, type Route, sendJson, sendThrown } from "../server.js";
-import { type InputField, inApiWords, inputFieldsOf } from "./api-wording.js";
+import { type InputField, inApiWords, inputFieldsOf, warningsInApiWords } from "./api-wording.js";
 import { authorize } from "./auth.js";
 import type { Endpoint } from "./endpoint.js";
 import { readUpload } from "./upload.js";
@@ -58,10 +58,6 @@ function inEndpointWords(e: unknown, c: Compiled): unknown {
   return message === e.message ? e : new UserError(e.code, message, e.details);
 }
 
-function warningsInEndpointWords(result: unknown, c: Compiled): unknown {
-  if (typeof result !== "object" || result === null || !("warnings" in result) || !Array.isArray(result.warnings)) return result;
-  return { ...result, warnings: result.warnings.map((w: unknown) => (typeof w === "string" ? inApiWords(w, c.fields) : w)) };
-}
 
 function queryObject(search: URLSearchParams, arrays: Set<string>): Record<string, unknown> {
   const o: Record<string, unknown> = {};
@@ -134,7 +130,7 @@ export function createApiHandler(endpoints: readonly Endpoint[], o: ApiOptions) 
     const result = await call().catch((e: unknown) => {
       throw inEndpointWords(e, c);
     });
-    sendJson(res, c.e.status ?? 200, warningsInEndpointWords(result, c));
+    sendJson(res, c.e.status ?? 200, warningsInApiWords(result, c.fields));
   };
   return {
     endpoints,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { importFxRates, listFxCoverage } from "../../../app/fx.js";
 import { importReports } from "../../../app/import.js";
 import { importTimezoneOptions } from "../../../app/store-settings.js";
+import { parsePeriod } from "../../../domain/dates.js";
 import { UserError } from "../../../domain/errors.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { currency, timezone } from "../params.js";
@@ -43,6 +44,7 @@ export const importEndpoints: Endpoint[] = [
       timezone: timezone.optional().describe("account time zone when the file does not state one (default: the store's, set by cpi init --timezone, else UTC)"),
       account: z.string().min(1).max(200).optional().describe("account id when the file does not state one"),
       mapping: z.string().max(5000).optional().describe('column mapping for any other CSV/XLSX, as JSON: {"date": "Day", "cost": "Spend"}'),
+      period: z.string().min(1).max(30).optional().describe("dates of a file that states none (Google Ads 'All time', Microsoft grid): 2026-10 or 2026-10-01..2026-10-31"),
       skip_invalid: flag.optional().describe("import the good rows and list the bad ones"),
       dry_run: flag.optional().describe("parse and check only; write nothing"),
     }),
@@ -58,6 +60,7 @@ export const importEndpoints: Endpoint[] = [
         ...zones,
         ...(p.account ? { account: p.account } : {}),
         ...(mapping ? { mapping } : {}),
+        ...(p.period ? { period: parsePeriod(p.period) } : {}),
         skipInvalid: on(p.skip_invalid),
         dryRun,
       });
