@@ -51,13 +51,12 @@ function compile(e: Endpoint): Compiled {
   return { e, re, params, arrays, fields: inputFieldsOf(json) };
 }
 
-/** A UserError thrown by the app (worded for the CLI) and the result's warnings, worded for this endpoint's callers. */
+/** A UserError thrown by the app (worded for the CLI), worded for this endpoint's callers. */
 function inEndpointWords(e: unknown, c: Compiled): unknown {
   if (!isUserError(e)) return e;
   const message = inApiWords(e.message, c.fields);
   return message === e.message ? e : new UserError(e.code, message, e.details);
 }
-
 
 function queryObject(search: URLSearchParams, arrays: Set<string>): Record<string, unknown> {
   const o: Record<string, unknown> = {};
