@@ -10,6 +10,7 @@ import { type GenericDefaults, ROW_BATCH } from "./generic-row.js";
 import { type KnownHeaderTest, sniffDelimitedText } from "./header.js";
 import { isKnownHeader } from "./known-headers.js";
 import type { PlatformContext, PlatformParser, Table, TableRecord } from "./platform.js";
+import { delimitedBody } from "./platform-scan.js";
 import { parseMappedTable, prepareMapping } from "./platforms/mapping.js";
 import { findPlatform, PLATFORM_PARSERS } from "./platforms/registry.js";
 import { delimitedRecords, recordsFrom } from "./table-records.js";
@@ -164,7 +165,7 @@ function locate(bytes: Uint8Array, ctx: PlatformContext, isKnown: KnownHeaderTes
     headerIndex,
     container,
     records,
-    ...(headerIndex >= 0 ? { body: { text, delimiter, start: bodyStart, line: bodyLine, onUnterminated: unterminated } } : {}),
+    ...(headerIndex >= 0 ? { body: delimitedBody(text, delimiter, bodyStart, bodyLine, unterminated) } : {}),
   };
   return {
     head: headTable,

@@ -7,6 +7,7 @@ import type { ParsedReport } from "../domain/spend.js";
 import { assertSame } from "../test-support/platform-reads.js";
 import { mulberry32 } from "../test-support/random-spend.js";
 import { parseReport } from "./index.js";
+import { delimitedBody, scanDelimited } from "./platform-scan.js";
 import { amazonAds } from "./platforms/amazon.js";
 import { googleAds } from "./platforms/google-ads.js";
 import { linkedin } from "./platforms/linkedin.js";
@@ -203,4 +204,34 @@ test("parseReport reads a Google Ads export fast from the file's bytes: rows, li
     { label: "Total: Ad groups", measure: "clicks", expected: 30_000 },
   ]);
   assert.deepEqual(report.issues, []);
+});
+
+test("the scan searches the text for CRs once, before its loop, not once per record", () => {
+  // V8's optimizing compiler may move a search written before the loop into it: done per record, it
+  // read the rest of a 1M-row file for every row. The body knows whether it has CRs; the scan only reads that.
+  const lines = Array.from({ length: 2000 }, (_, i) => `2026-01-${String((i % 28) + 1).padStart(2, "0")},"C ${i % 7}",${i}`);
+  for (const text of [`date,campaign,n\n${lines.join("\n")}\n`, `date,campaign,n\r\n${lines.join("\r\n")}\r\n`]) {
+    const start = text.indexOf("\n") + 1;
+    const body = delimitedBody(text, ",", start, 2, () => {});
+    assert.equal(body.crFree, !text.includes("\r"));
+    const original = String.prototype.indexOf;
+    let crSearches = 0;
+    String.prototype.indexOf = function (this: string, search: string, from?: number) {
+      if (search === "\r") crSearches++;
+      return original.call(this, search, from);
+    };
+    let records = 0;
+    try {
+      scanDelimited(
+        body,
+        3,
+        () => ++records > 0,
+        () => ++records > 0,
+      );
+    } finally {
+      String.prototype.indexOf = original;
+    }
+    assert.equal(records, 2000);
+    assert.equal(crSearches, 0);
+  }
 });

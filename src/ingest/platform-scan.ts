@@ -8,11 +8,6 @@ import { SpanCells } from "./span-cells.js";
 const LF = 10;
 
 /**
- * Keep buildPlatformRows its only caller. A second one with other callbacks (a pre-pass reading
- * LinkedIn's start dates as spans) made Node 20's optimized code for this loop hang in
- * String.prototype.indexOf in 3 of 8 runs of three 1M-row parses, and in none of 8 with TurboFan off
- * (--max-opt=2): a V8 fault, which the single caller has never shown.
- *
  * Reads the records of `body` in order: `onSpans(spans, line)` for a record found as `width` spans
  * (false: read it as an array after all), else `onRecord(record, line)` (false: stop, the data has
  * ended). @example scanDelimited(body, 4, (s, line) => …, (record, line) => …)
@@ -29,7 +24,10 @@ export function scanDelimited(
   let pos = body.start;
   let line = body.line;
   // Text without a CR (LF line ends) is cut at its line ends first, then searched field by field.
-  const noCr = text.indexOf("\r", pos) < 0;
+  // That is known before the scan (delimitedBody): computed here as text.indexOf("\r", pos), V8's
+  // optimizing compiler could schedule the search inside the loop below, and every record then
+  // searched the rest of the file (a 1M-row parse that never ended, in 3 of 8 runs).
+  const noCr = body.crFree;
   while (pos < n) {
     let end: number;
     if (noCr) {
@@ -53,4 +51,12 @@ export function scanDelimited(
     pos = one.end;
     line = one.nextLine;
   }
+}
+
+/**
+ * A delimited table's text from the record after its header (`start`, on `line`) on, for the fast scan.
+ * @example delimitedBody("a,b\n1,2\n", ",", 4, 2, () => {}).crFree // true
+ */
+export function delimitedBody(text: string, delimiter: string, start: number, line: number, onUnterminated: (line: number) => void): DelimitedBody {
+  return { text, delimiter, start, line, onUnterminated, crFree: text.indexOf("\r", start) < 0 };
 }

@@ -31,6 +31,8 @@ export interface DelimitedBody {
   line: number;
   /** Hears of a quoted field that never closes, on the line it starts. */
   onUnterminated(line: number): void;
+  /** No CR in the text from `start` on (LF line ends): its records are cut at line ends first. */
+  crFree: boolean;
 }
 
 /** One record of a table, with its line (1-based). */

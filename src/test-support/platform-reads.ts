@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { type SpendColumns, spendRowsOf } from "../domain/spend-columns.js";
 import { tokenizeDelimited } from "../ingest/delimited.js";
 import type { PlatformContext, PlatformParser, Table } from "../ingest/platform.js";
+import { delimitedBody } from "../ingest/platform-scan.js";
 import type { ParseOptions } from "../ingest/types.js";
 
 /** A table of `text` as index.ts makes it, header at `headerIndex`; with `fast` false, without the text body (read as cells). */
@@ -29,13 +30,7 @@ export function tableOf(text: string, delimiter: string, headerIndex: number, fa
         },
       },
     });
-    table.body = {
-      text,
-      delimiter,
-      start: all.offsets[headerIndex + 1] ?? all.end,
-      line: all.lines[headerIndex + 1] ?? all.nextLine,
-      onUnterminated: (line) => unterminated.push(line),
-    };
+    table.body = delimitedBody(text, delimiter, all.offsets[headerIndex + 1] ?? all.end, all.lines[headerIndex + 1] ?? all.nextLine, (line) => unterminated.push(line));
   } else if (all.unterminatedQuoteLine !== undefined) unterminated.push(all.unterminatedQuoteLine);
   return { table, unterminated };
 }
