@@ -2,8 +2,9 @@
 // text (span-cells.ts) and read from there; a record the spans cannot describe exactly is split by
 // the general tokenizer and read as an array, like every record of an XLSX sheet.
 import { tokenizeDelimited } from "./delimited.js";
-import type { DelimitedBody } from "./platform.js";
+import type { DelimitedBody, Table } from "./platform.js";
 import { SpanCells } from "./span-cells.js";
+import { headerOf, recordsFrom } from "./table-records.js";
 
 const LF = 10;
 
@@ -59,4 +60,30 @@ export function scanDelimited(
  */
 export function delimitedBody(text: string, delimiter: string, start: number, line: number, onUnterminated: (line: number) => void): DelimitedBody {
   return { text, delimiter, start, line, onUnterminated, crFree: text.indexOf("\r", start) < 0 };
+}
+
+/**
+ * Calls `onCell` with column `col`'s raw cell of every record after the table's header (a pre-pass
+ * over one column: LinkedIn's start dates). A delimited table is read as spans, so no record is split
+ * into strings, and a cell equal to one seen before in the column is the same string.
+ * @example eachColumnCell(table, 0, (cell) => seen.add(cell))
+ */
+export function eachColumnCell(table: Table, col: number, onCell: (cell: string) => void): void {
+  const width = headerOf(table).record.length;
+  if (table.body && col < width) {
+    scanDelimited(
+      table.body,
+      width,
+      (spans) => {
+        onCell(spans.value(col));
+        return true;
+      },
+      (record) => {
+        onCell(record[col] ?? "");
+        return true;
+      },
+    );
+    return;
+  }
+  for (const { record } of recordsFrom(table, table.headerIndex + 1)) onCell(record[col] ?? "");
 }

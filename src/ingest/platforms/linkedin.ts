@@ -5,8 +5,9 @@ import { type DateOrder, inferDateOrder, parseLocaleDate } from "../locale-date.
 import { inferDecimalMark } from "../locale-number.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, type RowPlan, totalsByFirstCell } from "../platform-rows.js";
+import { eachColumnCell } from "../platform-scan.js";
 import { reportTimezone, requireCurrency } from "../report-currency.js";
-import { headerOf, recordsFrom } from "../table-records.js";
+import { headerOf } from "../table-records.js";
 import { firstFilled, preambleOf, sampleCells } from "../table-samples.js";
 import { addWarning } from "../types.js";
 
@@ -159,13 +160,12 @@ function rowRanges(
   // A report has few distinct start dates among many rows: each is read once.
   const seen = new Set<string>();
   const starts = new Set<IsoDate>();
-  for (const { record } of recordsFrom(table, table.headerIndex + 1)) {
-    const raw = record[dateCol] ?? "";
-    if (seen.has(raw)) continue;
+  eachColumnCell(table, dateCol, (raw) => {
+    if (seen.has(raw)) return;
     seen.add(raw);
     const d = parseLocaleDate(raw, order);
     if (d) starts.add(d);
-  }
+  });
   const sorted = [...starts].sort();
   const period = ctx.opts.period;
   let end: ((start: IsoDate) => IsoDate) | null = null;
