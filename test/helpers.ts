@@ -12,7 +12,14 @@ export const ROOT = resolve(import.meta.dirname, "..");
 const made: string[] = [];
 process.on("exit", () => {
   if (process.env.CPI_KEEP_TEMP === "1") return;
-  for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+  for (const dir of made) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+    } catch (e) {
+      // A process the test started may still be writing there: the folder stays, the test's result stands.
+      process.stderr.write(`could not remove ${dir}: ${(e as Error).message}\n`);
+    }
+  }
 });
 
 /** A fresh temporary working folder, removed when the test process exits. */

@@ -170,6 +170,12 @@ test("plans with row hooks read the same fast: Google Ads by month with ads name
   }
   const l = assertSame(linkedin, `${linkedinLines.join("\n")}\n`, "\t", 0);
   assert.ok(l.rows.length > 300 && l.rows.some((r) => r.date_end === "2026-01-31"), `monthly rows are read (${l.rows.length})`);
+  // Without a CR anywhere, records are cut at line ends first (readLine), in the pre-pass too; a quote
+  // that never closes at the end is reported once.
+  const lfOnly = linkedinLines.map((x) => x.replaceAll("\r", " "));
+  const lf = assertSame(linkedin, `${lfOnly.join("\n")}\n3/1/2026\tAcme\tUSD\t"Camp open\t1\t1\t1\t1\n`, "\t", 0);
+  assert.ok(lf.rows.length > 300, `LF-only records are read (${lf.rows.length})`);
+  assert.equal(lf.unterminated.length, 1, "the open quote is reported once");
 
   // Meta: derive names the placement with its platform.
   const metaLines = [["Campaign name", "Platform", "Placement", "Impressions", "Amount spent (USD)", "Reporting starts", "Reporting ends"].join(",")];

@@ -113,6 +113,10 @@ test("errors are JSON { error: { code, message, details } } with 4xx statuses", 
   }
   const mixed = await api.call("/api/report?by=campaign");
   assert.match(mixed.json.error.message, /pass currency \(e\.g\. currency=[A-Z]{3}\) with rates from 'cpi fx import', add currency to by, or filter with where=currency=…/);
+  const posted = await api.call("/api/report", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ metrics: ["cost"], dimensions: ["campaign"] }) });
+  assert.equal(posted.json.error.code, "mixed_currencies");
+  assert.match(posted.json.error.message, /add currency to dimensions, or filter with filters=currency=…/);
+  assert.doesNotMatch(posted.json.error.message, /--[a-z]/);
   const period = await api.call("/api/report?from=2026-10-05&to=2026-10-01");
   assert.equal(period.json.error.message, "from=2026-10-05 is after to=2026-10-01");
   const bad = await api.call("/api/report?metrics=cpi&nope=1&from=x");

@@ -21,6 +21,8 @@ test("flags the endpoint takes become its fields, with their values after '='", 
     ["point --config at your rules file", "point --config at your rules file"],
     ["no flags here -- really", "no flags here -- really"],
     ["a campaign named 'x--from' is not one", "a campaign named 'x--from' is not one"],
+    ["'--from' is not a date", "'--from' is not a date"],
+    ["file 'q --period x.csv': pass --period 2026-10", "file 'q --period x.csv': pass period=2026-10"],
     ["read it with --map mapping.json", "read it with mapping mapping.json"],
   ];
   for (const [cli, api] of cases) assert.equal(inApiWords(cli, fields), api);
@@ -40,4 +42,16 @@ test("warnings are reworded wherever a result keeps them; the rest is returned a
   assert.equal(result.files[0]?.warnings[0], "pass --period 2026-10 if it covers more", "the handler's result is not changed");
   const quiet = { warnings: ["nothing to change"], rows: [] };
   assert.equal(warningsInApiWords(quiet, fields), quiet);
+});
+
+test("by and where are dimensions and filters where the endpoint calls them so (a JSON report)", () => {
+  const json = inputFieldsOf({ properties: { dimensions: {}, filters: {}, currency: {} } });
+  assert.equal(inApiWords("add currency to --by, or filter with --where currency=…", json), "add currency to dimensions, or filter with filters=currency=…");
+});
+
+test("messages in skipped rows and an error's issues are reworded too", () => {
+  const out = warningsInApiWords({ files: [{ skipped: [{ line: 4, column: "Currency", message: "Currency is empty and --currency was not given" }] }] }, fields) as {
+    files: { skipped: { message: string }[] }[];
+  };
+  assert.equal(out.files[0]?.skipped[0]?.message, "Currency is empty and currency was not given");
 });

@@ -22,8 +22,11 @@ export function inputFieldsOf(schema: { properties?: Record<string, { enum?: unk
   return out;
 }
 
-/** `--flag` (not inside a word) and the token after it: a quoted text, or a run without spaces and punctuation. */
-const FLAG = /(?<![\w-])--([a-z][a-z0-9-]*)(?: ('[^']*'|[^\s,;:()]+))?/g;
+/**
+ * A quoted text (a cell, a file or campaign name the message quotes: left as it is), or `--flag`
+ * (not inside a word) and the token after it: a quoted text, or a run without spaces and punctuation.
+ */
+const QUOTED_OR_FLAG = /'[^'\n]*'|(?<![\w-])--([a-z][a-z0-9-]*)(?: ('[^']*'|[^\s,;:()]+))?/g;
 
 /** True when the token after a flag is the flag's value, not the next word of the sentence. */
 function isValue(token: string, field: InputField): boolean {
@@ -31,16 +34,30 @@ function isValue(token: string, field: InputField): boolean {
   return /^['"A-Z0-9]/.test(token) || /[=~]/.test(token) || field.values?.has(token) === true;
 }
 
-/** CLI flags whose API field has another name. */
-const FIELD_OF_FLAG: Record<string, string> = { map: "mapping" };
+/** The fields a CLI flag may be called by an endpoint, in order of preference. */
+const FIELDS_OF_FLAG: Record<string, readonly string[]> = {
+  map: ["mapping"],
+  by: ["by", "dimensions"],
+  where: ["where", "filters"],
+};
+
+function fieldOf(flag: string, fields: ReadonlyMap<string, InputField>): InputField | undefined {
+  for (const name of FIELDS_OF_FLAG[flag] ?? [flag.replaceAll("-", "_")]) {
+    const field = fields.get(name);
+    if (field) return field;
+  }
+  return undefined;
+}
 
 /**
- * `message` with the CLI flags that name the endpoint's input fields written as those fields.
+ * `message` with the CLI flags that name the endpoint's input fields written as those fields; quoted
+ * text (what the user wrote: cells, names) is left as it is.
  * @example inApiWords("pass --currency (e.g. --currency USD)", fields) // "pass currency (e.g. currency=USD)"
  */
 export function inApiWords(message: string, fields: ReadonlyMap<string, InputField>): string {
-  return message.replace(FLAG, (whole: string, flag: string, token: string | undefined) => {
-    const field = fields.get(FIELD_OF_FLAG[flag] ?? flag.replaceAll("-", "_"));
+  return message.replace(QUOTED_OR_FLAG, (whole: string, flag: string | undefined, token: string | undefined) => {
+    if (flag === undefined) return whole;
+    const field = fieldOf(flag, fields);
     if (!field) return whole;
     if (token === undefined) return field.key;
     return isValue(token, field) ? `${field.key}=${token}` : `${field.key} ${token}`;
@@ -48,12 +65,13 @@ export function inApiWords(message: string, fields: ReadonlyMap<string, InputFie
 }
 
 /**
- * `value` with every string in a `warnings` array (the result's own, or its files' or channels') in
- * the endpoint's words. Only plain objects and arrays are looked into, `depth` levels down, and what
- * has nothing to change is returned as it is (not copied).
+ * `value` with every `message` string and every string in a `warnings` array (the result's own, its
+ * files' or channels', a skipped row's, an error's issues) in the endpoint's words. Only plain objects
+ * and arrays are looked into, `depth` levels down, and what has nothing to change is returned as it
+ * is (not copied).
  * @example warningsInApiWords({ files: [{ warnings: ["pass --period"] }] }, fields)
  */
-export function warningsInApiWords(value: unknown, fields: ReadonlyMap<string, InputField>, depth = 3): unknown {
+export function warningsInApiWords(value: unknown, fields: ReadonlyMap<string, InputField>, depth = 5): unknown {
   if (depth < 0 || typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) {
     let changed = false;
@@ -68,9 +86,11 @@ export function warningsInApiWords(value: unknown, fields: ReadonlyMap<string, I
   let out: Record<string, unknown> | null = null;
   for (const [k, v] of Object.entries(value)) {
     const w =
-      k === "warnings" && Array.isArray(v) && v.some((x) => typeof x === "string" && inApiWords(x, fields) !== x)
-        ? v.map((x: unknown) => (typeof x === "string" ? inApiWords(x, fields) : x))
-        : warningsInApiWords(v, fields, depth - 1);
+      k === "message" && typeof v === "string"
+        ? inApiWords(v, fields)
+        : k === "warnings" && Array.isArray(v) && v.some((x) => typeof x === "string" && inApiWords(x, fields) !== x)
+          ? v.map((x: unknown) => (typeof x === "string" ? inApiWords(x, fields) : x))
+          : warningsInApiWords(v, fields, depth - 1);
     if (w !== v) {
       out ??= { ...(value as Record<string, unknown>) };
       out[k] = w;

@@ -55,7 +55,8 @@ function compile(e: Endpoint): Compiled {
 function inEndpointWords(e: unknown, c: Compiled): unknown {
   if (!isUserError(e)) return e;
   const message = inApiWords(e.message, c.fields);
-  return message === e.message ? e : new UserError(e.code, message, e.details);
+  const details = warningsInApiWords(e.details, c.fields);
+  return message === e.message && details === e.details ? e : new UserError(e.code, message, details);
 }
 
 function queryObject(search: URLSearchParams, arrays: Set<string>): Record<string, unknown> {
