@@ -185,3 +185,56 @@ export function metaAdsManagerExport(n: number): GeneratedExport {
     return t;
   });
 }
+
+/** 2026-01-05 → "1/5/2026", as LinkedIn's en-US UI writes dates. */
+const usDate = (iso: string) => `${Number(iso.slice(5, 7))}/${Number(iso.slice(8, 10))}/${iso.slice(0, 4)}`;
+/** "January 5, 2026, 12:00 AM" in LinkedIn's preamble. */
+const LONG_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const longDate = (iso: string) => `${LONG_MONTHS[Number(iso.slice(5, 7)) - 1]} ${Number(iso.slice(8, 10))}, ${iso.slice(0, 4)}`;
+
+/**
+ * A LinkedIn Campaign Manager campaign performance export by day: UTF-16LE with a BOM, tabs, the
+ * title / Report Start / Report End / Date Generated preamble, en-US dates (M/D/YYYY), quoted
+ * thousands in Total Spent, and Reach and Average Frequency on every row (a platform reach row each).
+ */
+export function linkedinCampaignExport(n: number): GeneratedExport {
+  return cached("linkedin-campaigns-utf16", n, (file, plainFile) => {
+    const perDay = 1500;
+    const days = Math.ceil(n / perDay);
+    const first = "2025-01-01";
+    const last = addDays(first, days - 1);
+    const out = new ChunkWriter(file, "utf16le", true, "\n");
+    const plain = new ChunkWriter(plainFile, "utf8", false, "\n");
+    const header = ["Start Date (in UTC)", "Account Name", "Currency", "Campaign Group Name", "Campaign Name", "Campaign ID", "Total Spent", "Impressions", "Clicks", "Reach",
+      "Average Frequency", "Conversions"];
+    out.line("Campaign Performance Report (in UTC)");
+    out.line(`"Report Start: ${longDate(first)}, 12:00 AM"`);
+    out.line(`"Report End: ${longDate(last)}, 11:59 PM"`);
+    out.line(`"Date Generated: ${longDate(addDays(last, 1))}, 5:55 AM"`);
+    out.line("");
+    out.line(header.join("\t"));
+    plain.line(header.map((h) => `"${h}"`).join(","));
+    const rnd = mulberry32(5);
+    const t: ExportTotals = { rows: n, costMicros: 0n, impressions: 0, clicks: 0 };
+    for (let i = 0; i < n; i++) {
+      const day = addDays(first, Math.floor(i / perDay));
+      const c = i % perDay;
+      const impr = 100 + Math.floor(rnd() ** 2 * 60_000);
+      const reach = Math.max(1, Math.floor(impr / (1 + rnd() * 2)));
+      const clicks = Math.floor(impr * rnd() * 0.01);
+      const costMicros = BigInt(Math.round(impr * (5 + rnd() * 30) / 10)) * 10_000n;
+      t.costMicros += costMicros;
+      t.impressions += impr;
+      t.clicks += clicks;
+      const cost = money(costMicros);
+      const frequency = (impr / reach).toFixed(2);
+      const conv = String(Math.floor(clicks * 0.05));
+      out.line([usDate(day), "Acme", "USD", `Group ${c % 17}`, `Campaign ${c} - EU`, String(500_000 + c), quotedIfGrouped(grouped(Number(cost), 2)), String(impr), String(clicks),
+        String(reach), frequency, conv].join("\t"));
+      plain.line(`${day},Acme,USD,Group ${c % 17},Campaign ${c} - EU,${500_000 + c},${cost},${impr},${clicks},${reach},${frequency},${conv}`);
+    }
+    out.close();
+    plain.close();
+    return t;
+  });
+}
