@@ -96,8 +96,10 @@ async function benchOne(label: string, g: GeneratedExport, expectFormat: string,
   console.log(`  ${basename(g.file)} ${mb(g.file)}; plain CSV ${mb(g.plain)}; runs: cpi ${cpiRates.map(fmt).join(", ")} · read_csv ${duckRates.map(fmt).join(", ")}`);
 }
 
+/** A plain CSV's money column as cpi's micros, in read_csv's SQL. */
+const micros = (column: string) => `CAST(round(coalesce("${column}", 0) * 1000000) AS BIGINT)`;
+
 export async function benchImportPlatforms(): Promise<void> {
-  const micros = (column: string) => `CAST(round(coalesce("${column}", 0) * 1000000) AS BIGINT)`;
   await benchOne(
     "Google Ads UTF-16 export",
     googleAdsExcelExport(N),
@@ -119,7 +121,6 @@ export async function benchImportPlatforms(): Promise<void> {
  * first pass to tell daily rows from monthly ones): no target of its own, the same measures.
  */
 export async function benchImportLinkedin(): Promise<void> {
-  const micros = (column: string) => `CAST(round(coalesce("${column}", 0) * 1000000) AS BIGINT)`;
   await benchOne(
     "LinkedIn UTF-16 export, reach per row",
     linkedinCampaignExport(N),
