@@ -74,6 +74,7 @@ export function inApiWords(message: string, fields: ReadonlyMap<string, InputFie
 export function warningsInApiWords(value: unknown, fields: ReadonlyMap<string, InputField>, depth = 5): unknown {
   if (depth < 0 || typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) {
+    if (flatRows(value)) return value;
     let changed = false;
     const out = value.map((v) => {
       const w = warningsInApiWords(v, fields, depth - 1);
@@ -97,4 +98,17 @@ export function warningsInApiWords(value: unknown, fields: ReadonlyMap<string, I
     }
   }
   return out ?? value;
+}
+
+/**
+ * True for an array of plain values or plain rows (a report's): its first element holds neither a
+ * message nor anything nested (`warnings` arrays are reworded by their key). Walking 100k report
+ * rows cost as much as writing the JSON.
+ */
+function flatRows(list: readonly unknown[]): boolean {
+  const first = list[0];
+  if (typeof first !== "object" || first === null) return true;
+  if (Array.isArray(first)) return false;
+  if ("message" in first || "warnings" in first) return false;
+  return Object.values(first).every((v) => typeof v !== "object" || v === null);
 }
