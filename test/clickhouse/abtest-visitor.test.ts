@@ -1,3 +1,4 @@
+// test:slow
 // `cpi abtest --unit visitor` on DuckDB, one ClickHouse server and the two-shard cluster (events sharded
 // by visitor): the per-visitor histogram is compiled once through the dialects, its sums are integers,
 // so every engine gives the same analysis to the last digit.

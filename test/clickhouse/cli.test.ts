@@ -1,3 +1,4 @@
+// test:slow
 // The CLI on ClickHouse: --store / CPI_STORE on every command, cpi init (one server and a cluster),
 // cpi migrate, and clear errors (exit 2) for bad URLs, unreachable servers and missing schemas.
 import assert from "node:assert/strict";

@@ -1,3 +1,4 @@
+// test:slow
 // Every reading command, run on the demo store (plus tracked events and a contract) in DuckDB and on
 // a copy migrated to the two-shard cluster, prints the same JSON.
 import assert from "node:assert/strict";

@@ -1,3 +1,4 @@
+// test:slow
 // Imports from separate processes into one ClickHouse store (a cron `cpi import` beside an upload
 // through `cpi serve`) take the store's import lock: two restatements of the same campaign-month at
 // once end as one of them (34,000 or 31,000 impressions, never 65,000), and a reader polling meanwhile

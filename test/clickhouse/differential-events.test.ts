@@ -1,3 +1,4 @@
+// test:slow
 // The same seeded first-party events and contracts in DuckDB, one ClickHouse server and the two-shard
 // cluster (events sharded by visitor): every tracked report is identical in every time zone, except
 // reach, which ClickHouse sketches with uniqCombined: within its stated error of DuckDB's exact count

@@ -1,3 +1,4 @@
+// test:slow
 // The same seeded spend (several currencies, ranged rows, re-imports that replace windows) in DuckDB,
 // one ClickHouse server and a two-shard cluster: every report must come back identical.
 import assert from "node:assert/strict";

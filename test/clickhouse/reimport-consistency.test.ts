@@ -1,3 +1,4 @@
+// test:slow
 // Re-imports on ClickHouse are atomic for readers: while a writer keeps replacing a window (with
 // copy-forward of the rows around it), concurrent readers only ever see the store before or after an
 // import, never double-counted rows and never half an import — on one server and on the cluster.

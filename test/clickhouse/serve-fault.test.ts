@@ -1,3 +1,4 @@
+// test:slow
 // Fault test: `cpi serve --store` on the two-shard cluster under load; one ClickHouse server is
 // stopped (the tracking server keeps answering from its durable log while loads retry with backoff),
 // then the other, each restarted; every acknowledged event must arrive exactly once.

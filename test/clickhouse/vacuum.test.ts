@@ -1,3 +1,4 @@
+// test:slow
 // cpi init --vacuum deletes the rows no reader sees (replaced segments, a failed import's rows, an
 // aborted event load's rows) on every server, and changes no report.
 import assert from "node:assert/strict";

@@ -1,3 +1,4 @@
+// test:slow
 // Fuzz: a few hundred thousand random requests (seeded; loopback only; bounded in count and time).
 // The server must never crash, and every 2xx (and every click redirect) must match a stored event.
 import assert from "node:assert/strict";

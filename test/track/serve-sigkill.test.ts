@@ -1,3 +1,4 @@
+// test:slow
 // Durability: kill the server (HTTP process and store process) with SIGKILL while a load generator
 // runs, restart it, and check that every acknowledged event is in the store exactly once.
 import assert from "node:assert/strict";

@@ -1,3 +1,4 @@
+// test:slow
 // The dashboard's Alerts panel with a tracked-vs-reported discrepancy alert on a placement whose name is
 // markup: the alert is listed with its numbers, as text, and nothing runs.
 import assert from "node:assert/strict";

@@ -1,3 +1,4 @@
+// test:slow
 // The dashboard in headless Chromium on the demo store: headline numbers equal `cpi report`, sorting and
 // filtering, drill-down, a comparison, an upload (dry run, then a real import with a token), every
 // panel, every view on a phone-sized screen, numbers in a German browser's locale, and no request to
