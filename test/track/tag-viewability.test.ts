@@ -89,14 +89,16 @@ test("a real tab switch: time in a background tab does not count", { skip: SKIP 
   const t = await world.snippet("tab-switch");
   const counts = await run("tab-switch", around(BANNER + t.tag), async (c) => {
     await c.delivered("impression");
+    const tab = await world.secondTab(c);
     await c.show(1);
     await c.hold(400);
-    const back = await world.switchTab(c);
+    await tab.away();
     await c.hold(2000);
-    await back();
+    await tab.back();
     await c.hold(400);
     await c.hide();
     await c.hold(1200);
+    await tab.close();
   });
   assert.deepEqual(counts, [1, 1, 0]);
 });

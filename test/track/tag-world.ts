@@ -274,19 +274,28 @@ export class TagWorld {
   }
 
   /**
-   * A real tab switch: opens another tab in the case page's window (the case page becomes hidden) and
-   * returns the way back (the case page's tab active again, the other closed).
+   * A second tab in the case page's window, opened in the background (the case page stays visible), so
+   * that a tab switch is then quick: `away` activates it (the case page becomes hidden, as when a
+   * visitor switches tabs), `back` activates the case page again, `close` closes the second tab.
    */
-  async switchTab(c: CasePage): Promise<() => Promise<void>> {
+  async secondTab(c: CasePage): Promise<{ away(): Promise<void>; back(): Promise<void>; close(): Promise<void> }> {
     const cdp = await this.tabs.context.newCDPSession(c.page);
     const { targetInfo } = await cdp.send("Target.getTargetInfo");
-    const [other] = await Promise.all([this.tabs.context.waitForEvent("page"), cdp.send("Target.createTarget", { url: "about:blank", newWindow: false })]);
-    await this.until(c, "document.hidden");
-    return async () => {
-      await cdp.send("Target.activateTarget", { targetId: targetInfo.targetId });
-      await other.close();
-      await cdp.detach();
-      await this.until(c, "!document.hidden");
+    const [other, created] = await Promise.all([this.tabs.context.waitForEvent("page"), cdp.send("Target.createTarget", { url: "about:blank", newWindow: false, background: true })]);
+    assert.equal(await c.run("document.hidden"), false, "a tab opened in the background leaves the case page visible");
+    return {
+      away: async () => {
+        await cdp.send("Target.activateTarget", { targetId: created.targetId });
+        await this.until(c, "document.hidden");
+      },
+      back: async () => {
+        await cdp.send("Target.activateTarget", { targetId: targetInfo.targetId });
+        await this.until(c, "!document.hidden");
+      },
+      close: async () => {
+        await other.close();
+        await cdp.detach();
+      },
     };
   }
 
