@@ -17,6 +17,7 @@ interface FakeElement {
   readyState?: number;
   paused?: boolean;
   ended?: boolean;
+  decode?: () => Promise<void>;
   listeners: Record<string, Listener[]>;
   fire(type: string): void;
 }
@@ -94,6 +95,7 @@ function page(cfg: SnippetConfig, o: PageOptions = {}) {
       get ended() {
         return e.ended;
       },
+      ...(e.decode ? { decode: e.decode } : {}),
       src: "https://ads.example/creative",
     };
   }
@@ -301,6 +303,18 @@ test("the impression waits for the creative: an image's load, never its error; a
 
   const cached = page(config, { media: element("IMG", { complete: true, naturalWidth: 300 }) });
   assert.deepEqual(cached.types(), ["impression"], "an image loaded before the tag ran counts at once");
+});
+
+test("an image complete before the tag ran but without a natural size counts once it decodes; a broken one never", async () => {
+  const svg = element("IMG", { complete: true, naturalWidth: 0, decode: () => Promise.resolve() });
+  const p = page(config, { ad: svg });
+  assert.equal(p.posts.length, 0);
+  await flush();
+  assert.deepEqual(p.types(), ["impression"]);
+  const broken = element("IMG", { complete: true, naturalWidth: 0, decode: () => Promise.reject(new Error("EncodingError")) });
+  const b = page(config, { ad: broken });
+  await flush();
+  assert.equal(b.posts.length, 0);
 });
 
 test("video: 2 s of continuous play with ≥ 50 % in view; a pause restarts the clock; never played → not viewable", () => {

@@ -83,7 +83,7 @@ Examples:
         io.out(toJson(out));
         return;
       }
-      const where = src === undefined ? "" : `; the page's site serves the script file at ${src.replace(/>/g, "%3E")}`;
+      const where = src === undefined ? "" : `; serve the script (cpi snippet … --format js) at ${src.replace(/>/g, "%3E")}`;
       io.out(`<!-- cpi tracking tag: paste right after the ad element${where} -->\n${tag}\n`);
       io.out(`<!-- a page that sends a Content-Security-Policy must allow: ${csp} -->\n`);
       io.out(`<!-- without script (impressions only, not measurable): -->\n${imgTag(config)}\n`);

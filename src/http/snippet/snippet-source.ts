@@ -42,8 +42,9 @@ export function tagId(c: SnippetConfig): string {
  * The script, written compactly by hand (no minifier needed). It tracks the element right before its
  * <script> (document.currentScript, else the first script not yet claimed that names the tag's id):
  * - impression: once, when the creative has rendered: the ad element's (or its first img/video/iframe's)
- *   load, or at once when it holds no media; never for a creative that fails to load. A page may drive
- *   it instead with the ad element's `data-cpi-state` (rendered, playing, paused);
+ *   load, or at once when it holds no media; an image loaded before the tag ran counts when it decodes
+ *   (its natural size may be 0: an SVG without one); never for a creative that fails to load. A page
+ *   may drive it instead with the ad element's `data-cpi-state` (rendered, playing, paused);
  * - measurable (`m`, with `mm` naming IntersectionObserver v1 or v2) only when measurement started;
  * - viewable: once, when ≥ 50 % of the ad's pixels (30 % for ads of ≥ 242,500 px², the area read from
  *   each IntersectionObserver entry) have been in view for ≥ 1 s continuously while the page is
@@ -64,7 +65,7 @@ export function snippetScript(c: SnippetConfig): string {
     `if(!s||s.cpi)for(s=0,S=d.getElementsByTagName("script"),i=0;i<S.length&&!s;i++)if(mine(S[i]))s=S[i];`,
     `var el=s&&s.previousElementSibling;if(!el)return;s.cpi=1;`,
     `var k=w.crypto&&crypto.randomUUID?crypto.randomUUID():Date.now().toString(36)+Math.random().toString(36).slice(2),`,
-    `b={c:C,cr:R,p:P,id:k},f={},t=0,r=0,a=0,io,v2,g=el.hasAttribute("data-cpi-state"),`,
+    `b={c:C,cr:R,p:P,id:k},f={},t=0,r=0,a=0,ld,io,v2,g=el.hasAttribute("data-cpi-state"),`,
     `cr=g?0:/^(IMG|VIDEO|IFRAME)$/.test(el.tagName)?el:el.querySelector(V?"video":"img,video,iframe"),vd=V&&cr&&cr.tagName=="VIDEO"&&cr;`,
     `if(n.webdriver)b.wd=1;`,
     `function st(){return el.getAttribute("data-cpi-state")}`,
@@ -75,7 +76,7 @@ export function snippetScript(c: SnippetConfig): string {
     `function on(){return!V||(g?st()=="playing":!vd.paused&&!vd.ended&&vd.readyState>2)}`,
     `function go(){if(r>=(a>=A?L:M)&&!d.hidden&&on()){if(!t)t=setTimeout(function(){send("viewable");io.disconnect()},X)}else{clearTimeout(t);t=0}}`,
     `function ok(){if(g)return/^(rendered|playing|paused)$/.test(st());if(!cr)return 1;var T=cr.tagName;`,
-    `return T=="IMG"?cr.complete&&cr.naturalWidth>0:T=="VIDEO"?cr.readyState>1:!cr.src||w.performance&&performance.getEntriesByName(cr.src).length>0}`,
+    `return T=="VIDEO"?cr.readyState>1:ld||(T=="IMG"?cr.complete&&cr.naturalWidth>0:!cr.src||w.performance&&performance.getEntriesByName(cr.src).length>0)}`,
     `function start(){if(f.s||!ok())return;f.s=1;`,
     `if((!V||g||vd)&&w.IntersectionObserver)try{io=new IntersectionObserver(function(es){var e=es[es.length-1],z=e.boundingClientRect;`,
     `a=z.width*z.height;r=v2&&!e.isVisible?0:e.intersectionRatio;go()},{threshold:[0,L,M,1],trackVisibility:true,delay:100});`,
@@ -84,7 +85,8 @@ export function snippetScript(c: SnippetConfig): string {
     `if(vd)"play playing pause ended waiting seeking emptied timeupdate".replace(/\\w+/g,function(x){vd.addEventListener(x,go)})}}`,
     `var ls=el.querySelectorAll("a[href^='"+E+"/c?']");for(i=0;i<ls.length;i++)ls[i].href+="&id="+k;`,
     `if(g)new MutationObserver(function(){start();go()}).observe(el,{attributes:true,attributeFilter:["data-cpi-state"]});`,
-    `else if(cr)cr.addEventListener(cr.tagName=="VIDEO"?"loadeddata":"load",start);start()`,
+    `else if(cr){cr.addEventListener(cr.tagName=="VIDEO"?"loadeddata":"load",function(){ld=1;start()});`,
+    `if(cr.complete&&cr.decode)cr.decode().then(function(){ld=1;start()},function(){})}start()`,
     `})(${[c.endpoint, c.campaign, c.creative, c.placement, tagId(c)].map(jsLiteral).join(",")},${rule.minFraction},${large.minFraction},${rule.minMs},${LARGE_AD_PIXELS},${c.video ? 1 : 0})`,
   ];
   return parts.join("");
