@@ -3,7 +3,7 @@
 // windows of DESIGN rule 5 leave exactly the rows the source store shows.
 import { UserError } from "../domain/errors.js";
 import type { PlatformReachRow, SpendRow } from "../domain/spend.js";
-import type { EventType, InvalidReason, TrackedEvent } from "../domain/tracking/event.js";
+import { type EventType, type InvalidReason, measurementField, type TrackedEvent } from "../domain/tracking/event.js";
 import type { ResultRow, Store } from "../store/store.js";
 
 export interface MigrateTotals {
@@ -118,7 +118,7 @@ async function copyEvents(from: Store, to: Store, logId: string, onProgress?: Mi
     const start = Date.parse(`${day}T00:00:00Z`);
     const where = `ts >= ${d.timestampLiteral(start)} AND ts < ${d.timestampLiteral(start + 86_400_000)}`;
     const events: TrackedEvent[] = [];
-    for (const r of await from.query(`SELECT ts, type, impression_id, campaign, creative, placement, visitor, country, device, measurable FROM events WHERE ${where} ORDER BY ts, impression_id`)) {
+    for (const r of await from.query(`SELECT ts, type, impression_id, campaign, creative, placement, visitor, country, device, measurable, measurement FROM events WHERE ${where} ORDER BY ts, impression_id`)) {
       events.push({
         ts: Date.parse(String(r.ts)),
         type: String(r.type) as EventType,
@@ -130,6 +130,7 @@ async function copyEvents(from: Store, to: Store, logId: string, onProgress?: Mi
         country: String(r.country),
         device: String(r.device),
         measurable: r.measurable === true || Number(r.measurable) === 1,
+        ...measurementField(String(r.measurement ?? "")),
         reason: "",
       });
     }

@@ -139,6 +139,15 @@ export const METRICS = {
     description: "Σ viewable impressions (MRC: ≥ 50 % of pixels in view ≥ 1 s)",
     value: (t) => t.viewable_impressions,
   }),
+  measurable_impressions: def({
+    name: "measurable_impressions",
+    label: "Measurable impr.",
+    unit: "count",
+    direction: "higher",
+    decimals: 0,
+    description: "Σ impressions measured for viewability (MRC: the rate's denominator; unmeasured ones are left out)",
+    value: (t) => t.measurable_impressions,
+  }),
   viewable_rate: def({
     name: "viewable_rate",
     label: "Viewable rate",

@@ -15,6 +15,7 @@ export const ENTITY_DIMENSIONS = [
   "device",
   "age",
   "gender",
+  "measurement",
 ] as const;
 /** Time grains: a row is bucketed by its date (or keeps its range when it spans several buckets). */
 export const TIME_GRAINS = ["day", "week", "month"] as const;

@@ -26,6 +26,8 @@ export interface EventQueryContext {
   /** The zone days and grains are taken in (the query's, else UTC). */
   timezone: string;
   contracts: readonly ContractMatch[];
+  /** The table read ("events" unless said): invalid_counts has no measurement column. */
+  table?: "events" | "invalid_counts";
 }
 
 function matchCondition(d: Dialect, c: ContractMatch): string {
@@ -61,6 +63,9 @@ function dimensionExpr(ctx: EventQueryContext, dim: EntityDimension): string {
       return "creative";
     case "currency":
       return contractCurrencyExpr(ctx.dialect, ctx.contracts);
+    case "measurement":
+      // Invalid traffic is counted before any measurement: it has none.
+      return ctx.table === "invalid_counts" ? "''" : "measurement";
     default:
       return "''";
   }
@@ -95,6 +100,16 @@ function assemble(select: string[], table: string, where: string[], groupBy: str
   return [`SELECT ${select.join(", ")}`, `FROM ${table}`, where.length ? `WHERE ${where.join(" AND ")}` : "", groupBy.length ? `GROUP BY ${groupBy.join(", ")}` : ""]
     .filter(Boolean)
     .join("\n");
+}
+
+/**
+ * `assemble` for sums by groups that exist only where rows do. ClickHouse 18.16 answers one group of
+ * zeros when every key is a constant (`'tracked'` for source, `''` for currency without contracts or
+ * for measurement on invalid traffic) and the filters match nothing; DuckDB answers none. HAVING drops it.
+ */
+function assembleGroups(select: string[], table: string, where: string[], groupBy: string[]): string {
+  const sql = assemble(select, table, where, groupBy);
+  return groupBy.length ? `${sql}\nHAVING COUNT(*) > 0` : sql;
 }
 
 /**
@@ -136,13 +151,14 @@ export function compileEventSums(ctx: EventQueryContext, byFxDate: boolean): str
     `(CASE WHEN viewable_events < ${measurable} THEN viewable_events ELSE ${measurable} END) AS viewable_impressions`,
     `${measurable} AS measurable_impressions`,
   ];
-  return `SELECT ${outer.join(", ")} FROM (\n${assemble(select, "events", conditions(ctx), groupBy)}\n) AS sums`;
+  return `SELECT ${outer.join(", ")} FROM (\n${assembleGroups(select, "events", conditions(ctx), groupBy)}\n) AS sums`;
 }
 
 /** Invalid impression requests by the query's dimensions. */
-export function compileInvalidSums(ctx: EventQueryContext): string {
+export function compileInvalidSums(events: EventQueryContext): string {
+  const ctx: EventQueryContext = { ...events, table: "invalid_counts" };
   const select = [...dimensionSelects(ctx), "SUM(n) AS invalid_impressions"];
-  return assemble(select, "invalid_counts", ["type = 'impression'", ...conditions(ctx)], ctx.query.dimensions.map((_, i) => `d${i}`));
+  return assembleGroups(select, "invalid_counts", ["type = 'impression'", ...conditions(ctx)], ctx.query.dimensions.map((_, i) => `d${i}`));
 }
 
 /** Unique visitors by the query's dimensions (a distinct count: never summed across rows). */

@@ -15,6 +15,8 @@ export const SPEND_DIMENSION_COLUMNS: Record<EntityDimension, string> = {
   device: "device",
   age: "age",
   gender: "gender",
+  // How tracked impressions were measured for viewability: platform rows carry no such thing.
+  measurement: "''",
 };
 
 /** The summed measures every spend query returns, by output column name. */

@@ -45,6 +45,10 @@ export function randomEvents(o: RandomEventOptions): TrackedEvent[] {
       measurable: rnd() < 0.7,
       reason: rnd() < (o.invalidShare ?? 0.05) ? pick(REASONS) : "",
     });
+    // Which measurement counted it (from the index, so the random sequence stays what it was): one in
+    // three IntersectionObserver v1, the others v2, unmeasured ones none.
+    const e = out[out.length - 1] as TrackedEvent;
+    if (e.measurable) e.measurement = i % 3 === 0 ? "io-v1" : "io-v2";
   }
   return out.sort((a, b) => a.ts - b.ts);
 }

@@ -167,3 +167,48 @@ test("viewable ≤ measurable ≤ impressions: a viewable makes its unmarked imp
   for (const x of r.rows) assert.ok((x.values.viewable_rate ?? 0) <= 1);
   await store.close();
 });
+
+test("by measurement: unmeasured impressions are left out of viewable_rate; invalid traffic has no measurement", async () => {
+  const t0 = Date.UTC(2026, 9, 1, 12);
+  const store = await storeWith([
+    ev({ ts: t0, impression_id: "a", measurement: "io-v2" }),
+    ev({ ts: t0 + 1200, type: "viewable", impression_id: "a", measurement: "io-v2" }),
+    ev({ ts: t0, impression_id: "b", measurement: "io-v2" }),
+    ev({ ts: t0, impression_id: "c", measurement: "io-v1" }),
+    ev({ ts: t0 + 1200, type: "viewable", impression_id: "c", measurement: "io-v1" }),
+    ev({ ts: t0, impression_id: "d", measurable: false }),
+    ev({ ts: t0, impression_id: "e", measurable: false, reason: "headless" }),
+  ]);
+  const metrics = ["impressions", "measurable_impressions", "viewable_impressions", "viewable_rate", "invalid_rate"] as const;
+  const r = await runReport(store, { metrics: [...metrics], dimensions: ["measurement"], filters: tracked });
+  const by = Object.fromEntries(r.rows.map((x) => [x.keys[0], metrics.map((m) => x.values[m])]));
+  assert.deepEqual(by, { "": [1, 0, 0, null, 0.5], "io-v1": [1, 1, 1, 1, 0], "io-v2": [2, 2, 1, 0.5, 0] });
+  assert.deepEqual(metrics.map((m) => r.total?.values[m]), [4, 3, 2, 2 / 3, 0.2]);
+  const only = await runReport(store, { metrics: ["impressions"], dimensions: [], filters: [...tracked, { dimension: "measurement", op: "eq", values: ["io-v2"] }] });
+  assert.equal(only.total?.values.impressions, 2);
+  await store.close();
+});
+
+test("a DuckDB store made before the measurement column gains it when opened, keeping its events", async () => {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const path = join(tempDir(), "old.duckdb");
+  const instance = await DuckDBInstance.create(path);
+  const conn = await instance.connect();
+  await conn.run(`CREATE TABLE events (ts TIMESTAMP NOT NULL, type VARCHAR NOT NULL, impression_id VARCHAR NOT NULL,
+     campaign VARCHAR NOT NULL, creative VARCHAR NOT NULL, placement VARCHAR NOT NULL,
+     visitor BIGINT NOT NULL, country VARCHAR NOT NULL, device VARCHAR NOT NULL, measurable BOOLEAN NOT NULL)`);
+  await conn.run("INSERT INTO events VALUES ('2026-10-01 12:00:00', 'impression', 'old', 'Launch Q4', 'A', 'news', 1, '', 'desktop', true)");
+  conn.closeSync();
+  instance.closeSync();
+  const store = await DuckDbStore.open(path);
+  await store.appendTrackedEvents({ logId: "t", from: 0, to: 1, events: [ev({ ts: Date.UTC(2026, 9, 1, 13), impression_id: "new", measurement: "io-v2" })] });
+  const r = await runReport(store, { metrics: ["impressions", "measurable_impressions"], dimensions: ["measurement"], filters: tracked });
+  assert.deepEqual(
+    r.rows.map((x) => [x.keys[0], x.values.impressions, x.values.measurable_impressions]),
+    [
+      ["", 1, 1],
+      ["io-v2", 1, 1],
+    ],
+  );
+  await store.close();
+});

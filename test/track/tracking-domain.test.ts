@@ -21,6 +21,10 @@ test("hit fields: campaign required, lengths and characters checked, flags read"
   assert.throws(() => hitFields((n) => (n === "c" ? "a\u0001b" : undefined), "impression"), /control characters/);
   assert.throws(() => hitFields((n) => ({ c: "x", id: "a b" })[n], "impression"), /impression id/);
   assert.throws(() => hitFields((n) => (n === "c" ? 5 : undefined), "click"), /must be text/);
+  const measured = hitFields((n) => ({ c: "Launch Q4", m: 1, mm: "io-v2" })[n], "viewable");
+  assert.deepEqual([measured.measurable, measured.measurement], [true, "io-v2"]);
+  assert.throws(() => hitFields((n) => ({ c: "x", mm: "eyeballs" })[n], "impression"), /mm \(measurement\) must be io-v1 or io-v2/);
+  assert.throws(() => eventBatch([{ t: "impression", c: "x", mm: 2 }], 100), /event 0: mm \(measurement\)/);
 });
 
 test("event batches: an array of known events, all or nothing", () => {
@@ -108,6 +112,12 @@ test("log lines round-trip, including awkward text", () => {
   assert.deepEqual(decodeEventLine(line.slice(0, -1)), e);
   assert.equal(decodeEventLine("[1,2"), null);
   assert.equal(decodeEventLine('[1,"q"]'), null);
+  // A measurement is a 12th element; lines without one read as before (logs written by older versions).
+  const measured: TrackedEvent = { ...e, reason: "", measurement: "io-v1" };
+  assert.equal(encodeEventLine({ ...e, measurement: "" }), line);
+  assert.deepEqual(JSON.parse(encodeEventLine(measured)).length, 12);
+  assert.deepEqual(decodeEventLine(encodeEventLine(measured).slice(0, -1)), measured);
+  assert.equal(decodeEventLine(encodeEventLine(measured).replace('"io-v1"', '"io-v9"')), null);
 });
 
 test("rate limits, duplicate ids and click targets", () => {

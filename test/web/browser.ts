@@ -1,9 +1,10 @@
 // Browser-test support: headless Debian Chromium through playwright-core, and a cpi server (API +
 // dashboard, the routes `cpi serve` adds) on a loopback port over a store. Tests skip without Chromium.
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { type ApiOptions, apiRoutes } from "../../src/http/api/index.js";
 import { createRouteServer, listen } from "../../src/http/server.js";
 import { webRoot, webRoutes } from "../../src/http/web-routes.js";
@@ -32,6 +33,68 @@ export function launchBrowser(viewport = { width: 1280, height: 900 }, locale?: 
     ...(locale ? { locale } : {}),
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"],
   });
+}
+
+/** A desktop Chrome's user agent: what a visitor's browser sends (no "HeadlessChrome"). */
+export const DESKTOP_CHROME_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
+export interface TabBrowser {
+  browser: Browser;
+  context: BrowserContext;
+  /** The first tab of the window. */
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * Headless Chromium that behaves like a visitor's browser for the tracking tag: its tabs share one
+ * window, so opening or activating another tab hides the first (a real tab switch: Playwright's own
+ * launch emulates focus, which keeps every page visible), navigator.webdriver is false and the user
+ * agent is a desktop Chrome's. Started by hand and driven through connectOverCDP without Playwright's
+ * defaults; `close` ends the browser and the process.
+ */
+export async function launchTabBrowser(viewport = { width: 1200, height: 800 }): Promise<TabBrowser> {
+  const args = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--remote-debugging-port=0",
+    `--user-data-dir=${tempDir("cpi-chromium-")}`,
+    `--window-size=${viewport.width},${viewport.height}`,
+    `--user-agent=${DESKTOP_CHROME_UA}`,
+    "--disable-blink-features=AutomationControlled",
+    "--autoplay-policy=no-user-gesture-required",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "about:blank",
+  ];
+  const child = spawn(CHROMIUM, args, { stdio: ["ignore", "ignore", "pipe"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let err = "";
+    child.stderr?.on("data", (d: Buffer) => {
+      err += d.toString();
+      const m = /DevTools listening on (ws:\/\/\S+)/.exec(err);
+      if (m) resolve(m[1] as string);
+    });
+    child.once("exit", (code) => reject(new Error(`chromium exited with ${code} before listening: ${err}`)));
+  });
+  child.stderr?.resume();
+  const browser = await chromium.connectOverCDP(endpoint, { noDefaults: true });
+  const context = browser.contexts()[0] as BrowserContext;
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    browser,
+    context,
+    page,
+    async close() {
+      await browser.close().catch(() => {});
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }
 
 /**

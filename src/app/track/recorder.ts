@@ -107,6 +107,7 @@ export class TrackingRecorder {
         country: ctx.country,
         device,
         measurable: h.measurable,
+        ...(h.measurement ? { measurement: h.measurement } : {}),
         reason,
       };
       events[i] = e;

@@ -6,6 +6,24 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export const INVALID_REASONS = ["bot_user_agent", "headless", "automation", "prefetch", "duplicate_id"] as const;
 export type InvalidReason = (typeof INVALID_REASONS)[number];
 
+/**
+ * How an impression's viewability was measured: IntersectionObserver v1 sees the ad's pixels inside
+ * the viewport (geometry only); v2 (`trackVisibility`) also sees whether something covers the ad or
+ * makes it transparent. Absent ("") for unmeasured impressions and events of older tags.
+ */
+export const MEASUREMENTS = ["io-v1", "io-v2"] as const;
+export type Measurement = (typeof MEASUREMENTS)[number];
+
+/** True when `s` names a measurement. @example isMeasurement("io-v2") // true */
+export function isMeasurement(s: string): s is Measurement {
+  return (MEASUREMENTS as readonly string[]).includes(s);
+}
+
+/** An event's measurement field from text: none for "" or an unknown name. @example measurementField("io-v1") // { measurement: "io-v1" } */
+export function measurementField(s: string): { measurement?: Measurement } {
+  return isMeasurement(s) ? { measurement: s } : {};
+}
+
 /** Longest accepted campaign, creative, placement (characters) and impression id. */
 export const MAX_NAME_LENGTH = 200;
 export const MAX_ID_LENGTH = 64;
@@ -26,8 +44,10 @@ export interface TrackedEvent {
   visitor: string;
   country: string;
   device: string;
-  /** The impression was counted by the script (it can be measured for viewability). */
+  /** The script had started measuring viewability when it sent the event. */
   measurable: boolean;
+  /** Which measurement the script used; absent or "" when none (or an older tag). */
+  measurement?: Measurement | "";
   reason: InvalidReason | "";
 }
 
@@ -39,6 +59,8 @@ export interface HitFields {
   placement: string;
   impression_id: string;
   measurable: boolean;
+  /** Which measurement the script used ("" when none). */
+  measurement?: Measurement | "";
   /** The page reported navigator.webdriver (automation). */
   webdriver: boolean;
 }
@@ -53,10 +75,14 @@ const TYPE_CODE: Record<EventType, string> = { impression: "i", viewable: "v", c
 const CODE_TYPE: Record<string, EventType> = { i: "impression", v: "viewable", c: "click" };
 
 /**
- * One event as one log line (a JSON array and "\n"). @example encodeEventLine(e) // '[1790000000000,"i","id1","Launch Q4",…]\n'
+ * One event as one log line (a JSON array and "\n"); a measurement, when there is one, is a 12th
+ * element, so lines without one are those older versions wrote.
+ * @example encodeEventLine(e) // '[1790000000000,"i","id1","Launch Q4",…]\n'
  */
 export function encodeEventLine(e: TrackedEvent): string {
-  return `${JSON.stringify([e.ts, TYPE_CODE[e.type], e.impression_id, e.campaign, e.creative, e.placement, e.visitor, e.country, e.device, e.measurable ? 1 : 0, e.reason])}\n`;
+  const fields: unknown[] = [e.ts, TYPE_CODE[e.type], e.impression_id, e.campaign, e.creative, e.placement, e.visitor, e.country, e.device, e.measurable ? 1 : 0, e.reason];
+  if (e.measurement) fields.push(e.measurement);
+  return `${JSON.stringify(fields)}\n`;
 }
 
 /** Parses one log line written by encodeEventLine; null when it is not one. @example decodeEventLine(encodeEventLine(e)) // e */
@@ -67,9 +93,11 @@ export function decodeEventLine(line: string): TrackedEvent | null {
   } catch {
     return null;
   }
-  if (!Array.isArray(a) || a.length !== 11 || typeof a[0] !== "number") return null;
+  if (!Array.isArray(a) || (a.length !== 11 && a.length !== 12) || typeof a[0] !== "number") return null;
   const type = CODE_TYPE[String(a[1])];
   if (!type) return null;
+  const measurement = a.length === 12 ? String(a[11]) : "";
+  if (measurement !== "" && !isMeasurement(measurement)) return null;
   return {
     ts: a[0],
     type,
@@ -81,6 +109,7 @@ export function decodeEventLine(line: string): TrackedEvent | null {
     country: String(a[7]),
     device: String(a[8]),
     measurable: a[9] === 1,
+    ...measurementField(measurement),
     reason: String(a[10]) as TrackedEvent["reason"],
   };
 }

@@ -1,5 +1,5 @@
 import { UserError } from "../errors.js";
-import { type EventType, type HitFields, isEventType, MAX_ID_LENGTH, MAX_NAME_LENGTH } from "./event.js";
+import { type EventType, type HitFields, isEventType, isMeasurement, MAX_ID_LENGTH, MAX_NAME_LENGTH, MEASUREMENTS, type Measurement, measurementField } from "./event.js";
 
 /** Reads one named field of a hit (a query parameter or a JSON property), undefined when absent. */
 export type FieldReader = (name: string) => unknown;
@@ -24,9 +24,17 @@ function flag(read: FieldReader, name: string): boolean {
   return v === 1 || v === "1" || v === true || v === "true";
 }
 
+function measurement(read: FieldReader): Measurement | "" {
+  const v = read("mm");
+  if (v === undefined || v === null || v === "") return "";
+  if (typeof v !== "string" || !isMeasurement(v)) throw new UserError("bad_param", `mm (measurement) must be ${MEASUREMENTS.join(" or ")}`);
+  return v;
+}
+
 /**
  * Validates a hit's fields: c (campaign) required; cr (creative), p (placement), id (impression id)
- * optional; m=1 measurable, wd=1 webdriver. Throws a UserError with a short reason.
+ * optional; m=1 measurable, mm the measurement used (io-v1, io-v2), wd=1 webdriver. Throws a
+ * UserError with a short reason.
  * @example hitFields((n) => ({ c: "Launch Q4" })[n], "impression").campaign // "Launch Q4"
  */
 export function hitFields(read: FieldReader, type: EventType): HitFields {
@@ -39,6 +47,7 @@ export function hitFields(read: FieldReader, type: EventType): HitFields {
     placement: text(read, "p", "placement", MAX_NAME_LENGTH, false),
     impression_id,
     measurable: flag(read, "m"),
+    ...measurementField(measurement(read)),
     webdriver: flag(read, "wd"),
   };
 }

@@ -8,6 +8,7 @@ import { addApiTokenClickHouse, apiTokensClickHouse, revokeApiTokenClickHouse } 
 import { ClickHouseConnection } from "./connection.js";
 import { appendTrackedBatchClickHouse, loadedOffset } from "./event-load.js";
 import { withImportLock } from "./import-lock.js";
+import { eventColumns } from "./init-schema.js";
 import { withRetries } from "./retry.js";
 import { CLICKHOUSE_SCHEMA_VERSION } from "./schema.js";
 import { addContractClickHouse, contractsClickHouse, fxRatesClickHouse, removeContractClickHouse, upsertFxRatesClickHouse } from "./small-tables.js";
@@ -46,6 +47,13 @@ export class ClickHouseStore implements Store {
         throw new UserError("store_schema", `ClickHouse at ${describeTarget(target)} has cpi schema version ${version}, this cpi needs ${CLICKHOUSE_SCHEMA_VERSION}`);
       }
       const cluster = String(get("cluster") ?? "");
+      if (!(await eventColumns(conn, target.database)).has("events.measurement")) {
+        const how = cluster ? ` --cluster ${cluster}' (with --node for each server it cannot reach by itself)` : "'";
+        throw new UserError(
+          "store_schema",
+          `ClickHouse at ${describeTarget(target)} was set up by an older cpi (its events have no measurement column): run 'cpi init --store URL${how} to add it`,
+        );
+      }
       return new ClickHouseStore(`clickhouse ${describeTarget(target)}`, conn, cluster || null);
     } catch (e) {
       await conn.close();

@@ -47,7 +47,7 @@ function* eventLines(events: readonly TrackedEvent[], batch: bigint): Generator<
   const lines: string[] = [];
   for (const e of events) {
     const sec = Math.floor(e.ts / 1000);
-    lines.push(`${utcText(sec * 1000)}\t${e.ts - sec * 1000}\t${e.type}\t${tsvString(e.impression_id)}\t${tsvString(e.campaign)}\t${tsvString(e.creative)}\t${tsvString(e.placement)}\t${visitorInt(e.visitor)}\t${tsvString(e.country)}\t${tsvString(e.device)}\t${e.measurable ? 1 : 0}\t${batch}\n`);
+    lines.push(`${utcText(sec * 1000)}\t${e.ts - sec * 1000}\t${e.type}\t${tsvString(e.impression_id)}\t${tsvString(e.campaign)}\t${tsvString(e.creative)}\t${tsvString(e.placement)}\t${visitorInt(e.visitor)}\t${tsvString(e.country)}\t${tsvString(e.device)}\t${e.measurable ? 1 : 0}\t${batch}\t${e.measurement ?? ""}\n`);
     if (lines.length === 8192) yield lines.splice(0).join("");
   }
   if (lines.length) yield lines.join("");
@@ -95,7 +95,7 @@ export async function appendTrackedBatchClickHouse(conn: ClickHouseConnection, b
   for (const e of b.events) (e.reason === "" ? valid : invalid).push(e);
   await mark(conn, b, batch, "started");
   if (valid.length) {
-    const cols = ["ts", "ts_ms", "type", "impression_id", "campaign", "creative", "placement", "visitor", "country", "device", "measurable", "batch"];
+    const cols = ["ts", "ts_ms", "type", "impression_id", "campaign", "creative", "placement", "visitor", "country", "device", "measurable", "batch", "measurement"];
     await conn.insertTsv("events_rows", cols, eventLines(valid, batch));
   }
   if (invalid.length) {

@@ -2,7 +2,7 @@
 // (18.16 runs ON CLUSTER DDL only through ZooKeeper, so cpi connects to each server itself).
 import { UserError } from "../../domain/errors.js";
 import { ClickHouseConnection } from "./connection.js";
-import { CLICKHOUSE_SCHEMA_VERSION, schemaStatements } from "./schema.js";
+import { CLICKHOUSE_SCHEMA_VERSION, schemaStatements, schemaUpgrades } from "./schema.js";
 import { type ClickHouseTarget, describeTarget } from "./store-url.js";
 
 export interface InitOptions {
@@ -74,6 +74,25 @@ export async function clusterServers(target: ClickHouseTarget, o: InitOptions): 
   return servers;
 }
 
+/** Every `table.column` of the database's events tables and view, on the server `c` talks to. */
+export async function eventColumns(c: ClickHouseConnection, database: string): Promise<Set<string>> {
+  const rows = await c.query(
+    `SELECT table, name FROM system.columns WHERE database = '${database.replace(/'/g, "")}' AND table IN ('events_rows_local', 'events_rows', 'events')`,
+  );
+  return new Set(rows.map((r) => `${r.table}.${r.name}`));
+}
+
+/**
+ * Adds to one server's existing schema what later versions of cpi added (schemaUpgrades); idempotent,
+ * and nothing on a server without the schema yet. It runs before the CREATE … IF NOT EXISTS statements:
+ * 18.16 checks a view's query even when the view exists, and the new `events` view needs the column.
+ */
+async function upgradeSchema(c: ClickHouseConnection, database: string, cluster: string | null): Promise<void> {
+  const have = await eventColumns(c, database);
+  if (![...have].some((x) => x.startsWith("events_rows."))) return;
+  for (const stmt of schemaUpgrades(database, cluster, (t, col) => have.has(`${t}.${col}`))) await c.command(stmt);
+}
+
 /** The cluster an existing schema was created for ("" for one server), or null when there is none. */
 async function existingCluster(target: ClickHouseTarget): Promise<string | null> {
   try {
@@ -95,7 +114,11 @@ export async function initClickHouseStore(target: ClickHouseTarget, o: InitOptio
   }
   const existing = await existingCluster(target);
   if (existing !== null && (o.cluster === null || o.cluster === existing)) {
-    if (o.cluster === null) return { database: target.database, cluster: existing || null, servers: [{ endpoint: target.endpoint, shard: null }] };
+    if (o.cluster === null) {
+      // An existing schema is brought up to date; a cluster's servers only when it is named (--cluster).
+      if (existing === "") await withConnection(target, (c) => upgradeSchema(c, target.database, null));
+      return { database: target.database, cluster: existing || null, servers: [{ endpoint: target.endpoint, shard: null }] };
+    }
   } else if (existing !== null) {
     throw new UserError(
       "store_exists",
@@ -105,6 +128,7 @@ export async function initClickHouseStore(target: ClickHouseTarget, o: InitOptio
   const servers = await clusterServers(target, o);
   for (const s of servers) {
     await withConnection(s.target, async (c) => {
+      await upgradeSchema(c, target.database, o.cluster);
       for (const stmt of schemaStatements(target.database, o.cluster)) await c.command(stmt);
       const meta = await c.query(`SELECT count() AS n FROM ${target.database}.cpi_meta`);
       if (Number(meta[0]?.n ?? 0) === 0) {

@@ -37,7 +37,7 @@ export const REACH_COLUMN_NAMES = [
   "import_id",
 ];
 
-export const EVENT_COLUMN_NAMES = ["ts", "type", "impression_id", "campaign", "creative", "placement", "visitor", "country", "device", "measurable"];
+export const EVENT_COLUMN_NAMES = ["ts", "type", "impression_id", "campaign", "creative", "placement", "visitor", "country", "device", "measurable", "measurement"];
 export const INVALID_COLUMN_NAMES = ["ts", "type", "campaign", "creative", "placement", "country", "device", "reason", "n"];
 
 const TABLES: TableDef[] = [
@@ -82,7 +82,8 @@ const TABLES: TableDef[] = [
     // Events keep their millisecond in ts_ms (DateTime has whole seconds); `batch` names the load attempt.
     name: "events_rows",
     columns: `ts DateTime('UTC'), ts_ms UInt16, type String, impression_id String, campaign String, creative String,
-      placement String, visitor Int64, country String, device String, measurable UInt8, batch UInt64`,
+      placement String, visitor Int64, country String, device String, measurable UInt8, batch UInt64,
+      measurement String DEFAULT ''`,
     engine: "MergeTree PARTITION BY toYYYYMM(ts) ORDER BY (campaign, ts)",
     // One visitor's events on one shard: reach by visitor never needs another shard's rows.
     shardBy: "cityHash64(visitor)",
@@ -155,7 +156,32 @@ export function schemaStatements(database: string, cluster: string | null): stri
       out.push(`CREATE TABLE IF NOT EXISTS ${database}.${t.name} (${t.columns}) ENGINE = ${t.engine}`);
     }
   }
-  for (const v of views(cluster ? "GLOBAL " : "")) out.push(v.replace(/^CREATE VIEW IF NOT EXISTS (\w+)/, `CREATE VIEW IF NOT EXISTS ${database}.$1`).replace(/ FROM (\w+)/g, ` FROM ${database}.$1`));
+  out.push(...qualifiedViews(database, cluster));
+  return out;
+}
+
+/** The CREATE VIEW statements with every table named in `database`. */
+function qualifiedViews(database: string, cluster: string | null): string[] {
+  return views(cluster ? "GLOBAL " : "").map((v) =>
+    v.replace(/^CREATE VIEW IF NOT EXISTS (\w+)/, `CREATE VIEW IF NOT EXISTS ${database}.$1`).replace(/ FROM (\w+)/g, ` FROM ${database}.$1`),
+  );
+}
+
+/**
+ * What a schema made by an earlier cpi lacks, as statements for ONE server, given which columns it has
+ * (`has(table, column)`): the events' `measurement` column (issue 25) on the written tables, and the
+ * `events` view re-created to show it. Empty when nothing is missing.
+ * @example schemaUpgrades("cpi", null, () => true) // []
+ */
+export function schemaUpgrades(database: string, cluster: string | null, has: (table: string, column: string) => boolean): string[] {
+  const out: string[] = [];
+  for (const t of cluster ? ["events_rows_local", "events_rows"] : ["events_rows"]) {
+    if (!has(t, "measurement")) out.push(`ALTER TABLE ${database}.${t} ADD COLUMN measurement String DEFAULT ''`);
+  }
+  if (!has("events", "measurement")) {
+    const view = qualifiedViews(database, cluster).find((v) => v.startsWith(`CREATE VIEW IF NOT EXISTS ${database}.events AS`));
+    out.push(`DROP TABLE IF EXISTS ${database}.events`, view as string);
+  }
   return out;
 }
 

@@ -2,7 +2,7 @@ import { BIGINT, BOOLEAN, type DuckDBAppender, DuckDBDataChunk, DuckDBTimestampV
 import type { TrackedEvent } from "../../domain/tracking/event.js";
 
 const CHUNK = 2048;
-const EVENT_TYPES: DuckDBType[] = [TIMESTAMP, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, BIGINT, VARCHAR, VARCHAR, BOOLEAN];
+const EVENT_TYPES: DuckDBType[] = [TIMESTAMP, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, BIGINT, VARCHAR, VARCHAR, BOOLEAN, VARCHAR];
 const INVALID_TYPES: DuckDBType[] = [TIMESTAMP, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, BIGINT];
 const QUARTER_HOUR = 900_000;
 
@@ -34,6 +34,7 @@ export function appendEventRows(appender: DuckDBAppender, events: readonly Track
       (cols[7] as DuckDBValue[])[i] = e.country;
       (cols[8] as DuckDBValue[])[i] = e.device;
       (cols[9] as DuckDBValue[])[i] = e.measurable;
+      (cols[10] as DuckDBValue[])[i] = e.measurement ?? "";
     }
     appendColumns(appender, EVENT_TYPES, cols, n);
   }

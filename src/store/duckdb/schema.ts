@@ -50,6 +50,9 @@ export const DUCKDB_SCHEMA = [
      ts TIMESTAMP NOT NULL, type VARCHAR NOT NULL, impression_id VARCHAR NOT NULL,
      campaign VARCHAR NOT NULL, creative VARCHAR NOT NULL, placement VARCHAR NOT NULL,
      visitor BIGINT NOT NULL, country VARCHAR NOT NULL, device VARCHAR NOT NULL, measurable BOOLEAN NOT NULL)`,
+  // Which viewability measurement the tag used (issue 25: "io-v1", "io-v2", "" when none or unknown); added
+  // after the first version, so an older store gains it when opened.
+  `ALTER TABLE events ADD COLUMN IF NOT EXISTS measurement VARCHAR DEFAULT ''`,
   // Invalid traffic counted per reason in 15-minute UTC buckets (every zone's offset is a multiple of 15 min).
   `CREATE TABLE IF NOT EXISTS invalid_counts (
      ts TIMESTAMP NOT NULL, type VARCHAR NOT NULL, campaign VARCHAR NOT NULL, creative VARCHAR NOT NULL,
