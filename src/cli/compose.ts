@@ -1,12 +1,14 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { AlertFiles } from "../app/alerts/alert-files.js";
+import type { ConnectionFiles } from "../app/connect/connection-files.js";
 import { UserError } from "../domain/errors.js";
 import { openAlertFilesOnDisk } from "../store/alerts/alert-files.js";
 import { ClickHouseStore } from "../store/clickhouse/clickhouse-store.js";
 import { type InitOutcome, initClickHouseStore } from "../store/clickhouse/init-schema.js";
 import { isClickHouseUrl, parseClickHouseUrl, redactUrl } from "../store/clickhouse/store-url.js";
 import { type VacuumOutcome, vacuumClickHouseStore } from "../store/clickhouse/vacuum.js";
+import { openConnectionFilesOnDisk } from "../store/connections/connection-files.js";
 import { DuckDbStore } from "../store/duckdb/duckdb-store.js";
 import { type EventLogSource, openLogSource } from "../store/event-log/log-reader.js";
 import { listSealedSegments, type SealedSegment, SegmentedEventLog, type SegmentListener } from "../store/event-log/segmented-log.js";
@@ -132,4 +134,9 @@ export function remoteStore(call: StoreCall, dialect: "duckdb" | "clickhouse", l
 /** The alerts' rules file, its log and lock beside it, at an absolute path. */
 export function openAlertFiles(configPath: string): AlertFiles {
   return openAlertFilesOnDisk(configPath);
+}
+
+/** The connections file (credentials), the sync state and their locks, at an absolute path. */
+export function openConnectionFiles(path: string): ConnectionFiles {
+  return openConnectionFilesOnDisk(path);
 }

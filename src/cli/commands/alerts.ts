@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { type Command, CommanderError } from "commander";
+import type { Command } from "commander";
 import {
   type AlertFiles,
   type AlertRecord,
@@ -22,7 +22,7 @@ import { UserError } from "../../domain/errors.js";
 import type { Store } from "../../store/store.js";
 import { clickhouseUrl, openAlertFiles, storePath, withStore } from "../compose.js";
 import type { CliIo } from "../io.js";
-import { collect, outputFormat, toJson } from "../options.js";
+import { collect, exitWith, outputFormat, toJson } from "../options.js";
 import { renderTable } from "../render/table.js";
 import { flagIssues, ruleFromFlags } from "./alerts-flags.js";
 import { redactUrl, renderCheck, renderRules, skippedSummary } from "./alerts-render.js";
@@ -61,11 +61,6 @@ async function editConfig(files: AlertFiles, edit: (c: AlertsConfig) => AlertsCo
     await files.writeConfig(serializeAlertsConfig(next));
     return next;
   });
-}
-
-/** Ends the command with a given exit code (3: alerts fired with --fail-on-alert; 4: a webhook failed). */
-function exitWith(code: number): never {
-  throw new CommanderError(code, "cpi.exit", "");
 }
 
 /** `cpi alerts add|list|remove|webhook|check|history`: watch the numbers, say the day they move. */
