@@ -9,6 +9,7 @@ import type { PlatformSession } from "../../connect/connector.js";
 import { ApiProblem, isConnectionWide, type ProblemKind } from "../../connect/problem.js";
 import type { IsoDate } from "../../domain/dates.js";
 import { isUserError } from "../../domain/errors.js";
+import type { SpendRow } from "../../domain/spend.js";
 import { yesterdayInZone } from "../../domain/zoned-day.js";
 import type { Store } from "../../store/store.js";
 import type { ConnectionFiles } from "../connect/connection-files.js";
@@ -158,6 +159,9 @@ async function syncAccount(store: Store, c: Connection, source: string, session:
   Object.assign(r, { from: w.from, to: w.to, days: windowDays(w) });
   progress(`${c.name}: account ${r.account} (${info.name || "unnamed"}, ${info.currency}, ${info.timezone}): pulling ${w.from}..${w.to} (${r.days} days)`);
   const pulled = await session.pull(info, w);
+  // A stable order whatever order the pages came in: conversions are summed as floating point,
+  // whose last digits depend on the order rows were written.
+  pulled.rows.sort(byDayAndEntity);
   r.rows = pulled.rows.length;
   if (pulled.rows.length > 0) {
     const key = `${c.name}/${r.account}/${w.from}..${w.to}`;
@@ -175,6 +179,16 @@ async function syncAccount(store: Store, c: Connection, source: string, session:
     r.replaced_rows = outcome?.replacedRows ?? 0;
   }
   progress(`${c.name}: account ${r.account}: ${r.rows.toLocaleString("en-US")} rows stored, ${r.replaced_rows.toLocaleString("en-US")} replaced`);
+}
+
+function byDayAndEntity(a: SpendRow, b: SpendRow): number {
+  return a.date_start < b.date_start ? -1 : a.date_start > b.date_start ? 1 : compareIds(a.campaign_id, b.campaign_id) || compareIds(a.ad_group_id, b.ad_group_id) || compareIds(a.ad_id, b.ad_id);
+}
+
+/** Ids compared as numbers when both are digits (platform ids are), else as text. */
+function compareIds(a: string, b: string): number {
+  if (a.length !== b.length && /^\d+$/.test(a) && /^\d+$/.test(b)) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Saves refresh tokens a platform rotated, where the connection keeps them in the file. */

@@ -33,6 +33,8 @@ export interface Fault {
   account: string;
   /** Only requests whose path contains this (a report endpoint rather than the account lookup). */
   pathIncludes?: string;
+  /** Matching requests let through before the fault starts (a later page fails, not the first). */
+  after?: number;
 }
 
 export interface FakeApi {
@@ -43,6 +45,8 @@ export interface FakeApi {
   violations: string[];
   /** Plays a fault on the next matching requests. */
   fault(f: Fault): void;
+  /** Forgets the faults still scheduled. */
+  clearFaults(): void;
   close(): Promise<void>;
 }
 
@@ -62,6 +66,10 @@ export async function startFakeServer(handle: Handler, violations: string[] = []
     const i = faults.findIndex((f) => f.times > 0 && (f.account === "*" || f.account === account) && (!f.pathIncludes || path.includes(f.pathIncludes)));
     if (i < 0) return null;
     const f = faults[i] as Fault;
+    if ((f.after ?? 0) > 0) {
+      f.after = (f.after as number) - 1;
+      return null;
+    }
     f.times--;
     return f;
   };
@@ -110,6 +118,9 @@ export async function startFakeServer(handle: Handler, violations: string[] = []
     requests,
     violations,
     fault: (f) => faults.push({ ...f }),
+    clearFaults: () => {
+      faults.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const r of hanging) r.destroy();
