@@ -186,7 +186,7 @@ export class ApiClient {
       if (wait > this.remainingMs()) {
         throw new ApiProblem("deadline", this.redact(`${problem.message}; a retry in ${plainDuration(wait)} would pass the sync's deadline (raise --deadline)`));
       }
-      this.log(`${req.what}: ${this.redact(problem.message)}; retrying in ${plainDuration(wait)}`);
+      this.log(`${this.redact(problem.message)}; retrying in ${plainDuration(wait)}`);
       await this.sleep(wait);
     }
   }

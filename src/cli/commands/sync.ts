@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { loadConnections, selectConnections } from "../../app/connect/manage.js";
 import { DEFAULT_DEADLINE_MS, type SyncOptions, syncConnections, syncExitCode } from "../../app/sync/sync.js";
 import { parseLookback, parseSince } from "../../app/sync/sync-window.js";
 import { withStore } from "../compose.js";
@@ -46,6 +47,8 @@ Examples:
         ...(o.lookback !== undefined ? { lookback: parseLookback(o.lookback) } : {}),
       };
       const files = connectionFiles(o, io);
+      // Unknown names or no connections are said before the store is opened (or created).
+      selectConnections(await loadConnections(files), names, files.path);
       const accounts = await withStore(o, io, "write", (store) => syncConnections(store, files, opts));
       if (format === "json") io.out(toJson(accounts));
       else {

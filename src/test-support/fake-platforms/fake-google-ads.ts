@@ -222,6 +222,8 @@ export async function startFakeGoogleAds(o: FakeGoogleAdsOptions): Promise<FakeG
     }
     if (fault?.kind === "rate_limit_retry_after") return { ...googleError(v, 429, "RESOURCE_EXHAUSTED", "Too many requests."), headers: { "retry-after": "1" } };
     if (fault?.kind === "server_error") return googleError(v, 500, "INTERNAL", "Internal error encountered.");
+    // A careless error message quoting the request's credentials (cpi must redact them).
+    if (fault?.kind === "echo_secret") return googleError(v, 400, "INVALID_ARGUMENT", `Bad request with ${req.headers.authorization} and developer token ${req.headers["developer-token"]}.`, { requestError: "INVALID_INPUT" });
     let body: { query?: unknown; pageToken?: unknown; pageSize?: unknown };
     try {
       body = JSON.parse(req.body);
