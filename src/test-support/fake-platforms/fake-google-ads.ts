@@ -22,6 +22,8 @@ export interface FakeGoogleAdsOptions {
   pageSize?: number;
   /** The retryDelay of a rate_limit fault (default "1s"). */
   retryDelay?: string;
+  /** Serve a repeated request's answer as first serialized (benchmarks). */
+  memo?: boolean;
 }
 
 export interface FakeGoogleAds extends FakeApi {
@@ -261,7 +263,7 @@ export async function startFakeGoogleAds(o: FakeGoogleAdsOptions): Promise<FakeG
     const next = offset + pageSize < rows.length ? `p${offset + pageSize}q${hash(body.query)}` : undefined;
     return { status: 200, json: { ...(page.length ? { results: page } : {}), fieldMask, requestId, ...(next ? { nextPageToken: next } : {}) } };
   };
-  const api = await startFakeServer((req, play) => (req.path === "/token" ? token(req) : report(req, play)), violations);
+  const api = await startFakeServer((req, play) => (req.path === "/token" ? token(req) : report(req, play)), violations, { memo: (o.memo ?? false) });
   fake = Object.assign(api, { apiUrl: api.url, tokenUrl: `${api.url}/token`, refuseRefresh: false, issued: 0 });
   return fake;
 }

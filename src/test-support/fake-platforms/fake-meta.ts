@@ -108,10 +108,17 @@ export async function startFakeMeta(o: FakeMetaOptions): Promise<FakeMeta> {
 
   const params = (req: RecordedRequest) => (req.method === "POST" ? formOf(req) : req.query);
 
-  /** Rows of an account over a window, in a stable order. */
+  /** Rows of an account over a window, in a stable order (kept while the delivery is the same: pages read them again). */
+  const cache = new Map<string, { days: readonly FakeDay[] | undefined; rows: Record<string, unknown>[] }>();
   const rowsOf = (a: FakeAccount, since: string, until: string, fields: string[]) => {
+    const key = `${a.id}|${since}|${until}|${fields.join(",")}`;
+    const days = o.data.days.get(a.id);
+    const hit = cache.get(key);
+    if (hit && hit.days === days) return hit.rows;
     const names = namesOf(a);
-    return (o.data.days.get(a.id) ?? []).filter((d) => d.adId !== "" && d.date >= since && d.date <= until).map((d) => insightRow(a, d, fields, names));
+    const rows = (days ?? []).filter((d) => d.adId !== "" && d.date >= since && d.date <= until).map((d) => insightRow(a, d, fields, names));
+    cache.set(key, { days, rows });
+    return rows;
   };
 
   /** A page of rows after the cursor, with Meta's paging object. */
