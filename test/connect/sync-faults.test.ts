@@ -64,6 +64,8 @@ interface Scenario {
   /** Something the output must say. */
   says?: RegExp;
   extra?: string[];
+  /** Sync only this connection (the other's accounts stay as they were). */
+  only?: "g" | "m";
   check?: (json: { account: string; error: string | null; api_calls: number; seconds: number }[]) => void;
 }
 
@@ -97,6 +99,26 @@ const SCENARIOS: Scenario[] = [
     failing: [],
     exit: 0,
     says: /quotaError\.RESOURCE_EXHAUSTED/,
+  },
+  {
+    name: "a used-up daily quota (a retry delay of hours): not waited for; the connection's other account is not tried",
+    setup: () => {
+      fakes.google.retryDelay = "40591s";
+    },
+    faults: [{ kind: "rate_limit", account: G1, times: 1, pathIncludes: "googleAds" }],
+    failing: [G1, G2],
+    exit: 3,
+    says: /the platform asks to wait 11 h 17 min; sync again later/,
+    check: (json) => assert.match(json.find((a) => a.account === G2)?.error ?? "", /^not synced: /),
+  },
+  {
+    name: "the deadline passes while a report hangs: the connection stops there, its other account is not tried",
+    faults: [{ kind: "hang", account: G1, times: Number.POSITIVE_INFINITY, pathIncludes: "googleAds", after: 1 }],
+    extra: ["--deadline", "2s"],
+    only: "g",
+    failing: [G1, G2],
+    exit: 3,
+    says: /deadline/,
   },
   {
     name: "500s that do not stop: the account fails after its retries, the others land",
@@ -162,6 +184,7 @@ for (const s of SCENARIOS) {
     fakes.google.clearFaults();
     fakes.meta.clearFaults();
     fakes.google.refuseRefresh = false;
+    fakes.google.retryDelay = "1s";
     fakes.meta.tokenExpired = false;
     fakes.meta.failRunsOf.clear();
     const dir = tempDir("cpi-sync-fault-");
@@ -183,14 +206,16 @@ for (const s of SCENARIOS) {
     fakes.meta.requests.length = 0;
     s.setup?.();
     for (const f of s.faults ?? []) (f.pathIncludes === "insights" || f.account.startsWith("10") || f.account.startsWith("50") ? fakes.meta : fakes.google).fault(f);
-    const r = await cpiEnv(dir, ENV, "sync", "--since", "21d", "--request-timeout", "500ms", "--format", "json", ...(s.extra ?? []));
+    const r = await cpiEnv(dir, ENV, "sync", ...(s.only ? [s.only] : []), "--since", "21d", "--request-timeout", "500ms", "--format", "json", ...(s.extra ?? []));
     assert.equal(r.code, s.exit, `exit code (stderr: ${r.stderr})`);
     const json = JSON.parse(r.stdout) as { account: string; error: string | null; api_calls: number; seconds: number }[];
     assert.deepEqual(json.filter((a) => a.error !== null).map((a) => a.account).sort(), [...s.failing].sort());
     if (s.says) assert.match(r.stderr + r.stdout, s.says);
     const after = await snapshot(db);
+    const synced = s.only === "g" ? [G1, G2] : s.only === "m" ? [M1, M2] : ALL;
     for (const id of ALL) {
-      if (s.failing.includes(id)) assert.equal(after.get(id), before.get(id), `${id} failed and is exactly as it was`);
+      if (!synced.includes(id)) assert.equal(after.get(id), before.get(id), `${id} was not synced`);
+      else if (s.failing.includes(id)) assert.equal(after.get(id), before.get(id), `${id} failed and is exactly as it was`);
       else assert.equal(after.get(id), want.get(id), `${id} holds the restated delivery`);
     }
     assert.notEqual(before.get(G1), want.get(G1), "the restatement changed the rows (else the check above proves nothing)");

@@ -96,12 +96,21 @@ test("Meta through report runs (long windows) and synchronous pages (a week): th
   assert.equal(reach?.n, BigInt(served.length));
   assert.equal(reach?.reach, BigInt(served.reduce((s, d) => s + d.reach, 0)));
 
-  // A later sync with a 5-day lookback pulls a week at most: synchronous GETs, no report run.
+  // A later sync with a 5-day lookback pulls a week at most: synchronous GETs, no report run. The
+  // usage headers near a limit make it pause; "too much data" sends it to a report run after all.
   fakes.meta.requests.length = 0;
+  fakes.meta.fault({ kind: "throttle_headers", account: META_ACCOUNTS[0]?.id as string, times: 1 });
+  fakes.meta.fault({ kind: "too_much_data", account: META_ACCOUNTS[1]?.id as string, times: 1, pathIncludes: "insights" });
   const second = await cpiEnv(dir, ENV, "sync", "--format", "json", "--lookback", "5");
   assert.equal(second.code, 0, second.stderr);
   for (const a of JSON.parse(second.stdout)) assert.equal(a.days, 6);
-  assert.ok(!fakes.meta.requests.some((q) => q.method === "POST"));
+  assert.match(second.stderr, /ad account act_1020304050: Meta reports 97 % of a limit used \(x-app-usage\); pausing 0 s/);
+  assert.match(second.stderr, /the insights of act_5040302010 for .*: too much for one request; running a report instead/);
+  assert.deepEqual(
+    fakes.meta.requests.filter((q) => q.method === "POST").map((q) => q.path),
+    [`/v27.0/act_${META_ACCOUNTS[1]?.id}/insights`],
+    "one report run, for the account Meta said asked too much",
+  );
   assert.deepEqual(fakes.meta.violations, []);
-  for (const q of fakes.meta.requests) assert.match(q.query.get("appsecret_proof") ?? "", /^[0-9a-f]{64}$/);
+  for (const q of fakes.meta.requests) assert.match((q.method === "POST" ? new URLSearchParams(q.body) : q.query).get("appsecret_proof") ?? "", /^[0-9a-f]{64}$/);
 });

@@ -33,6 +33,8 @@ export interface FakeGoogleAds extends FakeApi {
   refuseRefresh: boolean;
   /** Access tokens issued so far. */
   issued: number;
+  /** The retryDelay a rate_limit fault states ("1s"; a daily quota says hours). */
+  retryDelay: string;
 }
 
 const METRICS = new Set(["metrics.impressions", "metrics.clicks", "metrics.cost_micros", "metrics.conversions", "metrics.conversions_value"]);
@@ -220,7 +222,7 @@ export async function startFakeGoogleAds(o: FakeGoogleAdsOptions): Promise<FakeG
       return googleError(v, 403, "PERMISSION_DENIED", "User doesn't have permission to access customer.", { authorizationError: "USER_PERMISSION_DENIED" });
     }
     if (fault?.kind === "rate_limit") {
-      return googleError(v, 429, "RESOURCE_EXHAUSTED", "Too many requests.", { quotaError: "RESOURCE_EXHAUSTED" }, { quotaErrorDetails: { rateScope: "ACCOUNT", rateName: "Requests per account", retryDelay: o.retryDelay ?? "1s" } });
+      return googleError(v, 429, "RESOURCE_EXHAUSTED", "Too many requests.", { quotaError: "RESOURCE_EXHAUSTED" }, { quotaErrorDetails: { rateScope: "ACCOUNT", rateName: "Requests per account", retryDelay: fake.retryDelay } });
     }
     if (fault?.kind === "rate_limit_retry_after") return { ...googleError(v, 429, "RESOURCE_EXHAUSTED", "Too many requests."), headers: { "retry-after": "1" } };
     if (fault?.kind === "server_error") return googleError(v, 500, "INTERNAL", "Internal error encountered.");
@@ -264,7 +266,7 @@ export async function startFakeGoogleAds(o: FakeGoogleAdsOptions): Promise<FakeG
     return { status: 200, json: { ...(page.length ? { results: page } : {}), fieldMask, requestId, ...(next ? { nextPageToken: next } : {}) } };
   };
   const api = await startFakeServer((req, play) => (req.path === "/token" ? token(req) : report(req, play)), violations, { memo: (o.memo ?? false) });
-  fake = Object.assign(api, { apiUrl: api.url, tokenUrl: `${api.url}/token`, refuseRefresh: false, issued: 0 });
+  fake = Object.assign(api, { apiUrl: api.url, tokenUrl: `${api.url}/token`, refuseRefresh: false, issued: 0, retryDelay: o.retryDelay ?? "1s" });
   return fake;
 }
 

@@ -173,6 +173,7 @@ export async function startFakeMeta(o: FakeMetaOptions): Promise<FakeMeta> {
     const answer = (a: Answer): Answer => ({ ...a, headers: { ...headers, ...a.headers } });
     if (fault?.kind === "rate_limit") return answer(graphError(400, 17, "(#17) User request limit reached", 2446079));
     if (fault?.kind === "server_error") return answer({ status: 500, json: { error: { message: "An unexpected error has occurred. Please retry your request later.", type: "OAuthException", code: 2, is_transient: true, fbtrace_id: "x" } } });
+    if (fault?.kind === "too_much_data") return answer(graphError(400, 100, "Please reduce the amount of data you're asking for, then retry your request", 1487534));
     if (fault?.kind === "permission") return answer(graphError(400, 200, "(#200) Ad account owner has NOT grant ads_management or ads_read permission"));
     if (actId && !account) return answer(graphError(400, 100, `Unsupported get request. Object with ID 'act_${actId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, 33, "GraphMethodException"));
     if (!actId && !account) return answer(graphError(400, 100, `Unsupported get request. Object with ID '${runId}' does not exist.`, 33, "GraphMethodException"));

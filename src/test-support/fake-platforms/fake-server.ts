@@ -23,7 +23,7 @@ export interface Answer {
 }
 
 /** Faults the fake plays on the next matching requests (per account, or for every request with "*"). */
-export type FaultKind = "hang" | "malformed" | "server_error" | "rate_limit" | "rate_limit_retry_after" | "expire_token" | "permission" | "throttle_headers" | "echo_secret";
+export type FaultKind = "hang" | "malformed" | "server_error" | "rate_limit" | "rate_limit_retry_after" | "expire_token" | "permission" | "throttle_headers" | "echo_secret" | "too_much_data";
 
 export interface Fault {
   kind: FaultKind;
