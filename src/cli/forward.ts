@@ -40,7 +40,8 @@ function flagValue(argv: readonly string[], flag: string): string | undefined {
 async function forwardedEnv(command: string, argv: readonly string[], io: CliIo): Promise<Record<string, string | undefined>> {
   const env: Record<string, string | undefined> = { CPI_DB: io.env.CPI_DB };
   if (command !== "sync") return env;
-  for (const k of ["CPI_CONNECTIONS", "CPI_SYNC_WAIT_MS"]) env[k] = io.env[k];
+  // The connections file, the waits, and the platforms' setting overrides (CPI_GOOGLE_ADS_API_URL …).
+  for (const k of Object.keys(io.env)) if (/^CPI_(CONNECTIONS|SYNC_WAIT_MS)$|^CPI_(GOOGLE_ADS|META|MICROSOFT|LINKEDIN|TIKTOK)_/.test(k)) env[k] = io.env[k];
   try {
     const connections = flagValue(argv, "--connections");
     const db = flagValue(argv, "--db");

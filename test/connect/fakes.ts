@@ -51,7 +51,7 @@ export interface Fakes {
 }
 
 /** The fake Google Ads and Meta APIs over the given delivery, with the credentials in SECRETS. */
-export async function startFakes(google: FakeDelivery, meta: FakeDelivery, o: { googlePageSize?: number; metaPolls?: number } = {}): Promise<Fakes> {
+export async function startFakes(google: FakeDelivery, meta: FakeDelivery, o: { googlePageSize?: number; metaPolls?: number; metaProof?: boolean } = {}): Promise<Fakes> {
   const g = await startFakeGoogleAds({
     data: google,
     clientId: "1234.apps.googleusercontent.com",
@@ -60,7 +60,7 @@ export async function startFakes(google: FakeDelivery, meta: FakeDelivery, o: { 
     developerToken: SECRETS.GOOGLE_DEVELOPER_TOKEN,
     ...(o.googlePageSize ? { pageSize: o.googlePageSize } : {}),
   });
-  const m = await startFakeMeta({ data: meta, accessToken: SECRETS.META_TOKEN, appSecret: SECRETS.META_APP_SECRET, pollsToComplete: o.metaPolls ?? 2 });
+  const m = await startFakeMeta({ data: meta, accessToken: SECRETS.META_TOKEN, ...(o.metaProof === false ? {} : { appSecret: SECRETS.META_APP_SECRET }), pollsToComplete: o.metaPolls ?? 2 });
   return { google: g, meta: m, close: async () => void (await Promise.all([g.close(), m.close()])) };
 }
 

@@ -123,7 +123,7 @@ export function resolveValues(c: Connection, connector: Connector, env: Readonly
           throw new UserError("missing_secret", `connection '${c.name}': the ${f.label} comes from the environment variable ${ref.env}, which is not set in this environment`);
         }
       } else v = ref?.value;
-    } else v = c.settings[f.key] ?? f.default;
+    } else v = c.settings[f.key] ?? defaultOf(c.platform, f, env);
     if (v === undefined || v === "") {
       if (f.required) throw new UserError("missing_value", `connection '${c.name}' has no ${f.label}: set it with 'cpi connect add ${c.platform} --name ${c.name} --update --${flagOf(f.key)} …'`);
       continue;
@@ -131,6 +131,26 @@ export function resolveValues(c: Connection, connector: Connector, env: Readonly
     values[f.key] = v;
   }
   return values;
+}
+
+/**
+ * The environment variable that overrides a setting's default for every connection of a platform
+ * (a proxy, a test server): CPI_GOOGLE_ADS_API_URL, CPI_META_API_VERSION. A connection's own value wins.
+ * @example settingVariable("google-ads", "token_url") // "CPI_GOOGLE_ADS_TOKEN_URL"
+ */
+export function settingVariable(platform: PlatformId, key: string): string {
+  return `CPI_${platform}_${key}`.toUpperCase().replace(/-/g, "_");
+}
+
+/** A setting's default: its variable (checked like a flag), else the connector's. */
+function defaultOf(platform: PlatformId, f: FieldSpec, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (f.default === undefined) return undefined;
+  const name = settingVariable(platform, f.key);
+  const v = env[name];
+  if (v === undefined || v === "") return f.default;
+  const checked = f.check ? f.check(v) : { value: v };
+  if ("error" in checked) throw new UserError("bad_env", `${name}: ${checked.error}`);
+  return checked.value;
 }
 
 /** The flag of a field key: refresh_token → refresh-token. */
