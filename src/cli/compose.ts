@@ -37,6 +37,18 @@ export function clickhouseUrl(opts: StoreOptions, io: CliIo): string | null {
   return url;
 }
 
+/**
+ * A file cpi keeps beside the store: `given` (a flag), else $`envName`, else beside the DuckDB store
+ * (./cpi.duckdb → ./cpi.`name`.json), else ./cpi.`name`.json for a ClickHouse store.
+ */
+export function besideStore(o: StoreOptions, io: CliIo, given: string | undefined, envName: string, name: string): string {
+  if (given) return resolve(io.cwd, given);
+  const fromEnv = io.env[envName];
+  if (fromEnv) return resolve(io.cwd, fromEnv);
+  if (clickhouseUrl(o, io) !== null) return resolve(io.cwd, `cpi.${name}.json`);
+  return `${storePath(o, io).replace(/\.duckdb$/i, "")}.${name}.json`;
+}
+
 /** The DuckDB file a command uses: --db, else $CPI_DB, else ./cpi.duckdb. */
 export function storePath(opts: StoreOptions, io: CliIo): string {
   return resolve(io.cwd, opts.db ?? (io.env.CPI_DB || "cpi.duckdb"));

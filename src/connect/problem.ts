@@ -90,3 +90,15 @@ export function plainDuration(ms: number): string {
   const m = Math.round((ms - h * 3_600_000) / 60_000);
   return m ? `${h} h ${m} min` : `${h} h`;
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: a platform's JSON, read field by field and checked by the connector
+export type Json = any;
+
+/**
+ * An answer that is not what the API documents (a field missing, a number that is not one): a
+ * transient problem, retried like a cut-off body.
+ * @example throw malformed("the report of customer 123", "a row without campaign.id")
+ */
+export function malformed(what: string, detail: string): ApiProblem {
+  return new ApiProblem("transient", `${what}: the answer is not what the API documents (${detail})`);
+}

@@ -4,8 +4,10 @@
 import type { IsoDate } from "../domain/dates.js";
 import type { Micros } from "../domain/money.js";
 import { blankSpendRow, type PlatformReachRow, type SpendRow } from "../domain/spend.js";
-import { reachLevel } from "../ingest/platform-rows.js";
+import { reachLevel, reachOfRow } from "../ingest/platform-rows.js";
+import { isIanaTimeZone } from "../ingest/time-zone.js";
 import type { AccountInfo } from "./connector.js";
+import { malformed } from "./problem.js";
 
 /** One day of one entity as an API reports it. Ids and names are "" where the level does not apply. */
 export interface Delivery {
@@ -55,17 +57,18 @@ export function syncedRow(source: string, account: AccountInfo, d: Delivery): Sp
  * @example syncedReach(row, 1400, 1.09).level // "ad"
  */
 export function syncedReach(row: SpendRow, reach: number, frequency: number | null): PlatformReachRow {
-  return {
-    source: row.source,
-    account_id: row.account_id,
-    level: reachLevel(row) ?? "account",
-    campaign: row.campaign,
-    ad_group: row.ad_group,
-    ad: row.ad,
-    date_start: row.date_start,
-    date_end: row.date_end,
-    reach,
-    impressions: row.impressions,
-    frequency,
-  };
+  return reachOfRow(row, reachLevel(row) ?? "account", reach, frequency);
+}
+
+/**
+ * An account as a platform described it, checked: an ISO-4217 currency and an IANA time zone (rows
+ * are priced and dated in them). `fields` name the platform's fields in the message when one is not.
+ * @example accountOf("ad account act_1", "1", { name: "Acme", currency: "EUR", timezone: "Europe/Berlin" }, ["currency", "timezone_name"])
+ */
+export function accountOf(what: string, id: string, a: { name: unknown; currency: unknown; timezone: unknown }, fields: [currency: string, timezone: string]): AccountInfo {
+  const currency = String(a.currency ?? "");
+  const timezone = String(a.timezone ?? "");
+  if (!/^[A-Z]{3}$/.test(currency)) throw malformed(what, `${fields[0]} '${currency}'`);
+  if (!isIanaTimeZone(timezone)) throw malformed(what, `${fields[1]} '${timezone}'`);
+  return { id, name: String(a.name ?? ""), currency, timezone };
 }

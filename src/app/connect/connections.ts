@@ -26,11 +26,6 @@ export const CONNECTION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 /** An environment variable name. */
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** The connector (or planned connector) of a platform. */
-export function connectorOf(platform: PlatformId): Connector | PlannedConnector {
-  return CONNECTORS[platform];
-}
-
 function fail(path: string, where: string, message: string): never {
   throw new UserError("bad_connections", `${path}: ${where}: ${message}`);
 }
@@ -153,12 +148,12 @@ function defaultOf(platform: PlatformId, f: FieldSpec, env: Readonly<Record<stri
   return checked.value;
 }
 
-/** The flag of a field key: refresh_token → refresh-token. */
+/** The flag of a field key. @example flagOf("refresh_token") // "refresh-token" */
 export function flagOf(key: string): string {
   return key.replace(/_/g, "-");
 }
 
-/** What a connection's secret is, for `connect list`: where it comes from, never its value. */
+/** What a connection's secret is, for `connect list`: where it comes from, never its value. @example describeSecret({ env: "META_TOKEN" }, process.env) // "$META_TOKEN (set)" */
 export function describeSecret(ref: SecretRef, env: Readonly<Record<string, string | undefined>>): string {
   if ("env" in ref) return `$${ref.env} (${env[ref.env] ? "set" : "not set"})`;
   return "stored in the connections file";

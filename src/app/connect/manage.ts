@@ -18,7 +18,7 @@ export async function loadConnections(files: ConnectionFiles): Promise<Connectio
   return parseConnections(got.text, files.path);
 }
 
-/** The connector of a platform name, or a UserError listing the known ones / saying a planned one is not there yet. */
+/** The connector of a platform name, or a UserError listing the known ones / saying a planned one is not there yet. @example availableConnector("google_ads").source // "google-ads" */
 export function availableConnector(name: string): Connector {
   const platform = platformOf(name);
   if (platform === null) throw new UserError("unknown_platform", `unknown platform '${name}'; cpi connects to ${Object.keys(CONNECTORS).join(", ")}`);
@@ -53,14 +53,16 @@ export interface ConnectionView {
   added: string;
 }
 
+/** A connection's name, platform, the platform's label and the source id its rows are stored under. @example identityOf(conn).source // "google-ads" */
+export function identityOf(c: Connection): { name: string; platform: PlatformId; label: string; source: string } {
+  const connector = CONNECTORS[c.platform];
+  return { name: c.name, platform: c.platform, label: connector.label, source: connector.source };
+}
+
 /** A connection without its secret values. @example viewOf(conn, process.env).secrets.refresh_token // "$GOOGLE_REFRESH (set)" */
 export function viewOf(c: Connection, env: Readonly<Record<string, string | undefined>>): ConnectionView {
-  const connector = CONNECTORS[c.platform];
   return {
-    name: c.name,
-    platform: c.platform,
-    label: connector.label,
-    source: connector.source,
+    ...identityOf(c),
     accounts: c.accounts,
     settings: c.settings,
     secrets: Object.fromEntries(Object.entries(c.secrets).map(([k, v]) => [k, describeSecret(v, env)])),
@@ -154,7 +156,7 @@ export async function removeConnection(files: ConnectionFiles, name: string): Pr
   await forgetSyncState(files, name);
 }
 
-/** The named connections (all when none are named); an unknown name is a UserError listing the known ones. */
+/** The named connections (all when none are named); an unknown name is a UserError listing the known ones. @example selectConnections(list, ["acme"], files.path) */
 export function selectConnections(list: readonly Connection[], names: readonly string[], path: string): Connection[] {
   if (list.length === 0) throw new UserError("no_connections", `no connections in ${path}: add one with 'cpi connect add google-ads|meta …'`);
   if (names.length === 0) return [...list];

@@ -3,7 +3,7 @@ import type { IsoDate } from "../../domain/dates.js";
 import { compileFreshestDays } from "../../query/freshness-sql.js";
 import type { Store } from "../../store/store.js";
 import type { ConnectionFiles } from "../connect/connection-files.js";
-import { loadConnections } from "../connect/manage.js";
+import { identityOf, loadConnections } from "../connect/manage.js";
 import { readSyncState } from "./sync-state.js";
 
 export interface AccountStatus {
@@ -44,12 +44,9 @@ export async function syncStatus(store: Store, files: ConnectionFiles): Promise<
   return {
     connections: list.map((c) => {
       const s = state[c.name];
-      const connector = CONNECTORS[c.platform];
+      const id = identityOf(c);
       return {
-        name: c.name,
-        platform: c.platform,
-        label: connector.label,
-        source: connector.source,
+        ...id,
         last_success: s?.last_success ?? null,
         last_error: s?.last_error ?? null,
         last_error_at: s?.last_error_at ?? null,
@@ -61,7 +58,7 @@ export async function syncStatus(store: Store, files: ConnectionFiles): Promise<
             last_error: as?.last_error ?? null,
             last_error_at: as?.last_error_at ?? null,
             synced_through: as?.synced_through ?? null,
-            freshest_day: fresh.get(`${connector.source}\u0000${a}`) ?? null,
+            freshest_day: fresh.get(`${id.source}\u0000${a}`) ?? null,
           };
         }),
       };

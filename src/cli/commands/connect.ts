@@ -1,9 +1,8 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { ConnectionFiles } from "../../app/connect/connection-files.js";
 import { addConnection, listConnections, platformSpecs, removeConnection } from "../../app/connect/manage.js";
 import { testConnection } from "../../app/connect/test-connection.js";
-import { clickhouseUrl, openConnectionFiles, storePath } from "../compose.js";
+import { besideStore, openConnectionFiles } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { collect, exitWith, outputFormat, toJson } from "../options.js";
 import { renderTable } from "../render/table.js";
@@ -16,10 +15,7 @@ const CONNECTIONS = "the connections file (default: beside the store, cpi.duckdb
  * store (./cpi.duckdb → ./cpi.connections.json), else ./cpi.connections.json for a ClickHouse store.
  */
 export function connectionsPath(o: { connections?: string; db?: string; store?: string }, io: CliIo): string {
-  if (o.connections) return resolve(io.cwd, o.connections);
-  if (io.env.CPI_CONNECTIONS) return resolve(io.cwd, io.env.CPI_CONNECTIONS);
-  if (clickhouseUrl(o, io) !== null) return resolve(io.cwd, "cpi.connections.json");
-  return `${storePath(o, io).replace(/\.duckdb$/i, "")}.connections.json`;
+  return besideStore(o, io, o.connections, "CPI_CONNECTIONS", "connections");
 }
 
 /** The connections' files a command uses. */

@@ -2,13 +2,12 @@
 // page tokens), daily rows at ad level plus campaign-level rows for campaign-days without ads
 // (Performance Max reports no ads). cost_micros is used as it comes. Reference:
 // ../shared/reference/ad-platform-apis.md §1; https://developers.google.com/google-ads/api/rest/common/search
-import { isIanaTimeZone } from "../../ingest/time-zone.js";
 import type { AccountInfo, Connector, ConnectorSession, PlatformSession, Pulled, PullWindow } from "../connector.js";
 import { endpointFields, httpUrl, matching } from "../field-checks.js";
 import { type ApiResponse, jsonBody } from "../http-client.js";
 import { RefreshTokenAuth } from "../oauth.js";
-import { ApiProblem } from "../problem.js";
-import { type Delivery, syncedRow } from "../synced-rows.js";
+import { ApiProblem, type Json, malformed } from "../problem.js";
+import { accountOf, type Delivery, syncedRow } from "../synced-rows.js";
 import { countOf, decimalCount, decimalMicros, int64Micros } from "../values.js";
 import { googleAdsProblem } from "./errors.js";
 
@@ -32,12 +31,6 @@ const ACCOUNT_QUERY = "SELECT customer.id, customer.descriptive_name, customer.c
 
 const customerId = (v: string) => v.trim().replace(/-/g, "");
 
-// biome-ignore lint/suspicious/noExplicitAny: rows of the API's JSON are read field by field and checked
-type Json = any;
-
-function malformed(what: string, detail: string): ApiProblem {
-  return new ApiProblem("transient", `${what}: the answer is not what the API documents (${detail})`);
-}
 
 class GoogleAdsSession implements PlatformSession {
   private readonly auth: RefreshTokenAuth;
@@ -113,11 +106,7 @@ class GoogleAdsSession implements PlatformSession {
     if (c.manager === true) {
       throw new ApiProblem("bad_request", `${what} is a manager (MCC) account, which has no delivery of its own: add its client accounts with --account and keep ${id} as --login-customer-id`);
     }
-    const currency = String(c.currencyCode ?? "");
-    const timezone = String(c.timeZone ?? "");
-    if (!/^[A-Z]{3}$/.test(currency)) throw malformed(what, `currencyCode '${currency}'`);
-    if (!isIanaTimeZone(timezone)) throw malformed(what, `timeZone '${timezone}'`);
-    return { id, name: String(c.descriptiveName ?? ""), currency, timezone };
+    return accountOf(what, id, { name: c.descriptiveName, currency: c.currencyCode, timezone: c.timeZone }, ["currencyCode", "timeZone"]);
   }
 
   async pull(account: AccountInfo, w: PullWindow): Promise<Pulled> {

@@ -4,12 +4,11 @@
 // every answer. Money is the decimal string Meta sends. Reference: ../shared/reference/ad-platform-apis.md §2.
 import { createHmac } from "node:crypto";
 import { addDays, daysBetweenInclusive } from "../../domain/dates.js";
-import { isIanaTimeZone } from "../../ingest/time-zone.js";
 import type { AccountInfo, Connector, ConnectorSession, PlatformSession, Pulled, PullWindow } from "../connector.js";
 import { endpointFields, matching } from "../field-checks.js";
 import { type ApiRequest, type ApiResponse, jsonBody } from "../http-client.js";
-import { ApiProblem, plainDuration } from "../problem.js";
-import { type Delivery, syncedReach, syncedRow } from "../synced-rows.js";
+import { ApiProblem, type Json, malformed, plainDuration } from "../problem.js";
+import { accountOf, type Delivery, syncedReach, syncedRow } from "../synced-rows.js";
 import { countOf, decimalCount, decimalMicros } from "../values.js";
 import { metaProblem } from "./errors.js";
 import { PAUSE_AT_PERCENT, usageOf } from "./usage.js";
@@ -45,12 +44,6 @@ export const INSIGHT_FIELDS = [
   "action_values",
 ];
 
-// biome-ignore lint/suspicious/noExplicitAny: rows of the API's JSON are read field by field and checked
-type Json = any;
-
-function malformed(what: string, detail: string): ApiProblem {
-  return new ApiProblem("transient", `${what}: the answer is not what the API documents (${detail})`);
-}
 
 class MetaSession implements PlatformSession {
   private readonly base: string;
@@ -102,11 +95,7 @@ class MetaSession implements PlatformSession {
   async account(id: string): Promise<AccountInfo> {
     const what = `ad account act_${id}`;
     const a = await this.call(id, "GET", `act_${id}`, { fields: "name,currency,timezone_name,account_status" }, what);
-    const currency = String(a.currency ?? "");
-    const timezone = String(a.timezone_name ?? "");
-    if (!/^[A-Z]{3}$/.test(currency)) throw malformed(what, `currency '${currency}'`);
-    if (!isIanaTimeZone(timezone)) throw malformed(what, `timezone_name '${timezone}'`);
-    return { id, name: String(a.name ?? ""), currency, timezone };
+    return accountOf(what, id, { name: a.name, currency: a.currency, timezone: a.timezone_name }, ["currency", "timezone_name"]);
   }
 
   async pull(account: AccountInfo, w: PullWindow): Promise<Pulled> {

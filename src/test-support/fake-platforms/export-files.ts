@@ -1,7 +1,7 @@
 // The delivery the fake APIs serve, written as each platform's export file in a format cpi's
 // importer already reads (tests; not part of the build): Google Ads API/Scripts output (GAQL column
 // names, cost in micros) and a Meta Ads Manager export by ad and day.
-import type { FakeAccount, FakeDelivery } from "./delivery.js";
+import type { FakeAccount, FakeDay, FakeDelivery } from "./delivery.js";
 import { microsText, namesOf } from "./delivery.js";
 
 const cell = (v: string | number) => {
@@ -9,6 +9,11 @@ const cell = (v: string | number) => {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 const line = (cells: (string | number)[]) => cells.map(cell).join(",");
+
+/** A day's campaign, ad group and ad, each as id then name. */
+function entityCells(names: ReturnType<typeof namesOf>, d: FakeDay): string[] {
+  return [d.campaignId, names.campaign.get(d.campaignId)?.name ?? "", d.adGroupId, names.adGroup.get(d.adGroupId)?.name ?? "", d.adId, names.ad.get(d.adId)?.name ?? ""];
+}
 
 /** A number as Google's JSON writes a double (and the export writes it): its shortest form. */
 const double = (micros: bigint) => String(Number(micros) / 1e6);
@@ -44,12 +49,7 @@ export function googleAdsApiCsv(data: FakeDelivery, a: FakeAccount): string {
       a.name,
       a.currency,
       a.timezone,
-      d.campaignId,
-      names.campaign.get(d.campaignId)?.name ?? "",
-      d.adGroupId,
-      names.adGroup.get(d.adGroupId)?.name ?? "",
-      d.adId,
-      names.ad.get(d.adId)?.name ?? "",
+      ...entityCells(names, d),
       d.date,
       d.impressions,
       d.clicks,
@@ -92,12 +92,7 @@ export function metaAdsManagerCsv(data: FakeDelivery, a: FakeAccount): string {
       line([
         a.id,
         a.name,
-        d.campaignId,
-        names.campaign.get(d.campaignId)?.name ?? "",
-        d.adGroupId,
-        names.adGroup.get(d.adGroupId)?.name ?? "",
-        d.adId,
-        names.ad.get(d.adId)?.name ?? "",
+        ...entityCells(names, d),
         d.date,
         microsText(d.costMicros, 2),
         d.impressions,
