@@ -114,3 +114,33 @@ test("Meta through report runs (long windows) and synchronous pages (a week): th
   assert.deepEqual(fakes.meta.violations, []);
   for (const q of fakes.meta.requests) assert.match((q.method === "POST" ? new URLSearchParams(q.body) : q.query).get("appsecret_proof") ?? "", /^[0-9a-f]{64}$/);
 });
+
+test("a restated window replaces the stored one whole: a day the platform now reports nothing for is emptied", async () => {
+  const dir = tempDir("cpi-sync-window-");
+  await addMeta(dir, fakes, "m", [META_ACCOUNTS[0]?.id as string]);
+  const id = META_ACCOUNTS[0]?.id as string;
+  const last = yesterday("Europe/Berlin");
+  assert.equal((await cpiEnv(dir, ENV, "sync", "--since", "5d")).code, 0);
+  const count = async () => {
+    const store = await DuckDbStore.open(join(dir, "cpi.duckdb"));
+    try {
+      const [r] = await store.query(`SELECT count(*) AS n, count(*) FILTER (WHERE date_start = DATE '${last}') AS last FROM spend`);
+      return { n: Number(r?.n), last: Number(r?.last) };
+    } finally {
+      await store.close();
+    }
+  };
+  const before = await count();
+  assert.ok(before.last > 0, "yesterday had delivery");
+  // The platform restates yesterday to nothing (every ad of the account): no row of that day comes back.
+  const kept = meta.days.get(id) ?? [];
+  meta.days.set(id, kept.filter((d) => d.date !== last));
+  try {
+    const r = await cpiEnv(dir, ENV, "sync", "--since", "5d", "--format", "json");
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout)[0].to, last, "the window still ends yesterday");
+    assert.deepEqual(await count(), { n: before.n - before.last, last: 0 });
+  } finally {
+    meta.days.set(id, kept);
+  }
+});
