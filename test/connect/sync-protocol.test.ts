@@ -111,6 +111,10 @@ test("Meta through report runs (long windows) and synchronous pages (a week): th
     [`/v27.0/act_${META_ACCOUNTS[1]?.id}/insights`],
     "one report run, for the account Meta said asked too much",
   );
+  // A --since older than the 37 months of insights Meta keeps starts at the oldest day it has.
+  const old = await cpiEnv(dir, ENV, "sync", "--since", "2020-01-01", "--format", "json");
+  assert.equal(old.code, 0, old.stderr);
+  assert.match(old.stderr, /act_1020304050: Meta keeps insights for 37 months: pulling from \d{4}-\d{2}-\d{2}, not 2020-01-01/);
   assert.deepEqual(fakes.meta.violations, []);
   for (const q of fakes.meta.requests) assert.match((q.method === "POST" ? new URLSearchParams(q.body) : q.query).get("appsecret_proof") ?? "", /^[0-9a-f]{64}$/);
 });

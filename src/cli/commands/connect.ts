@@ -26,11 +26,21 @@ export function connectionFiles(o: { connections?: string; db?: string; store?: 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 const flagOf = (key: string) => key.replace(/_/g, "-");
 
-/** Every field of every platform once, for the flags of `connect add` (a field belongs to the platforms that list it). */
+/**
+ * Every field of every platform once, for the flags of `connect add`. A field several platforms have
+ * (api_url, api_version) is described with each platform's default.
+ */
 function allFields(): { key: string; secret: boolean; help: string }[] {
-  const seen = new Map<string, { key: string; secret: boolean; help: string }>();
-  for (const p of platformSpecs()) for (const f of p.fields) if (!seen.has(f.key)) seen.set(f.key, f);
-  return [...seen.values()];
+  const byKey = new Map<string, { spec: { key: string; secret: boolean; label: string; help: string; default?: string }; platforms: string[] }>();
+  for (const p of platformSpecs()) {
+    for (const f of p.fields) {
+      const seen = byKey.get(f.key);
+      const mine = `${p.platform}${f.default ? ` ${f.default}` : ""}`;
+      if (seen) seen.platforms.push(mine);
+      else byKey.set(f.key, { spec: f, platforms: [mine] });
+    }
+  }
+  return [...byKey.values()].map(({ spec, platforms }) => ({ key: spec.key, secret: spec.secret, help: platforms.length > 1 ? `${spec.label} (default: ${platforms.join("; ")})` : spec.help }));
 }
 
 function platformHelp(): string {

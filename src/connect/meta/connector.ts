@@ -4,6 +4,7 @@
 // every answer. Money is the decimal string Meta sends. Reference: ../shared/reference/ad-platform-apis.md §2.
 import { createHmac } from "node:crypto";
 import { addDays, daysBetweenInclusive } from "../../domain/dates.js";
+import { dayInZone } from "../../domain/zoned-day.js";
 import type { AccountInfo, Connector, ConnectorSession, PlatformSession, Pulled, PullWindow } from "../connector.js";
 import { endpointFields, matching } from "../field-checks.js";
 import { type ApiRequest, type ApiResponse, jsonBody } from "../http-client.js";
@@ -21,6 +22,8 @@ const SLICE_DAYS = 30;
 const PAGE_SIZE = 500;
 const MAX_PAGES = 10_000;
 const MAX_POLLS = 1_000;
+/** Days of insights Meta keeps: 37 months (about 1,126 days), less two weeks' margin. */
+const HISTORY_DAYS = 37 * 30;
 
 /** The insights fields read, as the importer reads an export's columns (clicks are link clicks). */
 export const INSIGHT_FIELDS = [
@@ -100,7 +103,10 @@ class MetaSession implements PlatformSession {
 
   async pull(account: AccountInfo, w: PullWindow): Promise<Pulled> {
     const out: Pulled = { rows: [], reach: [] };
-    for (let from = w.from; from <= w.to; from = addDays(from, SLICE_DAYS)) {
+    // Insights go back 37 months; asking for earlier days fails the whole request.
+    const oldest = addDays(dayInZone(this.s.http.now(), account.timezone), -HISTORY_DAYS);
+    if (w.from < oldest) this.s.progress(`act_${account.id}: Meta keeps insights for 37 months: pulling from ${oldest}, not ${w.from}`);
+    for (let from = w.from < oldest ? oldest : w.from; from <= w.to; from = addDays(from, SLICE_DAYS)) {
       const slice = { from, to: [addDays(from, SLICE_DAYS - 1), w.to].sort()[0] as string };
       const rows = await this.slice(account, slice);
       for (const r of rows) this.add(out, account, r, slice);

@@ -221,6 +221,9 @@ export async function startFakeMeta(o: FakeMetaOptions): Promise<FakeMeta> {
     if (typeof range.since !== "string" || typeof range.until !== "string" || !iso.test(range.since) || !iso.test(range.until) || range.since > range.until) {
       return answer(graphError(400, 100, "(#100) time_range must have since <= until as YYYY-MM-DD"));
     }
+    const limit37 = new Date();
+    limit37.setUTCMonth(limit37.getUTCMonth() - 37);
+    if (range.since < limit37.toISOString().slice(0, 10)) return answer(graphError(400, 3018, "(#3018) The start date of the time range cannot be beyond 37 months from the current date"));
     const fields = (p.get("fields") ?? "").split(",").filter(Boolean);
     for (const f of fields) if (!INSIGHT_FIELDS.has(f)) return answer(graphError(400, 100, `(#100) ${f} is not valid for fields param.`));
     if (req.method === "POST") {
