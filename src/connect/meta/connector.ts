@@ -106,7 +106,8 @@ class MetaSession implements PlatformSession {
     // Insights go back 37 months; asking for earlier days fails the whole request.
     const oldest = addDays(dayInZone(this.s.http.now(), account.timezone), -HISTORY_DAYS);
     if (w.from < oldest) this.s.progress(`act_${account.id}: Meta keeps insights for 37 months: pulling from ${oldest}, not ${w.from}`);
-    for (let from = w.from < oldest ? oldest : w.from; from <= w.to; from = addDays(from, SLICE_DAYS)) {
+    const first = [w.from, oldest].sort()[1] as string;
+    for (let from = first; from <= w.to; from = addDays(from, SLICE_DAYS)) {
       const slice = { from, to: [addDays(from, SLICE_DAYS - 1), w.to].sort()[0] as string };
       const rows = await this.slice(account, slice);
       for (const r of rows) this.add(out, account, r, slice);
