@@ -23,7 +23,7 @@ if (process.send) {
     refreshToken: BENCH_SECRETS.refreshToken,
     memo: true,
   });
-  const meta = await startFakeMeta({ data: generateDelivery({ seed: 2, platform: "meta", accounts: [account("1020304050")], ...SIZE, from, to, idleShare: 0 }), accessToken: BENCH_SECRETS.metaToken, pollsToComplete: 1 });
+  const meta = await startFakeMeta({ data: generateDelivery({ seed: 2, platform: "meta", accounts: [account("1020304050")], ...SIZE, from, to, idleShare: 0 }), accessToken: BENCH_SECRETS.metaToken, pollsToComplete: 1, memo: true });
   process.send({ google: { apiUrl: google.apiUrl, tokenUrl: google.tokenUrl }, meta: { apiUrl: meta.apiUrl } });
   process.on("disconnect", () => {
     void Promise.all([google.close(), meta.close()]).then(() => process.exit(0));

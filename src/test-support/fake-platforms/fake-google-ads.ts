@@ -265,7 +265,7 @@ export async function startFakeGoogleAds(o: FakeGoogleAdsOptions): Promise<FakeG
     const next = offset + pageSize < rows.length ? `p${offset + pageSize}q${hash(body.query)}` : undefined;
     return { status: 200, json: { ...(page.length ? { results: page } : {}), fieldMask, requestId, ...(next ? { nextPageToken: next } : {}) } };
   };
-  const api = await startFakeServer((req, play) => (req.path === "/token" ? token(req) : report(req, play)), violations, { memo: (o.memo ?? false) });
+  const api = await startFakeServer((req, play) => (req.path === "/token" ? token(req) : report(req, play)), violations, { memo: () => o.memo ?? false });
   fake = Object.assign(api, { apiUrl: api.url, tokenUrl: `${api.url}/token`, refuseRefresh: false, issued: 0, retryDelay: o.retryDelay ?? "1s" });
   return fake;
 }

@@ -19,6 +19,8 @@ export interface FakeMetaOptions {
   maxLimit?: number;
   /** Polls a report run answers "Job Running" before "Job Completed". */
   pollsToComplete?: number;
+  /** Serve a repeated page of insights as first serialized (benchmarks); report runs of one window keep their id. */
+  memo?: boolean;
 }
 
 export interface FakeMeta extends FakeApi {
@@ -97,6 +99,7 @@ export async function startFakeMeta(o: FakeMetaOptions): Promise<FakeMeta> {
   const versions = o.versions ?? ["v27.0"];
   const maxLimit = o.maxLimit ?? 5000;
   const runs = new Map<string, Run>();
+  const runIds = new Map<string, string>();
   const violations: string[] = [];
   let fake: FakeMeta;
   let calls = 0;
@@ -227,7 +230,9 @@ export async function startFakeMeta(o: FakeMetaOptions): Promise<FakeMeta> {
     const fields = (p.get("fields") ?? "").split(",").filter(Boolean);
     for (const f of fields) if (!INSIGHT_FIELDS.has(f)) return answer(graphError(400, 100, `(#100) ${f} is not valid for fields param.`));
     if (req.method === "POST") {
-      const id = String(6_000_000_000_000_000 + runs.size * 17 + Number(a.id.slice(-3)));
+      const key = `${a.id}|${range.since}|${range.until}|${fields.join(",")}`;
+      const id = (o.memo && runIds.get(key)) || String(6_000_000_000_000_000 + runs.size * 17 + Number(a.id.slice(-3)));
+      runIds.set(key, id);
       runs.set(id, { id, account: a, since: range.since, until: range.until, fields, polls: 0, fails: fake.failRunsOf.has(a.id) });
       return answer({ status: 200, json: { report_run_id: id } });
     }
@@ -235,7 +240,7 @@ export async function startFakeMeta(o: FakeMetaOptions): Promise<FakeMeta> {
     if (typeof limit !== "number") return answer(limit);
     return answer(page(req, rowsOf(a, range.since, range.until, fields), limit));
   };
-  const api = await startFakeServer(handle, violations);
+  const api = await startFakeServer(handle, violations, { memo: (req) => (o.memo ?? false) && req.method === "GET" && req.path.endsWith("/insights") });
   fake = Object.assign(api, { apiUrl: api.url, tokenExpired: false, failRunsOf: new Set<string>() });
   return fake;
 }

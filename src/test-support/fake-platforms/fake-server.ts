@@ -57,7 +57,7 @@ export type Handler = (req: RecordedRequest, play: (account: string) => Fault | 
  * takes the next fault scheduled for that account, if any ("hang" and "malformed" are played here).
  * @example const api = await startFakeServer((req) => ({ status: 200, json: {} }))
  */
-export async function startFakeServer(handle: Handler, violations: string[] = [], o: { memo?: boolean } = {}): Promise<FakeApi> {
+export async function startFakeServer(handle: Handler, violations: string[] = [], o: { memo?: (req: RecordedRequest) => boolean } = {}): Promise<FakeApi> {
   // Benchmarks: a successful answer to the same request (method, path, query, body) is served again
   // as it was serialized, so the fake's own JSON work is not what they measure.
   const memo = new Map<string, { status: number; headers: Record<string, string>; body: string }>();
@@ -84,7 +84,8 @@ export async function startFakeServer(handle: Handler, violations: string[] = []
       const rec: RecordedRequest = { method: req.method ?? "", path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
       requests.push(rec);
       const key = `${rec.method} ${req.url} ${rec.body}`;
-      const saved = o.memo ? memo.get(key) : undefined;
+      const memoize = o.memo?.(rec) ?? false;
+      const saved = memoize ? memo.get(key) : undefined;
       if (saved) {
         res.writeHead(saved.status, saved.headers);
         res.end(saved.body);
@@ -107,7 +108,7 @@ export async function startFakeServer(handle: Handler, violations: string[] = []
           }
           const body = garbled ? '{"results": [{"campaign": {"id": "1"' : a.text !== undefined ? a.text : JSON.stringify(a.json);
           const headers = { "content-type": a.text !== undefined && !garbled ? "text/html; charset=UTF-8" : "application/json; charset=UTF-8", ...a.headers };
-          if (o.memo && a.status === 200 && !garbled) memo.set(key, { status: a.status, headers, body });
+          if (memoize && a.status === 200 && !garbled) memo.set(key, { status: a.status, headers, body });
           res.writeHead(a.status, headers);
           res.end(body);
         },
