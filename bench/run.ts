@@ -9,6 +9,7 @@ const all: Record<string, () => Promise<void>> = {
   clickhouse: async () => (await import("./clickhouse-report.js")).benchClickHouse(),
   "clickhouse-capacity": async () => (await import("./clickhouse-capacity.js")).benchClickHouseCapacity(),
   track: async () => (await import("./track-serve.js")).benchTrackServe(),
+  sync: async () => (await import("./sync.js")).benchSync(),
 };
 const pick = process.argv.slice(2);
 console.log(`cpi benchmarks — medians of ${process.env.BENCH_RUNS ?? 5} runs on ${process.version}`);

@@ -14,7 +14,10 @@ export const RULES: Record<string, Rule> = {
   ingest: { layers: ["domain", "ingest"], packages: /^(udsv|iconv-lite|xlsx|exceljs|fflate|read-excel-file|@e965\/xlsx|jschardet|chardet)(\/|$)/, builtins: NONE },
   query: { layers: ["domain", "query"], packages: NONE, builtins: NONE },
   store: { layers: ["domain", "query", "store"], packages: /^(@duckdb\/node-api|@duckdb\/node-bindings|@clickhouse\/client)(\/|$)/, builtins: /^node:/ },
-  app: { layers: ["domain", "ingest", "query", "app"], files: ["store/store.ts"], packages: /^(isbot)(\/|$)/, builtins: /^node:(crypto|events|timers\/promises|worker_threads)$/ },
+  // The only door to ad-platform APIs: Node's fetch (a global, not an import), timers for backoff,
+  // crypto for request signatures (Meta's appsecret_proof); a platform's parser may be reused.
+  connect: { layers: ["domain", "ingest", "connect"], packages: NONE, builtins: /^node:(crypto|timers\/promises)$/ },
+  app: { layers: ["domain", "ingest", "query", "connect", "app"], files: ["store/store.ts"], packages: /^(isbot)(\/|$)/, builtins: /^node:(crypto|events|timers\/promises|worker_threads)$/ },
   cli: { layers: ["app", "domain", "cli", "config", "http"], files: ["store/store.ts"], packages: /^(commander)(\/|$)/, builtins: /^node:/ },
   http: { layers: ["app", "domain", "http", "config"], files: ["store/store.ts"], packages: /./, builtins: /^node:/ },
   // The dashboard runs in the browser: its own modules, the pure domain (no node, no packages) and the
@@ -79,4 +82,9 @@ test("the layer check catches a crossing", () => {
   assert.equal(violations("query/spend-sql.ts", ["@duckdb/node-api"]).length, 1);
   assert.equal(violations("web/main.ts", ["../app/report.js"]).length, 1);
   assert.equal(violations("web/main.ts", ["node:fs"]).length, 1);
+  assert.equal(violations("connect/meta/connector.ts", ["../../store/store.js"]).length, 1);
+  assert.equal(violations("connect/http-client.ts", ["node:fs"]).length, 1);
+  assert.equal(violations("connect/google-ads/connector.ts", ["../../ingest/time-zone.js"]).length, 0);
+  assert.equal(violations("cli/commands/sync.ts", ["../../connect/registry.js"]).length, 1);
+  assert.equal(violations("app/sync/sync.ts", ["../../connect/problem.js"]).length, 0);
 });

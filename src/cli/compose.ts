@@ -1,12 +1,14 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { AlertFiles } from "../app/alerts/alert-files.js";
+import type { ConnectionFiles } from "../app/connect/connection-files.js";
 import { UserError } from "../domain/errors.js";
 import { openAlertFilesOnDisk } from "../store/alerts/alert-files.js";
 import { ClickHouseStore } from "../store/clickhouse/clickhouse-store.js";
 import { type InitOutcome, initClickHouseStore } from "../store/clickhouse/init-schema.js";
 import { isClickHouseUrl, parseClickHouseUrl, redactUrl } from "../store/clickhouse/store-url.js";
 import { type VacuumOutcome, vacuumClickHouseStore } from "../store/clickhouse/vacuum.js";
+import { openConnectionFilesOnDisk } from "../store/connections/connection-files.js";
 import { DuckDbStore } from "../store/duckdb/duckdb-store.js";
 import { type EventLogSource, openLogSource } from "../store/event-log/log-reader.js";
 import { listSealedSegments, type SealedSegment, SegmentedEventLog, type SegmentListener } from "../store/event-log/segmented-log.js";
@@ -33,6 +35,18 @@ export function clickhouseUrl(opts: StoreOptions, io: CliIo): string | null {
     throw new UserError("bad_store_url", `${opts.store !== undefined ? "--store" : "CPI_STORE"} '${redactUrl(url)}' is not a ClickHouse URL: expected clickhouse://user:password@host:8123/database (use --db for a DuckDB file)`);
   }
   return url;
+}
+
+/**
+ * A file cpi keeps beside the store: `given` (a flag), else $`envName`, else beside the DuckDB store
+ * (./cpi.duckdb → ./cpi.`name`.json), else ./cpi.`name`.json for a ClickHouse store.
+ */
+export function besideStore(o: StoreOptions, io: CliIo, given: string | undefined, envName: string, name: string): string {
+  if (given) return resolve(io.cwd, given);
+  const fromEnv = io.env[envName];
+  if (fromEnv) return resolve(io.cwd, fromEnv);
+  if (clickhouseUrl(o, io) !== null) return resolve(io.cwd, `cpi.${name}.json`);
+  return `${storePath(o, io).replace(/\.duckdb$/i, "")}.${name}.json`;
 }
 
 /** The DuckDB file a command uses: --db, else $CPI_DB, else ./cpi.duckdb. */
@@ -132,4 +146,9 @@ export function remoteStore(call: StoreCall, dialect: "duckdb" | "clickhouse", l
 /** The alerts' rules file, its log and lock beside it, at an absolute path. */
 export function openAlertFiles(configPath: string): AlertFiles {
   return openAlertFilesOnDisk(configPath);
+}
+
+/** The connections file (credentials), the sync state and their locks, at an absolute path. */
+export function openConnectionFiles(path: string): ConnectionFiles {
+  return openConnectionFilesOnDisk(path);
 }

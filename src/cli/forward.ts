@@ -2,12 +2,14 @@
 // run inside the server: argv goes to POST /api/cli on loopback with the endpoint file's token, and
 // the server runs the same CLI against its open store and returns stdout, stderr and the exit code.
 import { resolve } from "node:path";
+import { secretVariables } from "../app/connect/manage.js";
+import { connectionFiles } from "./commands/connect.js";
 import { isHostedStore } from "./compose.js";
 import type { CliIo } from "./io.js";
 import { readEndpoint } from "./serve/endpoint.js";
 
 /** Commands that never open a store, or must not run inside a server. */
-const LOCAL_COMMANDS = new Set(["calc", "serve", "snippet", "demo", "help"]);
+const LOCAL_COMMANDS = new Set(["calc", "serve", "snippet", "demo", "help", "connect"]);
 
 /** The --db a command line names (or $CPI_DB, or ./cpi.duckdb), as an absolute path. */
 export function dbPathOfArgv(argv: readonly string[], io: CliIo): string {
@@ -18,6 +20,37 @@ export function dbPathOfArgv(argv: readonly string[], io: CliIo): string {
     else if (a.startsWith("--db=")) db = a.slice(5);
   }
   return resolve(io.cwd, db ?? (io.env.CPI_DB || "cpi.duckdb"));
+}
+
+/** The value of a flag in argv (`--name value` or `--name=value`), the last one given. */
+function flagValue(argv: readonly string[], flag: string): string | undefined {
+  let v: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === flag) v = argv[i + 1];
+    else if (a.startsWith(`${flag}=`)) v = a.slice(flag.length + 1);
+  }
+  return v;
+}
+
+/**
+ * The environment a forwarded command runs with: $CPI_DB, and for `cpi sync` the variables its
+ * connections read secrets from (sent over loopback to the server, never written anywhere).
+ */
+async function forwardedEnv(command: string, argv: readonly string[], io: CliIo): Promise<Record<string, string | undefined>> {
+  const env: Record<string, string | undefined> = { CPI_DB: io.env.CPI_DB };
+  if (command !== "sync") return env;
+  // The connections file, the waits, and the platforms' setting overrides (CPI_GOOGLE_ADS_API_URL …).
+  for (const k of Object.keys(io.env)) if (/^CPI_(CONNECTIONS|SYNC_WAIT_MS)$|^CPI_(GOOGLE_ADS|META|MICROSOFT|LINKEDIN|TIKTOK)_/.test(k)) env[k] = io.env[k];
+  try {
+    const connections = flagValue(argv, "--connections");
+    const db = flagValue(argv, "--db");
+    const files = connectionFiles({ ...(connections ? { connections } : {}), ...(db ? { db } : {}) }, io);
+    for (const name of await secretVariables(files)) env[name] = io.env[name];
+  } catch {
+    // A connections file that cannot be read: the server says so when it runs the command.
+  }
+  return env;
 }
 
 /**
@@ -39,7 +72,7 @@ export async function forwardToServer(argv: readonly string[], io: CliIo): Promi
     res = await fetch(`http://${host.includes(":") ? `[${host}]` : host}:${endpoint.port}/api/cli`, {
       method: "POST",
       headers: { authorization: `Bearer ${endpoint.token}`, "content-type": "application/json" },
-      body: JSON.stringify({ argv, cwd: io.cwd, env: { CPI_DB: io.env.CPI_DB } }),
+      body: JSON.stringify({ argv, cwd: io.cwd, env: await forwardedEnv(command, argv, io) }),
     });
   } catch {
     return null;

@@ -1,3 +1,4 @@
+import { CommanderError } from "commander";
 import { UserError } from "../domain/errors.js";
 
 export type OutputFormat = "table" | "csv" | "json";
@@ -17,4 +18,9 @@ export function collect(value: string, previous: string[] = []): string[] {
 /** JSON with bigint as numbers and a trailing newline. */
 export function toJson(value: unknown): string {
   return `${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2)}\n`;
+}
+
+/** Ends a command with its own exit code (main() returns it): alerts fired (3), a partial sync (3), … */
+export function exitWith(code: number): never {
+  throw new CommanderError(code, "cpi.exit", "");
 }

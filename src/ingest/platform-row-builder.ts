@@ -196,19 +196,7 @@ export class PlatformRowBuilder {
     const frequency = this.reader.num(this.col.frequency, "frequency", "decimal") as number | null;
     const level = reachLevel(row);
     if (reach === null || !level) return;
-    const r: PlatformReachRow = {
-      source: row.source,
-      account_id: row.account_id,
-      level,
-      campaign: row.campaign,
-      ad_group: row.ad_group,
-      ad: row.ad,
-      date_start: row.date_start,
-      date_end: row.date_end,
-      reach,
-      impressions: row.impressions,
-      frequency,
-    };
+    const r = reachOfRow(row, level, reach, frequency);
     if (this.ctx.onReach) this.ctx.onReach(r);
     else this.out.reach.push(r);
   }
@@ -223,6 +211,26 @@ export function reachLevel(row: SpendRow): PlatformReachRow["level"] | null {
   if (row.ad_group !== "") return "ad_group";
   if (row.campaign !== "") return "campaign";
   return "account";
+}
+
+/**
+ * The platform's reach of a row's entity over the row's dates, at a level (never summed: DESIGN rule 3).
+ * @example reachOfRow(adRow, "ad", 1400, 1.09).reach // 1400
+ */
+export function reachOfRow(row: SpendRow, level: PlatformReachRow["level"], reach: number, frequency: number | null): PlatformReachRow {
+  return {
+    source: row.source,
+    account_id: row.account_id,
+    level,
+    campaign: row.campaign,
+    ad_group: row.ad_group,
+    ad: row.ad,
+    date_start: row.date_start,
+    date_end: row.date_end,
+    reach,
+    impressions: row.impressions,
+    frequency,
+  };
 }
 
 /**

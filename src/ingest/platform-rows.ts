@@ -10,7 +10,7 @@ import { recordAt, recordsFrom } from "./table-records.js";
 import { firstFilled } from "./table-samples.js";
 import { addError } from "./types.js";
 
-export { addFileTotals, reachLevel } from "./platform-row-builder.js";
+export { addFileTotals, reachLevel, reachOfRow } from "./platform-row-builder.js";
 
 /** Everything the shared row builder needs to know about one platform file. */
 export interface RowPlan {

@@ -18,6 +18,11 @@ export interface SpendImport {
   format: string;
   rows: readonly SpendRow[];
   reach: readonly PlatformReachRow[];
+  /**
+   * What the rows replace, when the caller knows it better than the rows tell (a sync knows the window
+   * it pulled, days without delivery included); default: `replacementWindows(rows)` (DESIGN rule 5).
+   */
+  windows?: readonly ReplaceWindow[];
 }
 
 /**

@@ -15,6 +15,7 @@ import { importView, tokenForm } from "./views/import.js";
 import { overviewView } from "./views/overview.js";
 import { pacingView } from "./views/pacing.js";
 import { reachView } from "./views/reach.js";
+import { syncView } from "./views/sync.js";
 
 type View = (root: HTMLElement, s: AppState, r: Route) => Promise<void>;
 const VIEWS: [string, string, View][] = [
@@ -29,6 +30,7 @@ const VIEWS: [string, string, View][] = [
   ["pacing", "Pacing", pacingView],
   ["discrepancies", "Discrepancies", discrepanciesView],
   ["alerts", "Alerts", alertsView],
+  ["sync", "Sync", syncView],
 ];
 
 const nav = document.getElementById("nav") as HTMLElement;
@@ -73,7 +75,7 @@ async function render(): Promise<void> {
   replace(view, root);
   replace(root, loading());
   try {
-    if (s.extent.first_day === null && name !== "import") {
+    if (s.extent.first_day === null && name !== "import" && name !== "sync") {
       replace(root, h("h1", null, "No data yet"), h("p", null, "Import ad-platform reports to begin: drop them on the Import page, or run 'cpi import FILE' or 'cpi demo'."), h("a", { attrs: { href: hashOf("import", s) } }, "Import reports"));
     } else await fn(root, s, route);
   } catch (e) {

@@ -1,5 +1,6 @@
 import { UserError } from "../../domain/errors.js";
 import type { Store } from "../../store/store.js";
+import { type Repeating, repeatEvery } from "../repeat.js";
 import type { AlertFiles } from "./alert-files.js";
 import { type CheckOptions, type CheckOutcome, checkAlerts } from "./check-alerts.js";
 
@@ -15,10 +16,7 @@ export interface ScheduleOptions {
   onCheck?: (outcome: CheckOutcome | null, error: unknown) => void;
 }
 
-export interface AlertSchedule {
-  /** Stops scheduling and waits for a check in progress to finish (at most `waitMs`, default as long as it takes). */
-  stop(waitMs?: number): Promise<void>;
-}
+export type AlertSchedule = Repeating;
 
 /**
  * Runs `checkAlerts` now and then every `everyMs` (never two at once) until stopped, for `cpi serve
@@ -26,46 +24,30 @@ export interface AlertSchedule {
  * @example const schedule = startAlertSchedule(store, { files, everyMs: 15 * 60_000, log: (m) => io.err(`${m}\n`) }); await schedule.stop()
  */
 export function startAlertSchedule(store: Store, options: ScheduleOptions): AlertSchedule {
+  return repeatEvery(options.everyMs, () => runAlertCheck(store, options));
+}
+
+/**
+ * One check as the schedule runs it: logs what fired or failed (one line), never throws.
+ * @example await runAlertCheck(store, { files, everyMs: 0, log: console.error })
+ */
+export async function runAlertCheck(store: Store, options: Omit<ScheduleOptions, "everyMs">): Promise<void> {
   const log = options.log ?? (() => {});
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    timer = null;
-    running = checkAlerts(store, options.files, options.check ?? {})
-      .then(
-        (out) => {
-          const fresh = out.fired.filter((f) => f.isNew).length;
-          if (fresh > 0 || out.errors.length > 0 || out.deliveryFailures > 0) {
-            log(
-              `alerts ${out.day}: ${out.fired.length} firing, ${fresh} new` +
-                (out.deliveryFailures > 0 ? `, ${out.deliveryFailures} webhook send(s) failed (retried next check)` : "") +
-                out.errors.map((e) => `; rule ${e.rule}: ${e.message}`).join(""),
-            );
-          }
-          options.onCheck?.(out, null);
-        },
-        (e: unknown) => {
-          log(`alerts: check failed: ${e instanceof Error ? e.message : String(e)}`);
-          options.onCheck?.(null, e);
-        },
-      )
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.everyMs);
-      });
-  };
-  timer = setTimeout(tick, 0);
-  return {
-    async stop(waitMs?: number) {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      if (waitMs === undefined) return running;
-      let bound: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([running, new Promise<void>((r) => (bound = setTimeout(r, waitMs)))]);
-      clearTimeout(bound);
-    },
-  };
+  try {
+    const out = await checkAlerts(store, options.files, options.check ?? {});
+    const fresh = out.fired.filter((f) => f.isNew).length;
+    if (fresh > 0 || out.errors.length > 0 || out.deliveryFailures > 0) {
+      log(
+        `alerts ${out.day}: ${out.fired.length} firing, ${fresh} new` +
+          (out.deliveryFailures > 0 ? `, ${out.deliveryFailures} webhook send(s) failed (retried next check)` : "") +
+          out.errors.map((e) => `; rule ${e.rule}: ${e.message}`).join(""),
+      );
+    }
+    options.onCheck?.(out, null);
+  } catch (e) {
+    log(`alerts: check failed: ${e instanceof Error ? e.message : String(e)}`);
+    options.onCheck?.(null, e);
+  }
 }
 
 /**

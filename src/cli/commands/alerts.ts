@@ -1,5 +1,4 @@
-import { resolve } from "node:path";
-import { type Command, CommanderError } from "commander";
+import type { Command } from "commander";
 import {
   type AlertFiles,
   type AlertRecord,
@@ -20,9 +19,9 @@ import {
 } from "../../app/alerts/index.js";
 import { UserError } from "../../domain/errors.js";
 import type { Store } from "../../store/store.js";
-import { clickhouseUrl, openAlertFiles, storePath, withStore } from "../compose.js";
+import { besideStore, openAlertFiles, withStore } from "../compose.js";
 import type { CliIo } from "../io.js";
-import { collect, outputFormat, toJson } from "../options.js";
+import { collect, exitWith, outputFormat, toJson } from "../options.js";
 import { renderTable } from "../render/table.js";
 import { flagIssues, ruleFromFlags } from "./alerts-flags.js";
 import { redactUrl, renderCheck, renderRules, skippedSummary } from "./alerts-render.js";
@@ -35,10 +34,7 @@ const CONFIG = "the rules file (default: beside the store, cpi.duckdb → cpi.al
  * (./cpi.duckdb → ./cpi.alerts.json), else ./cpi.alerts.json for a ClickHouse store.
  */
 export function alertsConfigPath(o: { config?: string; db?: string; store?: string }, io: CliIo): string {
-  if (o.config) return resolve(io.cwd, o.config);
-  if (io.env.CPI_ALERTS) return resolve(io.cwd, io.env.CPI_ALERTS);
-  if (clickhouseUrl(o, io) !== null) return resolve(io.cwd, "cpi.alerts.json");
-  return `${storePath(o, io).replace(/\.duckdb$/i, "")}.alerts.json`;
+  return besideStore(o, io, o.config, "CPI_ALERTS", "alerts");
 }
 
 /**
@@ -61,11 +57,6 @@ async function editConfig(files: AlertFiles, edit: (c: AlertsConfig) => AlertsCo
     await files.writeConfig(serializeAlertsConfig(next));
     return next;
   });
-}
-
-/** Ends the command with a given exit code (3: alerts fired with --fail-on-alert; 4: a webhook failed). */
-function exitWith(code: number): never {
-  throw new CommanderError(code, "cpi.exit", "");
 }
 
 /** `cpi alerts add|list|remove|webhook|check|history`: watch the numbers, say the day they move. */

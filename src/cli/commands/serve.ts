@@ -8,6 +8,8 @@ import type { CliIo } from "../io.js";
 import { collect } from "../options.js";
 import { runServer } from "../serve/run-server.js";
 import { alertSchedule, alertsConfigPath } from "./alerts.js";
+import { connectionFiles } from "./connect.js";
+import { bothJobs, syncSchedule } from "./serve-sync.js";
 
 function int(name: string, v: string, min: number, max: number): number {
   const n = Number(v);
@@ -32,6 +34,8 @@ export function registerServe(program: Command, io: CliIo): void {
     .option("--state <path>", "with --store: where the server keeps its event log, endpoint and secret (<path>.events.log …; default ./cpi-serve)")
     .option("--alerts-every <interval>", "run 'cpi alerts check' on this schedule (e.g. 15m, 1h) and post new alerts to the webhooks")
     .option("--alerts-config <path>", "the alert rules file (default: beside the store, as for 'cpi alerts')")
+    .option("--sync-every <interval>", "run 'cpi sync' on this schedule (e.g. 6h), then the alert checks on the fresh data")
+    .option("--connections <path>", "the connections file (default: beside the store, as for 'cpi connect')")
     .option("--log-segment <bytes>", "size at which the event log starts a new segment (loaded segments are deleted)", String(256 * 1024 * 1024))
     .addHelpText(
       "after",
@@ -48,11 +52,15 @@ Examples:
   $ cpi serve
   $ cpi serve --host 0.0.0.0 --port 8080 --allow-redirect shop.example --trust-proxy
   $ cpi serve --alerts-every 15m   # also run 'cpi alerts check' every 15 minutes
+  $ cpi serve --sync-every 6h      # pull spend from the connected platforms every 6 hours, then check alerts
   $ cpi serve --store clickhouse://cpi:secret@db1:8123/ads --state /var/lib/cpi/serve   # batches into ClickHouse
   $ curl -s 'http://127.0.0.1:8080/i.gif?c=Launch%20Q4&cr=Visual%20A&p=news-site' -o /dev/null -w '%{http_code}\\n'`,
     )
     .action(async (o) => {
       const alerts = o.alertsEvery ? await alertSchedule({ every: o.alertsEvery, config: o.alertsConfig, db: o.db, store: o.store }, io) : null;
+      const alertFiles = openAlertFiles(alertsConfigPath({ config: o.alertsConfig, db: o.db, store: o.store }, io));
+      const sync = o.syncEvery ? await syncSchedule({ every: o.syncEvery, connections: o.connections, db: o.db, store: o.store }, alertFiles, io) : null;
+      const background = alerts || sync ? bothJobs(alerts, sync) : null;
       const url = clickhouseUrl(o, io);
       await runServer(
         {
@@ -66,8 +74,11 @@ Examples:
           visitorPerSecond: int("--visitor-rate", o.visitorRate, 0, 1e9),
           maxBodyBytes: int("--max-body", o.maxBody, 256, 10_000_000),
           segmentBytes: int("--log-segment", o.logSegment, 4096, 2 ** 40),
-          ...(alerts ? { background: alerts } : {}),
-          extraRoutes: (store) => [...apiRoutes({ store, boundHost: o.host, corsOrigins: o.corsOrigin as string[], alerts: openAlertFiles(alertsConfigPath({ config: o.alertsConfig, db: o.db, store: o.store }, io)), log: (m) => io.err(`${m}\n`) }), ...webRoutes()],
+          ...(background ? { background } : {}),
+          extraRoutes: (store) => [
+            ...apiRoutes({ store, boundHost: o.host, corsOrigins: o.corsOrigin as string[], alerts: alertFiles, connections: connectionFiles({ connections: o.connections, db: o.db, store: o.store }, io), log: (m) => io.err(`${m}\n`) }),
+            ...webRoutes(),
+          ],
         },
         io,
       );

@@ -25,8 +25,10 @@ export function cliRoute(token: string, run: (argv: string[], cwd: string, env: 
       if (!Array.isArray(body.argv) || !body.argv.every((a) => typeof a === "string") || typeof body.cwd !== "string") {
         throw new HttpError(400, "bad_request", "expected { argv: string[], cwd: string }");
       }
-      const env = typeof body.env === "object" && body.env !== null ? (body.env as Record<string, string | undefined>) : {};
-      sendJson(res, 200, await run(body.argv as string[], body.cwd, { CPI_DB: env.CPI_DB }));
+      // The command's environment: $CPI_DB, and for `cpi sync` the variables its connections name (forward.ts).
+      const env: Record<string, string> = {};
+      if (typeof body.env === "object" && body.env !== null) for (const [k, v] of Object.entries(body.env)) if (typeof v === "string") env[k] = v;
+      sendJson(res, 200, await run(body.argv as string[], body.cwd, env));
     },
   };
 }

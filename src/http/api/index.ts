@@ -12,7 +12,7 @@ export const API_VERSION = "0.1.0";
 
 /** Routes of the API: /api/* (JSON endpoints) and /openapi.json (their description, from the same schemas). */
 export function apiRoutes(o: ApiOptions): Route[] {
-  const endpoints = allEndpoints(o.boundHost, o.alerts);
+  const endpoints = allEndpoints(o.boundHost, o.alerts, o.connections);
   const doc = openApiDocument(endpoints, API_VERSION);
   return [
     apiRoute(endpoints, o),

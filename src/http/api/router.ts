@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { AlertFiles } from "../../app/alerts/index.js";
+import type { ConnectionFiles } from "../../app/connect/connection-files.js";
 import { isUserError, UserError } from "../../domain/errors.js";
 import type { Store } from "../../store/store.js";
 import { parseJsonBody, readBody } from "../request-input.js";
@@ -21,6 +22,8 @@ export interface ApiOptions {
   corsOrigins?: readonly string[];
   /** The alerts' rules file and log (cpi serve passes those beside the store); without them /api/alerts* answer 404. */
   alerts?: AlertFiles;
+  /** The connections file and sync state (cpi serve passes those beside the store); without them /api/sync lists no connections. */
+  connections?: ConnectionFiles;
   /** Largest uploaded file (bytes; default 100 MB). */
   maxUploadBytes?: number;
   /** Largest JSON body (bytes; default 1 MB). */

@@ -96,7 +96,7 @@ export async function importSpendClickHouse(
   const committedBefore = new Set<string>();
   for (const f of files) {
     const importId = nextId++;
-    const windows = replacementWindows(f.rows);
+    const windows = f.windows ?? replacementWindows(f.rows);
     let replaced = 0;
     if (windows.length) {
       replaced = await replaceIn(conn, global, "spend_rows", SPEND_COLUMN_NAMES, windows.map(spendMatch).join(" OR "), importId, pending);

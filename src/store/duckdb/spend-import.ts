@@ -58,7 +58,7 @@ async function importInTransaction(conn: DuckDBConnection, files: readonly (Spen
         ({ contentHash, format, reach, windows } = f.finished());
         progress(0); // the file's row count is now exact
       } else {
-        windows = replacementWindows(f.rows);
+        windows = f.windows ?? replacementWindows(f.rows);
         const batches: SpendColumns[] = [];
         for (let i = 0; i < f.rows.length; i += ROWS_PER_BATCH) batches.push(spendColumnsOf(f.rows.slice(i, i + ROWS_PER_BATCH)));
         rows = await insertSpendBatches(conn, batchesOf(batches), importId, progress);

@@ -1,0 +1,31 @@
+// The fake Google Ads and Meta APIs of the sync bench, in their own process (so their CPU and memory
+// are not the measured process's): 1,000 ads × 90 days each, up to yesterday in every zone. Sends
+// their addresses to the parent over IPC and runs until the parent disconnects.
+import { addDays } from "../src/domain/dates.js";
+import { yesterdayInZone } from "../src/domain/zoned-day.js";
+import { generateDelivery } from "../src/test-support/fake-platforms/delivery.js";
+import { startFakeGoogleAds } from "../src/test-support/fake-platforms/fake-google-ads.js";
+import { startFakeMeta } from "../src/test-support/fake-platforms/fake-meta.js";
+
+export const BENCH_SECRETS = { clientSecret: "bench-client-secret", refreshToken: "bench-refresh-token", metaToken: "bench-meta-token" };
+/** 20 campaigns × 10 ad groups × 5 ads = 1,000 ads. */
+const SIZE = { campaigns: 20, adGroups: 10, ads: 5 };
+const DAYS = Number(process.env.BENCH_SYNC_DAYS ?? 90);
+
+if (process.send) {
+  const to = yesterdayInZone(Date.now(), "Pacific/Kiritimati");
+  const from = addDays(to, -(DAYS + 1));
+  const account = (id: string) => ({ id, name: "Bench", currency: "EUR", timezone: "UTC" });
+  const google = await startFakeGoogleAds({
+    data: generateDelivery({ seed: 1, platform: "google-ads", accounts: [account("1234567890")], ...SIZE, from, to, idleShare: 0 }),
+    clientId: "bench",
+    clientSecret: BENCH_SECRETS.clientSecret,
+    refreshToken: BENCH_SECRETS.refreshToken,
+    memo: true,
+  });
+  const meta = await startFakeMeta({ data: generateDelivery({ seed: 2, platform: "meta", accounts: [account("1020304050")], ...SIZE, from, to, idleShare: 0 }), accessToken: BENCH_SECRETS.metaToken, pollsToComplete: 1, memo: true });
+  process.send({ google: { apiUrl: google.apiUrl, tokenUrl: google.tokenUrl }, meta: { apiUrl: meta.apiUrl } });
+  process.on("disconnect", () => {
+    void Promise.all([google.close(), meta.close()]).then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,49 @@
+// Every `cpi` command docs/sync.md shows runs as printed, in order, against the fake Google Ads and
+// Meta APIs (reached through the CPI_<PLATFORM>_API_URL variables the page documents), and exits 0.
+// `cpi serve` runs until stopped: serve-sync.test.ts runs it.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { ROOT, tempDir } from "../helpers.js";
+import { cpiEnv, ENV, type Fakes, googleDelivery, metaDelivery, startFakes } from "./fakes.js";
+
+let fakes: Fakes;
+before(async () => {
+  fakes = await startFakes(googleDelivery(5), metaDelivery(5), { metaProof: false });
+});
+after(() => fakes.close());
+
+/** The commands of the page's console blocks, continuation lines joined. */
+function commands(markdown: string): string[] {
+  const out: string[] = [];
+  for (const block of markdown.matchAll(/```console\n([\s\S]*?)```/g)) {
+    const text = (block[1] as string).replace(/\\\n\s*/g, "");
+    for (const line of text.split("\n")) if (line.startsWith("$ ")) out.push(line.slice(2));
+  }
+  return out;
+}
+
+/** Words of a command line as a shell splits them (quotes, no expansions: the page uses none). */
+function words(line: string): string[] {
+  return [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? (m[3] as string));
+}
+
+test("every command docs/sync.md shows runs as printed", async () => {
+  const dir = tempDir("cpi-docs-sync-");
+  const env = { ...ENV, CPI_GOOGLE_ADS_API_URL: fakes.google.apiUrl, CPI_GOOGLE_ADS_TOKEN_URL: fakes.google.tokenUrl, CPI_META_API_URL: fakes.meta.apiUrl };
+  const list = commands(readFileSync(join(ROOT, "docs/sync.md"), "utf8"));
+  assert.ok(list.length >= 8, "the page shows commands");
+  let ran = 0;
+  for (const line of list) {
+    const [cmd, ...argv] = words(line);
+    assert.equal(cmd, "cpi", line);
+    if (argv[0] === "serve") continue;
+    const r = await cpiEnv(dir, env, ...argv);
+    assert.equal(r.code, 0, `${line}\n${r.stderr}`);
+    ran++;
+  }
+  assert.ok(ran >= 8);
+  assert.deepEqual(fakes.google.violations, []);
+  assert.deepEqual(fakes.meta.violations, []);
+});

@@ -1,0 +1,86 @@
+// No secret reaches stdout, stderr, the server's log, `connect list`, the API's answers, the sync
+// state or an error message: credentials given as values or as variables, through successes and
+// failures, including a platform that quotes the request's credentials in its error.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { startSyncSchedule } from "../../src/app/sync/sync-schedule.js";
+import { hostStore, openConnectionFiles } from "../../src/cli/compose.js";
+import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
+import { inProcessApi } from "../api/harness.js";
+import { tempDir } from "../helpers.js";
+import { cpiEnv, ENV, type Fakes, GOOGLE_ACCOUNTS, googleDelivery, META_ACCOUNTS, metaDelivery, SECRETS, startFakes } from "./fakes.js";
+
+let fakes: Fakes;
+before(async () => {
+  fakes = await startFakes(googleDelivery(3), metaDelivery(3));
+});
+after(() => fakes.close());
+
+test("no secret in any output, log, listing, API answer, state file or error message", async () => {
+  const dir = tempDir("cpi-secrets-");
+  const seen: string[] = [];
+  const run = async (env: Record<string, string>, ...argv: string[]) => {
+    const r = await cpiEnv(dir, env, ...argv);
+    seen.push(r.stdout, r.stderr);
+    return r;
+  };
+  // Google's secrets as values in the file, Meta's as variables.
+  const add = await run(
+    {},
+    "connect", "add", "google-ads", "--name", "g", ...GOOGLE_ACCOUNTS.flatMap((a) => ["--account", a.id]), "--login-customer-id", "9876543210",
+    "--client-id", "1234.apps.googleusercontent.com", "--client-secret", SECRETS.GOOGLE_CLIENT_SECRET, "--refresh-token", SECRETS.GOOGLE_REFRESH_TOKEN,
+    "--developer-token", SECRETS.GOOGLE_DEVELOPER_TOKEN, "--api-url", fakes.google.apiUrl, "--token-url", fakes.google.tokenUrl, "--format", "json",
+  );
+  assert.equal(add.code, 0, add.stderr);
+  assert.equal((await run(ENV, "connect", "add", "meta", "--name", "m", ...META_ACCOUNTS.flatMap((a) => ["--account", a.id]), "--access-token-env", "META_TOKEN", "--app-secret-env", "META_APP_SECRET", "--api-url", fakes.meta.apiUrl)).code, 0);
+  await run(ENV, "connect", "list");
+  await run(ENV, "connect", "list", "--format", "json");
+  await run(ENV, "connect", "test", "g");
+  await run(ENV, "connect", "test", "m", "--format", "json");
+  assert.equal((await run(ENV, "sync", "--since", "3d")).code, 0);
+  fakes.google.fault({ kind: "echo_secret", account: "*", times: Number.POSITIVE_INFINITY, pathIncludes: "googleAds" });
+  const echoed = await run(ENV, "sync", "--format", "json");
+  assert.equal(echoed.code, 3);
+  assert.match(echoed.stdout, /Bad request with Bearer \[redacted\] and developer token \[redacted\]/, "the platform's message is kept, its secrets are not");
+  fakes.google.clearFaults();
+  fakes.google.refuseRefresh = true;
+  fakes.meta.tokenExpired = true;
+  assert.equal((await run(ENV, "sync")).code, 2);
+  await run(ENV, "connect", "test", "g", "--format", "json");
+  fakes.google.refuseRefresh = false;
+  fakes.meta.tokenExpired = false;
+  await run({}, "sync", "m");
+
+  // The server's log (the sync schedule of `cpi serve --sync-every`) and the API's answers.
+  const store = await DuckDbStore.open(join(dir, "cpi.duckdb"));
+  hostStore(join(dir, "cpi.duckdb"), store);
+  const files = openConnectionFiles(join(dir, "cpi.connections.json"));
+  const log: string[] = [];
+  let done!: () => void;
+  const round = new Promise<void>((r) => (done = r));
+  fakes.google.fault({ kind: "echo_secret", account: GOOGLE_ACCOUNTS[0]?.id as string, times: Number.POSITIVE_INFINITY, pathIncludes: "googleAds" });
+  const schedule = startSyncSchedule(store, { files, everyMs: 3_600_000, sync: { deadlineMs: 60_000, env: ENV, timing: { retryBaseMs: 1, pollMs: 1, pauseMs: 1 }, progress: (m) => log.push(m) }, log: (m) => log.push(m), onRound: () => done() });
+  await round;
+  await schedule.stop();
+  fakes.google.clearFaults();
+  assert.ok(log.some((l) => /\[redacted\]/.test(l)), "the echoed secrets were logged redacted");
+  seen.push(...log);
+  const api = inProcessApi(store, "127.0.0.1", { connections: files });
+  for (const path of ["/api/sync", "/openapi.json"]) {
+    const r = await api.call(path);
+    assert.equal(r.status, 200);
+    seen.push(r.text);
+  }
+  await store.close();
+  seen.push(readFileSync(files.statePath, "utf8"));
+
+  const all = seen.join("\n");
+  assert.ok(all.includes("not synced") || all.includes("refused the credentials"), "failures were captured");
+  for (const [name, value] of Object.entries(SECRETS)) assert.ok(!all.includes(value), `${name} appears in the output`);
+  assert.doesNotMatch(all, /ya29\.fake-/, "no access token the fake issued appears either");
+  // The file holds the secrets given as values (0600), and only those.
+  const file = readFileSync(files.path, "utf8");
+  assert.ok(file.includes(SECRETS.GOOGLE_REFRESH_TOKEN) && !file.includes(SECRETS.META_TOKEN));
+});

@@ -1,0 +1,225 @@
+// test:slow
+// Faults during `cpi sync`, played by the fake Google Ads and Meta APIs. After a first sync, the fakes
+// serve restated delivery; in each scenario one account's calls fail in one way. The failing account's
+// rows (and reach) must stay exactly as the first sync left them, every other account must hold the
+// restated delivery, and the exit code must say what happened (0 recovered, 3 partial, 2 credentials).
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
+import type { FakeDelivery } from "../../src/test-support/fake-platforms/delivery.js";
+import type { Fault } from "../../src/test-support/fake-platforms/fake-server.js";
+import { tempDir } from "../helpers.js";
+import { addGoogle, addMeta, cpiEnv, ENV, type Fakes, GOOGLE_ACCOUNTS, googleDelivery, META_ACCOUNTS, metaDelivery, SECRETS, startFakes } from "./fakes.js";
+
+const G1 = GOOGLE_ACCOUNTS[0]?.id as string;
+const G2 = GOOGLE_ACCOUNTS[1]?.id as string;
+const M1 = META_ACCOUNTS[0]?.id as string;
+const M2 = META_ACCOUNTS[1]?.id as string;
+const ALL = [G1, G2, M1, M2];
+
+let fakes: Fakes;
+const first = { google: googleDelivery(20, 1), meta: metaDelivery(20, 2, { campaigns: 4, adGroups: 3, ads: 5 }) };
+/** The same ads with restated figures (late conversions, credits): what the platforms serve on the second sync. */
+function restate(d: FakeDelivery): FakeDelivery {
+  return { accounts: d.accounts, days: new Map([...d.days].map(([id, days]) => [id, days.map((x) => ({ ...x, costMicros: x.costMicros - 10_000n, impressions: x.impressions + 3, conversions: x.conversions + 1, reach: x.reach + 1 }))])) };
+}
+const restated = { google: restate(first.google), meta: restate(first.meta) };
+const served = { google: googleDelivery(20, 1), meta: metaDelivery(20, 2, { campaigns: 4, adGroups: 3, ads: 5 }) };
+
+/** Makes the fakes serve one delivery or the other (they read `served` on every request). */
+function serve(d: { google: FakeDelivery; meta: FakeDelivery }): void {
+  for (const [id, days] of d.google.days) served.google.days.set(id, days);
+  for (const [id, days] of d.meta.days) served.meta.days.set(id, days);
+}
+
+before(async () => {
+  fakes = await startFakes(served.google, served.meta, { googlePageSize: 200 });
+});
+after(() => fakes.close());
+
+/** Everything the store holds for one account, in order, without import ids. */
+async function snapshot(db: string): Promise<Map<string, string>> {
+  const store = await DuckDbStore.open(db);
+  try {
+    const out = new Map<string, string>();
+    for (const id of ALL) {
+      const spend = await store.query(`SELECT * EXCLUDE (import_id) FROM spend WHERE account_id = '${id}' ORDER BY ALL`);
+      const reach = await store.query(`SELECT * EXCLUDE (import_id) FROM platform_reach WHERE account_id = '${id}' ORDER BY ALL`);
+      out.set(id, JSON.stringify({ spend, reach }, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
+    }
+    return out;
+  } finally {
+    await store.close();
+  }
+}
+
+interface Scenario {
+  name: string;
+  faults?: Fault[];
+  setup?: () => void;
+  /** Accounts expected to fail (left as the first sync left them). */
+  failing: string[];
+  exit: number;
+  /** Something the output must say. */
+  says?: RegExp;
+  extra?: string[];
+  /** Sync only this connection (the other's accounts stay as they were). */
+  only?: "g" | "m";
+  check?: (json: { account: string; error: string | null; api_calls: number; seconds: number }[]) => void;
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: "the access token expires mid-sync: refreshed once, then success",
+    faults: [{ kind: "expire_token", account: G2, times: 1, pathIncludes: "googleAds" }],
+    failing: [],
+    exit: 0,
+    check: () => assert.equal(fakes.google.requests.filter((r) => r.path === "/token").length, 2, "a second access token was fetched"),
+  },
+  {
+    name: "the refresh token is refused: exit 2 naming the connection and what to do; Meta still lands",
+    setup: () => {
+      fakes.google.refuseRefresh = true;
+    },
+    failing: [G1, G2],
+    exit: 2,
+    says: /Google refused the credentials of connection 'g' \(invalid_grant: Token has been expired or revoked\.\).*authorize cpi again.*cpi connect add google-ads --name g --update --refresh-token/,
+  },
+  {
+    name: "429 with Retry-After: waited out, then success",
+    faults: [{ kind: "rate_limit_retry_after", account: G1, times: 1, pathIncludes: "googleAds" }],
+    failing: [],
+    exit: 0,
+    says: /throttling the requests.*retrying in 1 s/,
+  },
+  {
+    name: "RESOURCE_EXHAUSTED with a retry delay: waited out, then success",
+    faults: [{ kind: "rate_limit", account: G2, times: 2, pathIncludes: "googleAds" }],
+    failing: [],
+    exit: 0,
+    says: /quotaError\.RESOURCE_EXHAUSTED/,
+  },
+  {
+    name: "a used-up daily quota (a retry delay of hours): not waited for; the connection's other account is not tried",
+    setup: () => {
+      fakes.google.retryDelay = "40591s";
+    },
+    faults: [{ kind: "rate_limit", account: G1, times: 1, pathIncludes: "googleAds" }],
+    failing: [G1, G2],
+    exit: 3,
+    says: /the platform asks to wait 11 h 17 min; sync again later/,
+    check: (json) => assert.match(json.find((a) => a.account === G2)?.error ?? "", /^not synced: /),
+  },
+  {
+    name: "the deadline passes while a report hangs: the connection stops there, its other account is not tried",
+    faults: [{ kind: "hang", account: G1, times: Number.POSITIVE_INFINITY, pathIncludes: "googleAds", after: 1 }],
+    extra: ["--deadline", "2s"],
+    only: "g",
+    failing: [G1, G2],
+    exit: 3,
+    says: /deadline/,
+  },
+  {
+    name: "500s that do not stop: the account fails after its retries, the others land",
+    faults: [{ kind: "server_error", account: G2, times: Number.POSITIVE_INFINITY, pathIncludes: "googleAds" }],
+    failing: [G2],
+    exit: 3,
+    says: /server error.*after 6 tries/,
+  },
+  {
+    name: "a few 500s: retried, then success",
+    faults: [{ kind: "server_error", account: M1, times: 2, pathIncludes: "insights" }],
+    failing: [],
+    exit: 0,
+  },
+  {
+    name: "a page that never answers (the third): retried after the timeout, then success",
+    faults: [{ kind: "hang", account: M1, times: 1, pathIncludes: "insights", after: 3 }],
+    failing: [],
+    exit: 0,
+    says: /no answer from 127\.0\.0\.1:\d+ within 0\.5 s/,
+  },
+  {
+    name: "pages that never answer: the account fails, the pages it pulled are not stored",
+    faults: [{ kind: "hang", account: M2, times: Number.POSITIVE_INFINITY, pathIncludes: "insights", after: 3 }],
+    failing: [M2],
+    exit: 3,
+  },
+  {
+    name: "a malformed report body: the account fails after its retries, nothing of it is stored",
+    faults: [{ kind: "malformed", account: G1, times: Number.POSITIVE_INFINITY, pathIncludes: "googleAds", after: 1 }],
+    failing: [G1],
+    exit: 3,
+    says: /not the JSON the API documents/,
+  },
+  {
+    name: "an asynchronous report run that fails: the account fails, the others land",
+    setup: () => fakes.meta.failRunsOf.add(M2),
+    failing: [M2],
+    exit: 3,
+    says: /report run \d+ ended 'Job Failed': The report could not be generated/,
+  },
+  {
+    name: "Meta's token expired: exit 2 naming the connection's fix; Google still lands",
+    setup: () => {
+      fakes.meta.tokenExpired = true;
+    },
+    failing: [M1, M2],
+    exit: 2,
+    says: /the access token has expired: create a new system-user token.*code 190\/463/,
+  },
+  {
+    name: "a permission missing on one account: it fails in plain words, the others land",
+    faults: [{ kind: "permission", account: M1, times: Number.POSITIVE_INFINITY }],
+    failing: [M1],
+    exit: 3,
+    says: /the token may not read ad account act_1020304050: assign the account to the system user and grant ads_read/,
+  },
+];
+
+for (const s of SCENARIOS) {
+  test(s.name, async () => {
+    serve(first);
+    fakes.google.clearFaults();
+    fakes.meta.clearFaults();
+    fakes.google.refuseRefresh = false;
+    fakes.google.retryDelay = "1s";
+    fakes.meta.tokenExpired = false;
+    fakes.meta.failRunsOf.clear();
+    const dir = tempDir("cpi-sync-fault-");
+    const db = join(dir, "cpi.duckdb");
+    await addGoogle(dir, fakes, "g", [G1, G2]);
+    await addMeta(dir, fakes, "m", [M1, M2]);
+    const one = await cpiEnv(dir, ENV, "sync", "--since", "21d");
+    assert.equal(one.code, 0, one.stderr);
+    const before = await snapshot(db);
+    serve(restated);
+    const reference = tempDir("cpi-sync-reference-");
+    await addGoogle(reference, fakes, "g", [G1, G2]);
+    await addMeta(reference, fakes, "m", [M1, M2]);
+    const ref = await cpiEnv(reference, ENV, "sync", "--since", "21d");
+    assert.equal(ref.code, 0, ref.stderr);
+    const want = await snapshot(join(reference, "cpi.duckdb"));
+
+    fakes.google.requests.length = 0;
+    fakes.meta.requests.length = 0;
+    s.setup?.();
+    for (const f of s.faults ?? []) (f.pathIncludes === "insights" || f.account.startsWith("10") || f.account.startsWith("50") ? fakes.meta : fakes.google).fault(f);
+    const r = await cpiEnv(dir, ENV, "sync", ...(s.only ? [s.only] : []), "--since", "21d", "--request-timeout", "500ms", "--format", "json", ...(s.extra ?? []));
+    assert.equal(r.code, s.exit, `exit code (stderr: ${r.stderr})`);
+    const json = JSON.parse(r.stdout) as { account: string; error: string | null; api_calls: number; seconds: number }[];
+    assert.deepEqual(json.filter((a) => a.error !== null).map((a) => a.account).sort(), [...s.failing].sort());
+    if (s.says) assert.match(r.stderr + r.stdout, s.says);
+    const after = await snapshot(db);
+    const synced = s.only === "g" ? [G1, G2] : s.only === "m" ? [M1, M2] : ALL;
+    for (const id of ALL) {
+      if (!synced.includes(id)) assert.equal(after.get(id), before.get(id), `${id} was not synced`);
+      else if (s.failing.includes(id)) assert.equal(after.get(id), before.get(id), `${id} failed and is exactly as it was`);
+      else assert.equal(after.get(id), want.get(id), `${id} holds the restated delivery`);
+    }
+    assert.notEqual(before.get(G1), want.get(G1), "the restatement changed the rows (else the check above proves nothing)");
+    for (const secret of Object.values(SECRETS)) assert.ok(!r.stderr.includes(secret) && !r.stdout.includes(secret), "no secret in the output");
+    s.check?.(json);
+  });
+}
