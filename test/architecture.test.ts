@@ -15,8 +15,10 @@ export const RULES: Record<string, Rule> = {
   query: { layers: ["domain", "query"], packages: NONE, builtins: NONE },
   store: { layers: ["domain", "query", "store"], packages: /^(@duckdb\/node-api|@duckdb\/node-bindings|@clickhouse\/client)(\/|$)/, builtins: /^node:/ },
   app: { layers: ["domain", "ingest", "query", "app"], files: ["store/store.ts"], packages: /^(isbot)(\/|$)/, builtins: /^node:(crypto|events|timers\/promises|worker_threads)$/ },
-  cli: { layers: ["app", "domain", "cli", "config", "http"], files: ["store/store.ts"], packages: /^(commander)(\/|$)/, builtins: /^node:/ },
-  http: { layers: ["app", "domain", "http", "config"], files: ["store/store.ts"], packages: /./, builtins: /^node:/ },
+  // The only IO to notification channels that are not plain HTTP: SMTP (email alerts).
+  notify: { layers: ["notify"], packages: /^(nodemailer)(\/|$)/, builtins: /^node:/ },
+  cli: { layers: ["app", "domain", "cli", "config", "http", "notify"], files: ["store/store.ts"], packages: /^(commander)(\/|$)/, builtins: /^node:/ },
+  http: { layers: ["app", "domain", "http", "config", "notify"], files: ["store/store.ts"], packages: /./, builtins: /^node:/ },
   // The dashboard runs in the browser: its own modules, the pure domain (no node, no packages) and the
   // charting library, nothing of node.
   web: { layers: ["web", "domain"], packages: /^@observablehq\/plot$/, builtins: NONE },

@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { AlertFiles } from "../app/alerts/alert-files.js";
+import type { Mailer } from "../app/alerts/webhook.js";
 import { UserError } from "../domain/errors.js";
+import { smtpMailer } from "../notify/smtp-mailer.js";
 import { openAlertFilesOnDisk } from "../store/alerts/alert-files.js";
 import { ClickHouseStore } from "../store/clickhouse/clickhouse-store.js";
 import { type InitOutcome, initClickHouseStore } from "../store/clickhouse/init-schema.js";
@@ -132,4 +134,9 @@ export function remoteStore(call: StoreCall, dialect: "duckdb" | "clickhouse", l
 /** The alerts' rules file, its log and lock beside it, at an absolute path. */
 export function openAlertFiles(configPath: string): AlertFiles {
   return openAlertFilesOnDisk(configPath);
+}
+
+/** What sends email alerts: SMTP through nodemailer. */
+export function alertMailer(): Mailer {
+  return smtpMailer();
 }

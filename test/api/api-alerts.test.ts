@@ -31,7 +31,7 @@ test("GET /api/alerts/rules lists the rules and the webhooks by name only", asyn
   const r = await api.call("/api/alerts/rules");
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.json.rules.map((x: { id: string }) => x.id), ["pricey"]);
-  assert.deepEqual(r.json.webhooks, [{ name: "team", format: "json" }]);
+  assert.deepEqual(r.json.webhooks, [{ name: "team", format: "json", signed: true }]);
   assert.ok(!r.text.includes("127.0.0.1:9"), "no webhook URL");
   // No webhook for the checks below: nothing to post to.
   assert.equal((await cli("alerts", "webhook", "remove", "team")).code, 0);
@@ -41,14 +41,14 @@ test("a dry-run check is a read; a real one needs a token; then GET /api/alerts 
   const dry = await api.call("/api/alerts/check?date=2026-11-20&dry_run=true", { method: "POST" });
   assert.equal(dry.status, 200, dry.text);
   assert.ok(dry.json.fired.length > 0, "some campaign's CPI is above $0.02");
-  assert.ok(dry.json.fired.every((f: { scopeLabel: string }) => f.scopeLabel.startsWith("campaign=")));
+  assert.ok(dry.json.fired.every((f: { scope_label: string }) => f.scope_label.startsWith("campaign=")));
   assert.equal((await api.call("/api/alerts")).json.day, null, "a dry run records nothing");
   assert.equal((await api.call("/api/alerts/check?date=2026-11-20", { method: "POST" })).status, 401);
   const real = await api.call("/api/alerts/check?date=2026-11-20", { method: "POST", headers: { authorization: `Bearer ${token}` } });
   assert.equal(real.status, 200, real.text);
   const active = await api.call("/api/alerts");
   assert.equal(active.json.day, "2026-11-20");
-  assert.deepEqual(active.json.alerts.map((a: { scopeLabel: string }) => a.scopeLabel).sort(), dry.json.fired.map((f: { scopeLabel: string }) => f.scopeLabel).sort());
+  assert.deepEqual(active.json.alerts.map((a: { scope_label: string }) => a.scope_label).sort(), dry.json.fired.map((f: { scope_label: string }) => f.scope_label).sort());
 });
 
 test("without alert files the alert endpoints answer 404", async () => {
@@ -66,7 +66,7 @@ test("POST /api/alerts/rules adds a rule as cpi alerts add does (token needed; e
   assert.equal((await post(rule, {})).status, 401);
   const added = await post(rule);
   assert.equal(added.status, 201, added.text);
-  assert.deepEqual(added.json, { id: "threshold-cpm", kind: "threshold", where: [], by: ["campaign"], currency: "USD", metric: "cpm", operator: ">", value: 15, minImpressions: 0 });
+  assert.deepEqual(added.json, { id: "threshold-cpm", kind: "threshold", where: [], by: ["campaign"], currency: "USD", metric: "cpm", operator: ">", value: 15, min_impressions: 0 });
   const rules = await api.call("/api/alerts/rules");
   assert.deepEqual(rules.json.rules.map((x: { id: string }) => x.id), ["pricey", "threshold-cpm"]);
   const listed = await cli("alerts", "list", "--format", "json");
