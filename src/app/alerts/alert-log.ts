@@ -70,6 +70,15 @@ export interface SendRecord {
   at: string;
 }
 
+/** A notice due to a destination but not tried in its check (the destination had failed already): owed to it from then on. */
+export interface QueuedRecord {
+  type: "queued";
+  key: string;
+  notice: Notice;
+  webhook: string;
+  at: string;
+}
+
 /** A notice given up: not delivered within `delivery.expire_after` of its alert's last day firing. */
 export interface ExpiredRecord {
   type: "expired";
@@ -100,7 +109,7 @@ export interface CheckRecord {
   at: string;
 }
 
-export type LogRecord = AlertRecord | ResolvedRecord | SendRecord | ExpiredRecord | SuppressedRecord | CheckRecord;
+export type LogRecord = AlertRecord | ResolvedRecord | SendRecord | QueuedRecord | ExpiredRecord | SuppressedRecord | CheckRecord;
 
 /** The log read back, indexed for the questions a check asks. */
 export interface AlertHistory {
@@ -115,6 +124,8 @@ export interface AlertHistory {
   recordedDays: Set<string>;
   /** "notice\u0000key\u0000webhook" of every successful send. */
   delivered: Set<string>;
+  /** "notice\u0000key\u0000webhook" of every notice tried or queued: owed to that destination until delivered or expired. */
+  owed: Set<string>;
   /** "notice\u0000key\u0000webhook" of every notice given up. */
   expired: Set<string>;
   /** alert key → the silence that held it back (the latest). */
@@ -151,6 +162,7 @@ export function readAlertHistory(text: string): AlertHistory {
     resolved: new Map(),
     recordedDays: new Set(),
     delivered: new Set(),
+    owed: new Set(),
     expired: new Set(),
     suppressed: new Map(),
     skippedLines: 0,
@@ -176,7 +188,10 @@ export function readAlertHistory(text: string): AlertHistory {
       if (!last || r.day >= last.day) h.lastByKey.set(r.key, r);
       h.recordedDays.add(`${r.key}\u0000${r.day}`);
     } else if (r.type === "resolved") h.resolved.set(r.key, r);
-    else if (r.type === "send" && r.ok) h.delivered.add(noticeId(r.notice, r.key, r.webhook));
+    else if (r.type === "send" || r.type === "queued") {
+      h.owed.add(noticeId(r.notice, r.key, r.webhook));
+      if (r.type === "send" && r.ok) h.delivered.add(noticeId(r.notice, r.key, r.webhook));
+    }
     else if (r.type === "expired") h.expired.add(noticeId(r.notice, r.key, r.webhook));
     else if (r.type === "suppressed") h.suppressed.set(r.key, r.silence);
   }

@@ -1,7 +1,8 @@
-// What is owed to each destination: every recorded alert not yet delivered (an alert whose receiver
-// was down stays queued for later checks, even once its condition is over), and every "back to
-// normal" of an alert a destination received — until sent, or until `delivery.expire_after` has
-// passed since the alert last fired. Snoozed and muted alerts are held back, not queued.
+// What is owed to each destination: the alerts firing in this check, every alert a destination was
+// already due (tried or queued: one whose receiver was down stays owed to later checks, even once its
+// condition is over), and every "back to normal" of an alert a destination received — until sent, or
+// until `delivery.expire_after` has passed since the alert last fired. A destination added later is
+// not sent alerts that were over before it came. Snoozed and muted alerts are held back, not queued.
 import type { AlertHistory, ExpiredRecord, Notice, SuppressedRecord } from "./alert-log.js";
 import { noticeId } from "./alert-log.js";
 import type { AlertsConfig, WebhookConfig } from "./alert-rule.js";
@@ -24,14 +25,21 @@ export function targetsOf(config: AlertsConfig, ruleId: string): WebhookConfig[]
  * The notices due now (alerts first, oldest first, then "back to normal"), the ones to give up
  * (expired) and the alerts to note as held back by a silence. Alerts of rules removed or turned off
  * are left alone.
- * @example dueNotices(config, history, new Date(), 7 * 86_400_000).due.map((d) => d.webhook.name)
+ * @example dueNotices(config, history, firingKeys, new Date(), 7 * 86_400_000).due.map((d) => d.webhook.name)
  */
-export function dueNotices(config: AlertsConfig, history: AlertHistory, now: Date, expireMs: number): { due: Due[]; expire: ExpiredRecord[]; suppress: SuppressedRecord[] } {
+export function dueNotices(
+  config: AlertsConfig,
+  history: AlertHistory,
+  firing: ReadonlySet<string>,
+  now: Date,
+  expireMs: number,
+): { due: Due[]; expire: ExpiredRecord[]; suppress: SuppressedRecord[] } {
   const due: Due[] = [];
   const expire: ExpiredRecord[] = [];
   const suppress: SuppressedRecord[] = [];
   const at = now.toISOString();
-  const owed = (notice: Notice, key: string, w: WebhookConfig) => !history.delivered.has(noticeId(notice, key, w.name)) && !history.expired.has(noticeId(notice, key, w.name));
+  const open = (notice: Notice, key: string, w: WebhookConfig) => !history.delivered.has(noticeId(notice, key, w.name)) && !history.expired.has(noticeId(notice, key, w.name));
+  const owed = (notice: Notice, key: string, w: WebhookConfig) => open(notice, key, w) && (notice === "resolved" || firing.has(key) || history.owed.has(noticeId(notice, key, w.name)));
   const alerts = [...history.lastByKey.values()].sort((a, b) => ((history.firstByKey.get(a.key)?.at ?? a.at) < (history.firstByKey.get(b.key)?.at ?? b.at) ? -1 : 1));
   const resolvedDue: Due[] = [];
   for (const last of alerts) {

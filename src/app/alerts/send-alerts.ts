@@ -1,6 +1,6 @@
 import { addDays, type IsoDate } from "../../domain/dates.js";
 import type { AlertFiles } from "./alert-files.js";
-import { type AlertHistory, type AlertRecord, type CheckRecord, type LogRecord, logLine, noticeId, type ResolvedRecord, readAlertHistory, type SendRecord } from "./alert-log.js";
+import { type AlertHistory, type AlertRecord, type CheckRecord, type LogRecord, logLine, noticeId, type QueuedRecord, type ResolvedRecord, readAlertHistory, type SendRecord } from "./alert-log.js";
 import type { AlertsConfig } from "./alert-rule.js";
 import { chatBody, jsonBody, mailMessage } from "./destination-body.js";
 import type { ScopeEvaluation } from "./evaluate-rule.js";
@@ -180,8 +180,10 @@ export async function recordAndSend(files: AlertFiles, config: AlertsConfig, eva
         for (const batch of batches) {
           let result: Delivery;
           if (ctx.dryRun) result = { webhook: hook.name, status: "skipped", attempts: 0, error: "dry run" };
-          else if (down.has(hook.name)) result = { webhook: hook.name, status: "skipped", attempts: 0, error: "the destination failed earlier in this check; the next check retries" };
-          else {
+          else if (down.has(hook.name)) {
+            result = { webhook: hook.name, status: "skipped", attempts: 0, error: "the destination failed earlier in this check; the next check retries" };
+            await write(batch.map((d) => ({ type: "queued", key: d.alert.key, notice: d.notice, webhook: hook.name, at: at() }) satisfies QueuedRecord));
+          } else {
             const r = await deliverWebhook(hook, payloadOf(batch, ctx.day), ctx.delivery, async (a) => {
               await write(batch.map((d) => ({ type: "send", key: d.alert.key, notice: d.notice, webhook: hook.name, ...a, at: at() }) satisfies SendRecord));
             });
@@ -200,12 +202,12 @@ export async function recordAndSend(files: AlertFiles, config: AlertsConfig, eva
       }
     };
     const expireMs = ctx.expireMs;
-    const first = dueNotices(config, known, now, expireMs);
+    const first = dueNotices(config, known, firedKeys, now, expireMs);
     await write([...first.expire, ...first.suppress]);
     for (const e of first.expire) known.expired.add(noticeId(e.notice, e.key, e.webhook));
     await deliverAll(first.due.filter((d) => d.notice === "alert"));
     // "Back to normal" after the alerts, so an alert delivered late in this check is followed by its end.
-    await deliverAll(dueNotices(config, known, now, expireMs).due.filter((d) => d.notice === "resolved"));
+    await deliverAll(dueNotices(config, known, firedKeys, now, expireMs).due.filter((d) => d.notice === "resolved"));
 
     for (const f of fired) {
       const silence = activeSilence(config.silences, f.record.rule, f.record.scope, now);
