@@ -82,20 +82,27 @@ before(async () => {
   );
 });
 
+/** The first body a destination received. */
+function received(format: string): unknown {
+  const b = hooks[format]?.bodies[0];
+  assert.ok(b, `${format} received a body`);
+  return b;
+}
+
 after(async () => {
   for (const h of Object.values(hooks)) await h.close();
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
 });
 
 test("Slack: &, < and > become entities, so <!channel> pings no one and the link is text", () => {
-  const text = (hooks.slack?.bodies[0] as { text: string }).text;
+  const text = (received("slack") as { text: string }).text;
   assert.ok(text.includes("campaign=&lt;!channel&gt; urgent &lt;https://evil.example|click here&gt; @everyone [win](https://evil.example) **now** &amp; &lt;@123&gt;"), text);
   assert.doesNotMatch(text, /<|>/, "no raw angle bracket: Slack's control sequences cannot start");
-  assert.deepEqual(Object.keys((hooks.slack?.bodies[0] ?? {}) as object), ["text"]);
+  assert.deepEqual(Object.keys(received("slack") as object), ["text"]);
 });
 
 test("Teams: an Adaptive Card whose untrusted text is only in TextRuns (no Markdown: no link, no formatting)", () => {
-  const body = hooks.teams?.bodies[0] as { type: string; attachments: { contentType: string; content: { type: string; version: string; body: { type: string; text?: string; inlines?: { type: string; text: string }[] }[] } }[] };
+  const body = received("teams") as { type: string; attachments: { contentType: string; content: { type: string; version: string; body: { type: string; text?: string; inlines?: { type: string; text: string }[] }[] } }[] };
   assert.equal(body.type, "message");
   const card = body.attachments[0];
   assert.equal(card?.contentType, "application/vnd.microsoft.card.adaptive");
@@ -109,7 +116,7 @@ test("Teams: an Adaptive Card whose untrusted text is only in TextRuns (no Markd
 });
 
 test("Discord: Markdown, links and mentions escaped, and allowed_mentions pings no one", () => {
-  const body = hooks.discord?.bodies[0] as { content: string; allowed_mentions: { parse: string[] }; flags: number };
+  const body = received("discord") as { content: string; allowed_mentions: { parse: string[] }; flags: number };
   assert.deepEqual(body.allowed_mentions, { parse: [] });
   assert.equal(body.flags, 4, "no link previews");
   const c = body.content;
@@ -131,7 +138,7 @@ test("email: through a real SMTP server; the HTML part escapes the name, the sub
 });
 
 test("JSON: the name is data, exactly as imported", () => {
-  const body = hooks.json?.bodies[0] as { type: string; alert: { scope: { campaign: string }; scope_label: string } };
+  const body = received("json") as { type: string; alert: { scope: { campaign: string }; scope_label: string } };
   assert.equal(body.type, "cpi.alert");
   assert.equal(body.alert.scope.campaign, HOSTILE);
   assert.equal(body.alert.scope_label, `campaign=${HOSTILE}`);
