@@ -19,7 +19,7 @@ import {
   withRuleEnabled,
   withSilence,
 } from "../../../app/alerts/index.js";
-import { UserError } from "../../../domain/errors.js";
+import { isUserError, UserError } from "../../../domain/errors.js";
 import { smtpMailer } from "../../../notify/smtp-mailer.js";
 import { HttpError } from "../../server.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
@@ -30,8 +30,12 @@ function need(files: AlertFiles | undefined): AlertFiles {
   return files;
 }
 
+/** Edits the rules file; an unknown rule or silence id in the path is a 404. */
 function edit(files: AlertFiles | undefined, change: (c: AlertsConfig) => AlertsConfig): Promise<AlertsConfig> {
-  return editAlertsConfig(need(files), change);
+  return editAlertsConfig(need(files), change).catch((e: unknown) => {
+    if (isUserError(e) && (e.code === "no_rule" || e.code === "no_silence")) throw new HttpError(404, "not_found", e.message);
+    throw e;
+  });
 }
 
 const dryRun = (q: URLSearchParams) => ["true", "1"].includes(q.get("dry_run") ?? "");
