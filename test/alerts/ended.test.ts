@@ -57,3 +57,31 @@ test("a flight (a pacing rule on campaign=NAME) that ended: not stopped; without
   ]);
   assert.equal(out.skipped.find((s) => s.scope === "campaign=Spring")?.message, "not expected to deliver: its flight ended on 2026-10-04");
 });
+
+test("a campaign the platform export marks Paused is not 'stopped delivering'; one marked Enabled that stops is", async () => {
+  const dir = tempDir();
+  // A Google Ads campaign report by day, as exported after both campaigns stopped on 2026-10-05.
+  const lines = ["Campaign report", "24 Aug 2026 - 11 Oct 2026", "Day\tCampaign\tCampaign status\tImpr.\tClicks\tCurrency code\tCost"];
+  for (let d = 0; d < 49; d++) {
+    const day = addDays("2026-08-24", d);
+    lines.push(`${day}\tAlways On\tEnabled\t5,000\t50\tUSD\t50.00`);
+    if (day < "2026-10-05") {
+      lines.push(`${day}\tWinter Sale\tPaused\t10,000\t100\tUSD\t100.00`);
+      lines.push(`${day}\tEvergreen\tEnabled\t10,000\t100\tUSD\t100.00`);
+    }
+  }
+  write(dir, "google.tsv", `${lines.join("\n")}\n`);
+  const imported = await cpi(dir, "import", "google.tsv");
+  assert.equal(imported.code, 0, imported.stderr);
+  assert.equal((await cpi(dir, "alerts", "add", "--kind", "zero-delivery", "--by", "campaign", "--id", "stopped")).code, 0);
+  const r = await cpi(dir, "alerts", "check", "--date", "2026-10-08", "--dry-run", "--format", "json");
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as Check;
+  assert.deepEqual(
+    out.fired.map((f) => f.scope.campaign),
+    ["Evergreen"],
+  );
+  const sale = out.skipped.find((s) => s.scope === "campaign=Winter Sale");
+  assert.equal(sale?.reason, "ended");
+  assert.match(sale?.message ?? "", /^not expected to deliver: the google[-_]ads export of 2026-10-04 marks it Paused \(paused\)$/);
+});

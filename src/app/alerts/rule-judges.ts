@@ -2,6 +2,7 @@
 // window of days (one store query per rule, whatever the number of days), and each scope gets a
 // `judge(i)` that says what the rule says as of day i. A check asks one day (and walks back for the
 // episode's first day); a backtest asks every day of its range.
+import type { CampaignStatus } from "../../domain/campaign-status.js";
 import type { IsoDate } from "../../domain/dates.js";
 import { parseFilter } from "../../domain/query.js";
 import type { Store } from "../../store/store.js";
@@ -41,13 +42,15 @@ export async function sourcesByDay(store: Store, from: IsoDate, to: IsoDate): Pr
 }
 
 /**
- * When campaigns stop being expected to deliver: the last day of their direct-buy contracts (every
- * contract of the campaign, or of its placement, over) and of their flights (the pacing rules naming
- * them with campaign=NAME). A campaign past both is "ended", not "stopped delivering".
+ * When campaigns stop being expected to deliver: their platform exports mark them paused or ended
+ * (Campaign status, Delivery status), or the last day of their direct-buy contracts (every contract
+ * of the campaign, or of its placement, over) and of their flights (the pacing rules naming them with
+ * campaign=NAME) has passed. Such a campaign is "ended", not "stopped delivering".
  * @example (await endedCampaigns(store, config))("Launch Q4", null, "2026-11-20") // "its contract ended on 2026-11-15"
  */
 export async function endedCampaigns(store: Store, config: AlertsConfig): Promise<JudgeContext["ended"]> {
   const contracts = await store.contracts();
+  const statuses = await store.campaignStatuses();
   const flights = new Map<string, IsoDate>();
   for (const r of config.rules) {
     if (r.kind !== "pacing") continue;
@@ -60,6 +63,12 @@ export async function endedCampaigns(store: Store, config: AlertsConfig): Promis
     }
   }
   return (campaign, placement, day) => {
+    // The platforms' own word: every export that names the campaign says it is paused or over.
+    const said = statuses.filter((s) => s.campaign === campaign);
+    if (said.length > 0 && said.every((s) => s.state !== "active")) {
+      const s = said.sort((a, b) => (a.as_of < b.as_of ? 1 : -1))[0] as CampaignStatus;
+      return `the ${s.source} export of ${s.as_of} marks it ${s.reported} (${s.state})`;
+    }
     const mine = contracts.filter((c) => c.campaign === campaign && (placement === null || c.placement === "" || c.placement === placement));
     const contractEnd = mine.length > 0 ? mine.map((c) => c.to).sort().at(-1) : undefined;
     const flightEnd = flights.get(campaign);
