@@ -57,3 +57,19 @@ export function campaignState(cell: string): CampaignState | null {
   const key = cell.trim().toLowerCase().replace(/\s+/g, " ");
   return STATES[key] ?? null;
 }
+
+/**
+ * A stored status read back from a result row (either engine's columns of the same names).
+ * @example campaignStatusOfRow({ source: "google-ads", account_id: "1", campaign_id: "9", campaign: "Brand", state: "paused", reported: "Paused", as_of: "2026-10-04" }).state // "paused"
+ */
+export function campaignStatusOfRow(r: Readonly<Record<string, unknown>>): CampaignStatus {
+  return {
+    source: String(r.source),
+    account_id: String(r.account_id),
+    campaign_id: String(r.campaign_id),
+    campaign: String(r.campaign),
+    state: String(r.state) as CampaignState,
+    reported: String(r.reported),
+    as_of: String(r.as_of),
+  };
+}

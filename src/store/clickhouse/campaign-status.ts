@@ -1,6 +1,6 @@
 // Campaign statuses on ClickHouse: versions in a small MergeTree table, read through argMax by version
 // (the as-of day first, then the time of the insert), created on first use like the API tokens.
-import type { CampaignState, CampaignStatus } from "../../domain/campaign-status.js";
+import { type CampaignStatus, campaignStatusOfRow } from "../../domain/campaign-status.js";
 import { isoToEpochDay } from "../../domain/dates.js";
 import type { ClickHouseConnection } from "./connection.js";
 import { tsvString } from "./tsv.js";
@@ -34,13 +34,5 @@ export async function campaignStatusesClickHouse(conn: ClickHouseConnection): Pr
   const rows = await conn.query(
     "SELECT source, account_id, campaign_id, argMax(campaign, version) AS campaign, argMax(state, version) AS state, argMax(reported, version) AS reported, toString(argMax(as_of, version)) AS as_of FROM campaign_status_versions GROUP BY source, account_id, campaign_id ORDER BY source, account_id, campaign_id",
   );
-  return rows.map((r) => ({
-    source: String(r.source),
-    account_id: String(r.account_id),
-    campaign_id: String(r.campaign_id),
-    campaign: String(r.campaign),
-    state: String(r.state) as CampaignState,
-    reported: String(r.reported),
-    as_of: String(r.as_of),
-  }));
+  return rows.map(campaignStatusOfRow);
 }

@@ -1,7 +1,7 @@
 // Campaign statuses on DuckDB: one row per source × account × campaign, the export covering the
 // latest day winning (an older export imported later does not bring a status back).
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { CampaignState, CampaignStatus } from "../../domain/campaign-status.js";
+import { type CampaignStatus, campaignStatusOfRow } from "../../domain/campaign-status.js";
 import { duckdbDialect } from "../../query/duckdb-dialect.js";
 import type { ResultRow } from "../store.js";
 
@@ -37,13 +37,5 @@ export async function recordCampaignStatusesDuckDb(conn: DuckDBConnection, rows:
 /** Every stored status. */
 export async function campaignStatusesDuckDb(query: (sql: string) => Promise<ResultRow[]>): Promise<CampaignStatus[]> {
   const rows = await query("SELECT source, account_id, campaign_id, campaign, state, reported, strftime(as_of, '%Y-%m-%d') AS as_of FROM campaign_status ORDER BY source, account_id, campaign_id");
-  return rows.map((r) => ({
-    source: String(r.source),
-    account_id: String(r.account_id),
-    campaign_id: String(r.campaign_id),
-    campaign: String(r.campaign),
-    state: String(r.state) as CampaignState,
-    reported: String(r.reported),
-    as_of: String(r.as_of),
-  }));
+  return rows.map(campaignStatusOfRow);
 }
