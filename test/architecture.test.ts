@@ -18,8 +18,10 @@ export const RULES: Record<string, Rule> = {
   // crypto for request signatures (Meta's appsecret_proof); a platform's parser may be reused.
   connect: { layers: ["domain", "ingest", "connect"], packages: NONE, builtins: /^node:(crypto|timers\/promises)$/ },
   app: { layers: ["domain", "ingest", "query", "connect", "app"], files: ["store/store.ts"], packages: /^(isbot)(\/|$)/, builtins: /^node:(crypto|events|timers\/promises|worker_threads)$/ },
-  cli: { layers: ["app", "domain", "cli", "config", "http"], files: ["store/store.ts"], packages: /^(commander)(\/|$)/, builtins: /^node:/ },
-  http: { layers: ["app", "domain", "http", "config"], files: ["store/store.ts"], packages: /./, builtins: /^node:/ },
+  // The only IO to notification channels that are not plain HTTP: SMTP (email alerts).
+  notify: { layers: ["notify"], packages: /^(nodemailer)(\/|$)/, builtins: /^node:/ },
+  cli: { layers: ["app", "domain", "cli", "config", "http", "notify"], files: ["store/store.ts"], packages: /^(commander)(\/|$)/, builtins: /^node:/ },
+  http: { layers: ["app", "domain", "http", "config", "notify"], files: ["store/store.ts"], packages: /./, builtins: /^node:/ },
   // The dashboard runs in the browser: its own modules, the pure domain (no node, no packages) and the
   // charting library, nothing of node.
   web: { layers: ["web", "domain"], packages: /^@observablehq\/plot$/, builtins: NONE },

@@ -144,6 +144,9 @@ export async function importReports(store: Store, files: readonly ReportFile[], 
     : store.importSpendBatches && parsed.some((p) => p === null)
       ? await store.importSpendBatches(imports, onProgress)
       : await store.importSpend(imports as SpendImport[], onProgress);
+  // What the exports say campaigns are doing (paused, ended): alerts do not call those "stopped".
+  const statuses = parsed.flatMap((p) => p?.report.statuses ?? []);
+  if (!dryRun && statuses.length > 0) await store.recordCampaignStatuses(statuses);
   return files.map((file, i) => {
     const { report, sums, sources } = parsed[i] as Parsed;
     return {

@@ -186,6 +186,7 @@ export async function migrateStore(from: Store, to: Store, onProgress?: MigrateP
     const { id: _id, ...rest } = c;
     await to.addContract(rest);
   }
+  await to.recordCampaignStatuses(await from.campaignStatuses());
   await copyEvents(from, to, `migrated:${from.location}`, onProgress);
   // The source's event logs were loaded up to these offsets: the target must not load them again.
   const eventLogs: { logId: string; offset: number }[] = [];

@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { AlertFiles } from "../app/alerts/alert-files.js";
+import type { Mailer } from "../app/alerts/webhook.js";
 import type { ConnectionFiles } from "../app/connect/connection-files.js";
 import { UserError } from "../domain/errors.js";
+import { smtpMailer } from "../notify/smtp-mailer.js";
 import { openAlertFilesOnDisk } from "../store/alerts/alert-files.js";
 import { ClickHouseStore } from "../store/clickhouse/clickhouse-store.js";
 import { type InitOutcome, initClickHouseStore } from "../store/clickhouse/init-schema.js";
@@ -151,4 +153,9 @@ export function openAlertFiles(configPath: string): AlertFiles {
 /** The connections file (credentials), the sync state and their locks, at an absolute path. */
 export function openConnectionFiles(path: string): ConnectionFiles {
   return openConnectionFilesOnDisk(path);
+}
+
+/** What sends email alerts: SMTP through nodemailer. */
+export function alertMailer(): Mailer {
+  return smtpMailer();
 }

@@ -1,3 +1,4 @@
+import type { CampaignStatus } from "./campaign-status.js";
 import type { IsoDate } from "./dates.js";
 import type { Micros } from "./money.js";
 
@@ -74,6 +75,8 @@ export interface ParsedReport {
   /** Line number of each row (1-based, as a text editor shows it), parallel to rows. */
   rowLines: number[];
   fileTotals: FileTotalsCheck[];
+  /** Campaign states the export gives ("Campaign status", "Delivery status"), the latest per campaign. */
+  statuses?: CampaignStatus[];
 }
 
 /** A SpendRow with every optional field empty and every measure zero, for parsers to fill. @example blankSpendRow().impressions // 0 */

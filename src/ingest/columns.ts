@@ -30,7 +30,11 @@ export type Role =
   | "viewable_impressions"
   | "measurable_impressions"
   | "reach"
-  | "frequency";
+  | "frequency"
+  /** The campaign's status on any row ("Campaign status": Enabled, Paused, Removed). */
+  | "campaign_status"
+  /** The row's own entity's status (Meta's "Delivery status"): the campaign's on campaign rows only. */
+  | "delivery_status";
 
 /** A header a role may have: a normalised name, or a pattern whose first group (if any) is a currency code. */
 export type Alias = string | RegExp;

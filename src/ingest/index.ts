@@ -60,6 +60,7 @@ export function parseReport(
     currency: opts.currency ? normaliseCurrency(opts.currency) : null,
     timezone: checkedTimezone(opts.timezone) ?? checkedTimezone(opts.defaultTimezone),
     sink,
+    statuses: new Map(),
     ...(counted ? { onColumns: counted, handed: () => handed } : {}),
     ...(onReach ? { onReach } : {}),
   };
@@ -238,6 +239,7 @@ function finish(
     issues,
     rowLines,
     fileTotals,
+    statuses: [...ctx.statuses.values()],
   };
 }
 

@@ -1,3 +1,4 @@
+import { campaignState } from "../domain/campaign-status.js";
 import type { PlatformReachRow, SpendRow } from "../domain/spend.js";
 import { blankSpendRow } from "../domain/spend.js";
 import { SpendColumnsBuilder } from "../domain/spend-columns.js";
@@ -40,6 +41,8 @@ function roleColumns(plan: RowPlan) {
     measurable: c("measurable_impressions"),
     reach: c("reach"),
     frequency: c("frequency"),
+    campaignStatus: c("campaign_status"),
+    deliveryStatus: c("delivery_status"),
   };
 }
 
@@ -189,6 +192,19 @@ export class PlatformRowBuilder {
       this.out.rowLines.push(line);
     }
     if (col.reach >= 0 && plan.keepReach !== false) this.addReach(row);
+    if (col.campaignStatus >= 0 || col.deliveryStatus >= 0) this.noteStatus(row);
+  }
+
+  /** Keeps the campaign's status the row gives, when it is the latest seen for that campaign. */
+  private noteStatus(row: SpendRow): void {
+    const { reader, col } = this;
+    const cell = col.campaignStatus >= 0 ? reader.text(col.campaignStatus) : row.ad_group === "" && row.ad === "" ? reader.text(col.deliveryStatus) : "";
+    const state = campaignState(cell);
+    if (state === null || row.campaign_id === "") return;
+    const key = `${row.source}\u0000${row.account_id}\u0000${row.campaign_id}`;
+    const seen = this.ctx.statuses.get(key);
+    if (seen && seen.as_of > row.date_end) return;
+    this.ctx.statuses.set(key, { source: row.source, account_id: row.account_id, campaign_id: row.campaign_id, campaign: row.campaign, state, reported: cell, as_of: row.date_end });
   }
 
   private addReach(row: SpendRow): void {

@@ -1,3 +1,4 @@
+import type { CampaignStatus } from "../domain/campaign-status.js";
 import type { PlatformReachRow, SpendRow } from "../domain/spend.js";
 import type { SpendColumns } from "../domain/spend-columns.js";
 import type { IssueSink, ParseOptions } from "./types.js";
@@ -55,6 +56,8 @@ export interface PlatformContext {
   handed?: () => number;
   /** Set when the caller takes reach rows as they are made (the row builder's one per row) rather than in `reach`. */
   onReach?: (row: PlatformReachRow) => void;
+  /** Campaign statuses read so far, the latest per source, account and campaign. */
+  statuses: Map<string, CampaignStatus>;
 }
 
 export interface PlatformResult {

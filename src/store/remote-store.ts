@@ -1,6 +1,7 @@
 // A Store whose methods run in another process that holds the real one open (`cpi serve`'s store
 // process): the HTTP process's routes (the API, the dashboard) use it like any Store.
 import type { ApiToken, NewApiToken } from "../domain/api-token.js";
+import type { CampaignStatus } from "../domain/campaign-status.js";
 import type { FxRate } from "../domain/fx.js";
 import type { Contract, NewContract } from "../domain/tracking/contract.js";
 import { clickhouseDialect } from "../query/clickhouse-dialect.js";
@@ -60,6 +61,12 @@ export class RemoteStore implements Store {
   }
   revokeApiToken(id: number): Promise<boolean> {
     return this.call("revokeApiToken", [id]) as Promise<boolean>;
+  }
+  recordCampaignStatuses(rows: readonly CampaignStatus[]): Promise<void> {
+    return this.call("recordCampaignStatuses", [rows]) as Promise<void>;
+  }
+  campaignStatuses(): Promise<CampaignStatus[]> {
+    return this.call("campaignStatuses", []) as Promise<CampaignStatus[]>;
   }
   setting(name: StoreSetting): Promise<string | null> {
     return this.call("setting", [name]) as Promise<string | null>;

@@ -1,4 +1,5 @@
 import type { ApiToken, NewApiToken } from "../domain/api-token.js";
+import type { CampaignStatus } from "../domain/campaign-status.js";
 import type { FxRate } from "../domain/fx.js";
 import type { ReachColumns } from "../domain/reach-columns.js";
 import type { ReplaceWindow } from "../domain/replace-window.js";
@@ -122,6 +123,13 @@ export interface Store {
   apiTokens(): Promise<ApiToken[]>;
   /** Revokes an API token; false when there was no live one with that id. */
   revokeApiToken(id: number): Promise<boolean>;
+  /**
+   * Records the campaign statuses imported reports give (paused, ended…); for each source × account ×
+   * campaign the one of the export covering the latest day is kept.
+   */
+  recordCampaignStatuses(rows: readonly CampaignStatus[]): Promise<void>;
+  /** The latest status of every campaign an export gave one. */
+  campaignStatuses(): Promise<CampaignStatus[]>;
   /** A store-wide setting, or null when it was never set. */
   setting(name: StoreSetting): Promise<string | null>;
   /** Sets (or replaces) a store-wide setting. */

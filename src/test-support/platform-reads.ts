@@ -45,6 +45,7 @@ export function readBoth(parser: PlatformParser, text: string, delimiter: string
       currency: opts.currency ?? null,
       timezone: null,
       sink: { issues: [], fileTotals: [] },
+      statuses: new Map(),
       ...(stream ? { onColumns: (b: SpendColumns) => batches.push(b), handed: () => 0 } : {}),
     };
     let thrown: string | null = null;
@@ -56,7 +57,7 @@ export function readBoth(parser: PlatformParser, text: string, delimiter: string
     }
     // A plan that streams hands its rows out in batches; one that does not returns them.
     const rows = [...batches.flatMap(spendRowsOf), ...(out?.rows ?? [])];
-    return { rows, rowLines: out?.rowLines, reach: out?.reach, issues: ctx.sink.issues, fileTotals: ctx.sink.fileTotals, thrown, unterminated };
+    return { rows, rowLines: out?.rowLines, reach: out?.reach, issues: ctx.sink.issues, fileTotals: ctx.sink.fileTotals, statuses: [...ctx.statuses.values()], thrown, unterminated };
   });
   return { fast: results[0] as (typeof results)[0], general: results[1] as (typeof results)[0] };
 }

@@ -17,10 +17,11 @@ test("cpi alerts add, list, webhook add and remove edit the rules file beside th
     by: ["campaign"],
     metric: "cost",
     direction: "up",
-    score: 4,
+    score: 3,
     weeks: 8,
-    minHistory: 4,
-    minImpressions: 1000,
+    min_history: 4,
+    min_impressions: 1000,
+    min_effect: 0.25,
   });
   assert.equal((await cpi(dir, "alerts", "add", "--kind", "threshold", "--metric", "cpm", "--above", "15")).code, 0);
   assert.equal((await cpi(dir, "alerts", "add", "--kind", "threshold", "--metric", "cpm", "--below", "2")).code, 0);
@@ -36,7 +37,7 @@ test("cpi alerts add, list, webhook add and remove edit the rules file beside th
     config.rules.map((r) => r.id),
     ["anomaly-spend", "threshold-cpm", "threshold-cpm-2", "pacing", "zero-delivery-impressions"],
   );
-  assert.deepEqual(config.rules[2], { id: "threshold-cpm-2", kind: "threshold", where: [], by: [], metric: "cpm", operator: "<", value: 2, minImpressions: 0 });
+  assert.deepEqual(config.rules[2], { id: "threshold-cpm-2", kind: "threshold", where: [], by: [], metric: "cpm", operator: "<", value: 2, min_impressions: 0 });
   assert.deepEqual(config.rules[3], {
     id: "pacing",
     kind: "pacing",
@@ -48,6 +49,7 @@ test("cpi alerts add, list, webhook add and remove edit the rules file beside th
     to: "2026-11-15",
     watch: "both",
     tolerance: 0.1,
+    grace_days: 10,
   });
   assert.match(readFileSync(file, "utf8"), /"by": \["campaign"\],/, "short lists stay on one line");
   assert.equal(serializeAlertsConfig(parseAlertsConfig(serializeAlertsConfig(config), file)), serializeAlertsConfig(config));
@@ -68,6 +70,7 @@ test("cpi alerts add, list, webhook add and remove edit the rules file beside th
   const none = await cpi(dir, "alerts", "remove", "nope");
   assert.equal(none.code, 2);
   assert.match(none.stderr, /no rule or webhook named 'nope'/);
+  assert.doesNotMatch(readFileSync(file, "utf8"), /minImpressions|minHistory/, "snake_case keys");
   const dup = await cpi(dir, "alerts", "add", "--kind", "threshold", "--metric", "cpm", "--above", "9", "--id", "pacing");
   assert.equal(dup.code, 2);
   assert.match(dup.stderr, /already exists/);
@@ -115,7 +118,7 @@ test("a hand-edited bad rules file: exit 2 naming the file, line, column and fie
     "cpi.alerts.json",
     `{
   "version": 1,
-  "webhooks": [{ "name": "ops", "url": "https://example.com/hook", "format": "teams" }],
+  "webhooks": [{ "name": "ops", "url": "https://example.com/hook", "format": "pager" }],
   "rules": [
     { "id": "cpi-up", "kind": "anomaly", "metric": "cpx", "by": ["campaign"] },
     { "id": "cpi-up", "kind": "threshold", "metric": "cpm", "operator": ">>", "value": "15" },
@@ -128,7 +131,7 @@ test("a hand-edited bad rules file: exit 2 naming the file, line, column and fie
     const r = await cpi(dir, ...argv);
     assert.equal(r.code, 2, argv.join(" "));
     assert.match(r.stderr, /the alerts file has 7 problems/);
-    assert.ok(r.stderr.includes(`${file}:3:78 webhooks[0].format: must be one of "json", "slack", got "teams"`), r.stderr);
+    assert.ok(r.stderr.includes(`${file}:3:78 webhooks[0].format: must be one of "json", "slack", "teams", "discord", "email", got "pager"`), r.stderr);
     assert.ok(r.stderr.includes(`${file}:5:52 rules[0].metric: must be one of`), r.stderr);
     assert.ok(r.stderr.includes(`${file}:6:73 rules[1].operator: must be one of ">", ">=", "<", "<=", got ">>" (rule 'cpi-up')`), r.stderr);
     assert.ok(r.stderr.includes(`${file}:6:88 rules[1].value: must be a number, got "15"`), r.stderr);
@@ -147,7 +150,7 @@ test("a hand-edited bad rules file: exit 2 naming the file, line, column and fie
 
 test("the parser reports unknown fields, wrong types and what the whole file must look like", () => {
   assert.throws(() => parseAlertsConfig("[]", "a.json"), /a\.json:1:1 \(the file\): must be an object/);
-  assert.throws(() => parseAlertsConfig('{"rule": []}', "a.json"), /a\.json:1:10 rule: unknown field; known: version, webhooks, rules/);
+  assert.throws(() => parseAlertsConfig('{"rule": []}', "a.json"), /a\.json:1:10 rule: unknown field; known: version, webhooks, rules, silences, delivery/);
   assert.throws(() => parseAlertsConfig('{"rules": {}}', "a.json"), /rules: must be a list/);
   assert.throws(() => parseAlertsConfig('{"rules": [{"id": "x", "kind": "pacing", "budget": 100, "currency": "USD", "from": "2026-10-01", "to": "2026-13-01"}]}', "a.json"), /rules\[0\]\.to: must be a date/);
   assert.throws(() => parseAlertsConfig('{"rules": [{"id": "x", "kind": "anomaly", "metric": "reach"}]}', "a.json"), /'reach' is not a daily sum or ratio of sums/);
@@ -157,7 +160,12 @@ test("the parser reports unknown fields, wrong types and what the whole file mus
     /rules\[0\]\.where\[1\]: invalid_rate is counted on tracked events/,
   );
   assert.throws(() => parseAlertsConfig('{"a": 1, "a": 2}', "a.json"), /a\.json:1:10: the key "a" appears twice/);
-  assert.deepEqual(parseAlertsConfig("", "a.json"), { version: 1, webhooks: [], rules: [] });
+  assert.deepEqual(parseAlertsConfig("", "a.json"), { version: 1, webhooks: [], rules: [], silences: [] });
   const ok = parseAlertsConfig('\uFEFF{"rules": [{"id": "x", "kind": "anomaly", "metric": "CPI", "by": "campaign, placement", "where": "source=meta"}]}', "a.json");
-  assert.deepEqual(ok.rules[0], { id: "x", kind: "anomaly", where: ["source=meta"], by: ["campaign", "placement"], metric: "cpi", direction: "both", score: 4, weeks: 8, minHistory: 4, minImpressions: 1000 });
+  assert.deepEqual(ok.rules[0], { id: "x", kind: "anomaly", where: ["source=meta"], by: ["campaign", "placement"], metric: "cpi", direction: "both", score: 3, weeks: 8, min_history: 4, min_impressions: 1000, min_effect: 0.25 });
+  // Files written before snake_case still read, and are written back in snake_case.
+  const old = parseAlertsConfig('{"rules": [{"id": "x", "kind": "anomaly", "metric": "cpi", "minHistory": 3, "minImpressions": 50}]}', "a.json");
+  assert.deepEqual([old.rules[0]?.kind === "anomaly" && old.rules[0].min_history, old.rules[0]?.kind === "anomaly" && old.rules[0].min_impressions], [3, 50]);
+  assert.doesNotMatch(serializeAlertsConfig(old), /minHistory|minImpressions/);
+  assert.throws(() => parseAlertsConfig('{"rules": [{"id": "x", "kind": "anomaly", "metric": "cpi", "minHistory": 3, "min_history": 3}]}', "a.json"), /rules\[0\]\.minHistory: the same field as min_history: give one/);
 });

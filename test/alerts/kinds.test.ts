@@ -19,7 +19,7 @@ async function checkJson(dir: string, ...args: string[]): Promise<{ code: number
 test("pacing: a flight spending $150 a day of a $3,000, 30-day budget is projected to overspend; watch=underspend stays quiet", async () => {
   const dir = tempDir();
   const lines = ["date,source,campaign,currency,cost,impressions"];
-  for (let d = 0; d < 10; d++) lines.push(`${addDays("2026-10-01", d)},google_ads,Flight,USD,150.00,15000`);
+  for (let d = 0; d < 12; d++) lines.push(`${addDays("2026-10-01", d)},google_ads,Flight,USD,150.00,15000`);
   write(dir, "f.csv", `${lines.join("\n")}\n`);
   assert.equal((await cpi(dir, "import", "f.csv")).code, 0);
   const flight = ["--where", "campaign=Flight", "--budget", "3000", "--currency", "USD", "--from", "2026-10-01", "--to", "2026-10-30"];
@@ -27,18 +27,21 @@ test("pacing: a flight spending $150 a day of a $3,000, 30-day budget is project
   assert.equal((await cpi(dir, "alerts", "add", "--kind", "pacing", ...flight, "--watch", "underspend", "--id", "under")).code, 0);
   const r = await checkJson(dir);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.out.day, "2026-10-10", "the latest day with data");
+  assert.equal(r.out.day, "2026-10-12", "the latest day with data");
   assert.equal(r.out.fired.length, 1);
   const f = r.out.fired[0] as Fired;
   assert.equal(f.rule, "flight");
-  assert.equal(f.value, 4500); // 1,500 spent + 150 × 20 days
+  assert.equal(f.value, 4500); // 1,800 spent + 150 × 18 days
   assert.equal(f.baseline, 3000);
   assert.equal(f.score, 0.5);
-  assert.equal(f.since, "2026-10-01");
-  assert.match(f.message, /on course to spend 4500, 1500 over the budget; spend 75 a day to land on it/);
+  assert.equal(f.since, "2026-10-11", "the flight's first 10 days are its grace period");
+  assert.match(f.message, /on course to spend 4500, 1500 over the budget; spend 66\.67 a day to land on it/);
+  const early = await checkJson(dir, "--date", "2026-10-05");
+  assert.deepEqual(early.out.fired, []);
+  assert.match(early.out.skipped[0]?.message ?? "", /^day 5 of the flight: judged from day 11 \(grace_days 10\); on course to spend 4500/);
   const table = await cpi(dir, "alerts", "check", "--fail-on-alert");
   assert.equal(table.code, 3, "--fail-on-alert exits 3 when an alert fires");
-  assert.match(table.stdout, /flight +campaign=Flight +pacing +cost +4,500\.00 +3,000\.00 +\+50\.0 % of budget +2026-10-01/);
+  assert.match(table.stdout, /flight +campaign=Flight +pacing +cost +4,500\.00 +3,000\.00 +\+50\.0 % of budget +2026-10-11/);
   const before = await checkJson(dir, "--date", "2026-09-20");
   assert.match(before.out.skipped[0]?.message ?? "", /the flight starts on 2026-10-01/);
 });
@@ -165,12 +168,12 @@ test("invalid_rate on tracked events, evaluated through the library with an in-m
   await store.appendTrackedEvents({ logId: "t", from: 0, to: 1, events });
   const rules = [
     { id: "bots", kind: "threshold", metric: "invalid_rate", operator: ">", value: 0.1 },
-    { id: "bots-unusual", kind: "anomaly", metric: "invalid_rate", by: "placement", direction: "up", minImpressions: 100 },
+    { id: "bots-unusual", kind: "anomaly", metric: "invalid_rate", by: "placement", direction: "up", min_impressions: 100 },
   ].map((raw) => validateRule(raw, []).rule as AlertRule);
-  const files = memoryAlertFiles(serializeAlertsConfig({ version: 1, webhooks: [], rules }));
+  const files = memoryAlertFiles(serializeAlertsConfig({ version: 1, webhooks: [], rules, silences: [] }));
   const out = await checkAlerts(store, files, { date: "2026-10-06" });
   assert.deepEqual(
-    out.fired.map((f) => [f.record.rule, f.record.scopeLabel, Number(f.record.value?.toFixed(4))]),
+    out.fired.map((f) => [f.record.rule, f.record.scope_label, Number(f.record.value?.toFixed(4))]),
     [
       ["bots", "everything", 0.2857],
       ["bots-unusual", "placement=news", 0.2857],

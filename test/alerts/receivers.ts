@@ -1,11 +1,13 @@
 // Local webhook receivers for alert tests, on 127.0.0.1 and a port the system picks.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface Receiver {
   url: string;
   /** Bodies received, parsed as JSON. */
   bodies: unknown[];
+  /** The raw bodies and the headers of each request. */
+  raw: { body: Buffer; headers: IncomingHttpHeaders }[];
   /** Requests seen (answered or not). */
   requests: number;
   close(): Promise<void>;
@@ -13,24 +15,25 @@ export interface Receiver {
 
 /**
  * A receiver answering each request with the next status of `statuses` (the last one repeats);
- * `null` means never answer (the connection stays open until the client gives up).
+ * `null` means never answer (the connection stays open until the client gives up). A `judge` decides
+ * the status from the raw body and headers instead (a receiver that verifies signatures).
  */
-export async function startReceiver(statuses: readonly (number | null)[]): Promise<Receiver> {
-  const r: Receiver = { url: "", bodies: [], requests: 0, close: async () => {} };
+export async function startReceiver(statuses: readonly (number | null)[], judge?: (body: Buffer, headers: IncomingHttpHeaders) => number): Promise<Receiver> {
+  const r: Receiver = { url: "", bodies: [], raw: [], requests: 0, close: async () => {} };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const status = statuses[Math.min(r.requests, statuses.length - 1)] ?? null;
+    const listed = statuses[Math.min(r.requests, statuses.length - 1)] ?? null;
     r.requests++;
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (c: string) => {
-      body += c;
-    });
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      r.raw.push({ body, headers: req.headers });
       try {
-        r.bodies.push(JSON.parse(body));
+        r.bodies.push(JSON.parse(body.toString("utf8")));
       } catch {
-        r.bodies.push(body);
+        r.bodies.push(body.toString("utf8"));
       }
+      const status = judge ? judge(body, req.headers) : listed;
       if (status === null) return; // never answers
       res.writeHead(status, { "content-type": "text/plain" });
       res.end(status < 300 ? "ok" : "receiver says no");

@@ -39,7 +39,7 @@ test("startAlertSchedule checks at once, then on its interval, and stops cleanly
   assert.equal((await cpi(dir, "import", "s.csv")).code, 0);
   const store = await DuckDbStore.open(join(dir, "cpi.duckdb"));
   const rule = validateRule({ id: "stopped", kind: "zero-delivery", by: "campaign" }, []).rule as AlertRule;
-  const files = memoryAlertFiles(serializeAlertsConfig({ version: 1, webhooks: [], rules: [rule] }));
+  const files = memoryAlertFiles(serializeAlertsConfig({ version: 1, webhooks: [], rules: [rule], silences: [] }));
   const outcomes: (CheckOutcome | null)[] = [];
   const logged: string[] = [];
   let first: () => void = () => {};
@@ -60,7 +60,7 @@ test("startAlertSchedule checks at once, then on its interval, and stops cleanly
   assert.equal(outcomes.length, 1);
   assert.equal(outcomes[0]?.day, yesterday);
   assert.deepEqual(
-    outcomes[0]?.fired.map((f) => [f.record.rule, f.record.scopeLabel, f.isNew]),
+    outcomes[0]?.fired.map((f) => [f.record.rule, f.record.scope_label, f.isNew]),
     [["stopped", "campaign=Launch Q4", true]],
   );
   assert.match(logged[0] ?? "", new RegExp(`alerts ${yesterday}: 1 firing, 1 new`));

@@ -138,11 +138,13 @@ test("a refused connection and a 404 are recorded failures; a 4xx is not retried
   assert.equal(missing.requests, 1);
   assert.match(byHook.missing?.error ?? "", /HTTP 404/);
   const history = await cpi(dir, "alerts", "history", "--active", "--format", "json");
-  const active = JSON.parse(history.stdout) as { day: string; alerts: { rule: string; deliveries: { webhook: string; delivered: boolean; attempts: number }[] }[] };
+  const active = JSON.parse(history.stdout) as { day: string; alerts: { rule: string; deliveries: { webhook: string; state: string; attempts: number; last_error: string | null }[] }[] };
   assert.equal(active.day, LAST);
   assert.equal(active.alerts.length, 1);
-  const delivered = Object.fromEntries((active.alerts[0]?.deliveries ?? []).map((x) => [x.webhook, x.delivered]));
-  assert.deepEqual(delivered, { flaky: true, silent: false, nobody: false, missing: false });
+  const state = Object.fromEntries((active.alerts[0]?.deliveries ?? []).map((x) => [x.webhook, x.state]));
+  assert.deepEqual(state, { flaky: "sent", silent: "pending", nobody: "pending", missing: "pending" });
+  const table = await cpi(dir, "alerts", "history");
+  assert.match(table.stdout, /nobody: pending \(3 attempt\(s\); ECONNREFUSED/);
 });
 
 test("many alerts at once: a Slack-format webhook gets one message listing them, a JSON one gets each alert", async () => {

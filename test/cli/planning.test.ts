@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
-import { cpi, tempDir } from "../helpers.js";
+import { cpi, tempDir, write } from "../helpers.js";
 
 let dir = "";
 const db = ["--db", "cpi-demo.duckdb"];
@@ -104,6 +104,29 @@ test("cpi pacing: spend to date, projection and the daily spend that lands on bu
   assert.match(text.stdout, /Spent to date\s+5,000\.00/);
   const none = await cpi(dir, "pacing", ...db, "--budget", "10", "--from", "2026-10-01", "--to", "2026-10-02");
   assert.equal(none.code, 2);
+});
+
+test("cpi pacing's daily rate is the last 7 calendar days, days without a row as 0 (issue 20: 1,000/day on 10-01..10 only, as of 10-20)", async () => {
+  const here = tempDir();
+  const lines = ["date,source,campaign,currency,cost,impressions"];
+  for (let d = 1; d <= 10; d++) lines.push(`2026-10-${String(d).padStart(2, "0")},meta,X,USD,1000.00,100000`);
+  write(here, "x.csv", `${lines.join("\n")}\n`);
+  assert.equal((await cpi(here, "import", "x.csv")).code, 0);
+  const r = await cpi(here, "pacing", "--campaign", "X", "--budget", "30000", "--from", "2026-10-01", "--to", "2026-10-30", "--as-of", "2026-10-20");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Spent to date\s+10,000\.00/);
+  assert.match(r.stdout, /Daily rate\s+0\.00 /, "the last 7 calendar days spent nothing");
+  assert.match(r.stdout, /Projected end spend\s+10,000\.00 /);
+  assert.match(r.stdout, /Status: on course to spend 10000, 20000 under the budget/);
+  // As of the last day with spend (the default), the same definition gives 1,000 a day.
+  const last = await cpi(here, "pacing", "--campaign", "X", "--budget", "30000", "--from", "2026-10-01", "--to", "2026-10-30");
+  assert.match(last.stdout, /As of 2026-10-10/);
+  assert.match(last.stdout, /Daily rate\s+1,000\.00 /);
+  // The alerts' pacing rule judges the flight with the same numbers.
+  assert.equal((await cpi(here, "alerts", "add", "--kind", "pacing", "--where", "campaign=X", "--budget", "30000", "--currency", "USD", "--from", "2026-10-01", "--to", "2026-10-30")).code, 0);
+  const check = JSON.parse((await cpi(here, "alerts", "check", "--date", "2026-10-20", "--format", "json", "--dry-run")).stdout);
+  assert.equal(check.fired[0]?.value, 10_000);
+  assert.match(check.fired[0]?.message ?? "", /on course to spend 10000, 20000 under the budget/);
 });
 
 test("cpi reach without reach data says where reach comes from", async () => {

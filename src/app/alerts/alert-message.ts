@@ -1,5 +1,6 @@
-import type { AlertRecord } from "./alert-log.js";
-import { DISCREPANCY_METRIC, type WebhookConfig } from "./alert-rule.js";
+// What an alert says, in plain text (each destination escapes it its own way: destination-body.ts).
+import type { AlertRecord, ResolvedRecord } from "./alert-log.js";
+import { DISCREPANCY_METRIC } from "./alert-rule.js";
 
 const KIND_TITLE: Record<AlertRecord["kind"], string> = {
   anomaly: "unusual",
@@ -9,57 +10,29 @@ const KIND_TITLE: Record<AlertRecord["kind"], string> = {
 };
 
 /**
+ * What moved, in a few words: "CPI unusually high", "stopped delivering".
+ * @example alertTitle(record) // "CPI unusually high"
+ */
+export function alertTitle(a: Pick<AlertRecord, "kind" | "metric" | "direction">): string {
+  const metric = a.metric === DISCREPANCY_METRIC ? "tracked-vs-reported gap" : (a.metric ?? "").toUpperCase();
+  if (a.kind === "pacing" || a.kind === "zero-delivery") return KIND_TITLE[a.kind];
+  return `${metric} ${a.kind === "anomaly" ? (a.direction === "down" ? "unusually low" : "unusually high") : KIND_TITLE[a.kind]}`;
+}
+
+/**
  * One line a person reads: what moved, where, on which day, and the numbers behind it.
  * @example alertText(record) // "cpi alert: CPI unusually high for campaign=Launch Q4 on 2026-10-14 — 0.015 vs a usual 0.01 (+50.0 %): 8.1 robust standard deviations above [rule cpi-up]"
  */
 export function alertText(a: AlertRecord): string {
-  const metric = a.metric === DISCREPANCY_METRIC ? "tracked-vs-reported gap" : (a.metric ?? "").toUpperCase();
-  const what = a.kind === "pacing" || a.kind === "zero-delivery" ? KIND_TITLE[a.kind] : `${metric} ${a.kind === "anomaly" ? (a.direction === "down" ? "unusually low" : "unusually high") : KIND_TITLE[a.kind]}`;
   const since = a.since !== a.day ? ` (since ${a.since})` : "";
-  return `cpi alert: ${what} for ${a.scopeLabel} on ${a.day}${since} — ${a.message} [rule ${a.rule}]`;
+  return `cpi alert: ${alertTitle(a)} for ${a.scope_label} on ${a.day}${since} — ${a.message} [rule ${a.rule}]`;
 }
 
 /**
- * The body POSTed to a webhook: Slack's `{"text": …}`, or a JSON document with the alert's numbers
- * (and the same `text`, so chat tools that read only that field still show something).
- * @example webhookBody({ name: "ops", url: "…", format: "slack" }, record) // { text: "cpi alert: …" }
+ * The line that says an alert is over.
+ * @example resolvedText(r, alert) // "cpi: back to normal — CPI unusually high for campaign=Launch Q4 (2026-10-14 … 2026-10-15), normal again on 2026-10-16: 0.0101 vs a usual 0.01 (+1.0 %) [rule cpi-up]"
  */
-export function webhookBody(hook: WebhookConfig, a: AlertRecord): unknown {
-  const text = alertText(a);
-  if (hook.format === "slack") return { text };
-  return {
-    type: "cpi.alert",
-    text,
-    alert: {
-      key: a.key,
-      rule: a.rule,
-      kind: a.kind,
-      metric: a.metric,
-      scope: a.scope,
-      scope_label: a.scopeLabel,
-      day: a.day,
-      since: a.since,
-      value: a.value,
-      baseline: a.baseline,
-      spread: a.spread,
-      score: a.score,
-      threshold: a.threshold,
-      direction: a.direction,
-      message: a.message,
-      ...(a.gap !== undefined ? { reported: a.reported, tracked: a.tracked, gap: a.gap } : {}),
-    },
-  };
-}
-
-/** Most alerts listed in one digest message. */
-const DIGEST_LINES = 40;
-
-/**
- * One Slack message for many alerts of a check: a count, then a line per alert (the first 40).
- * @example digestBody("2026-10-14", records) // { text: "cpi: 12 alerts on 2026-10-14\n• …" }
- */
-export function digestBody(day: string, alerts: readonly AlertRecord[]): { text: string } {
-  const lines = alerts.slice(0, DIGEST_LINES).map((a) => `• ${alertText(a).replace(/^cpi alert: /, "")}`);
-  const more = alerts.length > DIGEST_LINES ? [`… and ${alerts.length - DIGEST_LINES} more: cpi alerts history --active`] : [];
-  return { text: [`cpi: ${alerts.length} alerts on ${day}`, ...lines, ...more].join("\n") };
+export function resolvedText(r: ResolvedRecord, a: AlertRecord): string {
+  const span = r.since === r.last_day ? r.since : `${r.since} … ${r.last_day}`;
+  return `cpi: back to normal — ${alertTitle(a)} for ${r.scope_label} (${span}), normal again on ${r.day}: ${r.message} [rule ${r.rule}]`;
 }

@@ -1,11 +1,44 @@
 import type { AlertKind, ThresholdOperator } from "../../domain/anomaly/index.js";
 import type { MetricName } from "../../domain/metrics.js";
 
-/** Where fired alerts are posted: a JSON body, or Slack's `{"text": …}` (also what Mattermost, Rocket.Chat… accept). */
+/** What a destination receives: cpi's signed JSON, or the native message of a chat tool, or an email. */
+export const DESTINATION_FORMATS = ["json", "slack", "teams", "discord", "email"] as const;
+export type DestinationFormat = (typeof DESTINATION_FORMATS)[number];
+
+/**
+ * Where alerts go (the file calls them webhooks): an http(s) URL that takes a POST (json: cpi's body;
+ * slack: Slack's `{"text": …}`, also Mattermost and Rocket.Chat; teams: a Workflows webhook taking an
+ * Adaptive Card; discord: Discord's `{"content": …}`), or an `smtp://` / `smtps://` server for email.
+ */
 export interface WebhookConfig {
   name: string;
+  /** The URL (a secret: chat webhooks carry their token in it; SMTP URLs their password). */
   url: string;
-  format: "json" | "slack";
+  format: DestinationFormat;
+  /** HTTP formats: the key bodies are signed with (HMAC-SHA256; a secret, never shown). */
+  secret?: string;
+  /** Email: the recipients. */
+  to?: string[];
+  /** Email: the sender (default cpi-alerts@ the SMTP host). */
+  from?: string;
+}
+
+/** A snooze (until a time) or a mute (until removed) of a rule's alerts, for all of its scopes or those matching `scope`. */
+export interface Silence {
+  id: string;
+  rule: string;
+  /** Dimension values the alert's scope must have ({} = every scope of the rule). */
+  scope: Record<string, string>;
+  /** ISO timestamp the snooze ends; null for a mute. */
+  until: string | null;
+  created_at: string;
+  note?: string;
+}
+
+/** How long an alert that could not be delivered stays queued for the next checks. */
+export interface DeliverySettings {
+  /** An interval like "7d" or "36h" (default "7d"). */
+  expire_after?: string;
 }
 
 interface RuleBase {
@@ -36,19 +69,21 @@ export const DISCREPANCY_METRIC = "discrepancy";
 /** What an anomaly or threshold rule watches: a catalogue metric, or the tracked-vs-reported discrepancy. */
 export type AlertMetric = MetricName | typeof DISCREPANCY_METRIC;
 
-/** The day's value far from the median of the same weekday over past weeks (robust z-score). */
+/** The day's value far from what a weekly seasonal model of its past weeks expects (detectAnomaly). */
 export interface AnomalyRule extends RuleBase {
   kind: "anomaly";
   metric: AlertMetric;
   direction: "up" | "down" | "both";
-  /** Robust z-score at which the day is anomalous (default 4). */
+  /** Robust standard deviations of a normal day at which the day is anomalous (default 3). */
   score: number;
-  /** Weeks of same-weekday history (default 8). */
+  /** Weeks of history (default 8). */
   weeks: number;
-  /** Fewest same-weekday values needed (default 4). */
-  minHistory: number;
+  /** Fewest past values on the judged day's weekday (default 4). */
+  min_history: number;
   /** Skip scopes with fewer impressions (today's for ratios, the usual for counts); default 1000. */
-  minImpressions: number;
+  min_impressions: number;
+  /** The least change from the expected value worth an alert, as a share (default 0.25: ±25 %). */
+  min_effect: number;
 }
 
 /** The day's value beyond a fixed limit. */
@@ -59,7 +94,7 @@ export interface ThresholdRule extends RuleBase {
   /** The limit; for the discrepancy, on the size of the gap |tracked − reported| ÷ reported (0.1 = 10 %). */
   value: number;
   /** Ratios (CPM, CTR…; the discrepancy: reported impressions) are skipped below this many impressions today (default 0). */
-  minImpressions: number;
+  min_impressions: number;
 }
 
 /** A scope that normally delivers on this weekday delivered nothing. */
@@ -68,7 +103,7 @@ export interface ZeroDeliveryRule extends RuleBase {
   /** impressions (default), cost or clicks. */
   metric: MetricName;
   /** The same-weekday median must be at least this (in the metric's unit) for a zero to matter (default 100). */
-  minExpected: number;
+  min_expected: number;
   weeks: number;
 }
 
@@ -81,8 +116,10 @@ export interface PacingRule extends RuleBase {
   from: string;
   to: string;
   watch: "overspend" | "underspend" | "both";
-  /** Projected end spend within ± this share of the budget is on track (default 0.05). */
+  /** Within ± this share of the budget is on track, projected or already spent (default 0.05). */
   tolerance: number;
+  /** The flight's first days are not judged (a projection from its first, noisy days is noise), unless already overspent (default 10). */
+  grace_days: number;
 }
 
 export type AlertRule = AnomalyRule | ThresholdRule | ZeroDeliveryRule | PacingRule;
@@ -92,6 +129,8 @@ export interface AlertsConfig {
   version: 1;
   webhooks: WebhookConfig[];
   rules: AlertRule[];
+  silences: Silence[];
+  delivery?: DeliverySettings;
 }
 
 /**
@@ -126,17 +165,22 @@ export const METRIC_ALIASES: Readonly<Record<string, MetricName>> = { spend: "co
 
 /** Defaults filled in for fields a rule leaves out. */
 export const RULE_DEFAULTS = {
-  score: 4,
+  score: 3,
   weeks: 8,
   minHistory: 4,
   anomalyMinImpressions: 1000,
+  minEffect: 0.25,
   thresholdMinImpressions: 0,
   minExpected: 100,
   zeroWeeks: 8,
   tolerance: 0.05,
+  graceDays: 10,
 } as const;
+
+/** An alert not delivered is tried by every check for this long, then given up (`delivery.expire_after`). */
+export const DEFAULT_EXPIRE_AFTER = "7d";
 
 /** An empty rules file. @example emptyAlertsConfig().rules // [] */
 export function emptyAlertsConfig(): AlertsConfig {
-  return { version: 1, webhooks: [], rules: [] };
+  return { version: 1, webhooks: [], rules: [], silences: [] };
 }

@@ -51,13 +51,16 @@ export async function runAlertCheck(store: Store, options: Omit<ScheduleOptions,
 }
 
 /**
- * Parses an interval as written after --alerts-every: "90s", "15m", "1h", "1d" (at least 10 s).
+ * Parses an interval as written after --alerts-every: "90s", "15m", "1h", "1d" (at least `leastMs`, 10 s by default).
  * @example parseInterval("15m") // 900000
  */
-export function parseInterval(text: string, flag = "--alerts-every"): number {
+export function parseInterval(text: string, flag = "--alerts-every", leastMs = 10_000): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$/i.exec(text);
   const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m?.[2] ?? "").toLowerCase() as "s"];
   const ms = m && unit ? Number(m[1]) * unit : Number.NaN;
-  if (!(ms >= 10_000)) throw new UserError("bad_flag", `${flag} must be an interval of at least 10s like 90s, 15m, 1h or 1d, got '${text}'`);
+  if (!(ms >= leastMs)) {
+    const least = leastMs >= 60_000 ? `${leastMs / 60_000}m` : `${leastMs / 1000}s`;
+    throw new UserError("bad_flag", `${flag} must be an interval of at least ${least} like 90s, 15m, 1h or 1d, got '${text}'`);
+  }
   return Math.round(ms);
 }

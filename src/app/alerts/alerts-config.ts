@@ -1,9 +1,11 @@
 import { UserError } from "../../domain/errors.js";
-import type { AlertRule, AlertsConfig, WebhookConfig } from "./alert-rule.js";
+import type { AlertRule, AlertsConfig, DeliverySettings, Silence, WebhookConfig } from "./alert-rule.js";
+import { parseInterval } from "./alert-schedule.js";
 import { type JsonValue, parseJsonWithPositions } from "./json-positions.js";
+import { validateSilence } from "./silences.js";
 import { validateRule, validateWebhook } from "./validate-rule.js";
 
-const TOP_FIELDS = ["version", "webhooks", "rules"];
+const TOP_FIELDS = ["version", "webhooks", "rules", "silences", "delivery"];
 
 /**
  * Reads a rules file: every problem (JSON syntax, unknown or bad fields, duplicate ids, unknown webhook
@@ -11,7 +13,7 @@ const TOP_FIELDS = ["version", "webhooks", "rules"];
  * @example parseAlertsConfig('{"rules": [{"id": "cpi-up", "kind": "anomaly", "metric": "cpi"}]}', "cpi.alerts.json").rules[0].score // 4
  */
 export function parseAlertsConfig(text: string, file: string): AlertsConfig {
-  if (text.trim() === "") return { version: 1, webhooks: [], rules: [] };
+  if (text.trim() === "") return { version: 1, webhooks: [], rules: [], silences: [] };
   const { value, positions } = parseJsonWithPositions(text, file);
   const problems: string[] = [];
   const at = (path: string) => {
@@ -58,13 +60,48 @@ export function parseAlertsConfig(text: string, file: string): AlertsConfig {
     for (const is of issues) report(`${path}.${is.field}`, `${is.message}${label}`);
     if (rule) rules.push(rule);
   }
+  const silences: Silence[] = [];
+  for (const [i, raw] of listAt(value, "silences", report).entries()) {
+    const path = `silences[${i}]`;
+    if (!isObject(raw)) {
+      report(path, 'must be an object like {"id": "silence-1", "rule": "cpi-up", "scope": {}, "until": null, "created_at": "…"}');
+      continue;
+    }
+    const { silence, issues } = validateSilence(raw, [...ids]);
+    for (const is of issues) report(`${path}.${is.field}`, is.message);
+    if (silence) {
+      if (silences.some((x) => x.id === silence.id)) report(`${path}.id`, `another snooze or mute already has the id '${silence.id}'`);
+      silences.push(silence);
+    }
+  }
+  let delivery: DeliverySettings | undefined;
+  if (value.delivery !== undefined) {
+    const d = value.delivery;
+    if (!isObject(d)) report("delivery", 'must be an object like {"expire_after": "7d"}');
+    else {
+      for (const key of Object.keys(d)) if (key !== "expire_after") report(`delivery.${key}`, "unknown field; known: expire_after");
+      if (d.expire_after !== undefined) {
+        try {
+          if (typeof d.expire_after !== "string") throw new Error();
+          parseInterval(d.expire_after, "expire_after", 60_000);
+          delivery = { expire_after: d.expire_after };
+        } catch {
+          report("delivery.expire_after", `must be an interval like 7d, 36h or 90m, got ${JSON.stringify(d.expire_after)}`);
+        }
+      } else delivery = {};
+    }
+  }
   if (problems.length > 0) throw configError(file, problems);
-  return { version: 1, webhooks, rules };
+  return { version: 1, webhooks, rules, silences, ...(delivery ? { delivery } : {}) };
 }
 
 /** The rules file as written back: stable key order, two-space indent, a final newline. @example serializeAlertsConfig(emptyAlertsConfig()) */
 export function serializeAlertsConfig(config: AlertsConfig): string {
-  const text = JSON.stringify({ version: 1, webhooks: config.webhooks, rules: config.rules }, null, 2);
+  const text = JSON.stringify(
+    { version: 1, ...(config.delivery ? { delivery: config.delivery } : {}), webhooks: config.webhooks, rules: config.rules, ...(config.silences.length > 0 ? { silences: config.silences } : {}) },
+    null,
+    2,
+  );
   // Short lists of plain values on one line: ["campaign"] reads better than three lines.
   const inline = text.replace(/\[\n\s+((?:"(?:[^"\\]|\\.)*"|-?[\d.eE+-]+)(?:,\n\s+(?:"(?:[^"\\]|\\.)*"|-?[\d.eE+-]+))*)\n\s*\]/g, (m, items: string) => {
     const one = `[${items.split(/,\n\s+/).join(", ")}]`;
@@ -88,7 +125,9 @@ export function withRule(config: AlertsConfig, rule: AlertRule): AlertsConfig {
  * @example withoutRuleOrWebhook(config, "cpi-up").removed // "rule"
  */
 export function withoutRuleOrWebhook(config: AlertsConfig, id: string): { config: AlertsConfig; removed: "rule" | "webhook" } {
-  if (config.rules.some((r) => r.id === id)) return { config: { ...config, rules: config.rules.filter((r) => r.id !== id) }, removed: "rule" };
+  if (config.rules.some((r) => r.id === id)) {
+    return { config: { ...config, rules: config.rules.filter((r) => r.id !== id), silences: config.silences.filter((s) => s.rule !== id) }, removed: "rule" };
+  }
   if (config.webhooks.some((w) => w.name === id)) {
     const users = config.rules.filter((r) => r.webhooks?.includes(id)).map((r) => r.id);
     if (users.length > 0) throw new UserError("webhook_in_use", `the webhook '${id}' is named by rule(s) ${users.join(", ")}: remove or edit them first`);

@@ -3,7 +3,7 @@ import { includesTracked, TRACKED_SOURCE } from "../../query/events-sql.js";
 import type { Store } from "../../store/store.js";
 import { runReport } from "../report.js";
 import type { AlertRule } from "./alert-rule.js";
-import { ruleFilters } from "./evaluate-rule.js";
+import { ruleFilters } from "./metric-rule.js";
 
 /**
  * The day a check judges when none is given: the latest day the store has data for, but never today
@@ -20,13 +20,4 @@ export async function defaultCheckDay(store: Store, rules: readonly AlertRule[],
     candidates.push(latest(tracked.rows.map((r) => r.keys[0] ?? "")));
   }
   return candidates.filter((d): d is string => d !== null).sort().at(-1) ?? yesterday;
-}
-
-/**
- * Sources with any reported row on a day (a platform whose export for that day is not imported yet is missing).
- * @example await sourcesOnDay(store, "2026-10-14") // Set { "google_ads", "meta" }
- */
-export async function sourcesOnDay(store: Store, day: IsoDate): Promise<Set<string>> {
-  const r = await runReport(store, { metrics: ["impressions"], dimensions: ["source", "currency"], filters: [], from: day, to: day });
-  return new Set(r.rows.map((row) => row.keys[0] ?? ""));
 }

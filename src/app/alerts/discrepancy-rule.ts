@@ -1,14 +1,14 @@
 // The tracked-vs-reported discrepancy as an alert metric: per scope and day, the relative gap
 // (tracked − reported) ÷ reported between first-party impressions and the ones platforms or
 // publishers reported, computed by findDiscrepancies (the same cells as `cpi discrepancy`).
-import { type AlertEvaluation, detectAnomaly, detectThreshold, sameWeekdayHistory, skippedEvaluation } from "../../domain/anomaly/index.js";
+import { type AlertEvaluation, detectAnomaly, detectThreshold, historyBefore, skippedEvaluation } from "../../domain/anomaly/index.js";
 import { addDays, daysBetweenInclusive, type IsoDate } from "../../domain/dates.js";
 import { parseFilter } from "../../domain/query.js";
 import type { Store } from "../../store/store.js";
 import { findDiscrepancies } from "../track/discrepancy.js";
 import { type AlertRule, type AnomalyRule, DISCREPANCY_METRIC, type ThresholdRule } from "./alert-rule.js";
-import { EPISODE_DAYS, episodeStart, scopeLabel } from "./episode.js";
-import type { EvaluationContext, ScopeEvaluation } from "./evaluate-rule.js";
+import { EPISODE_DAYS, scopeLabel } from "./episode.js";
+import type { RuleJudges } from "./scope-judge.js";
 
 /** An anomaly or threshold rule on the tracked-vs-reported discrepancy. */
 export type DiscrepancyRule = (AnomalyRule | ThresholdRule) & { metric: typeof DISCREPANCY_METRIC };
@@ -76,28 +76,25 @@ export async function discrepancySeries(store: Store, rule: DiscrepancyRule, fro
 }
 
 /**
- * Judges a discrepancy rule on every scope for the context's day. A threshold rule holds the size of
+ * Judges for every scope of a discrepancy rule over `from` … `to`. A threshold rule holds the size of
  * the gap, |tracked − reported| ÷ reported, against its value (`--above 0.1`: beyond ±10 %, either
- * way); an anomaly rule holds the signed gap against the median of the same weekday over past weeks.
+ * way); an anomaly rule holds the signed gap against what the weeks before it make usual.
  * The alert's direction is the gap's sign: up = tracked more than reported, down = fewer.
- * @example (await evaluateDiscrepancyRule(store, rule, { day: "2026-10-14", sourcesOnDay })).evaluations[0].counts // { reported: 10000, tracked: 7000 }
+ * @example (await discrepancyRuleJudges(store, rule, "2026-10-14", "2026-10-14")).scopes[0].counts?.(20) // { reported: 10000, tracked: 7000 }
  */
-export async function evaluateDiscrepancyRule(store: Store, rule: DiscrepancyRule, ctx: EvaluationContext): Promise<{ evaluations: ScopeEvaluation[]; warnings: string[] }> {
+export async function discrepancyRuleJudges(store: Store, rule: DiscrepancyRule, from: IsoDate, to: IsoDate): Promise<RuleJudges> {
   const weeks = rule.kind === "threshold" ? 1 : rule.weeks;
-  const from = addDays(ctx.day, -(weeks * 7 + EPISODE_DAYS));
-  const { series, rangedRows } = await discrepancySeries(store, rule, from, ctx.day);
+  const start = addDays(from, -(weeks * 7 + EPISODE_DAYS));
+  const { series, rangedRows } = await discrepancySeries(store, rule, start, to);
   const warnings = rangedRows > 0 ? [`rule ${rule.id}: ${rangedRows} reported row(s) covering several days left out (alerts need daily rows)`] : [];
-  const evaluations = series.map((s): ScopeEvaluation => {
-    const T = s.days.length - 1;
-    const judge = judgeAt(rule, s);
-    const evaluation = judge(T);
-    const counts = { reported: s.reported[T] ?? 0, tracked: s.tracked[T] ?? 0 };
-    const base = { rule, scope: s.scope, scopeLabel: scopeLabel(rule, s.scope), day: ctx.day, since: null, state: null, counts };
-    if (!evaluation.fired) return { ...base, evaluation };
-    const { start, open } = episodeStart(judge, T);
-    return { ...base, evaluation, since: s.days[start] ?? ctx.day, state: evaluation.direction ?? "fired", ...(open ? { sinceOpen: true } : {}) };
-  });
-  return { evaluations, warnings };
+  const scopes = series.map((s) => ({
+    scope: s.scope,
+    label: scopeLabel(rule, s.scope),
+    days: s.days,
+    judge: judgeAt(rule, s),
+    counts: (i: number) => ({ reported: s.reported[i] ?? 0, tracked: s.tracked[i] ?? 0 }),
+  }));
+  return { scopes, warnings };
 }
 
 /** The detector of a discrepancy rule at day index i of a scope's series. */
@@ -109,12 +106,12 @@ function judgeAt(rule: DiscrepancyRule, s: DiscrepancySeries): (i: number) => Al
     return skippedEvaluation(rule.kind, "no-value", tracked > 0 ? `nothing reported for this day yet (tracked ${count(tracked)}): import the report, or check an earlier --date` : "nothing reported or tracked on this day");
   };
   const lowVolume = (i: number, v: AlertEvaluation): AlertEvaluation =>
-    v.skipped === "low-volume" ? { ...v, message: `only ${count(s.reported[i] ?? 0)} reported impressions; the rule needs ${count(rule.minImpressions)}` } : v;
+    v.skipped === "low-volume" ? { ...v, message: `only ${count(s.reported[i] ?? 0)} reported impressions; the rule needs ${count(rule.min_impressions)}` } : v;
   if (rule.kind === "threshold") {
     return (i) => {
       const gap = gaps[i] ?? null;
       if (gap === null) return noValue(i);
-      const v = detectThreshold({ value: Math.abs(gap), volume: s.reported[i] ?? 0 }, { operator: rule.operator, threshold: rule.value, minVolume: rule.minImpressions });
+      const v = detectThreshold({ value: Math.abs(gap), volume: s.reported[i] ?? 0 }, { operator: rule.operator, threshold: rule.value, minVolume: rule.min_impressions });
       if (v.skipped) return lowVolume(i, { ...v, value: gap });
       const above = rule.operator.startsWith(">");
       const beyond = v.fired === above;
@@ -131,8 +128,17 @@ function judgeAt(rule: DiscrepancyRule, s: DiscrepancySeries): (i: number) => Al
     const gap = gaps[i] ?? null;
     if (gap === null) return noValue(i);
     const a = detectAnomaly(
-      { value: gap, history: sameWeekdayHistory(gaps, i, rule.weeks), volume: s.reported[i] ?? 0 },
-      { threshold: rule.score, direction: rule.direction, minHistory: rule.minHistory, minVolume: rule.minImpressions, minRelativeSpread: 0, minSpread: DISCREPANCY_MIN_SPREAD },
+      { value: gap, history: historyBefore(gaps, i, rule.weeks), volume: s.reported[i] ?? 0 },
+      {
+        threshold: rule.score,
+        direction: rule.direction,
+        minHistory: rule.min_history,
+        minVolume: rule.min_impressions,
+        minEffect: rule.min_effect,
+        minRelativeSpread: 0,
+        minSpread: DISCREPANCY_MIN_SPREAD,
+        log: false,
+      },
     );
     if (a.skipped || a.baseline === null || a.score === null) return lowVolume(i, a);
     const how = `${Math.abs(a.score).toFixed(1)} robust standard deviations ${a.score >= 0 ? "above" : "below"}`;

@@ -17,18 +17,26 @@ export function scopeLabel(rule: AlertRule, scope: Record<string, string>): stri
 }
 
 /**
+ * The state that makes consecutive fired days one alert: the pacing status, else the direction.
+ * @example episodeState(detectPacing(p)) // "overspending"
+ */
+export function episodeState(e: AlertEvaluation): string {
+  return e.state ?? e.direction ?? "fired";
+}
+
+/**
  * The first day index of the run of days, ending at day index T (which fired), on which the detector
- * fired in the same direction; `open` when the run reaches back beyond the EPISODE_DAYS looked at (an
+ * fired in the same state; `open` when the run reaches back beyond the EPISODE_DAYS looked at (an
  * alert recorded earlier may have opened it).
  * @example episodeStart((i) => judge(i), 20) // { start: 18, open: false }: fired on days 18, 19 and 20
  */
 export function episodeStart(judge: (i: number) => AlertEvaluation, T: number): { start: number; open: boolean } {
-  const direction = judge(T).direction;
+  const state = episodeState(judge(T));
   let start = T;
   for (;;) {
     if (start <= Math.max(0, T - EPISODE_DAYS)) return { start, open: true };
     const prev = judge(start - 1);
-    if (!prev.fired || prev.direction !== direction) return { start, open: false };
+    if (!prev.fired || episodeState(prev) !== state) return { start, open: false };
     start--;
   }
 }

@@ -1,19 +1,25 @@
 import { addDays, type IsoDate } from "../../domain/dates.js";
 import type { AlertFiles } from "./alert-files.js";
-import { type AlertHistory, type AlertRecord, type CheckRecord, logLine, readAlertHistory, type SendRecord } from "./alert-log.js";
-import { digestBody, webhookBody } from "./alert-message.js";
+import { type AlertHistory, type AlertRecord, type CheckRecord, type LogRecord, logLine, noticeId, type QueuedRecord, type ResolvedRecord, readAlertHistory, type SendRecord } from "./alert-log.js";
 import type { AlertsConfig } from "./alert-rule.js";
+import { chatBody, jsonBody, mailMessage } from "./destination-body.js";
 import type { ScopeEvaluation } from "./evaluate-rule.js";
-import { type DeliveryOptions, deliverWebhook } from "./webhook.js";
+import { type Due, dueNotices, targetsOf } from "./outbox.js";
+import { activeSilence } from "./silences.js";
+import { type DeliveryOptions, deliverWebhook, type Payload } from "./webhook.js";
 
-/** More alerts than this for a Slack-format webhook in one check go out as one message. */
+/** More notices than this for a chat or email destination in one check go out as one message. */
 export const DIGEST_AT = 5;
 
-/** How one alert went to one webhook in this check. */
+/** How one notice went to one destination in this check. */
 export interface Delivery {
   webhook: string;
-  /** sent now; sent by an earlier check; failed after every attempt; skipped (dry run, or the webhook already failed in this check). */
-  status: "sent" | "sent-earlier" | "failed" | "skipped";
+  /**
+   * sent now; sent by an earlier check; failed after every attempt (queued for the next check);
+   * skipped (dry run, or the destination already failed in this check); silenced (a snooze or mute);
+   * expired (not delivered within `delivery.expire_after`: given up).
+   */
+  status: "sent" | "sent-earlier" | "failed" | "skipped" | "silenced" | "expired";
   attempts: number;
   error: string | null;
 }
@@ -27,12 +33,33 @@ export interface FiredAlert {
   deliveries: Delivery[];
 }
 
+/** A notice of an earlier check delivered (or tried) by this one: an alert queued while its destination was down, or a "back to normal". */
+export interface LateDelivery extends Delivery {
+  key: string;
+  notice: "alert" | "resolved";
+  text: string;
+}
+
 export interface SendContext {
   day: IsoDate;
   now: () => Date;
   dryRun: boolean;
   delivery: DeliveryOptions;
+  /** How long an undelivered alert stays queued after it last fired. */
+  expireMs: number;
+  /** The rules this check judged (alerts of other rules are neither resolved nor re-judged). */
+  rules: readonly string[];
   summary: { rules: number; scopes: number; errors: number };
+}
+
+export interface SendOutcome {
+  fired: FiredAlert[];
+  /** Alerts found back to normal by this check. */
+  resolved: ResolvedRecord[];
+  /** Deliveries of notices other than this check's fired alerts (queued alerts, "back to normal"). */
+  other: LateDelivery[];
+  failures: number;
+  warnings: string[];
 }
 
 /**
@@ -51,92 +78,159 @@ function continuedSince(e: ScopeEvaluation, history: AlertHistory): string | nul
   if (!e.sinceOpen || e.since === null) return e.since;
   let since = e.since;
   for (const r of history.records) {
-    if (r.type !== "alert" || r.rule !== e.rule.id || r.scopeLabel !== e.scopeLabel || !r.key.endsWith(`/${e.state ?? ""}`)) continue;
+    if (r.type !== "alert" || r.rule !== e.rule.id || r.scope_label !== e.scopeLabel || !r.key.endsWith(`/${e.state ?? ""}`)) continue;
     if (r.day >= addDays(e.since, -1) && r.since < since) since = r.since;
   }
   return since;
 }
 
+function alertRecord(e: ScopeEvaluation, key: string, isNew: boolean, at: string): AlertRecord {
+  const v = e.evaluation;
+  return {
+    type: "alert",
+    key,
+    rule: e.rule.id,
+    kind: e.rule.kind,
+    metric: e.rule.kind === "pacing" ? "cost" : e.rule.metric,
+    scope: e.scope,
+    scope_label: e.scopeLabel,
+    day: e.day,
+    since: e.since ?? e.day,
+    value: v.value,
+    baseline: v.baseline,
+    spread: v.spread,
+    score: v.score,
+    threshold: v.threshold,
+    direction: v.direction,
+    message: v.message,
+    ...(e.counts && v.value !== null ? { reported: e.counts.reported, tracked: e.counts.tracked, gap: v.value } : {}),
+    first: isNew,
+    at,
+  };
+}
+
 /**
- * Under the alerts lock: records each fired alert once per day in the log, posts every alert not yet
- * delivered to each of its webhooks (every attempt recorded as it ends; more than DIGEST_AT for a
- * Slack-format webhook as one message), and records the check. A webhook that fails every attempt is
- * not tried again for the rest of this check (the next check retries).
- * @example await recordAndSend(files, config, firing, { day: "2026-10-14", now: () => new Date(), dryRun: false, delivery: {}, summary })
+ * Alerts of an earlier day that this check finds over: their scope judged (not skipped) on a later day
+ * and not in the same episode any more.
  */
-export async function recordAndSend(
-  files: AlertFiles,
-  config: AlertsConfig,
-  firing: readonly ScopeEvaluation[],
-  ctx: SendContext,
-): Promise<{ fired: FiredAlert[]; failures: number; warnings: string[] }> {
-  const run = async () => {
-    const history = readAlertHistory(await files.readLog());
+function resolutions(history: AlertHistory, evaluations: readonly ScopeEvaluation[], firedKeys: ReadonlySet<string>, ctx: SendContext, at: string): ResolvedRecord[] {
+  const out: ResolvedRecord[] = [];
+  for (const last of history.lastByKey.values()) {
+    if (history.resolved.has(last.key) || firedKeys.has(last.key) || last.day >= ctx.day || !ctx.rules.includes(last.rule)) continue;
+    const now = evaluations.find((e) => e.rule.id === last.rule && e.scopeLabel === last.scope_label);
+    if (!now || now.evaluation.skipped) continue;
+    const first = history.firstByKey.get(last.key) ?? last;
+    out.push({ type: "resolved", key: last.key, rule: last.rule, scope: last.scope, scope_label: last.scope_label, day: ctx.day, since: first.since, last_day: last.day, message: now.evaluation.message, at });
+  }
+  return out;
+}
+
+/** The payload a destination gets for a batch of notices. */
+function payloadOf(batch: readonly Due[], day: string): Payload {
+  const w = (batch[0] as Due).webhook;
+  const key = batch.length === 1 ? `${(batch[0] as Due).alert.key}${(batch[0] as Due).notice === "resolved" ? "/resolved" : ""}` : `digest/${day}/${batch.map((d) => d.alert.key).join("|")}`;
+  if (w.format === "email") return { kind: "mail", mail: mailMessage(batch, day), key };
+  if (w.format === "json") return { kind: "http", body: jsonBody(batch[0] as Due), key };
+  return { kind: "http", body: chatBody(w.format, batch, day), key };
+}
+
+/**
+ * Under the alerts lock: records each fired alert once per day, records the alerts found back to
+ * normal, then delivers what the outbox owes (this check's alerts, alerts queued by earlier checks,
+ * "back to normal" notices), every attempt recorded as it ends; more than DIGEST_AT notices for a
+ * chat or email destination go as one message, a json destination gets one POST each. A destination
+ * that fails every attempt is not tried again in this check (the next check retries).
+ * @example await recordAndSend(files, config, evaluations, { day: "2026-10-14", now: () => new Date(), dryRun: false, delivery: {}, expireMs, rules, summary })
+ */
+export async function recordAndSend(files: AlertFiles, config: AlertsConfig, evaluations: readonly ScopeEvaluation[], ctx: SendContext): Promise<SendOutcome> {
+  const run = async (): Promise<SendOutcome> => {
+    let text = await files.readLog();
+    const history = readAlertHistory(text);
     const warnings = history.skippedLines > 0 ? [`${history.skippedLines} unreadable line(s) of ${files.logPath} skipped`] : [];
     const at = () => ctx.now().toISOString();
-    const fired: FiredAlert[] = firing.map((found) => {
-      const e = { ...found, since: continuedSince(found, history) };
-      const key = alertKey(e);
-      const v = e.evaluation;
-      const isNew = !history.firstByKey.has(key);
-      const record: AlertRecord = {
-        type: "alert",
-        key,
-        rule: e.rule.id,
-        kind: e.rule.kind,
-        metric: e.rule.kind === "pacing" ? "cost" : e.rule.metric,
-        scope: e.scope,
-        scopeLabel: e.scopeLabel,
-        day: e.day,
-        since: e.since ?? e.day,
-        value: v.value,
-        baseline: v.baseline,
-        spread: v.spread,
-        score: v.score,
-        threshold: v.threshold,
-        direction: v.direction,
-        message: v.message,
-        ...(e.counts && v.value !== null ? { reported: e.counts.reported, tracked: e.counts.tracked, gap: v.value } : {}),
-        first: isNew,
-        at: at(),
-      };
-      return { record, evaluation: e, isNew, deliveries: [] };
-    });
-    const fresh = fired.filter((f) => !history.recordedDays.has(`${f.record.key}\u0000${f.record.day}`));
-    if (!ctx.dryRun && fresh.length > 0) await files.appendLog(fresh.map((f) => logLine(f.record)));
+    const write = async (records: LogRecord[]) => {
+      if (records.length === 0) return;
+      const lines = records.map(logLine);
+      text += lines.map((l) => `${l}\n`).join("");
+      if (!ctx.dryRun) await files.appendLog(lines);
+    };
+    const fired: FiredAlert[] = evaluations
+      .filter((e) => e.evaluation.fired)
+      .map((found) => {
+        const e = { ...found, since: continuedSince(found, history) };
+        const key = alertKey(e);
+        const isNew = !history.firstByKey.has(key);
+        return { record: alertRecord(e, key, isNew, at()), evaluation: e, isNew, deliveries: [] };
+      });
+    await write(fired.filter((f) => !history.recordedDays.has(`${f.record.key}\u0000${f.record.day}`)).map((f) => f.record));
+    const resolved = resolutions(history, evaluations, new Set(fired.map((f) => f.record.key)), ctx, at());
+    await write(resolved);
+
+    const now = ctx.now();
+    const known = readAlertHistory(text);
+    const results = new Map<string, Delivery>();
+    const other: LateDelivery[] = [];
+    const down = new Set<string>();
     let failures = 0;
-    for (const hook of config.webhooks) {
-      const mine = fired.filter((f) => !f.evaluation.rule.webhooks || f.evaluation.rule.webhooks.includes(hook.name));
-      const pending: FiredAlert[] = [];
-      for (const f of mine) {
-        if (history.delivered.has(`${f.record.key}\u0000${hook.name}`)) f.deliveries.push({ webhook: hook.name, status: "sent-earlier", attempts: 0, error: null });
-        else if (ctx.dryRun) f.deliveries.push({ webhook: hook.name, status: "skipped", attempts: 0, error: "dry run" });
-        else pending.push(f);
+    const firedKeys = new Set(fired.map((f) => f.record.key));
+    const deliverAll = async (due: Due[]) => {
+      for (const hook of config.webhooks) {
+        const mine = due.filter((d) => d.webhook.name === hook.name);
+        const batches = hook.format !== "json" && mine.length > DIGEST_AT ? [mine] : mine.map((d) => [d]);
+        for (const batch of batches) {
+          let result: Delivery;
+          if (ctx.dryRun) result = { webhook: hook.name, status: "skipped", attempts: 0, error: "dry run" };
+          else if (down.has(hook.name)) {
+            result = { webhook: hook.name, status: "skipped", attempts: 0, error: "the destination failed earlier in this check; the next check retries" };
+            await write(batch.map((d) => ({ type: "queued", key: d.alert.key, notice: d.notice, webhook: hook.name, at: at() }) satisfies QueuedRecord));
+          } else {
+            const r = await deliverWebhook(hook, payloadOf(batch, ctx.day), ctx.delivery, async (a) => {
+              await write(batch.map((d) => ({ type: "send", key: d.alert.key, notice: d.notice, webhook: hook.name, ...a, at: at() }) satisfies SendRecord));
+            });
+            result = { webhook: hook.name, status: r.ok ? "sent" : "failed", attempts: r.attempts, error: r.lastError };
+            if (r.ok) for (const d of batch) known.delivered.add(noticeId(d.notice, d.alert.key, hook.name));
+            else {
+              failures += batch.length;
+              down.add(hook.name);
+            }
+          }
+          for (const d of batch) {
+            results.set(noticeId(d.notice, d.alert.key, hook.name), result);
+            if (d.notice !== "alert" || !firedKeys.has(d.alert.key)) other.push({ ...result, key: d.alert.key, notice: d.notice, text: d.notice === "resolved" ? "back to normal" : "queued earlier" });
+          }
+        }
       }
-      // Many alerts at once into a chat channel: one message listing them, not a flood.
-      const batches = hook.format === "slack" && pending.length > DIGEST_AT ? [pending] : pending.map((f) => [f]);
-      let down = false;
-      for (const batch of batches) {
-        if (down) {
-          for (const f of batch) f.deliveries.push({ webhook: hook.name, status: "skipped", attempts: 0, error: "the webhook failed earlier in this check; the next check retries" });
-          continue;
-        }
-        const body = batch.length === 1 ? webhookBody(hook, (batch[0] as FiredAlert).record) : digestBody(ctx.day, batch.map((f) => f.record));
-        const r = await deliverWebhook(hook, body, ctx.delivery, async (a) => {
-          await files.appendLog(batch.map((f) => logLine({ type: "send", key: f.record.key, webhook: hook.name, ...a, at: at() } satisfies SendRecord)));
-        });
-        for (const f of batch) f.deliveries.push({ webhook: hook.name, status: r.ok ? "sent" : "failed", attempts: r.attempts, error: r.lastError });
-        if (!r.ok) {
-          failures += batch.length;
-          down = true;
-        }
+    };
+    const expireMs = ctx.expireMs;
+    const first = dueNotices(config, known, firedKeys, now, expireMs);
+    await write([...first.expire, ...first.suppress]);
+    for (const e of first.expire) known.expired.add(noticeId(e.notice, e.key, e.webhook));
+    await deliverAll(first.due.filter((d) => d.notice === "alert"));
+    // "Back to normal" after the alerts, so an alert delivered late in this check is followed by its end.
+    await deliverAll(dueNotices(config, known, firedKeys, now, expireMs).due.filter((d) => d.notice === "resolved"));
+
+    for (const f of fired) {
+      const silence = activeSilence(config.silences, f.record.rule, f.record.scope, now);
+      for (const w of targetsOf(config, f.record.rule)) {
+        const id = noticeId("alert", f.record.key, w.name);
+        const now = results.get(id);
+        if (now) f.deliveries.push(now);
+        else if (history.delivered.has(id)) f.deliveries.push({ webhook: w.name, status: "sent-earlier", attempts: 0, error: null });
+        else if (known.expired.has(id)) f.deliveries.push({ webhook: w.name, status: "expired", attempts: 0, error: null });
+        else if (silence) f.deliveries.push({ webhook: w.name, status: "silenced", attempts: 0, error: silence.until ? `snoozed until ${silence.until} (${silence.id})` : `muted (${silence.id})` });
       }
     }
-    if (!ctx.dryRun) {
-      const check: CheckRecord = { type: "check", day: ctx.day, ...ctx.summary, fired: fired.length, new: fired.filter((f) => f.isNew).length, at: at() };
-      await files.appendLog([logLine(check)]);
-    }
-    return { fired, failures, warnings };
+    const check: CheckRecord = {
+      type: "check",
+      day: ctx.day,
+      ...ctx.summary,
+      fired: fired.length,
+      new: fired.filter((f) => f.isNew).length,
+      resolved: resolved.length,
+      at: at(),
+    };
+    await write([check]);
+    return { fired, resolved, other, failures, warnings };
   };
   return ctx.dryRun ? run() : files.withLock(run);
 }

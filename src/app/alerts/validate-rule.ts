@@ -8,6 +8,8 @@ import {
   ALERT_METRICS,
   type AlertMetric,
   type AlertRule,
+  DESTINATION_FORMATS,
+  type DestinationFormat,
   DISCREPANCY_METRIC,
   METRIC_ALIASES,
   RULE_DEFAULTS,
@@ -24,11 +26,13 @@ export interface FieldIssue {
 const KINDS = ["anomaly", "threshold", "zero-delivery", "pacing"] as const;
 const COMMON = ["id", "kind", "where", "by", "currency", "timezone", "webhooks", "enabled", "description"];
 const FIELDS: Record<(typeof KINDS)[number], string[]> = {
-  anomaly: [...COMMON, "metric", "direction", "score", "weeks", "minHistory", "minImpressions"],
-  threshold: [...COMMON, "metric", "operator", "value", "minImpressions"],
-  "zero-delivery": [...COMMON, "metric", "minExpected", "weeks"],
-  pacing: [...COMMON, "budget", "from", "to", "watch", "tolerance"],
+  anomaly: [...COMMON, "metric", "direction", "score", "weeks", "min_history", "min_impressions", "min_effect"],
+  threshold: [...COMMON, "metric", "operator", "value", "min_impressions"],
+  "zero-delivery": [...COMMON, "metric", "min_expected", "weeks"],
+  pacing: [...COMMON, "budget", "from", "to", "watch", "tolerance", "grace_days"],
 };
+/** The names rules files written before snake_case used: still read, written back in snake_case. */
+const OLD_NAMES: Record<string, string> = { minHistory: "min_history", minImpressions: "min_impressions", minExpected: "min_expected", minEffect: "min_effect", graceDays: "grace_days" };
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const DISCREPANCY_NOT_FOR = "the tracked-vs-reported discrepancy works with threshold and anomaly rules, not with";
 
@@ -39,9 +43,15 @@ type Raw = Record<string, unknown>;
  * collected with its field. `webhookNames` are the webhooks the file defines.
  * @example validateRule({ id: "cpi-up", kind: "anomaly", metric: "cpi" }, ["ops"]).issues // []
  */
-export function validateRule(raw: Raw, webhookNames: readonly string[]): { rule: AlertRule | null; issues: FieldIssue[] } {
+export function validateRule(given: Raw, webhookNames: readonly string[]): { rule: AlertRule | null; issues: FieldIssue[] } {
   const issues: FieldIssue[] = [];
   const bad = (field: string, message: string) => issues.push({ field, message });
+  const raw: Raw = {};
+  for (const [key, v] of Object.entries(given)) {
+    const name = OLD_NAMES[key] ?? key;
+    if (name !== key && given[name] !== undefined) bad(key, `the same field as ${name}: give one`);
+    raw[name] = v;
+  }
   const kind = raw.kind;
   if (typeof kind !== "string" || !(KINDS as readonly string[]).includes(kind)) {
     bad("kind", `must be one of ${KINDS.join(", ")}${kind === undefined ? "" : `, got ${JSON.stringify(kind)}`}`);
@@ -94,8 +104,9 @@ export function validateRule(raw: Raw, webhookNames: readonly string[]): { rule:
     else base.description = raw.description;
   }
 
+  let metric: AlertMetric | null = null;
   if (k === "anomaly" || k === "threshold" || k === "zero-delivery") {
-    const metric = metricField(raw.metric, k === "zero-delivery" ? "impressions" : null, bad);
+    metric = metricField(raw.metric, k === "zero-delivery" ? "impressions" : null, bad);
     if (k === "zero-delivery" && metric === DISCREPANCY_METRIC) {
       bad("metric", `${DISCREPANCY_NOT_FOR} a zero-delivery rule (it watches a count: impressions, cost, clicks or viewable_impressions)`);
     } else if (k === "zero-delivery" && metric && !["impressions", "cost", "clicks", "viewable_impressions"].includes(metric)) {
@@ -112,16 +123,17 @@ export function validateRule(raw: Raw, webhookNames: readonly string[]): { rule:
   if (k === "anomaly") {
     base.direction = oneOf(raw.direction, "direction", ["up", "down", "both"], "both", bad);
     base.score = num(raw.score, "score", RULE_DEFAULTS.score, bad, { min: 0.5, max: 100 });
-    base.weeks = num(raw.weeks, "weeks", RULE_DEFAULTS.weeks, bad, { min: 2, max: 52, integer: true });
-    base.minHistory = num(raw.minHistory, "minHistory", RULE_DEFAULTS.minHistory, bad, { min: 2, max: 52, integer: true });
-    if ((base.minHistory as number) > (base.weeks as number)) bad("minHistory", `cannot exceed weeks (${base.weeks})`);
-    base.minImpressions = num(raw.minImpressions, "minImpressions", RULE_DEFAULTS.anomalyMinImpressions, bad, { min: 0 });
+    base.weeks = num(raw.weeks, "weeks", RULE_DEFAULTS.weeks, bad, { min: 3, max: 52, integer: true });
+    base.min_history = num(raw.min_history, "min_history", RULE_DEFAULTS.minHistory, bad, { min: 2, max: 52, integer: true });
+    if ((base.min_history as number) > (base.weeks as number)) bad("min_history", `cannot exceed weeks (${base.weeks})`);
+    base.min_impressions = num(raw.min_impressions, "min_impressions", RULE_DEFAULTS.anomalyMinImpressions, bad, { min: 0 });
+    base.min_effect = num(raw.min_effect, "min_effect", metric === DISCREPANCY_METRIC ? 0 : RULE_DEFAULTS.minEffect, bad, { min: 0, max: 10 });
   } else if (k === "threshold") {
     base.operator = oneOf(raw.operator, "operator", [">", ">=", "<", "<="], null, bad);
     base.value = num(raw.value, "value", null, bad, {});
-    base.minImpressions = num(raw.minImpressions, "minImpressions", RULE_DEFAULTS.thresholdMinImpressions, bad, { min: 0 });
+    base.min_impressions = num(raw.min_impressions, "min_impressions", RULE_DEFAULTS.thresholdMinImpressions, bad, { min: 0 });
   } else if (k === "zero-delivery") {
-    base.minExpected = num(raw.minExpected, "minExpected", RULE_DEFAULTS.minExpected, bad, { min: 0 });
+    base.min_expected = num(raw.min_expected, "min_expected", RULE_DEFAULTS.minExpected, bad, { min: 0 });
     base.weeks = num(raw.weeks, "weeks", RULE_DEFAULTS.zeroWeeks, bad, { min: 3, max: 52, integer: true });
   } else {
     const budget = typeof raw.budget === "number" ? String(raw.budget) : raw.budget;
@@ -137,29 +149,59 @@ export function validateRule(raw: Raw, webhookNames: readonly string[]): { rule:
     if (typeof base.from === "string" && typeof base.to === "string" && base.from > base.to) bad("to", `the flight ends (${base.to}) before it starts (${base.from})`);
     base.watch = oneOf(raw.watch, "watch", ["overspend", "underspend", "both"], "both", bad);
     base.tolerance = num(raw.tolerance, "tolerance", RULE_DEFAULTS.tolerance, bad, { min: 0, max: 1 });
+    base.grace_days = num(raw.grace_days, "grace_days", RULE_DEFAULTS.graceDays, bad, { min: 0, max: 365, integer: true });
   }
   return { rule: issues.length === 0 ? (base as unknown as AlertRule) : null, issues };
 }
 
+const EMAIL = /^[^\s@<>"',;]+@[^\s@<>"',;]+$/;
+
 /**
- * Checks one webhook entry; `url` must be http(s).
+ * Checks one destination (a webhook entry): an http(s) URL for the HTTP formats, an smtp:// or
+ * smtps:// URL with recipients for email; a secret (HTTP formats) must be 16 characters at least.
  * @example validateWebhook({ name: "ops", url: "https://hooks.slack.com/services/T/B/X", format: "slack" }).issues // []
  */
 export function validateWebhook(raw: Raw): { webhook: WebhookConfig | null; issues: FieldIssue[] } {
   const issues: FieldIssue[] = [];
   const bad = (field: string, message: string) => issues.push({ field, message });
-  for (const key of Object.keys(raw)) if (!["name", "url", "format"].includes(key)) bad(key, "unknown field; known: name, url, format");
+  const known = ["name", "url", "format", "secret", "to", "from"];
+  for (const key of Object.keys(raw)) if (!known.includes(key)) bad(key, `unknown field; known: ${known.join(", ")}`);
   if (typeof raw.name !== "string" || !NAME.test(raw.name)) bad("name", `must be a name of letters, digits, '-', '_' or '.', got ${JSON.stringify(raw.name)}`);
+  const format = oneOf(raw.format, "format", [...DESTINATION_FORMATS], "json", bad) as DestinationFormat | null;
   let url: URL | null = null;
   try {
     url = new URL(String(raw.url));
   } catch {
     url = null;
   }
-  if (typeof raw.url !== "string" || !url || (url.protocol !== "http:" && url.protocol !== "https:")) bad("url", `must be an http:// or https:// URL, got ${JSON.stringify(raw.url)}`);
-  const format = oneOf(raw.format, "format", ["json", "slack"], "json", bad);
+  const schemes = format === "email" ? ["smtp:", "smtps:"] : ["http:", "https:"];
+  // The URL may hold a token or password: never repeat it in a message.
+  if (typeof raw.url !== "string" || !url || !schemes.includes(url.protocol)) {
+    bad("url", format === "email" ? "must be an smtp:// or smtps:// URL (smtp://user:password@host:587)" : "must be an http:// or https:// URL");
+  }
+  const out: WebhookConfig = { name: raw.name as string, url: raw.url as string, format: format ?? "json" };
+  if (raw.secret !== undefined) {
+    if (typeof raw.secret !== "string" || raw.secret.length < 16 || /\s/.test(raw.secret)) bad("secret", "must be a string of at least 16 characters without spaces");
+    else if (format === "email") bad("secret", "email is not signed: a secret is for HTTP destinations");
+    else out.secret = raw.secret;
+  }
+  if (format === "email") {
+    const to = raw.to === undefined ? [] : typeof raw.to === "string" ? [raw.to] : Array.isArray(raw.to) ? raw.to : null;
+    if (!to || to.length === 0) bad("to", "email needs at least one recipient");
+    else {
+      for (const [i, a] of to.entries()) if (typeof a !== "string" || !EMAIL.test(a)) bad(`to[${i}]`, `must be an email address, got ${JSON.stringify(a)}`);
+      out.to = to as string[];
+    }
+    if (raw.from !== undefined) {
+      if (typeof raw.from !== "string" || !EMAIL.test(raw.from)) bad("from", `must be an email address, got ${JSON.stringify(raw.from)}`);
+      else out.from = raw.from;
+    }
+  } else {
+    if (raw.to !== undefined) bad("to", "recipients are for email destinations");
+    if (raw.from !== undefined) bad("from", "a sender is for email destinations");
+  }
   if (issues.length > 0) return { webhook: null, issues };
-  return { webhook: { name: raw.name as string, url: raw.url as string, format: format as "json" | "slack" }, issues };
+  return { webhook: out, issues };
 }
 
 /** Invalid traffic is measured on tracked events only: a source filter that leaves them out would judge nothing, silently. */

@@ -16,16 +16,18 @@ const FLAG_OF: Record<string, string> = {
   direction: "--direction",
   score: "--score",
   weeks: "--weeks",
-  minHistory: "--min-history",
-  minImpressions: "--min-impressions",
+  min_history: "--min-history",
+  min_impressions: "--min-impressions",
+  min_effect: "--min-effect",
   operator: "--above/--below",
   value: "--above/--below",
-  minExpected: "--min-expected",
+  min_expected: "--min-expected",
   budget: "--budget",
   from: "--from",
   to: "--to",
   watch: "--watch",
   tolerance: "--tolerance",
+  grace_days: "--grace-days",
   description: "--description",
 };
 
@@ -61,9 +63,10 @@ export function ruleFromFlags(o: Record<string, unknown>, config: AlertsConfig):
     ["direction", "direction", false],
     ["score", "score", true],
     ["weeks", "weeks", true],
-    ["minHistory", "minHistory", true],
-    ["minImpressions", "minImpressions", true],
-    ["minExpected", "minExpected", true],
+    ["minHistory", "min_history", true],
+    ["minImpressions", "min_impressions", true],
+    ["minExpected", "min_expected", true],
+    ["graceDays", "grace_days", true],
     ["budget", "budget", false],
     ["from", "from", false],
     ["to", "to", false],
@@ -71,10 +74,16 @@ export function ruleFromFlags(o: Record<string, unknown>, config: AlertsConfig):
     ["description", "description", false],
   ];
   for (const [flag, field, numeric] of copy) if (o[flag] !== undefined) raw[field] = numeric ? numberFlag(o[flag]) : o[flag];
-  if (o.tolerance !== undefined) {
-    const t = numberFlag(o.tolerance);
-    raw.tolerance = typeof t === "number" ? t / 100 : t;
+  // Shares given as percentages on the command line: --tolerance 5, --min-effect 25.
+  for (const [flag, field] of [
+    ["tolerance", "tolerance"],
+    ["minEffect", "min_effect"],
+  ] as const) {
+    if (o[flag] === undefined) continue;
+    const t = numberFlag(o[flag]);
+    raw[field] = typeof t === "number" ? t / 100 : t;
   }
+  if (o.disabled) raw.enabled = false;
   if (o.above !== undefined && o.below !== undefined) throw new UserError("bad_flag", "use --above or --below, not both (two rules for a band)");
   if (o.above !== undefined) Object.assign(raw, { operator: ">", value: limitFlag(o.above) });
   if (o.below !== undefined) Object.assign(raw, { operator: "<", value: limitFlag(o.below) });

@@ -1,5 +1,5 @@
 // How `cpi alerts` shows rules, webhooks and a check's results as tables.
-import { type AlertRule, type CheckOutcome, DISCREPANCY_METRIC, type FiredAlert, type ScopeEvaluation, type WebhookConfig } from "../../app/alerts/index.js";
+import { type AlertRule, type AlertsConfig, activeSilence, type CheckOutcome, DISCREPANCY_METRIC, type FiredAlert, type ScopeEvaluation } from "../../app/alerts/index.js";
 import { METRICS } from "../../domain/metrics.js";
 import { formatCount, formatMetric, formatPercent } from "../render/format.js";
 import { renderTable } from "../render/table.js";
@@ -8,7 +8,9 @@ import { renderTable } from "../render/table.js";
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
-    return u.pathname.length > 1 || u.search ? `${u.origin}/…` : u.origin;
+    // protocol and host only: the path, query and credentials may be the secret (a Slack token, an SMTP password)
+    const origin = `${u.protocol}//${u.host}`;
+    return u.pathname.length > 1 || u.search ? `${origin}/…` : origin;
   } catch {
     return "(invalid URL)";
   }
@@ -18,29 +20,47 @@ export function redactUrl(url: string): string {
 export function ruleCondition(r: AlertRule): string {
   switch (r.kind) {
     case "anomaly":
-      return `${r.metric} ${r.direction === "both" ? "up or down" : r.direction} ≥ ${r.score} robust σ vs the same weekday of ${r.weeks} weeks; ≥ ${formatCount(r.minImpressions)} impr.`;
+      return `${r.metric} ${r.direction === "both" ? "up or down" : r.direction} ≥ ${r.score} σ${r.min_effect > 0 ? ` and ≥ ${formatPercent(r.min_effect, 0)}` : ""} vs ${r.weeks} weeks by weekday; ≥ ${formatCount(r.min_impressions)} impr.`;
     case "threshold":
       if (r.metric === DISCREPANCY_METRIC) {
-        return `|tracked − reported| ÷ reported ${r.operator} ${formatPercent(r.value)}${r.minImpressions > 0 ? `; ≥ ${formatCount(r.minImpressions)} reported impr.` : ""}`;
+        return `|tracked − reported| ÷ reported ${r.operator} ${formatPercent(r.value)}${r.min_impressions > 0 ? `; ≥ ${formatCount(r.min_impressions)} reported impr.` : ""}`;
       }
-      return `${r.metric} ${r.operator} ${r.value}${r.minImpressions > 0 ? `; ≥ ${formatCount(r.minImpressions)} impr.` : ""}`;
+      return `${r.metric} ${r.operator} ${r.value}${r.min_impressions > 0 ? `; ≥ ${formatCount(r.min_impressions)} impr.` : ""}`;
     case "zero-delivery":
-      return `${r.metric} = 0 where it usually delivers ≥ ${formatCount(r.minExpected)}`;
+      return `${r.metric} = 0 where it usually delivers ≥ ${formatCount(r.min_expected)}`;
     case "pacing":
-      return `${r.budget} ${r.currency} over ${r.from} … ${r.to}, ${r.watch === "both" ? "over- or underspend" : r.watch} beyond ${formatPercent(r.tolerance, 0)}`;
+      return `${r.budget} ${r.currency} over ${r.from} … ${r.to}, ${r.watch === "both" ? "over- or underspend" : r.watch} beyond ${formatPercent(r.tolerance, 0)} (from day ${r.grace_days + 1})`;
   }
 }
 
-/** The rules and webhooks of a config as two tables. */
-export function renderRules(rules: readonly AlertRule[], webhooks: readonly WebhookConfig[], configPath: string): string {
+/** The rules file as `cpi alerts list --format json` and the API show it: destinations without their URL's secret parts or signing secret. */
+export function rulesJson(config: AlertsConfig) {
+  return {
+    rules: config.rules,
+    webhooks: config.webhooks.map((w) => ({
+      name: w.name,
+      format: w.format,
+      url: redactUrl(w.url),
+      signed: w.format !== "email" && w.secret !== undefined,
+      ...(w.to ? { to: w.to } : {}),
+      ...(w.from ? { from: w.from } : {}),
+    })),
+    silences: config.silences,
+    delivery: { expire_after: config.delivery?.expire_after ?? "7d" },
+  };
+}
+
+/** The rules, destinations and silences of a config as tables. */
+export function renderRules(config: AlertsConfig, configPath: string, now: Date): string {
+  const { rules, webhooks, silences } = config;
   const out: string[] = [`Rules in ${configPath}`, ""];
   if (rules.length === 0) out.push("(none yet: cpi alerts add --kind anomaly --metric cpi --by campaign)\n");
   else {
     out.push(
       renderTable(
-        ["Id", "Kind", "Scope", "By", "Condition", "Webhooks"],
+        ["Id", "Kind", "Scope", "By", "Condition", "Sent to"],
         rules.map((r) => [
-          r.enabled === false ? `${r.id} (off)` : r.id,
+          r.enabled === false ? `${r.id} (off)` : activeSilence(silences, r.id, {}, now) ? `${r.id} (silenced)` : r.id,
           r.kind,
           r.where.join(", ") || "everything",
           r.by.join(",") || "—",
@@ -50,9 +70,31 @@ export function renderRules(rules: readonly AlertRule[], webhooks: readonly Webh
       ),
     );
   }
-  out.push("Webhooks", "");
+  out.push("Destinations", "");
   if (webhooks.length === 0) out.push("(none: alerts are printed and recorded only; add one with cpi alerts webhook add URL)\n");
-  else out.push(renderTable(["Name", "Format", "URL"], webhooks.map((w) => [w.name, w.format, redactUrl(w.url)])));
+  else {
+    out.push(
+      renderTable(
+        ["Name", "Format", "URL", "Signed"],
+        webhooks.map((w) => [w.name, w.format === "email" ? `email to ${(w.to ?? []).join(", ")}` : w.format, redactUrl(w.url), w.format === "email" ? "—" : w.secret ? "yes" : "no (cpi alerts webhook secret)"]),
+      ),
+    );
+  }
+  if (silences.length > 0) {
+    out.push("Snoozed and muted", "");
+    out.push(
+      renderTable(
+        ["Id", "Rule", "Scope", "Until", "Note"],
+        silences.map((x) => [
+          x.id,
+          x.rule,
+          Object.entries(x.scope).map(([d, v]) => `${d}=${v}`).join(", ") || "every scope",
+          x.until === null ? "— (muted)" : Date.parse(x.until) <= now.getTime() ? `${x.until} (over)` : x.until,
+          x.note ?? "",
+        ]),
+      ),
+    );
+  }
   return out.join("\n");
 }
 
@@ -93,7 +135,8 @@ function sent(f: FiredAlert): string {
   const parts = f.deliveries.map((d) => {
     if (d.status === "sent") return `${d.webhook} sent${d.attempts > 1 ? ` (attempt ${d.attempts})` : ""}`;
     if (d.status === "sent-earlier") return `${d.webhook} sent earlier`;
-    if (d.status === "failed") return `${d.webhook} FAILED`;
+    if (d.status === "failed") return `${d.webhook} FAILED (queued)`;
+    if (d.status === "silenced" || d.status === "expired") return `${d.webhook} ${d.status}`;
     return `${d.webhook} not sent`;
   });
   return `${f.isNew ? "new" : "ongoing"}: ${parts.join(", ")}`;
@@ -121,6 +164,12 @@ export function renderCheck(out: CheckOutcome, all: boolean): string {
     }
     lines.push("");
   }
+  for (const r of out.resolved) lines.push(`Back to normal: ${r.rule} · ${r.scope_label} (${r.since === r.last_day ? r.since : `${r.since} … ${r.last_day}`}): ${r.message}`);
+  for (const d of out.other) {
+    const what = d.notice === "resolved" ? "back-to-normal notice" : "queued alert";
+    lines.push(`${what} ${d.key} → ${d.webhook}: ${d.status}${d.error ? ` (${d.error})` : ""}`);
+  }
+  if (out.resolved.length > 0 || out.other.length > 0) lines.push("");
   if (all) {
     const quiet = out.evaluations.filter((e) => !e.evaluation.fired);
     if (quiet.length > 0) {

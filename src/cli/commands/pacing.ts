@@ -50,7 +50,7 @@ export function registerPacing(program: Command, io: CliIo): void {
         [
           `As of ${p.asOf}: day ${p.elapsedDays} of ${p.totalDays} (${formatPercent(p.elapsedShare)} of the flight), ${formatPercent(p.spentShare)} of the budget spent${p.currency ? ` (${p.currency})` : ""}`,
           `Spent to date        ${m(p.spendToDate)}   (even pacing: ${m(p.expectedSpendToDate)}, pace ${p.paceRatio === null ? "—" : `${p.paceRatio.toFixed(2)}×`})`,
-          `Daily rate           ${m(p.dailyRate)}   (mean of the last 7 days)`,
+          `Daily rate           ${m(p.dailyRate)}   (the last 7 calendar days, a day without spend as 0, per average weekday)`,
           `Projected end spend  ${m(p.projectedEndSpend)}   (${p.projectedOverBudget >= 0n ? "over" : "under"} budget by ${m(p.projectedOverBudget >= 0n ? p.projectedOverBudget : -p.projectedOverBudget)})`,
           `To land on budget    ${p.requiredDailySpend === null ? "—" : `${m(p.requiredDailySpend)} a day`} for the remaining ${p.remainingDays} days`,
           `Status: ${p.message}`,

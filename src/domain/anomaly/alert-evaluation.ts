@@ -2,7 +2,7 @@
 export type AlertKind = "anomaly" | "threshold" | "zero-delivery" | "pacing";
 
 /** Why a rule was not evaluated. */
-export type SkipReason = "no-value" | "low-volume" | "insufficient-history";
+export type SkipReason = "no-value" | "low-volume" | "insufficient-history" | "ended" | "grace";
 
 /** The outcome of one rule on one scope and day, with the numbers behind it. */
 export interface AlertEvaluation {
@@ -13,13 +13,15 @@ export interface AlertEvaluation {
   value: number | null;
   /** What was expected (the seasonal median, the threshold, the budget…). */
   baseline: number | null;
-  /** The robust spread used to judge it (1.4826·MAD, floored), when there is one. */
+  /** The spread of a normal day used to judge it (on a log scale, a share, for multiplicative metrics), when there is one. */
   spread: number | null;
-  /** How unusual today is: (value − baseline)/spread for anomalies. */
+  /** How unusual today is: robust standard deviations from the expected value for anomalies. */
   score: number | null;
   /** The limit the score or value was held against. */
   threshold: number | null;
   direction: "up" | "down" | null;
+  /** What makes consecutive fired days the same alert when the direction does not say it all (a pacing status). */
+  state?: string;
   message: string;
 }
 

@@ -24,6 +24,7 @@ export function detectPacing(pacing: FlightPacing, rule: { watch?: "overspend" |
     score: budget > 0 ? projected / budget - 1 : null,
     threshold: null,
     direction: over ? "up" : under ? "down" : null,
+    state: pacing.status,
     message: pacing.message,
   };
 }

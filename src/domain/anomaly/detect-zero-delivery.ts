@@ -1,5 +1,5 @@
 import { type AlertEvaluation, alertNumber, skippedEvaluation } from "./alert-evaluation.js";
-import { median } from "./robust-baseline.js";
+import { median } from "./seasonal-baseline.js";
 
 /** What a zero-delivery rule counts: a measure in plural ("impressions", the default), or money spent. */
 export type DeliveryMeasure = { count: string } | "money";

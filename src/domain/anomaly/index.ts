@@ -3,4 +3,4 @@ export * from "./detect-anomaly.js";
 export * from "./detect-pacing.js";
 export * from "./detect-threshold.js";
 export * from "./detect-zero-delivery.js";
-export * from "./robust-baseline.js";
+export * from "./seasonal-baseline.js";

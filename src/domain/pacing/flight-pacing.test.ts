@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { flightPacing } from "./index.js";
+import { flightPacing, flightPacingOfDays, weekdayProfile } from "./index.js";
 
 const M = 1_000_000n; // one currency unit in micros
 
@@ -49,13 +49,46 @@ test("edges: not started, ended, already overspent, rounding to the micro, bad i
   assert.equal(ended.projectedEndSpend, 80n * M);
   assert.equal(ended.status, "underspending");
   assert.match(ended.message, /ended with 20 of the budget unspent/);
-  const over = flightPacing({ budget: 100n * M, flightStart: "2026-10-01", flightEnd: "2026-10-10", asOf: "2026-10-05", spendToDate: 101n * M });
+  const over = flightPacing({ budget: 100n * M, flightStart: "2026-10-01", flightEnd: "2026-10-10", asOf: "2026-10-05", spendToDate: 106n * M });
   assert.equal(over.status, "overspent");
   assert.equal(over.requiredDailySpend, 0n);
+  // The tolerance applies to money already spent too: a flight that ends 1.1 % over is on track, not "already over budget".
+  const landed = flightPacing({ budget: 100n * M, flightStart: "2026-10-01", flightEnd: "2026-10-10", asOf: "2026-10-10", spendToDate: 101_100_000n });
+  assert.equal(landed.status, "on-track");
+  assert.match(landed.message, /the flight ended having spent 101\.1 of 100/);
   const third = flightPacing({ budget: 100n * M, flightStart: "2026-10-01", flightEnd: "2026-10-03", asOf: "2026-10-01", spendToDate: 0n });
   assert.equal(third.expectedSpendToDate, 33_333_333n);
   assert.equal(third.requiredDailySpend, 50n * M);
   assert.throws(() => flightPacing({ budget: 1n, flightStart: "2026-10-05", flightEnd: "2026-10-01", asOf: "2026-10-01", spendToDate: 0n }), /ends/);
   assert.throws(() => flightPacing({ budget: 0n, flightStart: "2026-10-01", flightEnd: "2026-10-02", asOf: "2026-10-01", spendToDate: 0n }), /positive/);
   assert.throws(() => flightPacing({ budget: 1n, flightStart: "2026-13-01", flightEnd: "2026-10-02", asOf: "2026-10-01", spendToDate: 0n }), /flight start/);
+});
+
+test("the daily rate is the last 7 calendar days, a day without a row counting as 0 (issue 20: spend 1,000/day on 10-01..10 only, as of 10-20)", () => {
+  const spend = Array.from({ length: 20 }, (_, i) => (i < 10 ? 1000n * M : 0n));
+  const p = flightPacingOfDays({ budget: 30_000n * M, flightStart: "2026-10-01", flightEnd: "2026-10-30", asOf: "2026-10-20", days: { start: "2026-10-01", spend } });
+  assert.equal(p.spendToDate, 10_000n * M);
+  assert.equal(p.dailyRate, 0n);
+  assert.equal(p.projectedEndSpend, 10_000n * M);
+  assert.equal(p.status, "underspending");
+});
+
+test("a weekday profile: weekends spend less, so the projection of a flight's last days knows it", () => {
+  // Ten weeks of spend: 100 on weekdays, 40 on Saturdays and Sundays; 2026-06-01 is a Monday.
+  const week = [100, 100, 100, 100, 100, 40, 40].map((v) => BigInt(v) * M);
+  const spend = Array.from({ length: 70 }, (_, i) => week[i % 7] as bigint);
+  const profile = weekdayProfile(spend.map(Number), 6);
+  assert.ok(profile);
+  const sunday = profile[6] ?? 0;
+  assert.ok(Math.abs((profile[0] ?? 0) / sunday - 2.5) < 1e-9, `Monday 2.5 × Sunday, got ${profile}`);
+  assert.ok(Math.abs(profile.reduce((a, b) => a + b, 0) - 7) < 1e-9);
+  assert.equal(weekdayProfile([0, 0, 5, 5, 5], 0), null, "under two weeks: no profile");
+  // A flight of 4 weeks (2026-07-13 Monday … 08-09 Sunday, budget 2,320 = 4 × 580) as of Friday 08-07:
+  // 2 weekend days of 40 remain. A flat projection would add 2 × 580/7 = 165.71; the profile adds 80.
+  const p = flightPacingOfDays({ budget: 2320n * M, flightStart: "2026-07-13", flightEnd: "2026-08-09", asOf: "2026-08-07", days: { start: "2026-06-01", spend: spend.slice(0, 68) } });
+  assert.equal(p.spendToDate, 2240n * M);
+  assert.equal(p.dailyRate, 82_857_143n, "the mean of the last 7 calendar days: 580 / 7");
+  assert.equal(p.projectedEndSpend, 2320n * M, "lands exactly on budget");
+  assert.equal(p.status, "on-track");
+  assert.equal(p.expectedSpendToDate, 2240n * M, "even pacing by weekday");
 });

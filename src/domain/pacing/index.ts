@@ -1,1 +1,2 @@
 export * from "./flight-pacing.js";
+export * from "./weekday-profile.js";

@@ -19,6 +19,7 @@ import { addWarning } from "../types.js";
  * translations are marked with a trailing comment in the reference notes).
  */
 const ALIASES: AliasTable = {
+  campaign_status: ["campaign status"],
   date: ["day", "date", "segments.date", "día", "dia", "jour", "tag", "giorno", "hari"],
   account_name: ["account", "account name", "customer.descriptive_name", "cuenta", "conta", "compte", "konto"],
   account_id: ["customer id", "customer.id", "account id"],

@@ -24,6 +24,7 @@ import { addWarning } from "../types.js";
  * between campaign and creative. The campaign group is not kept.
  */
 const ALIASES: AliasTable = {
+  campaign_status: ["campaign status", "status da campanha", "statut de la campagne", "kampagnenstatus", "estado de la campaña"],
   date: ["start date (in utc)", "data de início (em utc)", "date de début (en utc)", "startdatum (in utc)", "fecha de inicio (en utc)", "start date"],
   account_name: ["account name", "nome da conta", "nom du compte", "kontoname", "nombre de la cuenta"],
   account_id: ["account id", "código da conta", "id du compte", "konto-id", "id de la cuenta"],

@@ -10,6 +10,7 @@ import type { AliasTable } from "../columns.js";
 const money = (...names: string[]) => names.map((n) => new RegExp(`^${n}(?: \\((\\w{3})\\))+$|^${n}$`));
 
 export const META_ALIASES: AliasTable = {
+  delivery_status: ["delivery status", "statut de diffusion", "auslieferungsstatus", "estado de la entrega", "status de veiculação"],
   date: ["day", "jour", "tag", "día", "dia", "giorno", "hari"],
   date_start: [
     "reporting starts",

@@ -20,6 +20,7 @@ import { timeZoneFromLabel } from "../time-zone.js";
  * thousands separators or 2.0 without, TimePeriod per aggregation; hourly rows are summed to days).
  */
 const ALIASES: AliasTable = {
+  campaign_status: ["campaignstatus", "campaign status"],
   date: ["timeperiod", "gregoriandate", "date", "day"],
   account_name: ["accountname", "account name", "account"],
   account_id: ["accountid", "account id", "accountnumber", "account number"],

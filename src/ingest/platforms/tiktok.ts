@@ -12,6 +12,7 @@ import { headerOf } from "../table-records.js";
  * visible instead of silently invented. A "Total of N …" row is dropped and checked.
  */
 const ALIASES: AliasTable = {
+  delivery_status: ["primary status"],
   date: ["by day", "date", "day", "stat_time_day", "time"],
   account_name: ["advertiser name", "advertiser_name", "account name"],
   account_id: ["advertiser id", "advertiser_id", "account id"],

@@ -1,10 +1,12 @@
 import type { ApiToken, NewApiToken } from "../../domain/api-token.js";
+import type { CampaignStatus } from "../../domain/campaign-status.js";
 import { UserError } from "../../domain/errors.js";
 import type { FxRate } from "../../domain/fx.js";
 import type { Contract, NewContract } from "../../domain/tracking/contract.js";
 import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
 import type { ImportOutcome, ProgressFn, ResultRow, SpendImport, Store, StoreSetting, TrackedBatch, TrackedBatchOutcome } from "../store.js";
 import { addApiTokenClickHouse, apiTokensClickHouse, revokeApiTokenClickHouse } from "./api-tokens.js";
+import { campaignStatusesClickHouse, recordCampaignStatusesClickHouse } from "./campaign-status.js";
 import { ClickHouseConnection } from "./connection.js";
 import { appendTrackedBatchClickHouse, loadedOffset } from "./event-load.js";
 import { withImportLock } from "./import-lock.js";
@@ -139,6 +141,14 @@ export class ClickHouseStore implements Store {
 
   revokeApiToken(id: number): Promise<boolean> {
     return this.serial(() => revokeApiTokenClickHouse(this.conn, id));
+  }
+
+  recordCampaignStatuses(rows: readonly CampaignStatus[]): Promise<void> {
+    return this.serial(() => recordCampaignStatusesClickHouse(this.conn, rows));
+  }
+
+  campaignStatuses(): Promise<CampaignStatus[]> {
+    return campaignStatusesClickHouse(this.conn);
   }
 
   /**

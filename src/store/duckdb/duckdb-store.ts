@@ -1,11 +1,13 @@
 import { type DuckDBConnection, DuckDBDateValue, DuckDBInstance, DuckDBTimestampValue, type DuckDBValue } from "@duckdb/node-api";
 import type { ApiToken, NewApiToken } from "../../domain/api-token.js";
+import type { CampaignStatus } from "../../domain/campaign-status.js";
 import { epochDayToIso } from "../../domain/dates.js";
 import type { FxRate } from "../../domain/fx.js";
 import type { Contract, NewContract } from "../../domain/tracking/contract.js";
 import { duckdbDialect } from "../../query/duckdb-dialect.js";
 import type { ImportOutcome, ProgressFn, ResultRow, SpendBatchImport, SpendImport, Store, StoreSetting, TrackedBatch, TrackedBatchOutcome } from "../store.js";
 import { API_TOKENS_DDL, deleteApiTokenDuckDb, insertApiTokenDuckDb, listApiTokensDuckDb } from "./api-tokens.js";
+import { CAMPAIGN_STATUS_DDL, campaignStatusesDuckDb, recordCampaignStatusesDuckDb } from "./campaign-status.js";
 import { appendTrackedBatch, deleteContract, eventLogOffset, insertContract, listContracts } from "./event-tables.js";
 import { DUCKDB_SCHEMA } from "./schema.js";
 import { importSpendDuckDb } from "./spend-import.js";
@@ -33,7 +35,7 @@ export class DuckDbStore implements Store {
   static async open(path: string): Promise<DuckDbStore> {
     const instance = await DuckDBInstance.create(path);
     const conn = await instance.connect();
-    for (const stmt of [...DUCKDB_SCHEMA, ...API_TOKENS_DDL]) await conn.run(stmt);
+    for (const stmt of [...DUCKDB_SCHEMA, ...API_TOKENS_DDL, ...CAMPAIGN_STATUS_DDL]) await conn.run(stmt);
     return new DuckDbStore(path, instance, conn);
   }
 
@@ -109,6 +111,14 @@ export class DuckDbStore implements Store {
 
   revokeApiToken(id: number): Promise<boolean> {
     return deleteApiTokenDuckDb(this.conn, id);
+  }
+
+  recordCampaignStatuses(rows: readonly CampaignStatus[]): Promise<void> {
+    return recordCampaignStatusesDuckDb(this.conn, rows);
+  }
+
+  campaignStatuses(): Promise<CampaignStatus[]> {
+    return campaignStatusesDuckDb((sql) => this.query(sql));
   }
 
   async setting(name: StoreSetting): Promise<string | null> {

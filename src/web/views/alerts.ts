@@ -6,12 +6,10 @@ import type { AppState } from "../state.js";
 
 interface Alert {
   rule: string;
-  scopeLabel: string;
-  day: string;
+  scope_label: string;
   since: string;
   message: string;
-  deliveries?: { webhook: string; delivered: boolean }[];
-  is_new?: boolean;
+  deliveries?: { webhook: string; notice?: string; state?: string; status?: string }[];
 }
 
 function list(alerts: Alert[], testId: string): HTMLElement {
@@ -20,7 +18,10 @@ function list(alerts: Alert[], testId: string): HTMLElement {
     "ul",
     { class: "alerts", data: { testid: testId } },
     alerts.map((a) =>
-      h("li", null, h("strong", null, a.scopeLabel || "(whole scope)"), ` — ${a.message}`, h("small", null, ` (rule ${a.rule}, since ${a.since}${a.deliveries?.length ? `; ${a.deliveries.map((d) => `${d.webhook}: ${d.delivered ? "sent" : "not sent"}`).join(", ")}` : ""})`)),
+      h("li", null, h("strong", null, a.scope_label || "(whole scope)"),
+        ` — ${a.message}`,
+        h("small", null, ` (rule ${a.rule}, since ${a.since}${a.deliveries?.length ? `; ${a.deliveries.filter((d) => d.notice !== "resolved").map((d) => `${d.webhook}: ${d.state ?? d.status}`).join(", ")}` : ""})`),
+      ),
     ),
   );
 }
@@ -31,7 +32,7 @@ export async function alertsView(root: HTMLElement, _s: AppState): Promise<void>
   replace(root, h("h1", null, "Alerts"), h("p", { class: "sub" }, "Rules are added with 'cpi alerts add'; 'cpi serve --alerts-every 15m' checks them and posts new alerts to your webhooks."), out, checked);
   replace(out, loading());
   try {
-    const [active, rules] = await Promise.all([get<{ day: string | null; checkedAt: string | null; alerts: Alert[] }>("/api/alerts"), get<{ rules: { id: string; kind: string; metric?: string | null }[] }>("/api/alerts/rules")]);
+    const [active, rules] = await Promise.all([get<{ day: string | null; checked_at: string | null; alerts: Alert[] }>("/api/alerts"), get<{ rules: { id: string; kind: string; metric?: string | null }[] }>("/api/alerts/rules")]);
     const run = async () => {
       replace(checked, loading("Checking…"));
       try {
@@ -43,7 +44,7 @@ export async function alertsView(root: HTMLElement, _s: AppState): Promise<void>
     };
     replace(
       out,
-      h("h2", null, active.day ? `Firing on ${active.day} (checked ${active.checkedAt ?? ""})` : "No check has run yet"),
+      h("h2", null, active.day ? `Firing on ${active.day} (checked ${active.checked_at ?? ""})` : "No check has run yet"),
       list(active.alerts, "active"),
       h("p", { class: "hint" }, `${rules.rules.length} rule${rules.rules.length === 1 ? "" : "s"}: ${rules.rules.map((r) => `${r.id} (${r.kind}${r.metric ? ` ${r.metric}` : ""})`).join(", ") || "none yet"}`),
       rules.rules.length ? h("button", { on: { click: () => void run() } }, "Check now without sending") : null,

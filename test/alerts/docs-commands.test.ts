@@ -1,0 +1,52 @@
+// Every command docs/alerts.md shows runs as printed: its `sh` blocks, in order, in an empty folder
+// (the first block builds the demo store and points CPI_DB at it).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { memoryIo } from "../../src/cli/io.js";
+import { main } from "../../src/cli/main.js";
+import { ROOT, tempDir } from "../helpers.js";
+
+/** A command line split as a POSIX shell would (double and single quotes; no expansion). */
+function words(line: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let quote: string | null = null;
+  let started = false;
+  for (const ch of line) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      started = true;
+    } else if (/\s/.test(ch)) {
+      if (started || cur) out.push(cur);
+      cur = "";
+      started = false;
+    } else cur += ch;
+  }
+  if (started || cur) out.push(cur);
+  return out;
+}
+
+test("every command of docs/alerts.md runs as printed", async () => {
+  const doc = readFileSync(join(ROOT, "docs/alerts.md"), "utf8");
+  const lines = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => (m[1] ?? "").split("\n")).filter((l) => l.trim() !== "" && !l.startsWith("#"));
+  assert.ok(lines.length >= 15, `${lines.length} commands`);
+  const dir = tempDir();
+  const env: Record<string, string> = {};
+  for (const line of lines) {
+    const exported = /^export (\w+)=(.*)$/.exec(line);
+    if (exported) {
+      env[exported[1] as string] = exported[2] as string;
+      continue;
+    }
+    const argv = words(line);
+    assert.equal(argv[0], "cpi", `a cpi command: ${line}`);
+    const io = memoryIo({ ...env }, dir);
+    const code = await main(argv.slice(1), io);
+    assert.equal(code, 0, `${line}\n${io.stderr}`);
+  }
+});
