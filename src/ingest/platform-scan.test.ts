@@ -134,7 +134,7 @@ test("a thousand random Amazon Ads records ($ money, either decimal mark) read t
     const lines = [header.join(",")];
     for (let i = 0; i < 1000; i++) {
       const day = `03/0${1 + (i % 9)}/2026`;
-      const cells = [day, day, `Camp ${i % 5}`, `AG ${i % 3}`, "USD", String(100 + i), String(i % 7), money[i % 3] as string, money[(i + 1) % 3] as string];
+      const cells = [day, day, `Camp ${i % 5}`, `AG ${i % 3}`, seed === 11 ? "USD" : "EUR", String(100 + i), String(i % 7), money[i % 3] as string, money[(i + 1) % 3] as string];
       for (let k = Math.floor(rnd() * 3); k > 0; k--) cells[Math.floor(rnd() * cells.length)] = pick();
       lines.push(cells.join(","));
     }
@@ -205,9 +205,9 @@ test("parseReport reads a Google Ads export fast from the file's bytes: rows, li
     3_000_000,
   );
   assert.deepEqual(report.fileTotals, [
-    { label: "Total: Ad groups", measure: "cost", expected: 3_001_500 },
-    { label: "Total: Ad groups", measure: "impressions", expected: 3_000_000 },
-    { label: "Total: Ad groups", measure: "clicks", expected: 30_000 },
+    { label: "Total: Ad groups", line: 3004, measure: "cost", expected: 3_001_500 },
+    { label: "Total: Ad groups", line: 3004, measure: "impressions", expected: 3_000_000 },
+    { label: "Total: Ad groups", line: 3004, measure: "clicks", expected: 30_000 },
   ]);
   assert.deepEqual(report.issues, []);
 });

@@ -134,7 +134,7 @@ test("every project fixture reads the same streamed or kept, as spans or as cell
     "meta-title-case.csv": 2,
     "microsoft-ads-report.csv": 0, // endOfData and cleanText
     "reddit-ads-api.csv": 1,
-    "tiktok-ads.csv": 0, // no fastTotals ("Total of" in the campaign column)
+    "tiktok-ads.csv": 2, // "Total of 2 campaigns" in the date column: told by its shape
     "tiktok-ads.xlsx": 0,
     "x-ads-api.csv": 2,
   });
@@ -156,12 +156,18 @@ test("a standard plan tells totals rows the same way fast as in cells (Amazon Ad
   lines.splice(9, 0, ",,Grand Total,,USD,10,1,1.00"); // first filled cell, later column
   lines.splice(12, 0, " -- ,Totals,,,USD,10,1,1.00"); // after a placeholder
   lines.push("01/09/2026,01/09/2026,Totally new,AG 1,USD,5,1,2.00"); // a name, not a totals row
-  lines.push(",,,,USD,99,9,9.99"); // no label at all: a data row without dates (an error either way)
+  lines.push(",,,,USD,99,9,9.99"); // no label, no identity: a totals row by its shape
+  lines.push(",,Total Wine,AG 1,USD,5,1,2.00"); // a name that starts with the word: a data row without dates
   const text = `${lines.join("\n")}\n`;
   const fast = assertSame(amazonAds, text, ",", 0);
   assert.equal(fast.rows.length, 31, "30 rows and 'Totally new'");
   assert.equal(fast.rows.at(-1)?.campaign, "Totally new");
-  assert.deepEqual([...new Set(fast.issues.filter((i) => i.severity === "error").map((i) => i.line))], [36]);
+  assert.deepEqual([...new Set(fast.issues.filter((i) => i.severity === "error").map((i) => i.line))], [37]);
+  // Every totals row is checked against the rows' sum, the one told by its shape too.
+  assert.deepEqual(
+    [...new Set(fast.fileTotals.map((t) => `${t.line} ${t.label}`))],
+    ["6 Total", "10 Grand Total", "13 Totals", "36 totals row"],
+  );
 });
 
 test("Amazon, Reddit, TikTok, X, CM360, DV360, LinkedIn and Microsoft exports hand their rows out while they are read", () => {

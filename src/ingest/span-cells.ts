@@ -32,6 +32,8 @@ export class SpanCells {
   private readonly delimCode: number;
   /** Where the hash of the last `value` call put its string. */
   private slot = 0;
+  /** The currency sign (a char code) the last `measure` read before its digits, or 0. */
+  sign = 0;
 
   constructor(
     private readonly text: string,
@@ -175,10 +177,13 @@ export class SpanCells {
     const { text } = this;
     let s = this.starts[i] as number;
     const e = this.ends[i] as number;
+    this.sign = 0;
     if (s === e) return null;
     // A currency sign right before the first digit ("$1,234.56", as Amazon Ads writes money) is
-    // dropped, as readLocaleNumber drops it; anything else after a sign is left to that reading.
+    // read apart, as readLocaleNumber reads it (the reader checks it against the row's currency);
+    // anything else after a sign is left to that reading.
     if (CURRENCY_SIGNS.has(text.charCodeAt(s))) {
+      this.sign = text.charCodeAt(s);
       s++;
       const d = s < e ? text.charCodeAt(s) - 48 : -1;
       if (d < 0 || d > 9) return undefined;

@@ -4,9 +4,10 @@ import { type DateOrder, inferDateOrder } from "./locale-date.js";
 import { type DecimalMark, inferDecimalMark } from "./locale-number.js";
 import type { PlatformContext, Table } from "./platform.js";
 import { type RowPlan, totalsByFirstCell } from "./platform-rows.js";
-import { checkFileCurrency, reportTimezone, requireCurrency } from "./report-currency.js";
+import { checkFileCurrency, currencyOfMoneyCells, reportTimezone } from "./report-currency.js";
 import { recordAt } from "./table-records.js";
 import { sampleCells } from "./table-samples.js";
+import { TOTALS_LABEL } from "./totals-shape.js";
 
 export interface StandardPlanInput {
   source: string;
@@ -27,7 +28,8 @@ export interface StandardPlanInput {
 
 /**
  * The plan most platforms need: columns by alias, decimal mark and date order guessed from the
- * data, currency and time zone checked against the options, "Total…" rows dropped (not checked).
+ * data, currency (stated, or read from the money cells' signs) and time zone checked against the
+ * options, totals rows ("Total", "Grand Total", or told by their shape) left out and checked.
  * @example standardPlan(table, ctx, { source: "tiktok", aliases }).columns.index.cost // 4
  */
 export function standardPlan(table: Table, ctx: PlatformContext, input: StandardPlanInput): RowPlan {
@@ -36,8 +38,9 @@ export function standardPlan(table: Table, ctx: PlatformContext, input: Standard
   const { index } = columns;
   const decimal = inferDecimalMark(sampleCells(table, [index.cost, index.revenue, index.conversions, index.frequency]), input.decimalHint ?? ".");
   const dateOrder = inferDateOrder(sampleCells(table, [index.date, index.date_start, index.date_end], 500), input.dateOrderHint ?? "mdy");
-  const fileCurrency = checkFileCurrency(input.fileCurrency ?? columns.headerCurrency, "the file", ctx);
-  if (input.needsCurrency !== false) requireCurrency(fileCurrency, index.currency !== undefined, ctx);
+  const stated = checkFileCurrency(input.fileCurrency ?? columns.headerCurrency, "the file", ctx);
+  const fileCurrency =
+    input.needsCurrency === false && index.cost === undefined ? stated : currencyOfMoneyCells(table, [index.cost, index.revenue], stated, index.currency !== undefined, ctx);
   const plan: RowPlan = {
     source: input.source,
     columns,
@@ -48,7 +51,8 @@ export function standardPlan(table: Table, ctx: PlatformContext, input: Standard
     accountId: ctx.opts.account ?? "",
     accountName: "",
     fallbackRange: input.reportRange ?? ctx.opts.period ?? null,
-    ...totalsByFirstCell(/^(grand\s+)?totals?\b/i),
+    ...totalsByFirstCell(TOTALS_LABEL),
+    checkTotals: () => true,
     // Rows go out in batches as they are made: a platform that needs its rows again after
     // buildPlatformRows (Microsoft's hourly rows summed to days) turns this off.
     streams: true,

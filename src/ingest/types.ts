@@ -38,6 +38,11 @@ export interface ParseOptions {
    * export, a Microsoft Advertising grid, a TikTok export without a date column).
    */
   period?: DateRange;
+  /**
+   * --money-unit: how the report's money columns are written, when its format does not say or says
+   * wrong: "micros" (an API export's cost in millionths) or "units".
+   */
+  moneyUnit?: "units" | "micros";
 }
 
 /** Where parse problems and file totals are collected while a file is read. */

@@ -6,7 +6,7 @@ import { inferDecimalMark } from "../locale-number.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, type RowPlan, totalsByFirstCell } from "../platform-rows.js";
 import { eachColumnCell } from "../platform-scan.js";
-import { reportTimezone, requireCurrency } from "../report-currency.js";
+import { currencyOfMoneyCells, reportTimezone } from "../report-currency.js";
 import { headerOf } from "../table-records.js";
 import { firstFilled, preambleOf, sampleCells } from "../table-samples.js";
 import { addWarning } from "../types.js";
@@ -118,7 +118,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   const norm = header.map(normaliseHeader);
   const dateCols = norm.map((h, i) => (/date|data|datum|fecha/.test(h) ? i : -1)).filter((i) => i >= 0);
   const dateOrder = inferDateOrder(sampleCells(table, dateCols, 500), english ? "mdy" : "dmy");
-  requireCurrency(null, index.currency !== undefined, ctx);
+  const fileCurrency = currencyOfMoneyCells(table, [index.cost, index.revenue], null, index.currency !== undefined, ctx);
   const report = preambleRange(preambleOf(table), dateOrder);
   const ranges = rowRanges(table, index.date, dateOrder, report, ctx);
   const plan: RowPlan = {
@@ -126,7 +126,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     columns,
     decimal,
     dateOrder,
-    fileCurrency: null,
+    fileCurrency,
     timezone: reportTimezone("UTC", ctx),
     accountId: ctx.opts.account ?? "",
     accountName: "",

@@ -7,7 +7,7 @@ import { parseDateRangeText, parseLocaleDate } from "../locale-date.js";
 import { inferDecimalMark } from "../locale-number.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, missingColumns, type RowPlan } from "../platform-rows.js";
-import { reportTimezone, requireCurrency } from "../report-currency.js";
+import { currencyOfMoneyCells, reportTimezone } from "../report-currency.js";
 import { type SegmentKind, segmentRange } from "../segment-period.js";
 import { headerOf, recordAt } from "../table-records.js";
 import { firstFilled, preambleOf, sampleCells } from "../table-samples.js";
@@ -107,7 +107,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
       ...missing,
     };
   const decimal = inferDecimalMark(sampleCells(table, [index.cost, index.revenue, index.conversions]), ".");
-  requireCurrency(null, index.currency !== undefined, ctx);
+  const fileCurrency = currencyOfMoneyCells(table, [index.cost, index.revenue], null, index.currency !== undefined, ctx);
   const reportTime = preamble.get("report time");
   const reportRange = reportTime ? parseDateRangeText(reportTime, "mdy") : null;
   const aggregation = AGGREGATION[(preamble.get("report aggregation") ?? "").toLowerCase().replace(/\s+/g, "")];
@@ -128,7 +128,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     columns,
     decimal,
     dateOrder: "mdy",
-    fileCurrency: null,
+    fileCurrency,
     timezone: reportTimezone(zone, ctx),
     accountId: ctx.opts.account ?? "",
     accountName: "",
@@ -137,7 +137,9 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
       const first = firstFilled(record);
       return /^total$|\btotal$/i.test(first) ? first : null;
     },
-    // Grid totals cover the whole account's campaigns of a type, not the rows shown: not checked.
+    // Grid totals cover the whole account's campaigns of a type, not the rows shown: not checked
+    // (nor a row of "-" told by its shape).
+    checkShapeTotals: false,
     endOfData: (record) => FOOTER.test(firstFilled(record)),
     cleanText: (v) => /^\[(\d+)\]$/.exec(v)?.[1] ?? v,
   };

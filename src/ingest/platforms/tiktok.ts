@@ -72,11 +72,6 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   });
   const missing = missingColumns(plan.columns, ctx, headerOf(table).line, { cost: "Cost", impressions: "Impressions" });
   if (missing) return { format: "tiktok", ...missing };
-  const base = plan.totalsLabel;
-  plan.totalsLabel = (record, nth) => base(record, nth) ?? (/^total of\b/i.test((record[plan.columns.index.campaign ?? 0] ?? "").trim()) ? "Total" : null);
-  plan.checkTotals = (label) => /^total( of)?\b/i.test(label);
-  // "Total of …" in the campaign column is not a first-cell rule: every record is read as cells.
-  delete plan.fastTotals;
   const api = headerSet(headerOf(table).record).has("stat_time_day");
   return {
     format: api ? "tiktok:api" : "tiktok:ads-manager",
