@@ -346,19 +346,10 @@ export class GenericRowAssembler {
     const label = [t[F_CAMPAIGN], t[F_SOURCE], t[F_ACCOUNT], t[F_ACCOUNT_NAME]].find((v) => v !== "") ?? "";
     if (!TOTALS_LABEL.test(label)) return false;
     const totals = this.sink.fileTotals;
-    if (this.hasCost)
-      totals.push({
-        label,
-        measure: "cost",
-        expected: Number(this.cost) / 1e6,
-      });
-    if (this.hasImpressions)
-      totals.push({
-        label,
-        measure: "impressions",
-        expected: this.impressions,
-      });
-    if (this.hasSlot[F_CLICKS]) totals.push({ label, measure: "clicks", expected: this.clicks });
+    const line = this.line;
+    if (this.hasCost) totals.push({ label, line, measure: "cost", expected: Number(this.cost) / 1e6 });
+    if (this.hasImpressions) totals.push({ label, line, measure: "impressions", expected: this.impressions });
+    if (this.hasSlot[F_CLICKS]) totals.push({ label, line, measure: "clicks", expected: this.clicks });
     this.pending = [];
     return true;
   }

@@ -160,6 +160,7 @@ export class RecordReader {
     if (value.kind === "empty") return null;
     const shown = raw.trim();
     if (value.kind === "bucket") {
+      this.addSlack(role, value.text);
       addWarning(
         this.ctx.sink,
         this.line,
@@ -191,6 +192,16 @@ export class RecordReader {
       return null;
     }
     return whole;
+  }
+
+  /** Counts what a masked cell ("<5", read as 0) may have held, so the file's totals may exceed the rows by that. */
+  private addSlack(role: Role, bucket: string): void {
+    const measure = role === "cost" || role === "impressions" || role === "clicks" ? role : null;
+    if (!measure) return;
+    const bound = /^[<≤]\s*([\d.,]+)/.exec(bucket);
+    const sink = this.ctx.sink;
+    sink.bucketSlack ??= {};
+    sink.bucketSlack[measure] = (sink.bucketSlack[measure] ?? 0) + (bound ? Number((bound[1] as string).replace(/,/g, "")) : Number.POSITIVE_INFINITY);
   }
 
   /** The record's dates: the plan's own rule, a day column, start/end columns, or the report's range. */

@@ -49,6 +49,8 @@ export interface ParseOptions {
 export interface IssueSink {
   issues: ParseIssue[];
   fileTotals: FileTotalsCheck[];
+  /** How much masked cells ("<5" read as 0) may have left out of each measure's sum, so far. */
+  bucketSlack?: Partial<Record<FileTotalsCheck["measure"], number>>;
 }
 
 /** Adds an error issue. @example addError(sink, 4, "Cost", "'abc' is not a number") */

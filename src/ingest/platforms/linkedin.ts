@@ -131,7 +131,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     accountId: ctx.opts.account ?? "",
     accountName: "",
     fallbackRange: report.from && report.to ? { from: report.from, to: report.to } : (ctx.opts.period ?? null),
-    noRangeReason: "the export has no start date column and no Report Start/End: pass --period",
+    noRangeReason: "the export has no start date column and no Report Start/End: pass the period it covers (--period 2026-05-01..2026-05-31)",
     ...totalsByFirstCell(/^total\b/i),
     rowRange: ranges ?? undefined,
     streams: true,

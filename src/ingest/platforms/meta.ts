@@ -70,7 +70,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     accountId: ctx.opts.account ?? "",
     accountName: "",
     fallbackRange: ctx.opts.period ?? null,
-    noRangeReason: "the export has no 'Reporting starts'/'Reporting ends' or 'Day' column: pass --period",
+    noRangeReason: "the export has no 'Reporting starts'/'Reporting ends' or 'Day' column: pass the period it covers (--period 2026-05-01..2026-05-31)",
     totalsLabel: (record, nth) => (isSummary(record, nth) ? "summary row" : null),
     fastTotals: "first",
     checkTotals: () => true,

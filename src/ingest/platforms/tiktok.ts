@@ -68,7 +68,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     source: "tiktok",
     aliases: ALIASES,
     dateOrderHint: "mdy",
-    noRangeReason: "the export has no date column ('By Day'): pass the period it covers with --period",
+    noRangeReason: "the export has no date column ('By Day'): pass the period it covers (--period 2026-05-01..2026-05-31)",
   });
   const missing = missingColumns(plan.columns, ctx, headerOf(table).line, { cost: "Cost", impressions: "Impressions" });
   if (missing) return { format: "tiktok", ...missing };
