@@ -15,8 +15,8 @@ import { parseMappedTable, prepareMapping } from "./platforms/mapping.js";
 import { findPlatform, PLATFORM_PARSERS } from "./platforms/registry.js";
 import { delimitedRecords, recordsFrom } from "./table-records.js";
 import { isIanaTimeZone } from "./time-zone.js";
-import { unsupportedPlatform } from "./unsupported-platforms.js";
 import { addError, addWarning, type IssueSink, type ParseOptions } from "./types.js";
+import { unsupportedPlatform } from "./unsupported-platforms.js";
 import { readXlsxTable } from "./xlsx.js";
 
 export { findPlatform, PLATFORM_PARSERS } from "./platforms/registry.js";

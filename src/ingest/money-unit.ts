@@ -1,4 +1,4 @@
-import type { Columns, Role } from "./columns.js";
+import type { AliasTable, Columns, Role } from "./columns.js";
 
 /** How a file writes its money amounts: currency units ("12.50") or micros ("12500000"). */
 export type MoneyUnit = "units" | "micros";
@@ -44,4 +44,24 @@ export function withMoneyUnit(columns: Columns, unit: MoneyUnit | undefined): Co
     ]);
   }
   return columns;
+}
+
+/** Column names that hold money in micros in any report format (API exports, connectors). */
+const MICROS_NAMES = {
+  cost_micros: ["cost_micros", "metrics.cost_micros", "spend_micros", "cost (micros)", "spend (micros)", "costmicros"],
+  revenue_micros: ["revenue_micros", "conversion_value_micros", "revenue (micros)"],
+} as const;
+
+/**
+ * An alias table that also knows the usual micros columns (`cost_micros`, `metrics.cost_micros`,
+ * `spend_micros`…), after its own names for them.
+ * @example withMicrosNames({ cost: ["spend"] }).cost_micros // ["cost_micros", "metrics.cost_micros", …]
+ */
+export function withMicrosNames(aliases: AliasTable): AliasTable {
+  const out: AliasTable = { ...aliases };
+  for (const role of ["cost_micros", "revenue_micros"] as const) {
+    const own = aliases[role] ?? [];
+    out[role] = [...own, ...MICROS_NAMES[role].filter((n) => !own.includes(n))];
+  }
+  return out;
 }

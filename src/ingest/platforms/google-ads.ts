@@ -4,7 +4,7 @@ import { type AliasTable, aliasNames, headerSet, resolveColumns } from "../colum
 import { normaliseHeader } from "../header.js";
 import { type DateOrder, parseDateRangeText } from "../locale-date.js";
 import { inferDecimalMark } from "../locale-number.js";
-import { costInMicros } from "../money-unit.js";
+import { costInMicros, withMicrosNames } from "../money-unit.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, type RowPlan } from "../platform-rows.js";
 import { currencyOfMoneyCells, reportTimezone } from "../report-currency.js";
@@ -21,7 +21,7 @@ import { GOOGLE_ADS_NAMES, GOOGLE_ADS_PARTIAL_TOTALS, GOOGLE_ADS_SEGMENTS, GOOGL
  * output (GAQL field names, cost in micros), and the AdWords API's report downloads (one title line
  * "CAMPAIGN_PERFORMANCE_REPORT (May 1, 2013-May 10, 2013)", display names, money in micros).
  */
-const ALIASES: AliasTable = aliasesOf(GOOGLE_ADS_NAMES);
+const ALIASES: AliasTable = withMicrosNames(aliasesOf(GOOGLE_ADS_NAMES));
 const SEGMENTS: Record<SegmentKind, readonly string[]> = GOOGLE_ADS_SEGMENTS;
 /** The UI's short names for impressions, which tell its downloads from other platforms' files. */
 const ABBREVIATED_IMPRESSIONS = new Set(["impr.", "verton.", "vert.", "wyśw."]);

@@ -1,4 +1,5 @@
 import type { AliasTable } from "../columns.js";
+import { withMicrosNames } from "../money-unit.js";
 import { aliasesOf, bareName, namesOf } from "../ui-names.js";
 import { META_NAMES } from "./names/meta-names.js";
 
@@ -13,7 +14,7 @@ const money = (names: readonly string[]) => names.map((n) => new RegExp(`^${esca
  */
 export const META_ALIASES: AliasTable = (() => {
   const { cost: _cost, revenue: _revenue, ...names } = META_NAMES.roles;
-  return aliasesOf({ ...META_NAMES, roles: names }, { cost: money(namesOf(META_NAMES, ["cost"])), revenue: money(namesOf(META_NAMES, ["revenue"])) });
+  return withMicrosNames(aliasesOf({ ...META_NAMES, roles: names }, { cost: money(namesOf(META_NAMES, ["cost"])), revenue: money(namesOf(META_NAMES, ["revenue"])) }));
 })();
 
 /** The Platform column of a placement breakdown (Facebook, Instagram…), in the UI languages read. */

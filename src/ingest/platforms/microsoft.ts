@@ -5,6 +5,7 @@ import type { SpendRow } from "../../domain/spend.js";
 import { type AliasTable, aliasNames, headerSet, resolveColumns } from "../columns.js";
 import { parseDateRangeText, parseLocaleDate } from "../locale-date.js";
 import { inferDecimalMark } from "../locale-number.js";
+import { withMicrosNames } from "../money-unit.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, missingColumns, type RowPlan } from "../platform-rows.js";
 import { currencyOfMoneyCells, reportTimezone } from "../report-currency.js";
@@ -12,6 +13,8 @@ import { type SegmentKind, segmentRange } from "../segment-period.js";
 import { headerOf, recordAt } from "../table-records.js";
 import { firstFilled, preambleOf, sampleCells } from "../table-samples.js";
 import { timeZoneFromLabel } from "../time-zone.js";
+import { aliasesOf } from "../ui-names.js";
+import { MICROSOFT_NAMES } from "./names/microsoft-names.js";
 
 /**
  * Microsoft Advertising (Bing Ads): the UI grid download (UTF-8 BOM, ids as "[123]", "Search total"
@@ -19,24 +22,7 @@ import { timeZoneFromLabel } from "../time-zone.js";
  * (quoted "Report Name: …" preamble, "Time Zone:", a copyright footer, FormatVersion 1.0 with
  * thousands separators or 2.0 without, TimePeriod per aggregation; hourly rows are summed to days).
  */
-const ALIASES: AliasTable = {
-  date: ["timeperiod", "gregoriandate", "date", "day"],
-  account_name: ["accountname", "account name", "account"],
-  account_id: ["accountid", "account id", "accountnumber", "account number"],
-  campaign: ["campaignname", "campaign name", "campaign"],
-  campaign_id: ["campaignid", "campaign id"],
-  ad_group: ["adgroupname", "ad group name", "ad group"],
-  ad_group_id: ["adgroupid", "ad group id"],
-  ad: ["adtitle", "ad title", "ad name"],
-  ad_id: ["adid", "ad id"],
-  device: ["devicetype", "device type"],
-  currency: ["currencycode", "currency code", "currency"],
-  cost: ["spend"],
-  impressions: ["impressions", "impr."],
-  clicks: ["clicks"],
-  conversions: ["conversions", "conv."],
-  revenue: ["revenue"],
-};
+const ALIASES: AliasTable = withMicrosNames(aliasesOf(MICROSOFT_NAMES));
 
 /** Columns that only Microsoft Advertising files have. */
 const SIGNATURE = [
