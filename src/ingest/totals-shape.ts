@@ -28,7 +28,7 @@ const IDENTITIES: readonly Role[] = [
  * "Toplam", "Jumlah", "合計". A name that merely starts with the word ("Total Wine") is not one.
  */
 export const TOTALS_LABEL =
-  /^(?:(?:grand|sub)\s*)?totals?(?:\s*[:：(]|\s+(?:of|de|des|du|da|do|del)\s+\d|\s+(?:général|geral|general|generale)\b|$)|^(?:gesamt(?:ergebnis|summe)?|summe|totale|totaal|suma|razem|łącznie|toplam|jumlah|合計|総計|总计)(?:\s*[:：(]|\s|$)/i;
+  /^(?:(?:grand|sub)\s*)?totals?(?:\s*[:：(]|\s+(?:of|de|des|du|da|do|del)\s+\d|\s+(?:général|geral|general|generale)\b|$)|^(?:gesamt(?:ergebnis|summe)?|summe|totale|totaal|suma|razem|łącznie|toplam|jumlah|合計|総計|总计)(?:\s*[:：(]|$)/i;
 
 /** What one identity cell holds: "label" (a totals label), "filler" (empty or a placeholder) or "value". */
 function kindOf(raw: string): "label" | "filler" | "value" {

@@ -21,8 +21,9 @@ const SIGNATURE = [...TIKTOK_SIGNATURE, ...tierNames(TIKTOK_NAMES, "clicks", 0)]
 
 function match(header: readonly string[]): PlatformMatch {
   const names = headerSet(header);
-  const hits = SIGNATURE.filter((h) => names.has(h)).length;
-  if (hits === 0)
+  // "Ad group name" is TikTok's, but Amazon's and others' too: it counts half.
+  const hits = SIGNATURE.filter((h) => names.has(h)).length - (names.has("ad group name") ? 0.5 : 0);
+  if (hits <= 0)
     return {
       reason: "none of its columns ('Clicks (destination)', 'Ad group name', 'By Day'…)",
     };
