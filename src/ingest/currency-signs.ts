@@ -62,7 +62,7 @@ const SIGNS: Record<string, SignMeaning> = {
 };
 
 /** A sign or code at the start of a money cell (codes in capitals only, so words are not taken for codes). */
-const PREFIX = /^(US\$|CA\$|AU\$|NZ\$|HK\$|MX\$|NT\$|[ACS]\$|R\$|[Rr]s\.?|Rp\.?|[A-Z]{3}(?![A-Za-z])|RM|[$€£¥₹₨₩₺₽₴₦₱฿₫₪])\s?/;
+const PREFIX = /^(US\$|CA\$|AU\$|NZ\$|HK\$|MX\$|NT\$|[ACS]\$|R\$|[Rr]s\.?|Rp\.?|Fr\.|[A-Z]{3}(?![A-Za-z])|RM|[$€£¥₹₨₩₺₽₴₦₱฿₫₪])\s?/;
 /** A sign or code at the end of a money cell. */
 const SUFFIX = /\s?(zł|₺|TL|kr\.?|Kč|Ft|lei|円|元|(?<![A-Za-z])[A-Z]{3}|[$€£¥₹₨₩₽₴₦₱฿₫₪])$/;
 

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { normaliseHeader } from "./header.js";
 import { AMAZON_NAMES } from "./platforms/names/amazon-names.js";
@@ -7,7 +9,7 @@ import { LINKEDIN_NAMES } from "./platforms/names/linkedin-names.js";
 import { META_NAMES } from "./platforms/names/meta-names.js";
 import { MICROSOFT_NAMES } from "./platforms/names/microsoft-names.js";
 import { TIKTOK_NAMES } from "./platforms/names/tiktok-names.js";
-import { aliasesOf, bareName, headerLanguage, type NamesByLanguage, UI_LANGUAGES, type UiNameTable, unconfirmedNames } from "./ui-names.js";
+import { aliasesOf, bareName, headerLanguage, languageCoverage, type NamesByLanguage, UI_LANGUAGES, type UiNameTable, unconfirmedNames } from "./ui-names.js";
 
 const TABLES: UiNameTable[] = [GOOGLE_ADS_NAMES, META_NAMES, LINKEDIN_NAMES, TIKTOK_NAMES, AMAZON_NAMES, MICROSOFT_NAMES];
 
@@ -62,4 +64,15 @@ test("a header's UI language is the one most of its names belong to", () => {
   assert.equal(lang(META_NAMES, ["Nazwa kampanii", "Wyświetlenia", "Zasięg"]), "pl");
   assert.equal(lang(META_NAMES, ["date_start", "spend", "impressions"]), "en");
   assert.equal(lang(META_NAMES, ["x", "y"]), null);
+});
+
+test("docs/import-formats.md shows each table's languages as the tables have them", () => {
+  const doc = readFileSync(join(import.meta.dirname, "../../docs/import-formats.md"), "utf8");
+  const mark = { seen: "✓", unconfirmed: "~", none: "—" } as const;
+  assert.ok(doc.includes(`| Platform | ${UI_LANGUAGES.join(" | ")} |`), "the header lists the languages");
+  for (const table of TABLES) {
+    const coverage = languageCoverage(table);
+    const line = `| ${table.platform} | ${UI_LANGUAGES.map((l) => mark[coverage[l]]).join(" | ")} |`;
+    assert.ok(doc.includes(line), `docs/import-formats.md should have: ${line}`);
+  }
 });

@@ -109,3 +109,21 @@ export function unconfirmedNames(table: UiNameTable): { role: Role; lang: NameLa
   }
   return out;
 }
+
+/**
+ * How far a table covers each UI language: "seen" when some of its cost, impressions or campaign
+ * names are confirmed, "unconfirmed" when it has only unconfirmed ones, "none" without names.
+ * @example languageCoverage(GOOGLE_ADS_NAMES).pt // "seen"
+ */
+export function languageCoverage(table: UiNameTable): Record<UiLanguage, "seen" | "unconfirmed" | "none"> {
+  const out = {} as Record<UiLanguage, "seen" | "unconfirmed" | "none">;
+  for (const lang of UI_LANGUAGES) {
+    const names: string[] = [];
+    for (const role of ["cost", "impressions", "campaign"] as const) {
+      const value = table.roles[role];
+      if (value) for (const tier of tiers(value)) names.push(...(tier[lang] ?? []));
+    }
+    out[lang] = names.length === 0 ? "none" : names.some((n) => !n.endsWith("?")) ? "seen" : "unconfirmed";
+  }
+  return out;
+}

@@ -104,7 +104,7 @@ export const AMAZON_NAMES: UiNameTable = {
       en: ["impressions"],
       pt: ["impressões?"],
       es: ["impresiones?"],
-      fr: ["impressions"],
+      fr: ["impressions?"],
       de: ["impressionen?"],
       it: ["impressioni?"],
       nl: ["vertoningen?"],

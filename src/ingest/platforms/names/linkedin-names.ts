@@ -132,7 +132,7 @@ export const LINKEDIN_NAMES: UiNameTable = {
       en: ["impressions"],
       pt: ["impressões"],
       es: ["impresiones?"],
-      fr: ["impressions"],
+      fr: ["impressions?"],
       de: ["impressionen?"],
       it: ["impressioni?"],
       nl: ["vertoningen?", "weergaven?"],

@@ -57,7 +57,7 @@ export const MICROSOFT_NAMES: UiNameTable = {
       en: ["impressions", "impr."],
       pt: ["impr.?", "impressões?"],
       es: ["impr.?", "impresiones?"],
-      fr: ["impr.?", "impressions"],
+      fr: ["impr.?", "impressions?"],
       de: ["impr.?", "impressionen?"],
       it: ["impr.?", "impressioni?"],
       nl: ["vert.?", "vertoningen?"],

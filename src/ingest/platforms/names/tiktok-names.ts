@@ -105,7 +105,7 @@ export const TIKTOK_NAMES: UiNameTable = {
       en: ["impressions"],
       pt: ["impressões?"],
       es: ["impresiones?"],
-      fr: ["impressions"],
+      fr: ["impressions?"],
       de: ["impressionen?"],
       it: ["impressioni?"],
       nl: ["vertoningen?", "weergaven?"],
