@@ -78,6 +78,20 @@ interface ReportRow {
   clicks: number;
 }
 
+/** Asserts campaigns A and B of a file in `lang` landed in `currency` with their figures to the cent. */
+function assertBothCampaigns(rows: ReportRow[], lang: string, currency: string): void {
+  for (const [name, m] of [
+    [`${lang} A`, A],
+    [`${lang} B`, B],
+  ] as const) {
+    assert.deepEqual(
+      rows.find((r) => r.campaign === name),
+      { currency, campaign: name, cost: m.cost, impressions: m.impressions, clicks: m.clicks },
+      name,
+    );
+  }
+}
+
 async function landed(dir: string, files: string[]): Promise<ReportRow[]> {
   const imp = await cpi(dir, "import", ...files, "--format", "json");
   assert.equal(imp.code, 0, imp.stderr);
@@ -98,15 +112,7 @@ test("a Google Ads campaign report in each UI language lands to the cent, its ca
     return `google-${ui.lang}.csv`;
   });
   const rows = await landed(dir, files);
-  for (const ui of GOOGLE) {
-    for (const [name, m] of [
-      [`${ui.lang} A`, A],
-      [`${ui.lang} B`, B],
-    ] as const) {
-      const got = rows.find((r) => r.campaign === name);
-      assert.deepEqual(got, { currency: ui.currency, campaign: name, cost: m.cost, impressions: m.impressions, clicks: m.clicks }, name);
-    }
-  }
+  for (const ui of GOOGLE) assertBothCampaigns(rows, ui.lang, ui.currency);
 });
 
 test("a Portuguese report whose impressions column is 'Impressões' is read as Google Ads with --source too, and its wrong total refused", async () => {
@@ -163,16 +169,5 @@ test("a Meta Ads Manager export in each UI language lands to the cent, its summa
     return `meta-${ui.lang}.csv`;
   });
   const rows = await landed(dir, files);
-  for (const ui of META) {
-    for (const [name, m] of [
-      [`${ui.lang} A`, A],
-      [`${ui.lang} B`, B],
-    ] as const) {
-      assert.deepEqual(
-        rows.find((r) => r.campaign === name),
-        { currency: ui.currency, campaign: name, cost: m.cost, impressions: m.impressions, clicks: m.clicks },
-        name,
-      );
-    }
-  }
+  for (const ui of META) assertBothCampaigns(rows, ui.lang, ui.currency);
 });

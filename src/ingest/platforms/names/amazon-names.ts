@@ -1,4 +1,5 @@
 import type { UiNameTable } from "../../ui-names.js";
+import { likelyNames } from "./likely-names.js";
 
 /**
  * Amazon Ads console report columns by interface language (normalised; "?" marks a name not
@@ -48,46 +49,19 @@ export const AMAZON_NAMES: UiNameTable = {
       tr: ["bitiş tarihi?"],
       ja: ["終了日?"],
     },
-    campaign: {
+    campaign: likelyNames("campaignName", {
       en: ["campaign name", "campaign"],
-      pt: ["nome da campanha?"],
-      es: ["nombre de la campaña?"],
-      fr: ["nom de la campagne?"],
-      de: ["kampagnenname?"],
-      it: ["nome della campagna?"],
-      nl: ["campagnenaam?"],
-      pl: ["nazwa kampanii?"],
-      tr: ["kampanya adı?"],
-      ja: ["キャンペーン名?"],
-    },
+    }, ["id"]),
     campaign_id: { en: ["campaign id"] },
-    ad_group: {
+    ad_group: likelyNames("adGroupName", {
       en: ["ad group name", "ad group"],
-      pt: ["nome do grupo de anúncios?"],
-      es: ["nombre del grupo de anuncios?"],
-      fr: ["nom du groupe d'annonces?"],
-      de: ["name der anzeigengruppe?"],
-      it: ["nome del gruppo di annunci?"],
-      nl: ["naam advertentiegroep?"],
-      pl: ["nazwa grupy reklam?"],
-      tr: ["reklam grubu adı?"],
-      ja: ["広告グループ名?"],
-    },
+    }, ["id"]),
     ad_group_id: { en: ["ad group id"] },
     ad: { en: ["advertised asin", "advertised sku", "ad name"] },
     country: { en: ["country"] },
-    currency: {
+    currency: likelyNames("currency", {
       en: ["currency"],
-      pt: ["moeda?"],
-      es: ["moneda?"],
-      fr: ["devise?"],
-      de: ["währung?"],
-      it: ["valuta?"],
-      nl: ["valuta?"],
-      pl: ["waluta?"],
-      tr: ["para birimi?"],
-      ja: ["通貨?"],
-    },
+    }, ["id"]),
     cost: {
       en: ["spend", "total cost", "cost"],
       pt: ["gasto?", "gastos?"],
@@ -100,30 +74,12 @@ export const AMAZON_NAMES: UiNameTable = {
       tr: ["harcama?"],
       ja: ["広告費?"],
     },
-    impressions: {
+    impressions: likelyNames("impressions", {
       en: ["impressions"],
-      pt: ["impressões?"],
-      es: ["impresiones?"],
-      fr: ["impressions?"],
-      de: ["impressionen?"],
-      it: ["impressioni?"],
-      nl: ["vertoningen?"],
-      pl: ["wyświetlenia?"],
-      tr: ["gösterimler?"],
-      ja: ["インプレッション?"],
-    },
-    clicks: {
+    }, ["id"]),
+    clicks: likelyNames("clicks", {
       en: ["clicks"],
-      pt: ["cliques?"],
-      es: ["clics?"],
-      fr: ["clics?"],
-      de: ["klicks?"],
-      it: ["clic?"],
-      nl: ["klikken?"],
-      pl: ["kliknięcia?"],
-      tr: ["tıklamalar?"],
-      ja: ["クリック数?"],
-    },
+    }, ["id"]),
     conversions: { en: ["7 day total orders (#)", "14 day total orders (#)", "purchases", "orders"] },
     revenue: { en: ["7 day total sales", "14 day total sales", "sales", "total sales"] },
   },

@@ -1,4 +1,5 @@
 import type { UiNameTable } from "../../ui-names.js";
+import { likelyNames } from "./likely-names.js";
 
 /**
  * LinkedIn Campaign Manager export columns by interface language (normalised; "?" marks a name not
@@ -49,32 +50,14 @@ export const LINKEDIN_NAMES: UiNameTable = {
       ja: ["アカウント名?"],
     },
     account_id: { en: ["account id"], pt: ["código da conta"], es: ["id de la cuenta?"], fr: ["id du compte?"], de: ["konto-id?"] },
-    currency: {
+    currency: likelyNames("currency", {
       en: ["currency"],
       pt: ["moeda"],
-      es: ["moneda?", "divisa?"],
-      fr: ["devise?"],
-      de: ["währung?"],
-      it: ["valuta?"],
-      nl: ["valuta?"],
-      pl: ["waluta?"],
-      tr: ["para birimi?"],
-      id: ["mata uang?"],
-      ja: ["通貨?"],
-    },
-    campaign: {
+    }),
+    campaign: likelyNames("campaignName", {
       en: ["campaign name"],
       pt: ["nome da campanha"],
-      es: ["nombre de la campaña?"],
-      fr: ["nom de la campagne?"],
-      de: ["kampagnenname?"],
-      it: ["nome della campagna?"],
-      nl: ["campagnenaam?"],
-      pl: ["nazwa kampanii?"],
-      tr: ["kampanya adı?"],
-      id: ["nama kampanye?"],
-      ja: ["キャンペーン名?"],
-    },
+    }),
     campaign_id: {
       en: ["campaign id"],
       pt: ["código da campanha"],
@@ -128,45 +111,18 @@ export const LINKEDIN_NAMES: UiNameTable = {
       ja: ["合計消化金額?"],
       api: ["cost in local currency", "cost_in_local_currency"],
     },
-    impressions: {
+    impressions: likelyNames("impressions", {
       en: ["impressions"],
       pt: ["impressões"],
-      es: ["impresiones?"],
-      fr: ["impressions?"],
-      de: ["impressionen?"],
-      it: ["impressioni?"],
-      nl: ["vertoningen?", "weergaven?"],
-      pl: ["wyświetlenia?"],
-      tr: ["gösterimler?", "gösterim?"],
-      id: ["impresi?", "tayangan?"],
-      ja: ["インプレッション?", "インプレッション数?"],
-    },
-    clicks: {
+    }),
+    clicks: likelyNames("clicks", {
       en: ["clicks"],
       pt: ["cliques"],
-      es: ["clics?"],
-      fr: ["clics?"],
-      de: ["klicks?"],
-      it: ["clic?"],
-      nl: ["klikken?"],
-      pl: ["kliknięcia?"],
-      tr: ["tıklamalar?"],
-      id: ["klik?"],
-      ja: ["クリック数?"],
-    },
-    conversions: {
+    }),
+    conversions: likelyNames("conversions", {
       en: ["conversions"],
       pt: ["conversões"],
-      es: ["conversiones?"],
-      fr: ["conversions"],
-      de: ["konversionen?"],
-      it: ["conversioni?"],
-      nl: ["conversies?"],
-      pl: ["konwersje?"],
-      tr: ["dönüşümler?"],
-      id: ["konversi?"],
-      ja: ["コンバージョン?"],
-    },
+    }),
     revenue: {
       en: ["total conversion value"],
       pt: ["valor total da conversão"],
@@ -180,19 +136,10 @@ export const LINKEDIN_NAMES: UiNameTable = {
       id: ["total nilai konversi?"],
       ja: ["合計コンバージョン値?"],
     },
-    reach: {
+    reach: likelyNames("reach", {
       en: ["reach", "approximate member reach"],
       pt: ["alcance"],
-      es: ["alcance?"],
-      fr: ["couverture?"],
-      de: ["reichweite?"],
-      it: ["copertura?"],
-      nl: ["bereik?"],
-      pl: ["zasięg?"],
-      tr: ["erişim?"],
-      id: ["jangkauan?"],
-      ja: ["リーチ?"],
-    },
+    }),
     frequency: {
       en: ["average frequency"],
       pt: ["frequência média"],

@@ -1,4 +1,5 @@
 import type { UiNameTable } from "../../ui-names.js";
+import { likelyNames } from "./likely-names.js";
 
 /**
  * Microsoft Advertising columns by interface language (normalised; "?" marks a name not confirmed):
@@ -63,16 +64,9 @@ export const MICROSOFT_NAMES: UiNameTable = {
       nl: ["vert.?", "vertoningen?"],
       ja: ["インプレッション数?"],
     },
-    clicks: {
+    clicks: likelyNames("clicks", {
       en: ["clicks"],
-      pt: ["cliques?"],
-      es: ["clics?"],
-      fr: ["clics?"],
-      de: ["klicks?"],
-      it: ["clic?"],
-      nl: ["klikken?"],
-      ja: ["クリック数?"],
-    },
+    }, ["pl", "tr", "id"]),
     conversions: { en: ["conversions", "conv."], pt: ["conv.?"], es: ["conv.?"], fr: ["conv.?"], de: ["conv.?"], it: ["conv.?"], nl: ["conv.?"] },
     revenue: { en: ["revenue"] },
   },

@@ -1,4 +1,5 @@
 import type { UiNameTable } from "../../ui-names.js";
+import { likelyNames } from "./likely-names.js";
 
 /**
  * TikTok Ads Manager export columns by interface language (normalised; "?" marks a name not
@@ -38,35 +39,15 @@ export const TIKTOK_NAMES: UiNameTable = {
     },
     account_name: { en: ["advertiser name", "account name"], api: ["advertiser_name"] },
     account_id: { en: ["advertiser id", "account id"], api: ["advertiser_id"] },
-    campaign: {
+    campaign: likelyNames("campaignName", {
       en: ["campaign name"],
-      pt: ["nome da campanha?"],
-      es: ["nombre de la campaña?"],
-      fr: ["nom de la campagne?"],
-      de: ["kampagnenname?"],
-      it: ["nome della campagna?"],
-      nl: ["campagnenaam?"],
-      pl: ["nazwa kampanii?"],
-      tr: ["kampanya adı?"],
-      id: ["nama kampanye?"],
-      ja: ["キャンペーン名?"],
       api: ["campaign_name"],
-    },
+    }),
     campaign_id: { en: ["campaign id"], api: ["campaign_id"] },
-    ad_group: {
+    ad_group: likelyNames("adGroupName", {
       en: ["ad group name", "ad group"],
-      pt: ["nome do grupo de anúncios?"],
-      es: ["nombre del grupo de anuncios?"],
-      fr: ["nom du groupe d'annonces?"],
-      de: ["name der anzeigengruppe?"],
-      it: ["nome del gruppo di annunci?"],
-      nl: ["naam advertentiegroep?"],
-      pl: ["nazwa grupy reklam?"],
-      tr: ["reklam grubu adı?"],
-      id: ["nama grup iklan?"],
-      ja: ["広告グループ名?"],
       api: ["adgroup_name"],
-    },
+    }),
     ad_group_id: { en: ["ad group id"], api: ["adgroup_id"] },
     ad: { en: ["ad name"], api: ["ad_name"] },
     ad_id: { en: ["ad id"], api: ["ad_id"] },
@@ -74,19 +55,9 @@ export const TIKTOK_NAMES: UiNameTable = {
     gender: { en: ["gender"] },
     country: { en: ["country/region", "country", "location"], api: ["country_code"] },
     placement: { en: ["placement"], api: ["placement_type"] },
-    currency: {
+    currency: likelyNames("currency", {
       en: ["currency"],
-      pt: ["moeda?"],
-      es: ["moneda?", "divisa?"],
-      fr: ["devise?"],
-      de: ["währung?"],
-      it: ["valuta?"],
-      nl: ["valuta?"],
-      pl: ["waluta?"],
-      tr: ["para birimi?"],
-      id: ["mata uang?"],
-      ja: ["通貨?"],
-    },
+    }),
     cost: {
       en: ["cost", "total cost"],
       pt: ["custo?"],
@@ -101,19 +72,10 @@ export const TIKTOK_NAMES: UiNameTable = {
       ja: ["コスト?", "費用?"],
       api: ["spend"],
     },
-    impressions: {
+    impressions: likelyNames("impressions", {
       en: ["impressions"],
-      pt: ["impressões?"],
-      es: ["impresiones?"],
-      fr: ["impressions?"],
-      de: ["impressionen?"],
-      it: ["impressioni?"],
-      nl: ["vertoningen?", "weergaven?"],
-      pl: ["wyświetlenia?"],
-      tr: ["gösterimler?", "gösterim?"],
-      id: ["impresi?", "tayangan?"],
       ja: ["インプレッション数?", "インプレッション?"],
-    },
+    }),
     clicks: [
       {
         en: ["clicks (destination)"],
@@ -143,33 +105,14 @@ export const TIKTOK_NAMES: UiNameTable = {
         api: ["clicks"],
       },
     ],
-    conversions: {
+    conversions: likelyNames("conversions", {
       en: ["conversions"],
-      pt: ["conversões?"],
-      es: ["conversiones?"],
-      fr: ["conversions"],
-      de: ["conversions?", "konversionen?"],
-      it: ["conversioni?"],
-      nl: ["conversies?"],
-      pl: ["konwersje?"],
-      tr: ["dönüşümler?"],
-      id: ["konversi?"],
       ja: ["コンバージョン数?"],
       api: ["conversion"],
-    },
-    reach: {
+    }),
+    reach: likelyNames("reach", {
       en: ["reach"],
-      pt: ["alcance?"],
-      es: ["alcance?"],
-      fr: ["couverture?"],
-      de: ["reichweite?"],
-      it: ["copertura?"],
-      nl: ["bereik?"],
-      pl: ["zasięg?"],
-      tr: ["erişim?"],
-      id: ["jangkauan?"],
-      ja: ["リーチ?"],
-    },
+    }),
     frequency: {
       en: ["frequency"],
       pt: ["frequência?"],
