@@ -135,9 +135,20 @@ export class PlatformRowBuilder {
       }
       if (label !== null) return false;
     }
+    // A totals row told by its shape has no plain value where identities belong: the first identity
+    // cell that starts like one settles it on the characters (most records), else the rule decides.
     if (this.shape) {
-      this.current = spans;
-      if (this.shape.possible(this.spanCell)) return false;
+      let plain = false;
+      for (const c of this.shape.columns) {
+        if (spans.plainValue(c)) {
+          plain = true;
+          break;
+        }
+      }
+      if (!plain) {
+        this.current = spans;
+        if (this.shape.possible(this.spanCell)) return false;
+      }
     }
     this.nth++;
     this.reader.startSpans(spans, line);

@@ -68,6 +68,9 @@ test("cells that disagree with the file's stated currency are refused with line,
   // Two currencies' signs and no column to tell each row's.
   write(dir, "two.csv", amazon("₹10.50", "US$1,234.56"));
   assert.match((await cpi(dir, "import", "two.csv")).stderr, /written in INR \('₹'\) and USD \('US\$'\), and it has no currency column/);
+  // The generic format's rows too: its currency column against the cost cell's sign.
+  write(dir, "generic.csv", "date,campaign,currency,cost,impressions\n2026-03-01,A,USD,$1.50,100\n2026-03-01,B,USD,£2.50,100\n");
+  assert.match((await cpi(dir, "import", "generic.csv")).stderr, /generic\.csv:3, column 'cost': '£2\.50' is written in GBP, but the row's currency is USD/);
   // A Meta header's currency and its cells' signs must agree too.
   write(dir, "meta.csv", "Campaign name,Impressions,Amount spent (GBP),Reporting starts,Reporting ends\nA,100,€1.50,2026-03-01,2026-03-31\n");
   assert.match((await cpi(dir, "import", "meta.csv")).stderr, /meta\.csv:2, column 'Amount spent \(GBP\)': '€1\.50' is written in EUR \('€'\), but the row's currency is GBP/);
