@@ -4,7 +4,7 @@ import type { ParsedReport, ParseIssue } from "../domain/spend.js";
 import { type ParseOptions, parseReport } from "../ingest/index.js";
 import type { ProgressFn, SpendBatchImport, SpendImport, Store } from "../store/store.js";
 import { parseInWorker } from "./import-stream/parse-in-worker.js";
-import { addRowSums, crossCheckSums, emptyRowSums, type RowSums } from "./totals-check.js";
+import { addRowSums, describeMismatch, emptyRowSums, type RowSums, totalsMismatches } from "./totals-check.js";
 
 /** A report file's name and content (read by the entry point: a CLI path or an HTTP upload). */
 export interface ReportFile {
@@ -14,6 +14,12 @@ export interface ReportFile {
 
 export interface ImportOptions extends Omit<ParseOptions, "fileName"> {
   skipInvalid?: boolean;
+  /**
+   * Import a file whose totals row its rows do not add up to (as a warning). Without it such a file
+   * is refused: a total that disagrees means the rows were misread (money in micros, another
+   * decimal mark) or are not all there.
+   */
+  acceptTotalsMismatch?: boolean;
   /** Parse and check only: nothing is written. */
   dryRun?: boolean;
   onParsed?: (file: string, parsed: ParsedReport) => void;
@@ -49,19 +55,46 @@ function located(file: string, i: ParseIssue): string {
   return `${file}:${i.line}${i.column ? `, column '${i.column}'` : ""}: ${i.message}`;
 }
 
-/** The problems that stop a file's import: its row errors (unless skipped) or having no rows at all. */
-function blocking(file: string, p: Parsed, skipInvalid: boolean | undefined): string[] {
-  const bad = p.report.issues.filter((i) => i.severity === "error");
-  if (bad.length && !skipInvalid) return bad.map((i) => located(file, i));
-  if (p.sums.rows === 0 && bad.length === 0) return [`${file}: no data rows found (format ${p.report.format})`];
-  return [];
+/** How the import treats a file's problems. */
+interface Leniency {
+  skipInvalid: boolean | undefined;
+  acceptTotalsMismatch: boolean | undefined;
 }
 
-function rejection(errors: string[], issues: (ParseIssue & { file: string })[], skipInvalid: boolean | undefined): UserError {
+/**
+ * The problems that stop a file's import: its row errors (unless skipped), no rows at all (every row
+ * skipped included), or a totals row its rows do not add up to (unless accepted; with skipped rows
+ * the difference is theirs, and only a warning).
+ */
+function blocking(file: string, p: Parsed, how: Leniency): string[] {
+  const bad = p.report.issues.filter((i) => i.severity === "error");
+  if (bad.length && !how.skipInvalid) return bad.map((i) => located(file, i));
+  if (p.sums.rows === 0) {
+    if (bad.length === 0) return [`${file}: no data rows found (format ${p.report.format})`];
+    return [`${file}: every row was skipped (${bad.length} problem${bad.length > 1 ? "s" : ""}), so there is nothing to import`, ...bad.map((i) => located(file, i))];
+  }
+  if (bad.length || how.acceptTotalsMismatch) return [];
+  return totalsMismatches(p.report.fileTotals, p.sums).map((m) => `${file}: ${describeMismatch(m)} (or pass --accept-totals-mismatch to import the rows as read)`);
+}
+
+/** The totals rows a file's rows do not add up to, as warnings of an import that went ahead. */
+function totalsWarnings(p: Parsed, how: Leniency): string[] {
+  const skipped = p.report.issues.filter((i) => i.severity === "error").length;
+  const why = skipped ? ` (${skipped} row${skipped > 1 ? "s were" : " was"} skipped)` : how.acceptTotalsMismatch ? " (accepted with --accept-totals-mismatch)" : "";
+  return totalsMismatches(p.report.fileTotals, p.sums).map((m) => `${describeMismatch(m)}${why}`);
+}
+
+/** Whether --skip-invalid would import something: a file with good rows and bad ones. */
+function skippable(p: Parsed): boolean {
+  return p.sums.rows > 0 && p.report.issues.some((i) => i.severity === "error");
+}
+
+function rejection(errors: string[], issues: (ParseIssue & { file: string })[], skipInvalid: boolean | undefined, canSkip: boolean): UserError {
   const more = errors.length > MAX_LISTED ? `\n… and ${errors.length - MAX_LISTED} more` : "";
+  const hint = skipInvalid || !canSkip ? "" : " (use --skip-invalid to import the good rows)";
   return new UserError(
     "invalid_input",
-    `nothing was imported: ${errors.length} problem${errors.length > 1 ? "s" : ""} found${skipInvalid ? "" : " (use --skip-invalid to import the good rows)"}:\n${errors.slice(0, MAX_LISTED).join("\n")}${more}`,
+    `nothing was imported: ${errors.length} problem${errors.length > 1 ? "s" : ""} found${hint}:\n${errors.slice(0, MAX_LISTED).join("\n")}${more}`,
     { issues },
   );
 }
@@ -87,7 +120,8 @@ function withFileName<T>(file: ReportFile, run: () => T): T {
  * @example await importReports(store, [{ name: "spend.csv", bytes }], { currency: "USD" })
  */
 export async function importReports(store: Store, files: readonly ReportFile[], opts: ImportOptions = {}): Promise<FileImportResult[]> {
-  const { skipInvalid, dryRun, onParsed, onProgress, streamFromBytes, ...parseOpts } = opts;
+  const { skipInvalid, acceptTotalsMismatch, dryRun, onParsed, onProgress, streamFromBytes, ...parseOpts } = opts;
+  const how: Leniency = { skipInvalid, acceptTotalsMismatch };
   const threshold = streamFromBytes ?? STREAM_FROM_BYTES;
   const streams = !dryRun && store.importSpendBatches !== undefined;
   const parsed: (Parsed | null)[] = [];
@@ -102,10 +136,10 @@ export async function importReports(store: Store, files: readonly ReportFile[], 
     onParsed?.(file.name, report);
     const p: Parsed = { report, sums: addRowSums(emptyRowSums(), report.rows), sources: [...new Set(report.rows.map((r) => r.source))] };
     allErrors.push(...errorsOf(file.name, report));
-    errors.push(...blocking(file.name, p, skipInvalid));
+    errors.push(...blocking(file.name, p, how));
     parsed.push(p);
   }
-  if (errors.length) throw rejection(errors, allErrors, skipInvalid);
+  if (errors.length) throw rejection(errors, allErrors, skipInvalid, parsed.some((p) => p !== null && skippable(p)));
 
   const contentHash = (f: ReportFile) => createHash("sha256").update(f.bytes).digest("hex");
   let first = true;
@@ -121,8 +155,8 @@ export async function importReports(store: Store, files: readonly ReportFile[], 
       const done: Parsed = { report: s.report, sums: s.sums, sources: s.sources };
       onParsed?.(file.name, s.report);
       parsed[i] = done;
-      const stop = blocking(file.name, done, skipInvalid);
-      if (stop.length) throw rejection(stop, errorsOf(file.name, s.report), skipInvalid);
+      const stop = blocking(file.name, done, how);
+      if (stop.length) throw rejection(stop, errorsOf(file.name, s.report), skipInvalid, skippable(done));
     };
     const next = () => {
       const batch = withFileName(file, work.nextSync);
@@ -148,7 +182,8 @@ export async function importReports(store: Store, files: readonly ReportFile[], 
   const statuses = parsed.flatMap((p) => p?.report.statuses ?? []);
   if (!dryRun && statuses.length > 0) await store.recordCampaignStatuses(statuses);
   return files.map((file, i) => {
-    const { report, sums, sources } = parsed[i] as Parsed;
+    const p = parsed[i] as Parsed;
+    const { report, sources } = p;
     return {
       file: file.name,
       format: report.format,
@@ -158,7 +193,7 @@ export async function importReports(store: Store, files: readonly ReportFile[], 
       skipped: report.issues
         .filter((x) => x.severity === "error")
         .map((x) => ({ line: x.line, ...(x.column ? { column: x.column } : {}), message: x.message })),
-      warnings: [...report.issues.filter((x) => x.severity === "warning").map((x) => `line ${x.line}: ${x.message}`), ...crossCheckSums(report.fileTotals, sums)],
+      warnings: [...report.issues.filter((x) => x.severity === "warning").map((x) => `line ${x.line}: ${x.message}`), ...totalsWarnings(p, how)],
     };
   });
 }

@@ -61,8 +61,14 @@ export interface ParseIssue {
 /** A totals row found in a file, used to cross-check what was imported. */
 export interface FileTotalsCheck {
   label: string;
+  /** The line of the totals row (1-based), when known. */
+  line?: number;
   measure: "cost" | "impressions" | "clicks";
   expected: number;
+  /** Another reading of the same cell that also agrees (a micros column's total written in units). */
+  expectedOr?: number;
+  /** How far the rows may fall short of it: masked counts ("<5") read as 0 in this measure. */
+  slack?: number;
 }
 
 /** What every report parser returns: rows, every problem found, and the detected format. */

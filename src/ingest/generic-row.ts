@@ -1,6 +1,7 @@
 import { isoToEpochDay } from "../domain/dates.js";
 import { blankSpendRow, type ParseIssue, type SpendRow } from "../domain/spend.js";
 import { type SpendColumns, SpendColumnsBuilder } from "../domain/spend-columns.js";
+import { signAgrees, signCurrency } from "./currency-signs.js";
 import { fieldKind, GENERIC_FIELDS } from "./generic-columns.js";
 import { plainToMicros, plainToWhole, readLocaleNumber } from "./locale-number.js";
 import { isIanaTimeZone } from "./time-zone.js";
@@ -96,6 +97,8 @@ export class GenericRowAssembler {
   hasCost = false;
   hasImpressions = false;
   private broken = false;
+  /** The last money cell of the row written with a currency sign or code, checked against the row's currency. */
+  private moneySign: { slot: number; sign: string; raw: string } | null = null;
   private line = 0;
   private pending: ParseIssue[] = [];
   private readonly dateOk = new Map<string, boolean>();
@@ -143,6 +146,7 @@ export class GenericRowAssembler {
     this.hasCost = false;
     this.hasImpressions = false;
     this.broken = false;
+    this.moneySign = null;
     if (this.pending.length) this.pending = [];
   }
 
@@ -173,6 +177,7 @@ export class GenericRowAssembler {
       return;
     }
     if (kind === "money") {
+      if (cell.sign !== undefined) this.moneySign = { slot, sign: cell.sign, raw: raw.trim() };
       const micros = plainToMicros(cell.text);
       if (slot === F_COST) {
         if (micros < 0n) this.fail(slot, `cost is negative (${raw.trim()})`);
@@ -240,6 +245,10 @@ export class GenericRowAssembler {
       if (!this.hasImpressions) this.fail(F_IMPRESSIONS, "impressions is empty");
     }
     const currency = this.rowCurrency();
+    const sign = this.moneySign;
+    if (sign && currency && !signAgrees(sign.sign, currency)) {
+      this.fail(sign.slot, `'${sign.raw}' is written in ${signCurrency(sign.sign) ?? `'${sign.sign}'`}, but the row's currency is ${currency}`);
+    }
     const timezone = this.rowTimezone();
     if (errors.length > 0) {
       for (const e of errors) this.sink.issues.push(e);
@@ -346,19 +355,10 @@ export class GenericRowAssembler {
     const label = [t[F_CAMPAIGN], t[F_SOURCE], t[F_ACCOUNT], t[F_ACCOUNT_NAME]].find((v) => v !== "") ?? "";
     if (!TOTALS_LABEL.test(label)) return false;
     const totals = this.sink.fileTotals;
-    if (this.hasCost)
-      totals.push({
-        label,
-        measure: "cost",
-        expected: Number(this.cost) / 1e6,
-      });
-    if (this.hasImpressions)
-      totals.push({
-        label,
-        measure: "impressions",
-        expected: this.impressions,
-      });
-    if (this.hasSlot[F_CLICKS]) totals.push({ label, measure: "clicks", expected: this.clicks });
+    const line = this.line;
+    if (this.hasCost) totals.push({ label, line, measure: "cost", expected: Number(this.cost) / 1e6 });
+    if (this.hasImpressions) totals.push({ label, line, measure: "impressions", expected: this.impressions });
+    if (this.hasSlot[F_CLICKS]) totals.push({ label, line, measure: "clicks", expected: this.clicks });
     this.pending = [];
     return true;
   }

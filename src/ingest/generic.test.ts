@@ -233,9 +233,9 @@ test("a totals row is dropped and kept as a file total", () => {
   const r = parse("date,campaign,cost,impressions,clicks\n2026-10-01,A,1.50,10,1\n2026-10-01,B,2.25,20,2\n,Total,3.75,30,3\n", { currency: "USD" });
   assert.equal(r.rows.length, 2);
   assert.deepEqual(r.fileTotals, [
-    { label: "Total", measure: "cost", expected: 3.75 },
-    { label: "Total", measure: "impressions", expected: 30 },
-    { label: "Total", measure: "clicks", expected: 3 },
+    { label: "Total", line: 4, measure: "cost", expected: 3.75 },
+    { label: "Total", line: 4, measure: "impressions", expected: 30 },
+    { label: "Total", line: 4, measure: "clicks", expected: 3 },
   ]);
 });
 

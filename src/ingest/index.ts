@@ -16,6 +16,7 @@ import { findPlatform, PLATFORM_PARSERS } from "./platforms/registry.js";
 import { delimitedRecords, recordsFrom } from "./table-records.js";
 import { isIanaTimeZone } from "./time-zone.js";
 import { addError, addWarning, type IssueSink, type ParseOptions } from "./types.js";
+import { unsupportedPlatform } from "./unsupported-platforms.js";
 import { readXlsxTable } from "./xlsx.js";
 
 export { findPlatform, PLATFORM_PARSERS } from "./platforms/registry.js";
@@ -67,7 +68,7 @@ export function parseReport(
   const forced = opts.source ? findPlatform(opts.source) : null;
   if (bytes.length === 0) return failed(ctx, "unknown", 1, "the file is empty");
   if (opts.mapping) {
-    const mapping = prepareMapping(opts.mapping);
+    const mapping = prepareMapping(opts.moneyUnit && !opts.mapping.money_unit ? { ...opts.mapping, money_unit: opts.moneyUnit } : opts.mapping);
     const located = locate(bytes, ctx, mapping.isKnown);
     return finish(ctx, parseMappedTable(located.full(), mapping, ctx), opts.source ?? "generic");
   }
@@ -94,11 +95,25 @@ export function parseReport(
     const result = best.parser.parse(located.full(), ctx);
     return finish(ctx, result, best.parser.id);
   }
-  if (genericFits) return finish(ctx, parseGeneric(located, header, headerLine, ctx, forced?.id), forced?.id ?? opts.source ?? "generic");
+  if (genericFits) {
+    if (opts.moneyUnit === "micros") {
+      throw new UserError("bad_option", "--money-unit micros: a generic CSV's cost and revenue are in currency units; name a micros column with --map and \"money_unit\": \"micros\"");
+    }
+    return finish(ctx, parseGeneric(located, header, headerLine, ctx, forced?.id), forced?.id ?? opts.source ?? "generic");
+  }
 
   const genericWhy = header.length === 0 ? "no header row found" : `missing ${generic.missing.join(", ")}`;
   tried.unshift(`generic CSV: ${genericWhy}`);
   const found = header.length > 0 ? ` The header found on line ${headerLine} is: ${header.map((h) => h.trim()).join(", ")}.` : "";
+  const known = unsupportedPlatform(header);
+  if (known) {
+    return failed(
+      ctx,
+      "unknown",
+      headerLine,
+      `this looks like a ${known} export, and ${known} is not supported yet: name its columns in a --map file ({"date": "…", "campaign": "…", "cost": "…", "impressions": "…"}), or save it as a generic CSV (date, campaign, cost, impressions, currency).${found}`,
+    );
+  }
   return failed(
     ctx,
     "unknown",
@@ -211,7 +226,12 @@ function finish(
   },
   source: string,
 ): ParsedReport {
-  const { issues, fileTotals } = ctx.sink;
+  const { issues, fileTotals, bucketSlack } = ctx.sink;
+  // A total may exceed its rows by what masked cells ("<5", read as 0) held.
+  for (const t of fileTotals) {
+    const slack = bucketSlack?.[t.measure];
+    if (slack) t.slack = slack;
+  }
   let rows = result.rows;
   let rowLines = result.rowLines;
   if (ctx.onColumns) {

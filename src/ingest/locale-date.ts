@@ -32,6 +32,14 @@ const MONTH_LISTS: readonly string[] = [
   // nl
   "januari februari maart april mei juni juli augustus september oktober november december",
   "jan feb mrt apr mei jun jul aug sep okt nov dec",
+  // pl (nominative, genitive "1 marca 2026", short), accents already stripped; ł stays
+  "styczen luty marzec kwiecien maj czerwiec lipiec sierpien wrzesien pazdziernik listopad grudzien",
+  "stycznia lutego marca kwietnia maja czerwca lipca sierpnia wrzesnia pazdziernika listopada grudnia",
+  "sty lut mar kwi maj cze lip sie wrz paz lis gru",
+  // tr (accents stripped; the dotless ı stays, so both spellings)
+  "ocak subat mart nisan mayıs haziran temmuz agustos eylul ekim kasım aralık",
+  "_ _ _ _ mayis _ _ _ _ _ kasim aralik",
+  "oca sub mar nis may haz tem agu eyl eki kas ara",
 ];
 for (const list of MONTH_LISTS) {
   list.split(" ").forEach((name, i) => {
@@ -103,11 +111,12 @@ function parseNamedMonthDate(t: string): IsoDate | null {
   return makeIsoDate(year, month, day);
 }
 
-const RANGE_SPLIT = /\s+[-–—]\s+|\s*\.\.\s*|\s+(?:to|au|bis|al|a|até|ate|hingga|sampai|s\/d|t\/m)\s+/i;
+const RANGE_SPLIT = /\s+[-–—]\s+|\s*\.\.\s*|\s*[~～〜]\s*|(?<=\d{4})\s*-\s*(?=[^\d\s])|\s+(?:to|au|bis|al|a|até|ate|hingga|sampai|s\/d|t\/m|do|ile)\s+/i;
 
 /**
  * Parses a date range as a report's preamble states it: "March 27, 2026 - April 23, 2026",
- * "1 May 2026 - 8 May 2026", "4/12/15 - 4/11/17", "Jan 20 - Jan 21, 2026". Null when it is not one.
+ * "1 May 2026 - 8 May 2026", "4/12/15 - 4/11/17", "Jan 20 - Jan 21, 2026", the AdWords API's
+ * "May 1, 2013-May 10, 2013", "2026/03/01～2026/03/31". Null when it is not one.
  * @example parseDateRangeText("1 May 2026 - 8 May 2026", "mdy") // { from: "2026-05-01", to: "2026-05-08" }
  */
 export function parseDateRangeText(text: string, order: DateOrder): DateRange | null {

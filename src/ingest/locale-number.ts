@@ -1,11 +1,17 @@
 import { type Micros, parseMicros } from "../domain/money.js";
+import { splitMoneySign } from "./currency-signs.js";
 
 /** The decimal separator of a file's numbers. */
 export type DecimalMark = "." | ",";
 
 /** What a number cell holds once its locale formatting is removed. */
 export type NumberCell =
-  | { kind: "number" /** plain decimal: "-1234.56" */; text: string }
+  | {
+      kind: "number" /** plain decimal: "-1234.56" */;
+      text: string;
+      /** The currency sign or code written with it ("Rs.", "€", "USD"), if any. */
+      sign?: string;
+    }
   | { kind: "empty" }
   | {
       kind: "bucket" /** a range the platform printed instead of a value: "< 10%", "<5" */;
@@ -16,17 +22,15 @@ export type NumberCell =
 /** Cells that mean "no value": empty, the platforms' dashes, "(not set)", "N/A". */
 const EMPTY_MARKERS = new Set(["", "-", "--", "—", "–", "(not set)", "n/a", "na", "null", "none", "nan", "#n/a"]);
 
-const CURRENCY_PREFIX = /^(?:[A-Z]{3}\s?|[A-Z]{1,2}\$\s?|[$€£¥₹₩₺₽₴₦₱฿₫₪]\s?)/;
-const CURRENCY_SUFFIX = /(?:\s?[A-Z]{3}|\s?[$€£¥₹₩₺₽₴₦₱฿₫₪]|\s?zł|\s?kr|\s?Kč|\s?Ft)$/;
-
 const EMPTY: NumberCell = { kind: "empty" };
 const INVALID: NumberCell = { kind: "invalid" };
 
 /**
- * Removes a number's locale formatting: blanks, thousands separators (checked to group by three),
- * a currency symbol or code, accounting parentheses; with `decimal` "," the comma is the decimal mark.
- * Dashes and "(not set)" are empty; "< 10%" or "<5" are buckets, never numbers.
- * @example readLocaleNumber("1.234,56 €", ",") // { kind: "number", text: "1234.56" }
+ * Removes a number's locale formatting: blanks (no-break and narrow no-break spaces too), thousands
+ * separators (checked to group by three), a currency sign or code (returned as `sign`), accounting
+ * parentheses; with `decimal` "," the comma is the decimal mark. Dashes and "(not set)" are empty;
+ * "< 10%" or "<5" are buckets, never numbers.
+ * @example readLocaleNumber("1.234,56 €", ",") // { kind: "number", text: "1234.56", sign: "€" }
  */
 export function readLocaleNumber(raw: string, decimal: DecimalMark): NumberCell {
   if (isPlainNumber(raw, decimal)) return { kind: "number", text: raw };
@@ -45,17 +49,16 @@ export function readLocaleNumber(raw: string, decimal: DecimalMark): NumberCell 
     negative = !negative;
     s = s.slice(1).trim();
   } else if (s.startsWith("+")) s = s.slice(1).trim();
-  s = s.replace(CURRENCY_PREFIX, "").replace(CURRENCY_SUFFIX, "").trim();
+  const { sign, rest } = splitMoneySign(s);
+  s = rest.trim();
   if (s.startsWith("-") && !negative) {
     negative = true;
     s = s.slice(1).trim();
   }
   const plain = ungroup(s, decimal);
   if (plain === null) return INVALID;
-  return {
-    kind: "number",
-    text: negative && !/^0*\.?0*$/.test(plain) ? `-${plain}` : plain,
-  };
+  const text = negative && !/^0*\.?0*$/.test(plain) ? `-${plain}` : plain;
+  return sign === null ? { kind: "number", text } : { kind: "number", text, sign };
 }
 
 /** Digits with at most one decimal mark between digits: already plain (the common case, no regex). */
@@ -161,7 +164,8 @@ export function inferDecimalMark(samples: readonly string[], hint: DecimalMark):
   let dot = 0;
   let comma = 0;
   for (const raw of samples) {
-    const s = raw.trim();
+    // A currency sign is no mark: "Rs.201.68" has one decimal point.
+    const s = splitMoneySign(raw.replace(/[\u00a0\u202f\u2009]/g, " ").trim().replace(/^[-−(]/, "")).rest.trim();
     const lastDot = s.lastIndexOf(".");
     const lastComma = s.lastIndexOf(",");
     if (lastDot >= 0 && lastComma >= 0) {

@@ -18,9 +18,10 @@ test("locale numbers: separators, symbols, signs, placeholders and buckets", () 
   assert.deepEqual(n("1\u202f234,56 €", ","), {
     kind: "number",
     text: "1234.56",
+    sign: "€",
   });
-  assert.deepEqual(n("$1,234.50"), { kind: "number", text: "1234.50" });
-  assert.deepEqual(n("R$ 454,06", ","), { kind: "number", text: "454.06" });
+  assert.deepEqual(n("$1,234.50"), { kind: "number", text: "1234.50", sign: "$" });
+  assert.deepEqual(n("R$ 454,06", ","), { kind: "number", text: "454.06", sign: "R$" });
   assert.deepEqual(n("(12.50)"), { kind: "number", text: "-12.50" });
   assert.deepEqual(n("-0"), { kind: "number", text: "0" });
   for (const empty of ["", " --", "--", "-", "(not set)", "N/A"]) assert.deepEqual(n(empty), { kind: "empty" });

@@ -11,6 +11,7 @@ import type { BuiltRows, RowPlan } from "./platform-rows.js";
 import { columnOf, RecordReader } from "./record-reader.js";
 import { rowCurrencyReader } from "./report-currency.js";
 import type { SpanCells } from "./span-cells.js";
+import { shapeTotals } from "./totals-shape.js";
 
 /** The column of each role a row reads (-1 when the file has none), looked up once per file. */
 function roleColumns(plan: RowPlan) {
@@ -65,6 +66,11 @@ export class PlatformRowBuilder {
   private nth = -1;
   /** Totals labels of first filled cells already seen (plan.fastTotals as a function). */
   private readonly totalsCache = new Map<string, string | null>();
+  /** Totals rows told by their shape (identity cells holding labels or placeholders only). */
+  private readonly shape: ReturnType<typeof shapeTotals>;
+  /** The record the fast scan holds, and a cell accessor on it for the shape rule. */
+  private current: SpanCells | null = null;
+  private readonly spanCell = (i: number): string => (this.current as SpanCells).value(i);
 
   constructor(
     private readonly plan: RowPlan,
@@ -79,6 +85,7 @@ export class PlatformRowBuilder {
     this.onColumns = plan.streams ? ctx.onColumns : undefined;
     this.batch = this.onColumns ? new SpendColumnsBuilder(ROW_BATCH) : null;
     this.streamed = this.batch ? blankSpendRow() : null;
+    this.shape = plan.totalsByShape === false ? null : shapeTotals(plan.columns, plan.identityColumns);
   }
 
   /** Reads a record given as cells; false once the data has ended (a footer). */
@@ -89,9 +96,14 @@ export class PlatformRowBuilder {
     this.nth++;
     const label = plan.totalsLabel(record, this.nth);
     if (label !== null) {
-      if (plan.checkTotals?.(label, record)) addFileTotals(label, record, plan, this.ctx);
+      if (plan.checkTotals?.(label, record)) addFileTotals(label, record, plan, this.ctx, line);
       const reach = plan.totalsReach?.(label, record);
       if (reach) this.out.reach.push(reach);
+      return true;
+    }
+    const shaped = this.shape?.label((i) => record[i] ?? "") ?? null;
+    if (shaped !== null) {
+      if (plan.checkShapeTotals !== false) addFileTotals(shaped, record, plan, this.ctx, line);
       return true;
     }
     reader.start(record, line);
@@ -126,6 +138,21 @@ export class PlatformRowBuilder {
       }
       if (label !== null) return false;
     }
+    // A totals row told by its shape has no plain value where identities belong: the first identity
+    // cell that starts like one settles it on the characters (most records), else the rule decides.
+    if (this.shape) {
+      let plain = false;
+      for (const c of this.shape.columns) {
+        if (spans.plainValue(c)) {
+          plain = true;
+          break;
+        }
+      }
+      if (!plain) {
+        this.current = spans;
+        if (this.shape.possible(this.spanCell)) return false;
+      }
+    }
     this.nth++;
     this.reader.startSpans(spans, line);
     this.row(line);
@@ -149,6 +176,7 @@ export class PlatformRowBuilder {
     row.account_name = reader.text(col.accountName) || plan.accountName;
     row.account_timezone = plan.timezone;
     row.currency = this.currencyOf(reader.cell(col.currency), line, reader.failer);
+    reader.currency = row.currency;
     // A name defaults to its id and an id to its name, so every level is identified either way.
     row.campaign_id = reader.text(col.campaignId);
     row.campaign = reader.text(col.campaign) || row.campaign_id;
@@ -251,26 +279,22 @@ export function reachOfRow(row: SpendRow, level: PlatformReachRow["level"], reac
 
 /**
  * Adds a totals row's cost, impressions and clicks to the file totals (the app checks the rows add
- * up to them). @example addFileTotals("Grand Total:", record, plan, ctx)
+ * up to them). A micros cost column's total is also taken as units, as the AdWords API wrote it.
+ * @example addFileTotals("Grand Total:", record, plan, ctx, 42)
  */
-export function addFileTotals(label: string, record: readonly string[], plan: RowPlan, ctx: PlatformContext): void {
+export function addFileTotals(label: string, record: readonly string[], plan: RowPlan, ctx: PlatformContext, line: number): void {
   const { index } = plan.columns;
   const read = (i: number | undefined): number | null => {
     if (i === undefined) return null;
     const v = readLocaleNumber(record[i] ?? "", plan.decimal);
     return v.kind === "number" ? Number(v.text) : null;
   };
-  const cost =
-    index.cost !== undefined
-      ? read(index.cost)
-      : (() => {
-          const micros = read(index.cost_micros);
-          return micros === null ? null : micros / 1e6;
-        })();
+  const micros = index.cost === undefined ? read(index.cost_micros) : null;
+  const cost = index.cost !== undefined ? read(index.cost) : micros === null ? null : micros / 1e6;
   const impressions = read(index.impressions);
   const clicks = read(index.clicks);
   const totals = ctx.sink.fileTotals;
-  if (cost !== null) totals.push({ label, measure: "cost", expected: cost });
-  if (impressions !== null) totals.push({ label, measure: "impressions", expected: impressions });
-  if (clicks !== null) totals.push({ label, measure: "clicks", expected: clicks });
+  if (cost !== null) totals.push({ label, line, measure: "cost", expected: cost, ...(micros !== null ? { expectedOr: micros } : {}) });
+  if (impressions !== null) totals.push({ label, line, measure: "impressions", expected: impressions });
+  if (clicks !== null) totals.push({ label, line, measure: "clicks", expected: clicks });
 }

@@ -3,6 +3,7 @@ import type { PlatformReachRow, SpendRow } from "../domain/spend.js";
 import type { Columns, Role } from "./columns.js";
 import type { DateOrder } from "./locale-date.js";
 import type { DecimalMark } from "./locale-number.js";
+import { withMoneyUnit } from "./money-unit.js";
 import type { PlatformContext, Table } from "./platform.js";
 import { PlatformRowBuilder } from "./platform-row-builder.js";
 import { scanDelimited } from "./platform-scan.js";
@@ -29,8 +30,16 @@ export interface RowPlan {
   noRangeReason?: string;
   /** The label of a totals row (null for a data row); `nth` counts data records from 0. */
   totalsLabel(record: readonly string[], nth: number): string | null;
-  /** Whether a totals row should equal the sum of the rows (goes to fileTotals). Default: no. */
+  /** Whether a totals row the plan labels should equal the sum of the rows (goes to fileTotals). Default: no. */
   checkTotals?(label: string, record: readonly string[]): boolean;
+  /**
+   * Totals rows are also told by their shape (totals-shape.ts: identity cells holding labels,
+   * placeholders or nothing); default yes. `identityColumns` adds columns to the identities
+   * (a platform's breakdowns), and `checkShapeTotals: false` keeps such rows out of the check.
+   */
+  totalsByShape?: boolean;
+  identityColumns?: readonly number[];
+  checkShapeTotals?: boolean;
   /** True for the first record after the data (a footer). */
   endOfData?(record: readonly string[]): boolean;
   /** Cleans a text cell before use ("[123]" → "123"). */
@@ -88,7 +97,15 @@ export interface BuiltRows {
  * @example buildPlatformRows(table, plan, ctx).rows.length
  */
 export function buildPlatformRows(table: Table, plan: RowPlan, ctx: PlatformContext): BuiltRows {
-  const width = recordAt(table, table.headerIndex)?.record.length ?? 0;
+  const head = recordAt(table, table.headerIndex);
+  const width = head?.record.length ?? 0;
+  plan.columns = withMoneyUnit(plan.columns, ctx.opts.moneyUnit);
+  // Rows without a date of their own and no range to give them: said once for the file, not per row.
+  const { index } = plan.columns;
+  if (index.date === undefined && index.date_start === undefined && index.date_end === undefined && !plan.rowRange && !plan.fallbackRange) {
+    addError(ctx.sink, head?.line ?? 1, undefined, plan.noRangeReason ?? "the report has no date column and states no dates: pass the period it covers (--period 2026-01-01..2026-01-31)");
+    return { rows: [], rowLines: [], reach: [] };
+  }
   const builder = new PlatformRowBuilder(plan, ctx, width);
   if (table.body && width > 0 && scansFast(plan)) {
     scanDelimited(

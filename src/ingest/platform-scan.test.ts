@@ -12,6 +12,7 @@ import { amazonAds } from "./platforms/amazon.js";
 import { googleAds } from "./platforms/google-ads.js";
 import { linkedin } from "./platforms/linkedin.js";
 import { meta } from "./platforms/meta.js";
+import { tiktok } from "./platforms/tiktok.js";
 
 const GOOGLE_HEADER = ["Day", "Campaign", "Campaign ID", "Ad group", "Currency code", "Impr.", "Clicks", "Cost", "Conversions", "Conv. value"];
 
@@ -134,7 +135,7 @@ test("a thousand random Amazon Ads records ($ money, either decimal mark) read t
     const lines = [header.join(",")];
     for (let i = 0; i < 1000; i++) {
       const day = `03/0${1 + (i % 9)}/2026`;
-      const cells = [day, day, `Camp ${i % 5}`, `AG ${i % 3}`, "USD", String(100 + i), String(i % 7), money[i % 3] as string, money[(i + 1) % 3] as string];
+      const cells = [day, day, `Camp ${i % 5}`, `AG ${i % 3}`, seed === 11 ? "USD" : "EUR", String(100 + i), String(i % 7), money[i % 3] as string, money[(i + 1) % 3] as string];
       for (let k = Math.floor(rnd() * 3); k > 0; k--) cells[Math.floor(rnd() * cells.length)] = pick();
       lines.push(cells.join(","));
     }
@@ -143,6 +144,32 @@ test("a thousand random Amazon Ads records ($ money, either decimal mark) read t
     // Money as written in each locale, 1,234.56 and 0.50 or 0.99, in micros.
     const costs = new Set(fast.rows.map((r) => r.cost));
     assert.ok(costs.has(1_234_560_000n) && (costs.has(500_000n) || costs.has(990_000n)), `seed ${seed}: ${[...costs].slice(0, 5)}`);
+  }
+});
+
+test("a thousand random TikTok records with totals rows of '-', currency signs and no-break spaces read the same fast and as cells", () => {
+  // Totals rows are told by their shape (labels or placeholders where identities belong), and money
+  // cells carry signs ("Rs.", "₹", "R$", "US$", trailing "zł") checked against the row's currency.
+  const header = ["Campaign name", "Campaign ID", "Time", "Currency", "Cost", "Impressions", "Clicks (destination)", "Conversions"];
+  const awkward = ["-", "--", "", "Total", "Total of 3 campaigns", "Totally new", "Rs.201.68", '"Rs.1,034.50"', "₹12", "R$ 5", '"1\u00a0234"', '"1\u202f234,56"', "12,50 €", "US$5", "5 zł", "INR", "USD", "<5"];
+  for (const [seed, currency] of [
+    [31, "INR"],
+    [32, "USD"],
+  ] as const) {
+    const rnd = mulberry32(seed);
+    const pick = () => (rnd() < 0.5 ? awkward : TOKENS)[Math.floor(rnd() * (rnd() < 0.5 ? awkward.length : TOKENS.length))] ?? "-";
+    const lines = [header.join(",")];
+    for (let i = 0; i < 1000; i++) {
+      const cells = [`Camp ${i % 6}`, String(1700 + (i % 6)), `2026-05-0${1 + (i % 9)}`, currency, currency === "INR" ? `Rs.${i % 40}.50` : (i % 40).toFixed(2), String(100 + i), String(i % 9), "0"];
+      for (let k = Math.floor(rnd() * 3); k > 0; k--) cells[Math.floor(rnd() * cells.length)] = pick();
+      // Now and then a totals row as TikTok writes it: "-" where the ids and the time belong.
+      if (rnd() < 0.02) cells.splice(0, 3, "Total", "-", "-");
+      lines.push(cells.join(","));
+    }
+    const fast = assertSame(tiktok, `${lines.join("\n")}\n`, ",", 0);
+    assert.ok(fast.rows.length > 300, `most records make rows (${fast.rows.length}, seed ${seed})`);
+    assert.ok(fast.fileTotals.length > 0, `totals rows are told by their shape (seed ${seed})`);
+    assert.ok(fast.issues.some((i) => /is written in/.test(i.message)), `a sign of another currency is refused (seed ${seed})`);
   }
 });
 
@@ -205,9 +232,9 @@ test("parseReport reads a Google Ads export fast from the file's bytes: rows, li
     3_000_000,
   );
   assert.deepEqual(report.fileTotals, [
-    { label: "Total: Ad groups", measure: "cost", expected: 3_001_500 },
-    { label: "Total: Ad groups", measure: "impressions", expected: 3_000_000 },
-    { label: "Total: Ad groups", measure: "clicks", expected: 30_000 },
+    { label: "Total: Ad groups", line: 3004, measure: "cost", expected: 3_001_500 },
+    { label: "Total: Ad groups", line: 3004, measure: "impressions", expected: 3_000_000 },
+    { label: "Total: Ad groups", line: 3004, measure: "clicks", expected: 30_000 },
   ]);
   assert.deepEqual(report.issues, []);
 });

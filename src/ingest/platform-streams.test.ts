@@ -111,13 +111,15 @@ function checkFile(name: string, bytes: Uint8Array): { rows: number; fast: numbe
 
 test("every project fixture reads the same streamed or kept, as spans or as cells", () => {
   const files = filesIn(PROJECT);
-  assert.ok(files.length >= 19, `fixtures found: ${files.length}`);
+  assert.ok(files.length >= 23, `fixtures found: ${files.length}`);
   const read = new Map(files.map((f) => [f.name, checkFile(f.name, f.bytes)]));
   for (const [name, r] of read) assert.ok(r.rows > 0, `${name}: no rows`);
   // Records the fast scan reads, file by file (all but the first data record and totals rows), and
   // the files it cannot read: a plan with endOfData or cleanText, or no fastTotals.
   // The fixtures hold two or three data rows: the first is always read as cells.
   assert.deepEqual(Object.fromEntries([...read].map(([n, r]) => [n, r.fast])), {
+    "adwords-api-campaign.csv": 2, // cost in micros, a "Total" row of " --"
+    "amazon-ads-india.csv": 2, // "Rs.201.68": the sign read apart, on the spans too
     "amazon-sponsored-products.csv": 1,
     "cm360-report.csv": 0, // endOfData ("No data returned")
     "dv360-report.csv": 0, // endOfData (the blank row before the totals)
@@ -128,13 +130,15 @@ test("every project fixture reads the same streamed or kept, as spans or as cell
     "google-ads-day-segmented.tsv": 2,
     "google-ads-excel-utf16.csv": 1,
     "google-ads-month-segmented.csv": 1,
+    "google-ads-pt-BR.csv": 2, // Portuguese names, "1.234,56"
     "linkedin-campaign-performance-en.csv": 1,
     "meta-day-age-gender.csv": 2,
     "meta-export.xlsx": 0,
     "meta-title-case.csv": 2,
     "microsoft-ads-report.csv": 0, // endOfData and cleanText
     "reddit-ads-api.csv": 1,
-    "tiktok-ads.csv": 0, // no fastTotals ("Total of" in the campaign column)
+    "tiktok-ads-dash-totals.csv": 2, // a totals row of "-" where the ids and the time belong
+    "tiktok-ads.csv": 2, // "Total of 2 campaigns" in the date column: told by its shape
     "tiktok-ads.xlsx": 0,
     "x-ads-api.csv": 2,
   });
@@ -156,12 +160,18 @@ test("a standard plan tells totals rows the same way fast as in cells (Amazon Ad
   lines.splice(9, 0, ",,Grand Total,,USD,10,1,1.00"); // first filled cell, later column
   lines.splice(12, 0, " -- ,Totals,,,USD,10,1,1.00"); // after a placeholder
   lines.push("01/09/2026,01/09/2026,Totally new,AG 1,USD,5,1,2.00"); // a name, not a totals row
-  lines.push(",,,,USD,99,9,9.99"); // no label at all: a data row without dates (an error either way)
+  lines.push(",,,,USD,99,9,9.99"); // no label, no identity: a totals row by its shape
+  lines.push(",,Total Wine,AG 1,USD,5,1,2.00"); // a name that starts with the word: a data row without dates
   const text = `${lines.join("\n")}\n`;
   const fast = assertSame(amazonAds, text, ",", 0);
   assert.equal(fast.rows.length, 31, "30 rows and 'Totally new'");
   assert.equal(fast.rows.at(-1)?.campaign, "Totally new");
-  assert.deepEqual([...new Set(fast.issues.filter((i) => i.severity === "error").map((i) => i.line))], [36]);
+  assert.deepEqual([...new Set(fast.issues.filter((i) => i.severity === "error").map((i) => i.line))], [37]);
+  // Every totals row is checked against the rows' sum, the one told by its shape too.
+  assert.deepEqual(
+    [...new Set(fast.fileTotals.map((t) => `${t.line} ${t.label}`))],
+    ["6 Total", "10 Grand Total", "13 Totals", "36 totals row"],
+  );
 });
 
 test("Amazon, Reddit, TikTok, X, CM360, DV360, LinkedIn and Microsoft exports hand their rows out while they are read", () => {
@@ -174,12 +184,14 @@ test("Amazon, Reddit, TikTok, X, CM360, DV360, LinkedIn and Microsoft exports ha
     fromBuilder[f.name] = seen;
   }
   assert.deepEqual(Object.keys(fromBuilder), [
+    "amazon-ads-india.csv",
     "amazon-sponsored-products.csv",
     "cm360-report.csv",
     "dv360-report.csv",
     "linkedin-campaign-performance-en.csv",
     "microsoft-ads-report.csv",
     "reddit-ads-api.csv",
+    "tiktok-ads-dash-totals.csv",
     "tiktok-ads.csv",
     "tiktok-ads.xlsx",
     "x-ads-api.csv",

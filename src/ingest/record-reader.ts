@@ -1,6 +1,7 @@
 import type { DateRange } from "../domain/dates.js";
 import { smallMicros } from "../domain/money.js";
 import type { Role } from "./columns.js";
+import { signAgrees, signCurrency } from "./currency-signs.js";
 import { parseLocaleDate } from "./locale-date.js";
 import { plainToMicros, plainToWhole, readLocaleNumber } from "./locale-number.js";
 import type { PlatformContext } from "./platform.js";
@@ -52,6 +53,11 @@ export class RecordReader {
   private readonly dateCache = new Map<string, string | null>();
   /** Errors found in the current record. */
   errors = 0;
+  /** The current record's currency: a sign in its money cells must agree with it. */
+  currency = "";
+  /** The last sign found to agree with the last currency checked (a file repeats them). */
+  private agreed = "";
+  private agreedWith = "";
   /** `cell` bound to this reader, for a plan's hooks (rowRange, derive). */
   readonly cellOf = (i: number): string => this.cell(i);
   /** `fail` bound to this reader, for callbacks. */
@@ -116,12 +122,31 @@ export class RecordReader {
     if (i < 0) return null;
     if (this.spans) {
       const fast = this.spans.measure(i, kind, this.plan.decimal);
-      if (fast !== undefined) return fast;
+      if (fast !== undefined) {
+        if (this.spans.sign !== 0 && (kind === "money" || kind === "micros") && !this.checkSign(String.fromCharCode(this.spans.sign), role, i)) return null;
+        return fast;
+      }
     }
-    return this.measureOf(this.cell(i), role, kind);
+    return this.measureOf(this.cell(i), role, kind, i);
   }
 
-  private measureOf(raw: string, role: Role, kind: MeasureKind): bigint | number | null {
+  /**
+   * Reports a money cell whose sign or code names another currency than the row's (the file's, its
+   * currency column's or --currency): its amount would be counted in the wrong currency.
+   */
+  private checkSign(sign: string, role: Role, i: number): boolean {
+    if (this.currency === "" || (sign === this.agreed && this.currency === this.agreedWith)) return true;
+    if (signAgrees(sign, this.currency)) {
+      this.agreed = sign;
+      this.agreedWith = this.currency;
+      return true;
+    }
+    const code = signCurrency(sign);
+    this.fail(role, `'${this.cell(i).trim()}' is written in ${code ? `${code} ('${sign}')` : `'${sign}'`}, but the row's currency is ${this.currency}`);
+    return false;
+  }
+
+  private measureOf(raw: string, role: Role, kind: MeasureKind, i: number): bigint | number | null {
     const { plan } = this;
     // Plain digits (the common case) without the locale reading below.
     if (kind === "count") {
@@ -135,6 +160,7 @@ export class RecordReader {
     if (value.kind === "empty") return null;
     const shown = raw.trim();
     if (value.kind === "bucket") {
+      this.addSlack(role, value.text);
       addWarning(
         this.ctx.sink,
         this.line,
@@ -147,6 +173,7 @@ export class RecordReader {
       this.fail(role, `'${shown}' is not a number`);
       return null;
     }
+    if (value.sign !== undefined && (kind === "money" || kind === "micros") && !this.checkSign(value.sign, role, i)) return null;
     if (kind === "money") return plainToMicros(value.text);
     if (kind === "decimal") return Number(value.text);
     if (kind === "micros") {
@@ -165,6 +192,16 @@ export class RecordReader {
       return null;
     }
     return whole;
+  }
+
+  /** Counts what a masked cell ("<5", read as 0) may have held, so the file's totals may exceed the rows by that. */
+  private addSlack(role: Role, bucket: string): void {
+    const measure = role === "cost" || role === "impressions" || role === "clicks" ? role : null;
+    if (!measure) return;
+    const bound = /^[<≤]\s*([\d.,]+)/.exec(bucket);
+    const sink = this.ctx.sink;
+    sink.bucketSlack ??= {};
+    sink.bucketSlack[measure] = (sink.bucketSlack[measure] ?? 0) + (bound ? Number((bound[1] as string).replace(/,/g, "")) : Number.POSITIVE_INFINITY);
   }
 
   /** The record's dates: the plan's own rule, a day column, start/end columns, or the report's range. */

@@ -1,5 +1,7 @@
 import { UserError } from "../domain/errors.js";
-import type { PlatformContext } from "./platform.js";
+import { signCurrencies, signCurrency, splitMoneySign } from "./currency-signs.js";
+import type { PlatformContext, Table } from "./platform.js";
+import { sampleCells } from "./table-samples.js";
 import { addWarning } from "./types.js";
 
 const ISO = /^[A-Z]{3}$/;
@@ -26,6 +28,45 @@ export function checkFileCurrency(found: string | null, where: string, ctx: Plat
 export function requireCurrency(fileCurrency: string | null, hasCurrencyColumn: boolean, ctx: PlatformContext): void {
   if (fileCurrency || hasCurrencyColumn || ctx.currency) return;
   throw new UserError("missing_currency", `the file does not state its currency: pass --currency`);
+}
+
+/**
+ * The currency of a file's amounts: the one it states (`stated`, a currency column, --currency),
+ * else the one its money cells are written in ("Rs.201.68" is INR, "1 234,56 zł" PLN). Cells that
+ * disagree with it are refused row by row later (RecordReader). Throws the UserError asking for
+ * --currency when nothing tells, or when the cells' sign is shared by several currencies ("$").
+ * @example currencyOfMoneyCells(table, [7], null, false, ctx) // "INR" for "Rs.201.68"
+ */
+export function currencyOfMoneyCells(
+  table: Table,
+  moneyColumns: readonly (number | undefined)[],
+  stated: string | null,
+  hasCurrencyColumn: boolean,
+  ctx: PlatformContext,
+): string | null {
+  if (stated || hasCurrencyColumn || ctx.currency) return stated;
+  const signs = new Map<string, string | null>();
+  for (const cell of sampleCells(table, moneyColumns, 500)) {
+    const { sign } = splitMoneySign(cell.replace(/^[-−(]\s*/, ""));
+    if (sign !== null && !signs.has(sign)) signs.set(sign, signCurrency(sign));
+  }
+  if (signs.size === 0) requireCurrency(null, false, ctx);
+  const shared = [...signs].find(([, code]) => code === null);
+  if (shared) {
+    const [sign] = shared;
+    throw new UserError(
+      "missing_currency",
+      `the file's amounts are written with '${sign}', which ${signCurrencies(sign).slice(0, 4).join(", ")}${signCurrencies(sign).length > 4 ? "…" : ""} all use, and the file does not say which: pass --currency`,
+    );
+  }
+  const codes = [...new Set(signs.values())] as string[];
+  if (codes.length > 1) {
+    throw new UserError(
+      "mixed_currency",
+      `the file's amounts are written in ${[...signs].map(([sign, code]) => `${code} ('${sign}')`).join(" and ")}, and it has no currency column to tell each row's: export one currency per file`,
+    );
+  }
+  return codes[0] ?? null;
 }
 
 /**

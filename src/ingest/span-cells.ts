@@ -17,6 +17,13 @@ const DASH = 45;
 const INTERN_MASK = 2047;
 /** Currency signs a number may start with ($ € £ ¥ ₹), among those readLocaleNumber drops. */
 const CURRENCY_SIGNS = new Set([36, 0x20ac, 0xa3, 0xa5, 0x20b9]);
+/**
+ * ASCII first characters (letters lower-cased with | 0x20) of what may be a placeholder ("-", "--",
+ * "(not set)", "n/a") or a totals label (Total, Grand total, Subtotal, Gesamt, Summe, Suma, Razem,
+ * Jumlah). Any other ASCII first character is a plain value; a non-ASCII one (a dash, "Łącznie",
+ * "合計", a no-break space) is left to the rule.
+ */
+const MAY_START_FILLER = new Set([45, 40, 110, 116, 103, 115, 114, 106]);
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
@@ -32,6 +39,8 @@ export class SpanCells {
   private readonly delimCode: number;
   /** Where the hash of the last `value` call put its string. */
   private slot = 0;
+  /** The currency sign (a char code) the last `measure` read before its digits, or 0. */
+  sign = 0;
 
   constructor(
     private readonly text: string,
@@ -132,6 +141,21 @@ export class SpanCells {
     return true;
   }
 
+  /**
+   * True when column i's cell surely holds a value that is no placeholder and no totals label: its
+   * first character past blanks is none of those they start with ("-", "—", "(", "n", "t", "g", "s"…).
+   * A cheap test on the characters, before any string is made (totals-shape.ts words the rule).
+   */
+  plainValue(i: number): boolean {
+    const { text } = this;
+    let s = this.starts[i] as number;
+    const e = this.ends[i] as number;
+    while (s < e && text.charCodeAt(s) <= SPACE) s++;
+    if (s === e) return false;
+    const c = text.charCodeAt(s);
+    return c < 0x80 && !MAY_START_FILLER.has(c | 0x20);
+  }
+
   /** The cell of column `i` as a string (the one made before for the same characters, if any). */
   value(i: number): string {
     const { text } = this;
@@ -175,10 +199,13 @@ export class SpanCells {
     const { text } = this;
     let s = this.starts[i] as number;
     const e = this.ends[i] as number;
+    this.sign = 0;
     if (s === e) return null;
     // A currency sign right before the first digit ("$1,234.56", as Amazon Ads writes money) is
-    // dropped, as readLocaleNumber drops it; anything else after a sign is left to that reading.
+    // read apart, as readLocaleNumber reads it (the reader checks it against the row's currency);
+    // anything else after a sign is left to that reading.
     if (CURRENCY_SIGNS.has(text.charCodeAt(s))) {
+      this.sign = text.charCodeAt(s);
       s++;
       const d = s < e ? text.charCodeAt(s) - 48 : -1;
       if (d < 0 || d > 9) return undefined;

@@ -38,12 +38,19 @@ export interface ParseOptions {
    * export, a Microsoft Advertising grid, a TikTok export without a date column).
    */
   period?: DateRange;
+  /**
+   * --money-unit: how the report's money columns are written, when its format does not say or says
+   * wrong: "micros" (an API export's cost in millionths) or "units".
+   */
+  moneyUnit?: "units" | "micros";
 }
 
 /** Where parse problems and file totals are collected while a file is read. */
 export interface IssueSink {
   issues: ParseIssue[];
   fileTotals: FileTotalsCheck[];
+  /** How much masked cells ("<5" read as 0) may have left out of each measure's sum, so far. */
+  bucketSlack?: Partial<Record<FileTotalsCheck["measure"], number>>;
 }
 
 /** Adds an error issue. @example addError(sink, 4, "Cost", "'abc' is not a number") */

@@ -19,20 +19,29 @@ function csv(name: string, text: string): ReportFile {
   return { name, bytes: new TextEncoder().encode(text) };
 }
 
-/** 40,000 rows (two full batches of 16,384 and a tail), with what makes text and numbers awkward. */
-function awkwardCsv(rows = 40_000, badLine?: number): string {
+/**
+ * 40,000 rows (two full batches of 16,384 and a tail), with what makes text and numbers awkward, and
+ * a totals row that states their sums (or `wrongTotal`'s cost).
+ */
+function awkwardCsv(rows = 40_000, badLine?: number, wrongTotal?: string): string {
   const lines = ["date,source,account,campaign,ad_group,ad,placement,currency,cost,impressions,clicks,conversions,revenue"];
+  let cents = 0;
+  let impressionsSum = 0;
+  let clicksSum = 0;
   for (let i = 0; i < rows; i++) {
     const line = i + 2;
     const day = `2026-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")}`;
     const campaign = i % 3 === 0 ? `Brand — Été ${i % 17} « search »` : i % 3 === 1 ? `"Launch, phase ${i % 5}"` : `C${i % 9}`;
     const cost = line === badLine ? "12..5" : i % 7 === 0 ? `"${(1000 + i).toLocaleString("en-US")}.25"` : (i * 0.37).toFixed(2);
     const impressions = i % 11 === 0 ? `"${(1000 + i).toLocaleString("en-US")}"` : String(i * 13);
+    if (line !== badLine) cents += i % 7 === 0 ? (1000 + i) * 100 + 25 : i * 37;
+    impressionsSum += i % 11 === 0 ? 1000 + i : i * 13;
+    clicksSum += i % 97;
     lines.push(
       [day, i % 2 ? "meta" : "google_ads", `acct-${i % 3}`, campaign, ` group ${i % 4} `, `ad-${i % 50}-with-a-long-name`, i % 5 ? "feed" : "", i % 4 ? "USD" : "EUR", cost, impressions, String(i % 97), (i % 13) / 4, (i * 1.5).toFixed(2)].join(","),
     );
   }
-  lines.push(",,,Total,,,,,123.45,,,,");
+  lines.push(`,,,Total,,,,,${wrongTotal ?? (cents / 100).toFixed(2)},${impressionsSum},${clicksSum},,`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -64,11 +73,35 @@ test("a large generic file streamed through the worker stores exactly what the i
   const [res] = r.streamed;
   assert.equal(res?.rows, 40_000);
   assert.equal(res?.source, "google_ads,meta");
-  // The file's own totals row is left out and checked against the rows, the same way on both paths.
+  // The file's own totals row is left out and checked against the rows: it agrees.
   assert.deepEqual(res?.skipped, []);
+  assert.deepEqual(res?.warnings, []);
+});
+
+test("a totals row the rows do not add up to refuses a streamed file as an in-process one, naming both figures; accepted, it is a warning", async () => {
+  const file = csv("awkward.csv", awkwardCsv(40_000, undefined, "123.45"));
+  const refusals: string[] = [];
+  for (const how of [STREAM, IN_PROCESS]) {
+    const store = await fresh();
+    const err = await importReports(store, [file], how).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof UserError && err.code === "invalid_input", String(err));
+    refusals.push(err.message);
+    assert.deepEqual((await dump(store)).rows, [], "nothing is stored");
+  }
+  assert.equal(refusals[0], refusals[1]);
+  assert.match(
+    refusals[0] as string,
+    /^nothing was imported: 1 problem found:\nawkward\.csv: the 'Total' row \(line 40002\) says cost 123\.45, but its rows add up to 3\d{8}\.\d+: the file lists rows its total leaves out .*\(or pass --accept-totals-mismatch to import the rows as read\)$/,
+  );
+  const r = await both([file], { acceptTotalsMismatch: true });
+  assert.deepEqual(r.a, r.b);
+  assert.equal(r.streamed[0]?.rows, 40_000);
   assert.deepEqual(
-    res?.warnings.map((w) => w.replace(/add up to .*/, "add up to …")),
-    ["the file's 'Total' row says cost 123.45, but its rows add up to …", "the file's 'Total' row says clicks 0, but its rows add up to …"],
+    r.streamed[0]?.warnings.map((w) => w.replace(/add up to [\d.]+/, "add up to …")),
+    ["the 'Total' row (line 40002) says cost 123.45, but its rows add up to …: the file lists rows its total leaves out (rows added by hand, or a row repeated) (accepted with --accept-totals-mismatch)"],
   );
 });
 
@@ -100,7 +133,16 @@ test("date ranges, defaults from flags, several files in one transaction, and a 
 
 test("reach rows of a large export (one per ad set and day) are stored the same streamed or parsed in process", async () => {
   const lines = ["\ufeffCampaign name,Ad set name,Day,Reach,Impressions,Frequency,Amount spent (EUR),Link clicks,Reporting starts,Reporting ends"];
-  lines.push(",,,90000,180000,2.00000000,900.00,900,2026-03-01,2026-03-31");
+  // The summary row first, stating the rows' sums.
+  let cost = 0;
+  let impressions = 0;
+  let clicks = 0;
+  for (let i = 0; i < 30_000; i++) {
+    cost += (i % 90) / 3;
+    impressions += (100 + (i % 900)) * 2;
+    clicks += i % 11;
+  }
+  lines.push(`,,,90000,${impressions},2.00000000,${cost.toFixed(2)},${clicks},2026-03-01,2026-03-31`);
   for (let i = 0; i < 30_000; i++) {
     const day = `2026-03-${String(1 + (i % 31)).padStart(2, "0")}`;
     const reach = 100 + (i % 900);

@@ -26,6 +26,12 @@ function readMapping(path: string, io: CliIo): Record<string, string> {
   return parsed as Record<string, string>;
 }
 
+function moneyUnitOption(value: string): "units" | "micros" {
+  const v = value.trim().toLowerCase();
+  if (v !== "units" && v !== "micros") throw new UserError("bad_option", `--money-unit must be units or micros, got '${value}'`);
+  return v;
+}
+
 /** `cpi import FILE...`: imports spend reports into the store. */
 export function registerImport(program: Command, io: CliIo): void {
   program
@@ -38,7 +44,9 @@ export function registerImport(program: Command, io: CliIo): void {
     .option("--account <id>", "account id when the file does not state one")
     .option("--period <period>", "dates of a file that states none (Google Ads 'All time', Microsoft grid): 2026-10 or 2026-10-01..2026-10-31")
     .option("--map <mapping.json>", "column mapping for any other CSV/XLSX: {\"date\": \"Day\", \"cost\": \"Spend\", …}")
+    .option("--money-unit <unit>", "how the files write money when their format does not say: units (12.50) or micros (12500000)")
     .option("--skip-invalid", "import the good rows and list the bad ones instead of rejecting the file")
+    .option("--accept-totals-mismatch", "import a file even when its totals row disagrees with the sum of its rows (a warning)")
     .option("--dry-run", "parse and check only; write nothing")
     .option("--format <format>", "table or json", "table")
     .option("--db <path>", "DuckDB store file (default ./cpi.duckdb, or $CPI_DB)")
@@ -50,6 +58,9 @@ Examples:
   $ cpi import exports/ --currency USD
   $ cpi import "Campaign report.csv" --skip-invalid --format json
   $ cpi import meta-export.csv --timezone America/New_York   # rows of files that state no zone
+  $ cpi import adwords-campaigns.csv --money-unit micros      # cost written in micros
+
+Languages, currency signs and totals rows each platform's exports may have: docs/import-formats.md.
 
 Account time zone of the rows: the file's own (Google Ads API, Microsoft report downloads), else
 --timezone, else the store's default (cpi init --timezone Europe/Berlin), else UTC.
@@ -71,7 +82,9 @@ Generic CSV columns (case-insensitive; * required):
           ...(o.account ? { account: o.account } : {}),
           ...(o.period ? { period: parsePeriod(o.period) } : {}),
           ...(o.map ? { mapping: readMapping(o.map, io) } : {}),
+          ...(o.moneyUnit !== undefined ? { moneyUnit: moneyUnitOption(o.moneyUnit) } : {}),
           skipInvalid: Boolean(o.skipInvalid),
+          acceptTotalsMismatch: Boolean(o.acceptTotalsMismatch),
           dryRun: Boolean(o.dryRun),
           onProgress: bar,
         });

@@ -3,31 +3,19 @@ import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Ta
 import { buildPlatformRows, missingColumns } from "../platform-rows.js";
 import { standardPlan } from "../standard-plan.js";
 import { headerOf } from "../table-records.js";
+import { aliasesOf } from "../ui-names.js";
+import { AMAZON_NAMES } from "./names/amazon-names.js";
 
 /**
  * Amazon Ads (Sponsored Products / Brands / Display) report downloads, CSV or XLSX. Headers carry
  * trailing spaces ("7 Day Total Sales ") and vary in case (ACOS/ACoS); both are normalised away.
  * Rows cover Start Date..End Date (or a Date for daily reports). Conversions are orders and revenue
  * is sales within the report's attribution window (7 days for SP/SD, 14 for SB). The advertised ASIN
- * (or SKU) is the ad.
+ * (or SKU) is the ad. Column names in the console's languages: names/amazon-names.ts. Money cells
+ * may carry a sign ("$1,234.56", "Rs.201.68" in India): it gives the currency when the report has
+ * no Currency column.
  */
-const ALIASES: AliasTable = {
-  date: ["date"],
-  date_start: ["start date"],
-  date_end: ["end date"],
-  campaign: ["campaign name", "campaign"],
-  campaign_id: ["campaign id"],
-  ad_group: ["ad group name", "ad group"],
-  ad_group_id: ["ad group id"],
-  ad: ["advertised asin", "advertised sku", "ad name"],
-  country: ["country"],
-  currency: ["currency"],
-  cost: ["spend", "total cost", "cost"],
-  impressions: ["impressions"],
-  clicks: ["clicks"],
-  conversions: ["7 day total orders (#)", "14 day total orders (#)", "purchases", "orders"],
-  revenue: ["7 day total sales", "14 day total sales", "sales", "total sales"],
-};
+const ALIASES: AliasTable = aliasesOf(AMAZON_NAMES);
 
 const SIGNATURE = [
   "portfolio name",
@@ -62,7 +50,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   const plan = standardPlan(table, ctx, {
     source: "amazon-ads",
     aliases: ALIASES,
-    dateOrderHint: "mdy",
+    names: AMAZON_NAMES,
   });
   const missing = missingColumns(plan.columns, ctx, headerOf(table).line, { cost: "Spend", impressions: "Impressions" });
   if (missing) return { format: "amazon-ads", ...missing };

@@ -36,9 +36,9 @@ test("UI .csv: preamble range, quoted thousands, ' --', '< 10%', totals rows dro
   assert.equal(r.rows[1]?.conversions, 1234.5);
   // Only "Total: Campaigns" sums the rows listed; Account and Search totals are other sets.
   assert.deepEqual(r.fileTotals, [
-    { label: "Total: Campaigns", measure: "cost", expected: 2500.35 },
-    { label: "Total: Campaigns", measure: "impressions", expected: 1246912 },
-    { label: "Total: Campaigns", measure: "clicks", expected: 3501 },
+    { label: "Total: Campaigns", line: 7, measure: "cost", expected: 2500.35 },
+    { label: "Total: Campaigns", line: 7, measure: "impressions", expected: 1246912 },
+    { label: "Total: Campaigns", line: 7, measure: "clicks", expected: 3501 },
   ]);
 });
 

@@ -4,115 +4,32 @@ import { type AliasTable, aliasNames, headerSet, resolveColumns } from "../colum
 import { normaliseHeader } from "../header.js";
 import { type DateOrder, parseDateRangeText } from "../locale-date.js";
 import { inferDecimalMark } from "../locale-number.js";
+import { costInMicros, withMicrosNames } from "../money-unit.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, type RowPlan } from "../platform-rows.js";
-import { reportTimezone, requireCurrency } from "../report-currency.js";
+import { currencyOfMoneyCells, reportTimezone } from "../report-currency.js";
 import { type SegmentKind, segmentRange } from "../segment-period.js";
 import { recordAt } from "../table-records.js";
 import { firstFilled, preambleOf, sampleCells } from "../table-samples.js";
 import { addWarning } from "../types.js";
+import { aliasesOf, headerLanguage, localeHints, tierNames } from "../ui-names.js";
+import { GOOGLE_ADS_NAMES, GOOGLE_ADS_PARTIAL_TOTALS, GOOGLE_ADS_SEGMENTS, GOOGLE_ADS_TOTALS } from "./names/google-ads-names.js";
 
 /**
  * Google Ads: the UI's downloads (.csv UTF-8 with a two-line preamble, "Excel .csv" UTF-16LE + tab,
- * .tsv, .xlsx) of every report type, and API / Scripts output (GAQL field names, cost in micros).
- * UI headers are listed in English and, as far as known, es, pt, fr, de, it, id ([UNVERIFIED]
- * translations are marked with a trailing comment in the reference notes).
+ * .tsv, .xlsx) of every report type in every UI language of names/google-ads-names.ts, API / Scripts
+ * output (GAQL field names, cost in micros), and the AdWords API's report downloads (one title line
+ * "CAMPAIGN_PERFORMANCE_REPORT (May 1, 2013-May 10, 2013)", display names, money in micros).
  */
-const ALIASES: AliasTable = {
-  campaign_status: ["campaign status"],
-  date: ["day", "date", "segments.date", "día", "dia", "jour", "tag", "giorno", "hari"],
-  account_name: ["account", "account name", "customer.descriptive_name", "cuenta", "conta", "compte", "konto"],
-  account_id: ["customer id", "customer.id", "account id"],
-  campaign: ["campaign", "campaign.name", "campaña", "campanha", "campagne", "kampagne", "campagna", "kampanye"],
-  campaign_id: ["campaign id", "campaign.id"],
-  ad_group: ["ad group", "ad_group.name", "grupo de anuncios", "grupo de anúncios", "groupe d'annonces", "anzeigengruppe", "gruppo di annunci", "grup iklan"],
-  ad_group_id: ["ad group id", "ad_group.id"],
-  ad: ["ad name", "ad_group_ad.ad.name"],
-  ad_id: ["ad id", "ad_group_ad.ad.id"],
-  placement: ["placement", "placement url", "group placement"],
-  device: ["device", "segments.device", "dispositivo", "appareil", "gerät"],
-  currency: [
-    "currency code",
-    "customer.currency_code",
-    "código de moneda",
-    "código da moeda",
-    "code de la devise",
-    "währungscode",
-    "codice valuta",
-    "kode mata uang",
-    "currency",
-  ],
-  timezone: ["customer.time_zone", "time zone"],
-  cost: ["cost", "coste", "costo", "custo", "coût", "kosten", "biaya"],
-  cost_micros: ["metrics.cost_micros", "metrics.costmicros", "cost_micros"],
-  impressions: ["impr.", "impressions", "metrics.impressions", "impresiones", "impressões", "impressioni", "tayangan"],
-  clicks: [
-    "clicks",
-    "metrics.clicks",
-    "clics",
-    "cliques",
-    "klicks",
-    "clic",
-    "klik",
-    "interactions",
-    "metrics.interactions",
-    "interacciones",
-    "interações",
-    "interaktionen",
-    "interazioni",
-    "interaksi",
-  ],
-  conversions: ["conversions", "metrics.conversions", "conversiones", "conversões", "conversioni", "konversi"],
-  revenue: [
-    "conv. value",
-    "conversion value",
-    "total conv. value",
-    "metrics.conversions_value",
-    "valor de conv.",
-    "valeur de conv.",
-    "conv.-wert",
-    "valore conv.",
-  ],
-  viewable_impressions: ["viewable impr.", "metrics.active_view_impressions"],
-  measurable_impressions: ["measurable impr.", "metrics.active_view_measurable_impressions"],
-  reach: ["unique users", "metrics.unique_users"],
-  frequency: ["avg. impr. freq. per user", "metrics.average_impression_frequency_per_user"],
-};
-
-const SEGMENTS: Record<SegmentKind, readonly string[]> = {
-  week: ["week", "segments.week", "semana", "semaine", "woche", "settimana", "minggu"],
-  month: ["month", "segments.month", "mes", "mês", "mois", "monat", "mese", "bulan"],
-  quarter: ["quarter", "segments.quarter", "trimestre", "quartal", "kuartal"],
-  year: ["year", "segments.year", "año", "ano", "année", "jahr", "anno", "tahun"],
-};
-
-const ENGLISH_COST = new Set(["cost", "metrics.cost_micros", "metrics.costmicros", "cost_micros"]);
-const TOTALS = /^(total|totale|gesamt|totaal|jumlah)\s*:/i;
-/** Totals rows that cover more or less than the rows listed (removed items, one channel). */
-const PARTIAL_TOTALS = new Set(
-  [
-    "account",
-    "search",
-    "display",
-    "video",
-    "shopping",
-    "performance max",
-    "smart",
-    "demand gen",
-    "app",
-    "hotel",
-    "local",
-    "discovery",
-    "multi-channel",
-    "other search terms",
-    "ai max expanded matches",
-    "ai max landing page matches",
-    "url inclusions in your account",
-    "search keywords on display network",
-    "keywords in your account",
-    "your keywords",
-  ].map((s) => s.toLowerCase()),
-);
+const ALIASES: AliasTable = withMicrosNames(aliasesOf(GOOGLE_ADS_NAMES));
+const SEGMENTS: Record<SegmentKind, readonly string[]> = GOOGLE_ADS_SEGMENTS;
+/** The UI's short names for impressions, which tell its downloads from other platforms' files. */
+const ABBREVIATED_IMPRESSIONS = new Set(["impr.", "verton.", "vert.", "wyśw."]);
+const PARTIAL_TOTALS = new Set(GOOGLE_ADS_PARTIAL_TOTALS);
+/** Interactions and their translations: read as clicks only when a report has no Clicks column. */
+const INTERACTIONS = new Set(tierNames(GOOGLE_ADS_NAMES, "clicks", 1));
+/** The AdWords API's title line: the report's name and, in parentheses, its date range. */
+const ADWORDS_TITLE = /^(.+?)\s*\(([^()]+)\)$/;
 
 function isApi(names: Set<string>): boolean {
   return [...names].some((n) => n.startsWith("metrics.") || n.startsWith("segments."));
@@ -127,36 +44,55 @@ function match(header: readonly string[], preamble: readonly (readonly string[])
       reason: "API output without metrics.cost_micros and metrics.impressions",
     };
   }
-  if (!names.has("impr.") && !names.has("impressions")) return { reason: "no 'Impr.' column" };
-  if (cols.index.cost === undefined) return { reason: "no 'Cost' column" };
-  let score = names.has("impr.") ? 5 : 2;
+  if (cols.index.impressions === undefined) return { reason: "no 'Impr.' column (nor 'Impressions' or its translation)" };
+  if (cols.index.cost === undefined) return { reason: "no 'Cost' column (nor its translation)" };
+  let score = ABBREVIATED_IMPRESSIONS.has(normaliseHeader(cols.name.impressions ?? "")) ? 5 : 2;
   if (cols.index.currency !== undefined) score += 2;
-  if (/report$/i.test(firstFilled(preamble[0] ?? []))) score += 2;
+  if (/report$|relat[óo]rio|informe|rapport|bericht|rapporto|raport|rapor|laporan|レポート/i.test(firstFilled(preamble[0] ?? []))) score += 2;
+  if (adwordsTitle(preamble)) score += 2;
   return { score };
+}
+
+/**
+ * The date range of an AdWords API report download (its one preamble line is the report's name
+ * and range in parentheses), "All Time" as null; undefined when the file is not one.
+ */
+function adwordsTitle(preamble: readonly (readonly string[])[]): { range: DateRange | null } | undefined {
+  if (preamble.length !== 1) return undefined;
+  const m = ADWORDS_TITLE.exec(firstFilled(preamble[0] ?? []));
+  if (!m) return undefined;
+  const inner = (m[2] as string).trim();
+  if (/^all time$/i.test(inner)) return { range: null };
+  const range = parseDateRangeText(inner, "mdy");
+  return range ? { range } : undefined;
 }
 
 function parse(table: Table, ctx: PlatformContext): PlatformResult {
   const header = recordAt(table, table.headerIndex)?.record ?? [];
-  const columns = resolveColumns(header, ALIASES);
+  let columns = resolveColumns(header, ALIASES);
+  const norm = header.map(normaliseHeader);
+  const api = isApi(new Set(norm));
+  const preamble = preambleOf(table);
+  // The AdWords API wrote display names in English ("Impressions", not "Impr.") and money in micros.
+  const adwords = !api && columns.index.cost !== undefined && !ABBREVIATED_IMPRESSIONS.has(normaliseHeader(columns.name.impressions ?? "")) ? adwordsTitle(preamble) : undefined;
+  if (adwords) columns = costInMicros(columns);
   const { index, name } = columns;
-  const api = isApi(headerSet(header));
-  const english = ENGLISH_COST.has(normaliseHeader(name.cost ?? name.cost_micros ?? ""));
-  const decimal = inferDecimalMark(sampleCells(table, [index.cost, index.conversions, index.revenue, index.impressions]), english ? "." : ",");
-  const dateOrder: DateOrder = english ? "mdy" : "dmy";
+  const hints = localeHints(api || adwords ? "en" : headerLanguage(GOOGLE_ADS_NAMES, norm));
+  const decimal = inferDecimalMark(sampleCells(table, [index.cost, index.conversions, index.revenue, index.impressions]), hints.decimal);
+  const dateOrder: DateOrder = hints.dateOrder;
   const headerLine = recordAt(table, table.headerIndex)?.line ?? 1;
-  if (index.clicks !== undefined && /interac/i.test(name.clicks ?? "")) {
+  if (index.clicks !== undefined && INTERACTIONS.has(normaliseHeader(name.clicks ?? ""))) {
     addWarning(ctx.sink, headerLine, name.clicks, "the report has no Clicks column: Interactions are read as clicks");
   }
-  requireCurrency(null, index.currency !== undefined, ctx);
+  const fileCurrency = currencyOfMoneyCells(table, [index.cost, index.revenue], null, index.currency !== undefined, ctx);
 
   // The preamble's second line is the report's date range ("March 27, 2026 - April 23, 2026", "All time").
-  const preamble = preambleOf(table);
-  const rangeText = preamble.map(firstFilled).find((t, i) => i > 0 && t !== "") ?? "";
-  const reportRange = parseDateRangeText(rangeText, dateOrder);
+  const rangeText = adwords ? "" : (preamble.map(firstFilled).find((t, i) => i > 0 && t !== "") ?? "");
+  const reportRange = adwords ? adwords.range : parseDateRangeText(rangeText, dateOrder);
   const segment = findSegment(header);
   const fallback: DateRange | null = reportRange ?? ctx.opts.period ?? null;
   if (index.date === undefined && !segment && !fallback) {
-    const what = rangeText ? `covers '${rangeText}'` : "states no date range";
+    const what = rangeText ? `covers '${rangeText}'` : adwords ? "covers 'All Time'" : "states no date range";
     throw new UserError(
       "report_without_dates",
       `this Google Ads report ${what} and has no Day column, so the dates of its rows are unknown: download it again with a custom date range (or segmented by Day), or pass the period it covers (--period 2026-01-01..2026-01-31)`,
@@ -165,13 +101,13 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   const firstApiZone = api && index.timezone !== undefined ? (recordAt(table, table.headerIndex + 1)?.record[index.timezone] ?? "").trim() || null : null;
   let totalsSeen = 0;
   // A totals row is told by its first filled cell ("Total: Campaigns", or "Total" in a UI export).
-  const totalsOf = (first: string) => (TOTALS.test(first) || (!api && /^total$/i.test(first)) ? first : null);
+  const totalsOf = (first: string) => (GOOGLE_ADS_TOTALS.test(first) || (!api && /^(total|totale|gesamt|totaal|toplam|合計)$/i.test(first)) ? first : null);
   const plan: RowPlan = {
     source: "google-ads",
     columns,
     decimal,
     dateOrder,
-    fileCurrency: null,
+    fileCurrency,
     timezone: reportTimezone(firstApiZone, ctx),
     accountId: ctx.opts.account ?? "",
     accountName: "",
@@ -182,7 +118,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     // "Total: All but removed keywords"); account and channel totals cover other sets.
     checkTotals: (label) => {
       totalsSeen++;
-      const kind = label.replace(TOTALS, "").trim().toLowerCase();
+      const kind = label.replace(GOOGLE_ADS_TOTALS, "").trim().toLowerCase();
       return totalsSeen === 1 && !PARTIAL_TOTALS.has(kind);
     },
     rowRange:
@@ -194,7 +130,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   };
   if (plan.rowRange === undefined) delete plan.rowRange;
   const built = buildPlatformRows(table, plan, ctx);
-  return { format: api ? "google-ads:api" : "google-ads:ui", ...built };
+  return { format: api ? "google-ads:api" : adwords ? "google-ads:adwords-api" : "google-ads:ui", ...built };
 }
 
 function findSegment(header: readonly string[]): { kind: SegmentKind; index: number } | null {
@@ -228,7 +164,7 @@ export const googleAds: PlatformParser = {
   id: "google-ads",
   label: "Google Ads",
   aliases: ["google", "googleads", "google_ads", "adwords", "google-ads-api"],
-  knownHeaders: [...aliasNames(ALIASES), ...Object.values(SEGMENTS).flat(), "currency code", "campaign status", "interaction rate", "avg. cpc"],
+  knownHeaders: [...aliasNames(ALIASES), ...Object.values(SEGMENTS).flat(), "campaign status", "interaction rate", "avg. cpc", "status da campanha", "ctr"],
   match,
   parse,
 };

@@ -3,18 +3,22 @@ import { type AliasTable, aliasNames, resolveColumns } from "../columns.js";
 import { normaliseHeader } from "../header.js";
 import { type DateOrder, inferDateOrder, parseLocaleDate } from "../locale-date.js";
 import { inferDecimalMark } from "../locale-number.js";
+import { withMicrosNames } from "../money-unit.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, type RowPlan, totalsByFirstCell } from "../platform-rows.js";
 import { eachColumnCell } from "../platform-scan.js";
-import { reportTimezone, requireCurrency } from "../report-currency.js";
+import { currencyOfMoneyCells, reportTimezone } from "../report-currency.js";
 import { headerOf } from "../table-records.js";
 import { firstFilled, preambleOf, sampleCells } from "../table-samples.js";
 import { addWarning } from "../types.js";
+import { aliasesOf, headerLanguage, localeHints, namesOf } from "../ui-names.js";
+import { LINKEDIN_NAMES, LINKEDIN_SIGNATURE } from "./names/linkedin-names.js";
 
 /**
  * LinkedIn Campaign Manager exports: UTF-16LE, tab-separated, with or without a preamble (title,
  * "Report Start", "Report End", "Date Generated"), headers and numbers in the UI language
- * (pt-BR "454,06" and dd/mm/yyyy are seen in a real file; en, fr, de, es names are [UNVERIFIED]).
+ * (pt-BR "454,06" and dd/mm/yyyy are seen in a real file; the other languages of
+ * names/linkedin-names.ts are the help pages' translations, marked unconfirmed there).
  *
  * Levels: LinkedIn nests campaign group → campaign → creative. A campaign group is a container
  * of campaigns (budget and schedule, like a portfolio); the campaign is where targeting, bidding
@@ -23,54 +27,13 @@ import { addWarning } from "../types.js";
  * the other on re-import), ad is the creative, and ad_group stays empty: LinkedIn has no level
  * between campaign and creative. The campaign group is not kept.
  */
-const ALIASES: AliasTable = {
-  campaign_status: ["campaign status", "status da campanha", "statut de la campagne", "kampagnenstatus", "estado de la campaña"],
-  date: ["start date (in utc)", "data de início (em utc)", "date de début (en utc)", "startdatum (in utc)", "fecha de inicio (en utc)", "start date"],
-  account_name: ["account name", "nome da conta", "nom du compte", "kontoname", "nombre de la cuenta"],
-  account_id: ["account id", "código da conta", "id du compte", "konto-id", "id de la cuenta"],
-  currency: ["currency", "moeda", "devise", "währung", "moneda"],
-  campaign: ["campaign name", "nome da campanha", "nom de la campagne", "kampagnenname", "nombre de la campaña"],
-  campaign_id: ["campaign id", "código da campanha", "id de la campagne", "kampagnen-id", "id de la campaña"],
-  ad: ["creative name", "ad name", "nome do criativo", "nome do anúncio", "nom de la publicité", "anzeigenname", "nombre del anuncio"],
-  ad_id: ["creative id", "ad id", "código do criativo", "código do anúncio", "id de la publicité", "anzeigen-id", "id del anuncio"],
-  cost: [
-    "total spent",
-    "amount spent",
-    "total investido",
-    "montant total dépensé",
-    "montant dépensé",
-    "ausgegebener gesamtbetrag",
-    "importe total gastado",
-    "cost in local currency",
-  ],
-  impressions: ["impressions", "impressões", "impressionen", "impresiones"],
-  clicks: ["clicks", "cliques", "clics", "klicks"],
-  conversions: ["conversions", "conversões", "konversionen", "conversiones"],
-  revenue: ["total conversion value", "valor total da conversão", "valeur totale de conversion", "gesamter conversion-wert", "valor total de conversión"],
-  reach: ["reach", "alcance", "couverture", "reichweite", "approximate member reach"],
-  frequency: ["average frequency", "frequência média", "fréquence moyenne", "durchschnittliche frequenz", "frecuencia media"],
-};
+const ALIASES: AliasTable = withMicrosNames(aliasesOf(LINKEDIN_NAMES));
 
-/** Columns only LinkedIn has, that tell its exports apart (in every UI language of ALIASES). */
+/** Columns only LinkedIn has, that tell its exports apart (in every UI language of the names table). */
 const SIGNATURE = [
-  "total spent",
-  "total investido",
-  "montant total dépensé",
-  "ausgegebener gesamtbetrag",
-  "importe total gastado",
-  "campaign group name",
-  "nome do grupo de campanhas",
-  "start date (in utc)",
-  "data de início (em utc)",
-  "date de début (en utc)",
-  "startdatum (in utc)",
-  "fecha de inicio (en utc)",
-  "clicks to landing page",
-  "cliques que levam à página de destino",
-  "total social actions",
-  "total de interações sociais",
+  ...namesOf(LINKEDIN_NAMES, ["cost", "date"]).filter((n) => !["amount spent", "cost in local currency", "cost_in_local_currency", "start date"].includes(n)),
+  ...LINKEDIN_SIGNATURE,
 ];
-const ENGLISH = new Set(["total spent", "amount spent", "cost in local currency"]);
 const START = /^(report start|início do relatório|début du rapport|berichtsbeginn|inicio del informe)\s*:\s*(.+)$/i;
 const END = /^(report end|fim do relatório|fin du rapport|berichtsende|fin del informe)\s*:\s*(.+)$/i;
 
@@ -93,7 +56,7 @@ function match(header: readonly string[], preamble: readonly (readonly string[])
   const titled = preamble.some((r) => /\((in|em|en) utc\)$/i.test(firstFilled(r)) || START.test(firstFilled(r)));
   if (!signed && !titled)
     return {
-      reason: "no 'Total Spent' or 'Start Date (in UTC)' column (or their pt, fr, de, es names) and no LinkedIn preamble",
+      reason: "no 'Total Spent' or 'Start Date (in UTC)' column (nor their translations) and no LinkedIn preamble",
     };
   if (header.length === 0) return { score: 6 };
   const cols = resolveColumns(header, ALIASES);
@@ -113,13 +76,13 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   }
   const header = headerOf(table).record;
   const columns = resolveColumns(header, ALIASES);
-  const { index, name } = columns;
-  const english = ENGLISH.has(normaliseHeader(name.cost ?? ""));
-  const decimal = inferDecimalMark(sampleCells(table, [index.cost, index.conversions, index.revenue, index.frequency]), english ? "." : ",");
+  const { index } = columns;
   const norm = header.map(normaliseHeader);
-  const dateCols = norm.map((h, i) => (/date|data|datum|fecha/.test(h) ? i : -1)).filter((i) => i >= 0);
-  const dateOrder = inferDateOrder(sampleCells(table, dateCols, 500), english ? "mdy" : "dmy");
-  requireCurrency(null, index.currency !== undefined, ctx);
+  const hints = localeHints(headerLanguage(LINKEDIN_NAMES, norm));
+  const decimal = inferDecimalMark(sampleCells(table, [index.cost, index.conversions, index.revenue, index.frequency]), hints.decimal);
+  const dateCols = norm.map((h, i) => (/date|data|datum|fecha|tarih|tanggal|日/.test(h) ? i : -1)).filter((i) => i >= 0);
+  const dateOrder = inferDateOrder(sampleCells(table, dateCols, 500), hints.dateOrder);
+  const fileCurrency = currencyOfMoneyCells(table, [index.cost, index.revenue], null, index.currency !== undefined, ctx);
   const report = preambleRange(preambleOf(table), dateOrder);
   const ranges = rowRanges(table, index.date, dateOrder, report, ctx);
   const plan: RowPlan = {
@@ -127,12 +90,12 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     columns,
     decimal,
     dateOrder,
-    fileCurrency: null,
+    fileCurrency,
     timezone: reportTimezone("UTC", ctx),
     accountId: ctx.opts.account ?? "",
     accountName: "",
     fallbackRange: report.from && report.to ? { from: report.from, to: report.to } : (ctx.opts.period ?? null),
-    noRangeReason: "the export has no start date column and no Report Start/End: pass --period",
+    noRangeReason: "the export has no start date column and no Report Start/End: pass the period it covers (--period 2026-05-01..2026-05-31)",
     ...totalsByFirstCell(/^total\b/i),
     rowRange: ranges ?? undefined,
     streams: true,

@@ -5,10 +5,12 @@ import { inferDecimalMark, plainToWhole, readLocaleNumber } from "../locale-numb
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, type RowPlan } from "../platform-rows.js";
 import { isPlaceholderText } from "../record-reader.js";
-import { checkFileCurrency, reportTimezone, requireCurrency } from "../report-currency.js";
+import { checkFileCurrency, currencyOfMoneyCells, reportTimezone } from "../report-currency.js";
 import { recordAt } from "../table-records.js";
 import { sampleCells } from "../table-samples.js";
-import { META_ALIASES, META_ENGLISH_COST, META_EXTRA_DIMENSIONS, META_PLATFORM_HEADERS } from "./meta-headers.js";
+import { headerLanguage, localeHints } from "../ui-names.js";
+import { META_ALIASES, META_EXTRA_DIMENSIONS, META_PLATFORM_HEADERS } from "./meta-headers.js";
+import { META_NAMES } from "./names/meta-names.js";
 
 /**
  * Meta Ads Manager "Export table data" (CSV with a UTF-8 BOM, or XLSX) and Marketing API insights
@@ -41,13 +43,14 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   const header = recordAt(table, table.headerIndex)?.record ?? [];
   const columns = resolveColumns(header, META_ALIASES);
   const { index, name } = columns;
-  const english = META_ENGLISH_COST.test(normaliseHeader(name.cost ?? ""));
-  const decimal = inferDecimalMark(sampleCells(table, [index.cost, index.frequency, index.revenue, index.conversions]), english ? "." : ",");
   const norm = header.map(normaliseHeader);
+  // The UI language (the currency after a money header aside) says how numbers and dates are written.
+  const hints = localeHints(headerLanguage(META_NAMES, norm.map((h) => h.replace(/( \(\w{3}\))+$/, ""))));
+  const decimal = inferDecimalMark(sampleCells(table, [index.cost, index.frequency, index.revenue, index.conversions]), hints.decimal);
   const scheduleCols = ["starts", "ends", "début", "fin"].map((h) => norm.indexOf(h)).filter((i) => i >= 0);
-  const dateOrder = inferDateOrder(sampleCells(table, [index.date, index.date_start, index.date_end, ...scheduleCols], 500), english ? "mdy" : "dmy");
-  const currency = checkFileCurrency(columns.headerCurrency, `the header '${name.cost}'`, ctx);
-  requireCurrency(currency, index.currency !== undefined, ctx);
+  const dateOrder = inferDateOrder(sampleCells(table, [index.date, index.date_start, index.date_end, ...scheduleCols], 500), hints.dateOrder);
+  const stated = checkFileCurrency(columns.headerCurrency, `the header '${name.cost}'`, ctx);
+  const currency = currencyOfMoneyCells(table, [index.cost, index.revenue], stated, index.currency !== undefined, ctx);
   const zoneCell = index.timezone !== undefined ? (recordAt(table, table.headerIndex + 1)?.record[index.timezone] ?? "").trim() : "";
 
   const dimensionCols = [
@@ -67,10 +70,11 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     accountId: ctx.opts.account ?? "",
     accountName: "",
     fallbackRange: ctx.opts.period ?? null,
-    noRangeReason: "the export has no 'Reporting starts'/'Reporting ends' or 'Day' column: pass --period",
+    noRangeReason: "the export has no 'Reporting starts'/'Reporting ends' or 'Day' column: pass the period it covers (--period 2026-05-01..2026-05-31)",
     totalsLabel: (record, nth) => (isSummary(record, nth) ? "summary row" : null),
     fastTotals: "first",
     checkTotals: () => true,
+    identityColumns: dimensionCols,
     streams: true,
     // The summary row's reach is everything the export covers: the account's, unless it was filtered.
     totalsReach: (_label, record) => {

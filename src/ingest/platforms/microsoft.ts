@@ -5,13 +5,16 @@ import type { SpendRow } from "../../domain/spend.js";
 import { type AliasTable, aliasNames, headerSet, resolveColumns } from "../columns.js";
 import { parseDateRangeText, parseLocaleDate } from "../locale-date.js";
 import { inferDecimalMark } from "../locale-number.js";
+import { withMicrosNames } from "../money-unit.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, missingColumns, type RowPlan } from "../platform-rows.js";
-import { reportTimezone, requireCurrency } from "../report-currency.js";
+import { currencyOfMoneyCells, reportTimezone } from "../report-currency.js";
 import { type SegmentKind, segmentRange } from "../segment-period.js";
 import { headerOf, recordAt } from "../table-records.js";
 import { firstFilled, preambleOf, sampleCells } from "../table-samples.js";
 import { timeZoneFromLabel } from "../time-zone.js";
+import { aliasesOf } from "../ui-names.js";
+import { MICROSOFT_NAMES } from "./names/microsoft-names.js";
 
 /**
  * Microsoft Advertising (Bing Ads): the UI grid download (UTF-8 BOM, ids as "[123]", "Search total"
@@ -19,25 +22,7 @@ import { timeZoneFromLabel } from "../time-zone.js";
  * (quoted "Report Name: …" preamble, "Time Zone:", a copyright footer, FormatVersion 1.0 with
  * thousands separators or 2.0 without, TimePeriod per aggregation; hourly rows are summed to days).
  */
-const ALIASES: AliasTable = {
-  campaign_status: ["campaignstatus", "campaign status"],
-  date: ["timeperiod", "gregoriandate", "date", "day"],
-  account_name: ["accountname", "account name", "account"],
-  account_id: ["accountid", "account id", "accountnumber", "account number"],
-  campaign: ["campaignname", "campaign name", "campaign"],
-  campaign_id: ["campaignid", "campaign id"],
-  ad_group: ["adgroupname", "ad group name", "ad group"],
-  ad_group_id: ["adgroupid", "ad group id"],
-  ad: ["adtitle", "ad title", "ad name"],
-  ad_id: ["adid", "ad id"],
-  device: ["devicetype", "device type"],
-  currency: ["currencycode", "currency code", "currency"],
-  cost: ["spend"],
-  impressions: ["impressions", "impr."],
-  clicks: ["clicks"],
-  conversions: ["conversions", "conv."],
-  revenue: ["revenue"],
-};
+const ALIASES: AliasTable = withMicrosNames(aliasesOf(MICROSOFT_NAMES));
 
 /** Columns that only Microsoft Advertising files have. */
 const SIGNATURE = [
@@ -108,7 +93,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
       ...missing,
     };
   const decimal = inferDecimalMark(sampleCells(table, [index.cost, index.revenue, index.conversions]), ".");
-  requireCurrency(null, index.currency !== undefined, ctx);
+  const fileCurrency = currencyOfMoneyCells(table, [index.cost, index.revenue], null, index.currency !== undefined, ctx);
   const reportTime = preamble.get("report time");
   const reportRange = reportTime ? parseDateRangeText(reportTime, "mdy") : null;
   const aggregation = AGGREGATION[(preamble.get("report aggregation") ?? "").toLowerCase().replace(/\s+/g, "")];
@@ -129,7 +114,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
     columns,
     decimal,
     dateOrder: "mdy",
-    fileCurrency: null,
+    fileCurrency,
     timezone: reportTimezone(zone, ctx),
     accountId: ctx.opts.account ?? "",
     accountName: "",
@@ -138,7 +123,9 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
       const first = firstFilled(record);
       return /^total$|\btotal$/i.test(first) ? first : null;
     },
-    // Grid totals cover the whole account's campaigns of a type, not the rows shown: not checked.
+    // Grid totals cover the whole account's campaigns of a type, not the rows shown: not checked
+    // (nor a row of "-" told by its shape).
+    checkShapeTotals: false,
     endOfData: (record) => FOOTER.test(firstFilled(record)),
     cleanText: (v) => /^\[(\d+)\]$/.exec(v)?.[1] ?? v,
   };

@@ -38,7 +38,9 @@ function match(header: readonly string[]): PlatformMatch {
   if (!names.has("impressions") || (!names.has("spend") && !names.has("amount spent") && !names.has("amount_spent"))) {
     return { reason: "no 'Spend' and 'Impressions' columns" };
   }
-  return { score: 4 + hits };
+  // eCPM is Reddit's own name (Meta writes "CPM (cost per 1,000 impressions)"): it outweighs a
+  // Meta-like "Amount Spent".
+  return { score: 4 + hits + (names.has("ecpm") || names.has("e cpm") ? 3 : 0) };
 }
 
 function parse(table: Table, ctx: PlatformContext): PlatformResult {

@@ -3,59 +3,27 @@ import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Ta
 import { buildPlatformRows, missingColumns } from "../platform-rows.js";
 import { standardPlan } from "../standard-plan.js";
 import { headerOf } from "../table-records.js";
+import { aliasesOf, tierNames } from "../ui-names.js";
+import { TIKTOK_NAMES, TIKTOK_SIGNATURE } from "./names/tiktok-names.js";
 
 /**
- * TikTok Ads Manager exports (XLSX, or CSV with one header row) and API reports flattened to CSV.
- * Low-volume breakdown rows show masked counts such as "<5" impressions. Such a cell is a range,
- * not a number: cpi keeps the row (its cost was really spent), counts the masked measure as 0 and
- * reports a warning on that line and column, so the undercount (at most 4 per masked cell) is
- * visible instead of silently invented. A "Total of N …" row is dropped and checked.
+ * TikTok Ads Manager exports (XLSX, or CSV with one header row) and API reports flattened to CSV,
+ * with the columns of names/tiktok-names.ts. Low-volume breakdown rows show masked counts such as
+ * "<5" impressions. Such a cell is a range, not a number: cpi keeps the row (its cost was really
+ * spent), counts the masked measure as 0 and reports a warning on that line and column, so the
+ * undercount (at most 4 per masked cell) is visible instead of silently invented; the file's
+ * totals may exceed the rows by that much. A totals row ("Total of N campaigns", or "-" where the
+ * ids and the time belong) is told by its shape, left out and checked.
  */
-const ALIASES: AliasTable = {
-  delivery_status: ["primary status"],
-  date: ["by day", "date", "day", "stat_time_day", "time"],
-  account_name: ["advertiser name", "advertiser_name", "account name"],
-  account_id: ["advertiser id", "advertiser_id", "account id"],
-  campaign: ["campaign name", "campaign_name"],
-  campaign_id: ["campaign id", "campaign_id"],
-  ad_group: ["ad group name", "adgroup_name", "ad group"],
-  ad_group_id: ["ad group id", "adgroup_id"],
-  ad: ["ad name", "ad_name"],
-  ad_id: ["ad id", "ad_id"],
-  age: ["age"],
-  gender: ["gender"],
-  country: ["country/region", "country", "country_code", "location"],
-  placement: ["placement", "placement_type"],
-  currency: ["currency"],
-  cost: ["cost", "spend", "total cost"],
-  impressions: ["impressions"],
-  clicks: ["clicks (destination)", "clicks", "clicks (all)"],
-  conversions: ["conversions", "conversion"],
-  reach: ["reach"],
-  frequency: ["frequency"],
-};
+const ALIASES: AliasTable = aliasesOf(TIKTOK_NAMES);
 
-const SIGNATURE = [
-  "clicks (destination)",
-  "ctr (destination)",
-  "cpc (destination)",
-  "by day",
-  "primary status",
-  "ad group name",
-  "adgroup_name",
-  "adgroup_id",
-  "stat_time_day",
-  "cost per 1,000 people reached",
-  "net cost",
-  "gross impressions (includes invalid impressions)",
-  "website url (ad level)",
-  "advertiser_id",
-];
+const SIGNATURE = [...TIKTOK_SIGNATURE, ...tierNames(TIKTOK_NAMES, "clicks", 0)];
 
 function match(header: readonly string[]): PlatformMatch {
   const names = headerSet(header);
-  const hits = SIGNATURE.filter((h) => names.has(h)).length;
-  if (hits === 0)
+  // "Ad group name" is TikTok's, but Amazon's and others' too: it counts half.
+  const hits = SIGNATURE.filter((h) => names.has(h)).length - (names.has("ad group name") ? 0.5 : 0);
+  if (hits <= 0)
     return {
       reason: "none of its columns ('Clicks (destination)', 'Ad group name', 'By Day'…)",
     };
@@ -68,16 +36,11 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
   const plan = standardPlan(table, ctx, {
     source: "tiktok",
     aliases: ALIASES,
-    dateOrderHint: "mdy",
-    noRangeReason: "the export has no date column ('By Day'): pass the period it covers with --period",
+    names: TIKTOK_NAMES,
+    noRangeReason: "the export has no date column ('By Day'): pass the period it covers (--period 2026-05-01..2026-05-31)",
   });
   const missing = missingColumns(plan.columns, ctx, headerOf(table).line, { cost: "Cost", impressions: "Impressions" });
   if (missing) return { format: "tiktok", ...missing };
-  const base = plan.totalsLabel;
-  plan.totalsLabel = (record, nth) => base(record, nth) ?? (/^total of\b/i.test((record[plan.columns.index.campaign ?? 0] ?? "").trim()) ? "Total" : null);
-  plan.checkTotals = (label) => /^total( of)?\b/i.test(label);
-  // "Total of …" in the campaign column is not a first-cell rule: every record is read as cells.
-  delete plan.fastTotals;
   const api = headerSet(headerOf(table).record).has("stat_time_day");
   return {
     format: api ? "tiktok:api" : "tiktok:ads-manager",

@@ -36,7 +36,7 @@ export const importEndpoints: Endpoint[] = [
     tag: "imports",
     summary: "Import report files (`cpi import`): multipart/form-data, one or more files",
     description:
-      "All files in one transaction: a bad row rejects everything (400 `invalid_input` with every issue in details.issues) unless skip_invalid. Re-importing the same window replaces it. With dry_run=true nothing is written: the answer shows the detected platform, rows and issues (no token needed on loopback). Options go in the query string or as form fields.",
+      "All files in one transaction: a bad row rejects everything (400 `invalid_input` with every issue in details.issues) unless skip_invalid; a file whose rows do not add up to its own totals row is refused unless accept_totals_mismatch, and one whose every row is skipped is refused. Re-importing the same window replaces it. With dry_run=true nothing is written: the answer shows the detected platform, rows and issues (no token needed on loopback). Options go in the query string or as form fields.",
     input: "multipart",
     schema: z.strictObject({
       source: z.string().min(1).max(50).optional().describe("force a platform (google_ads, meta, linkedin, microsoft, …) or name the source of generic files"),
@@ -45,7 +45,9 @@ export const importEndpoints: Endpoint[] = [
       account: z.string().min(1).max(200).optional().describe("account id when the file does not state one"),
       mapping: z.string().max(5000).optional().describe('column mapping for any other CSV/XLSX, as JSON: {"date": "Day", "cost": "Spend"}'),
       period: z.string().min(1).max(30).optional().describe("dates of a file that states none (Google Ads 'All time', Microsoft grid): 2026-10 or 2026-10-01..2026-10-31"),
+      money_unit: z.enum(["units", "micros"]).optional().describe("how the files write money when their format does not say: units (12.50) or micros (12500000)"),
       skip_invalid: flag.optional().describe("import the good rows and list the bad ones"),
+      accept_totals_mismatch: flag.optional().describe("import a file even when its totals row disagrees with the sum of its rows (a warning)"),
       dry_run: flag.optional().describe("parse and check only; write nothing"),
     }),
     write: (q) => !on(q.get("dry_run") ?? undefined),
@@ -61,7 +63,9 @@ export const importEndpoints: Endpoint[] = [
         ...(p.account ? { account: p.account } : {}),
         ...(mapping ? { mapping } : {}),
         ...(p.period ? { period: parsePeriod(p.period) } : {}),
+        ...(p.money_unit ? { moneyUnit: p.money_unit } : {}),
         skipInvalid: on(p.skip_invalid),
+        acceptTotalsMismatch: on(p.accept_totals_mismatch),
         dryRun,
       });
       return { dry_run: dryRun, files: results.map((r) => ({ file: r.file, source: r.source, format: r.format, rows: r.rows, replaced_rows: r.replaced_rows, skipped: r.skipped, warnings: r.warnings })) };

@@ -1,0 +1,148 @@
+import type { UiNameTable } from "../../ui-names.js";
+import { likelyNames } from "./likely-names.js";
+
+/**
+ * TikTok Ads Manager export columns by interface language (normalised; "?" marks a name not
+ * confirmed). No real export was found: the English names come from TikTok's API-to-UI metric table
+ * and third-party importers, the other languages are the UI's likely translations.
+ */
+export const TIKTOK_NAMES: UiNameTable = {
+  platform: "TikTok Ads Manager",
+  sources: {
+    en: "TikTok Marketing API docs' metric table (UI names beside API fields) and 3P importers ('By Day', 'Clicks (destination)', 'Primary status')",
+    pt: "Ads Manager's pt-BR interface names; not seen in an export",
+    es: "Ads Manager's Spanish interface names; not seen in an export",
+    fr: "Ads Manager's French interface names; not seen in an export",
+    de: "Ads Manager's German interface names; not seen in an export",
+    it: "Ads Manager's Italian interface names; not seen in an export",
+    nl: "Ads Manager's Dutch interface names; not seen in an export",
+    pl: "Ads Manager's Polish interface names; not seen in an export",
+    tr: "Ads Manager's Turkish interface names; not seen in an export",
+    id: "Ads Manager's Indonesian interface names; not seen in an export",
+    ja: "Ads Manager's Japanese interface names; not seen in an export",
+    api: "TikTok Marketing API report fields (Airbyte source-tiktok-marketing)",
+  },
+  roles: {
+    delivery_status: { en: ["primary status"] },
+    date: {
+      en: ["by day", "date", "day", "time"],
+      pt: ["por dia?", "data?"],
+      es: ["por día?", "fecha?"],
+      fr: ["par jour?", "date"],
+      de: ["nach tag?", "datum?"],
+      it: ["per giorno?", "data?"],
+      nl: ["per dag?", "datum?"],
+      pl: ["według dnia?", "data?"],
+      tr: ["güne göre?", "tarih?"],
+      id: ["menurut hari?", "tanggal?"],
+      ja: ["日別?", "日付?"],
+      api: ["stat_time_day"],
+    },
+    account_name: { en: ["advertiser name", "account name"], api: ["advertiser_name"] },
+    account_id: { en: ["advertiser id", "account id"], api: ["advertiser_id"] },
+    campaign: likelyNames("campaignName", {
+      en: ["campaign name"],
+      api: ["campaign_name"],
+    }),
+    campaign_id: { en: ["campaign id"], api: ["campaign_id"] },
+    ad_group: likelyNames("adGroupName", {
+      en: ["ad group name", "ad group"],
+      api: ["adgroup_name"],
+    }),
+    ad_group_id: { en: ["ad group id"], api: ["adgroup_id"] },
+    ad: { en: ["ad name"], api: ["ad_name"] },
+    ad_id: { en: ["ad id"], api: ["ad_id"] },
+    age: { en: ["age"] },
+    gender: { en: ["gender"] },
+    country: { en: ["country/region", "country", "location"], api: ["country_code"] },
+    placement: { en: ["placement"], api: ["placement_type"] },
+    currency: likelyNames("currency", {
+      en: ["currency"],
+    }),
+    cost: {
+      en: ["cost", "total cost"],
+      pt: ["custo?"],
+      es: ["coste?", "costo?"],
+      fr: ["coût?"],
+      de: ["kosten?"],
+      it: ["costo?"],
+      nl: ["kosten?"],
+      pl: ["koszt?"],
+      tr: ["maliyet?"],
+      id: ["biaya?"],
+      ja: ["コスト?", "費用?"],
+      api: ["spend"],
+    },
+    impressions: likelyNames("impressions", {
+      en: ["impressions"],
+      ja: ["インプレッション数?", "インプレッション?"],
+    }),
+    clicks: [
+      {
+        en: ["clicks (destination)"],
+        pt: ["cliques (destino)?"],
+        es: ["clics (destino)?"],
+        fr: ["clics (destination)?"],
+        de: ["klicks (ziel)?"],
+        it: ["clic (destinazione)?"],
+        nl: ["klikken (bestemming)?"],
+        pl: ["kliknięcia (miejsce docelowe)?"],
+        tr: ["tıklamalar (hedef)?"],
+        id: ["klik (tujuan)?"],
+        ja: ["クリック数(遷移先)?"],
+      },
+      {
+        en: ["clicks", "clicks (all)"],
+        pt: ["cliques?", "cliques (todos)?"],
+        es: ["clics?", "clics (todos)?"],
+        fr: ["clics?", "clics (tous)?"],
+        de: ["klicks?", "klicks (alle)?"],
+        it: ["clic?", "clic (tutti)?"],
+        nl: ["klikken?", "klikken (alle)?"],
+        pl: ["kliknięcia?", "kliknięcia (wszystkie)?"],
+        tr: ["tıklamalar?", "tıklamalar (tümü)?"],
+        id: ["klik?", "klik (semua)?"],
+        ja: ["クリック数?", "クリック数(すべて)?"],
+        api: ["clicks"],
+      },
+    ],
+    conversions: likelyNames("conversions", {
+      en: ["conversions"],
+      ja: ["コンバージョン数?"],
+      api: ["conversion"],
+    }),
+    reach: likelyNames("reach", {
+      en: ["reach"],
+    }),
+    frequency: {
+      en: ["frequency"],
+      pt: ["frequência?"],
+      es: ["frecuencia?"],
+      fr: ["fréquence?"],
+      de: ["frequenz?"],
+      it: ["frequenza?"],
+      nl: ["frequentie?"],
+      pl: ["częstotliwość?"],
+      tr: ["sıklık?"],
+      id: ["frekuensi?"],
+      ja: ["フリークエンシー?"],
+    },
+  },
+};
+
+/** Columns only TikTok writes, that tell its exports apart. */
+export const TIKTOK_SIGNATURE = [
+  "by day",
+  "primary status",
+  "ad group name",
+  "adgroup_name",
+  "adgroup_id",
+  "stat_time_day",
+  "cost per 1,000 people reached",
+  "net cost",
+  "gross impressions (includes invalid impressions)",
+  "website url (ad level)",
+  "advertiser_id",
+  "ctr (destination)",
+  "cpc (destination)",
+];
