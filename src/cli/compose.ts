@@ -9,7 +9,7 @@ import { isClickHouseUrl, parseClickHouseUrl, redactUrl } from "../store/clickho
 import { type VacuumOutcome, vacuumClickHouseStore } from "../store/clickhouse/vacuum.js";
 import { DuckDbStore } from "../store/duckdb/duckdb-store.js";
 import { type EventLogSource, openLogSource } from "../store/event-log/log-reader.js";
-import { listSealedSegments, type SealedSegment, SegmentedEventLog, type SegmentListener } from "../store/event-log/segmented-log.js";
+import { findSegmentFile, listSealedSegments, type SealedSegment, SegmentedEventLog, type SegmentListener } from "../store/event-log/segmented-log.js";
 import { RemoteStore, type StoreCall } from "../store/remote-store.js";
 import type { Store } from "../store/store.js";
 import type { CliIo } from "./io.js";
@@ -109,9 +109,17 @@ export function eventLogPath(dbPath: string): string {
   return `${dbPath}.events.log`;
 }
 
-/** Opens the event log for appending (group commit, in segments of `segmentBytes`). */
-export function openEventLogWriter(path: string, segmentBytes: number, listener: SegmentListener): SegmentedEventLog {
-  return SegmentedEventLog.open(path, segmentBytes, listener);
+/**
+ * Opens the event log for appending (group commit, in segments of `segmentBytes`); the active segment's
+ * sequence number is `firstSeq`, after the sealed ones an earlier run left.
+ */
+export function openEventLogWriter(path: string, segmentBytes: number, listener: SegmentListener, opts: { firstSeq: number; onCallbackError: (e: unknown) => void }): SegmentedEventLog {
+  return SegmentedEventLog.open(path, segmentBytes, listener, opts);
+}
+
+/** The file that holds the log segment `id` now (active or sealed), or null. */
+export function findEventLogSegment(activePath: string, id: string): string | null {
+  return findSegmentFile(activePath, id);
 }
 
 /** Sealed log segments an earlier run left next to the active log, oldest first. */

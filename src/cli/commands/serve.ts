@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { normalizeAllowedHost } from "../../app/track/click-target.js";
 import { UserError } from "../../domain/errors.js";
 import { apiRoutes } from "../../http/api/index.js";
 import { webRoutes } from "../../http/web-routes.js";
@@ -60,7 +61,7 @@ Examples:
           ...(url ? { storeUrl: url } : {}),
           host: o.host,
           port: int("--port", o.port, 0, 65535),
-          allowHosts: (o.allowRedirect as string[]).map((h) => h.trim().toLowerCase()).filter(Boolean),
+          allowHosts: (o.allowRedirect as string[]).filter((h) => h.trim() !== "").map(normalizeAllowedHost),
           trustProxy: Boolean(o.trustProxy),
           ipPerSecond: int("--ip-rate", o.ipRate, 0, 1e9),
           visitorPerSecond: int("--visitor-rate", o.visitorRate, 0, 1e9),

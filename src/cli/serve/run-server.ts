@@ -42,18 +42,27 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
   let worker: StoreWorkerHost | null = null;
   const logPath = eventLogPath(o.dbPath);
   const sealed = sealedEventLogs(logPath);
-  const log = openEventLogWriter(logPath, o.segmentBytes, {
-    committed: (id, offset) => worker?.committed(id, offset),
-    began: (_id, path) => worker?.began(path),
-    sealed: (id, path, end) => worker?.sealed(id, path, end),
-  });
+  const report = (what: string) => (e: unknown) => io.err(`internal error in ${what} (the server goes on): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  const log = openEventLogWriter(
+    logPath,
+    o.segmentBytes,
+    {
+      committed: (id, offset) => worker?.committed(id, offset),
+      began: (id, seq) => worker?.began(id, seq),
+      sealed: (id, seq, path, end) => worker?.sealed(id, seq, path, end),
+    },
+    { firstSeq: sealed.length, onCallbackError: report("an event log callback") },
+  );
   const fatal = (message: string) => {
     io.err(`fatal: the store worker failed: ${message}\n`);
     process.exit(1);
   };
   let started: Awaited<ReturnType<typeof StoreWorkerHost.start>>;
   try {
-    started = await StoreWorkerHost.start({ dbPath: o.dbPath, ...(o.storeUrl ? { storeUrl: o.storeUrl } : {}), logPath, upTo: log.committedOffset, sealed }, fatal);
+    started = await StoreWorkerHost.start(
+      { dbPath: o.dbPath, ...(o.storeUrl ? { storeUrl: o.storeUrl } : {}), logPath, active: { id: log.id, seq: log.seq, upTo: log.committedOffset }, sealed },
+      fatal,
+    );
   } catch (e) {
     await log.close();
     const msg = e instanceof Error ? e.message : String(e);
@@ -62,9 +71,12 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
   }
   worker = started.host;
   const w = worker;
-  if (started.replayed > 0) io.err(`replayed ${started.replayed.toLocaleString("en-US")} events from the log into the store\n`);
   const recorder = new TrackingRecorder(log, { ipPerSecond: o.ipPerSecond, visitorPerSecond: o.visitorPerSecond });
   recorder.rememberIds(started.recentIds);
+  w.onReplayed = (events, recentIds) => {
+    recorder.rememberIds(recentIds);
+    io.err(`replayed ${events.toLocaleString("en-US")} events from the log into the store\n`);
+  };
   const token = randomBytes(24).toString("hex");
   const routes: Route[] = [
     ...trackingRoutes({
@@ -92,8 +104,19 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    try {
+      await drainAndClose(signal);
+    } catch (e) {
+      report("the drain")(e);
+      process.exitCode = 1;
+    }
+    process.off("uncaughtException", lastResort);
+    process.off("unhandledRejection", lastResort);
+    stopped();
+  };
+  const drainAndClose = async (signal: string) => {
     await background?.stop(5_000); // a check still waiting on a webhook is not waited for long
-    io.err(`${signal}: draining…\n`);
+    io.err(`${signal}: draining… (${signal === "SIGINT" ? "Ctrl-C again" : "SIGKILL"} stops at once; the next start loads the rest)\n`);
     server.close();
     server.closeIdleConnections();
     // Requests in flight wait for their group commit; give them until the log is idle.
@@ -104,10 +127,16 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
     const backlog = await w.drain(log.marks());
     removeEndpoint(o.dbPath);
     io.err(`stopped: ${recorder.stats.recorded.toLocaleString("en-US")} events recorded${backlog ? `, ${backlog} bytes of the log not loaded` : ", all of them in the store"}\n`);
-    stopped();
   };
+  // The last line of defence: every request, commit and listener callback catches its own errors, and
+  // whatever still escapes is reported, not allowed to stop a server that holds acknowledged events.
+  const lastResort = report("a request or callback");
+  process.stderr.on("error", () => {}); // a closed stderr (the terminal went away) must not stop it either
+  process.on("uncaughtException", lastResort);
+  process.on("unhandledRejection", lastResort);
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
+  w.onSignal = (signal) => void stop(signal);
   writeEndpoint(o.dbPath, { pid: process.pid, host: o.host, port, token });
   io.err(`cpi serve: listening on http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port} (store ${o.dbPath})\n`);
   background = o.background?.(remoteStore((method, args) => w.call(method, args), w.dialect, w.location));
