@@ -5,13 +5,14 @@ import { type AlertFiles, activeAlerts, addAlertRule, checkAlerts, loadAlertsCon
 import { HttpError } from "../../server.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { isoDate } from "../params.js";
+import { readOnlyAlertFiles, refusedFetch } from "../read-only.js";
 
 function need(files: AlertFiles | undefined): AlertFiles {
   if (!files) throw new HttpError(404, "alerts_off", "alerts are not set up on this server");
   return files;
 }
 
-const dryRun = (q: URLSearchParams) => ["true", "1"].includes(q.get("dry_run") ?? "");
+const on = (v: string | undefined) => v === "true" || v === "1";
 
 export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
   return [
@@ -83,9 +84,12 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
       description: "A real check records alerts and posts them to the webhooks, so it needs a token; a dry run writes and sends nothing.",
       input: "query",
       schema: z.strictObject({ date: isoDate.optional().describe("the day to judge (default: the latest day with data, at most yesterday)"), dry_run: z.enum(["true", "false", "1", "0"]).optional() }),
-      write: (q) => !dryRun(q),
-      handle: async (p, { store }) => {
-        const out = await checkAlerts(store, need(files), { ...(p.date ? { date: p.date } : {}), dryRun: p.dry_run === "true" || p.dry_run === "1" });
+      write: (p) => !on(p.dry_run),
+      handle: async (p, { store, writes }) => {
+        // A dry run holds files it cannot write and a fetch that sends nothing, as its store refuses writes.
+        const dryRun = on(p.dry_run);
+        const f = writes ? need(files) : readOnlyAlertFiles(need(files));
+        const out = await checkAlerts(store, f, { ...(p.date ? { date: p.date } : {}), dryRun, ...(writes ? {} : { delivery: { fetch: refusedFetch } }) });
         return {
           day: out.day,
           rules: out.rules,
