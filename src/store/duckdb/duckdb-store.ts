@@ -1,3 +1,5 @@
+import { chmodSync, existsSync } from "node:fs";
+import { isMainThread } from "node:worker_threads";
 import { DOUBLE, type DuckDBConnection, DuckDBDateValue, DuckDBInstance, DuckDBTimestampValue, type DuckDBType, type DuckDBValue, LIST, listValue, VARCHAR } from "@duckdb/node-api";
 import type { ApiToken, NewApiToken } from "../../domain/api-token.js";
 import { epochDayToIso } from "../../domain/dates.js";
@@ -28,8 +30,17 @@ export class DuckDbStore implements Store {
   ) {}
 
   /** Opens (creating if needed) a DuckDB file, or ":memory:". @example await DuckDbStore.open("./cpi.duckdb") */
+  /**
+   * Opens (creating if needed) the store at `path`. The store holds token hashes and all spend data,
+   * so it is created readable by its owner only (0600). DuckDB creates its `.wal` (again after every
+   * checkpoint) and spill files with the process's umask, so opening a file store also takes group
+   * and other bits out of the umask (`umask | 077`) for the rest of the process.
+   */
   static async open(path: string): Promise<DuckDbStore> {
+    if (path !== ":memory:" && isMainThread) process.umask(process.umask() | 0o077); // workers may not set it
+    const created = path !== ":memory:" && !existsSync(path);
     const instance = await DuckDBInstance.create(path);
+    if (created) chmodSync(path, 0o600);
     const conn = await instance.connect();
     for (const stmt of [...DUCKDB_SCHEMA, ...API_TOKENS_DDL]) await conn.run(stmt);
     return new DuckDbStore(path, instance, conn);
