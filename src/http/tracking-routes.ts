@@ -106,6 +106,7 @@ export function trackingRoutes(o: TrackingOptions): Route[] {
         res.writeHead(204, CORS);
         res.end();
       }),
+      { beacon: true },
     );
   };
   const click = (req: IncomingMessage, res: ServerResponse, url: RequestUrl) => {

@@ -136,18 +136,36 @@ test("click targets that stopped the server: each is refused or redirected to it
   }
 });
 
-test("rate limits per address: over the limit is 429 and not stored", async () => {
+test("over the rate limits, impressions are kept as invalid traffic 'rate' (invalid_rate shows them); only a beacon flood gets a 429", async () => {
   const dir = tempDir();
   const db = join(dir, "cpi.duckdb");
-  const server = await startServer(db, "--ip-rate", "3", "--visitor-rate", "0");
+  // One address, as behind a NAT: 200 impressions at once, 3 a second within the address's limit.
+  const server = await startServer(db, "--ip-rate", "3", "--visitor-rate", "0", "--flood-rate", "5");
   try {
     const responses = await Promise.all(Array.from({ length: 200 }, (_, i) => fetch(`${server.url}/i.gif?c=a&id=r${i}`, { headers: UA })));
-    const codes = responses.map((r) => r.status);
-    const ok = codes.filter((c) => c === 200).length;
-    assert.ok(codes.includes(429));
-    assert.ok(codes.every((c) => c === 200 || c === 429));
+    assert.deepEqual([...new Set(responses.map((r) => r.status))], [200], "every pixel is answered");
+    const health = (await (await fetch(`${server.url}/health`)).json()) as { recorded: number; invalid: number; rateLimited: number };
+    assert.equal(health.recorded + health.invalid, 200);
+    assert.ok(health.rateLimited > 0 && health.rateLimited === health.invalid, JSON.stringify(health));
+    // A beacon past --flood-rate is refused whole (and stores nothing); within it, it is stored.
+    const beacon = (n: number, at: number) => fetch(`${server.url}/e`, { method: "POST", headers: UA, body: JSON.stringify(Array.from({ length: n }, (_, i) => ({ t: "impression", c: "a", id: `b${at}-${i}` }))) });
+    const floods = await Promise.all([beacon(4, 1), beacon(4, 2), beacon(4, 3)]);
+    const codes = floods.map((r) => r.status).sort();
+    assert.ok(codes.includes(429), `a flood is refused: ${codes}`);
+    const refusedBeaconEvents = 4 * codes.filter((c) => c === 429).length;
     assert.equal(await stopServer(server), 0);
-    assert.equal(await storedCount(db), ok);
+    assert.equal(await storedCount(db), 200 + 12 - refusedBeaconEvents, "every answered event is stored, as valid or invalid");
+    // invalid_rate counts them: Σinvalid / (Σimpressions + Σinvalid), all of them impressions here.
+    const inst = await DuckDBInstance.create(db);
+    const conn = await inst.connect();
+    const [valid, rate, other] = (await conn.runAndReadAll("SELECT (SELECT COUNT(*) FROM events), (SELECT COALESCE(SUM(n), 0) FROM invalid_counts WHERE reason = 'rate'), (SELECT COALESCE(SUM(n), 0) FROM invalid_counts WHERE reason <> 'rate')")).getRows()[0] as bigint[];
+    conn.closeSync();
+    inst.closeSync();
+    assert.ok(Number(rate) >= health.rateLimited && Number(rate) > 0, `rate ${rate}`);
+    assert.equal(Number(other), 0);
+    const r = await cpi(dir, "report", "--db", db, "--where", "source=tracked", "--metrics", "impressions,invalid_rate", "--format", "json");
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), [{ impressions: Number(valid), invalid_rate: Number(rate) / (Number(valid) + Number(rate)) }]);
   } finally {
     if (server.child.exitCode === null) await stopServer(server);
   }

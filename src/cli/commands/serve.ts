@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { normalizeAllowedHost } from "../../app/track/click-target.js";
+import { RATE_DEFAULTS } from "../../app/track/recorder.js";
 import { UserError } from "../../domain/errors.js";
 import { apiRoutes } from "../../http/api/index.js";
 import { webRoutes } from "../../http/web-routes.js";
@@ -26,8 +27,9 @@ export function registerServe(program: Command, io: CliIo): void {
     .option("--db <path>", "DuckDB store file (default ./cpi.duckdb, or $CPI_DB)")
     .option("--allow-redirect <host>", "a host clicks may redirect to without a signature (repeatable; subdomains included)", collect, [])
     .option("--trust-proxy", "take the client address from X-Forwarded-For and the country from CF-IPCountry (only behind your own proxy)")
-    .option("--ip-rate <n>", "events per second per client address (0 = unlimited)", "100")
-    .option("--visitor-rate <n>", "events per second per visitor (0 = unlimited)", "20")
+    .option("--ip-rate <n>", "events per second per client address before they count as invalid traffic 'rate' (0 = no limit)", String(RATE_DEFAULTS.ipPerSecond))
+    .option("--visitor-rate <n>", "events per second per visitor before they count as invalid traffic 'rate' (0 = no limit)", String(RATE_DEFAULTS.visitorPerSecond))
+    .option("--flood-rate <n>", "beacon (POST /e) events per second per address past which batches get a 429 and are not stored (0 = off)", String(RATE_DEFAULTS.floodPerSecond))
     .option("--max-body <bytes>", "largest POST /e body", "65536")
     .option("--cors-origin <origin>", "a web origin allowed to call /api/* from a browser (repeatable; off by default)", collect, [])
     .option("--state <path>", "with --store: where the server keeps its event log, endpoint and secret (<path>.events.log …; default ./cpi-serve)")
@@ -65,6 +67,7 @@ Examples:
           trustProxy: Boolean(o.trustProxy),
           ipPerSecond: int("--ip-rate", o.ipRate, 0, 1e9),
           visitorPerSecond: int("--visitor-rate", o.visitorRate, 0, 1e9),
+          floodPerSecond: int("--flood-rate", o.floodRate, 0, 1e9),
           maxBodyBytes: int("--max-body", o.maxBody, 256, 10_000_000),
           segmentBytes: int("--log-segment", o.logSegment, 4096, 2 ** 40),
           ...(alerts ? { background: alerts } : {}),

@@ -23,6 +23,8 @@ export interface ServeOptions {
   trustProxy: boolean;
   ipPerSecond: number;
   visitorPerSecond: number;
+  /** Beacon events per second per address past which POST /e answers 429 (0 = off). */
+  floodPerSecond: number;
   maxBodyBytes: number;
   /** Size at which the event log's active segment is sealed and a new one started. */
   segmentBytes: number;
@@ -71,7 +73,7 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
   }
   worker = started.host;
   const w = worker;
-  const recorder = new TrackingRecorder(log, { ipPerSecond: o.ipPerSecond, visitorPerSecond: o.visitorPerSecond });
+  const recorder = new TrackingRecorder(log, { ipPerSecond: o.ipPerSecond, visitorPerSecond: o.visitorPerSecond, floodPerSecond: o.floodPerSecond });
   recorder.rememberIds(started.recentIds);
   w.onReplayed = (events, recentIds) => {
     recorder.rememberIds(recentIds);
