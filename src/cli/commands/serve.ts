@@ -4,6 +4,7 @@ import { normalizeAllowedHost } from "../../app/track/click-target.js";
 import { RATE_DEFAULTS } from "../../app/track/recorder.js";
 import { UserError } from "../../domain/errors.js";
 import { apiRoutes } from "../../http/api/index.js";
+import { DEFAULT_PER_ADDRESS, defaultMaxConnections } from "../../http/connection-guard.js";
 import { webRoutes } from "../../http/web-routes.js";
 import { clickhouseUrl, openAlertFiles, storePath } from "../compose.js";
 import type { CliIo } from "../io.js";
@@ -35,6 +36,8 @@ export function registerServe(program: Command, io: CliIo): void {
     .option("--state <path>", "with --store: where the server keeps its event log, endpoint and secret (<path>.events.log …; default ./cpi-serve)")
     .option("--alerts-every <interval>", "run 'cpi alerts check' on this schedule (e.g. 15m, 1h) and post new alerts to the webhooks")
     .option("--alerts-config <path>", "the alert rules file (default: beside the store, as for 'cpi alerts')")
+    .option("--max-connections <n>", "open connections at most; past it the oldest idle one is closed, or the new one refused (default: 90 % of the open-file limit)")
+    .option("--max-connections-per-address <n>", `open connections per client address at most, the same way (default ${DEFAULT_PER_ADDRESS}; 0 = no cap, the default with --trust-proxy)`)
     .option("--log-segment <bytes>", "size at which the event log starts a new segment (loaded segments are deleted)", String(256 * 1024 * 1024))
     .addHelpText(
       "after",
@@ -70,6 +73,10 @@ Examples:
           floodPerSecond: int("--flood-rate", o.floodRate, 0, 1e9),
           maxBodyBytes: int("--max-body", o.maxBody, 256, 10_000_000),
           segmentBytes: int("--log-segment", o.logSegment, 4096, 2 ** 40),
+          limits: {
+            total: o.maxConnections === undefined ? defaultMaxConnections() : int("--max-connections", o.maxConnections, 0, 10_000_000),
+            perAddress: o.maxConnectionsPerAddress === undefined ? (o.trustProxy ? 0 : DEFAULT_PER_ADDRESS) : int("--max-connections-per-address", o.maxConnectionsPerAddress, 0, 10_000_000),
+          },
           ...(alerts ? { background: alerts } : {}),
           extraRoutes: (store) => [...apiRoutes({ store, boundHost: o.host, corsOrigins: o.corsOrigin as string[], alerts: openAlertFiles(alertsConfigPath({ config: o.alertsConfig, db: o.db, store: o.store }, io)), log: (m) => io.err(`${m}\n`) }), ...webRoutes()],
         },

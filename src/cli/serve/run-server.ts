@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { TrackingRecorder } from "../../app/track/recorder.js";
 import { UserError } from "../../domain/errors.js";
+import type { ConnectionLimits } from "../../http/connection-guard.js";
 import { createRouteServer, listen, type Route } from "../../http/server.js";
 import { trackingRoutes } from "../../http/tracking-routes.js";
 import type { Store } from "../../store/store.js";
@@ -26,6 +27,8 @@ export interface ServeOptions {
   /** Beacon events per second per address past which POST /e answers 429 (0 = off). */
   floodPerSecond: number;
   maxBodyBytes: number;
+  /** Caps on open connections (total, per client address). */
+  limits: ConnectionLimits;
   /** Size at which the event log's active segment is sealed and a new one started. */
   segmentBytes: number;
   /**
@@ -93,7 +96,7 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
     cliRoute(token, (argv, cwd, env) => w.cli(argv, cwd, env, log.marks())),
     ...(o.extraRoutes?.(remoteStore((method, args) => w.call(method, args), w.dialect, w.location)) ?? []),
   ];
-  const server = createRouteServer({ routes, log: (m) => io.err(`${m}\n`) });
+  const server = createRouteServer({ routes, limits: o.limits, log: (m) => io.err(`${m}\n`) });
   const port = await listen(server, o.port, o.host);
   // The signal handlers are in place before "listening" is written: stderr to a pipe is written
   // synchronously, and a SIGTERM sent on reading that line must drain, not kill, the process.
