@@ -175,3 +175,19 @@ test("a page of another origin cannot even dry-run without a token; the server's
   assert.equal((await post({ origin: "http://127.0.0.1:8080" })).status, 200, "the dashboard's own origin");
   assert.equal((await post({ origin: "https://evil.example", ...auth() })).status, 200, "a bearer token is never a browser's doing");
 });
+
+test("a form field without a name, twice, is refused like any other (busboy names it undefined)", async () => {
+  const boundary = "----cpiNameless";
+  const body = `--${boundary}\r\nContent-Disposition: form-data; name=""\r\n\r\nx\r\n--${boundary}\r\nContent-Disposition: form-data; name=""\r\n\r\ny\r\n--${boundary}--\r\n`;
+  const r = await api.call("/api/fx", { method: "POST", headers: { "content-type": `multipart/form-data; boundary=${boundary}`, ...auth() }, body });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.json.error.code, "repeated_param");
+});
+
+test("a multipart body that ends inside a file is a 400, not an error that escapes the request", async () => {
+  const boundary = "----cpiCut";
+  const body = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\ndate,campaign\r\n2026-10-01,a`;
+  const r = await api.call("/api/imports?dry_run=true", { method: "POST", headers: { "content-type": `multipart/form-data; boundary=${boundary}` }, body });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.json.error.code, "bad_multipart");
+});

@@ -52,12 +52,15 @@ export function readUpload(req: IncomingMessage, limits: UploadLimits): Promise<
         if (total > limits.fileBytes) fail(new HttpError(413, "body_too_large", `the upload is larger than ${limits.fileBytes} bytes`));
         else parts.push(c);
       });
+      // A form that ends inside a file errors on the file's stream too: unhandled, that would escape.
+      stream.on("error", (e: Error) => fail(new UserError("bad_multipart", `the multipart body cannot be read: ${e.message}`)));
       stream.on("limit", () => fail(new HttpError(413, "body_too_large", `${info.filename || "a file"} is larger than ${limits.fileBytes} bytes`)));
       stream.on("close", () => {
         if (!failed) files.push({ name: (info.filename || "upload").replace(/^.*[\\/]/, "").slice(0, 255), bytes: new Uint8Array(Buffer.concat(parts)) });
       });
     });
-    bb.on("field", (name, value, info) => {
+    bb.on("field", (given: string | undefined, value, info) => {
+      const name = given ?? ""; // busboy gives no name for name=""
       if (info.nameTruncated || info.valueTruncated) fail(new UserError("field_too_long", `the form field ${paramName(name)} is longer than ${FIELD_BYTES} bytes`));
       else if (Object.hasOwn(fields, name)) fail(repeatedParam(name, "the form"));
       else fields[name] = value;
