@@ -5,25 +5,15 @@
 // No answer may be a 5xx, no connection may drop without one, and the server must drain and exit 0.
 // Seeded; CPI_TEST_SUITE sizes it (a small run in the fast suite, a large one with the slow suite).
 import assert from "node:assert/strict";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { join } from "node:path";
 import { test } from "node:test";
+import { mulberry32 } from "../../src/domain/stats/random.js";
 import { cpi, tempDir, write } from "../helpers.js";
-import { startServer, stopServer } from "./server-process.js";
+import { type PlannedRequest, sendPlanned, startServer, stopServer } from "./server-process.js";
 
 const REQUESTS = Number(process.env.CPI_FUZZ_ROUTE_REQUESTS ?? (process.env.CPI_TEST_SUITE === "fast" || !process.env.CPI_TEST_SUITE ? 800 : 25_000));
 const CONCURRENCY = 16;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Operation {
   method: string;
@@ -77,7 +67,7 @@ const CSV = [
   "date,campaign,cost,impressions\n\"2026-10-01,Fuzz,1,1\n",
 ];
 
-function planRequest(rnd: () => number, ops: Operation[], token: string, i: number): { method: string; path: string; headers: Record<string, string>; body?: Buffer } {
+function planRequest(rnd: () => number, ops: Operation[], token: string, i: number): PlannedRequest {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const value = () => (rnd() < 0.15 ? pick(RAW_PIECES) : encodeURIComponent(pick(VALUES)));
   const headers: Record<string, string> = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0" };
@@ -144,21 +134,7 @@ test(`fuzz every route in every parameter form: ${REQUESTS.toLocaleString("en-US
   const statuses = new Map<number, number>();
   const fivexx: string[] = [];
   let next = 0;
-  const send = (p: ReturnType<typeof planRequest>) =>
-    new Promise<number>((resolve) => {
-      let req: ReturnType<typeof request>;
-      try {
-        req = request({ host: "127.0.0.1", port: server.port, method: p.method, path: p.path, headers: p.headers, agent }, (res) => {
-          res.resume();
-          res.on("end", () => resolve(res.statusCode ?? 0));
-          res.on("error", () => resolve(-1));
-        });
-      } catch {
-        return resolve(-2); // the client refused to send it (not a server answer)
-      }
-      req.on("error", () => resolve(-1));
-      req.end(p.body);
-    });
+  const send = (p: PlannedRequest) => sendPlanned(server.port, agent, p);
   const t0 = performance.now();
   try {
     await Promise.all(
