@@ -3,11 +3,9 @@ import { resolve } from "node:path";
 import type { AlertFiles } from "../app/alerts/alert-files.js";
 import { UserError } from "../domain/errors.js";
 import { openAlertFilesOnDisk } from "../store/alerts/alert-files.js";
-import { ClickHouseStore } from "../store/clickhouse/clickhouse-store.js";
-import { type InitOutcome, initClickHouseStore } from "../store/clickhouse/init-schema.js";
+import type { InitOutcome } from "../store/clickhouse/init-schema.js";
 import { isClickHouseUrl, parseClickHouseUrl, redactUrl } from "../store/clickhouse/store-url.js";
-import { type VacuumOutcome, vacuumClickHouseStore } from "../store/clickhouse/vacuum.js";
-import { DuckDbStore } from "../store/duckdb/duckdb-store.js";
+import type { VacuumOutcome } from "../store/clickhouse/vacuum.js";
 import { type EventLogSource, openLogSource } from "../store/event-log/log-reader.js";
 import { findSegmentFile, listSealedSegments, type SealedSegment, SegmentedEventLog, type SegmentListener } from "../store/event-log/segmented-log.js";
 import { RemoteStore, type StoreCall } from "../store/remote-store.js";
@@ -46,7 +44,7 @@ export function storePath(opts: StoreOptions, io: CliIo): string {
  */
 export async function openStore(opts: StoreOptions, io: CliIo, mode: "read" | "write"): Promise<Store> {
   const url = clickhouseUrl(opts, io);
-  if (url !== null) return ClickHouseStore.open(url);
+  if (url !== null) return openClickHouseStore(url);
   const path = storePath(opts, io);
   if (mode === "read" && !existsSync(path)) {
     throw new UserError("no_store", `no cpi store at ${path}: import reports first ('cpi import FILE'), try 'cpi demo', or point --db / CPI_DB at your store`);
@@ -70,12 +68,21 @@ export function isHostedStore(path: string): boolean {
   return hosted.has(path);
 }
 
+// The engines' drivers are loaded when a store is first opened, not with the CLI: DuckDB's native
+// library alone takes about a third of a command's start, and `cpi serve`'s HTTP process (which never
+// opens the store itself), `calc`, `snippet` and `--help` need neither driver.
+async function openClickHouseStore(url: string): Promise<Store> {
+  const { ClickHouseStore } = await import("../store/clickhouse/clickhouse-store.js");
+  return ClickHouseStore.open(url);
+}
+
 /** Opens (creating if needed) the DuckDB store at an absolute path, or the ClickHouse store at a URL. */
 export async function openStoreAt(path: string): Promise<Store> {
   const h = hosted.get(path);
   if (h) return Object.assign(Object.create(h) as Store, { close: async () => {} });
-  if (isClickHouseUrl(path)) return ClickHouseStore.open(path);
+  if (isClickHouseUrl(path)) return openClickHouseStore(path);
   try {
+    const { DuckDbStore } = await import("../store/duckdb/duckdb-store.js");
     return await DuckDbStore.open(path);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
@@ -85,12 +92,14 @@ export async function openStoreAt(path: string): Promise<Store> {
 }
 
 /** Creates the ClickHouse schema at `url` (on every server of `cluster`, reached at `nodes` when given). */
-export function initClickHouse(url: string, cluster: string | null, nodes: readonly string[]): Promise<InitOutcome> {
+export async function initClickHouse(url: string, cluster: string | null, nodes: readonly string[]): Promise<InitOutcome> {
+  const { initClickHouseStore } = await import("../store/clickhouse/init-schema.js");
   return initClickHouseStore(parseClickHouseUrl(url), { cluster, nodes: nodes.map(parseClickHouseUrl) });
 }
 
 /** Starts deleting the rows no reader of the ClickHouse store at `url` can see, on every server. */
-export function vacuumClickHouse(url: string, nodes: readonly string[]): Promise<VacuumOutcome> {
+export async function vacuumClickHouse(url: string, nodes: readonly string[]): Promise<VacuumOutcome> {
+  const { vacuumClickHouseStore } = await import("../store/clickhouse/vacuum.js");
   return vacuumClickHouseStore(parseClickHouseUrl(url), nodes.map(parseClickHouseUrl));
 }
 
