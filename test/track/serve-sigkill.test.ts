@@ -147,3 +147,28 @@ async function durabilityRun(stop: Stop, segment: number | null): Promise<void> 
   const logs = readdirSync(dir).filter((f) => f.includes(".events."));
   assert.deepEqual(logs, ["cpi.duckdb.events.log"], "sealed segments are deleted once loaded");
 }
+
+test("a store process that dies during the drain does not hold the server for ever; the next start loads what it left", async () => {
+  const dir = tempDir();
+  const db = join(dir, "cpi.duckdb");
+  const server = await startServerWith({ detached: true }, db, "--ip-rate", "0", "--visitor-rate", "0");
+  const storePid = storeProcessOf(server.child.pid as number);
+  const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+  const acked: string[] = [];
+  for (let i = 0; i < 200; i++) if ((await pixel(server.port, agent, `d${i}`)) === 200) acked.push(`d${i}`);
+  agent.destroy();
+  process.kill(storePid, "SIGSTOP"); // it cannot answer the drain …
+  server.child.kill("SIGTERM");
+  await new Promise((r) => setTimeout(r, 500));
+  process.kill(storePid, "SIGKILL"); // … and then it is gone
+  assert.equal(await server.exited, 1, `the drain could not finish: exit 1, not a hang\n${server.stderr()}`);
+  assert.match(server.stderr(), /the store process ended before the drain: the next start loads the rest of the log/);
+  const restarted = await startServer(db);
+  assert.equal(await stopServer(restarted), 0, restarted.stderr());
+  const inst = await DuckDBInstance.create(db);
+  const conn = await inst.connect();
+  const n = Number((await conn.runAndReadAll("SELECT COUNT(DISTINCT impression_id) FROM events")).getRows()[0]?.[0]);
+  conn.closeSync();
+  inst.closeSync();
+  assert.equal(n, acked.length, "every acknowledged event is in the store after the restart");
+});

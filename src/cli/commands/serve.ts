@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import type { Command } from "commander";
+import { type Command, CommanderError } from "commander";
 import { normalizeAllowedHost } from "../../app/track/click-target.js";
 import { RATE_DEFAULTS } from "../../app/track/recorder.js";
 import { UserError } from "../../domain/errors.js";
@@ -60,7 +60,7 @@ Examples:
     .action(async (o) => {
       const alerts = o.alertsEvery ? await alertSchedule({ every: o.alertsEvery, config: o.alertsConfig, db: o.db, store: o.store }, io) : null;
       const url = clickhouseUrl(o, io);
-      await runServer(
+      const drained = await runServer(
         {
           dbPath: url ? resolve(io.cwd, o.state ?? "cpi-serve") : storePath(o, io),
           ...(url ? { storeUrl: url } : {}),
@@ -82,5 +82,7 @@ Examples:
         },
         io,
       );
+      // What a drain could not load stays in the log for the next start; say so in the exit code.
+      if (!drained) throw new CommanderError(1, "cpi.exit", "");
     });
 }

@@ -142,8 +142,11 @@ export class StoreWorkerHost {
     });
   }
 
-  /** Loads everything up to `marks`, closes the store and waits for the process to end; returns the backlog left (0). */
-  async drain(marks: SegmentMark[]): Promise<number> {
+  /**
+   * Loads everything up to `marks`, closes the store and waits for the process to end; returns the
+   * bytes of the log left unloaded (0), and whether the process answered at all (not when it died).
+   */
+  async drain(marks: SegmentMark[]): Promise<{ backlog: number; answered: boolean }> {
     this.stopping = true;
     const exited = new Promise<void>((resolve) => {
       if (this.child.exitCode !== null) resolve();
@@ -153,8 +156,10 @@ export class StoreWorkerHost {
       this.drained = resolve;
     });
     this.post({ t: "drain", marks });
-    const loaded = await done;
+    // A store process that dies instead of answering (killed, crashed) must not hold the drain for
+    // ever: what it did not load stays in the log for the next start.
+    const outcome = await Promise.race([done.then((backlog) => ({ backlog, answered: true })), exited.then(() => ({ backlog: this.backlog, answered: false }))]);
     await exited;
-    return loaded;
+    return outcome;
   }
 }
