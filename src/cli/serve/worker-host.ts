@@ -158,7 +158,12 @@ export class StoreWorkerHost {
     this.post({ t: "drain", marks });
     // A store process that dies instead of answering (killed, crashed) must not hold the drain for
     // ever: what it did not load stays in the log for the next start.
-    const outcome = await Promise.race([done.then((backlog) => ({ backlog, answered: true })), exited.then(() => ({ backlog: this.backlog, answered: false }))]);
+    // The channel closes after every message sent on it has been delivered (its "exit" may come first).
+    const gone = new Promise<void>((resolve) => {
+      if (!this.child.connected) resolve();
+      else this.child.once("disconnect", () => setImmediate(resolve));
+    });
+    const outcome = await Promise.race([done.then((backlog) => ({ backlog, answered: true })), gone.then(() => ({ backlog: this.backlog, answered: false }))]);
     await exited;
     return outcome;
   }
