@@ -58,6 +58,17 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
   res.end(body);
 }
 
+/** A log function that never throws (a log that fails must not turn an answer into an exception). */
+export function safeLog(log: ((msg: string) => void) | undefined): (msg: string) => void {
+  return (msg) => {
+    try {
+      log?.(msg);
+    } catch {
+      // nowhere to say it
+    }
+  };
+}
+
 /** Maps anything a handler threw to a JSON error: UserError → 4xx, HttpError → its status, else 500. */
 export function sendThrown(res: ServerResponse, e: unknown, log?: (msg: string) => void): void {
   if (e instanceof HttpError) jsonError(res, e.status, e.code, e.message, e.details);
@@ -92,7 +103,8 @@ export interface ServerOptions {
 export const TIMEOUTS = { headersMs: 10_000, requestMs: 300_000, keepAliveMs: 65_000, checkEveryMs: 1_000 } as const;
 
 /** Builds the server (not listening): dispatches on method + path through the route table. */
-export function createRouteServer(opts: ServerOptions): Server {
+export function createRouteServer(options: ServerOptions): Server {
+  const opts = { ...options, log: safeLog(options.log) };
   const exact = new Map<string, Route>();
   const prefixed: (Route & { prefix: string })[] = [];
   for (const r of opts.routes) {

@@ -6,7 +6,7 @@ import { UserError } from "../domain/errors.js";
 import { type EventType, type HitFields, MAX_BATCH_EVENTS } from "../domain/tracking/event.js";
 import { eventBatch, hitFields } from "../domain/tracking/hit-fields.js";
 import { parseJsonBody, parseQuery, readBody } from "./request-input.js";
-import { jsonError, type RequestUrl, type Route, sendJson, sendThrown } from "./server.js";
+import { jsonError, type RequestUrl, type Route, safeLog, sendJson, sendThrown } from "./server.js";
 
 /** The 43-byte transparent 1×1 GIF every pixel request answers. */
 export const PIXEL_GIF = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==", "base64");
@@ -71,7 +71,8 @@ function unavailable(res: ServerResponse, err: Error, log?: (m: string) => void)
 }
 
 /** The tracking routes, to add to the server's route table. */
-export function trackingRoutes(o: TrackingOptions): Route[] {
+export function trackingRoutes(options: TrackingOptions): Route[] {
+  const o = { ...options, log: safeLog(options.log) };
   /**
    * The answer to send once the request's events are durable. It runs inside the log's commit
    * callback: whatever it throws becomes this request's error answer and never reaches the log.

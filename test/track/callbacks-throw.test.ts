@@ -44,7 +44,18 @@ test("handlers, commit callbacks and log listeners that throw: every request is 
   );
   const recorder = new TrackingRecorder(log, { ipPerSecond: 0, visitorPerSecond: 0 });
   const routes: Route[] = [
-    ...trackingRoutes({ recorder, secret: Buffer.alloc(32, 7), allowHosts: ["shop.example"], trustProxy: false, maxBodyBytes: 65_536, health: () => ({}), log: report }),
+    ...trackingRoutes({
+      recorder,
+      secret: Buffer.alloc(32, 7),
+      allowHosts: ["shop.example"],
+      trustProxy: false,
+      maxBodyBytes: 65_536,
+      health: () => ({}),
+      log: (m) => {
+        report(new Error(m));
+        boom("the tracking routes' log");
+      },
+    }),
     { method: "GET", path: "/sync", handler: () => boom("a handler") },
     { method: "GET", path: "/async", handler: async () => boom("an async handler") },
     {
@@ -57,7 +68,14 @@ test("handlers, commit callbacks and log listeners that throw: every request is 
         }),
     },
   ];
-  const server = createRouteServer({ routes, log: report });
+  // The server's own log throws too (a closed stderr): errors are still answered.
+  const server = createRouteServer({
+    routes,
+    log: (m) => {
+      report(new Error(m));
+      boom("the server's log");
+    },
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
