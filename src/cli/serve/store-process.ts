@@ -18,8 +18,9 @@ const RECENT_IDS = 200_000;
 
 if (!process.send) throw new Error("store-process.ts runs only as a child process with an IPC channel");
 /** Tells the HTTP process; once it is gone (killed) there is no one to tell, and that is not an error. */
-const send = (m: FromWorker) => {
-  if (process.connected) process.send?.(m, undefined, {}, () => {});
+const send = (m: FromWorker, sent: () => void = () => {}) => {
+  if (process.connected) process.send?.(m, undefined, {}, () => sent());
+  else sent();
 };
 
 /** One thing at a time on the store's connection: loads and commands take turns. */
@@ -215,8 +216,9 @@ async function start(data: StoreWorkerData): Promise<void> {
     } else if (m.t === "drain") {
       mark(m.marks);
       shutdown(() => {
-        send({ t: "drained", backlog: backlog() });
-        process.disconnect?.();
+        // Disconnect only once the answer is written: closing the channel cancels a pending write,
+        // and the HTTP process would then wait for an answer that never comes.
+        send({ t: "drained", backlog: backlog() }, () => process.disconnect?.());
       });
     }
   });
