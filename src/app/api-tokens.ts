@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { ApiToken } from "../domain/api-token.js";
 import { UserError } from "../domain/errors.js";
+import { requireStorableText } from "../domain/query.js";
 import type { Store } from "../store/store.js";
 
 /** Every token starts with this, so a leaked one is recognisable (and scanners can find it). */
@@ -21,6 +22,7 @@ export type ListedToken = Omit<ApiToken, "hash">;
 export async function createApiToken(store: Store, name: string): Promise<ListedToken & { token: string }> {
   const clean = name.trim();
   if (!clean || clean.length > 100) throw new UserError("bad_name", "a token needs a name of 1 to 100 characters (what or who uses it)");
+  requireStorableText(clean, "the token's name");
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
   const stored = await store.addApiToken({ name: clean, hash: hashToken(token), prefix: token.slice(0, 10), createdAt: new Date().toISOString() });
   const { hash: _h, ...listed } = stored;

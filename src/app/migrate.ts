@@ -76,8 +76,9 @@ function reachRow(r: ResultRow): PlatformReachRow {
 
 /** What a store holds, summed: the figures a migration must carry across unchanged. */
 export async function storeTotals(store: Store): Promise<MigrateTotals> {
+  const d = store.dialect;
   const spend = await store.query(
-    "SELECT currency, COUNT(*) AS n, SUM(cost_micros) AS cost, SUM(impressions) AS imp, SUM(clicks) AS clk, SUM(conversion_value_micros) AS rev FROM spend GROUP BY currency ORDER BY currency",
+    `SELECT currency, COUNT(*) AS n, ${d.sumMoney("cost_micros")} AS cost, SUM(impressions) AS imp, SUM(clicks) AS clk, ${d.sumMoney("conversion_value_micros")} AS rev FROM spend GROUP BY currency ORDER BY currency`,
   );
   const one = async (sql: string) => Number((await store.query(sql))[0]?.n ?? 0);
   const events: Record<string, number> = {};
@@ -86,10 +87,10 @@ export async function storeTotals(store: Store): Promise<MigrateTotals> {
     spend: spend.map((r) => ({
       currency: String(r.currency),
       rows: Number(r.n),
-      cost: BigInt((r.cost as bigint) ?? 0n),
+      cost: BigInt((r.cost as bigint | string) ?? 0n),
       impressions: Number(r.imp ?? 0),
       clicks: Number(r.clk ?? 0),
-      revenue: BigInt((r.rev as bigint) ?? 0n),
+      revenue: BigInt((r.rev as bigint | string) ?? 0n),
     })),
     reachRows: await one("SELECT COUNT(*) AS n FROM platform_reach"),
     fxRates: (await store.fxRates()).length,

@@ -6,14 +6,12 @@ import type { ConnectionFiles } from "../app/connect/connection-files.js";
 import { UserError } from "../domain/errors.js";
 import { smtpMailer } from "../notify/smtp-mailer.js";
 import { openAlertFilesOnDisk } from "../store/alerts/alert-files.js";
-import { ClickHouseStore } from "../store/clickhouse/clickhouse-store.js";
-import { type InitOutcome, initClickHouseStore } from "../store/clickhouse/init-schema.js";
+import type { InitOutcome } from "../store/clickhouse/init-schema.js";
 import { isClickHouseUrl, parseClickHouseUrl, redactUrl } from "../store/clickhouse/store-url.js";
-import { type VacuumOutcome, vacuumClickHouseStore } from "../store/clickhouse/vacuum.js";
+import type { VacuumOutcome } from "../store/clickhouse/vacuum.js";
 import { openConnectionFilesOnDisk } from "../store/connections/connection-files.js";
-import { DuckDbStore } from "../store/duckdb/duckdb-store.js";
 import { type EventLogSource, openLogSource } from "../store/event-log/log-reader.js";
-import { listSealedSegments, type SealedSegment, SegmentedEventLog, type SegmentListener } from "../store/event-log/segmented-log.js";
+import { findSegmentFile, listSealedSegments, type SealedSegment, SegmentedEventLog, type SegmentListener } from "../store/event-log/segmented-log.js";
 import { RemoteStore, type StoreCall } from "../store/remote-store.js";
 import type { Store } from "../store/store.js";
 import type { CliIo } from "./io.js";
@@ -62,7 +60,7 @@ export function storePath(opts: StoreOptions, io: CliIo): string {
  */
 export async function openStore(opts: StoreOptions, io: CliIo, mode: "read" | "write"): Promise<Store> {
   const url = clickhouseUrl(opts, io);
-  if (url !== null) return ClickHouseStore.open(url);
+  if (url !== null) return openClickHouseStore(url);
   const path = storePath(opts, io);
   if (mode === "read" && !existsSync(path)) {
     throw new UserError("no_store", `no cpi store at ${path}: import reports first ('cpi import FILE'), try 'cpi demo', or point --db / CPI_DB at your store`);
@@ -86,12 +84,21 @@ export function isHostedStore(path: string): boolean {
   return hosted.has(path);
 }
 
+// The engines' drivers are loaded when a store is first opened, not with the CLI: DuckDB's native
+// library alone takes about a third of a command's start, and `cpi serve`'s HTTP process (which never
+// opens the store itself), `calc`, `snippet` and `--help` need neither driver.
+async function openClickHouseStore(url: string): Promise<Store> {
+  const { ClickHouseStore } = await import("../store/clickhouse/clickhouse-store.js");
+  return ClickHouseStore.open(url);
+}
+
 /** Opens (creating if needed) the DuckDB store at an absolute path, or the ClickHouse store at a URL. */
 export async function openStoreAt(path: string): Promise<Store> {
   const h = hosted.get(path);
   if (h) return Object.assign(Object.create(h) as Store, { close: async () => {} });
-  if (isClickHouseUrl(path)) return ClickHouseStore.open(path);
+  if (isClickHouseUrl(path)) return openClickHouseStore(path);
   try {
+    const { DuckDbStore } = await import("../store/duckdb/duckdb-store.js");
     return await DuckDbStore.open(path);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
@@ -101,12 +108,14 @@ export async function openStoreAt(path: string): Promise<Store> {
 }
 
 /** Creates the ClickHouse schema at `url` (on every server of `cluster`, reached at `nodes` when given). */
-export function initClickHouse(url: string, cluster: string | null, nodes: readonly string[]): Promise<InitOutcome> {
+export async function initClickHouse(url: string, cluster: string | null, nodes: readonly string[]): Promise<InitOutcome> {
+  const { initClickHouseStore } = await import("../store/clickhouse/init-schema.js");
   return initClickHouseStore(parseClickHouseUrl(url), { cluster, nodes: nodes.map(parseClickHouseUrl) });
 }
 
 /** Starts deleting the rows no reader of the ClickHouse store at `url` can see, on every server. */
-export function vacuumClickHouse(url: string, nodes: readonly string[]): Promise<VacuumOutcome> {
+export async function vacuumClickHouse(url: string, nodes: readonly string[]): Promise<VacuumOutcome> {
+  const { vacuumClickHouseStore } = await import("../store/clickhouse/vacuum.js");
   return vacuumClickHouseStore(parseClickHouseUrl(url), nodes.map(parseClickHouseUrl));
 }
 
@@ -125,9 +134,17 @@ export function eventLogPath(dbPath: string): string {
   return `${dbPath}.events.log`;
 }
 
-/** Opens the event log for appending (group commit, in segments of `segmentBytes`). */
-export function openEventLogWriter(path: string, segmentBytes: number, listener: SegmentListener): SegmentedEventLog {
-  return SegmentedEventLog.open(path, segmentBytes, listener);
+/**
+ * Opens the event log for appending (group commit, in segments of `segmentBytes`); the active segment's
+ * sequence number is `firstSeq`, after the sealed ones an earlier run left.
+ */
+export function openEventLogWriter(path: string, segmentBytes: number, listener: SegmentListener, opts: { firstSeq: number; onCallbackError: (e: unknown) => void }): SegmentedEventLog {
+  return SegmentedEventLog.open(path, segmentBytes, listener, opts);
+}
+
+/** The file that holds the log segment `id` now (active or sealed), or null. */
+export function findEventLogSegment(activePath: string, id: string): string | null {
+  return findSegmentFile(activePath, id);
 }
 
 /** Sealed log segments an earlier run left next to the active log, oldest first. */

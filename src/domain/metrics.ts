@@ -190,7 +190,7 @@ export const METRICS = {
     unit: "percent",
     direction: "lower",
     decimals: 2,
-    description: "share of impression requests filtered as invalid (bots, headless, prefetch, duplicates) = Σinvalid / (Σimpressions + Σinvalid)",
+    description: "share of impression requests filtered as invalid (bots, headless, prefetch, duplicates, over the rate limits) = Σinvalid / (Σimpressions + Σinvalid)",
     value: (t) => (t.invalid_impressions === undefined ? null : ratio(t.invalid_impressions, t.impressions + t.invalid_impressions)),
   }),
 } as const satisfies Record<string, MetricDef>;

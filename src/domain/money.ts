@@ -5,6 +5,19 @@ export type Micros = bigint;
 
 export const MICROS_PER_UNIT = 1_000_000n;
 
+/** The largest amount a store holds: 2^63 − 1 micros (a BIGINT / Int64 column), 9,223,372,036,854.775807 units. */
+export const MAX_MICROS = 9_223_372_036_854_775_807n;
+
+/** True when an amount fits the stores' signed 64-bit micros. @example fitsStoredMicros(9_223_372_036_854_775_808n) // false */
+export function fitsStoredMicros(micros: Micros): boolean {
+  return micros <= MAX_MICROS && micros >= -MAX_MICROS - 1n;
+}
+
+/** Why an amount cannot be stored, naming it as written. @example tooLargeAmount("1e20") // "'1e20' is too large: amounts must be below 9,223,372,036,854.775808" */
+export function tooLargeAmount(shown: string): string {
+  return `'${shown}' is too large: amounts must be below 9,223,372,036,854.775808 (64-bit micros)`;
+}
+
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
 
 /**

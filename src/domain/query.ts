@@ -86,7 +86,18 @@ export function parseFilter(text: string): Filter {
   const op: FilterOp = m[2] === "!=" ? "neq" : m[2] === "~" ? "contains" : "eq";
   const values = (m[3] ?? "").split("|").map((v) => v.trim());
   if (values.some((v) => v === "")) throw new UserError("bad_filter", `--where '${text}' has an empty value`);
+  for (const v of values) requireStorableText(v, `--where ${dim}`);
   return { dimension: dim, op, values };
+}
+
+/**
+ * A value compared with stored names must be text a store can hold: no NUL byte (imports refuse
+ * files with one, so nothing stored has one, and no engine takes it in SQL text).
+ * @example requireStorableText("Launch Q4", "--where campaign") // "Launch Q4"
+ */
+export function requireStorableText(value: string, what: string): string {
+  if (value.includes("\u0000")) throw new UserError("bad_value", `${what}: the value holds a NUL byte (\\0), which no stored name has`);
+  return value;
 }
 
 export interface MetricQueryInput {

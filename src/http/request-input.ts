@@ -3,12 +3,24 @@ import type { IncomingMessage } from "node:http";
 import { UserError } from "../domain/errors.js";
 import { HttpError } from "./server.js";
 
+/** A parameter's name as messages show it: quoted, control characters escaped, at most 40 characters. */
+export function paramName(name: string): string {
+  const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+  return `'${shown.slice(1, -1)}'`;
+}
+
+/** The UserError for a parameter given twice: the request is refused, never read one way here and another there. */
+export function repeatedParam(name: string, where = "the query string"): UserError {
+  return new UserError("repeated_param", `${paramName(name)} is given more than once in ${where}: send each parameter once`);
+}
+
 /**
- * Parses a query string into a map (first value wins). Percent-escapes must decode to valid UTF-8,
- * else a UserError; raw (unescaped) non-ASCII or control bytes are refused too.
+ * Parses a query string into every value of every parameter, in order. Percent-escapes must decode
+ * to valid UTF-8, else a UserError; raw (unescaped) non-ASCII or control bytes are refused too.
+ * @example parseQueryValues("where=a%3D1&where=b%3D2") // Map { "where" => ["a=1", "b=2"] }
  */
-export function parseQuery(query: string, maxParams = 32): Map<string, string> {
-  const out = new Map<string, string>();
+export function parseQueryValues(query: string, maxParams = 32): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   if (query === "") return out;
   if (RAW_NON_ASCII.test(query)) throw new UserError("bad_encoding", "the query string holds bytes that are not percent-encoded");
   let start = 0;
@@ -21,9 +33,26 @@ export function parseQuery(query: string, maxParams = 32): Map<string, string> {
       const eq = query.indexOf("=", start);
       const hasEq = eq >= 0 && eq < end;
       const k = decode(query.slice(start, hasEq ? eq : end));
-      if (!out.has(k)) out.set(k, hasEq ? decode(query.slice(eq + 1, end)) : "");
+      const v = hasEq ? decode(query.slice(eq + 1, end)) : "";
+      const values = out.get(k);
+      if (values) values.push(v);
+      else out.set(k, [v]);
     }
     start = end + 1;
+  }
+  return out;
+}
+
+/**
+ * Parses a query string into one value per parameter; a parameter given twice is a UserError naming
+ * it (whoever reads the request reads the same value). Decoding as `parseQueryValues`.
+ * @example parseQuery("c=Launch%20Q4&p=news") // Map { "c" => "Launch Q4", "p" => "news" }
+ */
+export function parseQuery(query: string, maxParams = 32): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, values] of parseQueryValues(query, maxParams)) {
+    if (values.length > 1) throw repeatedParam(k);
+    out.set(k, values[0] as string);
   }
   return out;
 }
@@ -75,17 +104,62 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** A body as strict UTF-8 JSON; invalid UTF-8 or JSON is a UserError. */
-export function parseJsonBody(body: Buffer): unknown {
+/**
+ * A body as strict UTF-8 JSON; invalid UTF-8 or JSON is a UserError. With `uniqueKeys`, an object that
+ * names a key twice is one too (JSON.parse would keep the last silently).
+ */
+export function parseJsonBody(body: Buffer, opts: { uniqueKeys?: boolean } = {}): unknown {
   let text: string;
   try {
     text = utf8.decode(body);
   } catch {
     throw new UserError("bad_encoding", "the body is not valid UTF-8");
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new UserError("bad_json", "the body is not valid JSON");
   }
+  if (opts.uniqueKeys) {
+    const twice = duplicateJsonKey(text);
+    if (twice !== null) throw repeatedParam(twice, "a JSON object of the body");
+  }
+  return value;
+}
+
+/**
+ * The first key that an object of valid JSON text names twice (keys compared decoded), or null.
+ * @example duplicateJsonKey('{"a":1,"b":{"a":2},"\\u0061":3}') // "a"
+ */
+export function duplicateJsonKey(text: string): string | null {
+  /** Keys seen per open object; null for an open array. */
+  const open: (Set<string> | null)[] = [];
+  let keyNext = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let j = i + 1;
+      while (j < text.length && text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c ? 2 : 1;
+      if (keyNext) {
+        const raw = text.slice(i, j + 1);
+        const key = raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        const keys = open[open.length - 1] as Set<string>;
+        if (keys.has(key)) return key;
+        keys.add(key);
+        keyNext = false;
+      }
+      i = j;
+    } else if (c === 0x7b) {
+      open.push(new Set());
+      keyNext = true;
+    } else if (c === 0x5b) {
+      open.push(null);
+      keyNext = false;
+    } else if (c === 0x7d || c === 0x5d) {
+      open.pop();
+      keyNext = false;
+    } else if (c === 0x2c) keyNext = open[open.length - 1] instanceof Set;
+  }
+  return null;
 }

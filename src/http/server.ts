@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isUserError } from "../domain/errors.js";
+import { type ConnectionLimits, guardConnections } from "./connection-guard.js";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: RequestUrl) => void | Promise<void>;
 
@@ -57,6 +58,17 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
   res.end(body);
 }
 
+/** A log function that never throws (a log that fails must not turn an answer into an exception). */
+export function safeLog(log: ((msg: string) => void) | undefined): (msg: string) => void {
+  return (msg) => {
+    try {
+      log?.(msg);
+    } catch {
+      // nowhere to say it
+    }
+  };
+}
+
 /** Maps anything a handler threw to a JSON error: UserError → 4xx, HttpError → its status, else 500. */
 export function sendThrown(res: ServerResponse, e: unknown, log?: (msg: string) => void): void {
   if (e instanceof HttpError) jsonError(res, e.status, e.code, e.message, e.details);
@@ -77,11 +89,22 @@ export interface ServerOptions {
   routes: Route[];
   /** Longest accepted request target (bytes); longer ones get 414. */
   maxUrlLength?: number;
+  /** Caps on open connections, in total and per address (see connection-guard.ts); none by default. */
+  limits?: ConnectionLimits;
   log?: (msg: string) => void;
 }
 
+/**
+ * Time limits: headers must arrive within 10 s of a request's first byte (a connection that sends
+ * nothing is cut after as long), a whole request (an upload) within 5 minutes, and a keep-alive
+ * connection may idle 65 s between requests (past a load balancer's usual 60 s). Node checks them
+ * every second.
+ */
+export const TIMEOUTS = { headersMs: 10_000, requestMs: 300_000, keepAliveMs: 65_000, checkEveryMs: 1_000 } as const;
+
 /** Builds the server (not listening): dispatches on method + path through the route table. */
-export function createRouteServer(opts: ServerOptions): Server {
+export function createRouteServer(options: ServerOptions): Server {
+  const opts = { ...options, log: safeLog(options.log) };
   const exact = new Map<string, Route>();
   const prefixed: (Route & { prefix: string })[] = [];
   for (const r of opts.routes) {
@@ -92,7 +115,15 @@ export function createRouteServer(opts: ServerOptions): Server {
     } else prefixed.push(r);
   }
   const maxUrl = opts.maxUrlLength ?? 8192;
-  const server = createServer({ keepAliveTimeout: 65_000, maxHeaderSize: 16_384 }, (req, res) => {
+  const server = createServer(
+    {
+      keepAliveTimeout: TIMEOUTS.keepAliveMs,
+      headersTimeout: TIMEOUTS.headersMs,
+      requestTimeout: TIMEOUTS.requestMs,
+      connectionsCheckingInterval: TIMEOUTS.checkEveryMs,
+      maxHeaderSize: 16_384,
+    },
+    (req, res) => {
     const target = req.url ?? "/";
     if (target.length > maxUrl) return jsonError(res, 414, "uri_too_long", `the request target is longer than ${maxUrl} bytes`);
     const url = splitUrl(target);
@@ -119,9 +150,10 @@ export function createRouteServer(opts: ServerOptions): Server {
       sendThrown(res, e, opts.log);
     }
   });
+  if (opts.limits) guardConnections(server, opts.limits, opts.log);
   // Requests node's parser refuses (not HTTP, raw bytes in the target, headers too large): a bare 4xx.
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
-    const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+    const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
     if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });

@@ -6,7 +6,7 @@ import { UserError } from "../domain/errors.js";
 import { type EventType, type HitFields, MAX_BATCH_EVENTS } from "../domain/tracking/event.js";
 import { eventBatch, hitFields } from "../domain/tracking/hit-fields.js";
 import { parseJsonBody, parseQuery, readBody } from "./request-input.js";
-import { jsonError, type RequestUrl, type Route, sendJson, sendThrown } from "./server.js";
+import { jsonError, type RequestUrl, type Route, safeLog, sendJson, sendThrown } from "./server.js";
 
 /** The 43-byte transparent 1×1 GIF every pixel request answers. */
 export const PIXEL_GIF = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==", "base64");
@@ -71,34 +71,57 @@ function unavailable(res: ServerResponse, err: Error, log?: (m: string) => void)
 }
 
 /** The tracking routes, to add to the server's route table. */
-export function trackingRoutes(o: TrackingOptions): Route[] {
+export function trackingRoutes(options: TrackingOptions): Route[] {
+  const o = { ...options, log: safeLog(options.log) };
+  /**
+   * The answer to send once the request's events are durable. It runs inside the log's commit
+   * callback: whatever it throws becomes this request's error answer and never reaches the log.
+   */
+  const afterCommit = (res: ServerResponse, answer: () => void) => (err: Error | null) => {
+    try {
+      if (err) unavailable(res, err, o.log);
+      else answer();
+    } catch (e) {
+      sendThrown(res, e, o.log);
+    }
+  };
   const pixel = (type: EventType) => (req: IncomingMessage, res: ServerResponse, url: RequestUrl) => {
     const params = parseQuery(url.query);
     const hit = hitFields((n) => params.get(n), type);
-    o.recorder.record([hit], contextOf(req, o.trustProxy), (err) => {
-      if (err) return unavailable(res, err, o.log);
-      res.writeHead(200, GIF_HEADERS);
-      res.end(req.method === "HEAD" ? undefined : PIXEL_GIF);
-    });
+    o.recorder.record(
+      [hit],
+      contextOf(req, o.trustProxy),
+      afterCommit(res, () => {
+        res.writeHead(200, GIF_HEADERS);
+        res.end(req.method === "HEAD" ? undefined : PIXEL_GIF);
+      }),
+    );
   };
   const batch = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req, o.maxBodyBytes);
     const hits: HitFields[] = eventBatch(parseJsonBody(body), MAX_BATCH_EVENTS);
-    o.recorder.record(hits, contextOf(req, o.trustProxy), (err) => {
-      if (err) return unavailable(res, err, o.log);
-      res.writeHead(204, CORS);
-      res.end();
-    });
+    o.recorder.record(
+      hits,
+      contextOf(req, o.trustProxy),
+      afterCommit(res, () => {
+        res.writeHead(204, CORS);
+        res.end();
+      }),
+      { beacon: true },
+    );
   };
   const click = (req: IncomingMessage, res: ServerResponse, url: RequestUrl) => {
     const params = parseQuery(url.query);
     const target = checkClickTarget(params.get("to"), params.get("sig"), o.secret, o.allowHosts);
     const hit = hitFields((n) => params.get(n), "click");
-    o.recorder.record([hit], contextOf(req, o.trustProxy), (err) => {
-      if (err) return unavailable(res, err, o.log);
-      res.writeHead(302, { location: target, "cache-control": "no-cache, no-store, private", "content-length": "0" });
-      res.end();
-    });
+    o.recorder.record(
+      [hit],
+      contextOf(req, o.trustProxy),
+      afterCommit(res, () => {
+        res.writeHead(302, { location: target, "cache-control": "no-cache, no-store, private", "content-length": "0" });
+        res.end();
+      }),
+    );
   };
   const wrap =
     (fn: (req: IncomingMessage, res: ServerResponse, url: RequestUrl) => void | Promise<void>) =>

@@ -1,4 +1,5 @@
 import { isoToEpochDay } from "../domain/dates.js";
+import { fitsStoredMicros, tooLargeAmount } from "../domain/money.js";
 import { blankSpendRow, type ParseIssue, type SpendRow } from "../domain/spend.js";
 import { type SpendColumns, SpendColumnsBuilder } from "../domain/spend-columns.js";
 import { signAgrees, signCurrency } from "./currency-signs.js";
@@ -179,6 +180,10 @@ export class GenericRowAssembler {
     if (kind === "money") {
       if (cell.sign !== undefined) this.moneySign = { slot, sign: cell.sign, raw: raw.trim() };
       const micros = plainToMicros(cell.text);
+      if (!fitsStoredMicros(micros)) {
+        this.fail(slot, tooLargeAmount(raw.trim()));
+        return;
+      }
       if (slot === F_COST) {
         if (micros < 0n) this.fail(slot, `cost is negative (${raw.trim()})`);
         this.cost = micros;

@@ -9,6 +9,7 @@ import { matchGenericHeader } from "./generic-columns.js";
 import { type GenericDefaults, ROW_BATCH } from "./generic-row.js";
 import { type KnownHeaderTest, sniffDelimitedText } from "./header.js";
 import { isKnownHeader } from "./known-headers.js";
+import { refuseNulBytes, refuseNulCells } from "./nul-bytes.js";
 import type { PlatformContext, PlatformParser, Table, TableRecord } from "./platform.js";
 import { delimitedBody } from "./platform-scan.js";
 import { parseMappedTable, prepareMapping } from "./platforms/mapping.js";
@@ -125,6 +126,7 @@ export function parseReport(
 function locate(bytes: Uint8Array, ctx: PlatformContext, isKnown: KnownHeaderTest): Located {
   if (isZipArchive(bytes)) {
     const sheet = readXlsxTable(bytes, isKnown);
+    refuseNulCells(sheet.rows, sheet.lines, sheet.headerIndex);
     return { head: sheet, full: () => sheet };
   }
   let { text } = decodeReportText(bytes);
@@ -132,6 +134,7 @@ function locate(bytes: Uint8Array, ctx: PlatformContext, isKnown: KnownHeaderTes
   if (!text.includes("\n") && text.includes("\r")) text = text.replace(/\r/g, "\n");
   const sniffed = sniffDelimitedText(text, isKnown);
   const { delimiter, head, headerIndex } = sniffed;
+  refuseNulBytes(text, delimiter, headerIndex >= 0 ? (head.rows[headerIndex] ?? []) : []);
   const container = delimiter === "\t" ? "tsv" : delimiter === ";" ? "ssv" : "csv";
   const bodyStart = headerIndex >= 0 ? (head.offsets[headerIndex + 1] ?? head.end) : text.length;
   const bodyLine = headerIndex >= 0 ? (head.lines[headerIndex + 1] ?? (head.lines[headerIndex] as number) + 1) : 1;

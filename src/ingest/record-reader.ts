@@ -1,5 +1,5 @@
 import type { DateRange } from "../domain/dates.js";
-import { smallMicros } from "../domain/money.js";
+import { fitsStoredMicros, smallMicros, tooLargeAmount } from "../domain/money.js";
 import type { Role } from "./columns.js";
 import { signAgrees, signCurrency } from "./currency-signs.js";
 import { parseLocaleDate } from "./locale-date.js";
@@ -174,12 +174,20 @@ export class RecordReader {
       return null;
     }
     if (value.sign !== undefined && (kind === "money" || kind === "micros") && !this.checkSign(value.sign, role, i)) return null;
-    if (kind === "money") return plainToMicros(value.text);
     if (kind === "decimal") return Number(value.text);
-    if (kind === "micros") {
-      const m = /^(-?\d+)(?:\.0*)?$/.exec(value.text);
-      if (m) return BigInt(m[1] as string);
-      this.fail(role, `'${shown}' is not a whole number of micros`);
+    if (kind === "money" || kind === "micros") {
+      let micros: bigint;
+      if (kind === "money") micros = plainToMicros(value.text);
+      else {
+        const m = /^(-?\d+)(?:\.0*)?$/.exec(value.text);
+        if (!m) {
+          this.fail(role, `'${shown}' is not a whole number of micros`);
+          return null;
+        }
+        micros = BigInt(m[1] as string);
+      }
+      if (fitsStoredMicros(micros)) return micros;
+      this.fail(role, tooLargeAmount(shown));
       return null;
     }
     const whole = plainToWhole(value.text);

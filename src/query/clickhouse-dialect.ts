@@ -1,8 +1,8 @@
 import type { TimeGrain } from "../domain/query.js";
-import { type Dialect, escapeLike } from "./dialect.js";
+import { type Dialect, escapeLike, literalText } from "./dialect.js";
 
 function quote(s: string): string {
-  return `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+  return `'${literalText(s).replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
 /**
@@ -23,6 +23,8 @@ export const clickhouseDialect: Dialect = {
   // DateTime has whole seconds; every bound the compiler makes (zone midnights) is a whole second.
   timestampLiteral: (ms) => `toDateTime(${Math.floor(ms / 1000)}, 'UTC')`,
   localDate: (ts, tz) => `toDate(${ts}, ${quote(tz)})`,
+  // Decimal128 never wraps; its JSON is an unquoted number (JSON.parse would round it), so text.
+  sumMoney: (column) => `toString(sum(toDecimal128(${column}, 0)))`,
   approxDistinct: (column) => `uniqCombined(${column})`,
   inSubquery: (expr, subquery) => `${expr} GLOBAL IN (${subquery})`,
   // lowerUTF8 + LIKE mirrors DuckDB's lower(…) LIKE, so both engines agree on what "contains" means.

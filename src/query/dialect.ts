@@ -1,3 +1,4 @@
+import { UserError } from "../domain/errors.js";
 import type { TimeGrain } from "../domain/query.js";
 
 /**
@@ -20,12 +21,27 @@ export interface Dialect {
   timestampLiteral(epochMs: number): string;
   /** The calendar day (a DATE expression) of a UTC TIMESTAMP column in an IANA time zone. */
   localDate(tsColumn: string, timezone: string): string;
+  /**
+   * The exact sum of a 64-bit micros column, however large (DuckDB: SUM gives a HUGEINT; ClickHouse
+   * 18.16's sum of an Int64 wraps past 2^63, so it sums Decimal128 and returns the digits as text).
+   */
+  sumMoney(column: string): string;
   /** An approximate distinct count (DuckDB approx_count_distinct, ClickHouse uniqCombined). */
   approxDistinct(column: string): string;
   /** Case-insensitive "contains" test of a column against a literal substring. */
   containsInsensitive(column: string, needle: string): string;
   /** `expr IN (subquery)` over a table that may be distributed (ClickHouse: GLOBAL IN, run once and shipped to the shards). */
   inSubquery(expr: string, subquery: string): string;
+}
+
+/**
+ * Text for a string literal: a NUL byte is refused (a UserError: the user's value), since no engine
+ * takes it in SQL text and nothing stored holds one. Values written to a store are bound, not quoted.
+ * @example literalText("Launch Q4") // "Launch Q4"
+ */
+export function literalText(s: string): string {
+  if (s.includes("\u0000")) throw new UserError("bad_value", "a value holds a NUL byte (\\0), which no stored name has");
+  return s;
 }
 
 /** Escapes a LIKE pattern's wildcards with a backslash. @example escapeLike("50%_off") // "50\\%\\_off" */

@@ -1,10 +1,10 @@
 import type { TimeGrain } from "../domain/query.js";
-import { type Dialect, escapeLike } from "./dialect.js";
+import { type Dialect, escapeLike, literalText } from "./dialect.js";
 
 /** DuckDB SQL: ISO weeks start on Monday in date_trunc('week', …). */
 export const duckdbDialect: Dialect = {
   name: "duckdb",
-  quoteString: (s) => `'${s.replace(/'/g, "''")}'`,
+  quoteString: (s) => `'${literalText(s).replace(/'/g, "''")}'`,
   dateLiteral: (iso) => `DATE '${iso}'`,
   bucketStart(grain: TimeGrain, column: string) {
     if (grain === "day") return column;
@@ -16,6 +16,7 @@ export const duckdbDialect: Dialect = {
   // TIMESTAMP (UTC wall time) → instant → wall time in the zone; never the session's zone.
   localDate: (ts, tz) => `CAST(timezone(${duckdbDialect.quoteString(tz)}, timezone('UTC', ${ts})) AS DATE)`,
   // DuckDB 1.5's approx_count_distinct keeps 64 HLL registers (±13 % measured): count exactly instead.
+  sumMoney: (column) => `SUM(${column})`,
   approxDistinct: (column) => `COUNT(DISTINCT ${column})`,
   inSubquery: (expr, subquery) => `${expr} IN (${subquery})`,
   containsInsensitive: (column, needle) => `lower(${column}) LIKE ${duckdbDialect.quoteString(`%${escapeLike(needle.toLowerCase())}%`)} ESCAPE '\\'`,

@@ -19,17 +19,17 @@ export const SPEND_DIMENSION_COLUMNS: Record<EntityDimension, string> = {
   measurement: "''",
 };
 
-/** The summed measures every spend query returns, by output column name. */
-export const SPEND_SUMS: Record<string, string> = {
-  cost: "SUM(cost_micros)",
-  revenue: "SUM(conversion_value_micros)",
+/** The summed measures every spend query returns, by output column name (money summed exactly on every engine). */
+export const spendSums = (d: Dialect): Record<string, string> => ({
+  cost: d.sumMoney("cost_micros"),
+  revenue: d.sumMoney("conversion_value_micros"),
   impressions: "SUM(impressions)",
   clicks: "SUM(clicks)",
   conversions: "SUM(conversions)",
   viewable_impressions: "SUM(viewable_impressions)",
   measurable_impressions: "SUM(measurable_impressions)",
   source_rows: "COUNT(*)",
-};
+});
 
 export interface CompiledSpendQuery {
   sql: string;
@@ -87,7 +87,7 @@ export function compileSpendQuery(d: Dialect, q: MetricQuery, byFxDate: boolean,
     select.push(`${d.dateToText("date_start")} AS fx_date`);
     groupBy.push("fx_date");
   }
-  for (const [name, agg] of Object.entries(SPEND_SUMS)) select.push(`${agg} AS ${name}`);
+  for (const [name, agg] of Object.entries(spendSums(d))) select.push(`${agg} AS ${name}`);
   const where = spendConditions(d, q);
   const sql = [
     `SELECT ${select.join(", ")}`,

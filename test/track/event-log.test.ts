@@ -51,9 +51,9 @@ test("the log is loaded exactly once, in batches, whatever is replayed", async (
   const end = log.committedOffset;
   const source = openLogSource(path);
   const store = await DuckDbStore.open(":memory:");
-  const half = await loadEventLog(store, source, Math.floor((source.dataStart + end) / 2), 4096);
+  const half = await loadEventLog(store, source, Math.floor((source.dataStart + end) / 2), { batchBytes: 4096 });
   assert.ok(half.batches > 1);
-  const rest = await loadEventLog(store, source, end, 4096);
+  const rest = await loadEventLog(store, source, end, { batchBytes: 4096 });
   assert.equal(rest.offset, end);
   assert.equal(half.events + rest.events, 2700);
   assert.equal(half.invalid + rest.invalid, 300);
@@ -78,8 +78,8 @@ test("segments: a full segment is sealed under a new name and a new one starts; 
   const ends = new Map<string, number>();
   const log = SegmentedEventLog.open(path, 8192, {
     committed: (id, offset) => ends.set(id, offset),
-    began: (id) => calls.push(`began ${id}`),
-    sealed: (id, p, end) => calls.push(`sealed ${id} ${end === ends.get(id)} ${p.includes(id)}`),
+    began: (id, seq) => calls.push(`began ${id} ${seq}`),
+    sealed: (id, seq, p, end) => calls.push(`sealed ${id} ${seq} ${end === ends.get(id)} ${p.includes(id)}`),
   });
   const firstId = log.id;
   for (let round = 0; round < 6; round++) {
@@ -88,10 +88,15 @@ test("segments: a full segment is sealed under a new name and a new one starts; 
   await log.close();
   assert.ok(calls.filter((c) => c.startsWith("began")).length >= 2, calls.join("\n"));
   assert.ok(calls.filter((c) => c.startsWith("sealed")).every((c) => c.endsWith("true true")), calls.join("\n"));
-  assert.equal(calls[0], `began ${calls[0]?.slice(6)}`);
+  // Each segment is named by its id and numbered in order: began n, then sealed n-1.
+  const began = calls.filter((c) => c.startsWith("began")).map((c) => Number(c.split(" ")[2]));
+  assert.deepEqual(began, began.map((_, i) => i + 1));
+  assert.equal(calls.filter((c) => c.startsWith("sealed"))[0], `sealed ${firstId} 0 true true`);
   const sealed = listSealedSegments(path);
   assert.equal(sealed.length, calls.filter((c) => c.startsWith("sealed")).length);
   assert.ok(sealed[0]?.path.includes(firstId), "oldest first");
+  assert.equal(sealed[0]?.id, firstId);
+  assert.deepEqual(sealed.map((x) => x.id), calls.filter((c) => c.startsWith("sealed")).map((c) => c.split(" ")[1]));
   // Every event is in exactly one segment, in order.
   const store = await DuckDbStore.open(":memory:");
   let events = 0;

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { signClickTarget } from "../../src/app/track/click-target.js";
 import { loadOrCreateSecret } from "../../src/cli/serve/secret.js";
-import { tempDir } from "../helpers.js";
+import { cpi, tempDir } from "../helpers.js";
 import { startServer, stopServer } from "./server-process.js";
 
 const UA = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0" };
@@ -51,6 +51,7 @@ test("malformed requests get a short 4xx and store nothing", async () => {
       ["lone surrogate escape", get("/i.gif?c=%ED%A0%80"), 400, /UTF-8/],
       ["control character", get("/i.gif?c=a%00b"), 400, /control/],
       ["bad impression id", get("/i.gif?c=a&id=%3Cscript%3E"), 400, /impression id/],
+      ["a parameter twice", get("/i.gif?c=a&c=b"), 400, /'c' is given more than once/],
       ["too many parameters", get(`/i.gif?${Array.from({ length: 40 }, (_, i) => `k${i}=1`).join("&")}`), 400, /parameters/],
       ["not JSON", post("{nope"), 400, /JSON/],
       ["not an array", post('{"t":"impression","c":"a"}'), 400, /array/],
@@ -100,18 +101,71 @@ test("malformed requests get a short 4xx and store nothing", async () => {
   }
 });
 
-test("rate limits per address: over the limit is 429 and not stored", async () => {
+test("click targets that stopped the server: each is refused or redirected to its parsed URL, and the server keeps answering", async () => {
   const dir = tempDir();
   const db = join(dir, "cpi.duckdb");
-  const server = await startServer(db, "--ip-rate", "3", "--visitor-rate", "0");
+  const server = await startServer(db, "--allow-redirect", "shop.example");
+  try {
+    const click = async (to: string, sig = "") => {
+      const r = await fetch(`${server.url}/c?c=a&to=${encodeURIComponent(to)}${sig ? `&sig=${sig}` : ""}`, { headers: UA, redirect: "manual" });
+      await r.arrayBuffer();
+      return { status: r.status, location: r.headers.get("location") };
+    };
+    // Allow-listed host: CR/LF, an ideographic or fullwidth full stop, a backslash before "@".
+    assert.deepEqual(await click("https://shop.example/\r\nSet-Cookie: x=1"), { status: 302, location: "https://shop.example/Set-Cookie:%20x=1" });
+    assert.deepEqual(await click("https://shop.example/%0D%0Ax"), { status: 302, location: "https://shop.example/%0D%0Ax" });
+    assert.deepEqual(await click("https://shop\u3002example/"), { status: 302, location: "https://shop.example/" });
+    assert.deepEqual(await click("https://\uff53\uff48\uff4f\uff50\uff0e\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45/"), { status: 302, location: "https://shop.example/" });
+    assert.deepEqual(await click("https://shop.example\\@evil.com/"), { status: 302, location: "https://shop.example/@evil.com/" });
+    assert.equal((await click("https://shop.example@evil.com/")).status, 400, "the host is evil.com");
+    assert.equal((await click("https://evil.com@shop.example/")).status, 400, "no user names in targets");
+    // Signed by `cpi snippet --click-url`, with a path beyond Latin-1: redirected, every time.
+    const snippet = await cpi(dir, "snippet", "--db", db, "--endpoint", server.url, "--campaign", "a", "--click-url", "https://landing.example/\u65e5\u672c/sale?q=\u00e9", "--format", "json");
+    assert.equal(snippet.code, 0, snippet.stderr);
+    const signed = new URL(JSON.parse(snippet.stdout).click_url as string);
+    for (let i = 0; i < 3; i++) {
+      const r = await click(signed.searchParams.get("to") as string, signed.searchParams.get("sig") as string);
+      assert.deepEqual(r, { status: 302, location: "https://landing.example/%E6%97%A5%E6%9C%AC/sale?q=%C3%A9" });
+    }
+    assert.equal((await fetch(`${server.url}/health`)).status, 200);
+    assert.equal(server.child.exitCode, null, "still running");
+    assert.equal(await stopServer(server), 0, server.stderr());
+    assert.equal(await storedCount(db), 8, "every redirected click is stored");
+  } finally {
+    if (server.child.exitCode === null) await stopServer(server);
+  }
+});
+
+test("over the rate limits, impressions are kept as invalid traffic 'rate' (invalid_rate shows them); only a beacon flood gets a 429", async () => {
+  const dir = tempDir();
+  const db = join(dir, "cpi.duckdb");
+  // One address, as behind a NAT: 200 impressions at once, 3 a second within the address's limit.
+  const server = await startServer(db, "--ip-rate", "3", "--visitor-rate", "0", "--flood-rate", "5");
   try {
     const responses = await Promise.all(Array.from({ length: 200 }, (_, i) => fetch(`${server.url}/i.gif?c=a&id=r${i}`, { headers: UA })));
-    const codes = responses.map((r) => r.status);
-    const ok = codes.filter((c) => c === 200).length;
-    assert.ok(codes.includes(429));
-    assert.ok(codes.every((c) => c === 200 || c === 429));
+    assert.deepEqual([...new Set(responses.map((r) => r.status))], [200], "every pixel is answered");
+    const health = (await (await fetch(`${server.url}/health`)).json()) as { recorded: number; invalid: number; rateLimited: number };
+    assert.equal(health.recorded + health.invalid, 200);
+    assert.ok(health.rateLimited > 0 && health.rateLimited === health.invalid, JSON.stringify(health));
+    // A beacon past --flood-rate is refused whole (and stores nothing); within it, it is stored.
+    const beacon = (n: number, at: number) => fetch(`${server.url}/e`, { method: "POST", headers: UA, body: JSON.stringify(Array.from({ length: n }, (_, i) => ({ t: "impression", c: "a", id: `b${at}-${i}` }))) });
+    const floods = await Promise.all([beacon(4, 1), beacon(4, 2), beacon(4, 3)]);
+    const codes = floods.map((r) => r.status).sort();
+    assert.ok(codes.includes(429), `a flood is refused: ${codes}`);
+    const refusedBeaconEvents = 4 * codes.filter((c) => c === 429).length;
     assert.equal(await stopServer(server), 0);
-    assert.equal(await storedCount(db), ok);
+    assert.equal(await storedCount(db), 200 + 12 - refusedBeaconEvents, "every answered event is stored, as valid or invalid");
+    // invalid_rate counts them: Σinvalid / (Σimpressions + Σinvalid), all of them impressions here.
+    const inst = await DuckDBInstance.create(db);
+    const conn = await inst.connect();
+    const [valid, rate, other] = (await conn.runAndReadAll("SELECT (SELECT COUNT(*) FROM events), (SELECT COALESCE(SUM(n), 0) FROM invalid_counts WHERE reason = 'rate'), (SELECT COALESCE(SUM(n), 0) FROM invalid_counts WHERE reason <> 'rate')")).getRows()[0] as bigint[];
+    conn.closeSync();
+    inst.closeSync();
+    assert.ok(Number(rate) >= health.rateLimited && Number(rate) > 0, `rate ${rate}`);
+    assert.equal(Number(other), 0);
+    const r = await cpi(dir, "report", "--db", db, "--where", "source=tracked", "--metrics", "impressions,invalid_rate", "--format", "json");
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), [{ impressions: Number(valid), invalid_rate: Number(rate) / (Number(valid) + Number(rate)) }]);
   } finally {
     if (server.child.exitCode === null) await stopServer(server);
   }

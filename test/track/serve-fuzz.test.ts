@@ -2,27 +2,17 @@
 // Fuzz: a few hundred thousand random requests (seeded; loopback only; bounded in count and time).
 // The server must never crash, and every 2xx (and every click redirect) must match a stored event.
 import assert from "node:assert/strict";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { join } from "node:path";
 import { test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { mulberry32 } from "../../src/domain/stats/random.js";
 import { tempDir } from "../helpers.js";
-import { startServer, stopServer } from "./server-process.js";
+import { type PlannedRequest, sendPlanned, startServer, stopServer } from "./server-process.js";
 
 const REQUESTS = Number(process.env.CPI_FUZZ_REQUESTS ?? 200_000);
 const MAX_SECONDS = Number(process.env.CPI_FUZZ_SECONDS ?? 240);
 const CONCURRENCY = 48;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const UAS = [
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
@@ -34,7 +24,7 @@ const UAS = [
 ];
 const PIECES = ["Launch Q4", "news", "a", "Visual A", "é", "日本", "%", "%zz", "%C3%28", "%00", "%ED%A0%80", "+", "&", "=", "<script>", "../", "\u00ff"];
 
-type Planned = { method: string; path: string; body?: Buffer; headers: Record<string, string>; events: number };
+type Planned = PlannedRequest & { events: number };
 
 function plan(rnd: () => number, i: number): Planned {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
@@ -97,21 +87,7 @@ test(`fuzz: ${REQUESTS.toLocaleString("en-US")} random requests, no crash, every
   let next = 0;
   let expected = 0;
   let sent = 0;
-  const send = (p: Planned) =>
-    new Promise<number>((resolve) => {
-      let req: ReturnType<typeof request>;
-      try {
-        req = request({ host: "127.0.0.1", port: server.port, method: p.method, path: p.path, headers: p.headers, agent }, (res) => {
-          res.resume();
-          res.on("end", () => resolve(res.statusCode ?? 0));
-          res.on("error", () => resolve(-1));
-        });
-      } catch {
-        return resolve(-2); // the client refused to send it (not a server answer)
-      }
-      req.on("error", () => resolve(-1));
-      req.end(p.body);
-    });
+  const send = (p: PlannedRequest) => sendPlanned(server.port, agent, p);
   try {
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async (_, w) => {

@@ -1,6 +1,7 @@
 // Starts `cpi serve` from source as a child process and waits until it listens.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { type Agent, request } from "node:http";
 import { fileURLToPath } from "node:url";
 
 const ENTRY = fileURLToPath(new URL("./cpi-entry.ts", import.meta.url));
@@ -55,4 +56,33 @@ export async function startServerWith(opts: { detached: boolean }, db: string, .
 export async function stopServer(s: ServerProcess): Promise<number | null> {
   s.child.kill("SIGTERM");
   return s.exited;
+}
+
+/** A request a fuzz test plans. */
+export interface PlannedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer | undefined;
+}
+
+/**
+ * Sends one planned request on `agent`: the answer's status, -1 when the connection failed without
+ * one, -2 when the client itself refused to send it (not the server's doing).
+ */
+export function sendPlanned(port: number, agent: Agent, p: PlannedRequest): Promise<number> {
+  return new Promise<number>((resolve) => {
+    let req: ReturnType<typeof request>;
+    try {
+      req = request({ host: "127.0.0.1", port, method: p.method, path: p.path, headers: p.headers, agent }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("error", () => resolve(-1));
+      });
+    } catch {
+      return resolve(-2);
+    }
+    req.on("error", () => resolve(-1));
+    req.end(p.body);
+  });
 }

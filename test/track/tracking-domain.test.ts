@@ -4,10 +4,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { checkClickTarget, signClickTarget } from "../../src/app/track/click-target.js";
 import { RateLimiter } from "../../src/app/track/rate-limit.js";
+import { TrackingRecorder } from "../../src/app/track/recorder.js";
 import { SeenIds } from "../../src/app/track/seen-ids.js";
 import { DailyVisitorKeys } from "../../src/app/track/visitor-key.js";
 import { type Contract, contractCost, contractWindowUtc, overlappingContract } from "../../src/domain/tracking/contract.js";
-import { decodeEventLine, encodeEventLine, type TrackedEvent } from "../../src/domain/tracking/event.js";
+import { decodeEventLine, encodeEventLine, type HitFields, type TrackedEvent } from "../../src/domain/tracking/event.js";
 import { eventBatch, hitFields } from "../../src/domain/tracking/hit-fields.js";
 import { deviceClass, invalidReason, visitorKeyInput } from "../../src/domain/tracking/invalid-traffic.js";
 import { MRC_DISPLAY, MRC_VIDEO, viewabilityRule, viewableAt } from "../../src/domain/tracking/viewability.js";
@@ -122,11 +123,12 @@ test("log lines round-trip, including awkward text", () => {
 
 test("rate limits, duplicate ids and click targets", () => {
   const rl = new RateLimiter(3);
-  assert.equal(rl.take("a", 2, 1000), true);
-  assert.equal(rl.take("a", 2, 1500), false);
-  assert.equal(rl.take("b", 3, 1500), true);
-  assert.equal(rl.take("a", 3, 2000), true);
-  assert.equal(new RateLimiter(0).take("a", 1e9, 0), true);
+  assert.equal(rl.admit("a", 2, 1000), 2);
+  assert.equal(rl.admit("a", 2, 1500), 1, "one of two is within the limit");
+  assert.equal(rl.admit("a", 1, 1600), 0, "what was over it still counts");
+  assert.equal(rl.admit("b", 3, 1500), 3);
+  assert.equal(rl.admit("a", 3, 2000), 3, "a new second");
+  assert.equal(new RateLimiter(0).admit("a", 1e9, 0), 1e9);
   const seen = new SeenIds(2);
   assert.equal(seen.checkAndAdd("impression", "1"), false);
   assert.equal(seen.checkAndAdd("impression", "1"), true);
@@ -141,4 +143,31 @@ test("rate limits, duplicate ids and click targets", () => {
   assert.throws(() => checkClickTarget("https://evil.example/", undefined, secret, ["shop.example"]), /neither signed/);
   assert.throws(() => checkClickTarget("https://shop.example.evil.example/", undefined, secret, ["shop.example"]), /neither signed/);
   assert.throws(() => checkClickTarget("javascript:alert(1)", undefined, secret, ["shop.example"]), /http or https/);
+});
+
+test("over the rate limits, events are recorded as invalid 'rate', a flooding visitor does not use up its address, a beacon flood is refused", () => {
+  const logged: string[] = [];
+  const sink = {
+    append: (lines: string, done: (err: Error | null) => void) => {
+      logged.push(lines);
+      done(null);
+    },
+  };
+  const recorder = new TrackingRecorder(sink, { ipPerSecond: 5, visitorPerSecond: 2, floodPerSecond: 6 });
+  const ua = (n: number) => `Mozilla/5.0 (X11; Linux x86_64) Chrome/${n}.0`;
+  const ctx = (agent: string) => ({ ip: "192.0.2.1", userAgent: agent, purpose: "", clientHints: "", webdriver: false, country: "", now: 5_000 });
+  const hit = (id: string): HitFields => ({ type: "impression", impression_id: id, campaign: "c", creative: "", placement: "", measurable: false, webdriver: false });
+  const reasons: string[] = [];
+  const keep = (_e: Error | null, events: TrackedEvent[]) => reasons.push(...events.map((e) => e.reason || "ok"));
+  // One visitor sends 4: 2 within its limit, 2 over it (kept, as invalid).
+  recorder.record([hit("a1"), hit("a2"), hit("a3"), hit("a4")], ctx(ua(1)), keep);
+  // Others behind the same address: the address's 5 are not used up by the first visitor's excess.
+  for (const [i, agent] of [ua(2), ua(3)].entries()) recorder.record([hit(`b${i}1`), hit(`b${i}2`)], ctx(agent), keep);
+  assert.deepEqual(reasons, ["ok", "ok", "rate", "rate", "ok", "ok", "ok", "rate"]);
+  assert.deepEqual(recorder.stats, { recorded: 5, invalid: 3, rateLimited: 3 });
+  assert.equal(logged.join("").split("\n").filter(Boolean).length, 8, "every event is in the log");
+  // Beacons: past --flood-rate a batch is refused whole, and nothing is logged.
+  recorder.record([hit("f1"), hit("f2"), hit("f3"), hit("f4")], ctx(ua(4)), keep, { beacon: true });
+  assert.throws(() => recorder.record([hit("f5"), hit("f6"), hit("f7")], ctx(ua(5)), keep, { beacon: true }), /too many events from this address/);
+  assert.equal(logged.join("").split("\n").filter(Boolean).length, 12, "the first batch was logged, the refused one not");
 });

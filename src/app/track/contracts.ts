@@ -1,7 +1,7 @@
 import { requireIsoDate } from "../../domain/dates.js";
 import { UserError } from "../../domain/errors.js";
-import { normaliseCurrency, parseMicros } from "../../domain/money.js";
-import { requireTimeZone } from "../../domain/query.js";
+import { fitsStoredMicros, normaliseCurrency, parseMicros, tooLargeAmount } from "../../domain/money.js";
+import { requireStorableText, requireTimeZone } from "../../domain/query.js";
 import { type Contract, overlappingContract, type Pricing, validateContract } from "../../domain/tracking/contract.js";
 import type { Store } from "../../store/store.js";
 
@@ -30,9 +30,10 @@ export async function addContract(store: Store, input: ContractInput): Promise<C
   const text = String(input[pricing]).trim();
   const amount = parseMicros(text);
   if (amount === null) throw new UserError("bad_amount", `--${pricing} must be an amount like 5000 or 12.50, got '${text}'`);
+  if (!fitsStoredMicros(amount)) throw new UserError("bad_amount", `--${pricing} ${tooLargeAmount(text)}`);
   const c = validateContract({
-    campaign: input.campaign.trim(),
-    placement: (input.placement ?? "").trim(),
+    campaign: requireStorableText(input.campaign.trim(), "--campaign"),
+    placement: requireStorableText((input.placement ?? "").trim(), "--placement"),
     pricing,
     amount,
     currency: normaliseCurrency(input.currency ?? "USD"),

@@ -42,16 +42,24 @@ export function decodeChunk(text: string): { events: TrackedEvent[]; badLines: n
   return { events, badLines };
 }
 
+export interface LoadOptions {
+  /** Bytes of the log per batch (one transaction each; default 8 MiB). */
+  batchBytes?: number;
+  /** Asked before each batch: true stops the load there (what is loaded stays loaded). */
+  stop?: () => boolean;
+}
+
 /**
  * Loads the log into the store from where the store stands up to `upTo`, in batches of about
  * `batchBytes`; each batch and its end offset are committed together (exactly once, also after a
  * crash). Returns where the store stands afterwards.
- * @example await loadEventLog(store, source, source.dataStart + 4096)
+ * @example await loadEventLog(store, source, source.dataStart + 4096, { batchBytes: 1 << 20 })
  */
-export async function loadEventLog(store: Store, source: EventLogSource, upTo: number, batchBytes = 8 * 1024 * 1024): Promise<LoadOutcome> {
+export async function loadEventLog(store: Store, source: EventLogSource, upTo: number, opts: LoadOptions = {}): Promise<LoadOutcome> {
+  const batchBytes = opts.batchBytes ?? 8 * 1024 * 1024;
   let offset = (await store.eventLogOffset(source.id)) ?? source.dataStart;
   const out: LoadOutcome = { offset, events: 0, invalid: 0, batches: 0, badLines: 0 };
-  while (offset < upTo) {
+  while (offset < upTo && !opts.stop?.()) {
     const chunk = source.read(offset, upTo, batchBytes);
     if (chunk.end <= offset) break;
     const { events, badLines } = decodeChunk(chunk.text);

@@ -1,7 +1,8 @@
 /**
- * Fixed one-second windows per key: at most `perSecond` events per key per second (0 = no limit).
- * Counters are dropped each window, so memory is bounded by the keys seen in one second.
- * @example const rl = new RateLimiter(20); rl.take("visitor-key", 1, Date.now()) // true
+ * Fixed one-second windows per key: at most `perSecond` events per key per second are within the
+ * limit (0 = no limit). Counters are dropped each window, so memory is bounded by the keys seen in one
+ * second.
+ * @example const rl = new RateLimiter(20); rl.admit("visitor-key", 1, Date.now()) // 1
  */
 export class RateLimiter {
   private window = -1;
@@ -9,23 +10,19 @@ export class RateLimiter {
 
   constructor(readonly perSecond: number) {}
 
-  /** Takes `n` events for `key`; false (and nothing taken) when that would pass the limit. */
-  take(key: string, n: number, now: number): boolean {
-    if (this.perSecond <= 0) return true;
+  /**
+   * Counts `n` events for `key` and returns how many of them (the first ones) are within the limit;
+   * the rest are over it. Every event counts, so a key that keeps sending stays over it.
+   */
+  admit(key: string, n: number, now: number): number {
+    if (this.perSecond <= 0) return n;
     const w = Math.floor(now / 1000);
     if (w !== this.window) {
       this.window = w;
       this.counts.clear();
     }
     const used = this.counts.get(key) ?? 0;
-    if (used + n > this.perSecond) return false;
     this.counts.set(key, used + n);
-    return true;
-  }
-
-  /** Gives back `n` events taken for `key` in this window (when a later check refused the request). */
-  giveBack(key: string, n: number): void {
-    const used = this.counts.get(key);
-    if (used !== undefined) this.counts.set(key, Math.max(0, used - n));
+    return Math.max(0, Math.min(n, this.perSecond - used));
   }
 }

@@ -20,10 +20,12 @@ export interface HitContext extends RequestSignals {
 }
 
 export interface RecorderOptions {
-  /** Events per second per client address (0 = unlimited). */
+  /** Events per second per client address past which they are counted invalid (`rate`); 0 = no limit. */
   ipPerSecond?: number;
-  /** Events per second per visitor key (0 = unlimited). */
+  /** Events per second per visitor key past which they are counted invalid (`rate`); 0 = no limit. */
   visitorPerSecond?: number;
+  /** Beacon (POST /e) events per second per address past which a batch is refused whole (429): flood protection; 0 = off. */
+  floodPerSecond?: number;
   /** Impression ids remembered for duplicate detection (per generation). */
   seenIdCapacity?: number;
   visitorKeys?: DailyVisitorKeys;
@@ -42,27 +44,32 @@ function isBotUserAgent(ua: string): boolean {
   return b;
 }
 
+/** The defaults, safe behind a carrier-grade NAT or an office proxy (many people, one address). */
+export const RATE_DEFAULTS = { ipPerSecond: 1000, visitorPerSecond: 50, floodPerSecond: 5000 } as const;
+
 /**
  * Turns validated hits into log lines: adds time, the visitor key and the device class, classifies
- * invalid traffic (bots, headless browsers, prefetches, an impression id seen twice), applies the
- * rate limits, and hands the lines to the sink. Invalid hits are logged too, with their reason, so
- * they are counted per reason and never as impressions.
+ * invalid traffic (bots, headless browsers, prefetches, an impression id seen twice, more events than
+ * the rate limits admit), and hands the lines to the sink. Invalid hits are logged too, with their
+ * reason, so they are counted per reason and never as impressions: nothing a client sent vanishes.
  * @example recorder.record([hit], ctx, (err) => res.end(GIF))
  */
 export class TrackingRecorder {
   private readonly perIp: RateLimiter;
   private readonly perVisitor: RateLimiter;
+  private readonly flood: RateLimiter;
   private readonly seen: SeenIds;
   private readonly keys: DailyVisitorKeys;
-  /** Events acknowledged (durable) and rejected by the rate limits, for /health. */
+  /** Events acknowledged (durable: valid, invalid) and over the rate limits (counted invalid, or refused as a flood), for /health. */
   stats = { recorded: 0, invalid: 0, rateLimited: 0 };
 
   constructor(
     private readonly sink: EventSink,
     opts: RecorderOptions = {},
   ) {
-    this.perIp = new RateLimiter(opts.ipPerSecond ?? 100);
-    this.perVisitor = new RateLimiter(opts.visitorPerSecond ?? 20);
+    this.perIp = new RateLimiter(opts.ipPerSecond ?? RATE_DEFAULTS.ipPerSecond);
+    this.perVisitor = new RateLimiter(opts.visitorPerSecond ?? RATE_DEFAULTS.visitorPerSecond);
+    this.flood = new RateLimiter(opts.floodPerSecond ?? RATE_DEFAULTS.floodPerSecond);
     this.seen = new SeenIds(opts.seenIdCapacity);
     this.keys = opts.visitorKeys ?? new DailyVisitorKeys();
   }
@@ -73,28 +80,28 @@ export class TrackingRecorder {
   }
 
   /**
-   * Records hits (all or nothing): throws a UserError "rate_limited" when a limit would be passed;
-   * otherwise `done` is called once every line is durable, with the events as logged.
+   * Records hits; `done` is called once every line is durable, with the events as logged. Events past
+   * the address's or the visitor's rate are recorded as invalid (`rate`). A `beacon` batch (POST /e)
+   * from an address past the flood limit is refused whole: a UserError "rate_limited" (429).
    */
-  record(hits: readonly HitFields[], ctx: HitContext, done: (err: Error | null, events: TrackedEvent[]) => void): void {
+  record(hits: readonly HitFields[], ctx: HitContext, done: (err: Error | null, events: TrackedEvent[]) => void, opts: { beacon?: boolean } = {}): void {
     const n = hits.length;
+    if (opts.beacon && this.flood.admit(ctx.ip, n, ctx.now) < n) {
+      this.stats.rateLimited += n;
+      throw new UserError("rate_limited", "too many events from this address: this batch was not stored; slow down");
+    }
     const visitor = this.keys.key(ctx.ip, ctx.userAgent, ctx.now);
-    if (!this.perIp.take(ctx.ip, n, ctx.now)) {
-      this.stats.rateLimited += n;
-      throw new UserError("rate_limited", "too many events from this address; slow down");
-    }
-    if (!this.perVisitor.take(visitor, n, ctx.now)) {
-      this.perIp.giveBack(ctx.ip, n);
-      this.stats.rateLimited += n;
-      throw new UserError("rate_limited", "too many events from this visitor; slow down");
-    }
+    // A visitor over its own limit does not use up its address's: the address counts what the visitor limit let through.
+    const withinVisitor = this.perVisitor.admit(visitor, n, ctx.now);
+    const within = this.perIp.admit(ctx.ip, withinVisitor, ctx.now);
+    this.stats.rateLimited += n - within;
     const requestReason = invalidReason(ctx, isBotUserAgent);
     const device = deviceClass(ctx.userAgent);
     const events: TrackedEvent[] = new Array(n);
     let lines = "";
     for (let i = 0; i < n; i++) {
       const h = hits[i] as HitFields;
-      let reason: InvalidReason | "" = requestReason ?? (h.webdriver ? "automation" : "");
+      let reason: InvalidReason | "" = requestReason ?? (h.webdriver ? "automation" : i >= within ? "rate" : "");
       if (reason === "" && h.impression_id !== "" && this.seen.checkAndAdd(h.type, h.impression_id)) reason = "duplicate_id";
       const e: TrackedEvent = {
         ts: ctx.now,

@@ -1,7 +1,10 @@
 import { resolve } from "node:path";
-import type { Command } from "commander";
+import { type Command, CommanderError } from "commander";
+import { normalizeAllowedHost } from "../../app/track/click-target.js";
+import { RATE_DEFAULTS } from "../../app/track/recorder.js";
 import { UserError } from "../../domain/errors.js";
 import { apiRoutes } from "../../http/api/index.js";
+import { DEFAULT_PER_ADDRESS, defaultMaxConnections } from "../../http/connection-guard.js";
 import { webRoutes } from "../../http/web-routes.js";
 import { clickhouseUrl, openAlertFiles, storePath } from "../compose.js";
 import type { CliIo } from "../io.js";
@@ -27,8 +30,9 @@ export function registerServe(program: Command, io: CliIo): void {
     .option("--db <path>", "DuckDB store file (default ./cpi.duckdb, or $CPI_DB)")
     .option("--allow-redirect <host>", "a host clicks may redirect to without a signature (repeatable; subdomains included)", collect, [])
     .option("--trust-proxy", "take the client address from X-Forwarded-For and the country from CF-IPCountry (only behind your own proxy)")
-    .option("--ip-rate <n>", "events per second per client address (0 = unlimited)", "100")
-    .option("--visitor-rate <n>", "events per second per visitor (0 = unlimited)", "20")
+    .option("--ip-rate <n>", "events per second per client address before they count as invalid traffic 'rate' (0 = no limit)", String(RATE_DEFAULTS.ipPerSecond))
+    .option("--visitor-rate <n>", "events per second per visitor before they count as invalid traffic 'rate' (0 = no limit)", String(RATE_DEFAULTS.visitorPerSecond))
+    .option("--flood-rate <n>", "beacon (POST /e) events per second per address past which batches get a 429 and are not stored (0 = off)", String(RATE_DEFAULTS.floodPerSecond))
     .option("--max-body <bytes>", "largest POST /e body", "65536")
     .option("--cors-origin <origin>", "a web origin allowed to call /api/* from a browser (repeatable; off by default)", collect, [])
     .option("--state <path>", "with --store: where the server keeps its event log, endpoint and secret (<path>.events.log …; default ./cpi-serve)")
@@ -36,6 +40,8 @@ export function registerServe(program: Command, io: CliIo): void {
     .option("--alerts-config <path>", "the alert rules file (default: beside the store, as for 'cpi alerts')")
     .option("--sync-every <interval>", "run 'cpi sync' on this schedule (e.g. 6h), then the alert checks on the fresh data")
     .option("--connections <path>", "the connections file (default: beside the store, as for 'cpi connect')")
+    .option("--max-connections <n>", "open connections at most; past it the oldest idle one is closed, or the new one refused (default: 90 % of the open-file limit)")
+    .option("--max-connections-per-address <n>", `open connections per client address at most, the same way (default ${DEFAULT_PER_ADDRESS}; 0 = no cap, the default with --trust-proxy)`)
     .option("--log-segment <bytes>", "size at which the event log starts a new segment (loaded segments are deleted)", String(256 * 1024 * 1024))
     .addHelpText(
       "after",
@@ -62,18 +68,23 @@ Examples:
       const sync = o.syncEvery ? await syncSchedule({ every: o.syncEvery, connections: o.connections, db: o.db, store: o.store }, alertFiles, io) : null;
       const background = alerts || sync ? bothJobs(alerts, sync) : null;
       const url = clickhouseUrl(o, io);
-      await runServer(
+      const drained = await runServer(
         {
           dbPath: url ? resolve(io.cwd, o.state ?? "cpi-serve") : storePath(o, io),
           ...(url ? { storeUrl: url } : {}),
           host: o.host,
           port: int("--port", o.port, 0, 65535),
-          allowHosts: (o.allowRedirect as string[]).map((h) => h.trim().toLowerCase()).filter(Boolean),
+          allowHosts: (o.allowRedirect as string[]).filter((h) => h.trim() !== "").map(normalizeAllowedHost),
           trustProxy: Boolean(o.trustProxy),
           ipPerSecond: int("--ip-rate", o.ipRate, 0, 1e9),
           visitorPerSecond: int("--visitor-rate", o.visitorRate, 0, 1e9),
+          floodPerSecond: int("--flood-rate", o.floodRate, 0, 1e9),
           maxBodyBytes: int("--max-body", o.maxBody, 256, 10_000_000),
           segmentBytes: int("--log-segment", o.logSegment, 4096, 2 ** 40),
+          limits: {
+            total: o.maxConnections === undefined ? defaultMaxConnections() : int("--max-connections", o.maxConnections, 0, 10_000_000),
+            perAddress: o.maxConnectionsPerAddress === undefined ? (o.trustProxy ? 0 : DEFAULT_PER_ADDRESS) : int("--max-connections-per-address", o.maxConnectionsPerAddress, 0, 10_000_000),
+          },
           ...(background ? { background } : {}),
           extraRoutes: (store) => [
             ...apiRoutes({ store, boundHost: o.host, corsOrigins: o.corsOrigin as string[], alerts: alertFiles, connections: connectionFiles({ connections: o.connections, db: o.db, store: o.store }, io), log: (m) => io.err(`${m}\n`) }),
@@ -82,5 +93,7 @@ Examples:
         },
         io,
       );
+      // What a drain could not load stays in the log for the next start; say so in the exit code.
+      if (!drained) throw new CommanderError(1, "cpi.exit", "");
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { signClickTarget } from "../../app/track/click-target.js";
+import { parseClickTarget, signClickTarget } from "../../app/track/click-target.js";
 import { UserError } from "../../domain/errors.js";
 import { externalSnippetTag, imgTag, type SnippetConfig, snippetScript, snippetTag, tagCsp, tagId } from "../../http/snippet/snippet-source.js";
 import { storePath } from "../compose.js";
@@ -65,7 +65,8 @@ Examples:
       };
       let click: string | null = null;
       if (o.clickUrl) {
-        const to = httpUrl(String(o.clickUrl), "--click-url");
+        // The normalised URL is what the server redirects to, so it is what gets signed and sent.
+        const to = parseClickTarget(String(o.clickUrl), "--click-url").href;
         const q = new URLSearchParams({ c: config.campaign, ...(config.creative ? { cr: config.creative } : {}), ...(config.placement ? { p: config.placement } : {}), to });
         q.set("sig", signClickTarget(to, loadOrCreateSecret(storePath(o, io))));
         click = `${config.endpoint}/c?${q.toString()}`;

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { TrackingRecorder } from "../../app/track/recorder.js";
 import { UserError } from "../../domain/errors.js";
+import type { ConnectionLimits } from "../../http/connection-guard.js";
 import { createRouteServer, listen, type Route } from "../../http/server.js";
 import { trackingRoutes } from "../../http/tracking-routes.js";
 import type { Store } from "../../store/store.js";
@@ -23,7 +24,11 @@ export interface ServeOptions {
   trustProxy: boolean;
   ipPerSecond: number;
   visitorPerSecond: number;
+  /** Beacon events per second per address past which POST /e answers 429 (0 = off). */
+  floodPerSecond: number;
   maxBodyBytes: number;
+  /** Caps on open connections (total, per client address). */
+  limits: ConnectionLimits;
   /** Size at which the event log's active segment is sealed and a new one started. */
   segmentBytes: number;
   /**
@@ -35,25 +40,34 @@ export interface ServeOptions {
   background?: (store: Store) => { stop(waitMs?: number): Promise<void> };
 }
 
-/** Runs the server until SIGTERM/SIGINT; resolves after draining. */
-export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
+/** Runs the server until SIGTERM/SIGINT; resolves after draining: true when all the log is in the store. */
+export async function runServer(o: ServeOptions, io: CliIo): Promise<boolean> {
   const running = readEndpoint(o.dbPath);
   if (running) throw new UserError("already_serving", `a cpi server (pid ${running.pid}) already serves ${o.dbPath} on port ${running.port}`);
   let worker: StoreWorkerHost | null = null;
   const logPath = eventLogPath(o.dbPath);
   const sealed = sealedEventLogs(logPath);
-  const log = openEventLogWriter(logPath, o.segmentBytes, {
-    committed: (id, offset) => worker?.committed(id, offset),
-    began: (_id, path) => worker?.began(path),
-    sealed: (id, path, end) => worker?.sealed(id, path, end),
-  });
+  const report = (what: string) => (e: unknown) => io.err(`internal error in ${what} (the server goes on): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  const log = openEventLogWriter(
+    logPath,
+    o.segmentBytes,
+    {
+      committed: (id, offset) => worker?.committed(id, offset),
+      began: (id, seq) => worker?.began(id, seq),
+      sealed: (id, seq, path, end) => worker?.sealed(id, seq, path, end),
+    },
+    { firstSeq: sealed.length, onCallbackError: report("an event log callback") },
+  );
   const fatal = (message: string) => {
     io.err(`fatal: the store worker failed: ${message}\n`);
     process.exit(1);
   };
   let started: Awaited<ReturnType<typeof StoreWorkerHost.start>>;
   try {
-    started = await StoreWorkerHost.start({ dbPath: o.dbPath, ...(o.storeUrl ? { storeUrl: o.storeUrl } : {}), logPath, upTo: log.committedOffset, sealed }, fatal);
+    started = await StoreWorkerHost.start(
+      { dbPath: o.dbPath, ...(o.storeUrl ? { storeUrl: o.storeUrl } : {}), logPath, active: { id: log.id, seq: log.seq, upTo: log.committedOffset }, sealed },
+      fatal,
+    );
   } catch (e) {
     await log.close();
     const msg = e instanceof Error ? e.message : String(e);
@@ -62,9 +76,12 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
   }
   worker = started.host;
   const w = worker;
-  if (started.replayed > 0) io.err(`replayed ${started.replayed.toLocaleString("en-US")} events from the log into the store\n`);
-  const recorder = new TrackingRecorder(log, { ipPerSecond: o.ipPerSecond, visitorPerSecond: o.visitorPerSecond });
+  const recorder = new TrackingRecorder(log, { ipPerSecond: o.ipPerSecond, visitorPerSecond: o.visitorPerSecond, floodPerSecond: o.floodPerSecond });
   recorder.rememberIds(started.recentIds);
+  w.onReplayed = (events, recentIds) => {
+    recorder.rememberIds(recentIds);
+    io.err(`replayed ${events.toLocaleString("en-US")} events from the log into the store\n`);
+  };
   const token = randomBytes(24).toString("hex");
   const routes: Route[] = [
     ...trackingRoutes({
@@ -79,12 +96,13 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
     cliRoute(token, (argv, cwd, env) => w.cli(argv, cwd, env, log.marks())),
     ...(o.extraRoutes?.(remoteStore((method, args) => w.call(method, args), w.dialect, w.location)) ?? []),
   ];
-  const server = createRouteServer({ routes, log: (m) => io.err(`${m}\n`) });
+  const server = createRouteServer({ routes, limits: o.limits, log: (m) => io.err(`${m}\n`) });
   const port = await listen(server, o.port, o.host);
   // The signal handlers are in place before "listening" is written: stderr to a pipe is written
   // synchronously, and a SIGTERM sent on reading that line must drain, not kill, the process.
   let background: ReturnType<NonNullable<ServeOptions["background"]>> | undefined;
   let stopping = false;
+  let drained = false;
   let stopped!: () => void;
   const done = new Promise<void>((resolve) => {
     stopped = resolve;
@@ -92,8 +110,19 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    try {
+      await drainAndClose(signal);
+    } catch (e) {
+      report("the drain")(e);
+      drained = false;
+    }
+    process.off("uncaughtException", lastResort);
+    process.off("unhandledRejection", lastResort);
+    stopped();
+  };
+  const drainAndClose = async (signal: string) => {
     await background?.stop(5_000); // a check still waiting on a webhook is not waited for long
-    io.err(`${signal}: draining…\n`);
+    io.err(`${signal}: draining… (${signal === "SIGINT" ? "Ctrl-C again" : "SIGKILL"} stops at once; the next start loads the rest)\n`);
     server.close();
     server.closeIdleConnections();
     // Requests in flight wait for their group commit; give them until the log is idle.
@@ -101,15 +130,28 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<void> {
     await log.drain();
     server.closeAllConnections();
     await log.close();
-    const backlog = await w.drain(log.marks());
+    const { backlog, answered } = await w.drain(log.marks());
     removeEndpoint(o.dbPath);
-    io.err(`stopped: ${recorder.stats.recorded.toLocaleString("en-US")} events recorded${backlog ? `, ${backlog} bytes of the log not loaded` : ", all of them in the store"}\n`);
-    stopped();
+    const left = !answered
+      ? `, but the store process ended before the drain: the next start loads the rest of the log (${backlog} bytes or more)`
+      : backlog > 0
+        ? `, ${backlog} bytes of the log not loaded`
+        : ", all of them in the store";
+    io.err(`stopped: ${recorder.stats.recorded.toLocaleString("en-US")} events recorded${left}\n`);
+    drained = answered && backlog === 0;
   };
+  // The last line of defence: every request, commit and listener callback catches its own errors, and
+  // whatever still escapes is reported, not allowed to stop a server that holds acknowledged events.
+  const lastResort = report("a request or callback");
+  process.stderr.on("error", () => {}); // a closed stderr (the terminal went away) must not stop it either
+  process.on("uncaughtException", lastResort);
+  process.on("unhandledRejection", lastResort);
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
+  w.onSignal = (signal) => void stop(signal);
   writeEndpoint(o.dbPath, { pid: process.pid, host: o.host, port, token });
   io.err(`cpi serve: listening on http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port} (store ${o.dbPath})\n`);
   background = o.background?.(remoteStore((method, args) => w.call(method, args), w.dialect, w.location));
   await done;
+  return drained;
 }

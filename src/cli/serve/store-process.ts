@@ -7,7 +7,7 @@ import { getPriority, setPriority } from "node:os";
 import { type EventLogSource, loadEventLog } from "../../app/track/load-events.js";
 import { recentImpressionIds } from "../../app/track/recent-ids.js";
 import { isUserError } from "../../domain/errors.js";
-import { hostStore, openEventLogReader, openStoreAt } from "../compose.js";
+import { findEventLogSegment, hostStore, openEventLogReader, openStoreAt } from "../compose.js";
 import { memoryIo } from "../io.js";
 import type { FromWorker, SegmentMark, StoreWorkerData, ToWorker } from "./worker-protocol.js";
 
@@ -17,7 +17,11 @@ const LOCK_WAIT_MS = 15_000;
 const RECENT_IDS = 200_000;
 
 if (!process.send) throw new Error("store-process.ts runs only as a child process with an IPC channel");
-const send = (m: FromWorker) => process.send?.(m);
+/** Tells the HTTP process; once it is gone (killed) there is no one to tell, and that is not an error. */
+const send = (m: FromWorker, sent: () => void = () => {}) => {
+  if (process.connected) process.send?.(m, undefined, {}, () => sent());
+  else sent();
+};
 
 /** One thing at a time on the store's connection: loads and commands take turns. */
 let queue: Promise<unknown> = Promise.resolve();
@@ -40,14 +44,34 @@ async function openWhenFree(path: string) {
   }
 }
 
-/** A log segment to load: sealed ones are deleted once loaded in full. */
+/**
+ * A log segment to load, known by its id and sequence number. Its file is found by id when it is
+ * first read (the active path may already name a later segment); sealed ones are deleted once loaded.
+ */
 interface Segment {
-  path: string;
-  source: EventLogSource & { close(): void };
+  id: string;
+  seq: number;
+  /** Its sealed file (known once sealed). */
+  path: string | null;
+  source: (EventLogSource & { close(): void }) | null;
   upTo: number;
   /** How far the store holds it (null until asked). */
   loaded: number | null;
   sealed: boolean;
+}
+
+/** What to do when the HTTP process is gone (killed, or a signal arrived with no one to drain): exit, until the store is open. */
+let alone: () => void = () => process.exit(0);
+process.on("disconnect", () => alone());
+
+// Ctrl-C, `kill -TERM -PGID` and `systemctl stop` signal every process of the server. This one must
+// outlive the signal until the HTTP process has drained the log into it: it asks that process to stop
+// (the same drain, whichever process was signalled) and waits for "drain". Alone, it closes the store.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (process.connected) send({ t: "signal", signal });
+    else alone();
+  });
 }
 
 async function start(data: StoreWorkerData): Promise<void> {
@@ -58,60 +82,89 @@ async function start(data: StoreWorkerData): Promise<void> {
   }
   const store = await openWhenFree(data.storeUrl ?? data.dbPath);
   hostStore(data.dbPath, store);
+  /** Live segments in sequence order. */
   const segments: Segment[] = [];
-  const addSegment = (path: string, upTo: number, sealed: boolean) => {
-    segments.push({ path, source: openEventLogReader(path), upTo, loaded: null, sealed });
+  const segment = (id: string, seq: number): Segment => {
+    let s = segments.find((x) => x.id === id);
+    if (!s) {
+      s = { id, seq, path: null, source: null, upTo: 0, loaded: null, sealed: false };
+      segments.push(s);
+      segments.sort((a, b) => a.seq - b.seq);
+    }
+    return s;
   };
-  for (const s of data.sealed) addSegment(s.path, s.upTo, true);
-  addSegment(data.logPath, data.upTo, false);
+  for (const [i, x] of data.sealed.entries()) Object.assign(segment(x.id, i), { path: x.path, upTo: x.upTo, sealed: true });
+  segment(data.active.id, data.active.seq).upTo = data.active.upTo;
+  /** The segment's reader, opened on first use from wherever its file is now; null while it has none. */
+  const sourceOf = (s: Segment) => {
+    if (s.source) return s.source;
+    const path = s.path ?? findEventLogSegment(data.logPath, s.id);
+    if (!path) return null;
+    const source = openEventLogReader(path);
+    if (source.id !== s.id) {
+      source.close(); // renamed and replaced between the lookup and the open: the next round finds it
+      return null;
+    }
+    s.source = source;
+    return source;
+  };
   let timer: NodeJS.Timeout | null = null;
   let closing = false;
+  /** Set when the HTTP process is gone: stop loading (the next start replays the rest) and close. */
+  let abandoned = false;
 
-  const backlog = () => segments.reduce((n, s) => n + Math.max(0, s.upTo - (s.loaded ?? s.source.dataStart)), 0);
+  const backlog = () => segments.reduce((n, s) => n + Math.max(0, s.upTo - (s.loaded ?? s.source?.dataStart ?? 0)), 0);
   const mark = (marks: readonly SegmentMark[]) => {
     for (const m of marks) {
-      const s = segments.find((x) => x.source.id === m.id);
+      const s = segments.find((x) => x.id === m.id);
       if (s) s.upTo = Math.max(s.upTo, m.offset);
     }
   };
-  /** Loads segments in order; a later one waits until the one before it is sealed and loaded. */
+  /**
+   * Loads every segment up to where it is durable, oldest first. No segment waits for another: each
+   * has its own offset in the store, so one that is still being written never holds back the rest.
+   */
   const loadAll = () =>
     exclusive(async () => {
       let events = 0;
       let invalid = 0;
-      while (segments.length > 0) {
-        const s = segments[0] as Segment;
-        s.loaded ??= (await store.eventLogOffset(s.source.id)) ?? s.source.dataStart;
+      for (const s of [...segments]) {
+        if (abandoned) break;
+        const source = sourceOf(s);
+        if (!source) continue;
+        s.loaded ??= (await store.eventLogOffset(s.id)) ?? source.dataStart;
         if (s.loaded < s.upTo) {
-          const r = await loadEventLog(store, s.source, s.upTo);
+          const r = await loadEventLog(store, source, s.upTo, { stop: () => abandoned });
           s.loaded = r.offset;
           events += r.events;
           invalid += r.invalid;
         }
-        if (!s.sealed || s.loaded < s.upTo || segments.length === 1) break;
-        s.source.close();
-        rmSync(s.path, { force: true });
-        segments.shift();
+        if (s.sealed && s.loaded >= s.upTo && s.path) {
+          source.close();
+          rmSync(s.path, { force: true });
+          segments.splice(segments.indexOf(s), 1);
+        }
       }
       return { events, invalid };
     });
   const load = () =>
     loadAll().then((r) => {
       send({ t: "loaded", backlog: backlog(), events: r.events, invalid: r.invalid });
+      return r;
     });
-
-  const first = await loadAll();
-  const recentIds = await exclusive(() => recentImpressionIds(store, Date.now(), RECENT_IDS));
-  send({ t: "ready", replayed: first.events + first.invalid, backlog: backlog(), dialect: store.dialect.name, location: store.location, recentIds });
-
   const shutdown = (then: () => void) => {
     if (closing) return;
     closing = true;
     if (timer) clearTimeout(timer);
-    load()
+    (abandoned ? exclusive(async () => {}) : load())
       .then(() => exclusive(() => store.close()))
       .then(then, fatal);
   };
+  alone = () => {
+    abandoned = true;
+    shutdown(() => process.exit(0));
+  };
+  if (!process.connected) return alone();
 
   process.on("message", (m: ToWorker) => {
     if (closing) return;
@@ -122,18 +175,13 @@ async function start(data: StoreWorkerData): Promise<void> {
         load().catch(fatal);
       }, LOAD_DELAY_MS);
     } else if (m.t === "began") {
-      addSegment(m.path, 0, false);
+      segment(m.id, m.seq);
     } else if (m.t === "sealed") {
-      exclusive(async () => {
-        const s = segments.find((x) => x.source.id === m.id);
-        if (s) {
-          s.upTo = Math.max(s.upTo, m.end);
-          s.path = m.path; // renamed: the active path is the next segment's now
-          s.sealed = true;
-        }
-      })
-        .then(load)
-        .catch(fatal);
+      const s = segment(m.id, m.seq);
+      s.upTo = Math.max(s.upTo, m.end);
+      s.path = m.path;
+      s.sealed = true;
+      load().catch(fatal);
     } else if (m.t === "cli") {
       mark(m.marks);
       load()
@@ -168,13 +216,21 @@ async function start(data: StoreWorkerData): Promise<void> {
     } else if (m.t === "drain") {
       mark(m.marks);
       shutdown(() => {
-        send({ t: "drained", backlog: backlog() });
-        process.disconnect?.();
+        // Disconnect only once the answer is written: closing the channel cancels a pending write,
+        // and the HTTP process would then wait for an answer that never comes.
+        send({ t: "drained", backlog: backlog() }, () => process.disconnect?.());
       });
     }
   });
-  // The HTTP process is gone (killed): load what the log holds, close the store, exit.
-  process.on("disconnect", () => shutdown(() => process.exit(0)));
+
+  // Ready as soon as the store is open: the server listens at once, and what an earlier run left in
+  // the log is replayed behind it (a large backlog took 5–20 s, all of it before listening). The
+  // impression ids of the last day are handed over twice: what the store holds now, then again once
+  // the replay has put the log's events in.
+  const ids = () => exclusive(() => recentImpressionIds(store, Date.now(), RECENT_IDS));
+  send({ t: "ready", backlog: backlog(), dialect: store.dialect.name, location: store.location, recentIds: await ids() });
+  const replay = await load();
+  if (!closing && replay.events + replay.invalid > 0) send({ t: "replayed", events: replay.events + replay.invalid, recentIds: await ids() });
 }
 
 function fatal(e: unknown): void {

@@ -50,8 +50,12 @@ export class StoreWorkerHost {
     });
   }
 
-  /** Starts the process; resolves once the store is open and the log replayed up to `data.upTo`. */
-  static start(data: StoreWorkerData, onFatal: (message: string) => void): Promise<{ host: StoreWorkerHost; replayed: number; recentIds: [string, string][] }> {
+  /** What the store process tells besides answers: the log's replay is done, a stop signal reached it. */
+  onReplayed: (events: number, recentIds: [string, string][]) => void = () => {};
+  onSignal: (signal: string) => void = () => {};
+
+  /** Starts the process; resolves once the store is open (what the log holds is replayed after that). */
+  static start(data: StoreWorkerData, onFatal: (message: string) => void): Promise<{ host: StoreWorkerHost; recentIds: [string, string][] }> {
     return new Promise((resolve, reject) => {
       const child = spawnStoreProcess();
       let started = false;
@@ -64,7 +68,7 @@ export class StoreWorkerHost {
           host.backlog = m.backlog;
           host.dialect = m.dialect;
           host.location = m.location;
-          resolve({ host, replayed: m.replayed, recentIds: m.recentIds });
+          resolve({ host, recentIds: m.recentIds });
         } else if (m.t === "fatal" && !started) {
           child.kill();
           reject(new Error(m.message));
@@ -95,7 +99,9 @@ export class StoreWorkerHost {
     } else if (m.t === "drained") {
       this.backlog = m.backlog;
       this.drained?.(m.backlog);
-    } else if (m.t === "fatal") this.onFatal(m.message);
+    } else if (m.t === "replayed") this.onReplayed(m.events, m.recentIds);
+    else if (m.t === "signal") this.onSignal(m.signal);
+    else if (m.t === "fatal") this.onFatal(m.message);
   }
 
   private post(m: ToWorker): void {
@@ -107,14 +113,14 @@ export class StoreWorkerHost {
     this.post({ t: "committed", id, offset });
   }
 
-  /** A new active segment started at `path`. */
-  began(path: string): void {
-    this.post({ t: "began", path });
+  /** A new active segment `id` (number `seq`) started. */
+  began(id: string, seq: number): void {
+    this.post({ t: "began", id, seq });
   }
 
-  /** Segment `id`, renamed to `path`, is complete at `end`. */
-  sealed(id: string, path: string, end: number): void {
-    this.post({ t: "sealed", id, path, end });
+  /** Segment `id` (number `seq`), renamed to `path`, is complete at `end`. */
+  sealed(id: string, seq: number, path: string, end: number): void {
+    this.post({ t: "sealed", id, seq, path, end });
   }
 
   /** Runs a CLI command in the store process, after loading the log up to `marks` (read-your-writes). */
@@ -136,8 +142,11 @@ export class StoreWorkerHost {
     });
   }
 
-  /** Loads everything up to `marks`, closes the store and waits for the process to end; returns the backlog left (0). */
-  async drain(marks: SegmentMark[]): Promise<number> {
+  /**
+   * Loads everything up to `marks`, closes the store and waits for the process to end; returns the
+   * bytes of the log left unloaded (0), and whether the process answered at all (not when it died).
+   */
+  async drain(marks: SegmentMark[]): Promise<{ backlog: number; answered: boolean }> {
     this.stopping = true;
     const exited = new Promise<void>((resolve) => {
       if (this.child.exitCode !== null) resolve();
@@ -147,8 +156,15 @@ export class StoreWorkerHost {
       this.drained = resolve;
     });
     this.post({ t: "drain", marks });
-    const loaded = await done;
+    // A store process that dies instead of answering (killed, crashed) must not hold the drain for
+    // ever: what it did not load stays in the log for the next start.
+    // The channel closes after every message sent on it has been delivered (its "exit" may come first).
+    const gone = new Promise<void>((resolve) => {
+      if (!this.child.connected) resolve();
+      else this.child.once("disconnect", () => setImmediate(resolve));
+    });
+    const outcome = await Promise.race([done.then((backlog) => ({ backlog, answered: true })), gone.then(() => ({ backlog: this.backlog, answered: false }))]);
     await exited;
-    return loaded;
+    return outcome;
   }
 }

@@ -11,21 +11,21 @@ export interface StoreWorkerData {
   dbPath: string;
   /** A ClickHouse store URL: the store process opens it instead of the DuckDB file (dbPath then only names the log). */
   storeUrl?: string;
-  /** The active log segment. */
+  /** The active log segment's path (every active segment has it, one after another). */
   logPath: string;
-  /** Its durable end when the server started: replayed before anything else. */
-  upTo: number;
-  /** Sealed segments an earlier run left unloaded, oldest first: replayed (then deleted) before it. */
-  sealed: { path: string; upTo: number }[];
+  /** The active segment when the server started: its id, sequence number and durable end. */
+  active: { id: string; seq: number; upTo: number };
+  /** Sealed segments an earlier run left unloaded, oldest first (sequence numbers 0, 1, …): loaded, then deleted. */
+  sealed: { id: string; path: string; upTo: number }[];
 }
 
 export type ToWorker =
   /** Segment `id` is durable up to `offset`: load it (batched, off the request path). */
   | { t: "committed"; id: string; offset: number }
-  /** A new active segment started at `path`, after the current one. */
-  | { t: "began"; path: string }
-  /** Segment `id`, renamed to `path`, is complete at `end`: load the rest of it, then delete it. */
-  | { t: "sealed"; id: string; path: string; end: number }
+  /** A new active segment `id`, number `seq`, started (at the active path), after the current one. */
+  | { t: "began"; id: string; seq: number }
+  /** Segment `id` (number `seq`), renamed to `path`, is complete at `end`: load the rest of it, then delete it. */
+  | { t: "sealed"; id: string; seq: number; path: string; end: number }
   /** Run a CLI command against the open store (after loading up to `marks`). */
   | { t: "cli"; id: number; argv: string[]; cwd: string; env: Record<string, string | undefined>; marks: SegmentMark[] }
   /** Call a Store method on the open store (RemoteStore: the HTTP process's Store). */
@@ -34,7 +34,12 @@ export type ToWorker =
   | { t: "drain"; marks: SegmentMark[] };
 
 export type FromWorker =
-  | { t: "ready"; replayed: number; backlog: number; dialect: "duckdb" | "clickhouse"; location: string; recentIds: [string, string][] }
+  /** The store is open (the log is replayed after this); `recentIds`: impression ids it holds of the last day. */
+  | { t: "ready"; backlog: number; dialect: "duckdb" | "clickhouse"; location: string; recentIds: [string, string][] }
+  /** What an earlier run left in the log is in the store now: that many events, and the last day's ids again. */
+  | { t: "replayed"; events: number; recentIds: [string, string][] }
+  /** The store process got a stop signal (Ctrl-C, a signal to the group, systemctl stop): drain. */
+  | { t: "signal"; signal: "SIGINT" | "SIGTERM" }
   | { t: "loaded"; backlog: number; events: number; invalid: number }
   | { t: "cli-result"; id: number; code: number; stdout: string; stderr: string }
   | { t: "call-result"; id: number; ok: true; value: unknown }

@@ -2,8 +2,11 @@
 export const EVENT_TYPES = ["impression", "viewable", "click"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** Why a request was recorded as invalid traffic instead of an event (counted per reason for invalid_rate). */
-export const INVALID_REASONS = ["bot_user_agent", "headless", "automation", "prefetch", "duplicate_id"] as const;
+/**
+ * Why a request was recorded as invalid traffic instead of an event (counted per reason for invalid_rate).
+ * `rate`: over `--ip-rate` or `--visitor-rate` (kept and counted, never dropped: many people may share an address).
+ */
+export const INVALID_REASONS = ["bot_user_agent", "headless", "automation", "prefetch", "duplicate_id", "rate"] as const;
 export type InvalidReason = (typeof INVALID_REASONS)[number];
 
 /**

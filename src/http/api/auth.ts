@@ -38,19 +38,52 @@ function bearer(req: IncomingMessage): string | null {
 }
 
 /**
- * Checks a request against the policy; returns the token it carried (or null), else throws a 401.
- * A token, when sent, must be valid even where none is needed.
+ * The token a request carries: null when it carries none; a 401 when it carries one that is not valid
+ * (revoked, mistyped), except on `public` endpoints (which answer who is asking).
  */
-export async function authorize(req: IncomingMessage, res: ServerResponse, o: { store: Store; boundHost: string; write: boolean; public?: boolean }): Promise<ListedToken | null> {
+export async function authenticate(req: IncomingMessage, res: ServerResponse, o: { store: Store; public?: boolean }): Promise<ListedToken | null> {
   const presented = bearer(req);
-  if (presented !== null) {
-    const token = presented === "" ? null : await verifyApiToken(o.store, presented);
-    if (token) return token;
-    if (o.public) return null;
-    refuse(res, "bad_token", "the bearer token is not valid (revoked, mistyped, or from another store): 'cpi token list' shows the live ones");
+  if (presented === null) return null;
+  const token = presented === "" ? null : await verifyApiToken(o.store, presented);
+  if (token || o.public) return token;
+  refuse(res, "bad_token", "the bearer token is not valid (revoked, mistyped, or from another store): 'cpi token list' shows the live ones");
+}
+
+/** A 401 for a request that writes without a token: writes need one on every address. */
+export function refuseWrite(res: ServerResponse): never {
+  refuse(res, "unauthorized", "this request writes to the store: send a token as 'Authorization: Bearer TOKEN' (create one with 'cpi token create NAME')");
+}
+
+/**
+ * What a request without a token may do: read, from this machine, when the server listens on
+ * loopback. A request from beyond loopback is a 401.
+ */
+export function checkTokenless(req: IncomingMessage, res: ServerResponse, boundHost: string): void {
+  if (!isLocalRequest(req, boundHost)) refuse(res, "unauthorized", "requests from beyond this machine need a token: 'Authorization: Bearer TOKEN' (create one with 'cpi token create NAME')");
+}
+
+/**
+ * A web page of another origin must not act on this server through a browser that can reach it (a
+ * form or `fetch` POST to loopback needs no CORS preflight: multipart/form-data, text/plain and
+ * urlencoded bodies). A request that is not GET/HEAD, carries no token and says it comes from another
+ * origin than the server's own (Origin, else Sec-Fetch-Site) and not one `--cors-origin` allows, is a 403.
+ * Requests with a token are not a browser's doing: it never adds a bearer token by itself.
+ */
+export function checkSameOrigin(req: IncomingMessage, allowed: readonly string[]): void {
+  if (req.method === "GET" || req.method === "HEAD") return;
+  const origin = req.headers.origin;
+  if (origin === undefined) {
+    if (req.headers["sec-fetch-site"] === "cross-site") throw new HttpError(403, "cross_origin", "a page of another site may not send this request");
+    return;
   }
-  if (o.public) return null;
-  if (o.write) refuse(res, "unauthorized", "this request writes to the store: send a token as 'Authorization: Bearer TOKEN' (create one with 'cpi token create NAME')");
-  if (!isLocalRequest(req, o.boundHost)) refuse(res, "unauthorized", "requests from beyond this machine need a token: 'Authorization: Bearer TOKEN' (create one with 'cpi token create NAME')");
-  return null;
+  if (allowed.includes(origin) || allowed.includes("*")) return;
+  let host: string | null = null;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = null; // "null" (a sandboxed page, a file) or garbage: another origin
+  }
+  if (host === null || host !== String(req.headers.host ?? "").toLowerCase()) {
+    throw new HttpError(403, "cross_origin", "a web page of another origin may not send this request (cpi serve --cors-origin ORIGIN allows one)");
+  }
 }

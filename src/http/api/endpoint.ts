@@ -12,6 +12,11 @@ export interface ApiContext {
   files: ReportFile[];
   /** The token the request carried, when it carried a valid one. */
   token: { id: number; name: string } | null;
+  /**
+   * Whether this request writes (the endpoint's `write`, for this input). When false, `store` refuses
+   * every writing method, and the handler must give anything else that could write the same treatment.
+   */
+  writes: boolean;
 }
 
 /** Where an endpoint's input comes from: the query string, a JSON body, or a multipart upload (files + fields or query). */
@@ -28,10 +33,11 @@ export interface Endpoint<S extends z.ZodObject = z.ZodObject> {
   /** Validates the input (path parameters included); documents it in /openapi.json. */
   schema: S;
   /**
-   * True when the endpoint changes the store: it then needs a bearer token even on loopback. A
-   * function decides from the query string (e.g. an import's dry run writes nothing).
+   * True when the endpoint changes the store: it then needs a bearer token on every address. A
+   * function decides from the request's parsed input, the same object the handler gets (an import's
+   * dry run writes nothing: it is a read, and works on a store that refuses writes).
    */
-  write: boolean | ((query: URLSearchParams) => boolean);
+  write: boolean | ((input: z.output<S>) => boolean);
   /** Answered without any token (it says what the caller may do). */
   public?: boolean;
   /** HTTP status of a success (default 200). */

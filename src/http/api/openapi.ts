@@ -56,7 +56,7 @@ function operation(e: Endpoint): Json {
   };
   const write = typeof e.write === "function" || e.write;
   op.security = e.public ? [{}] : write ? [{ bearer: [] }] : [{}, { bearer: [] }];
-  if (typeof e.write === "function") op["x-cpi-write"] = "depends on the query (see the description)";
+  if (typeof e.write === "function") op["x-cpi-write"] = "depends on the input (see the description)";
   return op;
 }
 

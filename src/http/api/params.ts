@@ -5,7 +5,7 @@ import { requireIsoDate } from "../../domain/dates.js";
 import { UserError } from "../../domain/errors.js";
 import { METRIC_NAMES } from "../../domain/metrics.js";
 import type { Filter } from "../../domain/query.js";
-import { buildMetricQuery, ENTITY_DIMENSIONS, type MetricQuery, parseDimensionList, parseFilter, requireTimeZone, TIME_GRAINS } from "../../domain/query.js";
+import { buildMetricQuery, ENTITY_DIMENSIONS, type MetricQuery, parseDimensionList, parseFilter, requireStorableText, requireTimeZone, TIME_GRAINS } from "../../domain/query.js";
 
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD");
 export const currency = z.string().regex(/^[A-Za-z]{3}$/, "expected an ISO-4217 code like USD").describe("convert every amount to this currency at each row's date (rates from POST /api/fx)");
@@ -61,7 +61,7 @@ export function metricQueryFromJson(j: z.output<typeof metricQueryJson>): Metric
   const q: MetricQuery = {
     metrics: j.metrics as MetricQuery["metrics"],
     dimensions: parseDimensionList(j.dimensions.join(",")),
-    filters: j.filters.map((f) => ({ dimension: f.dimension, op: f.op, values: f.values })),
+    filters: j.filters.map((f, i) => ({ dimension: f.dimension, op: f.op, values: f.values.map((v) => requireStorableText(v, `filters.${i}.values`)) })),
   };
   if (j.from) q.from = requireIsoDate(j.from, "from");
   if (j.to) q.to = requireIsoDate(j.to, "to");

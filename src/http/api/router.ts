@@ -6,12 +6,12 @@ import type { AlertFiles } from "../../app/alerts/index.js";
 import type { ConnectionFiles } from "../../app/connect/connection-files.js";
 import { isUserError, UserError } from "../../domain/errors.js";
 import type { Store } from "../../store/store.js";
-import { parseJsonBody, readBody } from "../request-input.js";
 import { HttpError, type RequestUrl, type Route, sendJson, sendThrown } from "../server.js";
+import { readApiInput } from "./api-input.js";
 import { type InputField, inApiWords, inputFieldsOf, warningsInApiWords } from "./api-wording.js";
-import { authorize } from "./auth.js";
+import { authenticate, checkSameOrigin, checkTokenless, refuseWrite } from "./auth.js";
 import type { Endpoint } from "./endpoint.js";
-import { readUpload } from "./upload.js";
+import { readOnlyStore } from "./read-only.js";
 
 export interface ApiOptions {
   /** The store every endpoint works on (in `cpi serve`, a RemoteStore into the store process). */
@@ -62,15 +62,6 @@ function inEndpointWords(e: unknown, c: Compiled): unknown {
   return message === e.message && details === e.details ? e : new UserError(e.code, message, details);
 }
 
-function queryObject(search: URLSearchParams, arrays: Set<string>): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  for (const k of new Set(search.keys())) {
-    const all = search.getAll(k);
-    o[k] = arrays.has(k) ? all : all[all.length - 1];
-  }
-  return o;
-}
-
 /** A zod failure as a 400 naming each bad field. */
 function invalid(error: z.ZodError): HttpError {
   const issues = error.issues.map((i) => ({ field: i.path.join(".") || "(input)", message: i.code === "unrecognized_keys" ? `unknown field(s): ${i.keys.join(", ")}` : i.message }));
@@ -97,6 +88,7 @@ function cors(req: IncomingMessage, res: ServerResponse, origins: readonly strin
 /** The API as a request handler plus its endpoint list (for /openapi.json and tests). */
 export function createApiHandler(endpoints: readonly Endpoint[], o: ApiOptions) {
   const compiled = endpoints.map(compile);
+  const limits = { maxJsonBytes: o.maxJsonBytes ?? 1_000_000, maxUploadBytes: o.maxUploadBytes ?? 100_000_000, maxFiles: 20 };
   const handle = async (req: IncomingMessage, res: ServerResponse, url: RequestUrl): Promise<void> => {
     res.setHeader("x-content-type-options", "nosniff");
     if (cors(req, res, o.corsOrigins ?? [])) return;
@@ -108,29 +100,24 @@ export function createApiHandler(endpoints: readonly Endpoint[], o: ApiOptions) 
       res.setHeader("allow", at.map((x) => x.e.method).join(", "));
       throw new HttpError(405, "method_not_allowed", `${req.method} is not allowed on ${url.path}`);
     }
-    const search = new URLSearchParams(url.query);
-    const write = typeof c.e.write === "function" ? c.e.write(search) : c.e.write;
-    const token = await authorize(req, res, { store: o.store, boundHost: o.boundHost, write, ...(c.e.public ? { public: true } : {}) });
-    const m = c.re.exec(url.path) as RegExpExecArray;
-    const pathParams = Object.fromEntries(c.params.map((p, i) => [p, decodeURIComponent(m[i + 1] ?? "")]));
-    let raw: Record<string, unknown> = { ...queryObject(search, c.arrays), ...pathParams };
-    let files: { name: string; bytes: Uint8Array }[] = [];
-    if (c.e.input === "json") {
-      if (!/^application\/json/i.test(String(req.headers["content-type"] ?? ""))) throw new HttpError(415, "bad_content_type", "send the body as application/json");
-      const body = parseJsonBody(await readBody(req, o.maxJsonBytes ?? 1_000_000));
-      if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "invalid_request", "the body must be a JSON object");
-      raw = { ...(body as Record<string, unknown>), ...pathParams };
-    } else if (c.e.input === "multipart") {
-      const up = await readUpload(req, { fileBytes: o.maxUploadBytes ?? 100_000_000, files: 20 });
-      raw = { ...raw, ...up.fields, ...pathParams };
-      files = up.files;
+    // Who is asking is known before the body is read; what they may do once the input is read (an
+    // import's dry run writes nothing, so it is a read). Both look at the same parsed input.
+    const token = await authenticate(req, res, { store: o.store, ...(c.e.public ? { public: true } : {}) });
+    if (token === null && !c.e.public) {
+      checkTokenless(req, res, o.boundHost);
+      if (c.e.write === true) refuseWrite(res);
+      checkSameOrigin(req, o.corsOrigins ?? []);
     }
-    const call = async () => {
-      const parsed = c.e.schema.safeParse(raw);
-      if (!parsed.success) throw invalid(parsed.error);
-      return c.e.handle(parsed.data, { store: o.store, req, files, token: token ? { id: token.id, name: token.name } : null });
-    };
-    const result = await call().catch((e: unknown) => {
+    const m = c.re.exec(url.path) as RegExpExecArray;
+    const input = await readApiInput(req, url.query, { input: c.e.input, arrays: c.arrays, pathParams: Object.fromEntries(c.params.map((p, i) => [p, m[i + 1] ?? ""])) }, limits).catch((e: unknown) => {
+      throw inEndpointWords(e, c);
+    });
+    const parsed = c.e.schema.safeParse(input.fields);
+    if (!parsed.success) throw invalid(parsed.error);
+    const write = typeof c.e.write === "function" ? c.e.write(parsed.data) : c.e.write;
+    if (write && token === null) refuseWrite(res);
+    const ctx = { store: write ? o.store : readOnlyStore(o.store), writes: write, req, files: input.files, token: token ? { id: token.id, name: token.name } : null };
+    const result = await c.e.handle(parsed.data, ctx).catch((e: unknown) => {
       throw inEndpointWords(e, c);
     });
     sendJson(res, c.e.status ?? 200, warningsInApiWords(result, c.fields));

@@ -3,6 +3,7 @@ import type { IncomingMessage } from "node:http";
 import busboy from "busboy";
 import type { ReportFile } from "../../app/import.js";
 import { UserError } from "../../domain/errors.js";
+import { paramName, repeatedParam } from "../request-input.js";
 import { HttpError } from "../server.js";
 
 export interface Upload {
@@ -16,6 +17,9 @@ export interface UploadLimits {
   files: number;
 }
 
+const FIELDS = 50;
+const FIELD_BYTES = 10_000;
+
 /** Reads a multipart/form-data body: every file part (any field name) and the text fields. */
 export function readUpload(req: IncomingMessage, limits: UploadLimits): Promise<Upload> {
   const type = String(req.headers["content-type"] ?? "");
@@ -25,13 +29,13 @@ export function readUpload(req: IncomingMessage, limits: UploadLimits): Promise<
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { fileSize: limits.fileBytes, files: limits.files, fields: 50, fieldSize: 10_000 }, defParamCharset: "utf8" });
+      bb = busboy({ headers: req.headers, limits: { fileSize: limits.fileBytes, files: limits.files, fields: FIELDS, fieldSize: FIELD_BYTES }, defParamCharset: "utf8" });
     } catch (e) {
       reject(new UserError("bad_multipart", `the multipart body cannot be read: ${(e as Error).message}`));
       return;
     }
     const files: ReportFile[] = [];
-    const fields: Record<string, string> = {};
+    const fields: Record<string, string> = Object.create(null);
     let failed: Error | null = null;
     let total = 0;
     const fail = (e: Error) => {
@@ -48,14 +52,20 @@ export function readUpload(req: IncomingMessage, limits: UploadLimits): Promise<
         if (total > limits.fileBytes) fail(new HttpError(413, "body_too_large", `the upload is larger than ${limits.fileBytes} bytes`));
         else parts.push(c);
       });
+      // A form that ends inside a file errors on the file's stream too: unhandled, that would escape.
+      stream.on("error", (e: Error) => fail(new UserError("bad_multipart", `the multipart body cannot be read: ${e.message}`)));
       stream.on("limit", () => fail(new HttpError(413, "body_too_large", `${info.filename || "a file"} is larger than ${limits.fileBytes} bytes`)));
       stream.on("close", () => {
         if (!failed) files.push({ name: (info.filename || "upload").replace(/^.*[\\/]/, "").slice(0, 255), bytes: new Uint8Array(Buffer.concat(parts)) });
       });
     });
-    bb.on("field", (name, value) => {
-      fields[name] = value;
+    bb.on("field", (given: string | undefined, value, info) => {
+      const name = given ?? ""; // busboy gives no name for name=""
+      if (info.nameTruncated || info.valueTruncated) fail(new UserError("field_too_long", `the form field ${paramName(name)} is longer than ${FIELD_BYTES} bytes`));
+      else if (Object.hasOwn(fields, name)) fail(repeatedParam(name, "the form"));
+      else fields[name] = value;
     });
+    bb.on("fieldsLimit", () => fail(new UserError("too_many_params", `more than ${FIELDS} form fields`)));
     bb.on("filesLimit", () => fail(new UserError("too_many_files", `at most ${limits.files} files per upload`)));
     bb.on("error", (e: Error) => fail(new UserError("bad_multipart", `the multipart body cannot be read: ${e.message}`)));
     bb.on("close", () => {

@@ -1,12 +1,9 @@
 // API tokens on DuckDB: one row per token; revoking marks it (ids are never reused). Only the hash of a
 // secret is stored.
-import type { DuckDBConnection } from "@duckdb/node-api";
+import { BIGINT, type DuckDBConnection, VARCHAR } from "@duckdb/node-api";
 import type { ApiToken, NewApiToken } from "../../domain/api-token.js";
-import { duckdbDialect } from "../../query/duckdb-dialect.js";
-import type { ResultRow } from "../store.js";
+import type { Query } from "./event-tables.js";
 
-const q = duckdbDialect.quoteString;
-type Query = (sql: string) => Promise<ResultRow[]>;
 
 /** The table, created with the rest of the schema (revoked_at was added after the first version). */
 export const API_TOKENS_DDL = [
@@ -27,7 +24,7 @@ export async function insertApiTokenDuckDb(conn: DuckDBConnection, query: Query,
   await conn.run("BEGIN TRANSACTION");
   try {
     const id = Number((await query("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM api_tokens"))[0]?.id ?? 1);
-    await conn.run(`INSERT INTO api_tokens VALUES (${id}, ${q(t.name)}, ${q(t.hash)}, ${q(t.prefix)}, ${q(t.createdAt)}, NULL)`);
+    await conn.run("INSERT INTO api_tokens VALUES ($1, $2, $3, $4, $5, NULL)", [id, t.name, t.hash, t.prefix, t.createdAt], [BIGINT, VARCHAR, VARCHAR, VARCHAR, VARCHAR]);
     await conn.run("COMMIT");
     return { ...t, id };
   } catch (e) {
@@ -38,6 +35,6 @@ export async function insertApiTokenDuckDb(conn: DuckDBConnection, query: Query,
 
 /** Marks a live token revoked. */
 export async function deleteApiTokenDuckDb(conn: DuckDBConnection, id: number): Promise<boolean> {
-  const res = await conn.run(`UPDATE api_tokens SET revoked_at = ${q(new Date().toISOString())} WHERE id = ${Math.trunc(id)} AND revoked_at IS NULL`);
+  const res = await conn.run("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [new Date().toISOString(), Math.trunc(id)], [VARCHAR, BIGINT]);
   return Number(res.rowsChanged) > 0;
 }

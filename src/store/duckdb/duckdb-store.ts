@@ -1,4 +1,6 @@
-import { type DuckDBConnection, DuckDBDateValue, DuckDBInstance, DuckDBTimestampValue, type DuckDBValue } from "@duckdb/node-api";
+import { chmodSync, existsSync } from "node:fs";
+import { isMainThread } from "node:worker_threads";
+import { DOUBLE, type DuckDBConnection, DuckDBDateValue, DuckDBInstance, DuckDBTimestampValue, type DuckDBType, type DuckDBValue, LIST, listValue, VARCHAR } from "@duckdb/node-api";
 import type { ApiToken, NewApiToken } from "../../domain/api-token.js";
 import type { CampaignStatus } from "../../domain/campaign-status.js";
 import { epochDayToIso } from "../../domain/dates.js";
@@ -11,8 +13,6 @@ import { CAMPAIGN_STATUS_DDL, campaignStatusesDuckDb, recordCampaignStatusesDuck
 import { appendTrackedBatch, deleteContract, eventLogOffset, insertContract, listContracts } from "./event-tables.js";
 import { DUCKDB_SCHEMA } from "./schema.js";
 import { importSpendDuckDb } from "./spend-import.js";
-
-const q = duckdbDialect.quoteString;
 
 function toPlain(v: DuckDBValue): string | number | bigint | boolean | null {
   if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "bigint" || typeof v === "boolean") return v;
@@ -32,15 +32,25 @@ export class DuckDbStore implements Store {
   ) {}
 
   /** Opens (creating if needed) a DuckDB file, or ":memory:". @example await DuckDbStore.open("./cpi.duckdb") */
+  /**
+   * Opens (creating if needed) the store at `path`. The store holds token hashes and all spend data,
+   * so it is created readable by its owner only (0600). DuckDB creates its `.wal` (again after every
+   * checkpoint) and spill files with the process's umask, so opening a file store also takes group
+   * and other bits out of the umask (`umask | 077`) for the rest of the process.
+   */
   static async open(path: string): Promise<DuckDbStore> {
+    if (path !== ":memory:" && isMainThread) process.umask(process.umask() | 0o077); // workers may not set it
+    const created = path !== ":memory:" && !existsSync(path);
     const instance = await DuckDBInstance.create(path);
+    if (created) chmodSync(path, 0o600);
     const conn = await instance.connect();
     for (const stmt of [...DUCKDB_SCHEMA, ...API_TOKENS_DDL, ...CAMPAIGN_STATUS_DDL]) await conn.run(stmt);
     return new DuckDbStore(path, instance, conn);
   }
 
-  async query(sql: string): Promise<ResultRow[]> {
-    const reader = await this.conn.runAndReadAll(sql);
+  /** Runs a query; the store's own statements bind their values (`$1` …, with their types), never quote them. */
+  async query(sql: string, values?: DuckDBValue[], types?: DuckDBType[]): Promise<ResultRow[]> {
+    const reader = await this.conn.runAndReadAll(sql, values, types);
     const names = reader.columnNames();
     return reader.getRows().map((row) => {
       const o: ResultRow = {};
@@ -61,12 +71,15 @@ export class DuckDbStore implements Store {
     if (rates.length === 0) return 0;
     await this.conn.run("BEGIN TRANSACTION");
     try {
-      for (let i = 0; i < rates.length; i += 2000) {
-        const values = rates
-          .slice(i, i + 2000)
-          .map((r) => `(DATE '${r.date}', ${q(r.base)}, ${q(r.currency)}, ${r.rate}, ${q(r.origin)})`)
-          .join(", ");
-        await this.conn.run(`INSERT OR REPLACE INTO fx_rates VALUES ${values}`);
+      // Bound as one list per column (never quoted into the SQL), 10,000 rates a statement.
+      for (let i = 0; i < rates.length; i += 10_000) {
+        const part = rates.slice(i, i + 10_000);
+        const column = <T extends string | number>(f: (r: FxRate) => T) => listValue(part.map(f));
+        await this.conn.run(
+          "INSERT OR REPLACE INTO fx_rates SELECT CAST(unnest($1) AS DATE), unnest($2), unnest($3), unnest($4), unnest($5)",
+          [column((r) => r.date), column((r) => r.base), column((r) => r.currency), column((r) => r.rate), column((r) => r.origin)],
+          [LIST(VARCHAR), LIST(VARCHAR), LIST(VARCHAR), LIST(DOUBLE), LIST(VARCHAR)],
+        );
       }
       await this.conn.run("COMMIT");
     } catch (e) {
@@ -82,19 +95,19 @@ export class DuckDbStore implements Store {
   }
 
   appendTrackedEvents(batch: TrackedBatch): Promise<TrackedBatchOutcome> {
-    return appendTrackedBatch(this.conn, (sql) => this.query(sql), batch);
+    return appendTrackedBatch(this.conn, (sql, values, types) => this.query(sql, values, types), batch);
   }
 
   eventLogOffset(logId: string): Promise<number | null> {
-    return eventLogOffset((sql) => this.query(sql), logId);
+    return eventLogOffset((sql, values, types) => this.query(sql, values, types), logId);
   }
 
   addContract(contract: NewContract): Promise<Contract> {
-    return insertContract(this.conn, (sql) => this.query(sql), contract);
+    return insertContract(this.conn, (sql, values, types) => this.query(sql, values, types), contract);
   }
 
   contracts(): Promise<Contract[]> {
-    return listContracts((sql) => this.query(sql));
+    return listContracts((sql, values, types) => this.query(sql, values, types));
   }
 
   removeContract(id: number): Promise<boolean> {
@@ -102,11 +115,11 @@ export class DuckDbStore implements Store {
   }
 
   addApiToken(token: NewApiToken): Promise<ApiToken> {
-    return insertApiTokenDuckDb(this.conn, (sql) => this.query(sql), token);
+    return insertApiTokenDuckDb(this.conn, (sql, values, types) => this.query(sql, values, types), token);
   }
 
   apiTokens(): Promise<ApiToken[]> {
-    return listApiTokensDuckDb((sql) => this.query(sql));
+    return listApiTokensDuckDb((sql, values, types) => this.query(sql, values, types));
   }
 
   revokeApiToken(id: number): Promise<boolean> {
@@ -122,12 +135,12 @@ export class DuckDbStore implements Store {
   }
 
   async setting(name: StoreSetting): Promise<string | null> {
-    const rows = await this.query(`SELECT value FROM cpi_meta WHERE key = ${q(name)}`);
+    const rows = await this.query("SELECT value FROM cpi_meta WHERE key = $1", [name], [VARCHAR]);
     return rows[0] ? String(rows[0].value) : null;
   }
 
   async setSetting(name: StoreSetting, value: string): Promise<void> {
-    await this.conn.run(`INSERT INTO cpi_meta VALUES (${q(name)}, ${q(value)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+    await this.conn.run("INSERT INTO cpi_meta VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [name, value], [VARCHAR, VARCHAR]);
   }
 
   async close(): Promise<void> {

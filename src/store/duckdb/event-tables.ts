@@ -1,17 +1,16 @@
 // The DuckDB side of first-party tracking: loading event-log batches exactly once, and contracts.
-import type { DuckDBConnection } from "@duckdb/node-api";
+import { BIGINT, type DuckDBConnection, type DuckDBType, type DuckDBValue, VARCHAR } from "@duckdb/node-api";
 import type { Contract, NewContract, Pricing } from "../../domain/tracking/contract.js";
 import type { TrackedEvent } from "../../domain/tracking/event.js";
-import { duckdbDialect } from "../../query/duckdb-dialect.js";
 import type { ResultRow, TrackedBatch, TrackedBatchOutcome } from "../store.js";
 import { appendEventRows, appendInvalidCounts } from "./event-appender.js";
 
-const q = duckdbDialect.quoteString;
-type Query = (sql: string) => Promise<ResultRow[]>;
+/** A query with bound values ($1 …): no value is ever quoted into the SQL. */
+export type Query = (sql: string, values?: DuckDBValue[], types?: DuckDBType[]) => Promise<ResultRow[]>;
 
 /** The loaded offset of a log, or null. */
 export async function eventLogOffset(query: Query, logId: string): Promise<number | null> {
-  const rows = await query(`SELECT log_offset FROM event_log_offsets WHERE log_id = ${q(logId)}`);
+  const rows = await query("SELECT log_offset FROM event_log_offsets WHERE log_id = $1", [logId], [VARCHAR]);
   return rows[0] ? Number(rows[0].log_offset) : null;
 }
 
@@ -40,7 +39,7 @@ export async function appendTrackedBatch(conn: DuckDBConnection, query: Query, b
       appendInvalidCounts(appender, invalid);
       appender.closeSync();
     }
-    await conn.run(`INSERT OR REPLACE INTO event_log_offsets VALUES (${q(batch.logId)}, ${batch.to}, now())`);
+    await conn.run("INSERT OR REPLACE INTO event_log_offsets VALUES ($1, $2, now())", [batch.logId, batch.to], [VARCHAR, BIGINT]);
     await conn.run("COMMIT");
     return { applied: true, events: valid.length, invalid: invalid.length };
   } catch (e) {
@@ -77,7 +76,9 @@ export async function insertContract(conn: DuckDBConnection, query: Query, c: Ne
   try {
     const id = Number((await query("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM contracts"))[0]?.id ?? 1);
     await conn.run(
-      `INSERT INTO contracts VALUES (${id}, ${q(c.campaign)}, ${q(c.placement)}, ${q(c.pricing)}, ${c.amount}, ${q(c.currency)}, DATE '${c.from}', DATE '${c.to}', ${q(c.timezone)}, now())`,
+      "INSERT INTO contracts VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), CAST($8 AS DATE), $9, now())",
+      [id, c.campaign, c.placement, c.pricing, c.amount, c.currency, c.from, c.to, c.timezone],
+      [BIGINT, VARCHAR, VARCHAR, VARCHAR, BIGINT, VARCHAR, VARCHAR, VARCHAR, VARCHAR],
     );
     await conn.run("COMMIT");
     return { ...c, id };
@@ -89,6 +90,6 @@ export async function insertContract(conn: DuckDBConnection, query: Query, c: Ne
 
 /** Deletes a contract by id. */
 export async function deleteContract(conn: DuckDBConnection, id: number): Promise<boolean> {
-  const res = await conn.run(`DELETE FROM contracts WHERE id = ${Math.trunc(id)}`);
+  const res = await conn.run("DELETE FROM contracts WHERE id = $1", [Math.trunc(id)], [BIGINT]);
   return Number(res.rowsChanged) > 0;
 }

@@ -2,16 +2,15 @@
 // spend scan (spend-scan.ts), replacement windows deleted after the rows are written (rows of other
 // imports only), so a streamed file whose windows are known only at its end follows the same path as
 // a file parsed first.
-import type { DuckDBConnection } from "@duckdb/node-api";
+import { BIGINT, type DuckDBConnection, INTEGER, LIST, listValue, VARCHAR } from "@duckdb/node-api";
 import { type ReachColumns, reachColumnsOf } from "../../domain/reach-columns.js";
 import { type ReplaceWindow, replacementWindows } from "../../domain/replace-window.js";
 import { type SpendColumns, spendColumnsOf } from "../../domain/spend-columns.js";
-import { duckdbDialect } from "../../query/duckdb-dialect.js";
 import type { ImportOutcome, ProgressFn, SpendBatchImport, SpendImport } from "../store.js";
 import { insertReachColumns } from "./reach-insert.js";
 import { batchesOf, insertSpendBatches, withUnorderedInserts } from "./spend-scan.js";
 
-const q = duckdbDialect.quoteString;
+const TEXT4 = [VARCHAR, VARCHAR, VARCHAR, VARCHAR];
 /** Rows turned into columns at a time when rows are given whole. */
 const ROWS_PER_BATCH = 16_384;
 
@@ -67,10 +66,12 @@ async function importInTransaction(conn: DuckDBConnection, files: readonly (Spen
       }
       let replaced = 0;
       for (const w of windows) {
-        const where = `source = ${q(w.source)} AND account_id = ${q(w.account_id)} AND date_start <= DATE '${w.to}' AND date_end >= DATE '${w.from}'`;
-        const res = await conn.run(`DELETE FROM spend WHERE ${where} AND campaign_id IN (${w.campaign_ids.map(q).join(", ")}) AND import_id <> ${importId}`);
+        // Every value bound ($1 …), never quoted into the SQL: names come from files.
+        const where = "source = $1 AND account_id = $2 AND date_start <= CAST($3 AS DATE) AND date_end >= CAST($4 AS DATE)";
+        const values = [w.source, w.account_id, w.to, w.from];
+        const res = await conn.run(`DELETE FROM spend WHERE ${where} AND list_contains($5, campaign_id) AND import_id <> $6`, [...values, listValue(w.campaign_ids), importId], [...TEXT4, LIST(VARCHAR), INTEGER]);
         replaced += Number(res.rowsChanged);
-        await conn.run(`DELETE FROM platform_reach WHERE ${where}`);
+        await conn.run(`DELETE FROM platform_reach WHERE ${where}`, values, TEXT4);
       }
       await insertReachColumns(conn, reach, importId);
       const from = windows.reduce<string | null>((m, w) => (m === null || w.from < m ? w.from : m), null);
@@ -78,8 +79,9 @@ async function importInTransaction(conn: DuckDBConnection, files: readonly (Spen
       const sources = [...new Set(windows.map((w) => w.source))].join(",");
       const accounts = [...new Set(windows.map((w) => w.account_id))].join(",");
       await conn.run(
-        `INSERT INTO imports VALUES (${importId}, ${q(f.file)}, ${q(contentHash)}, ${q(format)}, ${q(sources)}, ${q(accounts)},
-         ${from ? `DATE '${from}'` : "NULL"}, ${to ? `DATE '${to}'` : "NULL"}, ${rows}, ${replaced}, now())`,
+        "INSERT INTO imports VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DATE), CAST($8 AS DATE), $9, $10, now())",
+        [importId, f.file, contentHash, format, sources, accounts, from, to, rows, replaced],
+        [INTEGER, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, BIGINT, BIGINT],
       );
       outcomes.push({ file: f.file, importId, rows, replacedRows: replaced });
     }

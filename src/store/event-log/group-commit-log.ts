@@ -16,6 +16,26 @@ export interface LogHeader {
 
 export type CommitCallback = (err: Error | null) => void;
 
+/** Where an exception thrown by a commit callback goes (it must never stop the log): stderr by default. */
+export type CallbackErrorReport = (e: unknown) => void;
+
+export const reportToStderr: CallbackErrorReport = (e) => {
+  try {
+    process.stderr.write(`internal error in an event log callback (the log goes on): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  } catch {
+    // nowhere left to say it
+  }
+};
+
+/** Calls `fn`, sending whatever it throws to `report`: a callback's failure is its own, never the log's. */
+export function guarded(fn: () => void, report: CallbackErrorReport): void {
+  try {
+    fn();
+  } catch (e) {
+    report(e);
+  }
+}
+
 /** Bytes of zeros kept ahead of the data by default (more are added when less than half is left). */
 export const PREALLOCATE = 64 * 1024 * 1024;
 const ZEROS = Buffer.alloc(4 * 1024 * 1024);
@@ -116,10 +136,18 @@ export class GroupCommitLog {
     private readonly onCommitted: (offset: number) => void,
     private readonly maxPendingBytes: number,
     private readonly preallocateBytes: number,
+    private readonly report: CallbackErrorReport,
   ) {}
 
-  /** Opens (creating if needed) a log, dropping a torn last line. */
-  static open(path: string, onCommitted: (offset: number) => void = () => {}, opts: { maxPendingBytes?: number; preallocateBytes?: number } = {}): GroupCommitLog {
+  /**
+   * Opens (creating if needed) a log, dropping a torn last line. `onCallbackError` hears what a commit
+   * callback or `onCommitted` throws; the log carries on either way.
+   */
+  static open(
+    path: string,
+    onCommitted: (offset: number) => void = () => {},
+    opts: { maxPendingBytes?: number; preallocateBytes?: number; onCallbackError?: CallbackErrorReport } = {},
+  ): GroupCommitLog {
     const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC, 0o600);
     let end = findDataEnd(fd);
     let header = end > 0 ? readLogHeader(fd) : null;
@@ -136,7 +164,7 @@ export class GroupCommitLog {
       end = line.length;
       header = { id, dataStart: end };
     }
-    const log = new GroupCommitLog(path, header.id, header.dataStart, fd, end, fstatSync(fd).size, onCommitted, opts.maxPendingBytes ?? 64 * 1024 * 1024, opts.preallocateBytes ?? PREALLOCATE);
+    const log = new GroupCommitLog(path, header.id, header.dataStart, fd, end, fstatSync(fd).size, onCommitted, opts.maxPendingBytes ?? 64 * 1024 * 1024, opts.preallocateBytes ?? PREALLOCATE, opts.onCallbackError ?? reportToStderr);
     log.preallocate();
     return log;
   }
@@ -150,7 +178,7 @@ export class GroupCommitLog {
   append(lines: string, done: CommitCallback): void {
     const refused = this.failed ?? (this.fd < 0 ? new Error("the event log is closed") : this.pendingBytes > this.maxPendingBytes ? new Error("the event log is behind: too many events waiting to be written") : null);
     if (refused) {
-      done(refused);
+      guarded(() => done(refused), this.report);
       return;
     }
     this.pending.push(lines);
@@ -207,8 +235,8 @@ export class GroupCommitLog {
       this.allocated = Math.max(this.allocated, this.committedOffset);
       this.batches++;
       this.writing = false;
-      for (const cb of callbacks) cb(null);
-      this.onCommitted(this.committedOffset);
+      for (const cb of callbacks) guarded(() => cb(null), this.report);
+      guarded(() => this.onCommitted(this.committedOffset), this.report);
       this.preallocate();
       if (this.pending.length > 0) this.flush();
       else this.notifyIdle();
@@ -228,7 +256,7 @@ export class GroupCommitLog {
     // get 503); a restart finds the end of the durable data and replays it.
     this.failed = err;
     this.writing = false;
-    for (const cb of [...callbacks, ...this.callbacks.splice(0)]) cb(err);
+    for (const cb of [...callbacks, ...this.callbacks.splice(0)]) guarded(() => cb(err), this.report);
     this.pending = [];
     this.pendingBytes = 0;
     this.notifyIdle();

@@ -24,6 +24,7 @@ import { smtpMailer } from "../../../notify/smtp-mailer.js";
 import { HttpError } from "../../server.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { isoDate } from "../params.js";
+import { readOnlyAlertFiles, refusedFetch } from "../read-only.js";
 
 function need(files: AlertFiles | undefined): AlertFiles {
   if (!files) throw new HttpError(404, "alerts_off", "alerts are not set up on this server");
@@ -38,7 +39,7 @@ function edit(files: AlertFiles | undefined, change: (c: AlertsConfig) => Alerts
   });
 }
 
-const dryRun = (q: URLSearchParams) => ["true", "1"].includes(q.get("dry_run") ?? "");
+const on = (v: string | undefined) => v === "true" || v === "1";
 
 /** A rule as the rules file holds it (the fields of its kind; the others are refused with a reason). */
 const ruleFields = {
@@ -231,9 +232,11 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
       description: "A real check records alerts and posts them to the destinations, so it needs a token; a dry run writes and sends nothing.",
       input: "query",
       schema: z.strictObject({ date: isoDate.optional().describe("the day to judge (default: the latest day with data, at most yesterday)"), dry_run: z.enum(["true", "false", "1", "0"]).optional() }),
-      write: (q) => !dryRun(q),
-      handle: async (p, { store }) => {
-        const out = await checkAlerts(store, need(files), { ...(p.date ? { date: p.date } : {}), dryRun: p.dry_run === "true" || p.dry_run === "1", delivery: { mailer: smtpMailer() } });
+      write: (p) => !on(p.dry_run),
+      handle: async (p, { store, writes }) => {
+        // A dry run holds files it cannot write and a fetch that sends nothing, as its store refuses writes.
+        const f = writes ? need(files) : readOnlyAlertFiles(need(files));
+        const out = await checkAlerts(store, f, { ...(p.date ? { date: p.date } : {}), dryRun: on(p.dry_run), delivery: writes ? { mailer: smtpMailer() } : { fetch: refusedFetch } });
         return checkOutcomeJson(out);
       },
     }),

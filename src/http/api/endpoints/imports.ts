@@ -36,7 +36,7 @@ export const importEndpoints: Endpoint[] = [
     tag: "imports",
     summary: "Import report files (`cpi import`): multipart/form-data, one or more files",
     description:
-      "All files in one transaction: a bad row rejects everything (400 `invalid_input` with every issue in details.issues) unless skip_invalid; a file whose rows do not add up to its own totals row is refused unless accept_totals_mismatch, and one whose every row is skipped is refused. Re-importing the same window replaces it. With dry_run=true nothing is written: the answer shows the detected platform, rows and issues (no token needed on loopback). Options go in the query string or as form fields.",
+      "All files in one transaction: a bad row rejects everything (400 `invalid_input` with every issue in details.issues) unless skip_invalid; a file whose rows do not add up to its own totals row is refused unless accept_totals_mismatch, and one whose every row is skipped is refused. Re-importing the same window replaces it. With dry_run=true nothing is written: the answer shows the detected platform, rows and issues (no token needed on loopback). Options go in the query string or as form fields, each once: a name given twice, or in both, is refused.",
     input: "multipart",
     schema: z.strictObject({
       source: z.string().min(1).max(50).optional().describe("force a platform (google_ads, meta, linkedin, microsoft, …) or name the source of generic files"),
@@ -50,7 +50,7 @@ export const importEndpoints: Endpoint[] = [
       accept_totals_mismatch: flag.optional().describe("import a file even when its totals row disagrees with the sum of its rows (a warning)"),
       dry_run: flag.optional().describe("parse and check only; write nothing"),
     }),
-    write: (q) => !on(q.get("dry_run") ?? undefined),
+    write: (p) => !on(p.dry_run),
     handle: async (p, { store, files }) => {
       needFiles(files);
       const mapping = mappingOf(p.mapping);
