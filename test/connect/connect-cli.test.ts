@@ -47,7 +47,8 @@ test("bad input is refused with a message naming the flag, and the file stays as
   const path = join(dir, "cpi.connections.json");
   const cases: [string[], RegExp][] = [
     [["connect", "add", "snapchat", "--account", "1"], /unknown platform 'snapchat'; cpi connects to google-ads, meta, microsoft, linkedin, tiktok/],
-    [["connect", "add", "microsoft", "--account", "1"], /syncing Microsoft Advertising is not available in this version of cpi yet: meanwhile download its reports and run 'cpi import FILE'/],
+    [["connect", "add", "microsoft", "--account", "F1234567", "--client-id", "c", "--refresh-token", "r", "--developer-token", "d"], /--account 'F1234567' is not an account id \(the digits of Account ID, not the account number such as F1234567\)/],
+    [["connect", "add", "microsoft", "--account", "180535609", "--client-id", "c", "--refresh-token", "r"], /Microsoft Advertising needs the developer token: give --developer-token \(or --developer-token-env VARIABLE/],
     [["connect", "add", "linkedin", "--account", "1"], /syncing LinkedIn is not available/],
     [["connect", "add", "tiktok", "--account", "1"], /syncing TikTok is not available/],
     [["connect", "add", "google-ads", "--account", "12-34", "--client-id", "c", "--client-secret", "s", "--refresh-token", "r"], /--account '12-34' is not a customer id \(123-456-7890 or 1234567890; not a manager account\)/],
