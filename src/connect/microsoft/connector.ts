@@ -97,7 +97,7 @@ class MicrosoftSession implements PlatformSession {
   private read(account: string, what: string): (res: ApiResponse) => Json {
     return (res) => {
       const body = res.status === 404 && !res.text.trimStart().startsWith("{") ? null : jsonBody(res, what);
-      const problem = microsoftProblem(res.status, body, account, this.version, what);
+      const problem = microsoftProblem(res.status, body, account, this.version, what, res.headers);
       if (problem) throw problem;
       if (!body || typeof body !== "object" || Array.isArray(body)) throw malformed(what, "the answer is not a JSON object");
       return body;

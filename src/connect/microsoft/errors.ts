@@ -54,10 +54,11 @@ function explain(code: number, account: string): { kind: ProblemKind; words: str
 
 /**
  * The problem a Microsoft Advertising answer describes (HTTP status and JSON body), or null for a
- * success. `account` and `version` name the ad account and API version in messages.
+ * success. `account` and `version` name the ad account and API version in messages; `headers`, when
+ * given, may hold a Retry-After that replaces the documented wait.
  * @example microsoftProblem(401, { ApplicationFault: { Errors: [{ Code: 109 }] } }, "180535609", "v13", "account 180535609")?.kind // "auth_expired"
  */
-export function microsoftProblem(status: number, body: unknown, account: string, version: string, what: string): ApiProblem | null {
+export function microsoftProblem(status: number, body: unknown, account: string, version: string, what: string, headers?: Headers): ApiProblem | null {
   const fault = (body as { ApplicationFault?: MsFault } | null)?.ApplicationFault;
   if (status >= 200 && status < 300 && !fault) return null;
   const errors = [...(fault?.OperationErrors ?? []), ...(fault?.Errors ?? []), ...(fault?.BatchErrors ?? [])];
@@ -69,7 +70,9 @@ export function microsoftProblem(status: number, body: unknown, account: string,
   const tail = `(Microsoft Advertising: ${code !== null ? `code ${code}${name}` : `HTTP ${status}`}${said ? `, "${said}"` : ""}${tracking})`;
   const known = code !== null ? explain(code, account) : null;
   const opts = { status, ...(code !== null ? { code: String(code) } : {}) };
-  if (known) return new ApiProblem(known.kind, `${what}: ${known.words} ${tail}`, { ...opts, ...(known.retryAfterMs !== undefined ? { retryAfterMs: known.retryAfterMs } : {}) });
+  // A Retry-After header, when the answer has one, says better than the documented minute (117).
+  const wait = headers?.has("retry-after") ? undefined : known?.retryAfterMs;
+  if (known) return new ApiProblem(known.kind, `${what}: ${known.words} ${tail}`, { ...opts, ...(wait !== undefined ? { retryAfterMs: wait } : {}) });
   if (status === 401) return new ApiProblem("auth_expired", `${what}: the access token was not accepted ${tail}`, opts);
   if (status === 403) return new ApiProblem("permission", `${what}: permission denied ${tail}`, opts);
   if (status === 404 || status === 410) {
