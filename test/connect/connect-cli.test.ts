@@ -6,7 +6,7 @@ import { chmodSync, existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { tempDir } from "../helpers.js";
-import { addGoogle, addMeta, cpiEnv, ENV, type Fakes, GOOGLE_ACCOUNTS, googleDelivery, META_ACCOUNTS, metaDelivery, SECRETS, startFakes } from "./fakes.js";
+import { addGoogle, addMeta, addMicrosoft, cpiEnv, ENV, type Fakes, GOOGLE_ACCOUNTS, googleDelivery, META_ACCOUNTS, MICROSOFT_ACCOUNTS, metaDelivery, SECRETS, startFakes } from "./fakes.js";
 
 let fakes: Fakes;
 before(async () => {
@@ -126,4 +126,40 @@ test("connect test: each account's name, currency and zone, or what is wrong in 
   const sync = await cpiEnv(dir, {}, "sync", "g");
   assert.equal(sync.code, 2, "a connection that cannot be used as configured needs the user");
   assert.match(sync.stderr, /GOOGLE_CLIENT_SECRET, which is not set/);
+});
+
+test("connect test, Microsoft Advertising: each account, or what is wrong in plain words (unknown account, permission, retired version, refused refresh token)", async () => {
+  const dir = tempDir("cpi-connect-test-ms-");
+  const [a1, a2] = MICROSOFT_ACCOUNTS.map((a) => a.id) as [string, string];
+  await addMicrosoft(dir, fakes, "ms", [a1, a2, "999"]);
+  fakes.microsoft.fault({ kind: "permission", account: a2, times: 1 });
+  const r = await cpiEnv(dir, ENV, "connect", "test", "ms", "--format", "json");
+  assert.equal(r.code, 2);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(
+    j.accounts.map((a: { account: string; ok: boolean; currency: string | null; timezone: string | null; error_kind: string | null }) => [a.account, a.ok, a.currency, a.timezone, a.error_kind]),
+    [
+      [a1, true, "USD", "America/New_York", null],
+      [a2, false, null, null, "permission"],
+      ["999", false, null, null, "unknown_account"],
+    ],
+  );
+  assert.match(j.accounts[1].error, /the user who authorized cpi may not read account 181000042: check the account id .* and that the user has access to it/);
+  assert.match(j.accounts[2].error, /Microsoft Advertising knows no account 999: check the id \(Accounts summary → Account ID, not the account number\)/);
+
+  const retired = tempDir("cpi-connect-test-ms-version-");
+  await addMicrosoft(retired, fakes, "ms", [a1], ["--api-version", "v12"]);
+  const v = await cpiEnv(retired, ENV, "connect", "test", "ms");
+  assert.equal(v.code, 2);
+  assert.match(v.stdout, /Microsoft Advertising does not serve API version v12 at this address \(retired\?\): set a current one with --api-version/);
+
+  fakes.microsoft.refuseRefresh = true;
+  try {
+    const e = await cpiEnv(dir, ENV, "connect", "test", "ms");
+    assert.equal(e.code, 2);
+    assert.match(e.stdout, /Microsoft refused the credentials of connection 'ms' \(invalid_grant: AADSTS70008: .*\): the refresh token has expired or was revoked; authorize cpi again and save the new credentials with 'cpi connect add microsoft --name ms --update --refresh-token NEW_VALUE'/);
+  } finally {
+    fakes.microsoft.refuseRefresh = false;
+  }
+  for (const s of Object.values(SECRETS)) assert.ok(!r.stdout.includes(s) && !r.stderr.includes(s));
 });

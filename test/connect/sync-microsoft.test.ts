@@ -4,11 +4,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { addDays } from "../../src/domain/dates.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { FakeDelivery } from "../../src/test-support/fake-platforms/delivery.js";
-import { campaignDays } from "../../src/test-support/fake-platforms/export-files.js";
+import { campaignDays, microsoftReportCsv } from "../../src/test-support/fake-platforms/export-files.js";
 import { parentCustomerOf } from "../../src/test-support/fake-platforms/fake-microsoft.js";
-import { tempDir } from "../helpers.js";
+import { tempDir, write } from "../helpers.js";
 import { addMicrosoft, cpiEnv, ENV, type Fakes, googleDelivery, MICROSOFT_ACCOUNTS, metaDelivery, microsoftDelivery, SECRETS, startFakes, yesterday } from "./fakes.js";
 
 let fakes: Fakes;
@@ -113,3 +114,28 @@ test("Microsoft Advertising: a window without delivery (no download address) sto
     ms.days.set(id, kept);
   }
 });
+
+test("Microsoft Advertising: rows imported under the account number (a UI report's 'Account number') are replaced by a sync, not counted twice", async () => {
+  const dir = tempDir("cpi-sync-microsoft-number-");
+  const a = MICROSOFT_ACCOUNTS[0] as (typeof MICROSOFT_ACCOUNTS)[number];
+  const account = ms.accounts.find((x) => x.id === a.id) as NonNullable<FakeDelivery["accounts"][number]>;
+  const to = yesterday(a.timezone);
+  const from = addDays(to, -3);
+  const days = (ms.days.get(a.id) ?? []).filter((d) => d.date >= from && d.date <= to && d.adId !== "");
+  const columns = ["TimePeriod", "AccountNumber", "AccountName", "CampaignId", "CampaignName", "AdGroupId", "AdGroupName", "AdId", "AdTitle", "CurrencyCode", "Impressions", "Clicks", "Spend", "Conversions", "Revenue"];
+  const file = write(dir, "ms-ui.csv", microsoftReportCsv(account, days, { columns, formatVersion: "1.0", header: { name: "Ads", zoneLabel: "(GMT-05:00) Eastern Time (US & Canada)", from, to }, footer: true, columnHeaders: true, bom: true }));
+  const imported = await cpiEnv(dir, {}, "import", file);
+  assert.equal(imported.code, 0, imported.stderr);
+  await addMicrosoft(dir, fakes, "m", [a.id]);
+  const r = await cpiEnv(dir, ENV, "sync", "--since", from, "--format", "json");
+  assert.equal(r.code, 0, r.stderr);
+  const [got] = JSON.parse(r.stdout) as { rows: number; replaced_rows: number }[];
+  assert.equal(got?.replaced_rows, days.length, "every imported ad-day was replaced");
+  const store = await DuckDbStore.open(join(dir, "cpi.duckdb"));
+  try {
+    assert.deepEqual(await store.query("SELECT DISTINCT account_id FROM spend"), [{ account_id: a.id }]);
+  } finally {
+    await store.close();
+  }
+});
+

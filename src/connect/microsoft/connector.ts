@@ -121,7 +121,8 @@ class MicrosoftSession implements PlatformSession {
     const currency = String(a.CurrencyCode ?? "");
     if (!/^[A-Z]{3}$/.test(currency)) throw malformed(what, `CurrencyCode '${currency}'`);
     this.extra.set(id, { zoneValue, parentCustomerId: a.ParentCustomerId === undefined || a.ParentCustomerId === null ? "" : String(a.ParentCustomerId) });
-    return { id, name: String(a.Name ?? ""), currency, timezone };
+    const number = typeof a.Number === "string" && a.Number !== "" && a.Number !== id ? [a.Number] : [];
+    return { id, name: String(a.Name ?? ""), currency, timezone, aliases: number };
   }
 
   async pull(account: AccountInfo, w: PullWindow): Promise<Pulled> {
