@@ -2,6 +2,7 @@
 import type { Connector, PlannedConnector, PlatformId } from "./connector.js";
 import { googleAdsConnector } from "./google-ads/connector.js";
 import { metaConnector } from "./meta/connector.js";
+import { microsoftConnector } from "./microsoft/connector.js";
 
 const planned = (platform: PlatformId, label: string, source: string): PlannedConnector => ({
   available: false,
@@ -11,11 +12,11 @@ const planned = (platform: PlatformId, label: string, source: string): PlannedCo
   meanwhile: `download its reports and run 'cpi import FILE' (they are stored under source '${source}', as a sync will store them)`,
 });
 
-/** Every platform by name: Google Ads and Meta sync; Microsoft, LinkedIn and TikTok are planned. */
+/** Every platform by name: Google Ads, Meta and Microsoft Advertising sync; LinkedIn and TikTok are planned. */
 export const CONNECTORS: Readonly<Record<PlatformId, Connector | PlannedConnector>> = {
   "google-ads": googleAdsConnector,
   meta: metaConnector,
-  microsoft: planned("microsoft", "Microsoft Advertising", "microsoft-ads"),
+  microsoft: microsoftConnector,
   linkedin: planned("linkedin", "LinkedIn", "linkedin"),
   tiktok: planned("tiktok", "TikTok", "tiktok"),
 };

@@ -1,5 +1,5 @@
-// Every `cpi` command docs/sync.md shows runs as printed, in order, against the fake Google Ads and
-// Meta APIs (reached through the CPI_<PLATFORM>_API_URL variables the page documents), and exits 0.
+// Every `cpi` command docs/sync.md shows runs as printed, in order, against the fake Google Ads, Meta
+// and Microsoft APIs (reached through the CPI_<PLATFORM>_API_URL variables the page documents), and exits 0.
 // `cpi serve` runs until stopped: serve-sync.test.ts runs it.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -31,7 +31,15 @@ function words(line: string): string[] {
 
 test("every command docs/sync.md shows runs as printed", async () => {
   const dir = tempDir("cpi-docs-sync-");
-  const env = { ...ENV, CPI_GOOGLE_ADS_API_URL: fakes.google.apiUrl, CPI_GOOGLE_ADS_TOKEN_URL: fakes.google.tokenUrl, CPI_META_API_URL: fakes.meta.apiUrl };
+  const env = {
+    ...ENV,
+    CPI_GOOGLE_ADS_API_URL: fakes.google.apiUrl,
+    CPI_GOOGLE_ADS_TOKEN_URL: fakes.google.tokenUrl,
+    CPI_META_API_URL: fakes.meta.apiUrl,
+    CPI_MICROSOFT_API_URL: fakes.microsoft.apiUrl,
+    CPI_MICROSOFT_CUSTOMER_API_URL: fakes.microsoft.apiUrl,
+    CPI_MICROSOFT_TOKEN_URL: fakes.microsoft.tokenUrl,
+  };
   const list = commands(readFileSync(join(ROOT, "docs/sync.md"), "utf8"));
   assert.ok(list.length >= 8, "the page shows commands");
   let ran = 0;
@@ -46,4 +54,6 @@ test("every command docs/sync.md shows runs as printed", async () => {
   assert.ok(ran >= 8);
   assert.deepEqual(fakes.google.violations, []);
   assert.deepEqual(fakes.meta.violations, []);
+  assert.deepEqual(fakes.microsoft.violations, []);
+  assert.ok(fakes.microsoft.requests.some((q) => q.path.startsWith("/download/")), "the page's sync pulled Microsoft reports");
 });
