@@ -1,6 +1,7 @@
 // The platforms `cpi connect add` knows, by name. A new connector is one entry here (and its folder).
 import type { Connector, PlannedConnector, PlatformId } from "./connector.js";
 import { googleAdsConnector } from "./google-ads/connector.js";
+import { linkedinConnector } from "./linkedin/connector.js";
 import { metaConnector } from "./meta/connector.js";
 
 const planned = (platform: PlatformId, label: string, source: string): PlannedConnector => ({
@@ -11,12 +12,12 @@ const planned = (platform: PlatformId, label: string, source: string): PlannedCo
   meanwhile: `download its reports and run 'cpi import FILE' (they are stored under source '${source}', as a sync will store them)`,
 });
 
-/** Every platform by name: Google Ads and Meta sync; Microsoft, LinkedIn and TikTok are planned. */
+/** Every platform by name: those that sync, and those planned (they say so). */
 export const CONNECTORS: Readonly<Record<PlatformId, Connector | PlannedConnector>> = {
   "google-ads": googleAdsConnector,
   meta: metaConnector,
   microsoft: planned("microsoft", "Microsoft Advertising", "microsoft-ads"),
-  linkedin: planned("linkedin", "LinkedIn", "linkedin"),
+  linkedin: linkedinConnector,
   tiktok: planned("tiktok", "TikTok", "tiktok"),
 };
 

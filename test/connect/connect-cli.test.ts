@@ -48,7 +48,8 @@ test("bad input is refused with a message naming the flag, and the file stays as
   const cases: [string[], RegExp][] = [
     [["connect", "add", "snapchat", "--account", "1"], /unknown platform 'snapchat'; cpi connects to google-ads, meta, microsoft, linkedin, tiktok/],
     [["connect", "add", "microsoft", "--account", "1"], /syncing Microsoft Advertising is not available in this version of cpi yet: meanwhile download its reports and run 'cpi import FILE'/],
-    [["connect", "add", "linkedin", "--account", "1"], /syncing LinkedIn is not available/],
+    [["connect", "add", "linkedin", "--account", "act_1", "--client-id", "c", "--client-secret", "s", "--refresh-token", "r"], /--account 'act_1' is not an ad account id \(507123456, or urn:li:sponsoredAccount:507123456\)/],
+    [["connect", "add", "linkedin", "--account", "507123456", "--client-id", "c", "--client-secret", "s", "--refresh-token", "r", "--api-version", "v2"], /--api-version: 'v2' does not look like 202607/],
     [["connect", "add", "tiktok", "--account", "1"], /syncing TikTok is not available/],
     [["connect", "add", "google-ads", "--account", "12-34", "--client-id", "c", "--client-secret", "s", "--refresh-token", "r"], /--account '12-34' is not a customer id \(123-456-7890 or 1234567890; not a manager account\)/],
     [["connect", "add", "google-ads", "--account", "1234567890", "--client-id", "c", "--client-secret", "s"], /Google Ads needs the OAuth refresh token: give --refresh-token \(or --refresh-token-env VARIABLE/],
