@@ -3,6 +3,7 @@ import type { Connector, PlannedConnector, PlatformId } from "./connector.js";
 import { googleAdsConnector } from "./google-ads/connector.js";
 import { linkedinConnector } from "./linkedin/connector.js";
 import { metaConnector } from "./meta/connector.js";
+import { tiktokConnector } from "./tiktok/connector.js";
 
 const planned = (platform: PlatformId, label: string, source: string): PlannedConnector => ({
   available: false,
@@ -18,7 +19,7 @@ export const CONNECTORS: Readonly<Record<PlatformId, Connector | PlannedConnecto
   meta: metaConnector,
   microsoft: planned("microsoft", "Microsoft Advertising", "microsoft-ads"),
   linkedin: linkedinConnector,
-  tiktok: planned("tiktok", "TikTok", "tiktok"),
+  tiktok: tiktokConnector,
 };
 
 /** Other names users type for a platform. */

@@ -4,9 +4,10 @@
 // plain words its failures must be told in.
 import { addDays } from "../../src/domain/dates.js";
 import { type FakeDelivery, generateDelivery } from "../../src/test-support/fake-platforms/delivery.js";
-import { linkedinCampaignManagerExport } from "../../src/test-support/fake-platforms/export-files.js";
+import { linkedinCampaignManagerExport, tiktokAdsManagerCsv } from "../../src/test-support/fake-platforms/export-files.js";
 import { type FakeLinkedIn, startFakeLinkedIn } from "../../src/test-support/fake-platforms/fake-linkedin.js";
 import type { FakeApi } from "../../src/test-support/fake-platforms/fake-server.js";
+import { type FakeTikTok, startFakeTikTok } from "../../src/test-support/fake-platforms/fake-tiktok.js";
 import { write } from "../helpers.js";
 import { cpiEnv, yesterday } from "./fakes.js";
 
@@ -14,6 +15,7 @@ import { cpiEnv, yesterday } from "./fakes.js";
 export const PLATFORM_SECRETS = {
   LINKEDIN_CLIENT_SECRET: "liCS-WPL_AP1.Sup3rSecret",
   LINKEDIN_REFRESH_TOKEN: "AQXrefreshTokenNeverShown0123",
+  TIKTOK_TOKEN: "tt-act.AdvertiserTokenNeverShown42",
 };
 
 export const PLATFORM_ENV: Record<string, string> = { ...PLATFORM_SECRETS, CPI_SYNC_WAIT_MS: "5" };
@@ -51,6 +53,10 @@ export interface PlatformCase {
   retiredVersion: string[];
   /** A scenario only this platform has (an expired token refreshed once). */
   refreshes: boolean;
+  /** Whether the platform reports reach per ad and day (stored as platform reach). */
+  reach: boolean;
+  /** What a first sync's progress must say, and whether its requests followed the platform's paging. */
+  firstSync: { says: RegExp; paged: (fake: FakeApi) => boolean };
   /** What the access tokens the fake issues look like (none may be printed either). */
   issuedToken: RegExp;
 }
@@ -95,11 +101,57 @@ const linkedin: PlatformCase = {
   unknownAccount: "999999",
   retiredVersion: ["--api-version", "202301"],
   refreshes: true,
+  reach: false,
+  firstSync: {
+    says: /ad account 507123456: \d+ creative-days of \d+ creatives/,
+    paged: (fake) => fake.requests.some((q) => q.query.has("pageToken")) && fake.requests.some((q) => /\/creatives\/urn%3Ali%3AsponsoredCreative%3A\d+$/.test(q.path)),
+  },
   issuedToken: /AQV-fake-/,
 };
 
+const TIKTOK_ACCOUNTS = [
+  { id: "7012345678901234567", name: "Acme TikTok US", currency: "USD", timezone: "America/New_York" },
+  { id: "7098765432109876543", name: "Acme TikTok, \"SEA\"", currency: "SGD", timezone: "Asia/Singapore" },
+];
+
+const tiktok: PlatformCase = {
+  platform: "tiktok",
+  source: "tiktok",
+  accounts: TIKTOK_ACCOUNTS,
+  delivery: (days, seed) => {
+    const to = yesterday("Pacific/Kiritimati");
+    return generateDelivery({ seed, platform: "tiktok", accounts: TIKTOK_ACCOUNTS, campaigns: 2, adGroups: 2, ads: 2, from: addDays(to, -(days + 1)), to });
+  },
+  // Pages of 40 rows, and queries of more than 20 days "too large": cpi must page and shorten its slices.
+  start: (data) => startFakeTikTok({ data, accessToken: PLATFORM_SECRETS.TIKTOK_TOKEN, maxPageSize: 40, tooLargeOverDays: 20 }),
+  env: (fake) => ({ CPI_TIKTOK_API_URL: (fake as FakeTikTok).apiUrl }),
+  addArgs: (fake, name, accounts) => ["--name", name, ...accounts.flatMap((a) => ["--account", a]), "--access-token-env", "TIKTOK_TOKEN", "--api-url", (fake as FakeTikTok).apiUrl],
+  reportPath: "report/integrated",
+  refuse: (fake, on) => {
+    (fake as FakeTikTok).tokenInvalid = on;
+  },
+  issued: () => 0,
+  exportFile: (dir, data, a, w) => [write(dir, `tiktok-${a.id}.csv`, tiktokAdsManagerCsv(data, data.accounts.find((x) => x.id === a.id) as never, w)), "--timezone", a.timezone],
+  says: {
+    refused: /TikTok refused the access token of connection 'c' \(invalid, expired or revoked\): authorize cpi again for the advertisers and save the new token with 'cpi connect add tiktok --name c --update --access-token NEW_VALUE' \(TikTok: code 40105/,
+    permission: /the access token may not read advertiser 7012345678901234567: authorize cpi for this advertiser/,
+    unknown: /TikTok knows no advertiser 7000000000000000001 this token can read/,
+    retired: /TikTok does not serve API version v1\.2 at this address \(retired\?\): set a current one with --api-version/,
+    throttled: /TikTok is throttling the requests/,
+  },
+  unknownAccount: "7000000000000000001",
+  retiredVersion: ["--api-version", "v1.2"],
+  refreshes: false,
+  reach: true,
+  firstSync: {
+    says: /the ad report of advertiser 7012345678901234567 for .*: too large for TikTok; asking 7 days at a time/,
+    paged: (fake) => fake.requests.some((q) => q.query.get("page") === "2"),
+  },
+  issuedToken: /tt-act\./,
+};
+
 /** The platforms of the table-driven suites. */
-export const PLATFORM_CASES: readonly PlatformCase[] = [linkedin];
+export const PLATFORM_CASES: readonly PlatformCase[] = [linkedin, tiktok];
 
 /** Adds connection `name` of a case's platform for `accounts`, pointed at its fake. */
 export async function addConnection(dir: string, c: PlatformCase, fake: FakeApi, name: string, accounts: string[], extra: string[] = []): Promise<void> {

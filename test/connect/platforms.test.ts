@@ -23,6 +23,15 @@ async function storeTotals(db: string): Promise<Record<string, unknown>[]> {
   }
 }
 
+async function reachRows(dir: string): Promise<unknown[]> {
+  const store = await DuckDbStore.open(join(dir, "cpi.duckdb"));
+  try {
+    return await store.query("SELECT source, account_id, level, campaign, ad_group, ad, date_start, date_end, reach, impressions, frequency FROM platform_reach ORDER BY ALL");
+  } finally {
+    await store.close();
+  }
+}
+
 const REPORTS = [
   ["--by", "source,account,currency,campaign,ad_group,ad,day", "--metrics", "cost,impressions,clicks,conversions,revenue,cpi,cpa,roas"],
   ["--by", "source,account,currency", "--metrics", "cost,impressions,clicks,conversions,revenue,cpm,ctr"],
@@ -81,6 +90,8 @@ for (const c of PLATFORM_CASES) {
       assert.deepEqual(fake.violations, []);
       assert.ok(fake.requests.filter((q) => q.path.includes(c.reportPath)).length >= 6, "90 days in slices, per account");
       assert.ok(c.issued(fake) >= 1 || !c.refreshes);
+      assert.match(r.stderr, c.firstSync.says);
+      assert.ok(c.firstSync.paged(fake), "the platform's pages were followed");
       // Syncing again changes nothing.
       const before = await reports(dir);
       const again = await cpiEnv(dir, PLATFORM_ENV, "sync", "--format", "json");
@@ -104,6 +115,9 @@ for (const c of PLATFORM_CASES) {
       const [x, y] = [await reports(synced), await reports(imported)];
       assert.ok((x[0]?.split("\n").length ?? 0) > 100, "hundreds of ad-days compared");
       assert.deepEqual(x, y);
+      const reach = await reachRows(synced);
+      assert.equal(reach.length > 100, c.reach, "reach rows per ad and day where the platform reports reach");
+      assert.deepEqual(reach, await reachRows(imported));
       await addConnection(imported, c, fake, "c", ids);
       const s = await cpiEnv(imported, PLATFORM_ENV, "sync", "--format", "json", "--since", "30d");
       assert.equal(s.code, 0, s.stderr);

@@ -124,3 +124,17 @@ export function linkedinCampaignManagerExport(data: FakeDelivery, a: FakeAccount
   const preamble = ["Creative Performance Report (in UTC)", `"Report Start: ${usDate(w.from)}, 12:00 AM"`, `"Report End: ${usDate(w.to)}, 11:59 PM"`, `"Date Generated: ${usDate(w.to)}, 5:55 AM"`, ""];
   return Buffer.from(`\uFEFF${[...preamble, header.join("\t"), ...rows].join("\n")}\n`, "utf16le");
 }
+
+/**
+ * One account's delivery as a TikTok Ads Manager export by ad and day (CSV, one header row, the
+ * UI's column names; days in the advertiser's zone, imported with --timezone).
+ * @example tiktokAdsManagerCsv(data, data.accounts[0], { from: "2026-10-01", to: "2026-10-30" })
+ */
+export function tiktokAdsManagerCsv(data: FakeDelivery, a: FakeAccount, w: { from: string; to: string }): string {
+  const names = namesOf(a);
+  const header = ["By Day", "Advertiser ID", "Advertiser name", ...["Campaign ID", "Campaign name", "Ad group ID", "Ad group name", "Ad ID", "Ad name"], "Currency", "Cost", "Impressions", "Clicks (destination)", "Conversions", "Reach", "Frequency"];
+  const rows = (data.days.get(a.id) ?? [])
+    .filter((d) => d.adId !== "" && d.date >= w.from && d.date <= w.to)
+    .map((d) => line([d.date, a.id, a.name, ...entityCells(names, d), a.currency, microsText(d.costMicros, 2), d.impressions, d.clicks, d.conversions, d.reach, (d.impressions / d.reach).toFixed(2)]));
+  return `${[line(header), ...rows].join("\n")}\n`;
+}
