@@ -7,32 +7,16 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { FakeDelivery } from "../../src/test-support/fake-platforms/delivery.js";
 import type { FakeApi, Fault } from "../../src/test-support/fake-platforms/fake-server.js";
 import { tempDir } from "../helpers.js";
 import { cpiEnv } from "./fakes.js";
 import { addConnection, PLATFORM_CASES, PLATFORM_ENV, PLATFORM_SECRETS, type PlatformCase } from "./platform-cases.js";
+import { accountSnapshots as snapshot } from "./store-views.js";
 
 /** The same ads with restated figures (late conversions, credits). */
 function restate(d: FakeDelivery): Map<string, FakeDelivery["days"] extends Map<string, infer V> ? V : never> {
   return new Map([...d.days].map(([id, days]) => [id, days.map((x) => ({ ...x, costMicros: x.costMicros - 10_000n, impressions: x.impressions + 3, conversions: x.conversions + 1, reach: x.reach + 1 }))]));
-}
-
-/** Everything the store holds per account, in order, without import ids. */
-async function snapshot(db: string, ids: readonly string[]): Promise<Map<string, string>> {
-  const store = await DuckDbStore.open(db);
-  try {
-    const out = new Map<string, string>();
-    for (const id of ids) {
-      const spend = await store.query(`SELECT * EXCLUDE (import_id) FROM spend WHERE account_id = '${id}' ORDER BY ALL`);
-      const reach = await store.query(`SELECT * EXCLUDE (import_id) FROM platform_reach WHERE account_id = '${id}' ORDER BY ALL`);
-      out.set(id, JSON.stringify({ spend, reach }, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
-    }
-    return out;
-  } finally {
-    await store.close();
-  }
 }
 
 interface Scenario {

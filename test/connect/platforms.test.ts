@@ -5,47 +5,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { FakeDelivery } from "../../src/test-support/fake-platforms/delivery.js";
 import type { FakeApi } from "../../src/test-support/fake-platforms/fake-server.js";
 import { tempDir } from "../helpers.js";
 import { cpiEnv, yesterday } from "./fakes.js";
 import { addConnection, PLATFORM_CASES, PLATFORM_ENV } from "./platform-cases.js";
-
-/** Per source and account: rows, cost, impressions, clicks, conversions, first and last day. */
-async function storeTotals(db: string): Promise<Record<string, unknown>[]> {
-  const store = await DuckDbStore.open(db);
-  try {
-    const rows = await store.query("SELECT source, account_id, currency, account_timezone AS tz, count(*) AS n, sum(cost_micros) AS cost, sum(impressions) AS impr, sum(clicks) AS clicks, min(date_start) AS first, max(date_end) AS last FROM spend GROUP BY ALL ORDER BY ALL");
-    return rows.map((r) => ({ ...r, first: String(r.first), last: String(r.last) }));
-  } finally {
-    await store.close();
-  }
-}
-
-async function reachRows(dir: string): Promise<unknown[]> {
-  const store = await DuckDbStore.open(join(dir, "cpi.duckdb"));
-  try {
-    return await store.query("SELECT source, account_id, level, campaign, ad_group, ad, date_start, date_end, reach, impressions, frequency FROM platform_reach ORDER BY ALL");
-  } finally {
-    await store.close();
-  }
-}
-
-const REPORTS = [
-  ["--by", "source,account,currency,campaign,ad_group,ad,day", "--metrics", "cost,impressions,clicks,conversions,revenue,cpi,cpa,roas"],
-  ["--by", "source,account,currency", "--metrics", "cost,impressions,clicks,conversions,revenue,cpm,ctr"],
-];
-
-async function reports(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const args of REPORTS) {
-    const r = await cpiEnv(dir, {}, "report", ...args, "--format", "csv");
-    assert.equal(r.code, 0, r.stderr);
-    out.push(r.stdout);
-  }
-  return out;
-}
+import { expectedTotals, reachRows, reports, storeTotals } from "./store-views.js";
 
 for (const c of PLATFORM_CASES) {
   describe(c.platform, () => {
@@ -65,27 +30,14 @@ for (const c of PLATFORM_CASES) {
       const r = await cpiEnv(dir, PLATFORM_ENV, "sync", "--format", "json");
       assert.equal(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout) as { account: string; from: string; to: string; days: number; error: string | null; timezone: string; currency: string }[];
-      const want = c.accounts.map((a) => {
+      for (const a of c.accounts) {
         const w = out.find((x) => x.account === a.id);
         assert.equal(w?.error, null);
         assert.equal(w?.days, 90);
         assert.equal(w?.to, yesterday(a.timezone));
         assert.equal(w?.timezone, a.timezone);
-        const days = (data.days.get(a.id) ?? []).filter((d) => d.date >= (w?.from as string) && d.date <= (w?.to as string));
-        const dates = days.map((d) => d.date).sort();
-        return {
-          source: c.source,
-          account_id: a.id,
-          currency: a.currency,
-          tz: a.timezone,
-          n: BigInt(days.length),
-          cost: days.reduce((s, d) => s + d.costMicros, 0n),
-          impr: BigInt(days.reduce((s, d) => s + d.impressions, 0)),
-          clicks: BigInt(days.reduce((s, d) => s + d.clicks, 0)),
-          first: dates[0],
-          last: dates[dates.length - 1],
-        };
-      });
+      }
+      const want = expectedTotals(c.source, data, (a) => out.find((x) => x.account === a.id) as { from: string; to: string }, true);
       assert.deepEqual(await storeTotals(join(dir, "cpi.duckdb")), want);
       assert.deepEqual(fake.violations, []);
       assert.ok(fake.requests.filter((q) => q.path.includes(c.reportPath)).length >= 6, "90 days in slices, per account");

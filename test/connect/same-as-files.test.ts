@@ -3,13 +3,12 @@
 // account, campaign, ad group and ad identities, currencies, zones, money to the micro and reach. And
 // a sync after an import replaces the imported rows instead of adding to them.
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { FakeDelivery } from "../../src/test-support/fake-platforms/delivery.js";
 import { googleAdsApiCsv, metaAdsManagerCsv } from "../../src/test-support/fake-platforms/export-files.js";
 import { tempDir, write } from "../helpers.js";
 import { addGoogle, addMeta, cpiEnv, ENV, type Fakes, GOOGLE_ACCOUNTS, googleDelivery, META_ACCOUNTS, metaDelivery, startFakes } from "./fakes.js";
+import { reachRows, reports } from "./store-views.js";
 
 let fakes: Fakes;
 let google: FakeDelivery;
@@ -49,31 +48,6 @@ async function importAll(dir: string): Promise<void> {
   for (const m of files.meta) {
     const r = await cpiEnv(dir, {}, "import", m.path, "--timezone", m.zone);
     assert.equal(r.code, 0, r.stderr);
-  }
-}
-
-const REPORTS = [
-  ["--by", "source,account,currency,campaign,ad_group,ad,day", "--metrics", "cost,impressions,clicks,conversions,revenue,cpi,cpa,roas"],
-  ["--by", "source,account,currency", "--metrics", "cost,impressions,clicks,conversions,revenue,cpm,ctr"],
-  ["--by", "currency,week", "--metrics", "cost,impressions,cpi"],
-];
-
-async function reports(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const args of REPORTS) {
-    const r = await cpiEnv(dir, {}, "report", ...args, "--format", "csv");
-    assert.equal(r.code, 0, r.stderr);
-    out.push(r.stdout);
-  }
-  return out;
-}
-
-async function reachRows(dir: string): Promise<unknown[]> {
-  const store = await DuckDbStore.open(join(dir, "cpi.duckdb"));
-  try {
-    return await store.query("SELECT source, account_id, level, campaign, ad_group, ad, date_start, date_end, reach, impressions, frequency FROM platform_reach ORDER BY ALL");
-  } finally {
-    await store.close();
   }
 }
 

@@ -10,12 +10,17 @@ export interface FakeOAuthClient {
   refreshToken: string;
   /** Prefix of the access tokens issued (a platform's own look). */
   tokenPrefix: string;
+  /** The platform's words for a refused refresh token and a refused client (its error_description). */
+  words?: { invalidGrant?: string; invalidClient?: string };
 }
 
 /** The access tokens a fake issued and whether it refuses refreshes now (a revoked refresh token). */
 export interface FakeOAuthState {
+  /** Access tokens that work (an expire_token fault clears them). */
   valid: Set<string>;
+  /** Access tokens issued so far. */
   issued: number;
+  /** Answer invalid_grant to every refresh from now on (the refresh token was revoked). */
   refuseRefresh: boolean;
 }
 
@@ -30,9 +35,9 @@ export function refreshGrant(req: RecordedRequest, c: FakeOAuthClient, state: Fa
     return { status: 400, json: { error: "invalid_request", error_description: "A required parameter \"grant_type\" is missing" } };
   }
   if (f.get("grant_type") !== "refresh_token") return { status: 400, json: { error: "unsupported_grant_type", error_description: "Invalid grant_type" } };
-  if (f.get("client_id") !== c.clientId || f.get("client_secret") !== c.clientSecret) return { status: 401, json: { error: "invalid_client", error_description: "Client authentication failed" } };
+  if (f.get("client_id") !== c.clientId || f.get("client_secret") !== c.clientSecret) return { status: 401, json: { error: "invalid_client", error_description: c.words?.invalidClient ?? "Client authentication failed" } };
   if (state.refuseRefresh || f.get("refresh_token") !== c.refreshToken) {
-    return { status: 400, json: { error: "invalid_grant", error_description: "The provided authorization grant or refresh token is invalid, expired or revoked" } };
+    return { status: 400, json: { error: "invalid_grant", error_description: c.words?.invalidGrant ?? "The provided authorization grant or refresh token is invalid, expired or revoked" } };
   }
   const access = `${c.tokenPrefix}${randomBytes(12).toString("hex")}`;
   state.valid.add(access);
