@@ -15,3 +15,22 @@ export function windowSlices(w: PullWindow, days: number): PullWindow[] {
   }
   return out;
 }
+
+/**
+ * Rows of a window from a platform that may find it too much (TikTok's "query too large", LinkedIn's
+ * silently capped answers): `pull` returns null for too much, and the same days are asked again in
+ * the shorter slices of `shorter`, in turn. `pull` is told when no shorter slice is left (one day, or
+ * the last step): it must then return rows or throw.
+ * @example await shortening(w, [7, 1], (part, last) => fetchRows(part, last), (part, days) => log(`${days} days at a time`))
+ */
+export async function shortening<T>(w: PullWindow, shorter: readonly number[], pull: (w: PullWindow, last: boolean) => Promise<T[] | null>, split: (w: PullWindow, days: number) => void): Promise<T[]> {
+  const days = shorter[0];
+  const last = days === undefined || w.from === w.to;
+  const rows = await pull(w, last);
+  if (rows !== null) return rows;
+  if (last) throw new Error(`shortening: pull returned null for ${w.from}..${w.to} with no shorter slice left`);
+  split(w, days);
+  const out: T[] = [];
+  for (const part of windowSlices(w, days)) out.push(...(await shortening(part, shorter.slice(1), pull, split)));
+  return out;
+}

@@ -1,8 +1,9 @@
 // LinkedIn Marketing API (versioned REST, Rest.li 2.0): OAuth refresh-token auth, every call with
 // `LinkedIn-Version: YYYYMM` and `X-Restli-Protocol-Version: 2.0.0`. Daily creative-level delivery
 // from the adAnalytics `analytics` finder (pivot CREATIVE, timeGranularity DAILY; no paging: one
-// answer per request, so windows go in 30-day slices), names and each creative's campaign from the
-// creatives and adCampaigns finders (cursor pages). Days are UTC and money the account currency's
+// answer per request, capped at 15,000 elements, so windows go in 30-day slices, shorter when an
+// answer is full), names and each creative's campaign from the creatives and adCampaigns finders
+// (cursor pages). Days are UTC and money the account currency's
 // decimal strings. Levels as the importer maps a Campaign Manager export (ingest/platforms/linkedin.ts):
 // campaign = the LinkedIn campaign, ad = the creative, no ad group (campaign groups are not kept).
 // Reference: ../shared/reference/ad-platform-apis.md §4;
@@ -12,8 +13,8 @@ import type { AccountInfo, Connector, ConnectorSession, PlatformSession, Pulled,
 import { endpointFields, httpUrl } from "../field-checks.js";
 import { type ApiResponse, jsonBody } from "../http-client.js";
 import { RefreshTokenAuth } from "../oauth.js";
-import { type Json, malformed } from "../problem.js";
-import { windowSlices } from "../slices.js";
+import { ApiProblem, type Json, malformed } from "../problem.js";
+import { shortening, windowSlices } from "../slices.js";
 import { accountOf, type Delivery, syncedRow } from "../synced-rows.js";
 import { countOf, decimalCount, decimalMicros } from "../values.js";
 import { linkedinProblem } from "./errors.js";
@@ -21,6 +22,10 @@ import { linkedinProblem } from "./errors.js";
 const SOURCE = "linkedin";
 /** Days per adAnalytics request (Airbyte's slice): the finder has no paging, so an answer holds a whole slice. */
 const SLICE_DAYS = 30;
+/** Most elements LinkedIn returns in one adAnalytics answer; it drops the rest without saying so [3P]. */
+export const MAX_ELEMENTS = 15_000;
+/** Shorter slices asked in turn when an answer holds MAX_ELEMENTS (and so may be cut). */
+const SHORTER_SLICES = [7, 1];
 const CAMPAIGN_PAGE = 1000;
 const CREATIVE_PAGE = 100;
 const MAX_PAGES = 10_000;
@@ -54,6 +59,14 @@ export function analyticsQuery(account: string, w: PullWindow): string {
   ].join("&");
 }
 
+/** An analytics element, checked: one day inside the window, a creative as its pivot. */
+function elementOf(e: Json, w: PullWindow, what: string): Element {
+  const pivot = Array.isArray(e?.pivotValues) ? e.pivotValues[0] : undefined;
+  const adId = typeof pivot === "string" && pivot.startsWith("urn:li:sponsoredCreative:") ? urnId(pivot) : "";
+  if (!adId) throw malformed(what, `an element whose pivot value is ${JSON.stringify(pivot)}, not a creative`);
+  return { adId, e, date: dayOf(e, w, what), what };
+}
+
 /** An analytics element's day: dateRange start and end, one day inside the window. */
 function dayOf(e: Json, w: PullWindow, what: string): IsoDate {
   const iso = (p: Json) => (p && Number.isInteger(p.year) && Number.isInteger(p.month) && Number.isInteger(p.day) ? `${p.year}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}` : null);
@@ -61,6 +74,15 @@ function dayOf(e: Json, w: PullWindow, what: string): IsoDate {
   const to = iso(e?.dateRange?.end);
   if (from === null || from !== to || from < w.from || from > w.to) throw malformed(what, `an element dated ${JSON.stringify(e?.dateRange)} that is not one day of ${w.from}..${w.to}`);
   return from;
+}
+
+/** One creative-day of an adAnalytics answer, with its day and the request it came from (for messages). */
+interface Element {
+  /** The creative's id (the pivot value's). */
+  adId: string;
+  e: Json;
+  date: IsoDate;
+  what: string;
 }
 
 interface Creative {
@@ -126,19 +148,11 @@ class LinkedInSession implements PlatformSession {
   }
 
   async pull(account: AccountInfo, w: PullWindow): Promise<Pulled> {
-    const elements: { e: Json; date: IsoDate; what: string }[] = [];
-    for (const slice of windowSlices(w, SLICE_DAYS)) {
-      const what = `the creative analytics of ad account ${account.id} for ${slice.from}..${slice.to}`;
-      const body = await this.get(account.id, `adAnalytics?${analyticsQuery(account.id, slice)}`, what);
-      if (!Array.isArray(body.elements)) throw malformed(what, "no elements list");
-      for (const e of body.elements) elements.push({ e, date: dayOf(e, slice, what), what });
-    }
-    const creatives = elements.length ? await this.creatives(account.id, elements.map((x) => x.e)) : new Map<string, Creative>();
+    const elements: Element[] = [];
+    for (const slice of windowSlices(w, SLICE_DAYS)) elements.push(...(await this.analytics(account.id, slice)));
+    const creatives = elements.length ? await this.creatives(account.id, elements.map((x) => x.adId)) : new Map<string, Creative>();
     const campaigns = elements.length ? await this.campaignNames(account.id) : new Map<string, string>();
-    const rows = elements.map(({ e, date, what }) => {
-      const pivot = Array.isArray(e.pivotValues) ? e.pivotValues[0] : undefined;
-      const adId = urnId(pivot);
-      if (!adId || !String(pivot).startsWith("urn:li:sponsoredCreative:")) throw malformed(what, `an element whose pivot value is ${JSON.stringify(pivot)}, not a creative`);
+    const rows = elements.map(({ adId, e, date, what }) => {
       const creative = creatives.get(adId) as Creative;
       const d: Delivery = {
         date,
@@ -160,8 +174,30 @@ class LinkedInSession implements PlatformSession {
     return { rows, reach: [] };
   }
 
+  /**
+   * The creative-days of a slice. An answer of MAX_ELEMENTS elements may have been cut: the same days
+   * are asked again in shorter slices, and a single day that still fills an answer fails the account.
+   */
+  private analytics(account: string, w: PullWindow): Promise<Element[]> {
+    const what = (part: PullWindow) => `the creative analytics of ad account ${account} for ${part.from}..${part.to}`;
+    return shortening(
+      w,
+      SHORTER_SLICES,
+      async (part, last) => {
+        const body = await this.get(account, `adAnalytics?${analyticsQuery(account, part)}`, what(part));
+        if (!Array.isArray(body.elements)) throw malformed(what(part), "no elements list");
+        if (body.elements.length >= MAX_ELEMENTS) {
+          if (!last) return null;
+          throw new ApiProblem("bad_request", `${what(part)}: LinkedIn answered ${body.elements.length.toLocaleString("en-US")} elements, the most it returns in one answer, so some creative-days may be missing; cpi cannot ask for less than a day`);
+        }
+        return body.elements.map((e: Json) => elementOf(e, part, what(part)));
+      },
+      (part, days) => this.s.progress(`${what(part)}: ${MAX_ELEMENTS.toLocaleString("en-US")} elements, the most LinkedIn answers at once; asking ${days} day${days > 1 ? "s" : ""} at a time`),
+    );
+  }
+
   /** The account's creatives (name, campaign) by id; one the listing lacks (deleted since) is read on its own. */
-  private async creatives(account: string, elements: readonly Json[]): Promise<Map<string, Creative>> {
+  private async creatives(account: string, ids: readonly string[]): Promise<Map<string, Creative>> {
     const what = `the creatives of ad account ${account}`;
     const out = new Map<string, Creative>();
     const add = (c: Json, w: string) => {
@@ -171,9 +207,8 @@ class LinkedInSession implements PlatformSession {
       out.set(id, { campaignId, name: typeof c.name === "string" ? c.name : "" });
     };
     for (const c of await this.pages(account, `adAccounts/${account}/creatives?q=criteria&pageSize=${CREATIVE_PAGE}`, what)) add(c, what);
-    for (const e of elements) {
-      const id = urnId(Array.isArray(e?.pivotValues) ? e.pivotValues[0] : undefined);
-      if (!id || out.has(id)) continue;
+    for (const id of ids) {
+      if (out.has(id)) continue;
       const one = `creative ${id} of ad account ${account}`;
       add(await this.get(account, `adAccounts/${account}/creatives/${encodeURIComponent(`urn:li:sponsoredCreative:${id}`)}`, one), one);
     }

@@ -14,7 +14,7 @@ import type { AccountInfo, Connector, ConnectorSession, PlatformSession, Pulled,
 import { endpointFields } from "../field-checks.js";
 import { type ApiResponse, jsonBody } from "../http-client.js";
 import { ApiProblem, type Json, malformed } from "../problem.js";
-import { windowSlices } from "../slices.js";
+import { shortening, windowSlices } from "../slices.js";
 import { accountOf, type Delivery, syncedReach, syncedRow } from "../synced-rows.js";
 import { countOf, decimalCount, decimalMicros } from "../values.js";
 import { QUERY_TOO_LARGE, tiktokProblem } from "./errors.js";
@@ -70,24 +70,27 @@ class TikTokSession implements PlatformSession {
 
   async pull(account: AccountInfo, w: PullWindow): Promise<Pulled> {
     const out: Pulled = { rows: [], reach: [] };
-    for (const slice of windowSlices(w, SLICE_DAYS)) for (const r of await this.slice(account, slice, 0)) this.add(out, account, r, slice);
+    for (const slice of windowSlices(w, SLICE_DAYS)) for (const r of await this.slice(account, slice)) this.add(out, account, r, slice);
     this.s.progress(`advertiser ${account.id}: ${out.rows.length.toLocaleString("en-US")} ad-days`);
     return out;
   }
 
   /** A slice's rows; when TikTok finds the query too large, the same days in shorter slices. */
-  private async slice(account: AccountInfo, w: PullWindow, smaller: number): Promise<Json[]> {
-    const what = `the ad report of advertiser ${account.id} for ${w.from}..${w.to}`;
-    try {
-      return await this.pages(account.id, w, what);
-    } catch (e) {
-      const days = SMALLER_SLICES[smaller];
-      if (!(e instanceof ApiProblem && e.code === `code ${QUERY_TOO_LARGE}`) || days === undefined || w.from === w.to) throw e;
-      this.s.progress(`${what}: too large for TikTok; asking ${days} day${days > 1 ? "s" : ""} at a time`);
-      const rows: Json[] = [];
-      for (const part of windowSlices(w, days)) rows.push(...(await this.slice(account, part, smaller + 1)));
-      return rows;
-    }
+  private slice(account: AccountInfo, w: PullWindow): Promise<Json[]> {
+    const what = (part: PullWindow) => `the ad report of advertiser ${account.id} for ${part.from}..${part.to}`;
+    return shortening(
+      w,
+      SMALLER_SLICES,
+      async (part, last) => {
+        try {
+          return await this.pages(account.id, part, what(part));
+        } catch (e) {
+          if (last || !(e instanceof ApiProblem && e.code === `code ${QUERY_TOO_LARGE}`)) throw e;
+          return null;
+        }
+      },
+      (part, days) => this.s.progress(`${what(part)}: too large for TikTok; asking ${days} day${days > 1 ? "s" : ""} at a time`),
+    );
   }
 
   /** Every page of one report request, until `page_info.total_page`. */

@@ -3,7 +3,7 @@
 // GET /rest/adAccounts/{id}; GET /rest/adAccounts/{id}/adCampaigns?q=search and
 // /rest/adAccounts/{id}/creatives?q=criteria (cursor pages: pageSize, pageToken,
 // metadata.nextPageToken); GET /rest/adAccounts/{id}/creatives/{urn}; GET /rest/adAnalytics?q=analytics
-// (pivot CREATIVE, DAILY, no paging). Every call must carry a valid bearer token, a served
+// (pivot CREATIVE, DAILY, no paging, at most 15,000 elements). Every call must carry a valid bearer token, a served
 // LinkedIn-Version and X-Restli-Protocol-Version 2.0.0; Rest.li 2.0 values are checked on the raw
 // query (parentheses, colons and commas unescaped, URNs in List() encoded). Money is a decimal
 // string in the account's currency; errors carry { status, serviceErrorCode, code, message }.
@@ -21,6 +21,8 @@ export interface FakeLinkedInOptions {
   versions?: string[];
   /** Elements per page of the campaign and creative finders (LinkedIn: up to 1000 and 100). */
   pageSize?: number;
+  /** Most elements in one adAnalytics answer: LinkedIn drops the rest without saying so (default 15,000). */
+  maxElements?: number;
 }
 
 export interface FakeLinkedIn extends FakeApi, FakeOAuthState {
@@ -117,7 +119,7 @@ export async function startFakeLinkedIn(o: FakeLinkedInOptions): Promise<FakeLin
       };
       return Object.fromEntries(fields.filter((f) => all[f] !== undefined).map((f) => [f, all[f]]));
     });
-    return { status: 200, json: { elements, paging: { start: 0, count: 10, links: [] } } };
+    return { status: 200, json: { elements: elements.slice(0, o.maxElements ?? 15_000), paging: { start: 0, count: 10, links: [] } } };
   };
 
   const rest = (req: RecordedRequest, play: (account: string) => Fault | null): Answer => {
