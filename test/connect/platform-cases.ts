@@ -123,7 +123,12 @@ const tiktok: PlatformCase = {
     return generateDelivery({ seed, platform: "tiktok", accounts: TIKTOK_ACCOUNTS, campaigns: 2, adGroups: 2, ads: 2, from: addDays(to, -(days + 1)), to });
   },
   // Pages of 40 rows, and queries of more than 20 days "too large": cpi must page and shorten its slices.
-  start: (data) => startFakeTikTok({ data, accessToken: PLATFORM_SECRETS.TIKTOK_TOKEN, maxPageSize: 40, tooLargeOverDays: 20 }),
+  start: async (data) => {
+    const fake = await startFakeTikTok({ data, accessToken: PLATFORM_SECRETS.TIKTOK_TOKEN, maxPageSize: 40, tooLargeOverDays: 20 });
+    // An ad deleted since it ran: its spend is real, so cpi must ask for every ad status.
+    fake.deletedAds.add(data.accounts[0]?.campaigns[0]?.adGroups[1]?.ads[0]?.id as string);
+    return fake;
+  },
   env: (fake) => ({ CPI_TIKTOK_API_URL: (fake as FakeTikTok).apiUrl }),
   addArgs: (fake, name, accounts) => ["--name", name, ...accounts.flatMap((a) => ["--account", a]), "--access-token-env", "TIKTOK_TOKEN", "--api-url", (fake as FakeTikTok).apiUrl],
   reportPath: "report/integrated",

@@ -1,7 +1,7 @@
 // TikTok API for Business (v1.3): the advertiser's long-lived token in the `Access-Token` header (no
 // refresh: a refused token needs a new authorization), the advertiser's currency and time zone from
 // advertiser/info, and daily ad-level delivery from report/integrated/get (BASIC report, AUCTION
-// service, AUCTION_AD level, dimensions ad_id and stat_time_day) in windows of at most 30 days, page
+// service, AUCTION_AD level, dimensions ad_id and stat_time_day, deleted ads included) in windows of at most 30 days, page
 // by page. Every answer carries `code`: not 0 is an error even with HTTP 200. Days are the
 // advertiser's (the API's default); money is the decimal string TikTok sends. Levels and columns as
 // the importer reads an Ads Manager export (ingest/platforms/tiktok.ts): campaign, ad group, ad;
@@ -30,6 +30,8 @@ const MAX_PAGES = 10_000;
 export const REPORT_DIMENSIONS = ["ad_id", "stat_time_day"];
 /** Attribute metrics (names and parent ids) and the measures the importer reads from an export. */
 export const REPORT_METRICS = ["campaign_id", "campaign_name", "adgroup_id", "adgroup_name", "ad_name", "spend", "impressions", "clicks", "conversion", "reach", "frequency"];
+/** Ads of every status: reports leave deleted ads out by default, and their spend was real (Airbyte's include_deleted). */
+const ALL_ADS = JSON.stringify([{ field_name: "ad_status", filter_type: "IN", filter_value: JSON.stringify(["STATUS_ALL"]) }]);
 const ADVERTISER_FIELDS = ["advertiser_id", "name", "currency", "timezone", "display_timezone"];
 
 class TikTokSession implements PlatformSession {
@@ -105,6 +107,7 @@ class TikTokSession implements PlatformSession {
       start_date: w.from,
       end_date: w.to,
       page_size: String(PAGE_SIZE),
+      filtering: ALL_ADS,
     };
     const rows: Json[] = [];
     for (let page = 1; ; page++) {

@@ -1,7 +1,7 @@
 // A fake TikTok API for Business (v1.3), as TikTok documents it (tests; not part of the build):
 // GET /open_api/{v}/advertiser/info/ and GET /open_api/{v}/report/integrated/get/ (BASIC, AUCTION,
 // AUCTION_AD, dimensions ad_id + stat_time_day, at most 30 days, page / page_size ≤ 1000 with
-// page_info). The token must come in the `Access-Token` header. Every answer is
+// page_info; deleted ads only with filtering on ad_status STATUS_ALL). The token must come in the `Access-Token` header. Every answer is
 // { code, message, request_id, data }; errors keep HTTP 200 with a code other than 0, as TikTok's do
 // (40100 rate limit, 40067 query too large, 40001 no permission, 40002 not accessible, 40105 token,
 // 50000 system error). Metrics are strings.
@@ -22,6 +22,8 @@ export interface FakeTikTokOptions {
 
 export interface FakeTikTok extends FakeApi {
   apiUrl: string;
+  /** Ads deleted since they ran: reports leave them out unless filtering asks for ad_status STATUS_ALL. */
+  deletedAds: Set<string>;
   /** The token was revoked: every call answers 40105 from now on. */
   tokenInvalid: boolean;
 }
@@ -95,8 +97,23 @@ export async function startFakeTikTok(o: FakeTikTokOptions): Promise<FakeTikTok>
     if (!Number.isInteger(page) || page < 1) return refused(req, "page must be a positive integer");
     if (!Number.isInteger(size) || size < 1 || size > 1000) return refused(req, "page_size must be 1..1000");
     if (fault?.kind === "too_much_data" || (o.tooLargeOverDays !== undefined && spanDays(from, to) > o.tooLargeOverDays)) return envelope(40067, "Query too large, please narrow the time range or reduce the dimensions.");
+    let allStatuses = false;
+    if (p.has("filtering")) {
+      let filters: unknown;
+      try {
+        filters = JSON.parse(p.get("filtering") as string);
+      } catch {
+        return refused(req, "filtering: not JSON");
+      }
+      if (!Array.isArray(filters)) return refused(req, "filtering: a JSON list of filters is required");
+      for (const f of filters as { field_name?: unknown; filter_type?: unknown; filter_value?: unknown }[]) {
+        const values = typeof f?.filter_value === "string" ? jsonList(f.filter_value) : null;
+        if (f?.field_name !== "ad_status" || f.filter_type !== "IN" || !values) return refused(req, `filtering: the fake serves ad_status IN a JSON-string list, got ${JSON.stringify(f)}`);
+        allStatuses = values.includes("STATUS_ALL");
+      }
+    }
     const names = namesOf(a);
-    const rows = (o.data.days.get(a.id) ?? []).filter((d) => d.adId !== "" && d.date >= from && d.date <= to);
+    const rows = (o.data.days.get(a.id) ?? []).filter((d) => d.adId !== "" && d.date >= from && d.date <= to && (allStatuses || !fake.deletedAds.has(d.adId)));
     const take = Math.min(size, o.maxPageSize ?? 1000);
     const list = rows.slice((page - 1) * take, page * take).map((d) => rowOf(a, names, d, metrics));
     return envelope(0, "OK", { list, page_info: { page, page_size: take, total_number: rows.length, total_page: Math.ceil(rows.length / take) } });
@@ -137,6 +154,6 @@ export async function startFakeTikTok(o: FakeTikTokOptions): Promise<FakeTikTok>
   };
 
   const api = await startFakeServer(handle, violations);
-  fake = Object.assign(api, { apiUrl: api.url, tokenInvalid: false });
+  fake = Object.assign(api, { apiUrl: api.url, tokenInvalid: false, deletedAds: new Set<string>() });
   return fake;
 }
