@@ -3,13 +3,12 @@
 // account, campaign, ad group and ad identities, currencies, zones, money to the micro and reach. And
 // a sync after an import replaces the imported rows instead of adding to them.
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { FakeDelivery } from "../../src/test-support/fake-platforms/delivery.js";
 import { googleAdsApiCsv, metaAdsManagerCsv, microsoftExportCsv } from "../../src/test-support/fake-platforms/export-files.js";
 import { tempDir, write } from "../helpers.js";
 import { addGoogle, addMeta, addMicrosoft, cpiEnv, ENV, type Fakes, GOOGLE_ACCOUNTS, googleDelivery, META_ACCOUNTS, MICROSOFT_ACCOUNTS, metaDelivery, microsoftDelivery, startFakes } from "./fakes.js";
+import { accountRows, reachRows, reports } from "./store-views.js";
 
 let fakes: Fakes;
 let google: FakeDelivery;
@@ -64,35 +63,6 @@ async function importAll(dir: string): Promise<void> {
     assert.equal(r.code, 0, r.stderr);
   }
 }
-
-const REPORTS = [
-  ["--by", "source,account,currency,campaign,ad_group,ad,day", "--metrics", "cost,impressions,clicks,conversions,revenue,cpi,cpa,roas"],
-  ["--by", "source,account,currency", "--metrics", "cost,impressions,clicks,conversions,revenue,cpm,ctr"],
-  ["--by", "currency,week", "--metrics", "cost,impressions,cpi"],
-];
-
-async function reports(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const args of REPORTS) {
-    const r = await cpiEnv(dir, {}, "report", ...args, "--format", "csv");
-    assert.equal(r.code, 0, r.stderr);
-    out.push(r.stdout);
-  }
-  return out;
-}
-
-async function queryStore(dir: string, sql: string): Promise<unknown[]> {
-  const store = await DuckDbStore.open(join(dir, "cpi.duckdb"));
-  try {
-    return await store.query(sql);
-  } finally {
-    await store.close();
-  }
-}
-
-const reachRows = (dir: string) => queryStore(dir, "SELECT source, account_id, level, campaign, ad_group, ad, date_start, date_end, reach, impressions, frequency FROM platform_reach ORDER BY ALL");
-/** Each account's identity as stored: the same whether synced or imported (zone, name and currency included). */
-const accountRows = (dir: string) => queryStore(dir, "SELECT DISTINCT source, account_id, account_name, account_timezone, currency FROM spend ORDER BY ALL");
 
 test("served through the fake APIs or written as export files, the delivery gives identical reports and reach", async () => {
   const imported = tempDir("cpi-import-same-");

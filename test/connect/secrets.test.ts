@@ -11,6 +11,7 @@ import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import { inProcessApi } from "../api/harness.js";
 import { tempDir } from "../helpers.js";
 import { cpiEnv, ENV, type Fakes, GOOGLE_ACCOUNTS, googleDelivery, META_ACCOUNTS, MICROSOFT_ACCOUNTS, MS_CLIENT_ID, metaDelivery, SECRETS, startFakes } from "./fakes.js";
+import { addConnection, PLATFORM_CASES, PLATFORM_ENV, PLATFORM_SECRETS } from "./platform-cases.js";
 
 let fakes: Fakes;
 before(async () => {
@@ -103,3 +104,38 @@ test("no secret in any output, log, listing, API answer, state file or error mes
   assert.ok(file.includes(SECRETS.GOOGLE_REFRESH_TOKEN) && !file.includes(SECRETS.META_TOKEN) && !file.includes(SECRETS.MS_DEVELOPER_TOKEN));
   assert.ok(file.includes(fakes.microsoft.issuedRefreshTokens.at(-1) as string), "Microsoft's rotated refresh token replaced the stored one");
 });
+
+for (const c of PLATFORM_CASES) {
+  test(`${c.platform}: no secret in any output, listing, state file or error message`, async () => {
+    const fake = await c.start(c.delivery(3, 5));
+    try {
+      const dir = tempDir(`cpi-secrets-${c.platform}-`);
+      const seen: string[] = [];
+      const run = async (...argv: string[]) => {
+        const r = await cpiEnv(dir, PLATFORM_ENV, ...argv);
+        seen.push(r.stdout, r.stderr);
+        return r;
+      };
+      await addConnection(dir, c, fake, "c", c.accounts.map((a) => a.id));
+      await run("connect", "list");
+      await run("connect", "list", "--format", "json");
+      assert.equal((await run("connect", "test", "c")).code, 0);
+      assert.equal((await run("sync", "--since", "3d", "--format", "json")).code, 0);
+      fake.fault({ kind: "echo_secret", account: "*", times: Number.POSITIVE_INFINITY, pathIncludes: c.reportPath });
+      const echoed = await run("sync", "--format", "json");
+      assert.equal(echoed.code, 3);
+      assert.match(echoed.stdout, /\[redacted\]/, "the platform's message is kept, its secrets are not");
+      fake.clearFaults();
+      c.refuse(fake, true);
+      assert.equal((await run("sync")).code, 2);
+      await run("connect", "test", "c", "--format", "json");
+      c.refuse(fake, false);
+      seen.push(readFileSync(join(dir, "cpi.connections.state.json"), "utf8"), readFileSync(join(dir, "cpi.connections.json"), "utf8"));
+      const all = seen.join("\n");
+      for (const [name, value] of Object.entries(PLATFORM_SECRETS)) assert.ok(!all.includes(value), `${name} appears in the output`);
+      assert.doesNotMatch(all, c.issuedToken, "no access token the fake issued appears either");
+    } finally {
+      await fake.close();
+    }
+  });
+}

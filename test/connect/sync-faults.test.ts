@@ -6,11 +6,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { FakeDelivery } from "../../src/test-support/fake-platforms/delivery.js";
 import type { Fault } from "../../src/test-support/fake-platforms/fake-server.js";
 import { tempDir } from "../helpers.js";
 import { addGoogle, addMeta, addMicrosoft, cpiEnv, ENV, type Fakes, GOOGLE_ACCOUNTS, googleDelivery, META_ACCOUNTS, MICROSOFT_ACCOUNTS, metaDelivery, microsoftDelivery, SECRETS, startFakes } from "./fakes.js";
+import { accountSnapshots } from "./store-views.js";
 
 const G1 = GOOGLE_ACCOUNTS[0]?.id as string;
 const G2 = GOOGLE_ACCOUNTS[1]?.id as string;
@@ -38,22 +38,6 @@ before(async () => {
   fakes = await startFakes(served.google, served.meta, { googlePageSize: 200, microsoft: served.microsoft });
 });
 after(() => fakes.close());
-
-/** Everything the store holds for one account, in order, without import ids. */
-async function snapshot(db: string): Promise<Map<string, string>> {
-  const store = await DuckDbStore.open(db);
-  try {
-    const out = new Map<string, string>();
-    for (const id of ALL) {
-      const spend = await store.query(`SELECT * EXCLUDE (import_id) FROM spend WHERE account_id = '${id}' ORDER BY ALL`);
-      const reach = await store.query(`SELECT * EXCLUDE (import_id) FROM platform_reach WHERE account_id = '${id}' ORDER BY ALL`);
-      out.set(id, JSON.stringify({ spend, reach }, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
-    }
-    return out;
-  } finally {
-    await store.close();
-  }
-}
 
 interface Scenario {
   name: string;
@@ -262,7 +246,7 @@ for (const s of SCENARIOS) {
     await addMicrosoft(dir, fakes, "ms", [B1, B2]);
     const one = await cpiEnv(dir, ENV, "sync", "--since", "21d");
     assert.equal(one.code, 0, one.stderr);
-    const before = await snapshot(db);
+    const before = await accountSnapshots(db, ALL);
     serve(restated);
     const reference = tempDir("cpi-sync-reference-");
     await addGoogle(reference, fakes, "g", [G1, G2]);
@@ -270,7 +254,7 @@ for (const s of SCENARIOS) {
     await addMicrosoft(reference, fakes, "ms", [B1, B2]);
     const ref = await cpiEnv(reference, ENV, "sync", "--since", "21d");
     assert.equal(ref.code, 0, ref.stderr);
-    const want = await snapshot(join(reference, "cpi.duckdb"));
+    const want = await accountSnapshots(join(reference, "cpi.duckdb"), ALL);
 
     fakes.google.requests.length = 0;
     fakes.meta.requests.length = 0;
@@ -282,7 +266,7 @@ for (const s of SCENARIOS) {
     const json = JSON.parse(r.stdout) as { account: string; error: string | null; api_calls: number; seconds: number }[];
     assert.deepEqual(json.filter((a) => a.error !== null).map((a) => a.account).sort(), [...s.failing].sort());
     if (s.says) assert.match(r.stderr + r.stdout, s.says);
-    const after = await snapshot(db);
+    const after = await accountSnapshots(db, ALL);
     const synced = s.only === "g" ? [G1, G2] : s.only === "m" ? [M1, M2] : s.only === "ms" ? [B1, B2] : ALL;
     for (const id of ALL) {
       if (!synced.includes(id)) assert.equal(after.get(id), before.get(id), `${id} was not synced`);

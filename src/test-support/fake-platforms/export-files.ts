@@ -207,3 +207,36 @@ export function microsoftExportCsv(data: FakeDelivery, a: FakeAccount, zoneLabel
   const columns = ["AccountName", "AccountId", "TimePeriod", "CampaignName", "CampaignId", "AdGroupName", "AdGroupId", "AdTitle", "AdId", "CurrencyCode", "Spend", "Impressions", "Clicks", "Conversions", "Revenue"];
   return microsoftReportCsv(a, days, { columns, formatVersion: "1.0", header: { name: "Ad performance", zoneLabel, from, to }, footer: true, columnHeaders: true, bom: true });
 }
+
+/** A US-English export date (M/D/YYYY). */
+const usDate = (iso: string) => `${Number(iso.slice(5, 7))}/${Number(iso.slice(8, 10))}/${iso.slice(0, 4)}`;
+
+/**
+ * One account's delivery as a LinkedIn Campaign Manager creative export by day, as LinkedIn writes
+ * it: UTF-16LE with a BOM, tab-separated, a preamble, English headers, days in UTC, no account id
+ * (imported with --account) and no ad group (LinkedIn has none between campaign and creative).
+ * @example linkedinCampaignManagerExport(data, data.accounts[0], { from: "2026-10-01", to: "2026-10-30" })
+ */
+export function linkedinCampaignManagerExport(data: FakeDelivery, a: FakeAccount, w: { from: string; to: string }): Buffer {
+  const names = namesOf(a);
+  const header = ["Start Date (in UTC)", "Account Name", "Currency", "Campaign Group Name", "Campaign ID", "Campaign Name", "Creative ID", "Creative Name", "Total Spent", "Impressions", "Clicks", "Conversions", "Total Conversion Value"];
+  const rows = (data.days.get(a.id) ?? [])
+    .filter((d) => d.adId !== "" && d.date >= w.from && d.date <= w.to)
+    .map((d) => [usDate(d.date), a.name, a.currency, "Always on", d.campaignId, names.campaign.get(d.campaignId)?.name ?? "", d.adId, names.ad.get(d.adId)?.name ?? "", microsText(d.costMicros, 2), d.impressions, d.clicks, d.conversions, microsText(d.valueMicros, 2)].join("\t"));
+  const preamble = ["Creative Performance Report (in UTC)", `"Report Start: ${usDate(w.from)}, 12:00 AM"`, `"Report End: ${usDate(w.to)}, 11:59 PM"`, `"Date Generated: ${usDate(w.to)}, 5:55 AM"`, ""];
+  return Buffer.from(`\uFEFF${[...preamble, header.join("\t"), ...rows].join("\n")}\n`, "utf16le");
+}
+
+/**
+ * One account's delivery as a TikTok Ads Manager export by ad and day (CSV, one header row, the
+ * UI's column names; days in the advertiser's zone, imported with --timezone).
+ * @example tiktokAdsManagerCsv(data, data.accounts[0], { from: "2026-10-01", to: "2026-10-30" })
+ */
+export function tiktokAdsManagerCsv(data: FakeDelivery, a: FakeAccount, w: { from: string; to: string }): string {
+  const names = namesOf(a);
+  const header = ["By Day", "Advertiser ID", "Advertiser name", ...["Campaign ID", "Campaign name", "Ad group ID", "Ad group name", "Ad ID", "Ad name"], "Currency", "Cost", "Impressions", "Clicks (destination)", "Conversions", "Reach", "Frequency"];
+  const rows = (data.days.get(a.id) ?? [])
+    .filter((d) => d.adId !== "" && d.date >= w.from && d.date <= w.to)
+    .map((d) => line([d.date, a.id, a.name, ...entityCells(names, d), a.currency, microsText(d.costMicros, 2), d.impressions, d.clicks, d.conversions, d.reach, (d.impressions / d.reach).toFixed(2)]));
+  return `${[line(header), ...rows].join("\n")}\n`;
+}

@@ -9,6 +9,8 @@ import type { AddressInfo, Socket } from "node:net";
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The request target as sent (path and query, undecoded): Rest.li 2.0 queries are checked on it. */
+  url: string;
   query: URLSearchParams;
   headers: IncomingMessage["headers"];
   body: string;
@@ -83,7 +85,7 @@ export async function startFakeServer(handle: Handler, violations: string[] = []
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "http://fake");
-      const rec: RecordedRequest = { method: req.method ?? "", path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const rec: RecordedRequest = { method: req.method ?? "", path: url.pathname, url: req.url ?? "/", query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
       requests.push(rec);
       const key = `${rec.method} ${req.url} ${rec.body}`;
       const memoize = o.memo?.(rec) ?? false;
