@@ -25,6 +25,7 @@ import { HttpError } from "../../server.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { isoDate } from "../params.js";
 import { readOnlyAlertFiles, refusedFetch } from "../read-only.js";
+import { removedResponse } from "../responses.js";
 
 function need(files: AlertFiles | undefined): AlertFiles {
   if (!files) throw new HttpError(404, "alerts_off", "alerts are not set up on this server");
@@ -137,6 +138,7 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
       input: "query",
       schema: z.strictObject({ id: ruleId }),
       write: true,
+      response: removedResponse(z.string()),
       handle: async (p) => {
         await edit(files, (c) => {
           if (!c.rules.some((r) => r.id === p.id)) throw new UserError("no_rule", `no rule named '${p.id}'`);
@@ -194,6 +196,7 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
       input: "query",
       schema: z.strictObject({ id: z.string().min(1).max(64).describe("the silence's id") }),
       write: true,
+      response: removedResponse(z.array(z.string())),
       handle: async (p) => {
         let removed: string[] = [];
         await edit(files, (c) => {
