@@ -117,7 +117,8 @@ class MicrosoftSession implements PlatformSession {
     if (String(a.Id) !== id) throw malformed(what, `an account with Id ${JSON.stringify(a.Id)}`);
     const zoneValue = String(a.TimeZone ?? "");
     const timezone = microsoftTimeZone(zoneValue);
-    if (timezone === null) throw malformed(what, `TimeZone '${zoneValue}', which cpi does not know`);
+    // Not retried: the same answer would come back. The account's rows cannot be dated without it.
+    if (timezone === null) throw new ApiProblem("bad_request", `${what}: Microsoft Advertising gives its time zone as '${zoneValue}', which this cpi does not know (newer than its list of Microsoft's zones): update cpi`);
     const currency = String(a.CurrencyCode ?? "");
     if (!/^[A-Z]{3}$/.test(currency)) throw malformed(what, `CurrencyCode '${currency}'`);
     this.extra.set(id, { zoneValue, parentCustomerId: a.ParentCustomerId === undefined || a.ParentCustomerId === null ? "" : String(a.ParentCustomerId) });
