@@ -2,7 +2,7 @@
 // app/ use cases as `cpi abtest`, `reach`, `curves`, `forecast`, `allocate`, `pacing`.
 import { z } from "zod";
 import { dailyHistory, parseTestUnit, planAbTest, runAbTest, TEST_METRICS } from "../../../app/abtest.js";
-import { allocate, type ChannelSelection, fitCurves, forecastBudget, OBJECTIVES, pacing, parseBound, reachReport } from "../../../app/planning/index.js";
+import { allocate, type ChannelSelection, fitCurves, forecastBudget, OBJECTIVES, pacing, parseBound, parseMaxExtrapolation, reachReport } from "../../../app/planning/index.js";
 import { predictCurve } from "../../../domain/curves/index.js";
 import { requireIsoDate } from "../../../domain/dates.js";
 import { UserError } from "../../../domain/errors.js";
@@ -188,6 +188,7 @@ export const planningEndpoints: Endpoint[] = [
       max: z.array(z.string().max(200)).max(50).optional().describe("most spend for a channel (repeatable)"),
       fixed: z.array(z.string().max(200)).max(50).optional().describe("a channel whose spend must not change (repeatable)"),
       frequency_cap: positive.optional().describe("reach objective: nobody counts for more than n impressions a day"),
+      max_extrapolation: z.string().max(20).optional().describe("most a channel may spend a day, as a multiple of the most it ever spent in a day (default 2; 'none': no ceiling)"),
     }),
     write: false,
     handle: async (p, { store }) =>
@@ -199,6 +200,7 @@ export const planningEndpoints: Endpoint[] = [
         max: (p.max ?? []).map((b) => parseBound(b, "max")),
         fixed: (p.fixed ?? []).map((b) => parseBound(b, "fixed")),
         ...(p.frequency_cap !== undefined ? { frequencyCap: p.frequency_cap } : {}),
+        maxExtrapolation: parseMaxExtrapolation(p.max_extrapolation, "max_extrapolation"),
       }),
   }),
   defineEndpoint({
