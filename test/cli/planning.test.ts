@@ -16,7 +16,7 @@ test("cpi curves: fitted parameters, fit quality, spend range and marginal CPM p
   const fits = JSON.parse(r.stdout);
   assert.deepEqual(
     fits.map((f: { channel: string }) => f.channel),
-    ["direct", "google_ads", "linkedin", "meta"],
+    ["direct", "google-ads", "linkedin", "meta"],
   );
   for (const f of fits) {
     assert.ok(f.days >= 100);

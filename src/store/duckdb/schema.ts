@@ -1,5 +1,6 @@
 /** The DuckDB schema (DESIGN §3). Money is BIGINT micros; counts are BIGINT; conversions may be fractional. */
-export const SCHEMA_VERSION = 1;
+/** 2: canonical source ids (issue 20); see migrations.ts. */
+export const SCHEMA_VERSION = 2;
 
 export const SPEND_COLUMNS = [
   ["date_start", "DATE NOT NULL"],
