@@ -8,9 +8,6 @@ import { currency, isoDate, timezone } from "../params.js";
 
 const amount = z.union([z.string().regex(/^\d+(\.\d+)?$/, "expected an amount like 5000 or 12.50"), z.number().nonnegative()]);
 
-function json(c: Contract) {
-  return { ...c, amount: microsToDecimalString(c.amount) };
-}
 
 export const contractEndpoints: Endpoint[] = [
   defineEndpoint({
@@ -21,7 +18,7 @@ export const contractEndpoints: Endpoint[] = [
     input: "query",
     schema: z.strictObject({}),
     write: false,
-    handle: async (_p, { store }) => ({ contracts: (await listContracts(store)).map(json) }),
+    handle: async (_p, { store }) => ({ contracts: (await listContracts(store)) }),
   }),
   defineEndpoint({
     method: "POST",
@@ -55,7 +52,7 @@ export const contractEndpoints: Endpoint[] = [
         ...(p.currency ? { currency: p.currency } : {}),
         ...(p.timezone ? { timezone: p.timezone } : {}),
       });
-      return json(c);
+      return c;
     },
   }),
   defineEndpoint({

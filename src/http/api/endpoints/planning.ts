@@ -208,7 +208,7 @@ export const planningEndpoints: Endpoint[] = [
     path: "/api/pacing",
     tag: "planning",
     summary: "Is a flight on budget? Spend to date, projected end spend, the daily spend that lands on budget (`cpi pacing`)",
-    description: "Money fields named like spendToDate are integer micros of `currency` (as `cpi pacing --format json`).",
+    description: "Money fields (spend_to_date, daily_rate, …) are amounts of `currency`, as `cpi pacing --format json` gives them.",
     input: "query",
     schema: z.strictObject({
       campaign: selection.campaign,
