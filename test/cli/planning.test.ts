@@ -80,6 +80,7 @@ test("cpi allocate: extrapolation beside the plan, a ceiling of 2× the highest 
   assert.equal(free.result.status, "extrapolated");
   assert.equal(free.max_extrapolation, null);
   assert.deepEqual(free.extrapolation.map((e: { channel: string; ratio: number }) => [e.channel, e.ratio.toFixed(1)]), [["direct", "4.1"]]);
+  assert.match(free.extrapolation[0].message, /^direct: the recommended 565\.13 a day is 4\.1× the most it ever spent in a day \(138\.64\)/);
   // The default: no channel above 2× the most it spent in a day (direct: 2 × 138.64 × 30 days = 8,318.40).
   const r = await cpi(dir, "allocate", ...db, "--budget", "20000", "--currency", "USD", "--format", "json");
   assert.equal(r.code, 0, r.stderr);

@@ -37,6 +37,8 @@ export interface Extrapolation {
   highestDailySpend: number;
   /** dailySpend / highestDailySpend. */
   ratio: number;
+  /** The same in words, as plain numbers. */
+  message: string;
 }
 
 /** Default ceiling of a channel's daily spend: twice the most it ever spent in a day. */
@@ -74,7 +76,7 @@ export interface BudgetAllocation {
   /** Per period: spend and objective over `days` (reach stays per day: people are not additive over days). */
   perPeriod: PeriodAllocation[];
   skipped: string[];
-  /** Channels recommended beyond the spend their curves were fitted on; a plan with any is not called optimal. */
+  /** Channels recommended beyond the spend their curves were fitted on (shown beside the plan, not among the warnings); a plan with any is not called optimal. */
   extrapolation: Extrapolation[];
   /** The ceiling applied: a multiple of each channel's highest daily spend, or null for none. */
   maxExtrapolation: number | null;
@@ -175,8 +177,9 @@ export async function allocate(store: Store, sel: ChannelSelection, req: Allocat
     const dailySpend = result.channels.find((c) => c.name === f.channel)?.spend ?? 0;
     const highest = f.response?.spendRange.max ?? 0;
     if (highest > 0 && dailySpend > highest * EXTRAPOLATION_TOLERANCE) {
-      extrapolation.push({ channel: f.channel, dailySpend, highestDailySpend: highest, ratio: dailySpend / highest });
-      warnings.push(`${f.channel}: the recommended ${dailySpend.toFixed(2)} a day is ${(dailySpend / highest).toFixed(1)}× the most it ever spent in a day (${highest.toFixed(2)}): extrapolation, the curve there is a guess`);
+      const ratio = dailySpend / highest;
+      const message = `${f.channel}: the recommended ${dailySpend.toFixed(2)} a day is ${ratio.toFixed(1)}× the most it ever spent in a day (${highest.toFixed(2)}): extrapolation, the curve there is a guess`;
+      extrapolation.push({ channel: f.channel, dailySpend, highestDailySpend: highest, ratio, message });
     }
   }
   if (result.status === "optimal" && extrapolation.length) {

@@ -9,6 +9,7 @@ import {
   type FrequencyBucket,
   frequencyBuckets,
   kPlusReach,
+  type LeveledReach,
   type PairOverlap,
   reachAtHighestLevel,
 } from "../../domain/reach/index.js";
@@ -39,15 +40,7 @@ export interface ReachRow {
   k_plus: Record<string, number | null>;
 }
 
-export interface PlatformReach {
-  source: string;
-  account: string;
-  level: string;
-  campaign: string;
-  ad_group: string;
-  ad: string;
-  from: string;
-  to: string;
+export interface PlatformReach extends LeveledReach {
   reach: number;
   impressions: number;
   frequency: number | null;

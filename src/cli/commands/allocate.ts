@@ -45,9 +45,8 @@ Examples:
           maxExtrapolation: parseMaxExtrapolation(o.maxExtrapolation, "--max-extrapolation"),
         }),
       );
-      // Extrapolation belongs beside the plan (stdout); other warnings are diagnostics (stderr).
-      const beside = new Set(a.extrapolation.map((e) => e.channel));
-      for (const w of a.warnings) if (format === "json" || ![...beside].some((c) => w.startsWith(`${c}: the recommended`))) io.err(`warning: ${w}\n`);
+      // Diagnostics on stderr; the extrapolation is part of the plan, printed beside it (and in the JSON).
+      for (const w of a.warnings) io.err(`warning: ${w}\n`);
       if (format === "json") {
         io.out(toJson(a));
         return;
