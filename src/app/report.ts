@@ -159,8 +159,9 @@ async function unmatchedFilterNotes(store: Store, query: MetricQuery): Promise<s
     if (f.dimension === "source" && includesTracked([f])) existing.add(TRACKED_SOURCE);
     for (const v of f.values) {
       if (existing.has(v)) continue;
+      // A store without reported rows of this dimension has nothing to point at.
       const near = closestValues(v, [...existing]);
-      notes.push(`--where ${f.dimension}${f.op === "neq" ? "!=" : "="}${v}: no stored row has ${f.dimension} '${v}'${near.length ? `; closest: ${near.join(", ")}` : ` (the store has no ${f.dimension} values)`}`);
+      if (near.length) notes.push(`--where ${f.dimension}${f.op === "neq" ? "!=" : "="}${v}: no stored row has ${f.dimension} '${v}'; closest: ${near.join(", ")}`);
     }
   }
   return notes;
