@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { reachReport } from "../../src/app/planning/index.js";
@@ -126,4 +127,14 @@ test("reach: a platform's account-level figure stands for its campaigns, never c
   const meta = await reachReport(store, { by: ["campaign"], filters: [{ dimension: "source", op: "eq", values: ["meta"] }], audience: 1_000_000 });
   assert.deepEqual([meta.combined?.estimate, meta.combined?.low, meta.combined?.high], [800_000, 800_000, 800_000]);
   await store.close();
+});
+
+const REAL_META = join(ROOT, "../shared/fixtures/exports/meta__meta-ads-report-generator__rmoda-studio-bsd-bulan-ini-main-report.csv");
+
+test("reach on a real Meta export: the account-level 328,426 the file states, not the range 328,426 … 742,449 (issue 20.1)", { skip: !existsSync(REAL_META) && "../shared/fixtures/exports is absent" }, async () => {
+  const dir = tempDir();
+  assert.equal((await cpi(dir, "import", REAL_META)).code, 0);
+  const r = JSON.parse((await cpi(dir, "reach", "--where", "source=meta", "--format", "json")).stdout);
+  assert.equal(r.platform.find((p: { level: string }) => p.level === "account")?.reach, 328_426);
+  assert.deepEqual([r.combined.estimate, r.combined.low, r.combined.high], [328_426, 328_426, 328_426]);
 });
