@@ -115,9 +115,9 @@ function directLines(campaign: string, from: string, to: string, costCents: numb
 const FROM = "2026-06-01";
 const TO = "2026-11-27";
 const specs: Spec[] = [
-  { source: "google_ads", account: "acme-google", currency: "USD", campaign: "Search - Brand", ad_group: "Brand terms", ads: ["RSA Brand 1", "RSA Brand 2"], placement: "Google Search", from: FROM, to: TO, dailyBudget: 180, cpm: 32, cpmDrift: 0.03, ctr: 0.08, cvr: 0.09, aov: 120 },
-  { source: "google_ads", account: "acme-google", currency: "USD", campaign: "Search - Generic", ad_group: "Category terms", ads: ["RSA Generic 1", "RSA Generic 2"], placement: "Google Search", from: FROM, to: TO, dailyBudget: 260, cpm: 41, cpmDrift: 0.05, ctr: 0.045, cvr: 0.05, aov: 110 },
-  { source: "google_ads", account: "acme-google", currency: "USD", campaign: "Display - Remarketing", ad_group: "Site visitors 30d", ads: ["Banner 300x250", "Banner 728x90"], placement: "Google Display Network", from: FROM, to: TO, dailyBudget: 90, cpm: 3.2, cpmDrift: 0.04, ctr: 0.004, cvr: 0.03, aov: 95 },
+  { source: "google-ads", account: "acme-google", currency: "USD", campaign: "Search - Brand", ad_group: "Brand terms", ads: ["RSA Brand 1", "RSA Brand 2"], placement: "Google Search", from: FROM, to: TO, dailyBudget: 180, cpm: 32, cpmDrift: 0.03, ctr: 0.08, cvr: 0.09, aov: 120 },
+  { source: "google-ads", account: "acme-google", currency: "USD", campaign: "Search - Generic", ad_group: "Category terms", ads: ["RSA Generic 1", "RSA Generic 2"], placement: "Google Search", from: FROM, to: TO, dailyBudget: 260, cpm: 41, cpmDrift: 0.05, ctr: 0.045, cvr: 0.05, aov: 110 },
+  { source: "google-ads", account: "acme-google", currency: "USD", campaign: "Display - Remarketing", ad_group: "Site visitors 30d", ads: ["Banner 300x250", "Banner 728x90"], placement: "Google Display Network", from: FROM, to: TO, dailyBudget: 90, cpm: 3.2, cpmDrift: 0.04, ctr: 0.004, cvr: 0.03, aov: 95 },
   { source: "meta", account: "acme-meta", currency: "EUR", campaign: "Prospecting - Video", ad_group: "Lookalike 1%", ads: ["Video 15s", "Video 30s"], placement: "Facebook & Instagram", from: FROM, to: TO, dailyBudget: 210, cpm: 6.5, cpmDrift: 0.08, ctr: 0.009, cvr: 0.02, aov: 80 },
   { source: "meta", account: "acme-meta", currency: "EUR", campaign: "Retargeting - Carousel", ad_group: "Engaged 60d", ads: ["Carousel A", "Carousel B"], placement: "Facebook & Instagram", from: "2026-08-01", to: TO, dailyBudget: 70, cpm: 9.8, cpmDrift: 0.06, ctr: 0.014, cvr: 0.04, aov: 85 },
   { source: "linkedin", account: "acme-linkedin", currency: "GBP", campaign: "B2B Decision Makers", ad_group: "IT directors UK", ads: ["Single image", "Document ad"], placement: "LinkedIn feed", from: FROM, to: TO, dailyBudget: 120, cpm: 28, cpmDrift: 0.02, ctr: 0.006, cvr: 0.08, aov: 400 },
@@ -125,7 +125,7 @@ const specs: Spec[] = [
 
 const placements = ["industry-news.example / leaderboard", "trade-journal.example / sidebar", "expo-guide.example / banner"];
 const files: Record<string, Line[]> = {
-  "google-ads.csv": specs.filter((s) => s.source === "google_ads").flatMap(platformLines),
+  "google-ads.csv": specs.filter((s) => s.source === "google-ads").flatMap(platformLines),
   "meta.csv": specs.filter((s) => s.source === "meta").flatMap(platformLines),
   "linkedin.csv": specs.filter((s) => s.source === "linkedin").flatMap(platformLines),
   "direct-banners.csv": [

@@ -1,5 +1,6 @@
 import { CommanderError } from "commander";
 import { UserError } from "../domain/errors.js";
+import { toJsonValue } from "../domain/json-output.js";
 
 export type OutputFormat = "table" | "csv" | "json";
 
@@ -15,9 +16,14 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** JSON with bigint as numbers and a trailing newline. */
+/** JSON as every answer gives it (money in currency units, snake_case keys; domain/json-output.ts) and a trailing newline. */
 export function toJson(value: unknown): string {
-  return `${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2)}\n`;
+  if (process.env.CPI_JSON_TRACE) traceBigints(value, "");
+  return `${JSON.stringify(toJsonValue(value), null, 2)}\n`;
+}
+function traceBigints(v: unknown, path: string): void {
+  if (typeof v === "bigint") process.stderr.write(`BIGINT ${path} = ${v}\n`);
+  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) traceBigints(x, `${path}.${k}`);
 }
 
 /** Ends a command with its own exit code (main() returns it): alerts fired (3), a partial sync (3), … */

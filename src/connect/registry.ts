@@ -1,4 +1,5 @@
 // The platforms `cpi connect add` knows, by name. A new connector is one entry here (and its folder).
+import { platformSource } from "../domain/sources.js";
 import type { Connector, PlannedConnector, PlatformId } from "./connector.js";
 import { googleAdsConnector } from "./google-ads/connector.js";
 import { linkedinConnector } from "./linkedin/connector.js";
@@ -15,23 +16,6 @@ export const CONNECTORS: Readonly<Record<PlatformId, Connector | PlannedConnecto
   tiktok: tiktokConnector,
 };
 
-/** Other names users type for a platform. */
-const ALIASES: Record<string, PlatformId> = {
-  google: "google-ads",
-  google_ads: "google-ads",
-  googleads: "google-ads",
-  adwords: "google-ads",
-  facebook: "meta",
-  fb: "meta",
-  instagram: "meta",
-  "microsoft-ads": "microsoft",
-  microsoft_ads: "microsoft",
-  bing: "microsoft",
-  "bing-ads": "microsoft",
-  "linkedin-ads": "linkedin",
-  "tiktok-ads": "tiktok",
-};
-
 /**
  * The platform a name means (its id or an alias, any case), or null.
  * @example platformOf("Google_Ads") // "google-ads"
@@ -39,5 +23,7 @@ const ALIASES: Record<string, PlatformId> = {
 export function platformOf(name: string): PlatformId | null {
   const n = name.trim().toLowerCase();
   if (n in CONNECTORS) return n as PlatformId;
-  return ALIASES[n] ?? null;
+  // Any name of the platform's source (src/domain/sources.ts): google_ads, bing, facebook, …
+  const source = platformSource(n);
+  return (Object.keys(CONNECTORS) as PlatformId[]).find((id) => CONNECTORS[id].source === source) ?? null;
 }

@@ -1,6 +1,7 @@
 import { type IsoDate, requireIsoDate } from "./dates.js";
 import { UserError } from "./errors.js";
 import { type MetricName, parseMetricList } from "./metrics.js";
+import { canonicalSource } from "./sources.js";
 
 /** Entity dimensions a report can group and filter by. */
 export const ENTITY_DIMENSIONS = [
@@ -87,6 +88,8 @@ export function parseFilter(text: string): Filter {
   const values = (m[3] ?? "").split("|").map((v) => v.trim());
   if (values.some((v) => v === "")) throw new UserError("bad_filter", `--where '${text}' has an empty value`);
   for (const v of values) requireStorableText(v, `--where ${dim}`);
+  // A platform's other names mean its one stored id: source=google_ads finds google-ads.
+  if (dim === "source" && op !== "contains") return { dimension: dim, op, values: [...new Set(values.map(canonicalSource))] };
   return { dimension: dim, op, values };
 }
 

@@ -1,6 +1,7 @@
 import { canonicalAccountId } from "../domain/account-ids.js";
 import { isoToEpochDay } from "../domain/dates.js";
 import { fitsStoredMicros, tooLargeAmount } from "../domain/money.js";
+import { canonicalSource } from "../domain/sources.js";
 import { blankSpendRow, type ParseIssue, type SpendRow } from "../domain/spend.js";
 import { type SpendColumns, SpendColumnsBuilder } from "../domain/spend-columns.js";
 import { signAgrees, signCurrency } from "./currency-signs.js";
@@ -104,6 +105,16 @@ export class GenericRowAssembler {
   private line = 0;
   private pending: ParseIssue[] = [];
   private readonly dateOk = new Map<string, boolean>();
+  /** A source column's values as stored: a platform's canonical id ("google_ads" → "google-ads"), others as they are. */
+  private readonly sources = new Map<string, string>();
+  private sourceOf(name: string): string {
+    let id = this.sources.get(name);
+    if (id === undefined) {
+      id = canonicalSource(name);
+      this.sources.set(name, id);
+    }
+    return id;
+  }
   private lastDate = "\u0000";
   private lastCurrencyRaw = "\u0000";
   private lastCurrency = "";
@@ -266,7 +277,7 @@ export class GenericRowAssembler {
     const r = this.row;
     r.date_start = start;
     r.date_end = end;
-    r.source = (t[F_SOURCE] as string) || this.defaults.source;
+    r.source = this.sourceOf((t[F_SOURCE] as string) || this.defaults.source);
     r.account_id = canonicalAccountId(r.source, (t[F_ACCOUNT] as string) || this.defaults.account);
     r.account_name = t[F_ACCOUNT_NAME] as string;
     r.account_timezone = timezone;

@@ -1,5 +1,6 @@
 import { UserError } from "../domain/errors.js";
 import { normaliseCurrency } from "../domain/money.js";
+import { canonicalSource, SOURCE_IDS } from "../domain/sources.js";
 import type { ParsedReport, PlatformReachRow } from "../domain/spend.js";
 import { type SpendColumns, spendColumnsOf } from "../domain/spend-columns.js";
 import { decodeReportText, isZipArchive } from "./decode.js";
@@ -45,10 +46,12 @@ interface Located {
  */
 export function parseReport(
   bytes: Uint8Array,
-  opts: ParseOptions,
+  given: ParseOptions,
   onColumns?: (batch: SpendColumns) => void,
   onReach?: (row: PlatformReachRow) => void,
 ): ParsedReport {
+  // One spelling per platform: "--source google_ads" stores google-ads; other names (a publisher) stay.
+  const opts: ParseOptions = given.source === undefined ? given : { ...given, source: canonicalSource(given.source) };
   const sink: IssueSink = { issues: [], fileTotals: [] };
   let handed = 0;
   const counted = onColumns
@@ -88,6 +91,14 @@ export function parseReport(
     const m = parser.match(header, preamble, forced !== null);
     if ("reason" in m) tried.push(`${parser.label}: ${m.reason}`);
     else if (!best || m.score > best.score) best = { parser, score: m.score };
+  }
+  if (best && !forced && !genericFits && opts.source) {
+    return failed(
+      ctx,
+      best.parser.id,
+      headerLine,
+      `--source '${opts.source}' is not a platform cpi reads, and this is a ${best.parser.label} export: name one of ${SOURCE_IDS.join(", ")}, or leave --source out to tell the platform from the file`,
+    );
   }
   if (best && (forced || !genericFits)) {
     if (header.length === 0 && !best.parser.readsHeaderless) {

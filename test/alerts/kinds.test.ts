@@ -71,7 +71,7 @@ test("threshold per campaign with a minimum volume; a platform whose export for 
     ["cpm-cap", "campaign=Tiny", "low-volume"],
     ["stopped", "campaign=Search", "no-value"],
   ]);
-  assert.match(r.out.skipped[2]?.message ?? "", /no data from google_ads for 2026-09-28 yet/);
+  assert.match(r.out.skipped[2]?.message ?? "", /no data from google-ads for 2026-09-28 yet/);
   // How unusual a threshold alert is: how far past its limit, not the limit again (20 vs 15 is +33.3 %).
   assert.equal(r.out.fired[0]?.message, "cpm 20 is > 15");
   const table = await cpi(dir, "alerts", "check", "--date", "2026-09-28", "--dry-run");

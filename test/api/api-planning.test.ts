@@ -48,6 +48,16 @@ test("GET /api/allocate = cpi allocate, with bounds", async () => {
   assert.deepEqual(got, await cliJson("allocate", "--budget", "20000", "--objective", "clicks", "--currency", "USD", "--min", "linkedin=1500", "--max", "direct=25%"));
   const bad = await api.call("/api/allocate?budget=20000&currency=USD&min=linkedin");
   assert.equal(bad.json.error.code, "bad_bound");
+  // Issue 20.6: minimums above the budget are a 4xx naming the amounts, not a plan that overspends.
+  const over = await api.call("/api/allocate?budget=1000&currency=USD&min=meta%3D800&min=linkedin%3D800");
+  assert.equal(over.status, 400);
+  assert.equal(over.json.error.code, "minimums_above_budget");
+  assert.match(over.json.error.message, /add up to 1600\.00 \(linkedin at least 800\.00, meta at least 800\.00\), more than the budget of 1000\.00/);
+  // Issue 20.8: the extrapolation travels with the plan, and max_extrapolation is the CLI's --max-extrapolation.
+  const free = await ok("/api/allocate?budget=20000&currency=USD&max_extrapolation=none");
+  assert.deepEqual(free, await cliJson("allocate", "--budget", "20000", "--currency", "USD", "--max-extrapolation", "none"));
+  assert.equal(free.result.status, "extrapolated");
+  assert.ok(free.extrapolation.some((e: { channel: string; ratio: number }) => e.channel === "direct" && e.ratio > 4));
 });
 
 test("GET /api/forecast and /api/pacing = the CLI", async () => {

@@ -118,7 +118,7 @@ test("contracts: add needs a token, overlaps are refused, remove by id", async (
   assert.equal((await post({})).status, 401);
   const ok = await post(auth());
   assert.equal(ok.status, 201, ok.text);
-  assert.equal(ok.json.amount, "5000");
+  assert.equal(ok.json.amount, 5000, "money is a number of currency units");
   const clash = await post(auth());
   assert.equal(clash.status, 400);
   assert.equal(clash.json.error.code, "overlapping_contract");

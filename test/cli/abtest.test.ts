@@ -80,7 +80,7 @@ test("cpi abtest plan: days for fixed and sequential designs", async () => {
   assert.equal(r.code, 0, r.stderr);
   const p = JSON.parse(r.stdout);
   assert.ok(p.fixed.days > 0 && p.sequential.days >= p.fixed.days);
-  assert.ok(p.fixed.powerAtDays >= 0.8);
+  assert.ok(p.fixed.power_at_days >= 0.8);
   const ctr = JSON.parse((await cpi(tempDir(), "abtest", "plan", "--metric", "ctr", "--baseline", "0.01", "--daily-impressions", "40000", "--mde", "0.1", "--format", "json")).stdout);
   assert.ok(Math.abs(ctr.unit_variance - (0.01 * 0.99) / 20000) < 1e-15);
   // The planner's own advice (a tuning N* near the units at which the test decides) can be followed:
@@ -89,7 +89,7 @@ test("cpi abtest plan: days for fixed and sequential designs", async () => {
   assert.ok(p.warnings.some((w: string) => /tuning parameter \(5000\)/.test(w)));
   const tuned = JSON.parse((await cpi(tempDir(), "abtest", "plan", "--metric", "cpi", "--baseline-cpi", "0.012", "--daily-impressions", "40000", "--mde", "0.1", "--tuning", "200", "--format", "json")).stdout);
   assert.deepEqual([tuned.fixed.days, tuned.sequential.days], [18, 44]);
-  assert.ok(tuned.sequential.powerAtDays >= 0.8);
+  assert.ok(tuned.sequential.power_at_days >= 0.8);
 });
 
 test("cpi abtest --metric ctr/cvr on a store in several currencies runs without --currency; cost is null with a note", async () => {

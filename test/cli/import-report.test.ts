@@ -31,7 +31,7 @@ test("import then report: totals to the cent, ratio of sums, json and csv", asyn
   const byDay = await cpi(dir, "report", "--by", "campaign,day", "--from", "2026-10-01", "--to", "2026-10-31", "--where", "source=meta", "--metrics", "cpi,cpm,ctr", "--format", "csv");
   assert.equal(byDay.stdout, `campaign,day,cpi,cpm,ctr\nLaunch Q4,2026-10-01,${200 / 22000},${200_000 / 22000},${120 / 22000}\n`);
   const table = await cpi(dir, "report", "--by", "source");
-  assert.match(table.stdout, /google_ads\s+\$350\.00\s+15,000/);
+  assert.match(table.stdout, /google-ads\s+\$350\.00\s+15,000/);
   assert.match(table.stdout, /Total\s+\$550\.00\s+37,000\s+270\s+\$0\.0149\s+\$14\.86\s+0\.73 %/);
 });
 

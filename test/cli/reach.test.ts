@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { reachReport } from "../../src/app/planning/index.js";
 import { blankSpendRow } from "../../src/domain/spend.js";
 import type { TrackedEvent } from "../../src/domain/tracking/event.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
+import { cpi, ROOT, tempDir } from "../helpers.js";
 
 function ev(ts: number, visitor: number, placement = "news"): TrackedEvent {
   return { ts, type: "impression", impression_id: "", campaign: "Launch Q4", creative: "A", placement, visitor: visitor.toString(16).padStart(16, "0"), country: "", device: "desktop", measurable: true, reason: "" };
@@ -96,4 +99,42 @@ test("reach across tracked rows is counted, not estimated: one visitor in two ca
   const withOverlap = await reachReport(store, { by: ["campaign"], filters: [], audience: 10_000, overlaps: [{ a: "tracked", b: "meta campaign Prospecting", both: 1 }] });
   assert.equal(withOverlap.combined?.estimate, 3003);
   await store.close();
+});
+
+test("reach: a platform's account-level figure stands for its campaigns, never combined with them (issue 20.1)", async () => {
+  // The CLI repro: Meta's total row (account reach 2,500) and its two ad sets (1,500 and 1,100).
+  const dir = tempDir();
+  assert.equal((await cpi(dir, "import", join(ROOT, "test/fixtures/ingest/meta-title-case.csv"))).code, 0);
+  const one = await cpi(dir, "reach", "--audience", "1000000", "--where", "source=meta");
+  assert.equal(one.code, 0, one.stderr);
+  assert.match(one.stdout, /Across channels: ≈ 2,500 people \(single-channel\); honest range 2,500 … 2,500/);
+  const json = JSON.parse((await cpi(dir, "reach", "--audience", "1000000", "--where", "source=meta", "--format", "json")).stdout);
+  assert.deepEqual([json.combined.estimate, json.combined.low, json.combined.high], [2500, 2500, 2500]);
+
+  // Meta account 800,000 (campaigns 550,000 and 430,000 inside it) and LinkedIn 200,000 of 1,000,000 people:
+  // 1,000,000 · (1 − 0.2 · 0.8) = 840,000, not 958,960 (the campaigns combined as two more audiences).
+  const store = await DuckDbStore.open(":memory:");
+  const figure = (source: string, level: "account" | "campaign", campaign: string, reach: number) => ({ source, account_id: source, level, campaign, ad_group: "", ad: "", date_start: "2026-10-01", date_end: "2026-10-31", reach, impressions: reach * 2, frequency: 2 });
+  const row = (source: string, campaign: string) => ({ ...blankSpendRow(), date_start: "2026-10-01", date_end: "2026-10-31", source, account_id: source, currency: "EUR", campaign, campaign_id: campaign, impressions: 1000, cost: 10_000_000n });
+  await store.importSpend([
+    { file: "meta.csv", contentHash: "m", format: "meta", rows: [row("meta", "A"), row("meta", "B")], reach: [figure("meta", "account", "", 800_000), figure("meta", "campaign", "A", 550_000), figure("meta", "campaign", "B", 430_000)] },
+    { file: "linkedin.csv", contentHash: "l", format: "linkedin", rows: [row("linkedin", "L")], reach: [figure("linkedin", "campaign", "L", 200_000)] },
+  ]);
+  const both = await reachReport(store, { by: ["campaign"], filters: [{ dimension: "source", op: "eq", values: ["meta", "linkedin"] }], audience: 1_000_000 });
+  assert.ok(Math.abs((both.combined?.estimate ?? 0) - 840_000) < 1e-6, String(both.combined?.estimate));
+  assert.deepEqual([both.combined?.low, both.combined?.high], [800_000, 1_000_000]);
+  // Meta alone: its account-level reach, not a range from its largest campaign to the sum of them.
+  const meta = await reachReport(store, { by: ["campaign"], filters: [{ dimension: "source", op: "eq", values: ["meta"] }], audience: 1_000_000 });
+  assert.deepEqual([meta.combined?.estimate, meta.combined?.low, meta.combined?.high], [800_000, 800_000, 800_000]);
+  await store.close();
+});
+
+const REAL_META = join(ROOT, "../shared/fixtures/exports/meta__meta-ads-report-generator__rmoda-studio-bsd-bulan-ini-main-report.csv");
+
+test("reach on a real Meta export: the account-level 328,426 the file states, not the range 328,426 … 742,449 (issue 20.1)", { skip: !existsSync(REAL_META) && "../shared/fixtures/exports is absent" }, async () => {
+  const dir = tempDir();
+  assert.equal((await cpi(dir, "import", REAL_META)).code, 0);
+  const r = JSON.parse((await cpi(dir, "reach", "--where", "source=meta", "--format", "json")).stdout);
+  assert.equal(r.platform.find((p: { level: string }) => p.level === "account")?.reach, 328_426);
+  assert.deepEqual([r.combined.estimate, r.combined.low, r.combined.high], [328_426, 328_426, 328_426]);
 });

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type ChannelExplanation, explanationText } from "../../src/domain/allocate/index.js";
-import { whyText } from "../../src/web/views/allocate-why.js";
+import { toJsonValue } from "../../src/domain/json-output.js";
+import { type Why, whyText } from "../../src/web/views/allocate-why.js";
 
 const base: ChannelExplanation = { bound: "funded", offReason: null, spend: 3000, min: 1500, max: 9000, marginalCost: 2.13, equalisedCost: 2.03, threshold: null, averageCost: null, today: null };
 const variants: ChannelExplanation[] = [
@@ -29,11 +30,12 @@ test("the dashboard's reasons are the CLI's sentences, word for word, for every 
     for (const v of variants) {
       for (const today of todays) {
         const e = { ...v, today };
-        assert.equal(whyText(e, objective, f), explanationText(e, objective, f));
+        // The dashboard reads the API's JSON (snake_case keys): the same sentence as the CLI's.
+        assert.equal(whyText(toJsonValue(e) as Why, objective, f), explanationText(e, objective, f));
         n++;
       }
     }
   }
   assert.equal(n, 112);
-  assert.match(whyText({ ...base, bound: "at-min" }, "reach", f), /^held at its minimum \$1500: beyond it one more person reached costs \$2\.130/);
+  assert.match(whyText(toJsonValue({ ...base, bound: "at-min" }) as Why, "reach", f), /^held at its minimum \$1500: beyond it one more person reached costs \$2\.130/);
 });

@@ -1,5 +1,6 @@
 import type { AlertKind, ThresholdOperator } from "../../domain/anomaly/index.js";
 import type { MetricName } from "../../domain/metrics.js";
+import { type Micros, parseMicros } from "../../domain/money.js";
 
 /** What a destination receives: cpi's signed JSON, or the native message of a chat tool, or an email. */
 export const DESTINATION_FORMATS = ["json", "slack", "teams", "discord", "email"] as const;
@@ -123,6 +124,14 @@ export interface PacingRule extends RuleBase {
 }
 
 export type AlertRule = AnomalyRule | ThresholdRule | ZeroDeliveryRule | PacingRule;
+
+/**
+ * A rule as JSON answers show it: a pacing rule's budget as money (micros, which JSON gives in units)
+ * rather than the file's exact decimal text. @example alertRuleJson(pacingRule).budget // 6000000000n
+ */
+export function alertRuleJson(rule: AlertRule): AlertRule | (Omit<PacingRule, "budget"> & { budget: Micros | null }) {
+  return rule.kind === "pacing" ? { ...rule, budget: parseMicros(rule.budget) } : rule;
+}
 
 /** The rules file (`cpi.alerts.json` beside the store by default). */
 export interface AlertsConfig {

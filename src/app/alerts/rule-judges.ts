@@ -26,7 +26,7 @@ export async function ruleJudges(store: Store, rule: AlertRule, from: IsoDate, t
 
 /**
  * Sources with any reported row per day from `from` to `to` (one query).
- * @example (await sourcesByDay(store, "2026-10-01", "2026-10-14")).get("2026-10-14") // Set { "google_ads", "meta" }
+ * @example (await sourcesByDay(store, "2026-10-01", "2026-10-14")).get("2026-10-14") // Set { "google-ads", "meta" }
  */
 export async function sourcesByDay(store: Store, from: IsoDate, to: IsoDate): Promise<Map<IsoDate, Set<string>>> {
   const r = await runReport(store, { metrics: ["impressions"], dimensions: ["day", "source", "currency"], filters: [], from, to });

@@ -24,7 +24,27 @@ export interface AllocateRequest {
   max: Bound[];
   fixed: Bound[];
   frequencyCap?: number;
+  /** Most a channel may spend a day, as a multiple of the highest daily spend its curve was fitted on (default 2); null: no ceiling. */
+  maxExtrapolation?: number | null;
 }
+
+/** A channel the plan sends beyond the daily spend its curve was fitted on. */
+export interface Extrapolation {
+  channel: string;
+  /** Recommended spend a day. */
+  dailySpend: number;
+  /** The most it ever spent in a day (the top of its curve's data). */
+  highestDailySpend: number;
+  /** dailySpend / highestDailySpend. */
+  ratio: number;
+  /** The same in words, as plain numbers. */
+  message: string;
+}
+
+/** Default ceiling of a channel's daily spend: twice the most it ever spent in a day. */
+export const DEFAULT_MAX_EXTRAPOLATION = 2;
+/** Beyond this multiple of the highest observed daily spend a plan rests on extrapolated curves. */
+const EXTRAPOLATION_TOLERANCE = 1.2;
 
 /** One channel over the whole period. */
 export interface PeriodAllocation {
@@ -56,6 +76,10 @@ export interface BudgetAllocation {
   /** Per period: spend and objective over `days` (reach stays per day: people are not additive over days). */
   perPeriod: PeriodAllocation[];
   skipped: string[];
+  /** Channels recommended beyond the spend their curves were fitted on (shown beside the plan, not among the warnings); a plan with any is not called optimal. */
+  extrapolation: Extrapolation[];
+  /** The ceiling applied: a multiple of each channel's highest daily spend, or null for none. */
+  maxExtrapolation: number | null;
   warnings: string[];
 }
 
@@ -71,6 +95,18 @@ export function parseBound(text: string, flag: string): Bound {
     return { channel: (m[1] as string).trim(), share: n / 100 };
   }
   return { channel: (m[1] as string).trim(), amount: n };
+}
+
+/**
+ * Parses --max-extrapolation: a multiple ≥ 1 of the highest daily spend, or "none" for no ceiling.
+ * @example parseMaxExtrapolation("3", "--max-extrapolation") // 3
+ */
+export function parseMaxExtrapolation(text: string | number | undefined, flag: string): number | null {
+  if (text === undefined) return DEFAULT_MAX_EXTRAPOLATION;
+  if (/^(none|off)$/i.test(String(text).trim())) return null;
+  const n = Number(String(text).trim().replace(/[x×]$/i, ""));
+  if (!Number.isFinite(n) || n < 1) throw new UserError("bad_number", `${flag} must be a multiple ≥ 1 of the most a channel spent in a day (e.g. 2), or 'none', got '${text}'`);
+  return n;
 }
 
 /**
@@ -97,6 +133,9 @@ export async function allocate(store: Store, sel: ChannelSelection, req: Allocat
   for (const b of [...req.min, ...req.max, ...req.fixed]) {
     if (!names.has(b.channel)) throw new UserError("unknown_channel", `no channel '${b.channel}' with enough history; channels: ${[...names].join(", ")}`);
   }
+  requireMinimumsWithinBudget(req, [...names]);
+  const ceilingFactor = req.maxExtrapolation === undefined ? DEFAULT_MAX_EXTRAPOLATION : req.maxExtrapolation;
+  if (ceilingFactor !== null && !(ceilingFactor >= 1)) throw new UserError("bad_number", `--max-extrapolation must be a multiple ≥ 1 of the highest daily spend (or 'none'), got ${ceilingFactor}`);
   const daily = req.budget / req.days;
   const perDay = (b: Bound | undefined) => (b === undefined ? undefined : b.share !== undefined ? b.share * daily : (b.amount as number) / req.days);
   const todayTotal = usable.reduce((s, f) => s + f.history.todaySpend, 0);
@@ -109,11 +148,14 @@ export async function allocate(store: Store, sel: ChannelSelection, req: Allocat
     const current = todayTotal > 0 ? (f.history.todaySpend * daily) / todayTotal : undefined;
     if (current !== undefined) todayDailySpend[f.channel] = current;
     const min = perDay(req.min.find((b) => b.channel === f.channel));
-    const max = perDay(req.max.find((b) => b.channel === f.channel));
     const fixed = perDay(req.fixed.find((b) => b.channel === f.channel));
+    // The curve is only known up to the most the channel ever spent in a day: the ceiling keeps the plan near it.
+    const ceiling = ceilingFactor === null || !(resp.spendRange.max > 0) ? undefined : Math.max(min ?? 0, ceilingFactor * resp.spendRange.max);
+    const asked = perDay(req.max.find((b) => b.channel === f.channel));
+    const max = ceiling === undefined ? asked : Math.min(asked ?? Number.POSITIVE_INFINITY, ceiling);
     return { name: f.channel, curve, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}), ...(fixed !== undefined ? { fixed } : {}), ...(current !== undefined ? { current } : {}) };
   });
-  const result = allocateBudget({ budget: daily, channels, objective: req.objective });
+  let result = allocateBudget({ budget: daily, channels, objective: req.objective });
   const k = req.objective === "reach" ? 1 : req.days;
   // Spend scales by days and the objective by k, so one more unit of it costs days/k times the daily figure.
   const unitCost = req.days / k;
@@ -130,12 +172,40 @@ export async function allocate(store: Store, sel: ChannelSelection, req: Allocat
       reason: explanationText(why, req.objective),
     };
   });
+  const extrapolation: Extrapolation[] = [];
   for (const f of usable) {
-    const spend = result.channels.find((c) => c.name === f.channel)?.spend ?? 0;
-    const range = f.response?.spendRange;
-    if (range && spend > range.max * 1.2) warnings.push(`${f.channel}: the recommended ${spend.toFixed(2)} a day is beyond the most it ever spent in a day (${range.max.toFixed(2)}): extrapolation`);
+    const dailySpend = result.channels.find((c) => c.name === f.channel)?.spend ?? 0;
+    const highest = f.response?.spendRange.max ?? 0;
+    if (highest > 0 && dailySpend > highest * EXTRAPOLATION_TOLERANCE) {
+      const ratio = dailySpend / highest;
+      const message = `${f.channel}: the recommended ${dailySpend.toFixed(2)} a day is ${ratio.toFixed(1)}× the most it ever spent in a day (${highest.toFixed(2)}): extrapolation, the curve there is a guess`;
+      extrapolation.push({ channel: f.channel, dailySpend, highestDailySpend: highest, ratio, message });
+    }
+  }
+  if (result.status === "optimal" && extrapolation.length) {
+    result = { ...result, status: "extrapolated", message: `the best split on the fitted curves, but ${extrapolation.map((e) => e.channel).join(", ")} beyond the most spent in a day: not a proven optimum` };
+  } else if (result.status === "budget-above-maximums" && ceilingFactor !== null) {
+    result = { ...result, message: `${(result.unallocated * req.days).toFixed(2)} of the budget stays unallocated: no channel may spend more than ${ceilingFactor}× the most it ever spent in a day (--max-extrapolation), nor above its --max` };
   }
   const currency = usable[0]?.history.currency ?? null;
   const marginalCost = result.marginalCost === null ? null : result.marginalCost * unitCost;
-  return { objective: req.objective, budget: req.budget, days: req.days, currency, todayDailySpend, result, marginalCost, perPeriod, skipped, warnings };
+  return { objective: req.objective, budget: req.budget, days: req.days, currency, todayDailySpend, result, marginalCost, perPeriod, skipped, extrapolation, maxExtrapolation: ceilingFactor, warnings };
+}
+
+/** Refuses minimums and fixed amounts that together exceed the budget, naming the amounts that conflict. */
+function requireMinimumsWithinBudget(req: AllocateRequest, channels: readonly string[]): void {
+  const amount = (b: Bound) => (b.share !== undefined ? b.share * req.budget : (b.amount as number));
+  const least = channels.flatMap((c) => {
+    const fixed = req.fixed.find((b) => b.channel === c);
+    const min = req.min.find((b) => b.channel === c);
+    const b = fixed ?? min;
+    return b ? [{ text: `${c} ${fixed ? "fixed at" : "at least"} ${amount(b).toFixed(2)}`, amount: amount(b) }] : [];
+  });
+  const total = least.reduce((s, l) => s + l.amount, 0);
+  if (total > req.budget * (1 + 1e-12)) {
+    throw new UserError(
+      "minimums_above_budget",
+      `the minimums and fixed amounts add up to ${total.toFixed(2)} (${least.map((l) => l.text).join(", ")}), more than the budget of ${req.budget.toFixed(2)}: lower them or raise --budget`,
+    );
+  }
 }

@@ -9,7 +9,9 @@ import {
   type FrequencyBucket,
   frequencyBuckets,
   kPlusReach,
+  type LeveledReach,
   type PairOverlap,
+  reachAtHighestLevel,
 } from "../../domain/reach/index.js";
 import { compileFrequency } from "../../query/frequency-sql.js";
 import type { Store } from "../../store/store.js";
@@ -38,15 +40,7 @@ export interface ReachRow {
   k_plus: Record<string, number | null>;
 }
 
-export interface PlatformReach {
-  source: string;
-  account: string;
-  level: string;
-  campaign: string;
-  ad_group: string;
-  ad: string;
-  from: string;
-  to: string;
+export interface PlatformReach extends LeveledReach {
   reach: number;
   impressions: number;
   frequency: number | null;
@@ -127,6 +121,10 @@ export async function reachReport(store: Store, req: ReachRequest): Promise<Reac
   for (const p of platform) windows.set(entity(p), (windows.get(entity(p)) ?? 0) + 1);
   const single = platform.filter((p) => windows.get(entity(p)) === 1);
   if (single.length < platform.length) warnings.push(`${platform.length - single.length} platform reach rows of entities reported over several windows are shown but not deduplicated across channels`);
+  // A higher-level figure (an account's reach) is the platform's own union of the levels it contains:
+  // it stands for them, they never join it as further audiences.
+  const { kept, contained } = reachAtHighestLevel(single);
+  if (contained.length) warnings.push(`${contained.length} platform reach rows are inside a higher-level figure of the same platform and window, which stands for them`);
   // Tracked rows share visitor keys: their union is counted, not estimated, and joins the others as one channel.
   const trackedChannels =
     trackedUnion !== null && tracked.length > 1
@@ -134,10 +132,10 @@ export async function reachReport(store: Store, req: ReachRequest): Promise<Reac
       : tracked.filter((r) => r.reach !== null).map((r) => ({ name: `tracked ${r.keys.join(" / ")}`.trim(), reach: r.reach as number }));
   const channels = [
     ...trackedChannels,
-    ...single.map((p) => ({ name: `${p.source} ${p.level} ${p.campaign || p.account}`.trim(), reach: p.reach })),
+    ...kept.map((p) => ({ name: `${p.source} ${p.level} ${p.campaign || p.account}`.trim(), reach: p.reach })),
   ];
   let combined: DeduplicatedReach | null = null;
-  if (channels.length > 1) {
+  if (channels.length > 1 || (channels.length === 1 && contained.length > 0)) {
     combined = deduplicatedReach({ channels, ...(req.audience ? { audience: req.audience } : {}), ...(req.overlaps ? { overlaps: req.overlaps } : {}) });
     if (new Set(platform.map((p) => `${p.from}..${p.to}`)).size > 1) warnings.push("platform reach figures cover different windows: the combined estimate mixes them");
   }

@@ -1,5 +1,5 @@
 // How `cpi alerts` shows rules, webhooks and a check's results as tables.
-import { type AlertRule, type AlertsConfig, activeSilence, type CheckOutcome, DISCREPANCY_METRIC, type FiredAlert, type ScopeEvaluation } from "../../app/alerts/index.js";
+import { type AlertRule, type AlertsConfig, activeSilence, alertRuleJson, type CheckOutcome, DISCREPANCY_METRIC, type FiredAlert, type ScopeEvaluation } from "../../app/alerts/index.js";
 import { METRICS } from "../../domain/metrics.js";
 import { formatCount, formatMetric, formatPercent } from "../render/format.js";
 import { renderTable } from "../render/table.js";
@@ -36,7 +36,7 @@ export function ruleCondition(r: AlertRule): string {
 /** The rules file as `cpi alerts list --format json` and the API show it: destinations without their URL's secret parts or signing secret. */
 export function rulesJson(config: AlertsConfig) {
   return {
-    rules: config.rules,
+    rules: config.rules.map(alertRuleJson),
     webhooks: config.webhooks.map((w) => ({
       name: w.name,
       format: w.format,

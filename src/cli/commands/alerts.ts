@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import {
+  type AlertRule,
   type AlertSchedule,
   type AlertsConfig,
+  alertRuleJson,
   editAlertsConfig,
   loadAlertsConfig,
   parseInterval,
@@ -115,7 +117,7 @@ against the limit (--above 10% fires at −12 % and at +12 %); an anomaly judges
       added = rule as unknown as Record<string, unknown>;
       return withRule(config, rule);
     });
-    if (format === "json") io.out(toJson(added));
+    if (format === "json") io.out(toJson(alertRuleJson(added as unknown as AlertRule)));
     else io.err(`added rule '${added.id}'${added.enabled === false ? " (off)" : ""} to ${files(o).configPath}\n`);
   });
 

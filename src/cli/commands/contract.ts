@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { addContract, listContracts, removeContract } from "../../app/track/contracts.js";
-import { microsToDecimalString, microsToUnits } from "../../domain/money.js";
+import { microsToUnits } from "../../domain/money.js";
 import type { Contract } from "../../domain/tracking/contract.js";
 import { withStore } from "../compose.js";
 import type { CliIo } from "../io.js";
@@ -8,9 +8,6 @@ import { outputFormat, toJson } from "../options.js";
 import { formatMoney } from "../render/format.js";
 import { renderTable } from "../render/table.js";
 
-function json(c: Contract) {
-  return { ...c, amount: microsToDecimalString(c.amount) };
-}
 
 function price(c: Contract): string {
   const m = formatMoney(microsToUnits(c.amount), c.currency, 2);
@@ -53,7 +50,7 @@ Examples:
     .action(async (o) => {
       const format = outputFormat(o.format, ["table", "json"]);
       const c = await withStore(o, io, "write", (s) => addContract(s, o));
-      if (format === "json") io.out(toJson(json(c)));
+      if (format === "json") io.out(toJson(c));
       else io.out(table([c]));
     });
   contract
@@ -65,7 +62,7 @@ Examples:
     .action(async (o) => {
       const format = outputFormat(o.format, ["table", "json"]);
       const cs = await withStore(o, io, "read", (s) => listContracts(s));
-      if (format === "json") io.out(toJson(cs.map(json)));
+      if (format === "json") io.out(toJson(cs));
       else io.out(table(cs));
     });
   contract

@@ -5,6 +5,7 @@ import { importReports } from "../../app/import.js";
 import { importTimezoneOptions } from "../../app/store-settings.js";
 import { parsePeriod } from "../../domain/dates.js";
 import { UserError } from "../../domain/errors.js";
+import { SOURCE_IDS } from "../../domain/sources.js";
 import { withStore } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { outputFormat, toJson } from "../options.js";
@@ -38,7 +39,7 @@ export function registerImport(program: Command, io: CliIo): void {
     .command("import")
     .description("import spend reports (generic CSV or ad-platform exports) into the store; files or folders")
     .argument("<paths...>", "report files, or folders of them")
-    .option("--source <name>", "force a platform (google_ads, meta, linkedin, microsoft, …) or name the source of generic files")
+    .option("--source <name>", `force a platform (${SOURCE_IDS.join(", ")}; other names are read as aliases) or name the source of generic files`)
     .option("--currency <code>", "currency of files that do not state one")
     .option("--timezone <tz>", "account time zone when the file does not state one (IANA name; default: the store's, set by cpi init --timezone, else UTC)")
     .option("--account <id>", "account id when the file does not state one")

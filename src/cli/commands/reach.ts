@@ -74,7 +74,7 @@ export function registerReach(program: Command, io: CliIo): void {
       }
       if (r.combined) {
         const c = r.combined;
-        io.out(`\nAcross channels: ${c.estimate === null ? "no point estimate without --audience" : `≈ ${num(c.estimate)} people (${c.method})`}; honest range ${num(c.low)} … ${num(c.high)} (largest channel … plain sum${c.high < c.plainSum ? ", capped by the audience" : ""})${c.estimate !== null && c.plainSum > 0 ? `, duplication ${formatPercent(1 - c.estimate / c.plainSum)}` : ""}\n`);
+        io.out(`\nAcross channels: ${c.estimate === null ? "no point estimate without --audience" : `≈ ${num(c.estimate)} people (${c.method})`}; honest range ${num(c.low)} … ${num(c.high)}${c.method === "single-channel" ? "" : ` (largest channel … plain sum${c.high < c.plainSum ? ", capped by the audience" : ""})`}${c.estimate !== null && c.plainSum > 0 ? `, duplication ${formatPercent(1 - c.estimate / c.plainSum)}` : ""}\n`);
         for (const w of c.warnings) io.err(`note: ${w}\n`);
       }
     });

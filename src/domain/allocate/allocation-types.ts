@@ -54,7 +54,8 @@ export interface ChannelAllocation {
   reason: string;
 }
 
-export type AllocationStatus = "optimal" | "gap-not-closed" | "budget-below-minimums" | "budget-above-maximums";
+/** "extrapolated": the best split on the curves, but a channel goes beyond the spend they were fitted on. */
+export type AllocationStatus = "optimal" | "extrapolated" | "gap-not-closed" | "budget-below-minimums" | "budget-above-maximums";
 
 export interface AllocationResult {
   status: AllocationStatus;

@@ -4,5 +4,6 @@ export * from "./goerg-reach.js";
 export * from "./hll-error.js";
 export * from "./negative-binomial-reach.js";
 export * from "./poisson-reach.js";
+export * from "./reach-levels.js";
 export * from "./reach-range.js";
 export * from "./sainsbury-reach.js";

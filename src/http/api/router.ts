@@ -1,10 +1,12 @@
 // The /api/* router: matches an endpoint, applies the auth policy and CORS, validates the input with
 // the endpoint's schema, calls its handler and answers JSON. Errors are JSON { error: { code, message, details } }.
+
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { AlertFiles } from "../../app/alerts/index.js";
 import type { ConnectionFiles } from "../../app/connect/connection-files.js";
 import { isUserError, UserError } from "../../domain/errors.js";
+import { toJsonValue } from "../../domain/json-output.js";
 import type { Store } from "../../store/store.js";
 import { HttpError, type RequestUrl, type Route, sendJson, sendThrown } from "../server.js";
 import { readApiInput } from "./api-input.js";
@@ -120,7 +122,7 @@ export function createApiHandler(endpoints: readonly Endpoint[], o: ApiOptions) 
     const result = await c.e.handle(parsed.data, ctx).catch((e: unknown) => {
       throw inEndpointWords(e, c);
     });
-    sendJson(res, c.e.status ?? 200, warningsInApiWords(result, c.fields));
+    sendJson(res, c.e.status ?? 200, toJsonValue(warningsInApiWords(result, c.fields)));
   };
   return {
     endpoints,

@@ -1,3 +1,4 @@
+import { SOURCE_ALIASES } from "../../domain/sources.js";
 import { type AliasTable, aliasNames, headerSet } from "../columns.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, missingColumns } from "../platform-rows.js";
@@ -64,7 +65,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
 export const amazonAds: PlatformParser = {
   id: "amazon-ads",
   label: "Amazon Ads",
-  aliases: ["amazon", "amazon-advertising", "sponsored-products"],
+  aliases: SOURCE_ALIASES["amazon-ads"],
   knownHeaders: [...aliasNames(ALIASES), ...SIGNATURE],
   match,
   parse,

@@ -1,3 +1,4 @@
+import { SOURCE_ALIASES } from "../../domain/sources.js";
 import { type AliasTable, aliasNames, headerSet } from "../columns.js";
 import { parseDateRangeText } from "../locale-date.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
@@ -101,7 +102,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
 export const cm360: PlatformParser = {
   id: "cm360",
   label: "Campaign Manager 360",
-  aliases: ["dcm", "campaign-manager", "campaign-manager-360", "doubleclick"],
+  aliases: SOURCE_ALIASES.cm360,
   knownHeaders: [...aliasNames(ALIASES), ...SIGNATURE],
   match,
   parse,

@@ -1,3 +1,4 @@
+import { SOURCE_ALIASES } from "../../domain/sources.js";
 import { type AliasTable, aliasNames, headerSet } from "../columns.js";
 import { isBlankRecord } from "../delimited.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
@@ -86,7 +87,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
 export const dv360: PlatformParser = {
   id: "dv360",
   label: "Display & Video 360",
-  aliases: ["dbm", "display-video-360", "dv-360"],
+  aliases: SOURCE_ALIASES.dv360,
   knownHeaders: [...aliasNames(ALIASES), ...SIGNATURE],
   match,
   parse,

@@ -1,5 +1,6 @@
 import type { DateRange } from "../../domain/dates.js";
 import { UserError } from "../../domain/errors.js";
+import { SOURCE_ALIASES } from "../../domain/sources.js";
 import { type AliasTable, aliasNames, headerSet, resolveColumns } from "../columns.js";
 import { normaliseHeader } from "../header.js";
 import { type DateOrder, parseDateRangeText } from "../locale-date.js";
@@ -163,7 +164,7 @@ function adNameFallback(header: readonly string[]): RowPlan["derive"] {
 export const googleAds: PlatformParser = {
   id: "google-ads",
   label: "Google Ads",
-  aliases: ["google", "googleads", "google_ads", "adwords", "google-ads-api"],
+  aliases: SOURCE_ALIASES["google-ads"],
   knownHeaders: [...aliasNames(ALIASES), ...Object.values(SEGMENTS).flat(), "campaign status", "interaction rate", "avg. cpc", "status da campanha", "ctr"],
   match,
   parse,

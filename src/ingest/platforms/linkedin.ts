@@ -1,4 +1,5 @@
 import { type DateRange, daysInMonth, type IsoDate, isoToEpochDay } from "../../domain/dates.js";
+import { SOURCE_ALIASES } from "../../domain/sources.js";
 import { type AliasTable, aliasNames, resolveColumns } from "../columns.js";
 import { normaliseHeader } from "../header.js";
 import { type DateOrder, inferDateOrder, parseLocaleDate } from "../locale-date.js";
@@ -179,7 +180,7 @@ function minGapDays(sorted: readonly IsoDate[]): number {
 export const linkedin: PlatformParser = {
   id: "linkedin",
   label: "LinkedIn Campaign Manager",
-  aliases: ["linkedin-ads", "linked-in"],
+  aliases: SOURCE_ALIASES.linkedin,
   knownHeaders: [...aliasNames(ALIASES), ...SIGNATURE],
   readsHeaderless: true,
   match,

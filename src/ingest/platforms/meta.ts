@@ -1,3 +1,4 @@
+import { SOURCE_ALIASES } from "../../domain/sources.js";
 import { aliasNames, aliasPatternsMatch, headerSet, resolveColumns } from "../columns.js";
 import { normaliseHeader } from "../header.js";
 import { inferDateOrder, parseLocaleDate } from "../locale-date.js";
@@ -133,7 +134,7 @@ export function placementOnPlatform(platformCell: string, placement: string): st
 export const meta: PlatformParser = {
   id: "meta",
   label: "Meta Ads Manager",
-  aliases: ["facebook", "fb", "instagram", "meta-ads", "facebook-ads"],
+  aliases: SOURCE_ALIASES.meta,
   knownHeaders: [...aliasNames(META_ALIASES), "delivery status", "delivery level", "cpm (cost per 1,000 impressions)", "ctr (all)", "result type", "results"],
   knowsHeader: (h) => aliasPatternsMatch(h, META_ALIASES),
   match,

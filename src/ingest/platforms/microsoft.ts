@@ -1,6 +1,7 @@
 import type { DateRange } from "../../domain/dates.js";
 import { UserError } from "../../domain/errors.js";
 import { addTotals } from "../../domain/measures.js";
+import { SOURCE_ALIASES } from "../../domain/sources.js";
 import type { SpendRow } from "../../domain/spend.js";
 import { type AliasTable, aliasNames, headerSet, resolveColumns } from "../columns.js";
 import { parseDateRangeText, parseLocaleDate } from "../locale-date.js";
@@ -194,7 +195,7 @@ export function sumToDays(rows: readonly SpendRow[], rowLines: readonly number[]
 export const microsoftAds: PlatformParser = {
   id: "microsoft-ads",
   label: "Microsoft Advertising",
-  aliases: ["microsoft", "bing", "bing-ads", "msads", "microsoft-advertising"],
+  aliases: SOURCE_ALIASES["microsoft-ads"],
   knownHeaders: [...aliasNames(ALIASES), ...SIGNATURE],
   match,
   parse,

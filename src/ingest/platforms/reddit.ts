@@ -1,3 +1,4 @@
+import { SOURCE_ALIASES } from "../../domain/sources.js";
 import { type AliasTable, aliasNames, headerSet } from "../columns.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, missingColumns } from "../platform-rows.js";
@@ -66,7 +67,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
 export const reddit: PlatformParser = {
   id: "reddit",
   label: "Reddit Ads",
-  aliases: ["reddit-ads"],
+  aliases: SOURCE_ALIASES.reddit,
   knownHeaders: [...aliasNames(ALIASES), ...SIGNATURE],
   match,
   parse,

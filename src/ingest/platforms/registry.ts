@@ -1,3 +1,4 @@
+import { platformSource } from "../../domain/sources.js";
 import type { PlatformParser } from "../platform.js";
 import { amazonAds } from "./amazon.js";
 import { cm360 } from "./cm360.js";
@@ -18,6 +19,6 @@ export const PLATFORM_PARSERS: readonly PlatformParser[] = [googleAds, meta, lin
  * @example findPlatform("Facebook")?.id // "meta"
  */
 export function findPlatform(name: string): PlatformParser | null {
-  const key = name.trim().toLowerCase();
-  return PLATFORM_PARSERS.find((p) => p.id === key || p.aliases.includes(key)) ?? null;
+  const id = platformSource(name);
+  return PLATFORM_PARSERS.find((p) => p.id === id) ?? null;
 }

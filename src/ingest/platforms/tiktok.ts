@@ -1,3 +1,4 @@
+import { SOURCE_ALIASES } from "../../domain/sources.js";
 import { type AliasTable, aliasNames, headerSet, resolveColumns } from "../columns.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
 import { buildPlatformRows, missingColumns } from "../platform-rows.js";
@@ -51,7 +52,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
 export const tiktok: PlatformParser = {
   id: "tiktok",
   label: "TikTok Ads",
-  aliases: ["tiktok-ads", "tik-tok"],
+  aliases: SOURCE_ALIASES.tiktok,
   knownHeaders: [...aliasNames(ALIASES), ...SIGNATURE],
   match,
   parse,

@@ -1,4 +1,5 @@
 import { addDays, type DateRange } from "../../domain/dates.js";
+import { SOURCE_ALIASES } from "../../domain/sources.js";
 import { type AliasTable, aliasNames, headerSet } from "../columns.js";
 import { parseDateRangeText } from "../locale-date.js";
 import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Table } from "../platform.js";
@@ -104,7 +105,7 @@ function parse(table: Table, ctx: PlatformContext): PlatformResult {
 export const xAds: PlatformParser = {
   id: "x-ads",
   label: "X Ads",
-  aliases: ["x", "twitter", "twitter-ads"],
+  aliases: SOURCE_ALIASES["x-ads"],
   knownHeaders: [...aliasNames(ALIASES), ...SIGNATURE],
   match,
   parse,

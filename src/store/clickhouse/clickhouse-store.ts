@@ -11,6 +11,7 @@ import { ClickHouseConnection } from "./connection.js";
 import { appendTrackedBatchClickHouse, loadedOffset } from "./event-load.js";
 import { withImportLock } from "./import-lock.js";
 import { eventColumns } from "./init-schema.js";
+import { migrateClickHouse } from "./migrations.js";
 import { withRetries } from "./retry.js";
 import { CLICKHOUSE_SCHEMA_VERSION } from "./schema.js";
 import { addContractClickHouse, contractsClickHouse, fxRatesClickHouse, removeContractClickHouse, upsertFxRatesClickHouse } from "./small-tables.js";
@@ -44,8 +45,9 @@ export class ClickHouseStore implements Store {
     try {
       const meta = await conn.query("SELECT key, value FROM cpi_meta");
       const get = (k: string) => meta.find((r) => r.key === k)?.value;
-      const version = Number(get("schema_version") ?? 0);
-      if (version !== CLICKHOUSE_SCHEMA_VERSION) {
+      // cpi_meta is append-only (TinyLog): each migration adds the version it reached, the highest counts.
+      const version = Math.max(0, ...meta.filter((r) => r.key === "schema_version").map((r) => Number(r.value)));
+      if (version < 1 || version > CLICKHOUSE_SCHEMA_VERSION) {
         throw new UserError("store_schema", `ClickHouse at ${describeTarget(target)} has cpi schema version ${version}, this cpi needs ${CLICKHOUSE_SCHEMA_VERSION}`);
       }
       const cluster = String(get("cluster") ?? "");
@@ -56,6 +58,7 @@ export class ClickHouseStore implements Store {
           `ClickHouse at ${describeTarget(target)} was set up by an older cpi (its events have no measurement column): run 'cpi init --store URL${how} to add it`,
         );
       }
+      if (version < CLICKHOUSE_SCHEMA_VERSION) await migrateClickHouse(conn, cluster || null, describeTarget(target), version, CLICKHOUSE_SCHEMA_VERSION);
       return new ClickHouseStore(`clickhouse ${describeTarget(target)}`, conn, cluster || null);
     } catch (e) {
       await conn.close();

@@ -3,7 +3,8 @@
 // read through views that show only committed, live rows (see ARCHITECTURE.md, "Re-import on ClickHouse").
 // With a cluster, each table is a `<name>_local` MergeTree on every shard plus a Distributed `<name>`.
 
-export const CLICKHOUSE_SCHEMA_VERSION = 1;
+/** 2: canonical source ids (issue 20); see migrations.ts. */
+export const CLICKHOUSE_SCHEMA_VERSION = 2;
 
 interface TableDef {
   name: string;

@@ -64,7 +64,8 @@ async function replaceIn(
   return hit.reduce((s, r) => s + Number(r.n), 0);
 }
 
-async function maxImportId(conn: ClickHouseConnection): Promise<number> {
+/** The largest import id the store has used (0 when none). */
+export async function maxImportId(conn: ClickHouseConnection): Promise<number> {
   const r = await conn.query(
     "SELECT (SELECT max(id) FROM imports) AS a, (SELECT max(import_id) FROM spend_rows) AS b, (SELECT max(import_id) FROM reach_rows) AS c, (SELECT max(import_id) FROM segment_log) AS d",
   );

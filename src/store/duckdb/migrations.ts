@@ -1,8 +1,45 @@
-// Store migrations: an older store is brought to SCHEMA_VERSION when opened, one numbered step after
-// another, each in its own transaction with the version it reaches (a crash leaves a store at a
-// whole step). Numbers are reserved per issue (2: canonical source ids, 3: conversions as micros,
-// 4: Google Ads account ids); a step applies on top of any earlier version.
+// Schema migrations of a DuckDB store, applied in order when an older store is opened. Each step
+// runs in one transaction with the version it brings the store to, so a failed step leaves the store
+// as it was. Numbers are reserved across issues (2: canonical source ids; 3: conversions as micros;
+// 4: Google Ads account ids without dashes). A version a build has no step for is passed over.
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { storedAliases } from "../../domain/sources.js";
+
+type Run = (sql: string, values?: string[]) => Promise<{ [k: string]: unknown }[]>;
+
+export interface Migration {
+  version: number;
+  /** What it changes, for the log and for the reader. */
+  what: string;
+  apply: (run: Run) => Promise<void>;
+}
+
+/** Tables whose `source` column holds a source id. */
+const SOURCE_TABLES = ["spend", "platform_reach"] as const;
+
+/** 2: every platform's source id spelled one way ("google_ads" → "google-ads"), on every table that names it. */
+const canonicalSourceIds: Migration = {
+  version: 2,
+  what: "canonical source ids (issue 20)",
+  apply: async (run) => {
+    const stored = new Set<string>();
+    for (const t of [...SOURCE_TABLES, "campaign_status"]) for (const r of await run(`SELECT DISTINCT source FROM ${t}`)) stored.add(String(r.source));
+    for (const [alias, id] of storedAliases([...stored])) {
+      for (const t of SOURCE_TABLES) await run(`UPDATE ${t} SET source = $2 WHERE source = $1`, [alias, id]);
+      // One status per source × account × campaign: the newer report's wins when both spellings have one.
+      const same = "a.source = $1 AND c.source = $2 AND a.account_id = c.account_id AND a.campaign_id = c.campaign_id";
+      await run(`DELETE FROM campaign_status WHERE source = $2 AND EXISTS (SELECT 1 FROM campaign_status a, campaign_status c WHERE ${same} AND a.as_of > c.as_of AND c.account_id = campaign_status.account_id AND c.campaign_id = campaign_status.campaign_id)`, [alias, id]);
+      await run(`DELETE FROM campaign_status WHERE source = $1 AND EXISTS (SELECT 1 FROM campaign_status a, campaign_status c WHERE ${same} AND a.account_id = campaign_status.account_id AND a.campaign_id = campaign_status.campaign_id)`, [alias, id]);
+      await run(`UPDATE campaign_status SET source = $2 WHERE source = $1`, [alias, id]);
+    }
+    // The audit trail lists each import's sources, comma-separated.
+    for (const r of await run("SELECT id, sources FROM imports")) {
+      const list = String(r.sources).split(",");
+      const fixed = [...new Set(list.map((s) => storedAliases([s])[0]?.[1] ?? s))].join(",");
+      if (fixed !== String(r.sources)) await run("UPDATE imports SET sources = $1 WHERE id = CAST($2 AS BIGINT)", [fixed, String(r.id)]);
+    }
+  },
+};
 
 /** A Google Ads customer id stored with dashes (SQL: the account_id column, or a value). */
 const dashed = (col: string) => `regexp_full_match(${col}, '\\d{3}-\\d{3}-\\d{4}')`;
@@ -24,30 +61,35 @@ const GOOGLE_ACCOUNT_IDS: readonly string[] = [
   `UPDATE imports SET accounts = regexp_replace(accounts, '\\b(\\d{3})-(\\d{3})-(\\d{4})\\b', '\\1\\2\\3', 'g') WHERE sources LIKE '%google-ads%'`,
 ];
 
-/** The steps by the version they reach. */
-export const MIGRATIONS: ReadonlyMap<number, readonly string[]> = new Map([[4, GOOGLE_ACCOUNT_IDS]]);
+/** 4: Google Ads account ids as the API gives them (issue 18). */
+const googleAccountIds: Migration = {
+  version: 4,
+  what: "Google Ads account ids without dashes (issue 18)",
+  apply: async (run) => {
+    for (const sql of GOOGLE_ACCOUNT_IDS) await run(sql);
+  },
+};
 
-/**
- * Brings a store from its stored schema version up to `target`, step by step (a missing number is a
- * step another branch of cpi owns: skipped). Returns the versions applied.
- * @example await migrate(conn, 4) // [4] for a store at version 1
- */
-export async function migrate(conn: DuckDBConnection, target: number): Promise<number[]> {
-  const reader = await conn.runAndReadAll("SELECT value FROM cpi_meta WHERE key = 'schema_version'");
-  const stored = Number(reader.getRows()[0]?.[0] ?? target);
+/** Every migration, in order (3, conversions as micro-units, belongs to issue 22). */
+export const DUCKDB_MIGRATIONS: readonly Migration[] = [canonicalSourceIds, googleAccountIds];
+
+/** Brings a store whose cpi_meta says an older schema version up to `latest`, step by step. */
+export async function migrateDuckDb(conn: DuckDBConnection, latest: number): Promise<number[]> {
+  const run: Run = async (sql, values) => (await conn.runAndReadAll(sql, values)).getRowObjectsJS() as { [k: string]: unknown }[];
+  const version = Number((await run("SELECT value FROM cpi_meta WHERE key = 'schema_version'"))[0]?.value ?? latest);
   const applied: number[] = [];
-  for (let v = stored + 1; v <= target; v++) {
-    const steps = MIGRATIONS.get(v);
+  for (const m of DUCKDB_MIGRATIONS) {
+    if (m.version <= version || m.version > latest) continue;
     await conn.run("BEGIN TRANSACTION");
     try {
-      for (const sql of steps ?? []) await conn.run(sql);
-      await conn.run(`UPDATE cpi_meta SET value = '${v}' WHERE key = 'schema_version'`);
+      await m.apply(run);
+      await run("UPDATE cpi_meta SET value = $1 WHERE key = 'schema_version'", [String(m.version)]);
       await conn.run("COMMIT");
     } catch (e) {
       await conn.run("ROLLBACK");
       throw e;
     }
-    if (steps) applied.push(v);
+    applied.push(m.version);
   }
   return applied;
 }

@@ -1,5 +1,5 @@
 /** The DuckDB schema (DESIGN §3). Money is BIGINT micros; counts are BIGINT; conversions may be fractional. */
-/** 4: Google Ads account ids without dashes (issue 18); an older store migrates when opened (migrations.ts). */
+/** 4: Google Ads account ids without dashes (issue 18); 2: canonical source ids (issue 20); see migrations.ts. */
 export const SCHEMA_VERSION = 4;
 
 export const SPEND_COLUMNS = [

@@ -13,8 +13,10 @@ interface Allocation {
   days: number;
   currency: string | null;
   result: { status: string; message?: string; gain: number | null };
-  perPeriod: { channel: string; spend: number; today: number | null; value: number; todayValue: number | null; why: Why }[];
+  per_period: { channel: string; spend: number; today: number | null; value: number; today_value: number | null; why: Why }[];
   skipped: string[];
+  /** Channels beyond the spend their curves were fitted on: shown beside the plan. */
+  extrapolation: { channel: string; message: string }[];
   warnings: string[];
 }
 
@@ -55,12 +57,12 @@ export async function allocateView(root: HTMLElement, s: AppState, route: Route)
       out,
       h("p", { class: "verdict" }, `${a.result.status}${a.result.message ? ` — ${a.result.message}` : ""}`),
       chart,
-      h("div", { class: "table-wrap" }, h("table", { class: "data", data: { testid: "allocation" } }, h("thead", null, h("tr", null, ["Channel", "Today", "Recommended", `${a.objective} today`, `${a.objective} then`].map((x, i) => h("th", i ? { class: "num" } : null, x)))), h("tbody", null, a.perPeriod.map((p) => h("tr", null, h("td", null, p.channel), h("td", { class: "num" }, money(p.today, s.currency, 0)), h("td", { class: "num" }, money(p.spend, s.currency, 0)), h("td", { class: "num" }, count(p.todayValue)), h("td", { class: "num" }, count(p.value))))))),
-      h("ul", { class: "reasons", data: { testid: "reasons" } }, a.perPeriod.map((p) => h("li", null, h("strong", null, p.channel), `: ${whyText(p.why, a.objective, fmt)}`))),
+      h("div", { class: "table-wrap" }, h("table", { class: "data", data: { testid: "allocation" } }, h("thead", null, h("tr", null, ["Channel", "Today", "Recommended", `${a.objective} today`, `${a.objective} then`].map((x, i) => h("th", i ? { class: "num" } : null, x)))), h("tbody", null, a.per_period.map((p) => h("tr", null, h("td", null, p.channel), h("td", { class: "num" }, money(p.today, s.currency, 0)), h("td", { class: "num" }, money(p.spend, s.currency, 0)), h("td", { class: "num" }, count(p.today_value)), h("td", { class: "num" }, count(p.value))))))),
+      h("ul", { class: "reasons", data: { testid: "reasons" } }, a.per_period.map((p) => h("li", null, h("strong", null, p.channel), `: ${whyText(p.why, a.objective, fmt)}`))),
       a.skipped.length ? h("p", { class: "hint" }, `Left out (too little daily history): ${a.skipped.join(", ")}`) : null,
-      a.warnings.length ? h("ul", { class: "warnings" }, a.warnings.map((w) => h("li", null, w))) : null,
+      a.extrapolation.length || a.warnings.length ? h("ul", { class: "warnings", data: { testid: "allocation-warnings" } }, [...a.extrapolation.map((e) => e.message), ...a.warnings].map((w) => h("li", null, w))) : null,
     );
-    chart.replaceChildren(barChart(chart, a.perPeriod.flatMap((p) => [{ key: p.channel, series: "today", value: p.today ?? 0 }, { key: p.channel, series: "recommended", value: p.spend }]), { label: `spend over ${a.days} days`, format: (x) => money(x, s.currency, 0) }));
+    chart.replaceChildren(barChart(chart, a.per_period.flatMap((p) => [{ key: p.channel, series: "today", value: p.today ?? 0 }, { key: p.channel, series: "recommended", value: p.spend }]), { label: `spend over ${a.days} days`, format: (x) => money(x, s.currency, 0) }));
   };
   replace(
     root,

@@ -11,7 +11,7 @@ export interface ChannelCurve {
   impressions_curve: { model: string; formula: string; r2: number } | null;
   spend_range: { min: number; max: number } | null;
   today_spend: number;
-  today: { cpm: number; marginalCpm: number } | null;
+  today: { cpm: number; marginal_cpm: number } | null;
   observed: { spend: number; impressions: number }[];
   curve: { spend: number; impressions: number; low: number; high: number }[];
   warnings: string[];
@@ -41,7 +41,7 @@ export async function curvesView(root: HTMLElement, s: AppState, route: Route): 
           h("h2", null, c.channel || "(none)"),
           box,
           c.impressions_curve
-            ? h("p", { class: "hint" }, `${c.impressions_curve.model}, R² ${count(c.impressions_curve.r2, 2)} · today ${money(c.today_spend, s.currency, 2)}/day · CPM ${money(c.today?.cpm ?? null, s.currency, 2)} · next 1,000 impressions ${money(c.today?.marginalCpm ?? null, s.currency, 2)}`)
+            ? h("p", { class: "hint" }, `${c.impressions_curve.model}, R² ${count(c.impressions_curve.r2, 2)} · today ${money(c.today_spend, s.currency, 2)}/day · CPM ${money(c.today?.cpm ?? null, s.currency, 2)} · next 1,000 impressions ${money(c.today?.marginal_cpm ?? null, s.currency, 2)}`)
             : h("p", { class: "empty" }, `Too little daily history (${c.days} days)`),
           c.warnings.length ? h("ul", { class: "warnings" }, c.warnings.map((w) => h("li", null, w))) : null,
         );

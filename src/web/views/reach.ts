@@ -8,7 +8,7 @@ import type { AppState } from "../state.js";
 interface ReachAnswer {
   dimensions: string[];
   tracked: { keys: string[]; impressions: number; reach: number | null; average_frequency: number | null; cost: number; cost_per_thousand_reached: number | null; frequency: { label?: string; frequency?: number; people?: number; share?: number }[]; k_plus: Record<string, number | null> }[];
-  errorBound: { note: string };
+  error_bound: { note: string };
   platform: { source: string; level: string; campaign: string; from: string; to: string; reach: number; impressions: number; frequency: number | null }[];
   warnings: string[];
 }
@@ -24,7 +24,7 @@ export async function reachView(root: HTMLElement, s: AppState): Promise<void> {
       out,
       r.tracked.length
         ? [
-            h("p", { class: "hint" }, r.errorBound.note),
+            h("p", { class: "hint" }, r.error_bound.note),
             h("div", { class: "table-wrap" }, h("table", { class: "data" }, h("thead", null, h("tr", null, ["Campaign", "Impressions", "Reach", "Avg frequency", "3+", "Cost / 1000 reached"].map((x, i) => h("th", i ? { class: "num" } : null, x)))), h("tbody", null, r.tracked.map((t) => h("tr", null, h("td", null, t.keys.join(" · ") || "(none)"), h("td", { class: "num" }, count(t.impressions)), h("td", { class: "num" }, count(t.reach)), h("td", { class: "num" }, count(t.average_frequency, 2)), h("td", { class: "num" }, count(t.k_plus["3+"] ?? null)), h("td", { class: "num" }, money(t.cost_per_thousand_reached, s.currency, 2))))))),
             h("h2", null, `Frequency distribution: ${r.tracked[0]?.keys.join(" · ") ?? ""}`),
             chart,

@@ -9,6 +9,7 @@ import {
   activeAlerts,
   addAlertRule,
   alertHistory,
+  alertRuleJson,
   backtestAlerts,
   checkAlerts,
   checkOutcomeJson,
@@ -114,7 +115,7 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
       handle: async () => {
         const config = await loadAlertsConfig(need(files));
         return {
-          rules: config.rules,
+          rules: config.rules.map(alertRuleJson),
           webhooks: config.webhooks.map((w) => ({ name: w.name, format: w.format, signed: w.format !== "email" && w.secret !== undefined })),
           silences: config.silences,
           delivery: { expire_after: config.delivery?.expire_after ?? "7d" },
@@ -132,7 +133,7 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
       write: true,
       response: alertRuleResponse,
       status: 201,
-      handle: async (p) => addAlertRule(need(files), p),
+      handle: async (p) => alertRuleJson(await addAlertRule(need(files), p)),
     }),
     defineEndpoint({
       method: "DELETE",

@@ -1,17 +1,12 @@
 // Contracts (`cpi contract`): what direct buys cost, pricing tracked impressions.
 import { z } from "zod";
 import { addContract, listContracts, removeContract } from "../../../app/track/contracts.js";
-import { microsToDecimalString } from "../../../domain/money.js";
-import type { Contract } from "../../../domain/tracking/contract.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { currency, isoDate, timezone } from "../params.js";
 import { removedResponse } from "../responses.js";
 
 const amount = z.union([z.string().regex(/^\d+(\.\d+)?$/, "expected an amount like 5000 or 12.50"), z.number().nonnegative()]);
 
-function json(c: Contract) {
-  return { ...c, amount: microsToDecimalString(c.amount) };
-}
 
 export const contractEndpoints: Endpoint[] = [
   defineEndpoint({
@@ -22,7 +17,7 @@ export const contractEndpoints: Endpoint[] = [
     input: "query",
     schema: z.strictObject({}),
     write: false,
-    handle: async (_p, { store }) => ({ contracts: (await listContracts(store)).map(json) }),
+    handle: async (_p, { store }) => ({ contracts: (await listContracts(store)) }),
   }),
   defineEndpoint({
     method: "POST",
@@ -56,7 +51,7 @@ export const contractEndpoints: Endpoint[] = [
         ...(p.currency ? { currency: p.currency } : {}),
         ...(p.timezone ? { timezone: p.timezone } : {}),
       });
-      return json(c);
+      return c;
     },
   }),
   defineEndpoint({

@@ -40,7 +40,7 @@ export const importEndpoints: Endpoint[] = [
       "All files in one transaction: a bad row rejects everything (400 `invalid_input` with every issue in details.issues) unless skip_invalid; a file whose rows do not add up to its own totals row is refused unless accept_totals_mismatch, and one whose every row is skipped is refused. Re-importing the same window replaces it. With dry_run=true nothing is written: the answer shows the detected platform, rows and issues (no token needed on loopback). Options go in the query string or as form fields, each once: a name given twice, or in both, is refused.",
     input: "multipart",
     schema: z.strictObject({
-      source: z.string().min(1).max(50).optional().describe("force a platform (google_ads, meta, linkedin, microsoft, …) or name the source of generic files"),
+      source: z.string().min(1).max(50).optional().describe("force a platform (google-ads, meta, linkedin, microsoft-ads, tiktok, …) or name the source of generic files"),
       currency: currency.optional().describe("currency of files that do not state one"),
       timezone: timezone.optional().describe("account time zone when the file does not state one (default: the store's, set by cpi init --timezone, else UTC)"),
       account: z.string().min(1).max(200).optional().describe("account id when the file does not state one"),

@@ -2,7 +2,7 @@
 // app/ use cases as `cpi abtest`, `reach`, `curves`, `forecast`, `allocate`, `pacing`.
 import { z } from "zod";
 import { dailyHistory, parseTestUnit, planAbTest, runAbTest, TEST_METRICS } from "../../../app/abtest.js";
-import { allocate, type ChannelSelection, fitCurves, forecastBudget, OBJECTIVES, pacing, parseBound, reachReport } from "../../../app/planning/index.js";
+import { allocate, type ChannelSelection, fitCurves, forecastBudget, OBJECTIVES, pacing, parseBound, parseMaxExtrapolation, reachReport } from "../../../app/planning/index.js";
 import { predictCurve } from "../../../domain/curves/index.js";
 import { requireIsoDate } from "../../../domain/dates.js";
 import { UserError } from "../../../domain/errors.js";
@@ -190,6 +190,7 @@ export const planningEndpoints: Endpoint[] = [
       max: z.array(z.string().max(200)).max(50).optional().describe("most spend for a channel (repeatable)"),
       fixed: z.array(z.string().max(200)).max(50).optional().describe("a channel whose spend must not change (repeatable)"),
       frequency_cap: positive.optional().describe("reach objective: nobody counts for more than n impressions a day"),
+      max_extrapolation: z.string().max(20).optional().describe("most a channel may spend a day, as a multiple of the most it ever spent in a day (default 2; 'none': no ceiling)"),
     }),
     write: false,
     handle: async (p, { store }) =>
@@ -201,6 +202,7 @@ export const planningEndpoints: Endpoint[] = [
         max: (p.max ?? []).map((b) => parseBound(b, "max")),
         fixed: (p.fixed ?? []).map((b) => parseBound(b, "fixed")),
         ...(p.frequency_cap !== undefined ? { frequencyCap: p.frequency_cap } : {}),
+        maxExtrapolation: parseMaxExtrapolation(p.max_extrapolation, "max_extrapolation"),
       }),
   }),
   defineEndpoint({
@@ -208,7 +210,7 @@ export const planningEndpoints: Endpoint[] = [
     path: "/api/pacing",
     tag: "planning",
     summary: "Is a flight on budget? Spend to date, projected end spend, the daily spend that lands on budget (`cpi pacing`)",
-    description: "Money fields named like spendToDate are integer micros of `currency` (as `cpi pacing --format json`).",
+    description: "Money fields (spend_to_date, daily_rate, …) are amounts of `currency`, as `cpi pacing --format json` gives them.",
     input: "query",
     schema: z.strictObject({
       campaign: selection.campaign,
