@@ -2,7 +2,7 @@
 import { ApiError, get } from "./api.js";
 import { renderControls } from "./controls.js";
 import { errorBox, h, loading, replace } from "./dom.js";
-import { type AppState, hashOf, parseHash, presets, type Route } from "./state.js";
+import { type AppState, hashOf, parseHash, periodProblem, presets, type Route } from "./state.js";
 import type { Catalogue, Extent, Session } from "./types.js";
 import { abtestView } from "./views/abtest.js";
 import { alertsView } from "./views/alerts.js";
@@ -34,6 +34,7 @@ const VIEWS: [string, string, View][] = [
 ];
 
 const nav = document.getElementById("nav") as HTMLElement;
+const navMore = document.getElementById("nav-more") as HTMLButtonElement;
 const controls = document.getElementById("controls") as HTMLElement;
 const view = document.getElementById("view") as HTMLElement;
 let state: AppState | null = null;
@@ -59,14 +60,19 @@ async function render(): Promise<void> {
   const route = parseHash(hash);
   const s = state as AppState;
   const p = route.params;
-  s.from = p.get("from") ?? s.from;
-  s.to = p.get("to") ?? s.to;
+  const problem = periodProblem(p.get("from"), p.get("to"));
+  if (!problem) {
+    s.from = p.get("from") ?? s.from;
+    s.to = p.get("to") ?? s.to;
+  }
   s.currency = p.get("currency") ?? s.currency;
   const entry = VIEWS.find(([v]) => v === route.view) ?? VIEWS[0];
   const [name, , fn] = entry as [string, string, View];
   replace(nav, VIEWS.map(([v, label]) => h("a", { attrs: { href: hashOf(v, s), "aria-current": v === name ? "page" : undefined }, class: v === name ? "active" : "" }, label)));
+  showNavHint();
   renderControls(controls, s, (x) => {
-    const keep = Object.fromEntries([...p.entries()].filter(([k]) => !["from", "to", "currency"].includes(k)));
+    // The view's own parameters as they are now (a view may have updated them in place).
+    const keep = Object.fromEntries([...parseHash(location.hash).params.entries()].filter(([k]) => !["from", "to", "currency"].includes(k)));
     location.hash = hashOf(name, { ...s, ...x }, keep);
   });
   document.body.dataset.view = name;
@@ -75,7 +81,10 @@ async function render(): Promise<void> {
   replace(view, root);
   replace(root, loading());
   try {
-    if (s.extent.first_day === null && name !== "import" && name !== "sync") {
+    if (problem) {
+      const fix = defaults(s.extent);
+      replace(root, h("h1", null, "This address's period is not usable"), errorBox(new Error(problem)), h("p", null, h("a", { attrs: { href: hashOf(name, { ...s, ...fix, currency: s.currency }) }, data: { testid: "reset-period" } }, `Show ${fix.from} – ${fix.to} instead`)));
+    } else if (s.extent.first_day === null && name !== "import" && name !== "sync") {
       replace(root, h("h1", null, "No data yet"), h("p", null, "Import ad-platform reports to begin: drop them on the Import page, or run 'cpi import FILE' or 'cpi demo'."), h("a", { attrs: { href: hashOf("import", s) } }, "Import reports"));
     } else await fn(root, s, route);
   } catch (e) {
@@ -89,7 +98,22 @@ async function render(): Promise<void> {
   }
 }
 
+/**
+ * On a narrow screen the tabs scroll sideways: the active one is scrolled into view, and while more
+ * tabs lie beyond the right edge a "›" button says so (and scrolls to them).
+ */
+function showNavHint(): void {
+  const active = nav.querySelector<HTMLElement>("a.active");
+  if (active && (active.offsetLeft < nav.scrollLeft || active.offsetLeft + active.offsetWidth > nav.scrollLeft + nav.clientWidth)) nav.scrollLeft = active.offsetLeft - 8;
+  const more = nav.scrollLeft + nav.clientWidth < nav.scrollWidth - 2;
+  navMore.hidden = !more;
+  nav.classList.toggle("scrolls", more);
+}
+
 async function start(): Promise<void> {
+  nav.addEventListener("scroll", showNavHint, { passive: true });
+  window.addEventListener("resize", showNavHint);
+  navMore.addEventListener("click", () => nav.scrollBy({ left: nav.clientWidth * 0.7, behavior: "smooth" }));
   replace(view, loading());
   try {
     state = await boot();
