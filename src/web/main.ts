@@ -2,7 +2,7 @@
 import { ApiError, get } from "./api.js";
 import { renderControls } from "./controls.js";
 import { errorBox, h, loading, replace } from "./dom.js";
-import { type AppState, hashOf, parseHash, periodProblem, presets, type Route } from "./state.js";
+import { type AppState, hashOf, hashWith, parseHash, periodAfter, periodProblem, presets, type Route } from "./state.js";
 import type { Catalogue, Extent, Session } from "./types.js";
 import { abtestView } from "./views/abtest.js";
 import { alertsView } from "./views/alerts.js";
@@ -11,6 +11,7 @@ import { compareView } from "./views/compare.js";
 import { curvesView } from "./views/curves.js";
 import { discrepanciesView } from "./views/discrepancies.js";
 import { drillView } from "./views/drill.js";
+import { exploreView } from "./views/explore.js";
 import { importView, tokenForm } from "./views/import.js";
 import { overviewView } from "./views/overview.js";
 import { pacingView } from "./views/pacing.js";
@@ -20,6 +21,7 @@ import { syncView } from "./views/sync.js";
 type View = (root: HTMLElement, s: AppState, r: Route) => Promise<void>;
 const VIEWS: [string, string, View][] = [
   ["overview", "Overview", overviewView],
+  ["explore", "Explore", exploreView],
   ["drill", "Drill-down", drillView],
   ["compare", "Compare", compareView],
   ["import", "Import", importView],
@@ -54,6 +56,44 @@ async function boot(): Promise<AppState> {
   return { ...defaults(extent), extent, catalogue, session };
 }
 
+/** The tabs (links carry the period) and the period and currency controls. */
+function drawHeader(name: string, s: AppState): void {
+  replace(nav, VIEWS.map(([v, label]) => h("a", { attrs: { href: hashOf(v, s), "aria-current": v === name ? "page" : undefined }, class: v === name ? "active" : "" }, label)));
+  showNavHint();
+  drawControls(s);
+}
+
+/** The period and currency controls; a change keeps the view's own parameters as they are now. */
+function drawControls(s: AppState): void {
+  renderControls(controls, s, (x) => {
+    location.hash = hashWith(location.hash, { ...s, ...x });
+  });
+}
+
+const channel = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel("cpi");
+
+/**
+ * The store changed (an import here or in another tab, a sync, a return to this tab): read what it
+ * holds again and show the current view with it, moving or resetting a period that no longer fits.
+ * The Import view is not redrawn (its outcome stays on screen); only its controls are.
+ */
+async function refreshData(): Promise<void> {
+  const s = state;
+  if (!s) return;
+  const extent = await get<Extent>("/api/extent").catch(() => null);
+  if (!extent || JSON.stringify(extent) === JSON.stringify(s.extent)) return;
+  const moved = periodAfter(s.extent, extent, s.from, s.to);
+  s.extent = extent;
+  if (moved) Object.assign(s, moved);
+  if (!s.currency || !extent.currencies.includes(s.currency)) s.currency = extent.default_currency ?? s.currency;
+  history.replaceState(null, "", hashWith(location.hash, s));
+  if (parseHash(location.hash).view === "import") {
+    drawHeader("import", s);
+    document.body.dataset.rendered = location.hash;
+    document.body.dataset.refreshed = String(Number(document.body.dataset.refreshed ?? 0) + 1);
+  } else await render();
+}
+
 async function render(): Promise<void> {
   const id = ++rendering;
   const hash = location.hash;
@@ -68,13 +108,7 @@ async function render(): Promise<void> {
   s.currency = p.get("currency") ?? s.currency;
   const entry = VIEWS.find(([v]) => v === route.view) ?? VIEWS[0];
   const [name, , fn] = entry as [string, string, View];
-  replace(nav, VIEWS.map(([v, label]) => h("a", { attrs: { href: hashOf(v, s), "aria-current": v === name ? "page" : undefined }, class: v === name ? "active" : "" }, label)));
-  showNavHint();
-  renderControls(controls, s, (x) => {
-    // The view's own parameters as they are now (a view may have updated them in place).
-    const keep = Object.fromEntries([...parseHash(location.hash).params.entries()].filter(([k]) => !["from", "to", "currency"].includes(k)));
-    location.hash = hashOf(name, { ...s, ...x }, keep);
-  });
+  drawHeader(name, s);
   document.body.dataset.view = name;
   delete document.body.dataset.ready;
   const root = h("div", { class: `view view-${name}` });
@@ -124,6 +158,12 @@ async function start(): Promise<void> {
     return;
   }
   window.addEventListener("hashchange", () => void render());
+  window.addEventListener("cpi:data-changed", () => {
+    channel?.postMessage("data-changed");
+    void refreshData();
+  });
+  channel?.addEventListener("message", () => void refreshData());
+  document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && void refreshData());
   await render();
 }
 

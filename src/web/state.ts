@@ -41,6 +41,36 @@ export function hashOf(view: string, s: Pick<AppState, "from" | "to" | "currency
   return `#/${view}?${p.toString()}`;
 }
 
+/** The same address with another period and currency, every other parameter kept (repeated ones too). */
+export function hashWith(hash: string, s: Pick<AppState, "from" | "to" | "currency">): string {
+  const r = parseHash(hash);
+  const p = new URLSearchParams();
+  p.set("from", s.from);
+  p.set("to", s.to);
+  if (s.currency) p.set("currency", s.currency);
+  for (const [k, v] of r.params) if (k !== "from" && k !== "to" && k !== "currency") p.append(k, v);
+  return `#/${r.view}?${p.toString()}`;
+}
+
+/**
+ * The period to show once the store holds other days (after an import), or null to keep it: a
+ * preset period (the default "Last 30 days" among them) moves with the data, and a period that no
+ * longer overlaps the data is reset to the last 30 days.
+ */
+export function periodAfter(before: Pick<Extent, "first_day" | "last_day">, after: Pick<Extent, "first_day" | "last_day">, from: string, to: string): { from: string; to: string } | null {
+  if (after.first_day === null || after.last_day === null) return null;
+  if (before.first_day === after.first_day && before.last_day === after.last_day) return null;
+  const fresh = presets(after.last_day, after.first_day);
+  const was = before.last_day === null ? "30d" : presets(before.last_day, before.first_day ?? before.last_day).find((p) => p.from === from && p.to === to)?.id;
+  const same = fresh.find((p) => p.id === (was ?? ""));
+  if (same) return { from: same.from, to: same.to };
+  if (to < after.first_day || from > after.last_day) {
+    const d = fresh.find((p) => p.id === "30d") as { from: string; to: string };
+    return { from: d.from, to: d.to };
+  }
+  return null;
+}
+
 /** A date as the URL and the API write it (YYYY-MM-DD, a real day). */
 export function isIsoDate(v: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;

@@ -72,7 +72,8 @@ export async function drillView(root: HTMLElement, s: AppState, route: Route): P
     sort: { key: "cost", desc: true },
     filterKeys: [level],
     ...(atBottom ? {} : { onRowClick: (x: Row) => (location.hash = hashOf("drill", s, { ...pathTo(chosen.length), [level]: String(x[level] ?? "") }, true)) }),
-    ...(total ? { footer: [h("td", null, "Total"), ...METRICS.map((m) => h("td", { class: "num" }, metricText(metricInfo(s, m), numberOf(total[m]), cur)))] } : {}),
+    total,
+    csv: `cpi-${level}-${s.from}-${s.to}${cur ? `-${cur}` : ""}.csv`,
   });
   const options = [level, ...below].map((d) => [d, LEVEL_LABEL[d] ?? d] as [string, string]);
   const pick = field(

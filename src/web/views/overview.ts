@@ -62,11 +62,13 @@ export async function overviewView(root: HTMLElement, s: AppState): Promise<void
     columns: [
       { key: "campaign", label: "Campaign", value: (r) => String(r.campaign ?? ""), render: (r) => h("span", { class: "name" }, String(r.campaign || "(none)")) },
       ...TABLE_METRICS.map(col),
-      { key: "trend", label: "CPI trend", value: () => null, render: (r) => sparkline(spark.get(String(r.campaign)) ?? [], `CPI per day of ${String(r.campaign)}`) },
+      { key: "trend", label: "CPI trend", value: () => null, csv: false, render: (r) => sparkline(spark.get(String(r.campaign)) ?? [], `CPI per day of ${String(r.campaign)}`) },
     ],
     rows: campaigns.rows,
     sort: { key: "cost", desc: true },
     filterKeys: ["campaign"],
+    total: campaigns.total,
+    csv: `cpi-campaigns-${s.from}-${s.to}${cur ? `-${cur}` : ""}.csv`,
     onRowClick: (r) => {
       location.hash = hashOf("drill", s, { campaign: String(r.campaign ?? "") });
     },
