@@ -203,6 +203,36 @@ for (const w of WIDTHS) {
   });
 }
 
+const EVERY_VIEW: [string, string][] = [
+  ["overview", ""],
+  ["explore", "&grain=week"],
+  ["drill", "&campaign=Prospecting%20-%20Video"],
+  ["compare", "&a=Launch%20Q4&b=Search%20-%20Brand&run=1"],
+  ["import", ""],
+  ["abtest", ""],
+  ["reach", ""],
+  ["curves", ""],
+  ["allocate", ""],
+  ["pacing", "&campaign=Search%20-%20Generic&budget=20000&fl_from=2026-11-01&fl_to=2026-12-31"],
+  ["discrepancies", ""],
+  ["alerts", ""],
+  ["sync", ""],
+];
+
+for (const w of WIDTHS) {
+  test(`${w.name} px: every view fits the screen, its chart texts apart; a screenshot of each`, { skip: SKIP }, async () => {
+    const page = pages.get(w.name) as Page;
+    for (const [view, extra] of EVERY_VIEW) {
+      await open(page, `#/${view}?${PERIOD}${extra}`, view);
+      if (view === "compare") await page.waitForSelector('[data-chart="decomposition"] svg');
+      await frames(page);
+      assert.equal(await page.locator(".view .error").count(), 0, `${view}: ${await page.locator(".view .error").allTextContents()}`);
+      await fits(page, view);
+      await screenshot(page, `view-${view}-${w.name}`);
+    }
+  });
+}
+
 test("the pages raised no error", { skip: SKIP }, () => {
   assert.deepEqual(pageErrors, []);
 });
