@@ -13,13 +13,13 @@ import { createApiToken } from "../../src/app/api-tokens.js";
 import type { Store } from "../../src/store/store.js";
 import { demoStore } from "../api/harness.js";
 import { launchBrowser, ready, SKIP, screenshot, serveDashboard } from "./browser.js";
-import { apiJson, frames, overflow, overlappingChartText, WIDTHS } from "./layout.js";
+import { apiJson, frames, overflow, overlappingChartText, pagesAtWidths, WIDTHS } from "./layout.js";
 
 let store: Store;
 let server: Server;
 let url: string;
 let browser: BrowserContext;
-const pages = new Map<string, Page>();
+let pages = new Map<string, Page>();
 const pageErrors: string[] = [];
 const FROM = "2026-10-29";
 const TO = "2026-11-27";
@@ -29,12 +29,7 @@ before(async () => {
   ({ store } = await demoStore());
   ({ url, server } = await serveDashboard(store));
   browser = await launchBrowser();
-  for (const w of WIDTHS) {
-    const page = await browser.newPage();
-    await page.setViewportSize({ width: w.width, height: w.height });
-    page.on("pageerror", (e) => pageErrors.push(`${w.name}: ${e.message}`));
-    pages.set(w.name, page);
-  }
+  pages = await pagesAtWidths(browser, pageErrors);
 });
 after(async () => {
   if (SKIP) return;

@@ -1,6 +1,6 @@
 // Layout checks a reviewer would make by eye, measured in the page: nothing wider than the screen,
 // no chart text drawn over other chart text (tick labels, axis titles), an element fully on screen.
-import type { Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 
 /** How many pixels the page is wider than its viewport (0 when it fits). */
 export function overflow(page: Page): Promise<number> {
@@ -50,6 +50,18 @@ export const WIDTHS = [
   { name: "1440", width: 1440, height: 900 },
   { name: "390", width: 390, height: 844 },
 ] as const;
+
+/** A tab per width of WIDTHS (by its name), each page error noted in `errors` with the width. */
+export async function pagesAtWidths(browser: BrowserContext, errors: string[]): Promise<Map<string, Page>> {
+  const pages = new Map<string, Page>();
+  for (const w of WIDTHS) {
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: w.width, height: w.height });
+    page.on("pageerror", (e) => errors.push(`${w.name}: ${e.message}`));
+    pages.set(w.name, page);
+  }
+  return pages;
+}
 
 /** A JSON answer of the API (a GET, or a POST of `body`), failing the test on an error status. */
 // biome-ignore lint/suspicious/noExplicitAny: test convenience
