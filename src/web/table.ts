@@ -87,13 +87,16 @@ export function dataTable<R>(o: TableOptions<R>): HTMLElement {
   draw();
   const total = o.total;
   const footer = total ? o.columns.map((c, i) => h("td", cellProps(c), i === 0 ? "Total" : c.numeric ? (c.render ? c.render(total) : String(c.value(total) ?? "—")) : "")) : o.footer;
-  const table = h("table", { class: "data", data: o.testId ? { testid: o.testId } : {} }, o.caption ? h("caption", null, o.caption) : null, h("thead", null, h("tr", null, heads)), tbody, footer ? h("tfoot", null, h("tr", null, footer)) : null);
+  const tfoot = footer ? h("tfoot", null, h("tr", null, footer)) : null;
+  const table = h("table", { class: "data", data: o.testId ? { testid: o.testId } : {} }, o.caption ? h("caption", null, o.caption) : null, h("thead", null, h("tr", null, heads)), tbody, tfoot);
   const box = h("input", {
     attrs: { type: "search", placeholder: "Filter…", "aria-label": "Filter rows" },
     on: {
       input: () => {
         filter = box.value;
         draw();
+        // The totals are those of every row: hidden while the filter hides some.
+        if (tfoot && total) tfoot.hidden = filter.trim() !== "";
       },
     },
   });

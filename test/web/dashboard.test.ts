@@ -80,9 +80,12 @@ test("the campaign table sorts and filters", { skip: SKIP }, async () => {
   await page.click('[data-testid="campaigns"] th[data-key="campaign"]');
   const sorted = await names();
   assert.deepEqual(sorted, [...sorted].sort((a, b) => a.localeCompare(b)));
+  assert.equal(await page.isVisible('[data-testid="campaigns"] tfoot'), true, "the totals row");
   await page.fill('.view-overview input[type="search"]', "search");
   assert.deepEqual(await names(), ["Search - Brand", "Search - Generic"]);
+  assert.equal(await page.isVisible('[data-testid="campaigns"] tfoot'), false, "the totals of every row are hidden while the filter hides some");
   await page.fill('.view-overview input[type="search"]', "");
+  assert.equal(await page.isVisible('[data-testid="campaigns"] tfoot'), true);
 });
 
 test("drill-down: campaign → ad group → ad → placement, each level adding up to the CLI's numbers", { skip: SKIP }, async () => {
