@@ -83,8 +83,11 @@ export async function compareSides(
   const base = opts.filters ?? [];
   const sa = await summarise(store, a, base, by, opts.currency);
   const sb = await summarise(store, b, base, by, opts.currency);
-  for (const s of [sa, sb]) {
-    if (s.summary.totals.impressions === 0) throw new UserError("empty_side", `${s.summary.label} has no impressions in the store: check the name or period`);
+  for (const [side, s] of [[a, sa], [b, sb]] as const) {
+    if (s.summary.totals.impressions !== 0) continue;
+    // A side over a period is empty in that period (the campaign may hold data elsewhere): say so.
+    const where = side.from || side.to ? `in this period (${side.from ?? "the first day"} – ${side.to ?? "the last day"})` : "in the store";
+    throw new UserError("empty_side", `${s.summary.label} has no impressions ${where}: check the name or widen the period`);
   }
   if (sa.currency !== sb.currency) {
     throw new UserError(

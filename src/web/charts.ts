@@ -7,30 +7,69 @@ const INK = "#1f2937";
 const ACCENT = "#2563eb";
 const MUTED = "#9ca3af";
 
+/** The width a chart gets: the container's content box (its padding left out, so the SVG is not scaled down). */
 function widthOf(container: HTMLElement, fallback = 640): number {
-  return Math.max(280, Math.floor(container.clientWidth || fallback));
+  const cs = getComputedStyle(container);
+  const inner = container.clientWidth - (Number.parseFloat(cs.paddingLeft) || 0) - (Number.parseFloat(cs.paddingRight) || 0);
+  return Math.max(260, Math.floor(inner > 0 ? inner : fallback));
 }
+
+/** How many ticks fit along `length` pixels when a tick label is about `labelWidth` wide. */
+function ticksFor(length: number, labelWidth: number): number {
+  return Math.max(2, Math.floor(length / (labelWidth + 24)));
+}
+
+const locale = (typeof navigator !== "undefined" && navigator.language) || "en-US";
+const dayFormat = new Intl.DateTimeFormat(locale, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+
+/** A day on an axis, with its year (charts span year ends; a bare "Nov 1" is ambiguous). */
+export function dayLabel(d: Date): string {
+  return dayFormat.format(d);
+}
+
+/** Up to `n` days spread evenly over the data's days, first and last included (room for "Nov 22, 2026" each). */
+function dayTicks(data: readonly { date: Date }[], n: number): Date[] {
+  const times = data.map((d) => d.date.getTime());
+  if (times.length === 0) return [];
+  const lo = Math.min(...times);
+  const hi = Math.max(...times);
+  const days = Math.round((hi - lo) / 86_400_000);
+  const k = Math.max(1, Math.min(n - 1, days));
+  return [...new Set(Array.from({ length: k + 1 }, (_, i) => lo + Math.round((days * i) / k) * 86_400_000))].map((t) => new Date(t));
+}
+
+/** Room for axis titles: above the top tick (y) and below the tick labels (x), so neither covers a tick. */
+const AXIS_ROOM = { marginTop: 30, marginBottom: 44 };
 
 export interface SeriesPoint {
   date: Date;
   value: number;
   series?: string;
+  /** The day the value belongs to when it is drawn at another's place (the previous period under the current one). */
+  actual?: Date;
 }
 
-/** A line chart over days, one line per series. */
-export function lineChart(container: HTMLElement, data: readonly SeriesPoint[], o: { label: string; format: (v: number) => string; height?: number }): Element {
+/** A line chart over days, one line per series; a series named `dashed` is drawn dashed and grey. */
+export function lineChart(container: HTMLElement, data: readonly SeriesPoint[], o: { label: string; format: (v: number) => string; height?: number; dashed?: string }): Element {
   const multi = data.some((d) => d.series !== undefined);
+  const width = widthOf(container);
+  const series = [...new Set(data.map((d) => d.series ?? ""))];
+  const solid = data.filter((d) => o.dashed === undefined || d.series !== o.dashed);
+  const dashed = data.filter((d) => o.dashed !== undefined && d.series === o.dashed);
   return Plot.plot({
-    width: widthOf(container),
-    height: o.height ?? 220,
+    width,
+    height: o.height ?? 230,
     marginLeft: 72,
+    marginRight: 44,
+    ...AXIS_ROOM,
     style: { fontSize: "12px", color: INK, background: "transparent" },
-    x: { type: "utc", label: null },
+    x: { type: "utc", label: null, tickFormat: dayLabel, ticks: dayTicks(data, ticksFor(width - 96, 84)) },
     y: { label: o.label, grid: true, tickFormat: o.format, nice: true, zero: false },
-    color: multi ? { legend: true } : { range: [ACCENT] },
+    color: multi ? { legend: true, domain: series, range: series.map((x) => (x === o.dashed ? MUTED : ACCENT)) } : { range: [ACCENT] },
     marks: [
-      Plot.lineY(data, { x: "date", y: "value", ...(multi ? { stroke: "series" } : { stroke: ACCENT }), strokeWidth: 2 }),
-      Plot.tip(data, Plot.pointerX({ x: "date", y: "value", title: (d: SeriesPoint) => `${d.series ? `${d.series}\n` : ""}${d.date.toISOString().slice(0, 10)}: ${o.format(d.value)}` })),
+      dashed.length ? Plot.lineY(dashed, { x: "date", y: "value", stroke: "series", strokeWidth: 1.5, strokeDasharray: "5,4" }) : null,
+      Plot.lineY(solid, { x: "date", y: "value", ...(multi ? { stroke: "series" } : { stroke: ACCENT }), strokeWidth: 2 }),
+      Plot.tip(data, Plot.pointerX({ x: "date", y: "value", title: (d: SeriesPoint) => `${d.series ? `${d.series}\n` : ""}${(d.actual ?? d.date).toISOString().slice(0, 10)}: ${o.format(d.value)}` })),
     ],
   });
 }
@@ -41,14 +80,18 @@ export function decompositionChart(container: HTMLElement, segments: readonly { 
     { segment: s.segment || "(none)", part: "mix", value: s.mix },
     { segment: s.segment || "(none)", part: "rate", value: s.rate },
   ]);
+  const width = widthOf(container);
+  const marginLeft = Math.min(160, Math.round(width * 0.28));
+  const labelWidth = Math.max(...[...rows.map((r) => r.value), 0].map((v) => format(v).length)) * 7;
   return Plot.plot({
-    width: widthOf(container),
-    height: Math.max(110, segments.length * 34 + 70),
-    marginLeft: 160,
-    marginRight: 48,
+    width,
+    height: Math.max(130, segments.length * 34 + 90),
+    marginLeft,
+    marginRight: 36,
+    ...AXIS_ROOM,
     style: { fontSize: "12px", color: INK, background: "transparent" },
-    x: { label: "change in CPI", grid: true, tickFormat: format, ticks: 6 },
-    y: { label: null, domain: segments.map((s) => s.segment || "(none)") },
+    x: { label: "change in CPI (negative: cheaper)", grid: true, tickFormat: format, ticks: ticksFor(width - marginLeft - 36, labelWidth) },
+    y: { label: null, domain: segments.map((s) => s.segment || "(none)"), tickFormat: (v: string) => (v.length * 7 > marginLeft - 12 ? `${v.slice(0, Math.max(4, Math.floor((marginLeft - 12) / 7) - 1))}…` : v) },
     color: { domain: ["mix", "rate"], range: ["#f59e0b", ACCENT], legend: true },
     marks: [
       Plot.barX(rows, { x: "value", y: "segment", fill: "part", title: (d: { segment: string; part: string; value: number }) => `${d.segment} ${d.part}: ${format(d.value)}` }),
@@ -57,14 +100,22 @@ export function decompositionChart(container: HTMLElement, segments: readonly { 
   });
 }
 
-/** Lift of each arm against its baseline with its interval. */
-export function liftChart(container: HTMLElement, rows: readonly { arm: string; lift: number; low: number; high: number }[]): Element {
+/**
+ * Lift of each arm against its baseline with its interval. `lowerWins` (CPI, CPM, CPC, CPA): a
+ * negative lift is the win, and the axis says so.
+ */
+export function liftChart(container: HTMLElement, rows: readonly { arm: string; lift: number; low: number; high: number }[], o: { metric: string; lowerWins: boolean }): Element {
+  const width = widthOf(container);
+  const marginLeft = Math.min(150, Math.round(width * 0.28));
+  const label = o.lowerWins ? `← better: lower ${o.metric}   ·   lift vs baseline   ·   higher ${o.metric}: worse →` : `← worse   ·   lift in ${o.metric} vs baseline   ·   better →`;
   return Plot.plot({
-    width: widthOf(container),
-    height: Math.max(110, rows.length * 40 + 60),
-    marginLeft: 150,
+    width,
+    height: Math.max(130, rows.length * 40 + 90),
+    marginLeft,
+    marginRight: 24,
+    ...AXIS_ROOM,
     style: { fontSize: "12px", color: INK, background: "transparent" },
-    x: { label: "lift vs baseline", grid: true, tickFormat: (v: number) => `${(v * 100).toFixed(0)}%` },
+    x: { label: width < 560 ? (o.lowerWins ? `lift (lower ${o.metric} wins ←)` : "lift (higher wins →)") : label, labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: (v: number) => `${(v * 100).toFixed(0)}%`, ticks: ticksFor(width - marginLeft - 24, 36) },
     y: { label: null },
     marks: [
       Plot.ruleX([0], { stroke: MUTED }),
@@ -79,8 +130,9 @@ export function barChart(container: HTMLElement, data: readonly { key: string; v
   const multi = data.some((d) => d.series !== undefined);
   return Plot.plot({
     width: widthOf(container),
-    height: o.height ?? 240,
-    marginLeft: 56,
+    height: o.height ?? 250,
+    marginLeft: 64,
+    ...AXIS_ROOM,
     style: { fontSize: "12px", color: INK, background: "transparent" },
     x: multi ? { label: null, axis: null, domain: [...new Set(data.map((d) => d.series as string))] } : { label: null, domain: [...new Set(data.map((d) => d.key))] },
     ...(multi ? { fx: { label: null, domain: [...new Set(data.map((d) => d.key))] } } : {}),
@@ -98,8 +150,9 @@ export function curveChart(
 ): Element {
   return Plot.plot({
     width: widthOf(container, 400),
-    height: 220,
+    height: 240,
     marginLeft: 52,
+    ...AXIS_ROOM,
     style: { fontSize: "11px", color: INK, background: "transparent" },
     x: { label: "daily spend", tickFormat: money, grid: true },
     y: { label: "impressions / day", tickFormat: compact, grid: true },

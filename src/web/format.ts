@@ -71,7 +71,8 @@ export function metricText(m: MetricInfo | undefined, v: number | null | undefin
     case "percent":
       return percent(v, 2);
     case "count":
-      return count(v, m.decimals);
+      // Whole counts print whole (230, not 230.00); fractional ones (attributed conversions) keep their decimals.
+      return v === null || v === undefined || !Number.isFinite(v) ? DASH : nf(`k0-${m.decimals}`, { minimumFractionDigits: 0, maximumFractionDigits: m.decimals }).format(v);
     default:
       return count(v, 2);
   }

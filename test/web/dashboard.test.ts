@@ -64,8 +64,8 @@ test("the overview loads, and its headline numbers are those of `cpi report` for
   }
   const spend = await page.textContent('.kpi[data-metric="cost"] .kpi-value');
   assert.equal(spend, new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(want.cost), "formatted for the locale and currency");
-  assert.equal(await page.locator('[data-chart="cpi"] svg').count(), 1);
-  assert.equal(await page.locator('[data-chart="spend"] svg').count(), 1);
+  assert.ok((await page.locator('[data-chart="cpi"] svg').count()) >= 1);
+  assert.ok((await page.locator('[data-chart="spend"] svg').count()) >= 1);
   const campaigns = await cliJson("report", "--by", "campaign", "--metrics", "cost", "--from", from, "--to", to, "--currency", currency);
   assert.equal(await page.locator('[data-testid="campaigns"] tbody tr').count(), campaigns.length);
   assert.equal(await page.locator('[data-testid="campaigns"] tbody svg.spark').count(), campaigns.length, "a sparkline per campaign");
@@ -80,9 +80,12 @@ test("the campaign table sorts and filters", { skip: SKIP }, async () => {
   await page.click('[data-testid="campaigns"] th[data-key="campaign"]');
   const sorted = await names();
   assert.deepEqual(sorted, [...sorted].sort((a, b) => a.localeCompare(b)));
+  assert.equal(await page.isVisible('[data-testid="campaigns"] tfoot'), true, "the totals row");
   await page.fill('.view-overview input[type="search"]', "search");
   assert.deepEqual(await names(), ["Search - Brand", "Search - Generic"]);
+  assert.equal(await page.isVisible('[data-testid="campaigns"] tfoot'), false, "the totals of every row are hidden while the filter hides some");
   await page.fill('.view-overview input[type="search"]', "");
+  assert.equal(await page.isVisible('[data-testid="campaigns"] tfoot'), true);
 });
 
 test("drill-down: campaign → ad group → ad → placement, each level adding up to the CLI's numbers", { skip: SKIP }, async () => {
@@ -100,8 +103,6 @@ test("drill-down: campaign → ad group → ad → placement, each level adding 
   await page.locator('[data-testid="drill"] tbody tr').first().click();
   await ready(page, "drill");
   assert.match((await page.textContent(".crumbs")) ?? "", /Ad: /);
-  await page.locator('[data-testid="drill"] tbody tr').first().click();
-  await ready(page, "drill");
   assert.match((await page.textContent('[data-testid="drill"] thead')) ?? "", /Placement/);
   await screenshot(page, "drill-down");
   await page.click(".crumbs a >> nth=0");
@@ -299,7 +300,9 @@ test("on a phone-sized screen the page fits its width (tables scroll inside thei
   await phone.setViewportSize({ width: 390, height: 844 });
   for (const view of ["overview", "drill", "compare", "import", "abtest", "reach", "curves", "allocate", "pacing", "discrepancies", "alerts"]) {
     await phone.goto(`${url}/#/${view}`);
-    await ready(phone, view);
+    await ready(phone, view).catch(async (e) => {
+      throw new Error(`${view}: ${e.message} (${await phone.evaluate(() => JSON.stringify({ ...document.body.dataset, hash: location.hash }))})`);
+    });
     await phone.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))); // charts drawn on the next frame
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `${view}: the page is ${overflow}px wider than the screen`);

@@ -1,8 +1,9 @@
 // Alerts: what fires on the last checked day (from `cpi alerts check` or `cpi serve --alerts-every`),
-// the rules, and a check on demand that sends nothing.
+// a check on demand that sends nothing, and the rules: enable, disable, delete, draft, preview, create.
 import { ApiError, get, post } from "../api.js";
 import { errorBox, h, loading, replace } from "../dom.js";
 import type { AppState } from "../state.js";
+import { type Rule, ruleEditor, rulesTable } from "./alert-rules.js";
 
 interface Alert {
   rule: string;
@@ -26,13 +27,21 @@ function list(alerts: Alert[], testId: string): HTMLElement {
   );
 }
 
-export async function alertsView(root: HTMLElement, _s: AppState): Promise<void> {
+export async function alertsView(root: HTMLElement, s: AppState): Promise<void> {
   const out = h("div");
   const checked = h("div");
-  replace(root, h("h1", null, "Alerts"), h("p", { class: "sub" }, "Rules are added with 'cpi alerts add'; 'cpi serve --alerts-every 15m' checks them and posts new alerts to your webhooks."), out, checked);
+  const manage = h("section", { class: "rules", attrs: { "aria-label": "Rules" } });
+  replace(
+    root,
+    h("h1", null, "Alerts"),
+    h("p", { class: "sub" }, "Draft a rule below, preview what it would have raised on the period picked above, then create it; 'cpi serve --alerts-every 15m' checks the rules and posts new alerts to your webhooks."),
+    out,
+    checked,
+    manage,
+  );
   replace(out, loading());
   try {
-    const [active, rules] = await Promise.all([get<{ day: string | null; checked_at: string | null; alerts: Alert[] }>("/api/alerts"), get<{ rules: { id: string; kind: string; metric?: string | null }[] }>("/api/alerts/rules")]);
+    const [active, rules] = await Promise.all([get<{ day: string | null; checked_at: string | null; alerts: Alert[] }>("/api/alerts"), get<{ rules: Rule[] }>("/api/alerts/rules")]);
     const run = async () => {
       replace(checked, loading("Checking…"));
       try {
@@ -49,6 +58,13 @@ export async function alertsView(root: HTMLElement, _s: AppState): Promise<void>
       h("p", { class: "hint" }, `${rules.rules.length} rule${rules.rules.length === 1 ? "" : "s"}: ${rules.rules.map((r) => `${r.id} (${r.kind}${r.metric ? ` ${r.metric}` : ""})`).join(", ") || "none yet"}`),
       rules.rules.length ? h("button", { on: { click: () => void run() } }, "Check now without sending") : null,
     );
+    const status = h("div", { attrs: { "aria-live": "polite" }, data: { testid: "rules-status" } });
+    // After a change the whole view is read again (the rules, what fires), keeping the status line.
+    const changed = () => {
+      const kept = [...status.childNodes];
+      void alertsView(root, s).then(() => root.querySelector('[data-testid="rules-status"]')?.replaceChildren(...kept));
+    };
+    replace(manage, h("h2", null, "Rules"), status, rulesTable(rules.rules, status, changed), h("h2", null, "New rule"), ruleEditor(s, status, changed));
   } catch (e) {
     if (e instanceof ApiError && e.code === "alerts_off") replace(out, h("p", { class: "empty" }, "Alerts are not set up on this server."));
     else replace(out, errorBox(e));

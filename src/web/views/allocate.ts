@@ -4,7 +4,7 @@ import { barChart } from "../charts.js";
 import { debounce, errorBox, field, h, replace, select } from "../dom.js";
 import { count, money, unitCost } from "../format.js";
 import { numberOf, report } from "../query.js";
-import { type AppState, daysBetween, type Route } from "../state.js";
+import { type AppState, daysBetween, hashOf, type Route, rememberInUrl } from "../state.js";
 import { type Why, whyText } from "./allocate-why.js";
 
 interface Allocation {
@@ -21,7 +21,9 @@ interface Allocation {
 }
 
 export async function allocateView(root: HTMLElement, s: AppState, route: Route): Promise<void> {
-  const v = { budget: Number(route.params.get("budget") ?? 0), objective: route.params.get("objective") ?? "impressions", days: 30 };
+  const objectives = ["impressions", "clicks", "conversions", "reach"];
+  const asked = route.params.get("objective") ?? "";
+  const v = { budget: Number(route.params.get("budget") ?? 0), objective: objectives.includes(asked) ? asked : "impressions", days: 30 };
   if (!(v.budget > 0)) {
     // Start from what the period spent, per 30 days.
     const spent = numberOf((await report(s, { metrics: ["cost"] })).total?.cost) ?? 0;
@@ -38,6 +40,8 @@ export async function allocateView(root: HTMLElement, s: AppState, route: Route)
     },
   });
   const run = debounce(async () => {
+    // The budget and the objective stay in the address: a reload or a shared link shows the same split.
+    if (!rememberInUrl(hashOf("allocate", s, { budget: String(v.budget), objective: v.objective }))) return;
     out.classList.add("busy");
     try {
       const a = await get<Allocation>("/api/allocate", { budget: v.budget, days: v.days, objective: v.objective, from: s.from, to: s.to, currency: s.currency });
@@ -68,7 +72,7 @@ export async function allocateView(root: HTMLElement, s: AppState, route: Route)
     root,
     h("h1", null, "Budget allocator"),
     h("p", { class: "sub" }, `Split a budget over ${v.days} days across sources on their fitted response curves (history: the period picked above).`),
-    h("div", { class: "form-row" }, field("Budget", h("span", { class: "slider" }, slider, label)), field("Objective", select(["impressions", "clicks", "conversions", "reach"], v.objective, (x) => {
+    h("div", { class: "form-row" }, field("Budget", h("span", { class: "slider" }, slider, label)), field("Objective", select(objectives, v.objective, (x) => {
           v.objective = x;
           run();
         }, { name: "objective" }))),

@@ -24,12 +24,42 @@ interface Comparison {
 
 const SIDE_METRICS = ["cost", "impressions", "clicks", "cpi", "cpm", "ctr"];
 
+/** Campaigns by impressions, largest first, over a period. */
+async function campaignsOver(s: AppState, from: string, to: string): Promise<string[]> {
+  return (await report(s, { metrics: ["impressions"], dimensions: ["campaign"], from, to })).rows
+    .filter((r) => (numberOf(r.impressions) ?? 0) > 0)
+    .sort((x, y) => (numberOf(y.impressions) ?? 0) - (numberOf(x.impressions) ?? 0))
+    .map((r) => String(r.campaign));
+}
+
+/** The days from the first to the last on which any of the campaigns had impressions. */
+async function spanOf(s: AppState, campaigns: string[]): Promise<{ from: string; to: string } | null> {
+  const r = await report(s, { metrics: ["impressions"], dimensions: ["day"], filters: [{ dimension: "campaign", op: "eq", values: campaigns }], from: s.extent.first_day ?? s.from, to: s.extent.last_day ?? s.to });
+  const days = r.rows.filter((x) => (numberOf(x.impressions) ?? 0) > 0).flatMap((x) => String(x.day).split(".."));
+  if (days.length === 0) return null;
+  days.sort();
+  return { from: days[0] as string, to: days[days.length - 1] as string };
+}
+
+/** A campaign picker: the period's campaigns, then the others (picking one widens the period). */
+function campaignSelect(name: string, inPeriod: string[], others: string[], value: string, onChange: (v: string) => void): HTMLSelectElement {
+  const opt = (c: string) => h("option", { attrs: { value: c, selected: c === value } }, c);
+  const el = h(
+    "select",
+    { attrs: { name }, on: { change: () => onChange(el.value) } },
+    h("optgroup", { attrs: { label: "In this period" } }, inPeriod.map(opt)),
+    others.length ? h("optgroup", { attrs: { label: "Not in this period (widens it)" } }, others.map(opt)) : null,
+  );
+  el.value = value;
+  return el;
+}
+
 export async function compareView(root: HTMLElement, s: AppState, route: Route): Promise<void> {
   const p = route.params;
   const mode = p.get("mode") === "periods" ? "periods" : "campaigns";
-  const campaigns = (await report(s, { metrics: ["impressions"], dimensions: ["campaign"], from: s.extent.first_day ?? s.from, to: s.extent.last_day ?? s.to })).rows
-    .sort((x, y) => (numberOf(y.impressions) ?? 0) - (numberOf(x.impressions) ?? 0))
-    .map((r) => String(r.campaign));
+  // The campaigns the period holds come first: those are the ones a comparison over it can use.
+  const [campaigns, all] = await Promise.all([campaignsOver(s, s.from, s.to), campaignsOver(s, s.extent.first_day ?? s.from, s.extent.last_day ?? s.to)]);
+  const others = all.filter((c) => !campaigns.includes(c));
   const prev = previousPeriod(s.from, s.to);
   const v = {
     a: p.get("a") ?? campaigns[0] ?? "",
@@ -49,7 +79,7 @@ export async function compareView(root: HTMLElement, s: AppState, route: Route):
       }, } },
     field("Compare", select([["campaigns", "two campaigns"], ["periods", "two periods"]], mode, (m) => go({ mode: m, by: m === "campaigns" ? "source" : "campaign" }), { name: "mode" })),
     mode === "campaigns"
-      ? [field("Campaign A", select(campaigns, v.a, (x) => (v.a = x), { name: "a" })), field("vs campaign B", select(campaigns, v.b, (x) => (v.b = x), { name: "b" }))]
+      ? [field("Campaign A", campaignSelect("a", campaigns, others, v.a, (x) => (v.a = x))), field("vs campaign B", campaignSelect("b", campaigns, others, v.b, (x) => (v.b = x)))]
       : [
           h("div", { class: "field" }, h("span", { class: "label" }, "Period A"), h("span", { class: "static" }, `${s.from} – ${s.to}`), h("small", null, "the period picked above")),
           field("vs from", h("input", { attrs: { type: "date", name: "vs_from", value: v.vs_from }, on: { change: (e) => (v.vs_from = (e.target as HTMLInputElement).value) } })),
@@ -59,8 +89,29 @@ export async function compareView(root: HTMLElement, s: AppState, route: Route):
     h("button", { attrs: { type: "submit" } }, "Compare"),
   );
   const out = h("div", { class: "compare-result" });
-  replace(root, h("h1", null, "Compare"), h("p", { class: "sub" }, "Is A more cost-efficient than B, and why did CPI move: impressions shifting between segments (mix) or each segment's own CPI (rate)?"), form, out);
+  const widened = p.get("widened");
+  replace(
+    root,
+    h("h1", null, "Compare"),
+    h("p", { class: "sub" }, "Is A more cost-efficient than B, and why did CPI move: impressions shifting between segments (mix) or each segment's own CPI (rate)?"),
+    form,
+    widened ? h("p", { class: "note", data: { testid: "widened" } }, `${widened} had no impressions in the period picked: it now covers ${s.from} – ${s.to}, the days both campaigns ran.`) : null,
+    mode === "campaigns" && campaigns.length < 2 ? h("p", { class: "hint" }, `This period holds ${campaigns.length === 0 ? "no campaign" : "one campaign"} with impressions; pick another period or a campaign from the list to widen it.`) : null,
+    out,
+  );
   if (p.get("run") !== "1") return;
+  if (mode === "campaigns") {
+    // A campaign the period does not hold: widen the period to the days both campaigns ran.
+    const missing = [v.a, v.b].filter((c) => c && !campaigns.includes(c));
+    if (missing.length && !widened) {
+      const span = await spanOf(s, [v.a, v.b]);
+      if (span && (span.from < s.from || span.to > s.to)) {
+        const wide = { from: [span.from, s.from].sort()[0] as string, to: [span.to, s.to].sort()[1] as string };
+        location.hash = hashOf("compare", { ...s, ...wide }, { mode, a: v.a, b: v.b, by: v.by, run: "1", widened: missing.join(" and ") });
+        return;
+      }
+    }
+  }
   replace(out, loading("Comparing…"));
   try {
     const c = await get<Comparison>("/api/compare", {
@@ -77,7 +128,7 @@ export async function compareView(root: HTMLElement, s: AppState, route: Route):
 function renderComparison(out: HTMLElement, s: AppState, c: Comparison): void {
   const cur = c.currency;
   const side = (x: Side) => h("tr", null, h("th", { attrs: { scope: "row" } }, x.label), SIDE_METRICS.map((m) => h("td", { class: "num", data: { metric: m } }, metricText(metricInfo(s, m), numberOf(x[m]), cur))));
-  const sides = h("table", { class: "data", data: { testid: "sides" } }, h("thead", null, h("tr", null, h("th", null, ""), SIDE_METRICS.map((m) => h("th", { class: "num" }, metricInfo(s, m)?.label ?? m)))), h("tbody", null, side(c.a), side(c.b)));
+  const sides = h("div", { class: "table-wrap" }, h("table", { class: "data", data: { testid: "sides" } }, h("thead", null, h("tr", null, h("th", null, ""), SIDE_METRICS.map((m) => h("th", { class: "num" }, metricInfo(s, m)?.label ?? m)))), h("tbody", null, side(c.a), side(c.b))));
   const b = c.budget;
   const buys =
     b.impressions_at_a !== null && b.impressions_at_b !== null

@@ -29,17 +29,17 @@ export async function discrepanciesView(root: HTMLElement, s: AppState): Promise
       out,
       h("p", null, `${count(r.flagged)} of ${count(r.rows.length)} rows beyond the tolerance${early}`),
       dataTable<Gap>({
+        // Gap and status come right after where: on a phone they are the columns that stay in view.
         columns: [
-          { key: "campaign", label: "Campaign", value: (x) => x.campaign },
-          { key: "placement", label: "Placement", value: (x) => x.placement || "(all)" },
+          { key: "where", label: "Campaign / placement", value: (x) => `${x.campaign} ${x.placement}`, render: (x) => h("span", { class: "name where" }, x.campaign, h("small", null, x.placement || "(all)")) },
+          { key: "gap", label: "Gap", numeric: true, value: (x) => x.gap, render: (x) => change(x.gap) },
+          { key: "status", label: "Status", value: (x) => x.status, render: (x) => h("span", { class: `status ${x.status}` }, STATUS[x.status] ?? x.status) },
           { key: "day", label: "Day", value: (x) => x.day },
           { key: "reported", label: "Reported", numeric: true, value: (x) => x.reported, render: (x) => count(x.reported) },
           { key: "tracked", label: "Tracked", numeric: true, value: (x) => x.tracked, render: (x) => count(x.tracked) },
-          { key: "gap", label: "Gap", numeric: true, value: (x) => x.gap, render: (x) => change(x.gap) },
-          { key: "status", label: "Status", value: (x) => x.status, render: (x) => h("span", { class: `status ${x.status}` }, STATUS[x.status] ?? x.status) },
         ],
         rows: r.rows,
-        filterKeys: ["campaign", "placement"],
+        filterKeys: ["where"],
       }),
     );
   } catch (e) {

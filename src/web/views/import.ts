@@ -83,6 +83,8 @@ export async function importView(root: HTMLElement, s: AppState): Promise<void> 
       const rows = a.files.reduce((n, f) => n + f.rows, 0);
       replace(preview, h("div", { class: "ok", attrs: { role: "status" }, data: { testid: "imported" } }, `Imported ${count(rows)} rows from ${a.files.length} file${a.files.length > 1 ? "s" : ""}`, a.files.some((f) => f.replaced_rows) ? ` (replacing ${count(a.files.reduce((n, f) => n + f.replaced_rows, 0))} rows of the same windows)` : "", "."));
       files = [];
+      // Every view (in this tab and the others) reads the store again, without a reload.
+      window.dispatchEvent(new Event("cpi:data-changed"));
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) replace(preview, errorBox(e), tokenForm(() => void confirm()));
       else replace(preview, errorBox(e));

@@ -4,7 +4,7 @@ import { lineChart, sparkline } from "../charts.js";
 import { h, replace } from "../dom.js";
 import { change, compact, metricText, money } from "../format.js";
 import { dayOf, numberOf, report } from "../query.js";
-import { type AppState, hashOf, metricInfo, previousPeriod } from "../state.js";
+import { type AppState, daysBetween, hashOf, metricInfo, previousPeriod } from "../state.js";
 import { dataTable } from "../table.js";
 import type { Row } from "../types.js";
 
@@ -27,10 +27,11 @@ function kpiCard(s: AppState, name: string, now: number | null, before: number |
 
 export async function overviewView(root: HTMLElement, s: AppState): Promise<void> {
   const prev = previousPeriod(s.from, s.to);
-  const [now, before, daily, campaigns, campaignDays] = await Promise.all([
+  const [now, before, daily, prevDaily, campaigns, campaignDays] = await Promise.all([
     report(s, { metrics: [...KPIS, "clicks"] }),
     report(s, { metrics: [...KPIS, "clicks"], from: prev.from, to: prev.to }),
     report(s, { metrics: ["cost", "impressions", "cpi"], dimensions: ["day"] }),
+    report(s, { metrics: ["cost", "impressions", "cpi"], dimensions: ["day"], from: prev.from, to: prev.to }),
     report(s, { metrics: TABLE_METRICS, dimensions: ["campaign"] }),
     report(s, { metrics: ["cost", "cpi"], dimensions: ["campaign", "day"] }),
   ]);
@@ -61,11 +62,13 @@ export async function overviewView(root: HTMLElement, s: AppState): Promise<void
     columns: [
       { key: "campaign", label: "Campaign", value: (r) => String(r.campaign ?? ""), render: (r) => h("span", { class: "name" }, String(r.campaign || "(none)")) },
       ...TABLE_METRICS.map(col),
-      { key: "trend", label: "CPI trend", value: () => null, render: (r) => sparkline(spark.get(String(r.campaign)) ?? [], `CPI per day of ${String(r.campaign)}`) },
+      { key: "trend", label: "CPI trend", value: () => null, csv: false, render: (r) => sparkline(spark.get(String(r.campaign)) ?? [], `CPI per day of ${String(r.campaign)}`) },
     ],
     rows: campaigns.rows,
     sort: { key: "cost", desc: true },
     filterKeys: ["campaign"],
+    total: campaigns.total,
+    csv: `cpi-campaigns-${s.from}-${s.to}${cur ? `-${cur}` : ""}.csv`,
     onRowClick: (r) => {
       location.hash = hashOf("drill", s, { campaign: String(r.campaign ?? "") });
     },
@@ -80,6 +83,17 @@ export async function overviewView(root: HTMLElement, s: AppState): Promise<void
     [...now.warnings, ...daily.warnings].length ? h("ul", { class: "warnings" }, [...new Set([...now.warnings, ...daily.warnings])].map((w) => h("li", null, w))) : null,
   );
   const fmtMoney = (d: number) => (v: number) => money(v, cur, d);
-  replace(cpiBox, days.length ? lineChart(cpiBox, days.map((d) => ({ date: d.date, value: numberOf(d.r.cpi) ?? Number.NaN })), { label: "CPI", format: fmtMoney(4) }) : h("p", { class: "empty" }, "No daily rows in this period"));
-  replace(spendBox, days.length ? lineChart(spendBox, days.map((d) => ({ date: d.date, value: numberOf(d.r.cost) ?? 0 })), { label: "Spend", format: (v) => (cur ? money(v, cur, 0) : compact(v)) }) : h("p", { class: "empty" }, "No daily rows in this period"));
+  // The previous period drawn under this one: its day i at this period's day i.
+  const shift = daysBetween(s.from, s.to);
+  const series = (pick: (r: Row) => number) => [
+    ...prevDaily.rows.flatMap((r) => {
+      const d = dayOf(r.day);
+      return d ? [{ date: new Date(d.getTime() + shift * 86_400_000), actual: d, value: pick(r), series: "previous period" }] : [];
+    }),
+    ...days.map((d) => ({ date: d.date, value: pick(d.r), series: "this period" })),
+  ];
+  const draw = (box: HTMLElement, label: string, pick: (r: Row) => number, format: (v: number) => string) =>
+    replace(box, days.length ? lineChart(box, series(pick), { label, format, dashed: "previous period" }) : h("p", { class: "empty" }, "No daily rows in this period"));
+  draw(cpiBox, "CPI", (r) => numberOf(r.cpi) ?? Number.NaN, fmtMoney(4));
+  draw(spendBox, "Spend", (r) => numberOf(r.cost) ?? 0, (v) => (cur ? money(v, cur, 0) : compact(v)));
 }
