@@ -23,10 +23,10 @@ import { registerSnippet } from "./commands/snippet.js";
 import { registerSync } from "./commands/sync.js";
 import { registerToken } from "./commands/token.js";
 import { forwardToServer } from "./forward.js";
+import { VERSION } from "./invocation.js";
 import { type CliIo, processIo } from "./io.js";
 import { terminalSafe } from "./render/format.js";
 
-export const VERSION = "0.1.0";
 
 /** The `cpi` program with every command registered, writing to `io`. */
 export function buildProgram(io: CliIo): Command {

@@ -14,9 +14,10 @@ test("cpi demo builds its own store, prints the seed case, and leaves ./cpi.duck
   assert.match(r.stdout, /Launch Q3: \$4,500\.00 for 300,000 impressions → CPI \$0\.0150/);
   assert.match(r.stdout, /CPI 33\.3 % lower: more cost-efficient: \$5,000 buys 166,667 more impressions/);
   assert.match(r.stdout, /Try next:/);
-  assert.match(r.stdout, /cpi reach --db cpi-demo\.duckdb --by campaign\n/);
-  assert.match(r.stdout, /cpi discrepancy --db cpi-demo\.duckdb/);
-  assert.match(r.stdout, /cpi report --db cpi-demo\.duckdb --where source=tracked --by placement --metrics impressions,viewable_rate,cpi,reach/);
+  // Outside the clone, with no cpi on PATH, the suggestions name the bin itself (invocation.test.ts has the other cases).
+  assert.match(r.stdout, /\n {2}node \S+\/bin\/cpi\.js reach --db cpi-demo\.duckdb --by campaign\n/);
+  assert.match(r.stdout, /cpi\.js discrepancy --db cpi-demo\.duckdb/);
+  assert.match(r.stdout, /cpi\.js report --db cpi-demo\.duckdb --where source=tracked --by placement --metrics impressions,viewable_rate,cpi,reach/);
   const again = await cpi(dir, "demo");
   assert.equal(again.code, 0, again.stderr);
   const seed = JSON.parse((await cpi(dir, "report", "--db", "cpi-demo.duckdb", "--where", "campaign=Launch Q4", "--metrics", "cost,impressions,cpi,cpm", "--format", "json")).stdout);
