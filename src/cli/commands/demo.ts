@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
@@ -7,6 +7,7 @@ import { loadDemo } from "../../app/demo.js";
 import { runReport } from "../../app/report.js";
 import { UserError } from "../../domain/errors.js";
 import { openStoreAt } from "../compose.js";
+import { storePathProblem } from "../environment.js";
 import { cpiCommand, shellQuote } from "../invocation.js";
 import type { CliIo } from "../io.js";
 import { readInputFile } from "../read-files.js";
@@ -52,6 +53,7 @@ export function registerDemo(program: Command, io: CliIo): void {
     .addHelpText("after", "\nExamples:\n  $ cpi demo\n  $ cpi demo --db /tmp/demo.duckdb")
     .action(async (o) => {
       const path = resolve(io.cwd, o.db);
+      if (existsSync(path) && statSync(path).isDirectory()) throw storePathProblem(path) as UserError;
       if (existsSync(path)) {
         const isDemo = await openStoreAt(path)
           .then(async (s) => {
@@ -68,6 +70,7 @@ export function registerDemo(program: Command, io: CliIo): void {
       const names = readdirSync(dir).filter((n) => n.endsWith(".csv")).sort();
       const read = (n: string) => readInputFile(join(dir, n), `demo-data/${n}`);
       const store = await openStoreAt(path);
+      let built = false;
       try {
         io.err(`building the demo store ${relative(io.cwd, path) || path} …\n`);
         const loaded = await loadDemo(store, { reports: names.filter((n) => n !== "fx-rates.csv").map(read), rates: [read("fx-rates.csv")] });
@@ -105,8 +108,11 @@ export function registerDemo(program: Command, io: CliIo): void {
         io.out(await demoTrackedSection(store, loaded.tracking));
 
         io.out(tryNext(io, path));
+        built = true;
       } finally {
         await store.close();
+        // A demo store that could not be built whole (a full disk) is not left behind half made.
+        if (!built) for (const p of [path, `${path}.wal`]) rmSync(p, { force: true });
       }
     });
 }

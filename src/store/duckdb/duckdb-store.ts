@@ -12,6 +12,7 @@ import { API_TOKENS_DDL, deleteApiTokenDuckDb, insertApiTokenDuckDb, listApiToke
 import { CAMPAIGN_STATUS_DDL, campaignStatusesDuckDb, recordCampaignStatusesDuckDb } from "./campaign-status.js";
 import { appendTrackedBatch, deleteContract, eventLogOffset, insertContract, listContracts } from "./event-tables.js";
 import { DUCKDB_SCHEMA } from "./schema.js";
+import { refuseNewerSchema } from "./schema-version.js";
 import { importSpendDuckDb } from "./spend-import.js";
 
 function toPlain(v: DuckDBValue): string | number | bigint | boolean | null {
@@ -44,6 +45,13 @@ export class DuckDbStore implements Store {
     const instance = await DuckDBInstance.create(path);
     if (created) chmodSync(path, 0o600);
     const conn = await instance.connect();
+    try {
+      await refuseNewerSchema(conn, path);
+    } catch (e) {
+      conn.closeSync();
+      instance.closeSync();
+      throw e;
+    }
     for (const stmt of [...DUCKDB_SCHEMA, ...API_TOKENS_DDL, ...CAMPAIGN_STATUS_DDL]) await conn.run(stmt);
     return new DuckDbStore(path, instance, conn);
   }
@@ -83,7 +91,7 @@ export class DuckDbStore implements Store {
       }
       await this.conn.run("COMMIT");
     } catch (e) {
-      await this.conn.run("ROLLBACK");
+      await this.conn.run("ROLLBACK").catch(() => {}); // a failed write may have ended the transaction already: its error is the one to report
       throw e;
     }
     return rates.length;
