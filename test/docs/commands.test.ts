@@ -206,5 +206,6 @@ for (const page of pages) {
 test("the pages' command lines are read as a shell would", () => {
   const md = "```sh\ncpi report --by campaign   # a comment\ncpi a \\\n  --b \"x # y\" && cpi c\n```\n```console\n$ cpi d\noutput\n```\n";
   assert.deepEqual(commandLines(md), ["cpi report --by campaign", 'cpi a --b "x # y"', "cpi c", "cpi d"]);
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable, as a page writes it
   assert.deepEqual(words("cpi x \"$A b\" '$A' ${A}c", { A: "1" }), ["cpi", "x", "1 b", "$A", "1c"]);
 });
