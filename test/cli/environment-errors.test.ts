@@ -147,12 +147,20 @@ test("cpi serve on a port in use exits 2 at once, starts no store process and cr
   await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
   const port = (busy.address() as { port: number }).port;
   try {
-    const before = readdirSync(dir).sort();
+    const before = [...readdirSync(dir), "notes.txt"].sort();
     // spawnSync returns only once the process has exited: it does not keep running.
     environmentError(cpiProcess(dir, "serve", "--port", String(port)), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: port ${port} is in use by another program; stop it or pick another --port`));
+    write(dir, "notes.txt", "not a store");
+    environmentError(cpiProcess(dir, "serve", "--port", "0", "--db", "notes.txt"), /notes\.txt is not a cpi store/);
     environmentError(cpiProcess(dir, "serve", "--port", "8080", "--host", "192.0.2.1"), /cannot listen on 192\.0\.2\.1:8080: 192\.0\.2\.1 is not an address of this machine/);
     assert.deepEqual(readdirSync(dir).sort(), before);
   } finally {
     busy.close();
   }
+});
+
+test("output to a full disk exits 2 with one line", { skip: !existsSync("/dev/full") && "no /dev/full here" }, () => {
+  const dir = tempDir();
+  const r = spawnSync("sh", ["-c", `exec "$0" "$@" > /dev/full`, process.execPath, join(ROOT, "bin/cpi.js"), "calc", "--cost", "5000", "--impressions", "500000"], { cwd: dir, encoding: "utf8", env: { ...process.env, CPI_DB: "" } });
+  environmentError({ code: r.status ?? -1, stderr: r.stderr }, /cannot write the output: the disk is full \(ENOSPC\)/);
 });
