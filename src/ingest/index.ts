@@ -85,7 +85,7 @@ export function parseReport(
   const tried: string[] = [];
   let best: { parser: PlatformParser; score: number } | null = null;
   for (const parser of forced ? [forced] : PLATFORM_PARSERS) {
-    const m = parser.match(header, preamble);
+    const m = parser.match(header, preamble, forced !== null);
     if ("reason" in m) tried.push(`${parser.label}: ${m.reason}`);
     else if (!best || m.score > best.score) best = { parser, score: m.score };
   }

@@ -82,8 +82,12 @@ export interface PlatformParser {
   knownHeaders: readonly string[];
   /** Extra test for header names (patterns such as "amount spent (xxx)"). */
   knowsHeader?: (normalised: string) => boolean;
-  /** Scores the header row (and the records above it). */
-  match(header: readonly string[], preamble: readonly (readonly string[])[]): PlatformMatch;
+  /**
+   * Scores the header row (and the records above it). `forced` is true when the user named this
+   * platform with --source: a header in a UI language whose distinctive columns are unknown may
+   * then be read from its measures alone.
+   */
+  match(header: readonly string[], preamble: readonly (readonly string[])[], forced?: boolean): PlatformMatch;
   /** True when the parser reads a file with no header row (a report with a preamble and no rows). */
   readsHeaderless?: boolean;
   /** Reads the table. May throw UserError for whole-file problems. */

@@ -71,6 +71,14 @@ export function namesOf(table: UiNameTable, roles: readonly Role[]): string[] {
 }
 
 /**
+ * True when a header (normalised names) has a name, in any language, for each of `roles`.
+ * @example hasEveryRole(MICROSOFT_NAMES, new Set(["kampagne", "ausgaben", "impr."]), ["cost", "impressions"]) // true
+ */
+export function hasEveryRole(table: UiNameTable, names: ReadonlySet<string>, roles: readonly Role[]): boolean {
+  return roles.every((role) => namesOf(table, [role]).some((n) => names.has(n)));
+}
+
+/**
  * The UI language whose names a header uses most (normalised names), or null when none of the
  * table's UI names is there (API output, another platform's file). Ties go to the earlier language.
  * @example headerLanguage(GOOGLE_ADS_NAMES, ["campanha", "impressões", "custo"]) // "pt"

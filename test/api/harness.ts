@@ -11,6 +11,7 @@ import { webRoutes } from "../../src/http/web-routes.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { Store } from "../../src/store/store.js";
 import { cpi, ROOT, tempDir } from "../helpers.js";
+import { OpenApiChecker, type OpenApiDoc } from "./openapi-check.js";
 
 export interface Reply {
   status: number;
@@ -68,12 +69,16 @@ class MockResponse {
   }
 }
 
-/** An API over `store` as `cpi serve --host boundHost` would serve it; `call` sends one request. */
+/**
+ * An API over `store` as `cpi serve --host boundHost` would serve it; `call` sends one request. Every
+ * /api/ answer is checked against the server's own /openapi.json (openapi-check.ts): one the document
+ * does not describe rejects the call.
+ */
 export function inProcessApi(store: Store, boundHost = "127.0.0.1", more: Partial<ApiOptions> = {}) {
   const server = createRouteServer({ routes: [...apiRoutes({ store, boundHost, ...more }), ...webRoutes()], log: () => {} });
-  return {
-    call(target: string, o: CallOptions = {}): Promise<Reply> {
-      return new Promise((resolve) => {
+  let checker: OpenApiChecker | undefined;
+  const send = (target: string, o: CallOptions = {}): Promise<Reply> =>
+      new Promise((resolve) => {
         const body = o.body === undefined ? Buffer.alloc(0) : Buffer.from(o.body);
         const req = Readable.from(body.length ? [body] : []) as unknown as IncomingMessage;
         Object.assign(req, {
@@ -84,6 +89,14 @@ export function inProcessApi(store: Store, boundHost = "127.0.0.1", more: Partia
         });
         server.emit("request", req, new MockResponse(resolve) as unknown as ServerResponse);
       });
+  return {
+    async call(target: string, o: CallOptions = {}): Promise<Reply> {
+      const reply = await send(target, o);
+      if (!target.startsWith("/api/")) return reply;
+      checker ??= new OpenApiChecker((await send("/openapi.json")).json as OpenApiDoc);
+      const problems = checker.problems(o.method ?? "GET", target, reply.status, reply.json ?? (reply.text || undefined), reply.headers["content-type"]);
+      if (problems.length) throw new Error(`the answer does not match /openapi.json:\n${problems.join("\n")}\nbody: ${reply.text.slice(0, 500)}`);
+      return reply;
     },
   };
 }

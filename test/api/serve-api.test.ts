@@ -53,8 +53,9 @@ test("/ serves the dashboard with a strict CSP, and /openapi.json the API's desc
   assert.equal(page.status, 200);
   assert.match(page.headers.get("content-type") ?? "", /text\/html/);
   assert.match(page.headers.get("content-security-policy") ?? "", /script-src 'self'/);
-  assert.match(await page.text(), /\/assets\/app\.js/);
-  const js = await fetch(`${server.url}/assets/app.js`);
+  const script = /\/assets\/app-\w+\.js/.exec(await page.text())?.[0];
+  assert.ok(script, "index.html names the hashed bundle");
+  const js = await fetch(`${server.url}${script}`);
   assert.equal(js.status, 200);
   assert.equal((await fetch(`${server.url}/assets/..%2fpackage.json`)).status, 404);
   const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };

@@ -18,7 +18,7 @@ export const ARTIFACTS = join(ROOT, "test-artifacts");
 
 /** Builds the dashboard bundle when it is missing (npm test builds it first anyway). */
 export async function ensureWebBuilt(): Promise<void> {
-  if (existsSync(join(webRoot(), "assets/app.js"))) return;
+  if (existsSync(join(webRoot(), "index.html"))) return;
   const { spawnSync } = await import("node:child_process");
   const r = spawnSync(process.execPath, [join(ROOT, "scripts/build-web.mjs")], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`build-web failed: ${r.stderr}`);

@@ -19,9 +19,12 @@ export function apiRoutes(o: ApiOptions): Route[] {
     {
       method: ["GET", "HEAD"],
       path: "/openapi.json",
-      handler: (_req, res) => {
+      handler: (req, res) => {
         res.setHeader("x-content-type-options", "nosniff");
-        sendJson(res, 200, doc);
+        // `servers` names this server as the client reached it (a plain host[:port] only).
+        const host = req.headers.host ?? "";
+        const here = /^([\w.-]+|\[[0-9a-fA-F:.]+\])(:\d{1,5})?$/.test(host) ? [{ url: `http://${host}`, description: "this server" }] : [];
+        sendJson(res, 200, { ...doc, servers: [...here, ...(doc.servers as unknown[])] });
       },
     },
   ];

@@ -20,6 +20,11 @@ function operationId(e: Endpoint): string {
 
 const ERROR = { $ref: "#/components/responses/Error" };
 
+/** An error answer with what the status means for this operation. */
+function error(description: string): Json {
+  return { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+}
+
 function operation(e: Endpoint): Json {
   const schema = jsonSchema(e.schema);
   const props = (schema.properties ?? {}) as Record<string, Json>;
@@ -45,18 +50,30 @@ function operation(e: Endpoint): Json {
     };
   }
   const ok = e.response ? jsonSchema(e.response, "output") : { type: "object" };
+  const tokenless = e.public || e.write === false;
+  const pathParam = pathParams.length > 0;
   op.responses = {
     [String(e.status ?? 200)]: { description: "Success", content: { "application/json": { schema: ok } } },
-    "400": ERROR,
-    "401": ERROR,
-    ...(e.input !== "query" ? { "413": ERROR } : {}),
-    "500": ERROR,
-    // Every other error status (403 a refused CORS preflight, 404 no such id, 405, 415 a body not JSON) has the same shape.
+    "400": error("The input is invalid: `details.issues` names each bad field; or a parameter is given twice."),
+    ...(e.public ? {} : { "401": error("A token is needed (see `security`) and none, or an unknown or revoked one, was sent.") }),
+    "403": error("A web page of another origin sent this request (a write without a token, or a CORS preflight) and `--cors-origin` does not allow that origin."),
+    ...(pathParam || e.path.startsWith("/api/alerts") || e.path.startsWith("/api/sync") ? { "404": error("No such id, or (alerts, sync) the server was started without that feature's files.") } : {}),
+    "405": error("The path exists, but not with this method."),
+    ...(e.input !== "query" ? { "413": error("The body (or an uploaded file) is larger than the server takes.") } : {}),
+    "414": error("The request target (path and query) is longer than the server takes."),
+    ...(e.input === "json" ? { "415": error("The body is not sent as `application/json`.") } : {}),
+    "431": { description: "The request's header fields are too large: answered by the HTTP parser, with no body." },
+    "500": error("A bug in cpi: the message says what to report."),
     default: ERROR,
   };
-  const write = typeof e.write === "function" || e.write;
-  op.security = e.public ? [{}] : write ? [{ bearer: [] }] : [{}, { bearer: [] }];
-  if (typeof e.write === "function") op["x-cpi-write"] = "depends on the input (see the description)";
+  op.security = tokenless ? (e.public ? [{}] : [{}, { bearer: [] }]) : typeof e.write === "function" ? [{}, { bearer: [] }] : [{ bearer: [] }];
+  op["x-cpi-token"] = e.public
+    ? "never"
+    : typeof e.write === "function"
+      ? "when it writes (see the description): a dry run writes nothing and needs a token only from beyond loopback"
+      : e.write
+        ? "always: it writes"
+        : "only from beyond loopback";
   return op;
 }
 
@@ -76,6 +93,9 @@ export function openApiDocument(endpoints: readonly Endpoint[], version: string)
         "What every impression costs: metrics queries, comparisons, imports, contracts, A/B tests, reach, curves, forecasts, allocation, pacing and discrepancies. Reads are open on loopback; writes and any request from beyond loopback need `Authorization: Bearer TOKEN` (`cpi token create NAME`).",
     },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    servers: [
+      { url: "http://127.0.0.1:8080", description: "`cpi serve` with its defaults (--host 127.0.0.1 --port 8080)" },
+    ],
     paths,
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "a token from `cpi token create NAME`" } },

@@ -3,7 +3,7 @@ import type { PlatformContext, PlatformMatch, PlatformParser, PlatformResult, Ta
 import { buildPlatformRows, missingColumns } from "../platform-rows.js";
 import { standardPlan } from "../standard-plan.js";
 import { headerOf } from "../table-records.js";
-import { aliasesOf } from "../ui-names.js";
+import { aliasesOf, hasEveryRole } from "../ui-names.js";
 import { AMAZON_NAMES } from "./names/amazon-names.js";
 
 /**
@@ -35,14 +35,18 @@ const SIGNATURE = [
   "top-of-search impression share",
 ];
 
-function match(header: readonly string[]): PlatformMatch {
+function match(header: readonly string[], _preamble: readonly (readonly string[])[], forced = false): PlatformMatch {
   const names = headerSet(header);
   const hits = SIGNATURE.filter((h) => names.has(h)).length;
+  const measures = hasEveryRole(AMAZON_NAMES, names, ["cost", "impressions"]);
+  // A report in another console language may have none of the English-only columns above: named
+  // with --source, its spend and impressions in that language are enough.
+  if (hits === 0 && forced && measures) return { score: 1 };
   if (hits === 0)
     return {
       reason: "none of its columns ('Portfolio name', '7 Day Total Sales', 'Advertised ASIN'…)",
     };
-  if (!names.has("impressions")) return { reason: "no 'Impressions' column" };
+  if (!hasEveryRole(AMAZON_NAMES, names, ["impressions"])) return { reason: "no 'Impressions' column (nor its translation)" };
   return { score: 6 + hits };
 }
 

@@ -13,7 +13,7 @@ import { type SegmentKind, segmentRange } from "../segment-period.js";
 import { headerOf, recordAt } from "../table-records.js";
 import { firstFilled, preambleOf, sampleCells } from "../table-samples.js";
 import { timeZoneFromLabel } from "../time-zone.js";
-import { aliasesOf } from "../ui-names.js";
+import { aliasesOf, hasEveryRole } from "../ui-names.js";
 import { MICROSOFT_NAMES } from "./names/microsoft-names.js";
 
 /**
@@ -63,12 +63,15 @@ function readPreamble(preamble: readonly (readonly string[])[]): Map<string, str
   return out;
 }
 
-function match(header: readonly string[], preamble: readonly (readonly string[])[]): PlatformMatch {
+function match(header: readonly string[], preamble: readonly (readonly string[])[], forced = false): PlatformMatch {
   const names = headerSet(header);
   const hits = SIGNATURE.filter((h) => names.has(h)).length + (readPreamble(preamble).has("report name") ? 3 : 0);
-  const measures = names.has("spend") && (names.has("impressions") || names.has("impr."));
+  const measures = hasEveryRole(MICROSOFT_NAMES, names, ["cost", "impressions"]);
   if (hits >= 3 || (hits > 0 && measures)) return { score: 4 + hits };
-  if (!names.has("spend")) return { reason: "no 'Spend' column and no 'Report Name:' preamble" };
+  // A UI grid in another language has none of the English-only columns above: named with --source,
+  // its spend and impressions in that language are enough.
+  if (forced && measures) return { score: 1 };
+  if (!hasEveryRole(MICROSOFT_NAMES, names, ["cost"])) return { reason: "no 'Spend' column (nor its translation) and no 'Report Name:' preamble" };
   return {
     reason: "none of its columns (TimePeriod, CampaignName, Bid Strategy Type…) and no 'Report Name:' preamble",
   };

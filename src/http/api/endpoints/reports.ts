@@ -11,7 +11,8 @@ import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { metricQueryFromJson, metricQueryJson, metricQueryOf, metricQueryParams } from "../params.js";
 
 const row = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
-const reportResponse = z.object({
+const reportResponse = z.strictObject({
+  query: metricQueryJson.describe("the query as the server read it (the JSON MetricQuery that POST /api/report takes)"),
   currency: z.string().nullable().describe("the currency of every money figure; null when rows are in several (grouped by currency)"),
   dimensions: z.array(z.string()),
   metrics: z.array(z.string()),
