@@ -69,7 +69,7 @@ test("cpi demo counts Launch Q4's last week itself: tracked vs reported, reach, 
   for (const g of week.filter((g: { status: string }) => g.status === "ok")) assert.ok(Math.abs(g.gap) < 0.08, JSON.stringify(g));
   const contracts = await json("contract", "list");
   assert.deepEqual(contracts.map((c: { campaign: string; pricing: string; amount: string; from: string; to: string }) => [c.campaign, c.pricing, c.amount, c.from, c.to]), [["Launch Q4", "flat", "812.5", "2026-11-09", "2026-11-15"]]);
-  // The ad server split Visual A and B by visitor: README's visitor-level test runs on the demo, every
+  // The ad server split Visual A and B by visitor: docs/statistics.md's visitor-level test runs on the demo, every
   // visitor a unit of one arm (units add up to the reach), the cost to the contract's $812.50.
   const ab = await json("abtest", "--campaign", "Launch Q4", "--where", "source=tracked", "--arms", "ad", "--unit", "visitor", "--metric", "ctr");
   assert.deepEqual(

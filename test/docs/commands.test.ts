@@ -1,8 +1,9 @@
 // Every command README.md and docs/*.md show runs as printed (issue 19): the `sh`/`console` blocks of
 // each page, in order, in a fresh folder holding the demo store (as ./cpi.duckdb and ./cpi-demo.duckdb)
 // and the files the page names. Each cpi command must exit 0; one the demo's mix of currencies refuses
-// is run again with `--currency USD` and must then exit 0. What cannot run in a test is listed below,
-// each with its reason, and must still be a command cpi knows (its --help exits 0).
+// is run again with `--currency USD` and must then exit 0. Other shell lines run in bash with this cpi on
+// PATH. `cpi demo` runs once, before the pages. What cannot run in a test is listed below, each with its
+// reason, and must still be a command cpi knows (its --help exits 0).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
@@ -10,6 +11,10 @@ import { join } from "node:path";
 import { before, test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
+import type { Role } from "../../src/ingest/columns.js";
+import { AMAZON_NAMES } from "../../src/ingest/platforms/names/amazon-names.js";
+import { MICROSOFT_NAMES } from "../../src/ingest/platforms/names/microsoft-names.js";
+import { bareName, type NamesByLanguage, type UiLanguage, type UiNameTable } from "../../src/ingest/ui-names.js";
 import { cpi, ROOT, tempDir } from "../helpers.js";
 
 /** Pages whose commands another test runs in the setting they need. */
@@ -44,8 +49,24 @@ function addFiles(dir: string): void {
   mkdirSync(join(dir, "exports"));
   for (const f of ["direct-banners.csv", "google-ads.csv"]) copyFileSync(join(demo, f), join(dir, "exports", f)); // in USD, as `--currency USD` says
   writeFileSync(join(dir, "eurofxref-hist.csv"), "Date,USD,GBP,JPY,\n2026-10-02,1.0900,0.8700,N/A,\n2026-10-01,1.0850,0.8690,162.1,\n");
+  // docs/import-formats.md: an Amazon Ads report in French and a Microsoft Advertising grid in German,
+  // their headers taken from cpi's own name tables.
+  const amazon = (["date", "campaign", "currency", "impressions", "clicks", "cost"] as const).map((r) => uiName(AMAZON_NAMES, r, "fr"));
+  writeFileSync(join(dir, "rapport-fr.csv"), `${amazon.join(";")}\n02.03.2026;Printemps;EUR;12.345;678;1.234,56\n`);
+  const microsoft = (["campaign", "impressions", "clicks", "cost"] as const).map((r) => uiName(MICROSOFT_NAMES, r, "de"));
+  writeFileSync(join(dir, "kampagnen.csv"), `${microsoft.join(";")}\nFrühling;12.345;678;1.234,56\n`);
   writeFileSync(join(dir, "pager.secret"), "whsec_docs_test_secret_0123456789\n");
   symlinkSync(join(ROOT, "test"), join(dir, "test"));
+}
+
+/** The first name cpi's table gives `role` in `lang`, as an export's header writes it. */
+function uiName(table: UiNameTable, role: Role, lang: UiLanguage): string {
+  const value = table.roles[role];
+  const tiers = (Array.isArray(value) ? value : [value]) as NamesByLanguage[];
+  const name = tiers.map((t) => t[lang]?.[0]).find((n) => n !== undefined);
+  if (!name) throw new Error(`${table.platform} has no '${role}' name in ${lang}`);
+  const bare = bareName(name);
+  return bare.charAt(0).toUpperCase() + bare.slice(1);
 }
 
 /** The command lines of a page's shell blocks: `sh`/`bash` lines, `console` lines after `$ `; continuations joined. */
@@ -157,6 +178,10 @@ for (const page of pages) {
     copyFileSync(demoStore, join(dir, "cpi.duckdb"));
     copyFileSync(demoStore, join(dir, "cpi-demo.duckdb"));
     addFiles(dir);
+    const shim = join(dir, ".bin");
+    mkdirSync(shim);
+    writeFileSync(join(shim, "cpi"), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, "bin/cpi.js"))} "$@"\n`, { mode: 0o755 });
+    const shell = (command: string) => spawnSync("bash", ["-o", "pipefail", "-c", command], { cwd: dir, encoding: "utf8", env: { ...process.env, ...env, PATH: `${shim}:${process.env.PATH ?? ""}`, CPI_DB: env.CPI_DB ?? "" } });
     const env: Record<string, string> = {};
     for (const line of commandLines(readFileSync(join(ROOT, page), "utf8"))) {
       const assign = /^(?:export )?([A-Z_][A-Z0-9_]*)=(\S*)$/.exec(line);
@@ -164,8 +189,16 @@ for (const page of pages) {
         env[assign[1] as string] = words(assign[2] as string, env).join(" ");
         continue;
       }
+      const captured = /^([A-Z_][A-Z0-9_]*)=\$\((.*)\)$/.exec(line);
+      if (captured) {
+        const r = shell(captured[2] as string);
+        assert.ok(r.status === 0 && r.stdout.trim() !== "", `${page}: ${line}\n${r.stderr}`);
+        env[captured[1] as string] = r.stdout.trim();
+        continue;
+      }
       const argv = words(line, env);
       if (argv[0] === "npx" && argv[1] === "cpi") argv.shift();
+      if (line === "cpi demo" || line === "npx cpi demo") continue; // run once for every page, before them (its store is ./cpi-demo.duckdb here)
       const bare = line.replace(/^(?:[A-Z_][A-Z0-9_]*=\S*\s+)+/, "").replace(/^npx cpi/, "cpi");
       const skip = CANNOT_RUN.find((s) => s.match.test(bare)) ?? (argv[0] === "cpi" && env.CPI_STORE ? CANNOT_RUN[1] : undefined);
       if (skip) {
@@ -177,8 +210,8 @@ for (const page of pages) {
         continue;
       }
       if (argv[0] !== "cpi") {
-        // Shell commands other than cpi's (ulimit …) run in a shell.
-        const r = spawnSync("sh", ["-c", line], { cwd: dir, encoding: "utf8" });
+        // Other shell lines (ulimit …, TOKEN=$(cpi … | jq …)) run in a shell, with this cpi on its PATH.
+        const r = shell(line);
         assert.equal(r.status, 0, `${page}: ${line}\n${r.stderr}`);
         continue;
       }
