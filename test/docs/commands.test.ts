@@ -11,11 +11,11 @@ import { join } from "node:path";
 import { before, test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import type { Role } from "../../src/ingest/columns.js";
 import { AMAZON_NAMES } from "../../src/ingest/platforms/names/amazon-names.js";
 import { MICROSOFT_NAMES } from "../../src/ingest/platforms/names/microsoft-names.js";
-import { bareName, type NamesByLanguage, type UiLanguage, type UiNameTable } from "../../src/ingest/ui-names.js";
 import { cpi, ROOT, tempDir } from "../helpers.js";
+import { shellWords } from "../shell-words.js";
+import { uiName } from "../ui-name.js";
 
 /** Pages whose commands another test runs in the setting they need. */
 const OWN_TESTS: Record<string, string> = {
@@ -57,16 +57,6 @@ function addFiles(dir: string): void {
   writeFileSync(join(dir, "kampagnen.csv"), `${microsoft.join(";")}\nFrühling;12.345;678;1.234,56\n`);
   writeFileSync(join(dir, "pager.secret"), "whsec_docs_test_secret_0123456789\n");
   symlinkSync(join(ROOT, "test"), join(dir, "test"));
-}
-
-/** The first name cpi's table gives `role` in `lang`, as an export's header writes it. */
-function uiName(table: UiNameTable, role: Role, lang: UiLanguage): string {
-  const value = table.roles[role];
-  const tiers = (Array.isArray(value) ? value : [value]) as NamesByLanguage[];
-  const name = tiers.map((t) => t[lang]?.[0]).find((n) => n !== undefined);
-  if (!name) throw new Error(`${table.platform} has no '${role}' name in ${lang}`);
-  const bare = bareName(name);
-  return bare.charAt(0).toUpperCase() + bare.slice(1);
 }
 
 /** The command lines of a page's shell blocks: `sh`/`bash` lines, `console` lines after `$ `; continuations joined. */
@@ -120,39 +110,6 @@ function splitAnd(line: string): string[] {
   return parts;
 }
 
-/** Words as a POSIX shell splits them: quotes, and $VAR / ${VAR} outside single quotes. */
-function words(line: string, env: Record<string, string>): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let quote: string | null = null;
-  let started = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i] as string;
-    if (ch === "$" && quote !== "'") {
-      const v = /^\$(?:\{(\w+)\}|(\w+))/.exec(line.slice(i));
-      if (v) {
-        cur += env[(v[1] ?? v[2]) as string] ?? "";
-        i += v[0].length - 1;
-        started = true;
-        continue;
-      }
-    }
-    if (quote) {
-      if (ch === quote) quote = null;
-      else cur += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      started = true;
-    } else if (/\s/.test(ch)) {
-      if (started || cur) out.push(cur);
-      cur = "";
-      started = false;
-    } else cur += ch;
-  }
-  if (started || cur) out.push(cur);
-  return out;
-}
-
 const MIXED = /would add up amounts in|pass --currency/;
 
 let demoStore = "";
@@ -186,7 +143,7 @@ for (const page of pages) {
     for (const line of commandLines(readFileSync(join(ROOT, page), "utf8"))) {
       const assign = /^(?:export )?([A-Z_][A-Z0-9_]*)=(\S*)$/.exec(line);
       if (assign) {
-        env[assign[1] as string] = words(assign[2] as string, env).join(" ");
+        env[assign[1] as string] = shellWords(assign[2] as string, env).join(" ");
         continue;
       }
       const captured = /^([A-Z_][A-Z0-9_]*)=\$\((.*)\)$/.exec(line);
@@ -196,7 +153,7 @@ for (const page of pages) {
         env[captured[1] as string] = r.stdout.trim();
         continue;
       }
-      const argv = words(line, env);
+      const argv = shellWords(line, env);
       if (argv[0] === "npx" && argv[1] === "cpi") argv.shift();
       if (line === "cpi demo" || line === "npx cpi demo") continue; // run once for every page, before them (its store is ./cpi-demo.duckdb here)
       const bare = line.replace(/^(?:[A-Z_][A-Z0-9_]*=\S*\s+)+/, "").replace(/^npx cpi/, "cpi");
@@ -240,5 +197,5 @@ test("the pages' command lines are read as a shell would", () => {
   const md = "```sh\ncpi report --by campaign   # a comment\ncpi a \\\n  --b \"x # y\" && cpi c\n```\n```console\n$ cpi d\noutput\n```\n";
   assert.deepEqual(commandLines(md), ["cpi report --by campaign", 'cpi a --b "x # y"', "cpi c", "cpi d"]);
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable, as a page writes it
-  assert.deepEqual(words("cpi x \"$A b\" '$A' ${A}c", { A: "1" }), ["cpi", "x", "1 b", "$A", "1c"]);
+  assert.deepEqual(shellWords("cpi x \"$A b\" '$A' ${A}c", { A: "1" }), ["cpi", "x", "1 b", "$A", "1c"]);
 });
