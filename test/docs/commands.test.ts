@@ -6,7 +6,7 @@
 // reason, and must still be a command cpi knows (its --help exits 0).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
@@ -198,4 +198,36 @@ test("the pages' command lines are read as a shell would", () => {
   assert.deepEqual(commandLines(md), ["cpi report --by campaign", 'cpi a --b "x # y"', "cpi c", "cpi d"]);
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable, as a page writes it
   assert.deepEqual(shellWords("cpi x \"$A b\" '$A' ${A}c", { A: "1" }), ["cpi", "x", "1 b", "$A", "1c"]);
+});
+
+/** Pages other branches add (linked before they land here). */
+const ADDED_ELSEWHERE = new Set(["docs/clickhouse.md", "docs/dashboard.md"]);
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function slug(heading: string): string {
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/\s/g, "-");
+}
+
+test("every link between README.md and docs/ points at a page and a heading that exist", () => {
+  for (const page of pages) {
+    const text = readFileSync(join(ROOT, page), "utf8");
+    const base = page.includes("/") ? page.slice(0, page.lastIndexOf("/") + 1) : "";
+    for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const href = m[1] as string;
+      if (/^[a-z]+:/.test(href)) continue;
+      const [file, anchor] = href.split("#") as [string, string | undefined];
+      const target = file === "" ? page : join(base, file).replace(/\\/g, "/");
+      if (!existsSync(join(ROOT, target))) {
+        assert.ok(ADDED_ELSEWHERE.has(target), `${page}: link to ${href}: no ${target}`);
+        continue;
+      }
+      if (anchor && target.endsWith(".md")) {
+        const headings = [...readFileSync(join(ROOT, target), "utf8").replace(/```[\s\S]*?```/g, "").matchAll(/^#+ (.*)$/gm)].map((h) => slug(h[1] as string));
+        assert.ok(headings.includes(anchor), `${page}: link to ${href}: no heading '${anchor}' in ${target}`);
+      }
+    }
+  }
 });
