@@ -1,10 +1,10 @@
-// Benchmark (issue 18): `cpi sync` of 1,000 ads × 90 days through the fake Google Ads and Meta APIs
+// Benchmark (issue 18): `cpi sync` of 1,000 ads × 90 days through the fake Google Ads, Meta and Microsoft APIs
 // (run in their own process), beside parsing the same response bodies without HTTP: the same
 // connector code reading the bodies a recorded run received, handed back without a socket. Target
 // ratio ≥ 0.5 (HTTP, paging and polling cost at most as much as reading the answers). Also the whole
 // sync into a fresh DuckDB store beside storing the same rows directly, and the peak memory.
 import { fork } from "node:child_process";
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { memoryConnectionFiles } from "../dist/app/connect/connection-files.js";
 // The built code (npm run bench builds first), as `cpi sync` runs it.
@@ -19,6 +19,7 @@ import { fmt, median, RUNS, report, timed } from "./util.js";
 interface Urls {
   google: { apiUrl: string; tokenUrl: string };
   meta: { apiUrl: string };
+  microsoft: { apiUrl: string; tokenUrl: string };
 }
 
 function startFakes(): Promise<{ urls: Urls; stop(): void }> {
@@ -41,10 +42,19 @@ function connections(urls: Urls): Connection[] {
       added,
     },
     { name: "meta", platform: "meta", accounts: ["1020304050"], settings: { api_url: urls.meta.apiUrl }, secrets: { access_token: { value: BENCH_SECRETS.metaToken } }, added },
+    {
+      name: "microsoft",
+      platform: "microsoft",
+      accounts: ["180535609"],
+      settings: { client_id: "bench", api_url: urls.microsoft.apiUrl, customer_api_url: urls.microsoft.apiUrl, token_url: urls.microsoft.tokenUrl },
+      secrets: { client_secret: { value: BENCH_SECRETS.clientSecret }, refresh_token: { value: BENCH_SECRETS.refreshToken }, developer_token: { value: BENCH_SECRETS.developerToken } },
+      added,
+    },
   ];
 }
 
 const TIMING = { retryBaseMs: 0, pollMs: 0, pauseMs: 0 };
+const LABELS: Record<string, string> = { google: "Google Ads", meta: "Meta", microsoft: "Microsoft Advertising" };
 
 /** One connection's pull (account, then its rows) through `fetch`. */
 async function pulled(c: Connection, doFetch: typeof fetch) {
@@ -60,18 +70,21 @@ async function pull(c: Connection, doFetch: typeof fetch): Promise<number> {
   return (await pulled(c, doFetch)).rows.length;
 }
 
+/** An answer as recorded: bytes, as a ZIP download is binary. */
+type Recorded = { status: number; headers: [string, string][]; body: Uint8Array };
+
 /** A fetch that records every answer's status, headers and body, in order. */
-function recording(into: { status: number; headers: [string, string][]; body: string }[]): typeof fetch {
+function recording(into: Recorded[]): typeof fetch {
   return async (input, init) => {
     const res = await fetch(input, init);
-    const body = await res.text();
+    const body = new Uint8Array(await res.arrayBuffer());
     into.push({ status: res.status, headers: [...res.headers], body });
     return new Response(body, { status: res.status, headers: res.headers });
   };
 }
 
 /** A fetch that hands back recorded answers in order, without a socket. */
-function replaying(from: { status: number; headers: [string, string][]; body: string }[]): typeof fetch {
+function replaying(from: Recorded[]): typeof fetch {
   let i = 0;
   return async () => {
     const r = from[i++];
@@ -85,7 +98,7 @@ export async function benchSync(): Promise<void> {
   try {
     const list = connections(fakes.urls);
     for (const c of list) await pull(c, fetch); // warm-up: the fake serializes each answer once
-    const http: Record<string, number[]> = { google: [], meta: [] };
+    const http: Record<string, number[]> = { google: [], meta: [], microsoft: [] };
     let rows: Record<string, number> = {};
     for (let run = 0; run < RUNS; run++) {
       for (const c of list) {
@@ -95,10 +108,10 @@ export async function benchSync(): Promise<void> {
       }
     }
     const peakMb = process.resourceUsage().maxRSS / 1024;
-    const parse: Record<string, number[]> = { google: [], meta: [] };
+    const parse: Record<string, number[]> = { google: [], meta: [], microsoft: [] };
     let bytes = 0;
     for (const c of list) {
-      const recorded: { status: number; headers: [string, string][]; body: string }[] = [];
+      const recorded: Recorded[] = [];
       await pull(c, recording(recorded));
       bytes += recorded.reduce((s, r) => s + r.body.length, 0);
       for (let run = 0; run < RUNS; run++) parse[c.name]?.push((await timed(() => pull(c, replaying(recorded)))).ms);
@@ -106,11 +119,12 @@ export async function benchSync(): Promise<void> {
     for (const c of list) {
       const a = median(http[c.name] ?? []);
       const b = median(parse[c.name] ?? []);
-      report(`sync ${c.name === "google" ? "Google Ads" : "Meta"} 1,000 ads × 90 days (rows/s)`, fmt(((rows[c.name] ?? 0) * 1000) / a), `parse only ${fmt(((rows[c.name] ?? 0) * 1000) / b)}`, b / a, "≥ 0.5");
+      report(`sync ${LABELS[c.name] ?? c.name} 1,000 ads × 90 days (rows/s)`, fmt(((rows[c.name] ?? 0) * 1000) / a), `parse only ${fmt(((rows[c.name] ?? 0) * 1000) / b)}`, b / a, "≥ 0.5");
       console.log(`  ${fmt(rows[c.name] ?? 0)} rows; through HTTP ${(a / 1000).toFixed(2)} s, parsing the same bodies ${(b / 1000).toFixed(2)} s (medians of ${RUNS})`);
     }
 
     // The whole sync into a fresh store, beside storing the same rows directly.
+    mkdirSync(DATA_DIR, { recursive: true }); // a fresh checkout has no bench/data yet
     const db = join(DATA_DIR, "sync-bench.duckdb");
     const fresh = () => {
       rmSync(db, { force: true });

@@ -38,6 +38,11 @@ export interface AccountInfo {
   currency: string;
   /** IANA time zone. */
   timezone: string;
+  /**
+   * Other ids some of the platform's files carry for the same account (Microsoft's account number):
+   * a sync replaces rows stored under them too, so an import of such a file is not counted twice.
+   */
+  aliases?: string[];
 }
 
 /** Days to pull, inclusive, in the account's time zone. */

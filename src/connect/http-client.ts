@@ -18,7 +18,10 @@ export interface ApiRequest {
 export interface ApiResponse {
   status: number;
   headers: Headers;
+  /** The body as UTF-8 text. */
   text: string;
+  /** The body's bytes (a ZIP download). */
+  bytes: Uint8Array;
 }
 
 /**
@@ -205,7 +208,8 @@ export class ApiClient {
         signal,
         redirect: "error",
       });
-      res = { status: r.status, headers: r.headers, text: await r.text() };
+      const bytes = new Uint8Array(await r.arrayBuffer());
+      res = { status: r.status, headers: r.headers, bytes, text: new TextDecoder().decode(bytes) };
     } catch (e) {
       const name = (e as { name?: string }).name;
       if (name === "TimeoutError" || name === "AbortError") {

@@ -1,23 +1,18 @@
 // The platforms `cpi connect add` knows, by name. A new connector is one entry here (and its folder).
 import type { Connector, PlannedConnector, PlatformId } from "./connector.js";
 import { googleAdsConnector } from "./google-ads/connector.js";
+import { linkedinConnector } from "./linkedin/connector.js";
 import { metaConnector } from "./meta/connector.js";
+import { microsoftConnector } from "./microsoft/connector.js";
+import { tiktokConnector } from "./tiktok/connector.js";
 
-const planned = (platform: PlatformId, label: string, source: string): PlannedConnector => ({
-  available: false,
-  platform,
-  label,
-  source,
-  meanwhile: `download its reports and run 'cpi import FILE' (they are stored under source '${source}', as a sync will store them)`,
-});
-
-/** Every platform by name: Google Ads and Meta sync; Microsoft, LinkedIn and TikTok are planned. */
+/** Every platform by name (a PlannedConnector entry would say that syncing it is not available yet). */
 export const CONNECTORS: Readonly<Record<PlatformId, Connector | PlannedConnector>> = {
   "google-ads": googleAdsConnector,
   meta: metaConnector,
-  microsoft: planned("microsoft", "Microsoft Advertising", "microsoft-ads"),
-  linkedin: planned("linkedin", "LinkedIn", "linkedin"),
-  tiktok: planned("tiktok", "TikTok", "tiktok"),
+  microsoft: microsoftConnector,
+  linkedin: linkedinConnector,
+  tiktok: tiktokConnector,
 };
 
 /** Other names users type for a platform. */

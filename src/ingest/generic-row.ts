@@ -1,3 +1,4 @@
+import { canonicalAccountId } from "../domain/account-ids.js";
 import { isoToEpochDay } from "../domain/dates.js";
 import { fitsStoredMicros, tooLargeAmount } from "../domain/money.js";
 import { blankSpendRow, type ParseIssue, type SpendRow } from "../domain/spend.js";
@@ -266,7 +267,7 @@ export class GenericRowAssembler {
     r.date_start = start;
     r.date_end = end;
     r.source = (t[F_SOURCE] as string) || this.defaults.source;
-    r.account_id = (t[F_ACCOUNT] as string) || this.defaults.account;
+    r.account_id = canonicalAccountId(r.source, (t[F_ACCOUNT] as string) || this.defaults.account);
     r.account_name = t[F_ACCOUNT_NAME] as string;
     r.account_timezone = timezone;
     r.currency = currency;

@@ -1,3 +1,4 @@
+import { canonicalAccountId } from "../domain/account-ids.js";
 import { campaignState } from "../domain/campaign-status.js";
 import type { PlatformReachRow, SpendRow } from "../domain/spend.js";
 import { blankSpendRow } from "../domain/spend.js";
@@ -172,7 +173,7 @@ export class PlatformRowBuilder {
     const range = reader.dates();
     const row = this.streamed ?? blankSpendRow();
     row.source = plan.source;
-    row.account_id = reader.text(col.accountId) || plan.accountId;
+    row.account_id = canonicalAccountId(row.source, reader.text(col.accountId) || plan.accountId);
     row.account_name = reader.text(col.accountName) || plan.accountName;
     row.account_timezone = plan.timezone;
     row.currency = this.currencyOf(reader.cell(col.currency), line, reader.failer);

@@ -75,3 +75,34 @@ export class OpenApiChecker {
     return (validate.errors ?? []).slice(0, 5).map((e) => `${label}: ${e.instancePath || "(body)"} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`);
   }
 }
+
+/**
+ * Checks every /api/ answer a real server sends against `doc`, as it is sent; the problems found are
+ * kept in the returned list (a test asserts it is empty, e.g. when it closes the server).
+ */
+export function checkServedAnswers(server: import("node:http").Server, doc: OpenApiDoc): string[] {
+  const checker = new OpenApiChecker(doc);
+  const problems: string[] = [];
+  server.prependListener("request", (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
+    const target = req.url ?? "";
+    if (!target.startsWith("/api/")) return;
+    const chunks: Buffer[] = [];
+    const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...a: unknown[]) => import("node:http").ServerResponse;
+    res.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (chunk) chunks.push(Buffer.from(chunk as string));
+      return write(chunk, ...rest);
+    }) as typeof res.write;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      if (chunk && typeof chunk !== "function") chunks.push(Buffer.from(chunk as string));
+      const text = Buffer.concat(chunks).toString("utf8");
+      let body: unknown = text || undefined;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {}
+      problems.push(...checker.problems(req.method ?? "GET", target, res.statusCode, body, String(res.getHeader("content-type") ?? "")));
+      return end(chunk, ...rest);
+    }) as typeof res.end;
+  });
+  return problems;
+}

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { tempDir } from "../helpers.js";
-import { addGoogle, addMeta, cpiEnv, ENV, type Fakes, GOOGLE_ACCOUNTS, googleDelivery, META_ACCOUNTS, metaDelivery, SECRETS, startFakes } from "./fakes.js";
+import { addGoogle, addMeta, addMicrosoft, cpiEnv, ENV, type Fakes, GOOGLE_ACCOUNTS, googleDelivery, META_ACCOUNTS, MICROSOFT_ACCOUNTS, metaDelivery, SECRETS, startFakes } from "./fakes.js";
 
 let fakes: Fakes;
 before(async () => {
@@ -47,9 +47,12 @@ test("bad input is refused with a message naming the flag, and the file stays as
   const path = join(dir, "cpi.connections.json");
   const cases: [string[], RegExp][] = [
     [["connect", "add", "snapchat", "--account", "1"], /unknown platform 'snapchat'; cpi connects to google-ads, meta, microsoft, linkedin, tiktok/],
-    [["connect", "add", "microsoft", "--account", "1"], /syncing Microsoft Advertising is not available in this version of cpi yet: meanwhile download its reports and run 'cpi import FILE'/],
-    [["connect", "add", "linkedin", "--account", "1"], /syncing LinkedIn is not available/],
-    [["connect", "add", "tiktok", "--account", "1"], /syncing TikTok is not available/],
+    [["connect", "add", "microsoft", "--account", "F1234567", "--client-id", "c", "--refresh-token", "r", "--developer-token", "d"], /--account 'F1234567' is not an account id \(the digits of Account ID, not the account number such as F1234567\)/],
+    [["connect", "add", "microsoft", "--account", "180535609", "--client-id", "c", "--refresh-token", "r"], /Microsoft Advertising needs the developer token: give --developer-token \(or --developer-token-env VARIABLE/],
+    [["connect", "add", "linkedin", "--account", "act_1", "--client-id", "c", "--client-secret", "s", "--refresh-token", "r"], /--account 'act_1' is not an ad account id \(507123456, or urn:li:sponsoredAccount:507123456\)/],
+    [["connect", "add", "linkedin", "--account", "507123456", "--client-id", "c", "--client-secret", "s", "--refresh-token", "r", "--api-version", "v2"], /--api-version: 'v2' does not look like 202607/],
+    [["connect", "add", "tiktok", "--account", "act_1", "--access-token", "t"], /--account 'act_1' is not an advertiser id \(7012345678901234567\)/],
+    [["connect", "add", "tiktok", "--account", "7012345678901234567"], /TikTok needs the access token: give --access-token \(or --access-token-env VARIABLE/],
     [["connect", "add", "google-ads", "--account", "12-34", "--client-id", "c", "--client-secret", "s", "--refresh-token", "r"], /--account '12-34' is not a customer id \(123-456-7890 or 1234567890; not a manager account\)/],
     [["connect", "add", "google-ads", "--account", "1234567890", "--client-id", "c", "--client-secret", "s"], /Google Ads needs the OAuth refresh token: give --refresh-token \(or --refresh-token-env VARIABLE/],
     [["connect", "add", "meta", "--account", "act_1", "--access-token", "t", "--access-token-env", "T"], /give --access-token or --access-token-env, not both/],
@@ -125,4 +128,40 @@ test("connect test: each account's name, currency and zone, or what is wrong in 
   const sync = await cpiEnv(dir, {}, "sync", "g");
   assert.equal(sync.code, 2, "a connection that cannot be used as configured needs the user");
   assert.match(sync.stderr, /GOOGLE_CLIENT_SECRET, which is not set/);
+});
+
+test("connect test, Microsoft Advertising: each account, or what is wrong in plain words (unknown account, permission, retired version, refused refresh token)", async () => {
+  const dir = tempDir("cpi-connect-test-ms-");
+  const [a1, a2] = MICROSOFT_ACCOUNTS.map((a) => a.id) as [string, string];
+  await addMicrosoft(dir, fakes, "ms", [a1, a2, "999"]);
+  fakes.microsoft.fault({ kind: "permission", account: a2, times: 1 });
+  const r = await cpiEnv(dir, ENV, "connect", "test", "ms", "--format", "json");
+  assert.equal(r.code, 2);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(
+    j.accounts.map((a: { account: string; ok: boolean; currency: string | null; timezone: string | null; error_kind: string | null }) => [a.account, a.ok, a.currency, a.timezone, a.error_kind]),
+    [
+      [a1, true, "USD", "America/New_York", null],
+      [a2, false, null, null, "permission"],
+      ["999", false, null, null, "unknown_account"],
+    ],
+  );
+  assert.match(j.accounts[1].error, /the user who authorized cpi may not read account 181000042: check the account id .* and that the user has access to it/);
+  assert.match(j.accounts[2].error, /Microsoft Advertising knows no account 999: check the id \(Accounts summary → Account ID, not the account number\)/);
+
+  const retired = tempDir("cpi-connect-test-ms-version-");
+  await addMicrosoft(retired, fakes, "ms", [a1], ["--api-version", "v12"]);
+  const v = await cpiEnv(retired, ENV, "connect", "test", "ms");
+  assert.equal(v.code, 2);
+  assert.match(v.stdout, /Microsoft Advertising does not serve API version v12 at this address \(retired\?\): set a current one with --api-version/);
+
+  fakes.microsoft.refuseRefresh = true;
+  try {
+    const e = await cpiEnv(dir, ENV, "connect", "test", "ms");
+    assert.equal(e.code, 2);
+    assert.match(e.stdout, /Microsoft refused the credentials of connection 'ms' \(invalid_grant: AADSTS70008: .*\): the refresh token has expired or was revoked; authorize cpi again and save the new credentials with 'cpi connect add microsoft --name ms --update --refresh-token NEW_VALUE'/);
+  } finally {
+    fakes.microsoft.refuseRefresh = false;
+  }
+  for (const s of Object.values(SECRETS)) assert.ok(!r.stdout.includes(s) && !r.stderr.includes(s));
 });

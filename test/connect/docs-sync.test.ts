@@ -1,18 +1,22 @@
-// Every `cpi` command docs/sync.md shows runs as printed, in order, against the fake Google Ads and
-// Meta APIs (reached through the CPI_<PLATFORM>_API_URL variables the page documents), and exits 0.
+// Every `cpi` command docs/sync.md shows runs as printed, in order, against the fake Google Ads, Meta
+// and Microsoft APIs (reached through the CPI_<PLATFORM>_API_URL variables the page documents), and exits 0.
 // `cpi serve` runs until stopped: serve-sync.test.ts runs it.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import type { FakeApi } from "../../src/test-support/fake-platforms/fake-server.js";
 import { ROOT, tempDir } from "../helpers.js";
 import { cpiEnv, ENV, type Fakes, googleDelivery, metaDelivery, startFakes } from "./fakes.js";
+import { PLATFORM_CASES, PLATFORM_ENV } from "./platform-cases.js";
 
 let fakes: Fakes;
+let more: FakeApi[];
 before(async () => {
   fakes = await startFakes(googleDelivery(5), metaDelivery(5), { metaProof: false });
+  more = await Promise.all(PLATFORM_CASES.map((c) => c.start(c.delivery(5, 1))));
 });
-after(() => fakes.close());
+after(() => Promise.all([fakes.close(), ...more.map((f) => f.close())]));
 
 /** The commands of the page's console blocks, continuation lines joined. */
 function commands(markdown: string): string[] {
@@ -31,7 +35,17 @@ function words(line: string): string[] {
 
 test("every command docs/sync.md shows runs as printed", async () => {
   const dir = tempDir("cpi-docs-sync-");
-  const env = { ...ENV, CPI_GOOGLE_ADS_API_URL: fakes.google.apiUrl, CPI_GOOGLE_ADS_TOKEN_URL: fakes.google.tokenUrl, CPI_META_API_URL: fakes.meta.apiUrl };
+  const env = {
+    ...ENV,
+    ...PLATFORM_ENV,
+    ...Object.assign({}, ...PLATFORM_CASES.map((c, i) => c.env(more[i] as FakeApi))),
+    CPI_GOOGLE_ADS_API_URL: fakes.google.apiUrl,
+    CPI_GOOGLE_ADS_TOKEN_URL: fakes.google.tokenUrl,
+    CPI_META_API_URL: fakes.meta.apiUrl,
+    CPI_MICROSOFT_API_URL: fakes.microsoft.apiUrl,
+    CPI_MICROSOFT_CUSTOMER_API_URL: fakes.microsoft.apiUrl,
+    CPI_MICROSOFT_TOKEN_URL: fakes.microsoft.tokenUrl,
+  };
   const list = commands(readFileSync(join(ROOT, "docs/sync.md"), "utf8"));
   assert.ok(list.length >= 8, "the page shows commands");
   let ran = 0;
@@ -46,4 +60,7 @@ test("every command docs/sync.md shows runs as printed", async () => {
   assert.ok(ran >= 8);
   assert.deepEqual(fakes.google.violations, []);
   assert.deepEqual(fakes.meta.violations, []);
+  assert.deepEqual(fakes.microsoft.violations, []);
+  assert.ok(fakes.microsoft.requests.some((q) => q.path.startsWith("/download/")), "the page's sync pulled Microsoft reports");
+  for (const f of more) assert.deepEqual(f.violations, []);
 });

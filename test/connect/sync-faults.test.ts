@@ -1,58 +1,43 @@
 // test:slow
-// Faults during `cpi sync`, played by the fake Google Ads and Meta APIs. After a first sync, the fakes
+// Faults during `cpi sync`, played by the fake Google Ads, Meta and Microsoft APIs. After a first sync, the fakes
 // serve restated delivery; in each scenario one account's calls fail in one way. The failing account's
 // rows (and reach) must stay exactly as the first sync left them, every other account must hold the
 // restated delivery, and the exit code must say what happened (0 recovered, 3 partial, 2 credentials).
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { FakeDelivery } from "../../src/test-support/fake-platforms/delivery.js";
 import type { Fault } from "../../src/test-support/fake-platforms/fake-server.js";
 import { tempDir } from "../helpers.js";
-import { addGoogle, addMeta, cpiEnv, ENV, type Fakes, GOOGLE_ACCOUNTS, googleDelivery, META_ACCOUNTS, metaDelivery, SECRETS, startFakes } from "./fakes.js";
+import { addGoogle, addMeta, addMicrosoft, cpiEnv, ENV, type Fakes, GOOGLE_ACCOUNTS, googleDelivery, META_ACCOUNTS, MICROSOFT_ACCOUNTS, metaDelivery, microsoftDelivery, SECRETS, startFakes } from "./fakes.js";
+import { accountSnapshots } from "./store-views.js";
 
 const G1 = GOOGLE_ACCOUNTS[0]?.id as string;
 const G2 = GOOGLE_ACCOUNTS[1]?.id as string;
 const M1 = META_ACCOUNTS[0]?.id as string;
 const M2 = META_ACCOUNTS[1]?.id as string;
-const ALL = [G1, G2, M1, M2];
+const B1 = MICROSOFT_ACCOUNTS[0]?.id as string;
+const B2 = MICROSOFT_ACCOUNTS[1]?.id as string;
+const ALL = [G1, G2, M1, M2, B1, B2];
 
 let fakes: Fakes;
-const first = { google: googleDelivery(20, 1), meta: metaDelivery(20, 2, { campaigns: 4, adGroups: 3, ads: 5 }) };
+const first = { google: googleDelivery(20, 1), meta: metaDelivery(20, 2, { campaigns: 4, adGroups: 3, ads: 5 }), microsoft: microsoftDelivery(20, 3) };
 /** The same ads with restated figures (late conversions, credits): what the platforms serve on the second sync. */
 function restate(d: FakeDelivery): FakeDelivery {
   return { accounts: d.accounts, days: new Map([...d.days].map(([id, days]) => [id, days.map((x) => ({ ...x, costMicros: x.costMicros - 10_000n, impressions: x.impressions + 3, conversions: x.conversions + 1, reach: x.reach + 1 }))])) };
 }
-const restated = { google: restate(first.google), meta: restate(first.meta) };
-const served = { google: googleDelivery(20, 1), meta: metaDelivery(20, 2, { campaigns: 4, adGroups: 3, ads: 5 }) };
+const restated = { google: restate(first.google), meta: restate(first.meta), microsoft: restate(first.microsoft) };
+const served = { google: googleDelivery(20, 1), meta: metaDelivery(20, 2, { campaigns: 4, adGroups: 3, ads: 5 }), microsoft: microsoftDelivery(20, 3) };
 
 /** Makes the fakes serve one delivery or the other (they read `served` on every request). */
-function serve(d: { google: FakeDelivery; meta: FakeDelivery }): void {
-  for (const [id, days] of d.google.days) served.google.days.set(id, days);
-  for (const [id, days] of d.meta.days) served.meta.days.set(id, days);
+function serve(d: typeof first): void {
+  for (const k of ["google", "meta", "microsoft"] as const) for (const [id, days] of d[k].days) served[k].days.set(id, days);
 }
 
 before(async () => {
-  fakes = await startFakes(served.google, served.meta, { googlePageSize: 200 });
+  fakes = await startFakes(served.google, served.meta, { googlePageSize: 200, microsoft: served.microsoft });
 });
 after(() => fakes.close());
-
-/** Everything the store holds for one account, in order, without import ids. */
-async function snapshot(db: string): Promise<Map<string, string>> {
-  const store = await DuckDbStore.open(db);
-  try {
-    const out = new Map<string, string>();
-    for (const id of ALL) {
-      const spend = await store.query(`SELECT * EXCLUDE (import_id) FROM spend WHERE account_id = '${id}' ORDER BY ALL`);
-      const reach = await store.query(`SELECT * EXCLUDE (import_id) FROM platform_reach WHERE account_id = '${id}' ORDER BY ALL`);
-      out.set(id, JSON.stringify({ spend, reach }, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
-    }
-    return out;
-  } finally {
-    await store.close();
-  }
-}
 
 interface Scenario {
   name: string;
@@ -65,7 +50,7 @@ interface Scenario {
   says?: RegExp;
   extra?: string[];
   /** Sync only this connection (the other's accounts stay as they were). */
-  only?: "g" | "m";
+  only?: "g" | "m" | "ms";
   check?: (json: { account: string; error: string | null; api_calls: number; seconds: number }[]) => void;
 }
 
@@ -176,13 +161,80 @@ const SCENARIOS: Scenario[] = [
     exit: 3,
     says: /the token may not read ad account act_1020304050: assign the account to the system user and grant ads_read/,
   },
+  {
+    name: "Microsoft: the access token expires mid-sync (code 109): refreshed once, then success",
+    faults: [{ kind: "expire_token", account: B2, times: 1, pathIncludes: "Reporting" }],
+    failing: [],
+    exit: 0,
+    check: () => assert.equal(fakes.microsoft.requests.filter((r) => r.path.endsWith("/token")).length, 2, "a second access token was fetched"),
+  },
+  {
+    name: "Microsoft: the refresh token is refused: exit 2 naming the connection and what to do; the others land",
+    setup: () => {
+      fakes.microsoft.refuseRefresh = true;
+    },
+    failing: [B1, B2],
+    exit: 2,
+    says: /Microsoft refused the credentials of connection 'ms' \(invalid_grant: AADSTS70008.*authorize cpi again.*cpi connect add microsoft --name ms --update --refresh-token/,
+  },
+  {
+    name: "Microsoft: 429 with Retry-After (CallRateExceeded): waited out, then success",
+    faults: [{ kind: "rate_limit_retry_after", account: B1, times: 1, pathIncludes: "Submit" }],
+    failing: [],
+    exit: 0,
+    says: /CallRateExceeded.*retrying in 1 s/,
+  },
+  {
+    name: "Microsoft: too many reports at once (code 207): retried with backoff, then success",
+    faults: [{ kind: "rate_limit", account: B2, times: 2, pathIncludes: "Submit" }],
+    failing: [],
+    exit: 0,
+    says: /ConcurrentRequestOverLimit/,
+  },
+  {
+    name: "Microsoft: 500s that do not stop: the account fails after its retries, the others land",
+    faults: [{ kind: "server_error", account: B1, times: Number.POSITIVE_INFINITY, pathIncludes: "Poll" }],
+    failing: [B1],
+    exit: 3,
+    says: /Microsoft Advertising had an internal error.*after 6 tries/,
+  },
+  {
+    name: "Microsoft: a download that never answers: the account fails after the timeouts, the others land",
+    faults: [{ kind: "hang", account: B2, times: Number.POSITIVE_INFINITY, pathIncludes: "download", after: 1 }],
+    failing: [B2],
+    exit: 3,
+    says: /downloading report .*no answer from 127\.0\.0\.1:\d+ within 0\.5 s/,
+  },
+  {
+    name: "Microsoft: a download that is not a ZIP (a cut body): retried, then the account fails; nothing of it is stored",
+    faults: [{ kind: "malformed", account: B1, times: Number.POSITIVE_INFINITY, pathIncludes: "download", after: 1 }],
+    failing: [B1],
+    exit: 3,
+    says: /the archive cannot be unzipped/,
+  },
+  {
+    name: "Microsoft: a report that ends in Status Error: the account fails, the others land",
+    setup: () => fakes.microsoft.failReportsOf.add(B2),
+    failing: [B2],
+    exit: 3,
+    says: /report \d+\w* ended with Status 'Error'; the next sync tries again/,
+  },
 ];
+
+/** The fake API that serves an account. */
+function fakeOf(account: string) {
+  if (MICROSOFT_ACCOUNTS.some((a) => a.id === account)) return fakes.microsoft;
+  return META_ACCOUNTS.some((a) => a.id === account) ? fakes.meta : fakes.google;
+}
 
 for (const s of SCENARIOS) {
   test(s.name, async () => {
     serve(first);
     fakes.google.clearFaults();
     fakes.meta.clearFaults();
+    fakes.microsoft.clearFaults();
+    fakes.microsoft.refuseRefresh = false;
+    fakes.microsoft.failReportsOf.clear();
     fakes.google.refuseRefresh = false;
     fakes.google.retryDelay = "1s";
     fakes.meta.tokenExpired = false;
@@ -191,34 +243,37 @@ for (const s of SCENARIOS) {
     const db = join(dir, "cpi.duckdb");
     await addGoogle(dir, fakes, "g", [G1, G2]);
     await addMeta(dir, fakes, "m", [M1, M2]);
+    await addMicrosoft(dir, fakes, "ms", [B1, B2]);
     const one = await cpiEnv(dir, ENV, "sync", "--since", "21d");
     assert.equal(one.code, 0, one.stderr);
-    const before = await snapshot(db);
+    const before = await accountSnapshots(db, ALL);
     serve(restated);
     const reference = tempDir("cpi-sync-reference-");
     await addGoogle(reference, fakes, "g", [G1, G2]);
     await addMeta(reference, fakes, "m", [M1, M2]);
+    await addMicrosoft(reference, fakes, "ms", [B1, B2]);
     const ref = await cpiEnv(reference, ENV, "sync", "--since", "21d");
     assert.equal(ref.code, 0, ref.stderr);
-    const want = await snapshot(join(reference, "cpi.duckdb"));
+    const want = await accountSnapshots(join(reference, "cpi.duckdb"), ALL);
 
     fakes.google.requests.length = 0;
     fakes.meta.requests.length = 0;
+    fakes.microsoft.requests.length = 0;
     s.setup?.();
-    for (const f of s.faults ?? []) (f.pathIncludes === "insights" || f.account.startsWith("10") || f.account.startsWith("50") ? fakes.meta : fakes.google).fault(f);
+    for (const f of s.faults ?? []) fakeOf(f.account).fault(f);
     const r = await cpiEnv(dir, ENV, "sync", ...(s.only ? [s.only] : []), "--since", "21d", "--request-timeout", "500ms", "--format", "json", ...(s.extra ?? []));
     assert.equal(r.code, s.exit, `exit code (stderr: ${r.stderr})`);
     const json = JSON.parse(r.stdout) as { account: string; error: string | null; api_calls: number; seconds: number }[];
     assert.deepEqual(json.filter((a) => a.error !== null).map((a) => a.account).sort(), [...s.failing].sort());
     if (s.says) assert.match(r.stderr + r.stdout, s.says);
-    const after = await snapshot(db);
-    const synced = s.only === "g" ? [G1, G2] : s.only === "m" ? [M1, M2] : ALL;
+    const after = await accountSnapshots(db, ALL);
+    const synced = s.only === "g" ? [G1, G2] : s.only === "m" ? [M1, M2] : s.only === "ms" ? [B1, B2] : ALL;
     for (const id of ALL) {
       if (!synced.includes(id)) assert.equal(after.get(id), before.get(id), `${id} was not synced`);
       else if (s.failing.includes(id)) assert.equal(after.get(id), before.get(id), `${id} failed and is exactly as it was`);
       else assert.equal(after.get(id), want.get(id), `${id} holds the restated delivery`);
     }
-    assert.notEqual(before.get(G1), want.get(G1), "the restatement changed the rows (else the check above proves nothing)");
+    for (const id of [G1, M1, B1]) assert.notEqual(before.get(id), want.get(id), "the restatement changed the rows (else the check above proves nothing)");
     for (const secret of Object.values(SECRETS)) assert.ok(!r.stderr.includes(secret) && !r.stdout.includes(secret), "no secret in the output");
     s.check?.(json);
   });

@@ -8,6 +8,7 @@ import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { FakeDelivery } from "../../src/test-support/fake-platforms/delivery.js";
 import { tempDir } from "../helpers.js";
 import { addGoogle, addMeta, cpiEnv, ENV, type Fakes, GOOGLE_ACCOUNTS, googleDelivery, META_ACCOUNTS, metaDelivery, startFakes, yesterday } from "./fakes.js";
+import { expectedTotals, storeTotals } from "./store-views.js";
 
 let fakes: Fakes;
 let google: FakeDelivery;
@@ -19,37 +20,6 @@ before(async () => {
   fakes = await startFakes(google, meta, { googlePageSize: 100 });
 });
 after(() => fakes.close());
-
-/** What the store holds per source and account: rows, cost, impressions, clicks, days. */
-async function storeTotals(db: string): Promise<Record<string, unknown>[]> {
-  const store = await DuckDbStore.open(db);
-  try {
-    return (await store.query("SELECT source, account_id, currency, account_timezone AS tz, count(*) AS n, sum(cost_micros) AS cost, sum(impressions) AS impr, sum(clicks) AS clicks, min(date_start) AS first, max(date_end) AS last FROM spend GROUP BY ALL ORDER BY ALL")).map((r) => ({ ...r, first: String(r.first), last: String(r.last) }));
-  } finally {
-    await store.close();
-  }
-}
-
-/** The same totals computed from the served delivery over each account's synced window. */
-function expected(source: string, data: FakeDelivery, from: (zone: string) => string, adsOnly: boolean): Record<string, unknown>[] {
-  return data.accounts.map((a) => {
-    const to = yesterday(a.timezone);
-    const days = (data.days.get(a.id) ?? []).filter((d) => d.date >= from(a.timezone) && d.date <= to && (!adsOnly || d.adId !== ""));
-    const dates = days.map((d) => d.date).sort();
-    return {
-      source,
-      account_id: a.id,
-      currency: a.currency,
-      tz: a.timezone,
-      n: BigInt(days.length),
-      cost: days.reduce((s, d) => s + d.costMicros, 0n),
-      impr: BigInt(days.reduce((s, d) => s + d.impressions, 0)),
-      clicks: BigInt(days.reduce((s, d) => s + d.clicks, 0)),
-      first: dates[0],
-      last: dates[dates.length - 1],
-    };
-  });
-}
 
 test("Google Ads through search pages and searchStream: the served rows land, every request as documented", async () => {
   for (const method of ["search", "searchStream"]) {
@@ -65,7 +35,7 @@ test("Google Ads through search pages and searchStream: the served rows land, ev
       assert.equal(a.days, 90, "a first sync backfills 90 days");
       assert.equal(a.to, yesterday(a.timezone));
     }
-    assert.deepEqual(await storeTotals(join(dir, "cpi.duckdb")), expected("google-ads", google, (z) => out.find((x: { timezone: string }) => x.timezone === z).from, false));
+    assert.deepEqual(await storeTotals(join(dir, "cpi.duckdb")), expectedTotals("google-ads", google, (a) => ({ from: out.find((x: { timezone: string }) => x.timezone === a.timezone).from, to: yesterday(a.timezone) }), false));
     assert.deepEqual(fakes.google.violations, []);
     const reports = fakes.google.requests.filter((q) => q.path.includes(`googleAds:${method}`));
     if (method === "search") assert.ok(reports.some((q) => JSON.parse(q.body).pageToken), "search pages were followed");
@@ -85,7 +55,7 @@ test("Meta through report runs (long windows) and synchronous pages (a week): th
   const first = await cpiEnv(dir, ENV, "sync", "--format", "json", "--since", "21d");
   assert.equal(first.code, 0, first.stderr);
   const out = JSON.parse(first.stdout);
-  assert.deepEqual(await storeTotals(join(dir, "cpi.duckdb")), expected("meta", meta, (z) => out.find((x: { timezone: string }) => x.timezone === z).from, true));
+  assert.deepEqual(await storeTotals(join(dir, "cpi.duckdb")), expectedTotals("meta", meta, (a) => ({ from: out.find((x: { timezone: string }) => x.timezone === a.timezone).from, to: yesterday(a.timezone) }), true));
   assert.ok(fakes.meta.requests.some((q) => q.method === "POST" && q.path.endsWith("/insights")), "a report run was started");
   assert.ok(fakes.meta.requests.some((q) => q.path.endsWith("/insights") && q.query.get("after")), "cursor pages were followed");
   // Reach: one platform reach row per ad and day, never summed into spend.

@@ -5,10 +5,13 @@ import { existsSync, mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { type ApiOptions, apiRoutes } from "../../src/http/api/index.js";
+import { allEndpoints } from "../../src/http/api/endpoints/index.js";
+import { API_VERSION, type ApiOptions, apiRoutes } from "../../src/http/api/index.js";
+import { openApiDocument } from "../../src/http/api/openapi.js";
 import { createRouteServer, listen } from "../../src/http/server.js";
 import { webRoot, webRoutes } from "../../src/http/web-routes.js";
 import type { Store } from "../../src/store/store.js";
+import { checkServedAnswers, type OpenApiDoc } from "../api/openapi-check.js";
 import { ROOT, tempDir } from "../helpers.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -105,6 +108,14 @@ export async function launchTabBrowser(viewport = { width: 1200, height: 800 }):
 export async function serveDashboard(store: Store, boundHost = "127.0.0.1", more: Partial<ApiOptions> = {}): Promise<{ url: string; server: Server }> {
   await ensureWebBuilt();
   const server = createRouteServer({ routes: [...apiRoutes({ store, boundHost, ...more }), ...webRoutes()], log: () => {} });
+  // Every API answer the page receives is checked against /openapi.json; closing the server fails on any that does not match.
+  const problems = checkServedAnswers(server, openApiDocument(allEndpoints(boundHost, more.alerts, more.connections), API_VERSION) as unknown as OpenApiDoc);
+  const close = server.close.bind(server);
+  server.close = ((callback?: (err?: Error) => void) => {
+    close(callback);
+    if (problems.length) throw new Error(`API answers that do not match /openapi.json:\n${[...new Set(problems)].slice(0, 20).join("\n")}`);
+    return server;
+  }) as typeof server.close;
   const port = await listen(server, 0, "127.0.0.1");
   return { url: `http://127.0.0.1:${port}`, server };
 }

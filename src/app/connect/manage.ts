@@ -158,7 +158,7 @@ export async function removeConnection(files: ConnectionFiles, name: string): Pr
 
 /** The named connections (all when none are named); an unknown name is a UserError listing the known ones. @example selectConnections(list, ["acme"], files.path) */
 export function selectConnections(list: readonly Connection[], names: readonly string[], path: string): Connection[] {
-  if (list.length === 0) throw new UserError("no_connections", `no connections in ${path}: add one with 'cpi connect add google-ads|meta …'`);
+  if (list.length === 0) throw new UserError("no_connections", `no connections in ${path}: add one with 'cpi connect add google-ads|meta|microsoft|linkedin|tiktok …'`);
   if (names.length === 0) return [...list];
   return names.map((n) => {
     const c = list.find((x) => x.name === n);

@@ -173,7 +173,7 @@ async function syncAccount(store: Store, c: Connection, source: string, session:
         format: `${source}:sync`,
         rows: pulled.rows,
         reach: pulled.reach,
-        windows: [{ source, account_id: r.account, campaign_ids: campaigns, from: w.from, to: w.to }],
+        windows: [r.account, ...(info.aliases ?? [])].map((account_id) => ({ source, account_id, campaign_ids: campaigns, from: w.from, to: w.to })),
       },
     ]);
     r.replaced_rows = outcome?.replacedRows ?? 0;

@@ -86,6 +86,9 @@ Examples:
   $ cpi connect add google-ads --name acme-google --account 123-456-7890 --login-customer-id 987-654-3210 \\
       --client-id 1234.apps.googleusercontent.com --client-secret-env GOOGLE_CLIENT_SECRET --refresh-token-env GOOGLE_REFRESH_TOKEN
   $ cpi connect add meta --name acme-meta --account act_1234567890 --access-token-env META_TOKEN
+  $ cpi connect add linkedin --name acme-linkedin --account 507123456 --client-id 78abcdefghijkl \\
+      --client-secret-env LINKEDIN_CLIENT_SECRET --refresh-token-env LINKEDIN_REFRESH_TOKEN
+  $ cpi connect add tiktok --name acme-tiktok --account 7012345678901234567 --access-token-env TIKTOK_TOKEN
   $ cpi connect add meta --name acme-meta --update --account act_1234567890 --account act_2345678901
 See docs/sync.md for each platform's setup.`,
     )
@@ -116,7 +119,7 @@ See docs/sync.md for each platform's setup.`,
       const format = outputFormat(o.format, ["table", "json"]);
       const list = await listConnections(files(o), io.env);
       if (format === "json") io.out(toJson(list));
-      else if (list.length === 0) io.err(`no connections in ${files(o).path}: add one with 'cpi connect add google-ads|meta …'\n`);
+      else if (list.length === 0) io.err(`no connections in ${files(o).path}: add one with 'cpi connect add google-ads|meta|microsoft|linkedin|tiktok …'\n`);
       else {
         io.out(
           renderTable(

@@ -9,6 +9,7 @@ import type { AccountInfo, Connector, ConnectorSession, PlatformSession, Pulled,
 import { endpointFields, matching } from "../field-checks.js";
 import { type ApiRequest, type ApiResponse, jsonBody } from "../http-client.js";
 import { ApiProblem, type Json, malformed, plainDuration } from "../problem.js";
+import { windowSlices } from "../slices.js";
 import { accountOf, type Delivery, syncedReach, syncedRow } from "../synced-rows.js";
 import { countOf, decimalCount, decimalMicros } from "../values.js";
 import { metaProblem } from "./errors.js";
@@ -107,8 +108,7 @@ class MetaSession implements PlatformSession {
     const oldest = addDays(dayInZone(this.s.http.now(), account.timezone), -HISTORY_DAYS);
     if (w.from < oldest) this.s.progress(`act_${account.id}: Meta keeps insights for 37 months: pulling from ${oldest}, not ${w.from}`);
     const first = [w.from, oldest].sort()[1] as string;
-    for (let from = first; from <= w.to; from = addDays(from, SLICE_DAYS)) {
-      const slice = { from, to: [addDays(from, SLICE_DAYS - 1), w.to].sort()[0] as string };
+    for (const slice of windowSlices({ from: first, to: w.to }, SLICE_DAYS)) {
       const rows = await this.slice(account, slice);
       for (const r of rows) this.add(out, account, r, slice);
     }

@@ -1,5 +1,6 @@
 /** The DuckDB schema (DESIGN §3). Money is BIGINT micros; counts are BIGINT; conversions may be fractional. */
-export const SCHEMA_VERSION = 1;
+/** 4: Google Ads account ids without dashes (issue 18); an older store migrates when opened (migrations.ts). */
+export const SCHEMA_VERSION = 4;
 
 export const SPEND_COLUMNS = [
   ["date_start", "DATE NOT NULL"],

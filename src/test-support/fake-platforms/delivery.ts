@@ -43,7 +43,7 @@ export interface FakeDay {
   costMicros: bigint;
   impressions: number;
   clicks: number;
-  /** Google: fractional conversions (hundredths); Meta: whole purchases. */
+  /** Google: fractional conversions (hundredths); Meta and Microsoft: whole. */
   conversions: number;
   valueMicros: bigint;
   /** Meta: the ad's reach that day. */
@@ -58,7 +58,7 @@ export interface FakeDelivery {
 
 export interface DeliveryOptions {
   seed: number;
-  platform: "google-ads" | "meta";
+  platform: "google-ads" | "meta" | "microsoft-ads" | "linkedin" | "tiktok";
   accounts: { id: string; name: string; currency: string; timezone: string; managerId?: string }[];
   campaigns: number;
   adGroups: number;
@@ -75,7 +75,7 @@ const QUIRKY = ["Brand, \"Core\"", "Rückkehr – Herbst", "Prospecting · EU", 
 
 /**
  * Delivery for fake APIs and export files alike: ids numeric like the platform's, money in cents
- * (Meta) or micros (Google), conversions in hundredths (Google) or whole (Meta).
+ * (Meta, Microsoft, LinkedIn, TikTok) or micros (Google), conversions in hundredths (Google) or whole (the others).
  * @example generateDelivery({ seed: 1, platform: "meta", accounts: [acct], campaigns: 2, adGroups: 2, ads: 2, from, to })
  */
 export function generateDelivery(o: DeliveryOptions): FakeDelivery {
@@ -110,8 +110,8 @@ export function generateDelivery(o: DeliveryOptions): FakeDelivery {
           const impressions = int(50, 20_000);
           const clicks = int(0, Math.floor(impressions / 20));
           const cents = int(5, 40_000);
-          const costMicros = o.platform === "meta" ? BigInt(cents) * 10_000n : BigInt(cents) * 10_000n + BigInt(int(0, 9_999));
-          const conversions = o.platform === "meta" ? int(0, 5) : int(0, 500) / 100;
+          const costMicros = o.platform !== "google-ads" ? BigInt(cents) * 10_000n : BigInt(cents) * 10_000n + BigInt(int(0, 9_999));
+          const conversions = o.platform !== "google-ads" ? int(0, 5) : int(0, 500) / 100;
           const valueMicros = conversions > 0 ? BigInt(int(100, 90_000)) * 10_000n : 0n;
           list.push({ date, campaignId: c.id, adGroupId: u.g, adId: u.ad, costMicros, impressions, clicks, conversions, valueMicros, reach: Math.max(1, Math.floor(impressions / (1 + rnd()))) });
         }

@@ -7,7 +7,8 @@
 import { randomBytes } from "node:crypto";
 import type { FakeAccount, FakeDay, FakeDelivery } from "./delivery.js";
 import { namesOf } from "./delivery.js";
-import { type Answer, type FakeApi, type Fault, formOf, type RecordedRequest, startFakeServer } from "./fake-server.js";
+import { type FakeOAuthState, refreshGrant } from "./fake-oauth.js";
+import { type Answer, type FakeApi, type Fault, type RecordedRequest, startFakeServer } from "./fake-server.js";
 
 export interface FakeGoogleAdsOptions {
   data: FakeDelivery;
@@ -26,13 +27,9 @@ export interface FakeGoogleAdsOptions {
   memo?: boolean;
 }
 
-export interface FakeGoogleAds extends FakeApi {
+export interface FakeGoogleAds extends FakeApi, FakeOAuthState {
   apiUrl: string;
   tokenUrl: string;
-  /** Answer invalid_grant to every refresh from now on (the refresh token was revoked). */
-  refuseRefresh: boolean;
-  /** Access tokens issued so far. */
-  issued: number;
   /** The retryDelay a rate_limit fault states ("1s"; a daily quota says hours). */
   retryDelay: string;
 }
@@ -177,23 +174,10 @@ function rowsOf(a: FakeAccount, days: readonly FakeDay[], q: Gaql): unknown[] {
 export async function startFakeGoogleAds(o: FakeGoogleAdsOptions): Promise<FakeGoogleAds> {
   const versions = o.versions ?? ["v26"];
   const pageSize = o.pageSize ?? 10_000;
-  const valid = new Set<string>();
   const violations: string[] = [];
   let fake: FakeGoogleAds;
-  const token = (req: RecordedRequest): Answer => {
-    const f = formOf(req);
-    if (req.method !== "POST" || !String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) {
-      violations.push(`token: ${req.method} with content-type ${req.headers["content-type"]}`);
-      return { status: 400, json: { error: "invalid_request", error_description: "Required parameter is missing: grant_type" } };
-    }
-    if (f.get("grant_type") !== "refresh_token") return { status: 400, json: { error: "unsupported_grant_type", error_description: "Invalid grant_type" } };
-    if (f.get("client_id") !== o.clientId || f.get("client_secret") !== o.clientSecret) return { status: 401, json: { error: "invalid_client", error_description: "The OAuth client was not found." } };
-    if (fake.refuseRefresh || f.get("refresh_token") !== o.refreshToken) return { status: 400, json: { error: "invalid_grant", error_description: "Token has been expired or revoked." } };
-    const access = `ya29.fake-${randomBytes(12).toString("hex")}`;
-    valid.add(access);
-    fake.issued++;
-    return { status: 200, json: { access_token: access, expires_in: 3599, scope: "https://www.googleapis.com/auth/adwords", token_type: "Bearer" } };
-  };
+  const client = { ...o, tokenPrefix: "ya29.fake-", words: { invalidGrant: "Token has been expired or revoked.", invalidClient: "The OAuth client was not found." } };
+  const token = (req: RecordedRequest): Answer => refreshGrant(req, client, fake, violations, { expires_in: 3599, scope: "https://www.googleapis.com/auth/adwords", token_type: "Bearer" });
   const report = (req: RecordedRequest, play: (account: string) => Fault | null): Answer => {
     const m = /^\/(v\d+)\/customers\/([^/]+)\/googleAds:(search|searchStream)$/.exec(req.path);
     const wrongShape = (why: string) => {
@@ -207,8 +191,8 @@ export async function startFakeGoogleAds(o: FakeGoogleAdsOptions): Promise<FakeG
     const auth = /^Bearer (\S+)$/.exec(String(req.headers.authorization ?? ""));
     if (!auth) return googleError(v, 401, "UNAUTHENTICATED", "Request is missing required authentication credential.", { authenticationError: "OAUTH_TOKEN_HEADER_INVALID" });
     const fault = play(customer);
-    if (fault?.kind === "expire_token") valid.clear();
-    if (!valid.has(auth[1] as string)) return googleError(v, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials.", { authenticationError: fault?.kind === "expire_token" ? "OAUTH_TOKEN_EXPIRED" : "OAUTH_TOKEN_INVALID" });
+    if (fault?.kind === "expire_token") fake.valid.clear();
+    if (!fake.valid.has(auth[1] as string)) return googleError(v, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials.", { authenticationError: fault?.kind === "expire_token" ? "OAUTH_TOKEN_EXPIRED" : "OAUTH_TOKEN_INVALID" });
     if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) return wrongShape(`content-type ${req.headers["content-type"]}`);
     if (o.developerToken !== undefined && req.headers["developer-token"] !== undefined && req.headers["developer-token"] !== o.developerToken) {
       return googleError(v, 401, "UNAUTHENTICATED", "The developer token is not valid.", { authenticationError: "DEVELOPER_TOKEN_INVALID" });
@@ -266,7 +250,7 @@ export async function startFakeGoogleAds(o: FakeGoogleAdsOptions): Promise<FakeG
     return { status: 200, json: { ...(page.length ? { results: page } : {}), fieldMask, requestId, ...(next ? { nextPageToken: next } : {}) } };
   };
   const api = await startFakeServer((req, play) => (req.path === "/token" ? token(req) : report(req, play)), violations, { memo: () => o.memo ?? false });
-  fake = Object.assign(api, { apiUrl: api.url, tokenUrl: `${api.url}/token`, refuseRefresh: false, issued: 0, retryDelay: o.retryDelay ?? "1s" });
+  fake = Object.assign(api, { apiUrl: api.url, tokenUrl: `${api.url}/token`, valid: new Set<string>(), refuseRefresh: false, issued: 0, retryDelay: o.retryDelay ?? "1s" });
   return fake;
 }
 

@@ -9,16 +9,20 @@ import type { AddressInfo, Socket } from "node:net";
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The request target as sent (path and query, undecoded): Rest.li 2.0 queries are checked on it. */
+  url: string;
   query: URLSearchParams;
   headers: IncomingMessage["headers"];
   body: string;
 }
 
-/** An answer: status, JSON (or raw text) body, headers. */
+/** An answer: status, JSON (or raw text, or bytes) body, headers. */
 export interface Answer {
   status: number;
   json?: unknown;
   text?: string;
+  /** A binary body (a ZIP download), sent as application/octet-stream unless headers say otherwise. */
+  bytes?: Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -60,7 +64,7 @@ export type Handler = (req: RecordedRequest, play: (account: string) => Fault | 
 export async function startFakeServer(handle: Handler, violations: string[] = [], o: { memo?: (req: RecordedRequest) => boolean } = {}): Promise<FakeApi> {
   // Benchmarks: a successful answer to the same request (method, path, query, body) is served again
   // as it was serialized, so the fake's own JSON work is not what they measure.
-  const memo = new Map<string, { status: number; headers: Record<string, string>; body: string }>();
+  const memo = new Map<string, { status: number; headers: Record<string, string>; body: string | Uint8Array }>();
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
   const sockets = new Set<Socket>();
@@ -81,7 +85,7 @@ export async function startFakeServer(handle: Handler, violations: string[] = []
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "http://fake");
-      const rec: RecordedRequest = { method: req.method ?? "", path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const rec: RecordedRequest = { method: req.method ?? "", path: url.pathname, url: req.url ?? "/", query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
       requests.push(rec);
       const key = `${rec.method} ${req.url} ${rec.body}`;
       const memoize = o.memo?.(rec) ?? false;
@@ -106,8 +110,9 @@ export async function startFakeServer(handle: Handler, violations: string[] = []
             hanging.add(res); // never answered; destroyed at close
             return;
           }
-          const body = garbled ? '{"results": [{"campaign": {"id": "1"' : a.text !== undefined ? a.text : JSON.stringify(a.json);
-          const headers = { "content-type": a.text !== undefined && !garbled ? "text/html; charset=UTF-8" : "application/json; charset=UTF-8", ...a.headers };
+          const body = garbled ? '{"results": [{"campaign": {"id": "1"' : a.bytes !== undefined ? a.bytes : a.text !== undefined ? a.text : JSON.stringify(a.json);
+          const type = garbled ? "application/json; charset=UTF-8" : a.bytes !== undefined ? "application/octet-stream" : a.text !== undefined ? "text/html; charset=UTF-8" : "application/json; charset=UTF-8";
+          const headers = { "content-type": type, ...a.headers };
           if (memoize && a.status === 200 && !garbled) memo.set(key, { status: a.status, headers, body });
           res.writeHead(a.status, headers);
           res.end(body);

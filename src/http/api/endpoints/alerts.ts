@@ -25,6 +25,7 @@ import { HttpError } from "../../server.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { isoDate } from "../params.js";
 import { readOnlyAlertFiles, refusedFetch } from "../read-only.js";
+import { activeAlertsResponse, alertCheckResponse, alertHistoryResponse, alertRuleResponse, alertRulesResponse, backtestResponse, removedResponse, silenceResponse } from "../responses.js";
 
 function need(files: AlertFiles | undefined): AlertFiles {
   if (!files) throw new HttpError(404, "alerts_off", "alerts are not set up on this server");
@@ -81,6 +82,7 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
       input: "query",
       schema: z.strictObject({}),
       write: false,
+      response: activeAlertsResponse,
       handle: async () => {
         const f = need(files);
         return activeAlerts(f, await loadAlertsConfig(f));
@@ -94,6 +96,7 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
       input: "query",
       schema: z.strictObject({ limit: z.coerce.number().int().min(1).max(100_000).optional().describe("the last N alerts (default 50)") }),
       write: false,
+      response: alertHistoryResponse,
       handle: async (p) => {
         const f = need(files);
         return alertHistory(f, await loadAlertsConfig(f), p.limit ?? 50);
@@ -107,6 +110,7 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
       input: "query",
       schema: z.strictObject({}),
       write: false,
+      response: alertRulesResponse,
       handle: async () => {
         const config = await loadAlertsConfig(need(files));
         return {
@@ -126,6 +130,7 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
       input: "json",
       schema: z.strictObject(ruleFields),
       write: true,
+      response: alertRuleResponse,
       status: 201,
       handle: async (p) => addAlertRule(need(files), p),
     }),
@@ -137,6 +142,7 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
       input: "query",
       schema: z.strictObject({ id: ruleId }),
       write: true,
+      response: removedResponse(z.string()),
       handle: async (p) => {
         await edit(files, (c) => {
           if (!c.rules.some((r) => r.id === p.id)) throw new UserError("no_rule", `no rule named '${p.id}'`);
@@ -154,6 +160,7 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
         input: "query",
         schema: z.strictObject({ id: ruleId }),
         write: true,
+        response: alertRuleResponse,
         handle: async (p) => {
           const next = await edit(files, (c) => withRuleEnabled(c, p.id, action === "enable"));
           return next.rules.find((r) => r.id === p.id);
@@ -175,6 +182,7 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
         note: z.string().max(500).optional(),
       }),
       write: true,
+      response: silenceResponse,
       status: 201,
       handle: async (p) => {
         let made: unknown = null;
@@ -194,6 +202,7 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
       input: "query",
       schema: z.strictObject({ id: z.string().min(1).max(64).describe("the silence's id") }),
       write: true,
+      response: removedResponse(z.array(z.string())),
       handle: async (p) => {
         let removed: string[] = [];
         await edit(files, (c) => {
@@ -219,6 +228,7 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
         rule: z.strictObject(ruleFields).partial({ kind: true }).optional().describe("a rule as for POST /api/alerts/rules, judged without being saved"),
       }),
       write: false,
+      response: backtestResponse,
       handle: async (p, { store }) => {
         if (p.rule && p.rules) throw new UserError("bad_request", "give rules (saved rules) or rule (a draft), not both");
         return backtestAlerts(store, need(files), { from: p.from, to: p.to, ...(p.rules ? { rules: p.rules } : {}), ...(p.rule ? { draft: p.rule } : {}) });
@@ -233,6 +243,7 @@ export function alertEndpoints(files: AlertFiles | undefined): Endpoint[] {
       input: "query",
       schema: z.strictObject({ date: isoDate.optional().describe("the day to judge (default: the latest day with data, at most yesterday)"), dry_run: z.enum(["true", "false", "1", "0"]).optional() }),
       write: (p) => !on(p.dry_run),
+      response: alertCheckResponse,
       handle: async (p, { store, writes }) => {
         // A dry run holds files it cannot write and a fetch that sends nothing, as its store refuses writes.
         const f = writes ? need(files) : readOnlyAlertFiles(need(files));

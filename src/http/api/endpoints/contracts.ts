@@ -5,6 +5,7 @@ import { microsToDecimalString } from "../../../domain/money.js";
 import type { Contract } from "../../../domain/tracking/contract.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { currency, isoDate, timezone } from "../params.js";
+import { removedResponse } from "../responses.js";
 
 const amount = z.union([z.string().regex(/^\d+(\.\d+)?$/, "expected an amount like 5000 or 12.50"), z.number().nonnegative()]);
 
@@ -66,6 +67,7 @@ export const contractEndpoints: Endpoint[] = [
     input: "query",
     schema: z.strictObject({ id: z.coerce.number().int().positive().describe("the contract's id") }),
     write: true,
+    response: removedResponse(z.number()),
     handle: async (p, { store }) => {
       await removeContract(store, p.id);
       return { removed: p.id };

@@ -7,6 +7,7 @@ import { parsePeriod } from "../../../domain/dates.js";
 import { UserError } from "../../../domain/errors.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { currency, timezone } from "../params.js";
+import { fxImportResponse, fxListResponse, importsResponse } from "../responses.js";
 
 const flag = z.enum(["true", "false", "1", "0"]);
 const on = (v: string | undefined) => v === "true" || v === "1";
@@ -51,6 +52,7 @@ export const importEndpoints: Endpoint[] = [
       dry_run: flag.optional().describe("parse and check only; write nothing"),
     }),
     write: (p) => !on(p.dry_run),
+    response: importsResponse,
     handle: async (p, { store, files }) => {
       needFiles(files);
       const mapping = mappingOf(p.mapping);
@@ -79,6 +81,7 @@ export const importEndpoints: Endpoint[] = [
     input: "query",
     schema: z.strictObject({}),
     write: false,
+    response: fxListResponse,
     handle: async (_p, { store }) => ({ rates: await listFxCoverage(store) }),
   }),
   defineEndpoint({
@@ -89,6 +92,7 @@ export const importEndpoints: Endpoint[] = [
     input: "multipart",
     schema: z.strictObject({}),
     write: true,
+    response: fxImportResponse,
     handle: async (_p, { store, files }) => {
       needFiles(files);
       return importFxRates(store, files);

@@ -10,6 +10,7 @@ import { isEntityDimension, parseDimensionList, requireTimeZone } from "../../..
 import type { PairOverlap } from "../../../domain/reach/index.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { currency, entityDimension, filtersOf, isoDate, num, periodOf, timezone, where } from "../params.js";
+import { abtestResponse } from "../responses.js";
 
 /** The selection every planning endpoint shares (the CLI's --by, --campaign, --where, --from, --to, --currency). */
 const selection = {
@@ -69,6 +70,7 @@ export const planningEndpoints: Endpoint[] = [
       currency: currency.optional(),
     }),
     write: false,
+    response: abtestResponse,
     handle: async (p, { store }) => {
       return runAbTest(store, {
         metric: p.metric,

@@ -9,6 +9,7 @@ import { METRICS } from "../../../domain/metrics.js";
 import { ENTITY_DIMENSIONS, parseFilter, TIME_GRAINS } from "../../../domain/query.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { metricQueryFromJson, metricQueryJson, metricQueryOf, metricQueryParams } from "../params.js";
+import { compareResponse, extentResponse, metricsResponse } from "../responses.js";
 
 const row = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
 const reportResponse = z.strictObject({
@@ -72,6 +73,7 @@ export const reportEndpoints: Endpoint[] = [
     input: "query",
     schema: z.strictObject({}),
     write: false,
+    response: metricsResponse,
     handle: async () => ({
       metrics: Object.values(METRICS).map((m) => ({ name: m.name, label: m.label, unit: m.unit, direction: m.direction, decimals: m.decimals, description: m.description })),
       dimensions: [...ENTITY_DIMENSIONS],
@@ -86,6 +88,7 @@ export const reportEndpoints: Endpoint[] = [
     input: "query",
     schema: z.strictObject({}),
     write: false,
+    response: extentResponse,
     handle: async (_p, { store }) => {
       const r = await runReport(store, { metrics: ["impressions", "cost"], dimensions: ["currency", "source", "day"], filters: [] });
       let first: string | null = null;
@@ -124,6 +127,7 @@ export const reportEndpoints: Endpoint[] = [
       currency: metricQueryParams.currency,
     }),
     write: false,
+    response: compareResponse,
     handle: async (p, { store }) => {
       const sides = compareSidesOf(p);
       const c = await compareSides(store, sides[0], sides[1], { explainBy: p.explain_by, filters: (p.where ?? []).map(parseFilter), ...(p.currency ? { currency: p.currency.toUpperCase() } : {}) });

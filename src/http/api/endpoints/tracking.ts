@@ -5,6 +5,7 @@ import { requireTimeZone } from "../../../domain/query.js";
 import { isLocalRequest } from "../auth.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { filtersOf, isoDate, num, periodOf, timezone, where } from "../params.js";
+import { discrepanciesResponse, sessionResponse } from "../responses.js";
 
 export function trackingEndpoints(boundHost: string): Endpoint[] {
   return [
@@ -23,6 +24,7 @@ export function trackingEndpoints(boundHost: string): Endpoint[] {
         flagged: z.enum(["true", "false"]).optional().describe("only rows beyond the tolerance"),
       }),
       write: false,
+      response: discrepanciesResponse,
       handle: async (p, { store }) => {
         const { rows, beforeTracking } = await discrepancyReport(store, {
           tolerance: p.tolerance / 100,
@@ -43,6 +45,7 @@ export function trackingEndpoints(boundHost: string): Endpoint[] {
       input: "query",
       schema: z.strictObject({}),
       write: false,
+      response: sessionResponse,
       public: true,
       handle: async (_p, { req, token }) => {
         const local = isLocalRequest(req, boundHost);
