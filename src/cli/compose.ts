@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import type { AlertFiles } from "../app/alerts/alert-files.js";
 import type { Mailer } from "../app/alerts/webhook.js";
@@ -14,6 +14,7 @@ import { type EventLogSource, openLogSource } from "../store/event-log/log-reade
 import { findSegmentFile, listSealedSegments, type SealedSegment, SegmentedEventLog, type SegmentListener } from "../store/event-log/segmented-log.js";
 import { RemoteStore, type StoreCall } from "../store/remote-store.js";
 import type { Store } from "../store/store.js";
+import { storeEngineProblem, storePathProblem } from "./environment.js";
 import type { CliIo } from "./io.js";
 
 /** The composition root: the one place the CLI picks and opens a store. */
@@ -97,13 +98,15 @@ export async function openStoreAt(path: string): Promise<Store> {
   const h = hosted.get(path);
   if (h) return Object.assign(Object.create(h) as Store, { close: async () => {} });
   if (isClickHouseUrl(path)) return openClickHouseStore(path);
+  if (path !== ":memory:") {
+    const problem = storePathProblem(path);
+    if (problem) throw problem;
+  }
   try {
     const { DuckDbStore } = await import("../store/duckdb/duckdb-store.js");
     return await DuckDbStore.open(path);
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    if (/lock/i.test(msg)) throw new UserError("store_locked", `the store ${path} is in use by another process (${msg.split("\n")[0]})`);
-    throw e;
+    throw storeEngineProblem(path, e) ?? e;
   }
 }
 
@@ -119,14 +122,46 @@ export async function vacuumClickHouse(url: string, nodes: readonly string[]): P
   return vacuumClickHouseStore(parseClickHouseUrl(url), nodes.map(parseClickHouseUrl));
 }
 
-/** Runs `fn` with an open store and always closes it. */
-export async function withStore<T>(opts: StoreOptions, io: CliIo, mode: "read" | "write", fn: (s: Store) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with an open store and always closes it. A DuckDB store this call created is removed again
+ * when `fn` fails or `keep` says nothing was written (a failed or empty import leaves no file behind).
+ */
+export async function withStore<T>(opts: StoreOptions, io: CliIo, mode: "read" | "write", fn: (s: Store) => Promise<T>, keep: (result: T) => boolean = () => true): Promise<T> {
+  const path = clickhouseUrl(opts, io) === null ? storePath(opts, io) : null;
+  const created = path !== null && mode === "write" && !existsSync(path) && !hosted.has(path);
   const store = await openStore(opts, io, mode);
+  let kept = false;
+  try {
+    const result = await fn(store);
+    kept = keep(result);
+    return result;
+  } finally {
+    await store.close();
+    if (created && !kept && path !== null) removeStoreFiles(path);
+  }
+}
+
+/**
+ * Runs `fn` with the store, or, when there is no DuckDB store yet, with an empty one in memory: a dry
+ * run checks against what the store holds and never creates it.
+ */
+export async function withStoreOrEmpty<T>(opts: StoreOptions, io: CliIo, fn: (s: Store) => Promise<T>): Promise<T> {
+  const path = clickhouseUrl(opts, io) === null ? storePath(opts, io) : null;
+  if (path === null || existsSync(path) || hosted.has(path)) return withStore(opts, io, "write", fn);
+  const problem = storePathProblem(path);
+  if (problem) throw problem;
+  const { DuckDbStore } = await import("../store/duckdb/duckdb-store.js");
+  const store = await DuckDbStore.open(":memory:");
   try {
     return await fn(store);
   } finally {
     await store.close();
   }
+}
+
+/** Removes a DuckDB store file and its write-ahead log. */
+function removeStoreFiles(path: string): void {
+  for (const p of [path, `${path}.wal`]) rmSync(p, { force: true });
 }
 
 /** The tracking server's event log next to a store: `<db>.events.log`. */

@@ -11,9 +11,11 @@ export interface CliIo {
 /** The real process's streams. */
 export function processIo(): CliIo {
   // `cpi report | head` closes the pipe early: that is not an error.
+  // Output that cannot be written (a full disk, a closed file) is the environment's doing: one line, exit 2.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(0);
-    throw e;
+    process.stderr.write(`error: cannot write the output: ${e.code === "ENOSPC" ? "the disk is full" : e.message} (${e.code ?? "error"})\n`);
+    process.exit(2);
   });
   // Names come from imported files: whatever a command prints, no control character of theirs reaches
   // the terminal (an ESC sequence in a campaign name could recolour or retitle it). Tabs and line ends

@@ -22,11 +22,12 @@ import { registerServe } from "./commands/serve.js";
 import { registerSnippet } from "./commands/snippet.js";
 import { registerSync } from "./commands/sync.js";
 import { registerToken } from "./commands/token.js";
+import { engineIoProblem, systemProblem } from "./environment.js";
 import { forwardToServer } from "./forward.js";
+import { VERSION } from "./invocation.js";
 import { type CliIo, processIo } from "./io.js";
 import { terminalSafe } from "./render/format.js";
 
-export const VERSION = "0.1.0";
 
 /** The `cpi` program with every command registered, writing to `io`. */
 export function buildProgram(io: CliIo): Command {
@@ -97,8 +98,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       if (e.code === "cpi.exit") return e.exitCode; // a command's own exit code (cpi alerts check --fail-on-alert: 3)
       return 2;
     }
-    if (isUserError(e)) {
-      io.err(`error: ${e.message.split("\n").map(terminalSafe).join("\n")}\n`);
+    const environment = isUserError(e) ? e : (systemProblem(e) ?? engineIoProblem(e));
+    if (environment) {
+      io.err(`error: ${environment.message.split("\n").map(terminalSafe).join("\n")}\n`);
       return 2;
     }
     io.err(`internal error (a bug in cpi; please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -1,7 +1,7 @@
 // A small route-table HTTP server on raw node:http: tracking, the CLI bridge and (later) /api/* and the
 // dashboard all register routes here. Errors are mapped to JSON in one place (jsonError).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { isUserError } from "../domain/errors.js";
 import { type ConnectionLimits, guardConnections } from "./connection-guard.js";
 
@@ -161,6 +161,19 @@ export function createRouteServer(options: ServerOptions): Server {
 }
 
 /** Starts listening; resolves with the bound port. */
+/**
+ * Checks that `host:port` can be listened on now (rejects with the listen error: EADDRINUSE, EACCES …),
+ * so a server fails before it creates anything. Port 0 (any free port) always can.
+ */
+export function probeListen(port: number, host: string): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once("error", reject);
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
 export function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);

@@ -7,29 +7,7 @@ import { test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { ROOT, tempDir } from "../helpers.js";
-
-/** A command line split as a POSIX shell would (double and single quotes; no expansion). */
-function words(line: string): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let quote: string | null = null;
-  let started = false;
-  for (const ch of line) {
-    if (quote) {
-      if (ch === quote) quote = null;
-      else cur += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      started = true;
-    } else if (/\s/.test(ch)) {
-      if (started || cur) out.push(cur);
-      cur = "";
-      started = false;
-    } else cur += ch;
-  }
-  if (started || cur) out.push(cur);
-  return out;
-}
+import { shellWords } from "../shell-words.js";
 
 test("every command of docs/alerts.md runs as printed", async () => {
   const doc = readFileSync(join(ROOT, "docs/alerts.md"), "utf8");
@@ -43,7 +21,7 @@ test("every command of docs/alerts.md runs as printed", async () => {
       env[exported[1] as string] = exported[2] as string;
       continue;
     }
-    const argv = words(line);
+    const argv = shellWords(line);
     assert.equal(argv[0], "cpi", `a cpi command: ${line}`);
     const io = memoryIo({ ...env }, dir);
     const code = await main(argv.slice(1), io);

@@ -14,9 +14,10 @@ test("cpi demo builds its own store, prints the seed case, and leaves ./cpi.duck
   assert.match(r.stdout, /Launch Q3: \$4,500\.00 for 300,000 impressions → CPI \$0\.0150/);
   assert.match(r.stdout, /CPI 33\.3 % lower: more cost-efficient: \$5,000 buys 166,667 more impressions/);
   assert.match(r.stdout, /Try next:/);
-  assert.match(r.stdout, /cpi reach --db cpi-demo\.duckdb --by campaign\n/);
-  assert.match(r.stdout, /cpi discrepancy --db cpi-demo\.duckdb/);
-  assert.match(r.stdout, /cpi report --db cpi-demo\.duckdb --where source=tracked --by placement --metrics impressions,viewable_rate,cpi,reach/);
+  // Outside the clone, with no cpi on PATH, the suggestions name the bin itself (invocation.test.ts has the other cases).
+  assert.match(r.stdout, /\n {2}node \S+\/bin\/cpi\.js reach --db cpi-demo\.duckdb --by campaign\n/);
+  assert.match(r.stdout, /cpi\.js discrepancy --db cpi-demo\.duckdb/);
+  assert.match(r.stdout, /cpi\.js report --db cpi-demo\.duckdb --where source=tracked --by placement --metrics impressions,viewable_rate,cpi,reach/);
   const again = await cpi(dir, "demo");
   assert.equal(again.code, 0, again.stderr);
   const seed = JSON.parse((await cpi(dir, "report", "--db", "cpi-demo.duckdb", "--where", "campaign=Launch Q4", "--metrics", "cost,impressions,cpi,cpm", "--format", "json")).stdout);
@@ -68,7 +69,7 @@ test("cpi demo counts Launch Q4's last week itself: tracked vs reported, reach, 
   for (const g of week.filter((g: { status: string }) => g.status === "ok")) assert.ok(Math.abs(g.gap) < 0.08, JSON.stringify(g));
   const contracts = await json("contract", "list");
   assert.deepEqual(contracts.map((c: { campaign: string; pricing: string; amount: number; from: string; to: string }) => [c.campaign, c.pricing, c.amount, c.from, c.to]), [["Launch Q4", "flat", 812.5, "2026-11-09", "2026-11-15"]]);
-  // The ad server split Visual A and B by visitor: README's visitor-level test runs on the demo, every
+  // The ad server split Visual A and B by visitor: docs/statistics.md's visitor-level test runs on the demo, every
   // visitor a unit of one arm (units add up to the reach), the cost to the contract's $812.50.
   const ab = await json("abtest", "--campaign", "Launch Q4", "--where", "source=tracked", "--arms", "ad", "--unit", "visitor", "--metric", "ctr");
   assert.deepEqual(

@@ -4,24 +4,14 @@
 // names tables in src/ingest/platforms/names/), its numbers and dates in that locale, to the cent.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Role } from "../../src/ingest/columns.js";
 import { AMAZON_NAMES } from "../../src/ingest/platforms/names/amazon-names.js";
 import { MICROSOFT_NAMES } from "../../src/ingest/platforms/names/microsoft-names.js";
-import { bareName, type NamesByLanguage, type UiLanguage, type UiNameTable } from "../../src/ingest/ui-names.js";
+import type { UiLanguage } from "../../src/ingest/ui-names.js";
 import { cpi, tempDir, write } from "../helpers.js";
+import { uiName } from "../ui-name.js";
 
 const A = { impressions: 12_345, clicks: 678, cost: 1234.56 };
 const B = { impressions: 1_000_000, clicks: 2, cost: 0.99 };
-
-/** The first name a table gives `role` in `lang`, as a header would write it. */
-function nameIn(table: UiNameTable, role: Role, lang: UiLanguage): string {
-  const value = table.roles[role];
-  const tiers = (Array.isArray(value) ? value : [value]) as NamesByLanguage[];
-  const name = tiers.map((t) => t[lang]?.[0]).find((n) => n !== undefined);
-  if (!name) throw new Error(`${table.platform} has no '${role}' name in ${lang}`);
-  const bare = bareName(name);
-  return bare.charAt(0).toUpperCase() + bare.slice(1);
-}
 
 /** 1234.56 as a comma-decimal locale writes it: "1.234,56". */
 const comma = (n: number, d: number) => n.toFixed(d).replace(/\B(?=(\d{3})+(?!\d))/g, "#").replace(".", ",").replaceAll("#", ".");
@@ -53,7 +43,7 @@ const MICROSOFT_LANGS: UiLanguage[] = ["pt", "es", "fr", "de", "it", "nl", "ja"]
 test("a Microsoft Advertising UI grid in each of its languages, named with --source, lands to the cent", async () => {
   const dir = tempDir();
   for (const lang of MICROSOFT_LANGS) {
-    const names = (["campaign", "impressions", "clicks", "cost"] as const).map((r) => nameIn(MICROSOFT_NAMES, r, lang));
+    const names = (["campaign", "impressions", "clicks", "cost"] as const).map((r) => uiName(MICROSOFT_NAMES, r, lang));
     const num = lang === "ja" ? (n: number, d: number) => n.toFixed(d) : comma;
     const row = (name: string, m: typeof A) => [name, num(m.impressions, 0), num(m.clicks, 0), num(m.cost, 2)].join(";");
     write(dir, `ms-${lang}.csv`, [names.join(";"), row(`${lang} A`, A), row(`${lang} B`, B)].join("\n"));
@@ -73,7 +63,7 @@ const AMAZON_LANGS: UiLanguage[] = ["pt", "es", "fr", "de", "it", "nl", "pl", "t
 test("an Amazon Ads report in each console language, named with --source, lands to the cent with its dates in that locale", async () => {
   const dir = tempDir();
   for (const lang of AMAZON_LANGS) {
-    const names = (["date", "campaign", "currency", "impressions", "clicks", "cost"] as const).map((r) => nameIn(AMAZON_NAMES, r, lang));
+    const names = (["date", "campaign", "currency", "impressions", "clicks", "cost"] as const).map((r) => uiName(AMAZON_NAMES, r, lang));
     const ja = lang === "ja";
     const num = ja ? (n: number, d: number) => n.toFixed(d) : comma;
     const day = ja ? "2026/03/02" : "02.03.2026";

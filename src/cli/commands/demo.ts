@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
@@ -7,6 +7,8 @@ import { loadDemo } from "../../app/demo.js";
 import { runReport } from "../../app/report.js";
 import { UserError } from "../../domain/errors.js";
 import { openStoreAt } from "../compose.js";
+import { storePathProblem } from "../environment.js";
+import { cpiCommand, shellQuote } from "../invocation.js";
 import type { CliIo } from "../io.js";
 import { readInputFile } from "../read-files.js";
 import { formatCount, formatMoney, formatPercent } from "../render/format.js";
@@ -24,6 +26,23 @@ export function demoDataDir(): string {
   throw new Error("demo-data folder not found next to the cpi package");
 }
 
+/** The commands the demo suggests, written to run as printed from where the user stands (see cpiCommand). */
+export function tryNext(io: CliIo, path: string): string {
+  const cpi = cpiCommand(io);
+  const db = `--db ${shellQuote(relative(io.cwd, path) || path)}`;
+  const lines = [
+    `report ${db} --by campaign,month --currency USD --metrics cost,impressions,cpi,cpm,ctr`,
+    `compare ${db} --campaign "Launch Q4" --vs "Launch Q3" --explain-by placement`,
+    `compare ${db} --period 2026-10 --vs 2026-09 --currency USD`,
+    `abtest ${db} --campaign "Launch Q4" --arms ad --unit day --metric cpi`,
+    `reach ${db} --by campaign`,
+    `discrepancy ${db} --from 2026-11-09 --to 2026-11-15`,
+    `report ${db} --where source=tracked --by placement --metrics impressions,viewable_rate,cpi,reach`,
+    "calc --cost 5000 --impressions 500000 --baseline-cpi 0.015",
+  ];
+  return `\nTry next:\n${lines.map((l) => `  ${cpi} ${l}\n`).join("")}`;
+}
+
 /** `cpi demo`: builds a demo store from bundled data and walks through it. */
 export function registerDemo(program: Command, io: CliIo): void {
   program
@@ -34,6 +53,7 @@ export function registerDemo(program: Command, io: CliIo): void {
     .addHelpText("after", "\nExamples:\n  $ cpi demo\n  $ cpi demo --db /tmp/demo.duckdb")
     .action(async (o) => {
       const path = resolve(io.cwd, o.db);
+      if (existsSync(path) && statSync(path).isDirectory()) throw storePathProblem(path) as UserError;
       if (existsSync(path)) {
         const isDemo = await openStoreAt(path)
           .then(async (s) => {
@@ -50,6 +70,7 @@ export function registerDemo(program: Command, io: CliIo): void {
       const names = readdirSync(dir).filter((n) => n.endsWith(".csv")).sort();
       const read = (n: string) => readInputFile(join(dir, n), `demo-data/${n}`);
       const store = await openStoreAt(path);
+      let built = false;
       try {
         io.err(`building the demo store ${relative(io.cwd, path) || path} …\n`);
         const loaded = await loadDemo(store, { reports: names.filter((n) => n !== "fx-rates.csv").map(read), rates: [read("fx-rates.csv")] });
@@ -86,10 +107,12 @@ export function registerDemo(program: Command, io: CliIo): void {
 
         io.out(await demoTrackedSection(store, loaded.tracking));
 
-        const db = `--db ${relative(io.cwd, path) || path}`;
-        io.out(`\nTry next:\n  cpi report ${db} --by campaign,month --currency USD --metrics cost,impressions,cpi,cpm,ctr\n  cpi compare ${db} --campaign "Launch Q4" --vs "Launch Q3" --explain-by placement\n  cpi compare ${db} --period 2026-10 --vs 2026-09 --currency USD\n  cpi abtest ${db} --campaign "Launch Q4" --arms ad --unit day --metric cpi\n  cpi reach ${db} --by campaign\n  cpi discrepancy ${db} --from 2026-11-09 --to 2026-11-15\n  cpi report ${db} --where source=tracked --by placement --metrics impressions,viewable_rate,cpi,reach\n  cpi calc --cost 5000 --impressions 500000 --baseline-cpi 0.015\n`);
+        io.out(tryNext(io, path));
+        built = true;
       } finally {
         await store.close();
+        // A demo store that could not be built whole (a full disk) is not left behind half made.
+        if (!built) for (const p of [path, `${path}.wal`]) rmSync(p, { force: true });
       }
     });
 }

@@ -6,7 +6,8 @@ import { importTimezoneOptions } from "../../app/store-settings.js";
 import { parsePeriod } from "../../domain/dates.js";
 import { UserError } from "../../domain/errors.js";
 import { SOURCE_IDS } from "../../domain/sources.js";
-import { withStore } from "../compose.js";
+import type { Store } from "../../store/store.js";
+import { withStore, withStoreOrEmpty } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { outputFormat, toJson } from "../options.js";
 import { progress } from "../progress.js";
@@ -74,7 +75,7 @@ Generic CSV columns (case-insensitive; * required):
       const format = outputFormat(o.format, ["table", "json"]);
       const files = expandReportPaths(paths, io).map((p) => readInputFile(p, relative(io.cwd, p) || p));
       const bar = progress(io, "importing");
-      const results = await withStore(o, io, "write", async (store) => {
+      const run = async (store: Store) => {
         const zones = await importTimezoneOptions(store, o.timezone);
         return importReports(store, files, {
           ...(o.source ? { source: o.source } : {}),
@@ -89,7 +90,10 @@ Generic CSV columns (case-insensitive; * required):
           dryRun: Boolean(o.dryRun),
           onProgress: bar,
         });
-      });
+      };
+      // Nothing is written unless something is imported: a dry run reads an empty store when there is
+      // none yet, and a store this import created is removed again when it fails or imports no row.
+      const results = o.dryRun ? await withStoreOrEmpty(o, io, run) : await withStore(o, io, "write", run, (rs) => rs.some((r) => r.rows > 0));
       bar.done();
       for (const r of results) {
         for (const w of r.warnings) io.err(`warning: ${r.file}: ${w}\n`);

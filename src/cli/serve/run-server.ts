@@ -2,12 +2,13 @@
 // DuckDB and runs forwarded commands; endpoint file; SIGTERM/SIGINT drain everything.
 import { randomBytes } from "node:crypto";
 import { TrackingRecorder } from "../../app/track/recorder.js";
-import { UserError } from "../../domain/errors.js";
+import { isUserError, UserError } from "../../domain/errors.js";
 import type { ConnectionLimits } from "../../http/connection-guard.js";
-import { createRouteServer, listen, type Route } from "../../http/server.js";
+import { createRouteServer, listen, probeListen, type Route } from "../../http/server.js";
 import { trackingRoutes } from "../../http/tracking-routes.js";
 import type { Store } from "../../store/store.js";
 import { eventLogPath, openEventLogWriter, remoteStore, sealedEventLogs } from "../compose.js";
+import { listenProblem, storeEngineProblem, storePathProblem } from "../environment.js";
 import type { CliIo } from "../io.js";
 import { cliRoute } from "./cli-route.js";
 import { readEndpoint, removeEndpoint, writeEndpoint } from "./endpoint.js";
@@ -44,6 +45,14 @@ export interface ServeOptions {
 export async function runServer(o: ServeOptions, io: CliIo): Promise<boolean> {
   const running = readEndpoint(o.dbPath);
   if (running) throw new UserError("already_serving", `a cpi server (pid ${running.pid}) already serves ${o.dbPath} on port ${running.port}`);
+  // What the machine does not allow fails here, before a log, a secret, a store or a process is made.
+  await probeListen(o.port, o.host).catch((e) => {
+    throw listenProblem(o.host, o.port, e) ?? e;
+  });
+  if (!o.storeUrl) {
+    const problem = storePathProblem(o.dbPath);
+    if (problem) throw problem;
+  }
   let worker: StoreWorkerHost | null = null;
   const logPath = eventLogPath(o.dbPath);
   const sealed = sealedEventLogs(logPath);
@@ -70,9 +79,8 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<boolean> {
     );
   } catch (e) {
     await log.close();
-    const msg = e instanceof Error ? e.message : String(e);
-    if (/lock/i.test(msg)) throw new UserError("store_locked", `the store ${o.dbPath} is in use by another process (${msg.split("\n")[0]})`);
-    throw e;
+    if (isUserError(e)) throw e;
+    throw storeEngineProblem(o.dbPath, e) ?? e;
   }
   worker = started.host;
   const w = worker;
@@ -97,7 +105,16 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<boolean> {
     ...(o.extraRoutes?.(remoteStore((method, args) => w.call(method, args), w.dialect, w.location)) ?? []),
   ];
   const server = createRouteServer({ routes, limits: o.limits, log: (m) => io.err(`${m}\n`) });
-  const port = await listen(server, o.port, o.host);
+  let port: number;
+  try {
+    port = await listen(server, o.port, o.host);
+  } catch (e) {
+    // Taken since the probe: the store process ends with this process, the log as far as it is.
+    server.close();
+    await log.close();
+    await w.drain(log.marks());
+    throw listenProblem(o.host, o.port, e) ?? e;
+  }
   // The signal handlers are in place before "listening" is written: stderr to a pipe is written
   // synchronously, and a SIGTERM sent on reading that line must drain, not kill, the process.
   let background: ReturnType<NonNullable<ServeOptions["background"]>> | undefined;

@@ -234,7 +234,8 @@ async function start(data: StoreWorkerData): Promise<void> {
 }
 
 function fatal(e: unknown): void {
-  send({ t: "fatal", message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  if (isUserError(e)) send({ t: "fatal", message: e.message, code: e.code });
+  else send({ t: "fatal", message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   process.exitCode = 1;
   setTimeout(() => process.exit(1), 100).unref();
 }

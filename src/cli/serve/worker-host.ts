@@ -71,7 +71,7 @@ export class StoreWorkerHost {
           resolve({ host, recentIds: m.recentIds });
         } else if (m.t === "fatal" && !started) {
           child.kill();
-          reject(new Error(m.message));
+          reject(m.code === undefined ? new Error(m.message) : new UserError(m.code, m.message));
         }
       };
       const exited = (code: number | null) => {

@@ -45,4 +45,4 @@ export type FromWorker =
   | { t: "call-result"; id: number; ok: true; value: unknown }
   | { t: "call-result"; id: number; ok: false; error: { user: boolean; code: string; message: string; details?: unknown } }
   | { t: "drained"; backlog: number }
-  | { t: "fatal"; message: string };
+  | { t: "fatal"; message: string; /** Set when the failure is the user's to fix (a UserError: exit 2). */ code?: string };

@@ -13,6 +13,7 @@ import { CAMPAIGN_STATUS_DDL, campaignStatusesDuckDb, recordCampaignStatusesDuck
 import { appendTrackedBatch, deleteContract, eventLogOffset, insertContract, listContracts } from "./event-tables.js";
 import { migrateDuckDb } from "./migrations.js";
 import { DUCKDB_SCHEMA, SCHEMA_VERSION } from "./schema.js";
+import { refuseNewerSchema } from "./schema-version.js";
 import { importSpendDuckDb } from "./spend-import.js";
 
 function toPlain(v: DuckDBValue): string | number | bigint | boolean | null {
@@ -45,6 +46,13 @@ export class DuckDbStore implements Store {
     const instance = await DuckDBInstance.create(path);
     if (created) chmodSync(path, 0o600);
     const conn = await instance.connect();
+    try {
+      await refuseNewerSchema(conn, path);
+    } catch (e) {
+      conn.closeSync();
+      instance.closeSync();
+      throw e;
+    }
     for (const stmt of [...DUCKDB_SCHEMA, ...API_TOKENS_DDL, ...CAMPAIGN_STATUS_DDL]) await conn.run(stmt);
     await migrateDuckDb(conn, SCHEMA_VERSION);
     return new DuckDbStore(path, instance, conn);
@@ -85,7 +93,7 @@ export class DuckDbStore implements Store {
       }
       await this.conn.run("COMMIT");
     } catch (e) {
-      await this.conn.run("ROLLBACK");
+      await this.conn.run("ROLLBACK").catch(() => {}); // a failed write may have ended the transaction already: its error is the one to report
       throw e;
     }
     return rates.length;

@@ -87,7 +87,7 @@ async function importInTransaction(conn: DuckDBConnection, files: readonly (Spen
     }
     await conn.run("COMMIT");
   } catch (e) {
-    await conn.run("ROLLBACK");
+    await conn.run("ROLLBACK").catch(() => {}); // a failed write may have ended the transaction already: its error is the one to report
     throw e;
   }
   return outcomes;
