@@ -3,7 +3,7 @@ import { z } from "zod";
 import { addContract, listContracts, removeContract } from "../../../app/track/contracts.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { currency, isoDate, timezone } from "../params.js";
-import { removedResponse } from "../responses.js";
+import { contractResponse, contractsResponse, removedResponse } from "../responses.js";
 
 const amount = z.union([z.string().regex(/^\d+(\.\d+)?$/, "expected an amount like 5000 or 12.50"), z.number().nonnegative()]);
 
@@ -17,6 +17,7 @@ export const contractEndpoints: Endpoint[] = [
     input: "query",
     schema: z.strictObject({}),
     write: false,
+    response: contractsResponse,
     handle: async (_p, { store }) => ({ contracts: (await listContracts(store)) }),
   }),
   defineEndpoint({
@@ -37,6 +38,7 @@ export const contractEndpoints: Endpoint[] = [
       timezone: timezone.optional().describe("zone the flight's days are in (default UTC)"),
     }),
     write: true,
+    response: contractResponse,
     status: 201,
     handle: async (p, { store }) => {
       const price = (v: string | number | undefined) => (v === undefined ? {} : { value: String(v) });

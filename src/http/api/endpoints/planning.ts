@@ -10,7 +10,7 @@ import { isEntityDimension, parseDimensionList, requireTimeZone } from "../../..
 import type { PairOverlap } from "../../../domain/reach/index.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { currency, entityDimension, filtersOf, isoDate, num, periodOf, timezone, where } from "../params.js";
-import { abtestResponse } from "../responses.js";
+import { abtestPlanResponse, abtestResponse, allocateResponse, curvesResponse, forecastResponse, pacingResponse, reachResponse } from "../responses.js";
 
 /** The selection every planning endpoint shares (the CLI's --by, --campaign, --where, --from, --to, --currency). */
 const selection = {
@@ -104,6 +104,7 @@ export const planningEndpoints: Endpoint[] = [
       campaign: z.string().min(1).max(500).optional().describe("take the variance from this campaign's daily history"),
     }),
     write: false,
+    response: abtestPlanResponse,
     handle: async (p, { store }) => {
       const history = p.campaign ? await dailyHistory(store, p.metric, filtersOf([], p.campaign)) : undefined;
       return planAbTest({ metric: p.metric, baseline: p.baseline, dailyImpressions: p.daily_impressions, mde: p.mde, arms: p.arms, power: p.power, alpha: p.alpha, cv: p.cv, sequentialTuning: p.tuning, ...(history ? { history } : {}) });
@@ -127,6 +128,7 @@ export const planningEndpoints: Endpoint[] = [
       currency: currency.optional(),
     }),
     write: false,
+    response: reachResponse,
     handle: async (p, { store }) =>
       reachReport(store, {
         by: parseDimensionList(p.by),
@@ -147,6 +149,7 @@ export const planningEndpoints: Endpoint[] = [
     input: "query",
     schema: z.strictObject(selection),
     write: false,
+    response: curvesResponse,
     handle: async (p, { store }) => {
       const fits = await fitCurves(store, selectionOf(p));
       return {
@@ -173,6 +176,7 @@ export const planningEndpoints: Endpoint[] = [
     input: "query",
     schema: z.strictObject({ ...selection, by: selection.by.default("campaign"), budget: positive.describe("total budget over `days`"), days: z.coerce.number().int().min(1).max(3660).default(30) }),
     write: false,
+    response: forecastResponse,
     handle: async (p, { store }) => forecastBudget(store, selectionOf(p), p.budget, p.days),
   }),
   defineEndpoint({
@@ -193,6 +197,7 @@ export const planningEndpoints: Endpoint[] = [
       max_extrapolation: z.string().max(20).optional().describe("most a channel may spend a day, as a multiple of the most it ever spent in a day (default 2; 'none': no ceiling)"),
     }),
     write: false,
+    response: allocateResponse,
     handle: async (p, { store }) =>
       allocate(store, selectionOf(p), {
         budget: p.budget,
@@ -222,6 +227,7 @@ export const planningEndpoints: Endpoint[] = [
       currency: currency.optional(),
     }),
     write: false,
+    response: pacingResponse,
     handle: async (p, { store }) => {
       const filters = filtersOf(p.where, p.campaign);
       if (filters.length === 0) throw new UserError("bad_usage", "say which flight: campaign=NAME or where=DIM=VALUE");
