@@ -93,7 +93,8 @@ const NO_MONEY_IN_TABLE: Record<string, string> = {
 const WRITES = new Set(["init", "import", "connect add", "sync", "fx import", "contract add", "token create", "alerts add"]);
 
 const CAMEL = /^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$/;
-const MONEY = /(^|_)(cost|spend|budget|amount|revenue|rate_of_spend|daily_rate|over_budget)(_|$)/;
+/** Keys of money fields (a ratio or a cost of one unit is not a sum of money: left to the table checks of its own). */
+const MONEY = /(^|_)(cost|spend|budget|amount|revenue|daily_rate)(_|$)/;
 const ENTITY_KEYED = new Set(["today_daily_spend", "k_plus"]);
 
 interface Found {

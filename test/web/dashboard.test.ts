@@ -269,8 +269,8 @@ test("every panel renders on the demo store: A/B test, reach, curves, allocator,
   const allocation = await (await answer).json();
   const usd = (v: number, digits: number) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
   const reasons = await page.locator('[data-testid="reasons"] li').allTextContents();
-  assert.equal(reasons.length, allocation.perPeriod.length);
-  for (const [i, p] of allocation.perPeriod.entries()) {
+  assert.equal(reasons.length, allocation.per_period.length);
+  for (const [i, p] of allocation.per_period.entries()) {
     assert.ok(reasons[i]?.startsWith(`${p.channel}: `), reasons[i]);
     if (p.today !== null) assert.ok(reasons[i]?.includes(`at today's ${usd(p.today, 0)} one more impression costs $`) || reasons[i]?.endsWith("unchanged from today"), reasons[i]);
   }
@@ -285,12 +285,12 @@ test("pacing: the verdict is the CLI's, its amounts formatted in the currency", 
   await page.goto(`${url}/#/pacing?${new URLSearchParams({ currency: "USD", ...flight })}`);
   await ready(page, "pacing");
   const want = await cliJson("pacing", "--campaign", flight.campaign, "--budget", flight.budget, "--from", flight.fl_from, "--to", flight.fl_to, "--currency", "USD");
-  const usd = (micros: number) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(micros / 1e6);
+  const usd = (amount: number) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(amount);
   const verdict = page.locator('[data-testid="pacing-verdict"]');
   assert.equal(await verdict.getAttribute("data-status"), want.status);
   assert.equal(
     await verdict.textContent(),
-    `On course to spend ${usd(want.projectedEndSpend)}, ${usd(-want.projectedOverBudget)} under the budget of $20,000.00; spend ${usd(want.requiredDailySpend)} a day to land on it`,
+    `On course to spend ${usd(want.projected_end_spend)}, ${usd(-want.projected_over_budget)} under the budget of $20,000.00; spend ${usd(want.required_daily_spend)} a day to land on it`,
   );
   await screenshot(page, "pacing-flight");
 });
