@@ -10,9 +10,10 @@ import type { Dimension, Filter, MetricQuery } from "../../src/domain/query.js";
 import { distinctCountErrorBound } from "../../src/domain/reach/hll-error.js";
 import type { NewContract } from "../../src/domain/tracking/contract.js";
 import type { Store } from "../../src/store/store.js";
+import { chdbSkipReason } from "./chdb.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
 import { randomEvents } from "./random-events.js";
-import { type NamedStore, threeStores } from "./stores.js";
+import { engineStores, type NamedStore } from "./stores.js";
 
 const skip = skipReason() ?? false;
 let cluster: TestCluster | null = null;
@@ -27,7 +28,7 @@ const CONTRACTS: NewContract[] = [
 before(async () => {
   if (skip) return;
   cluster = await startClickHouse(2);
-  stores = await threeStores(cluster);
+  stores = await engineStores(cluster);
   const events = randomEvents({ seed: 5, events: 12_000 });
   const rates = [];
   for (let d = 1; d <= 31; d++) {
@@ -110,7 +111,7 @@ test("tracked reports (every dimension, grain, zone, filter and period) agree on
     rows += reference.exact ? (reference.exact as { rows: unknown[] }).rows.length : 0;
     reachFigures += reference.reach.length;
   }
-  t.diagnostic(`${compared} tracked reports × 3 stores: ${rows} rows, ${reachFigures} reach figures; largest ClickHouse reach difference ${worst} visitors`);
+  t.diagnostic(`${compared} tracked reports on ${stores.map((s) => s.name).join(", ")}: ${rows} rows, ${reachFigures} reach figures; largest ClickHouse reach difference ${worst} visitors`);
 });
 
 test("filters that match nothing give no rows on every store, whatever the dimensions (constant ones too)", { skip }, async () => {
@@ -130,4 +131,8 @@ test("a replayed batch is skipped and a gap is refused on every store", { skip }
     assert.equal(replay.applied, false, name);
     await assert.rejects(store.appendTrackedEvents({ logId: "log-1", from: 1_300_000, to: 1_400_000, events: [] }), /starts at 1300000/, name);
   }
+});
+
+test("ClickHouse 26 (chdb) is one of the stores compared", { skip: (skip || chdbSkipReason()) ?? false }, () => {
+  assert.ok(stores.some((s) => s.name === "clickhouse-26"));
 });
