@@ -41,14 +41,14 @@ const A = 34_000;
 const B = 31_000;
 let counter = 0;
 
-/** A fresh store (one server, or sharded over both) and its URL on the first server. */
-async function freshStore(cluster: boolean): Promise<{ url: string; conn: ClickHouseConnection }> {
+/** A fresh store (one server, or sharded over both) and its URL on the first server (`other`: on the second). */
+async function freshStore(cluster: boolean): Promise<{ url: string; other: string; conn: ClickHouseConnection }> {
   const servers = (c as TestCluster).servers;
   const db = `concurrent_${process.pid}_${++counter}`;
   const url = (servers[0] as (typeof servers)[number]).url(db);
   const rest = servers.slice(1).map((s) => parseClickHouseUrl(s.url(db)));
   await initClickHouseStore(parseClickHouseUrl(url), cluster ? { cluster: (c as TestCluster).cluster, nodes: rest } : { cluster: null, nodes: [] });
-  return { url, conn: new ClickHouseConnection(parseClickHouseUrl(url)) };
+  return { url, other: (servers[1] as (typeof servers)[number]).url(db), conn: new ClickHouseConnection(parseClickHouseUrl(url)) };
 }
 
 interface Child {
@@ -86,8 +86,9 @@ async function lockTables(conn: ClickHouseConnection): Promise<string[]> {
   return rows.map((r) => String(r.name));
 }
 
-async function concurrentRestatements(cluster: boolean): Promise<{ seen: Map<number, number>; waits: number }> {
-  const { url, conn } = await freshStore(cluster);
+/** `throughBoth`: the second importer names the cluster's other server in its store URL. */
+async function concurrentRestatements(cluster: boolean, throughBoth = false): Promise<{ seen: Map<number, number>; waits: number; ids: number[] }> {
+  const { url, other, conn } = await freshStore(cluster);
   const first = await importProcess("a.csv", url).done;
   assert.equal(first.code, 0, first.stderr);
   assert.equal(await impressions(conn), A);
@@ -102,7 +103,7 @@ async function concurrentRestatements(cluster: boolean): Promise<{ seen: Map<num
   let waits = 0;
   try {
     for (let round = 0; round < 4; round++) {
-      const results = await Promise.all([importProcess("a.csv", url).done, importProcess("b.csv", url).done]);
+      const results = await Promise.all([importProcess("a.csv", url).done, importProcess("b.csv", throughBoth ? other : url).done]);
       for (const r of results) {
         assert.equal(r.code, 0, r.stderr);
         if (/waiting for the import lock/.test(r.stderr)) waits++;
@@ -116,8 +117,10 @@ async function concurrentRestatements(cluster: boolean): Promise<{ seen: Map<num
   }
   for (const n of seen.keys()) assert.ok(n === A || n === B, `a reader saw ${n} impressions, neither ${A} nor ${B}`);
   assert.deepEqual(await lockTables(conn), ["import_lock"], "the lock is free afterwards");
+  const ids = (await conn.query("SELECT id FROM imports ORDER BY id")).map((r) => Number(r.id));
+  assert.equal(new Set(ids).size, ids.length, `import ids never collide: ${ids.join(", ")}`);
   await conn.close();
-  return { seen, waits };
+  return { seen, waits, ids };
 }
 
 test("two processes restating one campaign-month at once on one server: totals are one import's", { skip }, async (t) => {
@@ -128,6 +131,12 @@ test("two processes restating one campaign-month at once on one server: totals a
 test("two processes restating one campaign-month at once on the two-shard cluster: totals are one import's", { skip }, async (t) => {
   const r = await concurrentRestatements(true);
   t.diagnostic(`reads ${[...r.seen].map(([n, k]) => `${n}×${k}`).join(", ")}; ${r.waits} of 8 imports waited for the lock`);
+});
+
+test("two importers through DIFFERENT servers of the cluster take the one lock: totals are one import's, ids distinct", { skip }, async (t) => {
+  const r = await concurrentRestatements(true, true);
+  assert.equal(r.ids.length, 9, "one import, then four rounds of two");
+  t.diagnostic(`reads ${[...r.seen].map(([n, k]) => `${n}×${k}`).join(", ")}; ${r.waits} of 8 imports waited for the lock; ids ${r.ids.join(", ")}`);
 });
 
 test("an import waits while another process holds the lock, says for whom, then succeeds", { skip }, async () => {
@@ -255,7 +264,7 @@ test("cpi serve --store keeps answering while an upload waits for another proces
     }
     assert.equal(await impressions(conn), 0, "the upload is still waiting");
     await lock.release();
-    const done = await upload;
+    const done = await upload.catch((e) => assert.fail(`the upload failed (${e}); cpi serve said: ${err}`));
     assert.equal(done.status, 200, await done.clone().text());
     assert.equal(await impressions(conn), A);
   } finally {
@@ -264,4 +273,121 @@ test("cpi serve --store keeps answering while an upload waits for another proces
     await holder.close();
     await conn.close();
   }
+});
+
+/** `cpi ARGS` as a process; resolves with its exit code, stdout and stderr. */
+function cpi(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(ROOT, "bin/cpi.js"), ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr })));
+}
+
+/** A process on this machine that takes the store's lock and holds it until killed. */
+async function lockHoldingProcess(url: string): Promise<{ pid: number; exited: Promise<unknown> }> {
+  const code = `const { ImportLock } = await import(${JSON.stringify(join(ROOT, "src/store/clickhouse/import-lock.ts"))});
+    const { ClickHouseConnection } = await import(${JSON.stringify(join(ROOT, "src/store/clickhouse/connection.ts"))});
+    const { parseClickHouseUrl } = await import(${JSON.stringify(join(ROOT, "src/store/clickhouse/store-url.ts"))});
+    await ImportLock.acquire(new ClickHouseConnection(parseClickHouseUrl(${JSON.stringify(url)})));
+    process.stderr.write("holding\\n");
+    setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  let stderr = "";
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes("holding")) resolve();
+    });
+    child.on("exit", () => reject(new Error(`the lock holder exited: ${stderr}`)));
+  });
+  return { pid: child.pid as number, exited };
+}
+
+test("a lock holder killed with SIGKILL on this machine: the next import takes the lock over at once", { skip }, async () => {
+  const { url, conn } = await freshStore(true);
+  const holder = await lockHoldingProcess(url);
+  process.kill(holder.pid, "SIGKILL");
+  await holder.exited;
+  assert.notDeepEqual(await lockTables(conn), ["import_lock"], "the killed holder left its lock held");
+  const r = await importProcess("a.csv", url).done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`taking over the import lock .*pid ${holder.pid}.*: its process is gone`));
+  assert.equal(await impressions(conn), A);
+  assert.deepEqual(await lockTables(conn), ["import_lock"]);
+  await conn.close();
+});
+
+test("the lock server restarted after its holder was killed: the heartbeat survived, the next import takes over at once", { skip }, async () => {
+  const { url, conn } = await freshStore(false);
+  const server = (c as TestCluster).servers[0] as TestCluster["servers"][number];
+  const holder = await lockHoldingProcess(url);
+  process.kill(holder.pid, "SIGKILL");
+  await holder.exited;
+  await server.stop();
+  await server.restart();
+  const r = await importProcess("a.csv", url).done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`taking over the import lock .*pid ${holder.pid}.*: its process is gone`));
+  assert.equal(await impressions(conn), A);
+  await conn.close();
+});
+
+test("a lock with no heartbeat at all (an older store's Memory token after a restart): waiters time the silence together, then take over", { skip }, async () => {
+  const { url, conn } = await freshStore(false);
+  await conn.command("CREATE TABLE import_lock_held_empty (holder String, host String, pid UInt32, started String, heartbeat DateTime, reserved UInt64) ENGINE = Memory");
+  const quiet = { onWait: () => {} };
+  const breaks: string[] = [];
+  // A first waiter gives up after a while; its sighting stays in the token for every later waiter.
+  const first = new ClickHouseConnection(parseClickHouseUrl(url));
+  const stop = new AbortController();
+  const waited = ImportLock.acquire(first, { ...quiet, unheardAfterMs: 60_000, signal: stop.signal });
+  await sleep(1_500);
+  stop.abort(new Error("gave up"));
+  await assert.rejects(waited, /gave up/);
+  await first.close();
+  await sleep(1_000);
+  const second = new ClickHouseConnection(parseClickHouseUrl(url));
+  const lock = await ImportLock.acquire(second, { ...quiet, unheardAfterMs: 2_000, onBreak: (_h, why) => breaks.push(why) });
+  assert.deepEqual(breaks, ["silent longer than 2 s"]);
+  await lock.release();
+  assert.deepEqual(await lockTables(conn), ["import_lock"]);
+  await second.close();
+  await conn.close();
+});
+
+test("cpi store unlock: names the holder, frees only the confirmed one, and the waiting import then runs", { skip }, async () => {
+  const { url, other, conn } = await freshStore(true);
+  // A holder on another machine that stopped (not silent long enough to be taken over yet).
+  await conn.command("CREATE TABLE import_lock_held_0123456789abcdef (holder String, host String, pid UInt32, started String, heartbeat DateTime, reserved UInt64) ENGINE = Memory");
+  await conn.command("INSERT INTO import_lock_held_0123456789abcdef SELECT 'import_lock_held_0123456789abcdef', 'gone-host', 4242, '2026-12-01T00:00:00.000Z', now() - 30, 3");
+  const waiting = importProcess("a.csv", other);
+  const said = await waiting.said(/waiting for the import lock/);
+  assert.match(said, /held by gone-host pid 4242.*cpi store unlock --store/);
+  const look = await cpi("store", "unlock", "--store", other);
+  assert.equal(look.code, 2, look.stderr);
+  assert.match(look.stderr, /held by gone-host pid 4242/);
+  assert.match(look.stderr, /--confirm import_lock_held_0123456789abcdef/);
+  assert.equal(await impressions(conn), 0, "nothing freed without the confirmation");
+  const wrong = await cpi("store", "unlock", "--store", url, "--confirm", "import_lock_held_ffffffffffffffff");
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /nothing freed/);
+  const freed = await cpi("store", "unlock", "--store", url, "--confirm", "import_lock_held_0123456789abcdef");
+  assert.equal(freed.code, 0, freed.stderr);
+  assert.match(freed.stderr, /freed the import lock/);
+  const r = await waiting.done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(await impressions(conn), A);
+  // The ids the gone holder reserved are not reused.
+  assert.equal(Number((await conn.query("SELECT min(id) AS id FROM imports"))[0]?.id), 4);
+  const free = await cpi("store", "unlock", "--store", url, "--format", "json");
+  assert.equal(free.code, 0);
+  assert.equal(JSON.parse(free.stdout).held, false);
+  await conn.close();
 });

@@ -11,11 +11,12 @@ import { ClickHouseConnection } from "./connection.js";
 import { appendTrackedBatchClickHouse, loadedOffset } from "./event-load.js";
 import { withImportLock } from "./import-lock.js";
 import { eventColumns } from "./init-schema.js";
+import { type LockConnection, lockConnection } from "./lock-server.js";
 import { withRetries } from "./retry.js";
 import { CLICKHOUSE_SCHEMA_VERSION } from "./schema.js";
 import { addContractClickHouse, contractsClickHouse, fxRatesClickHouse, removeContractClickHouse, upsertFxRatesClickHouse } from "./small-tables.js";
 import { importSpendClickHouse } from "./spend-import.js";
-import { type ClickHouseTarget, describeTarget, parseClickHouseUrl } from "./store-url.js";
+import { type ClickHouseTarget, describeTarget, parseClickHouseUrl, redactedUrlOf } from "./store-url.js";
 
 /**
  * The scale-out store (DESIGN §3): one ClickHouse server, or a cluster through Distributed tables.
@@ -78,10 +79,27 @@ export class ClickHouseStore implements Store {
     return this.conn.query(sql);
   }
 
-  importSpend(files: readonly SpendImport[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
+  private lockConn: Promise<LockConnection> | null = null;
+
+  /** The connection to the server holding the store's import lock (lock-server.ts), found once. */
+  private async lockServer(): Promise<ClickHouseConnection> {
+    this.lockConn ??= lockConnection(this.conn);
+    try {
+      return (await this.lockConn).conn;
+    } catch (e) {
+      this.lockConn = null;
+      throw e;
+    }
+  }
+
+  async importSpend(files: readonly SpendImport[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
     // The lock first, then this process's write queue: waiting for another process's import must not
     // hold up this process's other writes (cpi serve keeps loading events meanwhile).
-    return withImportLock(this.conn, (lock) => this.serial(() => importSpendClickHouse(this.conn, this.global, lock, files, onProgress)), { store: this.location });
+    const lockConn = await this.lockServer();
+    return withImportLock(lockConn, (lock) => this.serial(() => importSpendClickHouse(this.conn, this.global, lock, files, onProgress)), {
+      store: this.location,
+      unlockCommand: `cpi store unlock --store '${redactedUrlOf(this.conn.target)}'`,
+    });
   }
 
   upsertFxRates(rates: readonly FxRate[]): Promise<number> {
@@ -167,6 +185,8 @@ export class ClickHouseStore implements Store {
 
   async close(): Promise<void> {
     await this.queue;
+    const lock = await this.lockConn?.catch(() => null);
+    if (lock?.own) await lock.conn.close();
     await this.conn.close();
   }
 }

@@ -2,6 +2,7 @@
 // (18.16 runs ON CLUSTER DDL only through ZooKeeper, so cpi connects to each server itself).
 import { UserError } from "../../domain/errors.js";
 import { ClickHouseConnection } from "./connection.js";
+import { LOCK_SERVER_KEY, lockServerOf } from "./lock-server.js";
 import { CLICKHOUSE_SCHEMA_VERSION, schemaStatements, schemaUpgrades } from "./schema.js";
 import { type ClickHouseTarget, describeTarget } from "./store-url.js";
 
@@ -126,6 +127,9 @@ export async function initClickHouseStore(target: ClickHouseTarget, o: InitOptio
     );
   }
   const servers = await clusterServers(target, o);
+  // On a cluster, every server names the one that holds the import lock (the first shard's, where the
+  // commit log is), so that importers through any server take the same lock.
+  const lockServer = o.cluster ? lockServerOf(servers) : null;
   for (const s of servers) {
     await withConnection(s.target, async (c) => {
       await upgradeSchema(c, target.database, o.cluster);
@@ -135,6 +139,10 @@ export async function initClickHouseStore(target: ClickHouseTarget, o: InitOptio
         await c.command(
           `INSERT INTO ${target.database}.cpi_meta VALUES ('schema_version', '${CLICKHOUSE_SCHEMA_VERSION}'), ('cluster', '${o.cluster ?? ""}')`,
         );
+      }
+      const recorded = await c.query(`SELECT value FROM ${target.database}.cpi_meta WHERE key = '${LOCK_SERVER_KEY}'`);
+      if (lockServer && recorded[recorded.length - 1]?.value !== lockServer) {
+        await c.command(`INSERT INTO ${target.database}.cpi_meta VALUES ('${LOCK_SERVER_KEY}', '${lockServer.replace(/[\\']/g, "")}')`);
       }
     });
   }
