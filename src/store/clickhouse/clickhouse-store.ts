@@ -19,6 +19,16 @@ import { importSpendClickHouse } from "./spend-import.js";
 import { type ClickHouseTarget, describeTarget, parseClickHouseUrl, redactedUrlOf } from "./store-url.js";
 
 /**
+ * True for ClickHouse 18.16 and later (what cpi's SQL and settings need). Versions differ in defaults
+ * only, which connection.ts sets on every request; no SQL differs between 18.16 and 26.7, so one
+ * dialect serves both. @example supportedVersion("26.7.2.1") // true
+ */
+export function supportedVersion(version: string): boolean {
+  const [major = 0, minor = 0] = version.split(".").map(Number);
+  return major > 18 || (major === 18 && minor >= 16);
+}
+
+/**
  * The scale-out store (DESIGN §3): one ClickHouse server, or a cluster through Distributed tables.
  * Queries from query/ run unchanged against the views `spend`, `platform_reach`, `events`, … that
  * show committed rows only. Writes from one process are serialised; imports from every process
@@ -33,6 +43,8 @@ export class ClickHouseStore implements Store {
     private readonly conn: ClickHouseConnection,
     /** The cluster the schema was created for, or null on one server. */
     readonly cluster: string | null,
+    /** The server's version(), read once when the store is opened. */
+    readonly serverVersion: string,
   ) {}
 
   /** Opens the store at a clickhouse:// URL; fails with a UserError when the server or schema is missing. */
@@ -43,13 +55,24 @@ export class ClickHouseStore implements Store {
   static async openTarget(target: ClickHouseTarget): Promise<ClickHouseStore> {
     const conn = new ClickHouseConnection(target);
     try {
-      const meta = await conn.query("SELECT key, value FROM cpi_meta");
-      const get = (k: string) => meta.find((r) => r.key === k)?.value;
-      const version = Number(get("schema_version") ?? 0);
-      if (version !== CLICKHOUSE_SCHEMA_VERSION) {
-        throw new UserError("store_schema", `ClickHouse at ${describeTarget(target)} has cpi schema version ${version}, this cpi needs ${CLICKHOUSE_SCHEMA_VERSION}`);
+      const version = String((await conn.query("SELECT version() AS v"))[0]?.v ?? "");
+      if (!supportedVersion(version)) {
+        throw new UserError("store_version", `ClickHouse at ${describeTarget(target)} is version ${version}; cpi needs 18.16 or later (tested: 18.16 and 26.7, see docs/clickhouse.md)`);
       }
+      const meta = await conn.query("SELECT key, value FROM cpi_meta");
+      // cpi_meta is TinyLog: a key's last row wins.
+      const get = (k: string) => meta.filter((r) => r.key === k).pop()?.value;
+      const schema = Number(get("schema_version") ?? 0);
       const cluster = String(get("cluster") ?? "");
+      if (schema < CLICKHOUSE_SCHEMA_VERSION) {
+        throw new UserError(
+          "store_schema",
+          `ClickHouse at ${describeTarget(target)} has cpi schema version ${schema}, this cpi needs ${CLICKHOUSE_SCHEMA_VERSION}: run 'cpi init --store URL${cluster ? ` --cluster ${cluster}` : ""}' once to upgrade it (it waits for imports in progress)`,
+        );
+      }
+      if (schema > CLICKHOUSE_SCHEMA_VERSION) {
+        throw new UserError("store_schema", `ClickHouse at ${describeTarget(target)} has cpi schema version ${schema}, made by a newer cpi; this one knows up to ${CLICKHOUSE_SCHEMA_VERSION}`);
+      }
       if (!(await eventColumns(conn, target.database)).has("events.measurement")) {
         const how = cluster ? ` --cluster ${cluster}' (with --node for each server it cannot reach by itself)` : "'";
         throw new UserError(
@@ -57,7 +80,7 @@ export class ClickHouseStore implements Store {
           `ClickHouse at ${describeTarget(target)} was set up by an older cpi (its events have no measurement column): run 'cpi init --store URL${how} to add it`,
         );
       }
-      return new ClickHouseStore(`clickhouse ${describeTarget(target)}`, conn, cluster || null);
+      return new ClickHouseStore(`clickhouse ${describeTarget(target)}`, conn, cluster || null, version);
     } catch (e) {
       await conn.close();
       throw e;

@@ -11,7 +11,8 @@ import type { ImportOutcome, ProgressFn, ResultRow, SpendBatchImport, SpendImpor
 import { API_TOKENS_DDL, deleteApiTokenDuckDb, insertApiTokenDuckDb, listApiTokensDuckDb } from "./api-tokens.js";
 import { CAMPAIGN_STATUS_DDL, campaignStatusesDuckDb, recordCampaignStatusesDuckDb } from "./campaign-status.js";
 import { appendTrackedBatch, deleteContract, eventLogOffset, insertContract, listContracts } from "./event-tables.js";
-import { DUCKDB_SCHEMA } from "./schema.js";
+import { migrateDuckDb } from "./migrations.js";
+import { DUCKDB_SCHEMA, SCHEMA_VERSION } from "./schema.js";
 import { importSpendDuckDb } from "./spend-import.js";
 
 function toPlain(v: DuckDBValue): string | number | bigint | boolean | null {
@@ -45,6 +46,7 @@ export class DuckDbStore implements Store {
     if (created) chmodSync(path, 0o600);
     const conn = await instance.connect();
     for (const stmt of [...DUCKDB_SCHEMA, ...API_TOKENS_DDL, ...CAMPAIGN_STATUS_DDL]) await conn.run(stmt);
+    await migrateDuckDb(conn, SCHEMA_VERSION);
     return new DuckDbStore(path, instance, conn);
   }
 

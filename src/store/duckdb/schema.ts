@@ -1,5 +1,6 @@
-/** The DuckDB schema (DESIGN §3). Money is BIGINT micros; counts are BIGINT; conversions may be fractional. */
-export const SCHEMA_VERSION = 1;
+/** The DuckDB schema (DESIGN §3). Money is BIGINT micros; counts are BIGINT; conversions are BIGINT micro-units. */
+/** 3: conversions as micro-units (issue 22); see migrations.ts. */
+export const SCHEMA_VERSION = 3;
 
 export const SPEND_COLUMNS = [
   ["date_start", "DATE NOT NULL"],
@@ -23,7 +24,7 @@ export const SPEND_COLUMNS = [
   ["cost_micros", "BIGINT NOT NULL"],
   ["impressions", "BIGINT NOT NULL"],
   ["clicks", "BIGINT NOT NULL"],
-  ["conversions", "DOUBLE NOT NULL"],
+  ["conversions_micros", "BIGINT NOT NULL"],
   ["conversion_value_micros", "BIGINT NOT NULL"],
   ["viewable_impressions", "BIGINT NOT NULL"],
   ["measurable_impressions", "BIGINT NOT NULL"],
