@@ -243,7 +243,7 @@ export async function migrateStore(from: Store, to: Store, onProgress?: MigrateP
       .query("SELECT COUNT(*) AS n FROM imports")
       .then((r) => String(r[0]?.n ?? done))
       .catch(() => (done > 0 ? `at least ${done}` : "some"));
-    throw new UserError(e.code, `${e.message}\ncpi migrate stopped with ${copied} of ${ordered.length} imports copied; the target is resumable: run the same 'cpi migrate' again to finish it`);
+    throw new UserError(e.code, `${e.message}; cpi migrate stopped with ${copied} of ${ordered.length} imports copied; the target is resumable: run the same 'cpi migrate' again to finish it`);
   }
 }
 

@@ -129,6 +129,7 @@ test("cpi migrate with its target server killed part-way: exit 2, says it is res
   assert.equal(r.code, 2, r.stderr);
   assert.doesNotMatch(r.stderr, /internal error|a bug in cpi|\n\s+at /);
   assert.match(r.stderr, /stopped with (\d+|at least \d+|some) of 10 imports copied; the target is resumable: run the same 'cpi migrate' again/);
+  assert.equal(r.stderr.trim().split("\n").filter((l) => !/^cpi: (waiting|taking over)/.test(l)).length, 1, r.stderr);
   const again = await run(["migrate", "--from", db, "--to", to, "--format", "json"]).done;
   assert.equal(again.code, 0, again.stderr);
   assert.equal(JSON.parse(again.stdout).imports, 10);
