@@ -21,8 +21,11 @@ import type { ClickHouseConnection } from "./connection.js";
 const q = clickhouseDialect.quoteString;
 const FREE = "import_lock";
 const HELD = "import_lock_held_";
-/** The `holder` of rows waiters write into a token that has no heartbeat yet (markSeen). */
-const SEEN = "seen by a waiter";
+/**
+ * The `holder` of rows waiters write into token `table` while it has no heartbeat (markSeen). Named
+ * after the token, so that a token taken over carries no sighting of its former name into its new one.
+ */
+const seenBy = (table: string) => `seen:${table}`;
 const COLUMNS = "holder String, host String, pid UInt32, started String, heartbeat DateTime, reserved UInt64";
 
 /** Who holds the lock, as its heartbeat rows say. */
@@ -102,7 +105,7 @@ async function holderOf(conn: ClickHouseConnection, table: string): Promise<Lock
     const r = await conn.query(
       `SELECT countIf(holder = ${q(table)}) AS n, argMaxIf(host, heartbeat, holder = ${q(table)}) AS host, argMaxIf(pid, heartbeat, holder = ${q(table)}) AS pid,
         argMaxIf(started, heartbeat, holder = ${q(table)}) AS started, toInt64(now()) - toInt64(maxIf(heartbeat, holder = ${q(table)})) AS silent,
-        countIf(holder = ${q(SEEN)}) AS seen_rows, toInt64(now()) - toInt64(minIf(heartbeat, holder = ${q(SEEN)})) AS seen_for FROM ${table}`,
+        countIf(holder = ${q(seenBy(table))}) AS seen_rows, toInt64(now()) - toInt64(minIf(heartbeat, holder = ${q(seenBy(table))})) AS seen_for FROM ${table}`,
     );
     const row = r[0] ?? {};
     const n = Number(row.n ?? 0);
@@ -119,7 +122,7 @@ async function holderOf(conn: ClickHouseConnection, table: string): Promise<Lock
  * then times the silence from the first sighting instead of each from its own.
  */
 async function markSeen(conn: ClickHouseConnection, table: string): Promise<void> {
-  await attempt(() => conn.command(`INSERT INTO ${table} (holder, host, pid, started, heartbeat, reserved) SELECT ${q(SEEN)}, '', 0, '', now(), 0`));
+  await attempt(() => conn.command(`INSERT INTO ${table} (holder, host, pid, started, heartbeat, reserved) SELECT ${q(seenBy(table))}, '', 0, '', now(), 0`));
 }
 
 /** True when the holder ran on this machine and its process is gone (killed, crashed). */
