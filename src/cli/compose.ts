@@ -120,10 +120,13 @@ export async function vacuumClickHouse(url: string, nodes: readonly string[]): P
   return vacuumClickHouseStore(parseClickHouseUrl(url), nodes.map(parseClickHouseUrl));
 }
 
-/** Says who holds the import lock of the ClickHouse store at `url`; frees it when `confirm` names that holder. */
-export async function unlockClickHouse(url: string, confirm: string | null): Promise<UnlockOutcome> {
+/**
+ * Says who holds the import lock of the ClickHouse store at `url`; frees it when `confirm` names that
+ * holder. `url` comes back with its password hidden, for the command a message shows.
+ */
+export async function unlockClickHouse(url: string, confirm: string | null): Promise<UnlockOutcome & { shownUrl: string }> {
   const { unlockClickHouseStore } = await import("../store/clickhouse/unlock.js");
-  return unlockClickHouseStore(parseClickHouseUrl(url), confirm);
+  return { ...(await unlockClickHouseStore(parseClickHouseUrl(url), confirm)), shownUrl: redactUrl(url) };
 }
 
 /** Runs `fn` with an open store and always closes it. */

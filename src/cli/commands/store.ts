@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { UserError } from "../../domain/errors.js";
-import { redactUrl } from "../../store/clickhouse/store-url.js";
 import { clickhouseUrl, unlockClickHouse } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { outputFormat, toJson } from "../options.js";
@@ -42,7 +41,7 @@ Examples:
       else if (r.freed) io.err(`freed the import lock of ${r.server} held by ${describe(h)}\n`);
       else {
         io.err(`the import lock of ${r.server} is held by ${describe(h)}\n`);
-        throw new UserError("confirm_unlock", `if that process is gone, free the lock with: cpi store unlock --store '${redactUrl(url)}' --confirm ${h.table}`);
+        throw new UserError("confirm_unlock", `if that process is gone, free the lock with: cpi store unlock --store '${r.shownUrl}' --confirm ${h.table}`);
       }
     });
 }
