@@ -7,6 +7,7 @@ const all: Record<string, () => Promise<void>> = {
   report: async () => (await import("./report-10m.js")).benchReport10m(),
   allocate: async () => (await import("./allocate-1000.js")).benchAllocate(),
   clickhouse: async () => (await import("./clickhouse-report.js")).benchClickHouse(),
+  "clickhouse-layout": async () => (await import("./clickhouse-layout.js")).benchClickHouseLayout(),
   "clickhouse-capacity": async () => (await import("./clickhouse-capacity.js")).benchClickHouseCapacity(),
   track: async () => (await import("./track-serve.js")).benchTrackServe(),
   sync: async () => (await import("./sync.js")).benchSync(),

@@ -1,14 +1,16 @@
 // Copies one store into another (DuckDB → ClickHouse) through the Store interface, then checks that
 // both hold the same totals. Spend is replayed import by import, oldest first, so the replacement
 // windows of DESIGN rule 5 leave exactly the rows the source store shows.
-import { UserError } from "../domain/errors.js";
+import { isUserError, UserError } from "../domain/errors.js";
+import { microsToConversions } from "../domain/measures.js";
 import type { PlatformReachRow, SpendRow } from "../domain/spend.js";
+import type { Contract } from "../domain/tracking/contract.js";
 import { type EventType, type InvalidReason, measurementField, type TrackedEvent } from "../domain/tracking/event.js";
 import type { ResultRow, Store } from "../store/store.js";
 
 export interface MigrateTotals {
-  /** Per currency: rows, Σcost micros, Σimpressions, Σclicks, Σrevenue micros. */
-  spend: { currency: string; rows: number; cost: bigint; impressions: number; clicks: number; revenue: bigint }[];
+  /** Per currency: rows, Σcost micros, Σimpressions, Σclicks, Σconversions micro-units, Σrevenue micros. */
+  spend: { currency: string; rows: number; cost: bigint; impressions: number; clicks: number; conversions: bigint; revenue: bigint }[];
   reachRows: number;
   fxRates: number;
   contracts: number;
@@ -25,7 +27,7 @@ export interface MigrateOutcome {
 
 export type MigrateProgress = (step: string, done: number, total: number) => void;
 
-const SPEND_FIELDS = "source, account_id, account_name, account_timezone, currency, campaign_id, campaign, ad_group_id, ad_group, ad_id, ad, placement, country, device, age, gender, cost_micros, impressions, clicks, conversions, conversion_value_micros, viewable_impressions, measurable_impressions";
+const SPEND_FIELDS = "source, account_id, account_name, account_timezone, currency, campaign_id, campaign, ad_group_id, ad_group, ad_id, ad, placement, country, device, age, gender, cost_micros, impressions, clicks, conversions_micros, conversion_value_micros, viewable_impressions, measurable_impressions";
 
 function spendRow(r: ResultRow): SpendRow {
   const s = (k: string) => String(r[k] ?? "");
@@ -51,7 +53,7 @@ function spendRow(r: ResultRow): SpendRow {
     cost: BigInt(r.cost_micros as bigint),
     impressions: Number(r.impressions),
     clicks: Number(r.clicks),
-    conversions: Number(r.conversions),
+    conversions: microsToConversions(r.conversions_micros as bigint),
     revenue: BigInt(r.conversion_value_micros as bigint),
     viewable_impressions: Number(r.viewable_impressions),
     measurable_impressions: Number(r.measurable_impressions),
@@ -78,7 +80,7 @@ function reachRow(r: ResultRow): PlatformReachRow {
 export async function storeTotals(store: Store): Promise<MigrateTotals> {
   const d = store.dialect;
   const spend = await store.query(
-    `SELECT currency, COUNT(*) AS n, ${d.sumMoney("cost_micros")} AS cost, SUM(impressions) AS imp, SUM(clicks) AS clk, ${d.sumMoney("conversion_value_micros")} AS rev FROM spend GROUP BY currency ORDER BY currency`,
+    `SELECT currency, COUNT(*) AS n, ${d.sumMoney("cost_micros")} AS cost, SUM(impressions) AS imp, SUM(clicks) AS clk, ${d.sumMoney("conversions_micros")} AS conv, ${d.sumMoney("conversion_value_micros")} AS rev FROM spend GROUP BY currency ORDER BY currency`,
   );
   const one = async (sql: string) => Number((await store.query(sql))[0]?.n ?? 0);
   const events: Record<string, number> = {};
@@ -90,6 +92,7 @@ export async function storeTotals(store: Store): Promise<MigrateTotals> {
       cost: BigInt((r.cost as bigint | string) ?? 0n),
       impressions: Number(r.imp ?? 0),
       clicks: Number(r.clk ?? 0),
+      conversions: BigInt((r.conv as bigint | string) ?? 0n),
       revenue: BigInt((r.rev as bigint | string) ?? 0n),
     })),
     reachRows: await one("SELECT COUNT(*) AS n FROM platform_reach"),
@@ -158,34 +161,113 @@ async function copyEvents(from: Store, to: Store, logId: string, onProgress?: Mi
   }
 }
 
-/**
- * Copies every import, platform reach row, FX rate, contract and tracked event of `from` into the
- * empty store `to`, carries the event logs' loaded offsets across (so a tracking server pointed at
- * `to` does not load its log twice), and verifies the totals. Throws when `to` is not empty.
- * @example await migrateStore(duckdbStore, clickhouseStore)
- */
-export async function migrateStore(from: Store, to: Store, onProgress?: MigrateProgress): Promise<MigrateOutcome> {
-  if (!isEmpty(await storeTotals(to))) {
-    throw new UserError("target_not_empty", `the target store ${to.location} already holds data: migrate into a freshly initialised store`);
+interface MigrationMark {
+  from: string;
+  state: "copying" | "done";
+}
+
+async function migrationMark(to: Store): Promise<MigrationMark | null> {
+  const v = await to.setting("migration");
+  if (!v) return null;
+  try {
+    return JSON.parse(v) as MigrationMark;
+  } catch {
+    return null;
   }
-  const d = from.dialect;
+}
+
+/** The source's imports in replay order, each with what identifies it in a target's `imports`. */
+async function sourceImports(from: Store): Promise<{ id: number; file: string; contentHash: string; format: string }[]> {
   const ids = new Set<number>();
   for (const t of ["spend", "platform_reach"]) for (const r of await from.query(`SELECT import_id FROM ${t} GROUP BY import_id`)) ids.add(Number(r.import_id));
   const files = new Map<number, ResultRow>();
   for (const r of await from.query("SELECT id, file, content_hash, format FROM imports")) files.set(Number(r.id), r);
-  const ordered = [...ids].sort((a, b) => a - b);
-  for (const [i, id] of ordered.entries()) {
+  return [...ids]
+    .sort((a, b) => a - b)
+    .map((id) => {
+      const f = files.get(id);
+      return { id, file: String(f?.file ?? `import-${id}`), contentHash: String(f?.content_hash ?? ""), format: String(f?.format ?? "migrated") };
+    });
+}
+
+/** How many of `wanted` the target already holds, in order (a migration that stopped part-way). */
+async function importsDone(to: Store, wanted: readonly { file: string; contentHash: string }[]): Promise<number> {
+  const have = await to.query("SELECT file, content_hash FROM imports ORDER BY id");
+  let k = 0;
+  while (k < have.length && k < wanted.length && String(have[k]?.file) === wanted[k]?.file && String(have[k]?.content_hash) === wanted[k]?.contentHash) k++;
+  if (k !== have.length) throw new UserError("target_not_empty", `the target store ${to.location} holds imports that are not this migration's: migrate into a freshly initialised store`);
+  return k;
+}
+
+function contractKey(c: Omit<Contract, "id">): string {
+  const { id: _id, ...rest } = c as Contract;
+  return JSON.stringify(rest, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+/**
+ * Copies every import, platform reach row, FX rate, contract and tracked event of `from` into the
+ * empty store `to`, carries the event logs' loaded offsets across (so a tracking server pointed at
+ * `to` does not load its log twice), and verifies the totals. Throws when `to` holds other data.
+ * A migration that failed part-way (a server down, a shard killed) is resumed by running it again:
+ * every step is idempotent or skipped when done (imports one commit each, events by log offsets,
+ * contracts compared, FX rates upserted), and the error says so.
+ * @example await migrateStore(duckdbStore, clickhouseStore)
+ */
+export async function migrateStore(from: Store, to: Store, onProgress?: MigrateProgress): Promise<MigrateOutcome> {
+  const mark = await migrationMark(to);
+  if (mark?.state === "done" || (mark === null && !isEmpty(await storeTotals(to)))) {
+    throw new UserError("target_not_empty", `the target store ${to.location} already holds data${mark ? ` (a finished migration from ${mark.from})` : ""}: migrate into a freshly initialised store`);
+  }
+  if (mark && mark.from !== from.location) {
+    throw new UserError("target_not_empty", `the target store ${to.location} holds part of a migration from ${mark.from}, not ${from.location}: finish that one, or migrate into a freshly initialised store`);
+  }
+  await to.setSetting("migration", JSON.stringify({ from: from.location, state: "copying" } satisfies MigrationMark));
+  const ordered = await sourceImports(from);
+  let done = 0;
+  try {
+    done = await importsDone(to, ordered);
+    const outcome = await copyAll(from, to, ordered, done, onProgress);
+    const [a, b] = [await storeTotals(from), await storeTotals(to)];
+    const show = (t: MigrateTotals) => JSON.stringify(t, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+    if (show(a) !== show(b)) {
+      throw new UserError(
+        "migrate_totals_differ",
+        `migration totals differ:\n  source ${show(a)}\n  target ${show(b)}\nthe target ${to.location} is left as copied, for inspection (running the migration again checks the same totals): drop its database and migrate again`,
+      );
+    }
+    await to.setSetting("migration", JSON.stringify({ from: from.location, state: "done" } satisfies MigrationMark));
+    return { ...outcome, totals: b };
+  } catch (e) {
+    if (!isUserError(e) || e.code === "migrate_totals_differ" || e.code === "target_not_empty") throw e;
+    const copied = await to
+      .query("SELECT COUNT(*) AS n FROM imports")
+      .then((r) => String(r[0]?.n ?? done))
+      .catch(() => (done > 0 ? `at least ${done}` : "some"));
+    throw new UserError(e.code, `${e.message}; cpi migrate stopped with ${copied} of ${ordered.length} imports copied; the target is resumable: run the same 'cpi migrate' again to finish it`);
+  }
+}
+
+async function copyAll(
+  from: Store,
+  to: Store,
+  ordered: Awaited<ReturnType<typeof sourceImports>>,
+  done: number,
+  onProgress?: MigrateProgress,
+): Promise<Omit<MigrateOutcome, "totals">> {
+  const d = from.dialect;
+  for (const [i, f] of ordered.entries()) {
+    if (i < done) continue;
     const dates = `${d.dateToText("date_start")} AS ds, ${d.dateToText("date_end")} AS de`;
-    const rows = (await from.query(`SELECT ${dates}, ${SPEND_FIELDS} FROM spend WHERE import_id = ${id}`)).map(spendRow);
-    const reach = (await from.query(`SELECT ${dates}, source, account_id, level, campaign, ad_group, ad, reach, impressions, frequency FROM platform_reach WHERE import_id = ${id}`)).map(reachRow);
-    const f = files.get(id);
-    await to.importSpend([{ file: String(f?.file ?? `import-${id}`), contentHash: String(f?.content_hash ?? ""), format: String(f?.format ?? "migrated"), rows, reach }]);
+    const rows = (await from.query(`SELECT ${dates}, ${SPEND_FIELDS} FROM spend WHERE import_id = ${f.id}`)).map(spendRow);
+    const reach = (await from.query(`SELECT ${dates}, source, account_id, level, campaign, ad_group, ad, reach, impressions, frequency FROM platform_reach WHERE import_id = ${f.id}`)).map(reachRow);
+    await to.importSpend([{ file: f.file, contentHash: f.contentHash, format: f.format, rows, reach }]);
     onProgress?.("imports", i + 1, ordered.length);
   }
   await to.upsertFxRates(await from.fxRates());
+  const present = new Set((await to.contracts()).map(contractKey));
   for (const c of await from.contracts()) {
     const { id: _id, ...rest } = c;
-    await to.addContract(rest);
+    if (!present.has(contractKey(rest))) await to.addContract(rest);
   }
   await to.recordCampaignStatuses(await from.campaignStatuses());
   await copyEvents(from, to, `migrated:${from.location}`, onProgress);
@@ -194,11 +276,8 @@ export async function migrateStore(from: Store, to: Store, onProgress?: MigrateP
   for (const r of await from.query("SELECT log_id, log_offset FROM event_log_offsets ORDER BY log_id")) {
     const logId = String(r.log_id);
     const offset = Number(r.log_offset);
-    await to.appendTrackedEvents({ logId, from: offset, to: offset, events: [] });
+    if ((await to.eventLogOffset(logId)) !== offset) await to.appendTrackedEvents({ logId, from: offset, to: offset, events: [] });
     eventLogs.push({ logId, offset });
   }
-  const [a, b] = [await storeTotals(from), await storeTotals(to)];
-  const show = (t: MigrateTotals) => JSON.stringify(t, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
-  if (show(a) !== show(b)) throw new Error(`migration totals differ:\n  source ${show(a)}\n  target ${show(b)}`);
-  return { imports: ordered.length, eventLogs, totals: b };
+  return { imports: ordered.length, eventLogs };
 }

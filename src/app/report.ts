@@ -1,7 +1,7 @@
 import { closestValues } from "../domain/closest-values.js";
 import { UserError } from "../domain/errors.js";
 import { FxTable } from "../domain/fx.js";
-import { addTotals, emptyTotals, type Totals } from "../domain/measures.js";
+import { addTotals, emptyTotals, microsToConversions, type Totals } from "../domain/measures.js";
 import { type MetricName, metricValues, type TrackedMeasures } from "../domain/metrics.js";
 import type { Dimension, MetricQuery } from "../domain/query.js";
 import { isTimeGrain } from "../domain/query.js";
@@ -41,7 +41,7 @@ function totalsOf(r: ResultRow, factor: number): Totals {
     revenue: money(r.revenue),
     impressions: Number(r.impressions ?? 0),
     clicks: Number(r.clicks ?? 0),
-    conversions: Number(r.conversions ?? 0),
+    conversions: microsToConversions(r.conversions as bigint | number | null),
     viewable_impressions: Number(r.viewable_impressions ?? 0),
     measurable_impressions: Number(r.measurable_impressions ?? 0),
   };

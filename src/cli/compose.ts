@@ -8,6 +8,7 @@ import { smtpMailer } from "../notify/smtp-mailer.js";
 import { openAlertFilesOnDisk } from "../store/alerts/alert-files.js";
 import type { InitOutcome } from "../store/clickhouse/init-schema.js";
 import { isClickHouseUrl, parseClickHouseUrl, redactUrl } from "../store/clickhouse/store-url.js";
+import type { UnlockOutcome } from "../store/clickhouse/unlock.js";
 import type { VacuumOutcome } from "../store/clickhouse/vacuum.js";
 import { openConnectionFilesOnDisk } from "../store/connections/connection-files.js";
 import { type EventLogSource, openLogSource } from "../store/event-log/log-reader.js";
@@ -120,6 +121,15 @@ export async function initClickHouse(url: string, cluster: string | null, nodes:
 export async function vacuumClickHouse(url: string, nodes: readonly string[]): Promise<VacuumOutcome> {
   const { vacuumClickHouseStore } = await import("../store/clickhouse/vacuum.js");
   return vacuumClickHouseStore(parseClickHouseUrl(url), nodes.map(parseClickHouseUrl));
+}
+
+/**
+ * Says who holds the import lock of the ClickHouse store at `url`; frees it when `confirm` names that
+ * holder. `url` comes back with its password hidden, for the command a message shows.
+ */
+export async function unlockClickHouse(url: string, confirm: string | null): Promise<UnlockOutcome & { shownUrl: string }> {
+  const { unlockClickHouseStore } = await import("../store/clickhouse/unlock.js");
+  return { ...(await unlockClickHouseStore(parseClickHouseUrl(url), confirm)), shownUrl: redactUrl(url) };
 }
 
 /**

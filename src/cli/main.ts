@@ -20,6 +20,7 @@ import { registerReach } from "./commands/reach.js";
 import { registerReport } from "./commands/report.js";
 import { registerServe } from "./commands/serve.js";
 import { registerSnippet } from "./commands/snippet.js";
+import { registerStore } from "./commands/store.js";
 import { registerSync } from "./commands/sync.js";
 import { registerToken } from "./commands/token.js";
 import { engineIoProblem, systemProblem } from "./environment.js";
@@ -60,6 +61,7 @@ export function buildProgram(io: CliIo): Command {
   registerSnippet(program, io);
   registerDiscrepancy(program, io);
   registerToken(program, io);
+  registerStore(program, io);
   registerAlerts(program, io);
   addStoreOption(program);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });

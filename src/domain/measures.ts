@@ -26,6 +26,27 @@ export const MEASURE_NAMES = [
 
 export type MeasureName = (typeof MEASURE_NAMES)[number];
 
+/**
+ * Conversions (fractional: platforms attribute parts of them) as exact integers of micro-units, as
+ * stores keep them, so that their sums do not depend on the order of addition.
+ * @example conversionsToMicros(0.25) // 250000n
+ */
+export function conversionsToMicros(conversions: number): bigint {
+  if (!Number.isFinite(conversions)) throw new Error(`conversions must be a finite number, got ${conversions}`);
+  return BigInt(Math.round(conversions * 1e6));
+}
+
+/** Micro-units of conversions as a number of conversions. @example microsToConversions(9288250000n) // 9288.25 */
+export function microsToConversions(micros: bigint | number | null | undefined): number {
+  const m = BigInt(micros ?? 0);
+  return Number(m / 1_000_000n) + Number(m % 1_000_000n) / 1e6;
+}
+
+/** a + b exactly in micro-units (each a number of conversions with at most 6 decimals). @example addConversions(0.1, 0.2) // 0.3 */
+export function addConversions(a: number, b: number): number {
+  return microsToConversions(conversionsToMicros(a) + conversionsToMicros(b));
+}
+
 /** An all-zero Totals. @example emptyTotals().impressions // 0 */
 export function emptyTotals(): Totals {
   return {
@@ -45,7 +66,7 @@ export function addTotals(a: Totals, b: Totals): Totals {
   a.revenue += b.revenue;
   a.impressions += b.impressions;
   a.clicks += b.clicks;
-  a.conversions += b.conversions;
+  a.conversions = addConversions(a.conversions, b.conversions);
   a.viewable_impressions += b.viewable_impressions;
   a.measurable_impressions += b.measurable_impressions;
   return a;

@@ -26,8 +26,11 @@ export interface Dialect {
    * 18.16's sum of an Int64 wraps past 2^63, so it sums Decimal128 and returns the digits as text).
    */
   sumMoney(column: string): string;
-  /** An approximate distinct count (DuckDB approx_count_distinct, ClickHouse uniqCombined). */
-  approxDistinct(column: string): string;
+  /**
+   * The exact distinct count of a column (reach: visitors). DuckDB COUNT(DISTINCT); ClickHouse
+   * uniqExact, which on a cluster merges per-shard sets — disjoint, since events shard by visitor.
+   */
+  distinctCount(column: string): string;
   /** Case-insensitive "contains" test of a column against a literal substring. */
   containsInsensitive(column: string, needle: string): string;
   /** `expr IN (subquery)` over a table that may be distributed (ClickHouse: GLOBAL IN, run once and shipped to the shards). */

@@ -17,7 +17,7 @@ export const duckdbDialect: Dialect = {
   localDate: (ts, tz) => `CAST(timezone(${duckdbDialect.quoteString(tz)}, timezone('UTC', ${ts})) AS DATE)`,
   // DuckDB 1.5's approx_count_distinct keeps 64 HLL registers (±13 % measured): count exactly instead.
   sumMoney: (column) => `SUM(${column})`,
-  approxDistinct: (column) => `COUNT(DISTINCT ${column})`,
+  distinctCount: (column) => `COUNT(DISTINCT ${column})`,
   inSubquery: (expr, subquery) => `${expr} IN (${subquery})`,
   containsInsensitive: (column, needle) => `lower(${column}) LIKE ${duckdbDialect.quoteString(`%${escapeLike(needle.toLowerCase())}%`)} ESCAPE '\\'`,
 };

@@ -163,7 +163,7 @@ export function compileInvalidSums(events: EventQueryContext): string {
 
 /** Unique visitors by the query's dimensions (a distinct count: never summed across rows). */
 export function compileReach(ctx: EventQueryContext, withDimensions = true): string {
-  const select = [...(withDimensions ? dimensionSelects(ctx) : []), `${ctx.dialect.approxDistinct("visitor")} AS reach`];
+  const select = [...(withDimensions ? dimensionSelects(ctx) : []), `${ctx.dialect.distinctCount("visitor")} AS reach`];
   return assemble(select, "events", ["type = 'impression'", ...conditions(ctx)], withDimensions ? ctx.query.dimensions.map((_, i) => `d${i}`) : []);
 }
 

@@ -77,7 +77,8 @@ export type ProgressFn = (done: number, total: number) => void;
  * agrees on them. `default_timezone`: the account time zone of imported rows whose file states none
  * and no `--timezone` is given (`cpi init --timezone`).
  */
-export type StoreSetting = "default_timezone";
+/** `migration`: JSON of a `cpi migrate` into this store ({ from, state: "copying" | "done" }), so a failed one resumes. */
+export type StoreSetting = "default_timezone" | "migration";
 
 /**
  * The only door to a database (DESIGN §2). app/ talks to this interface; store/ implements it

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { CampaignStatus } from "../../src/domain/campaign-status.js";
 import { skipReason, startClickHouse, type TestCluster } from "../clickhouse/harness.js";
-import { type NamedStore, threeStores } from "../clickhouse/stores.js";
+import { engineStores, type NamedStore } from "../clickhouse/stores.js";
 
 const skip = skipReason() ?? false;
 let cluster: TestCluster | null = null;
@@ -15,7 +15,7 @@ let stores: NamedStore[] = [];
 before(async () => {
   if (skip) return;
   cluster = await startClickHouse(2);
-  stores = await threeStores(cluster);
+  stores = await engineStores(cluster);
 });
 after(async () => {
   for (const s of stores) await s.store.close();

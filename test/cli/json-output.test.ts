@@ -55,6 +55,7 @@ const COMMANDS: Record<string, string[]> = {
 const NOT_WALKED: Record<string, string> = {
   "alerts webhook add": "its --format names what the webhook receives, not the command's output",
   migrate: "needs a ClickHouse server (its JSON is walked in test/clickhouse)",
+  "store unlock": "needs a ClickHouse server's import lock (test/clickhouse runs it); it holds no money",
 };
 
 /** Endpoints (METHOD path) and their query, with the command whose JSON they mirror. */

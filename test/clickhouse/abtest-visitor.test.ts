@@ -10,7 +10,7 @@ import type { NewContract } from "../../src/domain/tracking/contract.js";
 import { visitorEvents } from "../visitor-test-data.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
 import { randomEvents } from "./random-events.js";
-import { type NamedStore, threeStores } from "./stores.js";
+import { engineStores, type NamedStore } from "./stores.js";
 
 const skip = skipReason() ?? false;
 let cluster: TestCluster | null = null;
@@ -31,8 +31,8 @@ const RANDOM_CONTRACTS: NewContract[] = [
 before(async () => {
   if (skip) return;
   cluster = await startClickHouse(2);
-  fixed = await threeStores(cluster);
-  random = await threeStores(cluster);
+  fixed = await engineStores(cluster);
+  random = await engineStores(cluster);
   // A split by visitor: each visitor keeps the creative, placement and device of their first event,
   // except every 50th visitor (by first appearance), who stays random and so is in several arms (dropped, with a warning).
   const first = new Map<string, { creative: string; placement: string; device: string; shared: boolean }>();

@@ -4,6 +4,8 @@
 // once end as one of them (34,000 or 31,000 impressions, never 65,000), and a reader polling meanwhile
 // never sees a double count — on one server and on the two-shard cluster. A held lock makes the other
 // importer wait (saying for whom) and then succeed; a stale one (a crashed importer) is taken over.
+// Importers through different servers of the cluster take the same lock. (lock-recovery.test.ts:
+// holders that are gone.)
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -12,12 +14,12 @@ import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
 import { ImportLock } from "../../src/store/clickhouse/import-lock.js";
-import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
 import { multipart } from "../api/harness.js";
-import { ROOT, tempDir, write } from "../helpers.js";
+import { ROOT, tempDir } from "../helpers.js";
 import { cpiCommand } from "../track/server-process.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
+import { A, B, freshStore, importProcess, impressions, lockHoldingProcess, lockTables, writeRestatements } from "./import-processes.js";
 
 const skip = skipReason() ?? false;
 let c: TestCluster | null = null;
@@ -26,69 +28,20 @@ before(async () => {
   if (skip) return;
   c = await startClickHouse(2);
   dir = tempDir();
-  const header = "date,source,account,campaign,ad,currency,cost,impressions,clicks";
-  const day = (d: number) => `2026-10-${String(d).padStart(2, "0")}`;
-  const days = Array.from({ length: 31 }, (_, i) => i + 1);
   // Two exports of the same campaign-month: 34,000 and (restated) 31,000 impressions.
-  write(dir, "a.csv", [header, ...days.map((d) => `${day(d)},meta,acct-1,Launch Q4,Visual A,USD,10.00,${d === 1 ? 4000 : 1000},10`)].join("\n"));
-  write(dir, "b.csv", [header, ...days.map((d) => `${day(d)},meta,acct-1,Launch Q4,Visual A,USD,9.00,1000,9`)].join("\n"));
+  writeRestatements(dir);
 });
 after(async () => {
   await c?.stop();
 });
 
-const A = 34_000;
-const B = 31_000;
-let counter = 0;
+const fresh = (cluster: boolean) => freshStore(c as TestCluster, cluster);
+const importer = (file: string, url: string) => importProcess(dir, file, url);
 
-/** A fresh store (one server, or sharded over both) and its URL on the first server. */
-async function freshStore(cluster: boolean): Promise<{ url: string; conn: ClickHouseConnection }> {
-  const servers = (c as TestCluster).servers;
-  const db = `concurrent_${process.pid}_${++counter}`;
-  const url = (servers[0] as (typeof servers)[number]).url(db);
-  const rest = servers.slice(1).map((s) => parseClickHouseUrl(s.url(db)));
-  await initClickHouseStore(parseClickHouseUrl(url), cluster ? { cluster: (c as TestCluster).cluster, nodes: rest } : { cluster: null, nodes: [] });
-  return { url, conn: new ClickHouseConnection(parseClickHouseUrl(url)) };
-}
-
-interface Child {
-  /** Resolves with the exit code and stderr. */
-  done: Promise<{ code: number; stderr: string }>;
-  /** Resolves when stderr has matched `re`. */
-  said(re: RegExp): Promise<string>;
-}
-
-/** `cpi import FILE --store URL` as its own OS process (the built CLI). */
-function importProcess(file: string, url: string): Child {
-  const child = spawn(process.execPath, [join(ROOT, "bin/cpi.js"), "import", file, "--store", url], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  const waiters: { re: RegExp; resolve: (s: string) => void }[] = [];
-  child.stderr.setEncoding("utf8").on("data", (s: string) => {
-    stderr += s;
-    for (const w of waiters.splice(0)) {
-      if (w.re.test(stderr)) w.resolve(stderr);
-      else waiters.push(w);
-    }
-  });
-  const done = new Promise<{ code: number; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code: code ?? -1, stderr })));
-  return {
-    done,
-    said: (re) => (re.test(stderr) ? Promise.resolve(stderr) : new Promise((resolve) => waiters.push({ re, resolve }))),
-  };
-}
-
-async function impressions(conn: ClickHouseConnection): Promise<number> {
-  return Number((await conn.query("SELECT sum(impressions) AS imp FROM spend"))[0]?.imp ?? 0);
-}
-
-async function lockTables(conn: ClickHouseConnection): Promise<string[]> {
-  const rows = await conn.query("SELECT name FROM system.tables WHERE database = currentDatabase() AND substring(name, 1, 11) = 'import_lock' ORDER BY name");
-  return rows.map((r) => String(r.name));
-}
-
-async function concurrentRestatements(cluster: boolean): Promise<{ seen: Map<number, number>; waits: number }> {
-  const { url, conn } = await freshStore(cluster);
-  const first = await importProcess("a.csv", url).done;
+/** `throughBoth`: the second importer names the cluster's other server in its store URL. */
+async function concurrentRestatements(cluster: boolean, throughBoth = false): Promise<{ seen: Map<number, number>; waits: number; ids: number[] }> {
+  const { url, other, conn } = await fresh(cluster);
+  const first = await importer("a.csv", url).done;
   assert.equal(first.code, 0, first.stderr);
   assert.equal(await impressions(conn), A);
   const seen = new Map<number, number>();
@@ -102,7 +55,7 @@ async function concurrentRestatements(cluster: boolean): Promise<{ seen: Map<num
   let waits = 0;
   try {
     for (let round = 0; round < 4; round++) {
-      const results = await Promise.all([importProcess("a.csv", url).done, importProcess("b.csv", url).done]);
+      const results = await Promise.all([importer("a.csv", url).done, importer("b.csv", throughBoth ? other : url).done]);
       for (const r of results) {
         assert.equal(r.code, 0, r.stderr);
         if (/waiting for the import lock/.test(r.stderr)) waits++;
@@ -116,8 +69,10 @@ async function concurrentRestatements(cluster: boolean): Promise<{ seen: Map<num
   }
   for (const n of seen.keys()) assert.ok(n === A || n === B, `a reader saw ${n} impressions, neither ${A} nor ${B}`);
   assert.deepEqual(await lockTables(conn), ["import_lock"], "the lock is free afterwards");
+  const ids = (await conn.query("SELECT id FROM imports ORDER BY id")).map((r) => Number(r.id));
+  assert.equal(new Set(ids).size, ids.length, `import ids never collide: ${ids.join(", ")}`);
   await conn.close();
-  return { seen, waits };
+  return { seen, waits, ids };
 }
 
 test("two processes restating one campaign-month at once on one server: totals are one import's", { skip }, async (t) => {
@@ -130,11 +85,17 @@ test("two processes restating one campaign-month at once on the two-shard cluste
   t.diagnostic(`reads ${[...r.seen].map(([n, k]) => `${n}×${k}`).join(", ")}; ${r.waits} of 8 imports waited for the lock`);
 });
 
+test("two importers through DIFFERENT servers of the cluster take the one lock: totals are one import's, ids distinct", { skip }, async (t) => {
+  const r = await concurrentRestatements(true, true);
+  assert.equal(r.ids.length, 9, "one import, then four rounds of two");
+  t.diagnostic(`reads ${[...r.seen].map(([n, k]) => `${n}×${k}`).join(", ")}; ${r.waits} of 8 imports waited for the lock; ids ${r.ids.join(", ")}`);
+});
+
 test("an import waits while another process holds the lock, says for whom, then succeeds", { skip }, async () => {
-  const { url, conn } = await freshStore(false);
+  const { url, conn } = await fresh(false);
   const holder = new ClickHouseConnection(parseClickHouseUrl(url));
   const lock = await ImportLock.acquire(holder);
-  const child = importProcess("a.csv", url);
+  const child = importer("a.csv", url);
   const stderr = await child.said(/waiting for the import lock/);
   assert.match(stderr, new RegExp(`held by \\S+ pid ${process.pid}, started \\d{4}-\\d\\d-\\d\\dT`));
   assert.equal(await impressions(conn), 0, "nothing imported while the lock is held");
@@ -148,11 +109,11 @@ test("an import waits while another process holds the lock, says for whom, then 
 });
 
 test("a stale lock left by a crashed importer is taken over, and the import succeeds", { skip }, async () => {
-  const { url, conn } = await freshStore(true);
+  const { url, conn } = await fresh(true);
   // What a crashed holder leaves: its token table with a heartbeat an hour old.
   await conn.command("CREATE TABLE import_lock_held_dead (holder String, host String, pid UInt32, started String, heartbeat DateTime, reserved UInt64) ENGINE = Memory");
   await conn.command("INSERT INTO import_lock_held_dead SELECT 'import_lock_held_dead', 'crashed-host', 4242, '2026-11-01T00:00:00.000Z', now() - 3600, 7");
-  const r = await importProcess("b.csv", url).done;
+  const r = await importer("b.csv", url).done;
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /taking over the import lock .*from crashed-host pid 4242, started 2026-11-01T00:00:00\.000Z, last heartbeat 3\d\d\d s ago/);
   assert.equal(await impressions(conn), B);
@@ -164,7 +125,7 @@ test("a stale lock left by a crashed importer is taken over, and the import succ
 });
 
 test("two waiters on one stale lock: one takes it over, the other waits for it", { skip }, async () => {
-  const { conn } = await freshStore(false);
+  const { conn } = await fresh(false);
   await conn.command("CREATE TABLE import_lock_held_dead (holder String, host String, pid UInt32, started String, heartbeat DateTime, reserved UInt64) ENGINE = Memory");
   await conn.command("INSERT INTO import_lock_held_dead SELECT 'import_lock_held_dead', 'crashed-host', 4242, 'x', now() - 3600, 0");
   const quiet = { onWait: () => {}, onBreak: () => {} };
@@ -188,35 +149,20 @@ test("two waiters on one stale lock: one takes it over, the other waits for it",
 });
 
 test("Ctrl-C (SIGINT) or SIGTERM while holding the lock frees it before the process ends", { skip }, async () => {
-  const { url, conn } = await freshStore(false);
+  const { url, conn } = await fresh(false);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    // A process that takes the lock and then would hold it forever (as a long import does).
-    const code = `const { ImportLock } = await import(${JSON.stringify(join(ROOT, "src/store/clickhouse/import-lock.ts"))});
-      const { ClickHouseConnection } = await import(${JSON.stringify(join(ROOT, "src/store/clickhouse/connection.ts"))});
-      const { parseClickHouseUrl } = await import(${JSON.stringify(join(ROOT, "src/store/clickhouse/store-url.ts"))});
-      await ImportLock.acquire(new ClickHouseConnection(parseClickHouseUrl(${JSON.stringify(url)})));
-      process.stderr.write("holding\\n");
-      setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on("exit", (c, s) => resolve(s ?? c)));
-    await new Promise<void>((resolve) =>
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        if (stderr.includes("holding")) resolve();
-      }),
-    );
+    const holder = await lockHoldingProcess(url);
     assert.equal((await lockTables(conn)).length, 1);
     assert.notDeepEqual(await lockTables(conn), ["import_lock"], "held");
-    child.kill(signal);
-    assert.equal(await exited, signal, `ended by ${signal}: ${stderr}`);
+    process.kill(holder.pid, signal);
+    assert.equal(await holder.exited, signal, `ended by ${signal}: ${holder.stderr()}`);
     assert.deepEqual(await lockTables(conn), ["import_lock"], `free again after ${signal}, so the next import does not wait 10 minutes`);
   }
   await conn.close();
 });
 
 test("cpi serve --store keeps answering while an upload waits for another process's import lock", { skip }, async () => {
-  const { url, conn } = await freshStore(false);
+  const { url, conn } = await fresh(false);
   const state = join(tempDir(), "serve");
   const serve = spawn(process.execPath, cpiCommand("serve", "--store", url, "--state", state, "--host", "127.0.0.1", "--port", "0"), { stdio: ["ignore", "ignore", "pipe"] });
   let err = "";
@@ -255,7 +201,7 @@ test("cpi serve --store keeps answering while an upload waits for another proces
     }
     assert.equal(await impressions(conn), 0, "the upload is still waiting");
     await lock.release();
-    const done = await upload;
+    const done = await upload.catch((e) => assert.fail(`the upload failed (${e}); cpi serve said: ${err}`));
     assert.equal(done.status, 200, await done.clone().text());
     assert.equal(await impressions(conn), A);
   } finally {

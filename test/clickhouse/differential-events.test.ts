@@ -1,18 +1,18 @@
 // test:slow
-// The same seeded first-party events and contracts in DuckDB, one ClickHouse server and the two-shard
-// cluster (events sharded by visitor): every tracked report is identical in every time zone, except
-// reach, which ClickHouse sketches with uniqCombined: within its stated error of DuckDB's exact count
-// (exact below 2^12 visitors but for 32-bit hash collisions; the cluster merges per-shard states).
+// The same seeded first-party events and contracts in DuckDB, ClickHouse 18.16 (one server and the
+// two-shard cluster, events sharded by visitor) and ClickHouse 26: every tracked report is identical
+// in every time zone, reach included — exact on every engine, also past the 4,096 visitors per group
+// where ClickHouse's uniqCombined (used before) stopped being exact.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type Report, runReport } from "../../src/app/report.js";
 import type { Dimension, Filter, MetricQuery } from "../../src/domain/query.js";
-import { distinctCountErrorBound } from "../../src/domain/reach/hll-error.js";
 import type { NewContract } from "../../src/domain/tracking/contract.js";
 import type { Store } from "../../src/store/store.js";
+import { chdbSkipReason } from "./chdb.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
 import { randomEvents } from "./random-events.js";
-import { type NamedStore, threeStores } from "./stores.js";
+import { engineStores, type NamedStore } from "./stores.js";
 
 const skip = skipReason() ?? false;
 let cluster: TestCluster | null = null;
@@ -27,7 +27,7 @@ const CONTRACTS: NewContract[] = [
 before(async () => {
   if (skip) return;
   cluster = await startClickHouse(2);
-  stores = await threeStores(cluster);
+  stores = await engineStores(cluster);
   const events = randomEvents({ seed: 5, events: 12_000 });
   const rates = [];
   for (let d = 1; d <= 31; d++) {
@@ -83,34 +83,49 @@ function split(r: Report): { exact: unknown; reach: (number | null)[] } {
   return { exact, reach };
 }
 
-test("tracked reports (every dimension, grain, zone, filter and period) agree on DuckDB, ClickHouse and the cluster", { skip }, async (t) => {
-  const bound = distinctCountErrorBound("clickhouse-uniq-combined", 17, false);
+test("tracked reports (every dimension, grain, zone, filter and period) are identical on every store, reach included", { skip }, async (t) => {
   let compared = 0;
   let rows = 0;
   let reachFigures = 0;
-  let worst = 0;
   for (const q of queries()) {
     const [reference, ...others] = await Promise.all(stores.map(async (s) => ({ name: s.name, ...split(await runReport(s.store as Store, q)) })));
     if (!reference) throw new Error("no stores");
     for (const r of others) {
       assert.deepEqual(r.exact, reference.exact, `${r.name} differs for ${JSON.stringify(q)}`);
-      r.reach.forEach((v, i) => {
-        const want = reference.reach[i] ?? null;
-        if (want === null || v === null) {
-          assert.equal(v, want);
-          return;
-        }
-        worst = Math.max(worst, Math.abs(v - want));
-        // Below exactBelow only 32-bit hash collisions (≈ n²/2³³) can lower the count.
-        const allowed = want < bound.exactBelow ? 1 + (want * want) / 2 ** 33 : 4 * bound.relativeStandardError * want;
-        assert.ok(Math.abs(v - want) <= allowed, `${r.name} reach ${v} vs exact ${want} for ${JSON.stringify(q)}`);
-      });
+      assert.deepEqual(r.reach, reference.reach, `${r.name} reach differs for ${JSON.stringify(q)}`);
     }
     compared++;
     rows += reference.exact ? (reference.exact as { rows: unknown[] }).rows.length : 0;
     reachFigures += reference.reach.length;
   }
-  t.diagnostic(`${compared} tracked reports × 3 stores: ${rows} rows, ${reachFigures} reach figures; largest ClickHouse reach difference ${worst} visitors`);
+  t.diagnostic(`${compared} tracked reports on ${stores.map((s) => s.name).join(", ")}: ${rows} rows, ${reachFigures} reach figures, all identical`);
+});
+
+test("reach is exact past 4,096 visitors per group on every store (where uniqCombined stopped being exact)", { skip }, async (t) => {
+  const big = await engineStores(cluster as TestCluster);
+  try {
+    const events = randomEvents({ seed: 9, events: 60_000, visitors: 30_000, campaigns: 2 });
+    for (const { store } of big) {
+      for (let off = 0; off < events.length; off += 10_000) {
+        const batch = events.slice(off, off + 10_000);
+        await store.appendTrackedEvents({ logId: "log-big", from: off, to: off + batch.length, events: batch });
+      }
+    }
+    const tracked: Filter = { dimension: "source", op: "eq", values: ["tracked"] };
+    let largest = 0;
+    for (const dimensions of [[], ["campaign"], ["campaign", "week"], ["placement"], ["device", "campaign"]] as Dimension[][]) {
+      const q: MetricQuery = { metrics: ["impressions", "reach"], dimensions, filters: [tracked] };
+      const [reference, ...others] = await Promise.all(big.map(async (s) => ({ name: s.name, report: await runReport(s.store, q) })));
+      if (!reference) throw new Error("no stores");
+      const reach = (r: Report) => [...r.rows, r.total].map((row) => row?.tracked?.reach ?? null);
+      for (const v of reach(reference.report)) largest = Math.max(largest, v ?? 0);
+      for (const o of others) assert.deepEqual(reach(o.report), reach(reference.report), `${o.name} reach by ${dimensions.join(",") || "(total)"}`);
+    }
+    assert.ok(largest > 4096 * 4, `the largest group has ${largest} visitors`);
+    t.diagnostic(`largest group: ${largest} visitors, identical on ${big.map((s) => s.name).join(", ")}`);
+  } finally {
+    for (const { store } of big) await store.close();
+  }
 });
 
 test("filters that match nothing give no rows on every store, whatever the dimensions (constant ones too)", { skip }, async () => {
@@ -130,4 +145,8 @@ test("a replayed batch is skipped and a gap is refused on every store", { skip }
     assert.equal(replay.applied, false, name);
     await assert.rejects(store.appendTrackedEvents({ logId: "log-1", from: 1_300_000, to: 1_400_000, events: [] }), /starts at 1300000/, name);
   }
+});
+
+test("ClickHouse 26 (chdb) is one of the stores compared", { skip: (skip || chdbSkipReason()) ?? false }, () => {
+  assert.ok(stores.some((s) => s.name === "clickhouse-26"));
 });

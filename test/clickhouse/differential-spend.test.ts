@@ -10,8 +10,9 @@ import type { Dimension, Filter, MetricQuery } from "../../src/domain/query.js";
 import type { SpendRow } from "../../src/domain/spend.js";
 import type { SpendImport } from "../../src/store/store.js";
 import { randomSpendRows } from "../../src/test-support/random-spend.js";
+import { chdbSkipReason } from "./chdb.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
-import { type NamedStore, threeStores } from "./stores.js";
+import { engineStores, type NamedStore } from "./stores.js";
 
 const skip = skipReason();
 let cluster: TestCluster | null = null;
@@ -59,7 +60,7 @@ function rates(): FxRate[] {
 before(async () => {
   if (skip) return;
   cluster = await startClickHouse(2);
-  stores = await threeStores(cluster);
+  stores = await engineStores(cluster);
   for (const { store } of stores) {
     for (const batch of imports()) await store.importSpend(batch);
     await store.upsertFxRates(rates());
@@ -117,7 +118,7 @@ async function outcome(store: NamedStore["store"], q: MetricQuery): Promise<unkn
   }
 }
 
-test("every metric, dimension, grain, filter, period and currency gives identical reports on DuckDB, ClickHouse and a two-shard cluster", { skip: skip ?? false }, async (t) => {
+test("every metric, dimension, grain, filter, period and currency gives identical reports on DuckDB, ClickHouse 18.16 (one server and a two-shard cluster) and ClickHouse 26", { skip: skip ?? false }, async (t) => {
   const all = queries();
   let compared = 0;
   let nonEmpty = 0;
@@ -129,7 +130,7 @@ test("every metric, dimension, grain, filter, period and currency gives identica
     if ((reference as { rows?: unknown[] }).rows?.length) nonEmpty++;
     if ((reference as { error?: string }).error) errors++;
   }
-  t.diagnostic(`${compared} queries × 3 stores compared; ${nonEmpty} with rows, ${errors} failing identically (mixed currencies)`);
+  t.diagnostic(`${compared} queries compared on ${stores.map((s) => s.name).join(", ")}; ${nonEmpty} with rows, ${errors} failing identically (mixed currencies)`);
   assert.ok(nonEmpty > compared / 2);
 });
 
@@ -141,4 +142,8 @@ test("re-imports replace windows the same way on every store", { skip: skip ?? f
   // The restated window and the file imported twice did replace rows; the twice-imported file counts once.
   assert.ok(Number(imported[0]?.r) > 150, `replaced ${imported[0]?.r}`);
   assert.equal(Number(counts[0]?.n), 3000 + 40 + 400 + 150 - Number(imported[0]?.r) + 150);
+});
+
+test("ClickHouse 26 (chdb) is one of the stores compared", { skip: (skip || chdbSkipReason()) ?? false }, () => {
+  assert.ok(stores.some((s) => s.name === "clickhouse-26"));
 });

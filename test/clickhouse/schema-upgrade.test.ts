@@ -3,15 +3,16 @@
 // refused with what to do, and `cpi init` adds the column — on one server, and on every server of a
 // cluster — keeping the events it held (their measurement reads as none) and taking new ones with it.
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import type { TrackedEvent } from "../../src/domain/tracking/event.js";
 import { ClickHouseStore } from "../../src/store/clickhouse/clickhouse-store.js";
 import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
-import { schemaStatements } from "../../src/store/clickhouse/schema.js";
+import { schemaStatements, tableDdl } from "../../src/store/clickhouse/schema.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
-import { tempDir } from "../helpers.js";
+import { tempDir, write } from "../helpers.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
 
 const skip = skipReason() ?? false;
@@ -88,5 +89,83 @@ for (const kind of ["one server", "a cluster"] as const) {
       { measurement: "", impressions: 1, measurable_impressions: 0 },
       { measurement: "io-v2", impressions: 1, measurable_impressions: 1 },
     ]);
+  });
+}
+
+/**
+ * Turns a fresh schema on one server back into what cpi made before schema 3: `conversions Float64`
+ * (in the local table of a cluster, its Distributed table and the view), version 1.
+ */
+async function makeFloatConversions(url: string, database: string, cluster: string | null): Promise<void> {
+  const raw = new ClickHouseConnection(parseClickHouseUrl(url));
+  const db = (t: string) => `${database}.${t}`;
+  try {
+    const local = cluster ? "spend_rows_local" : "spend_rows";
+    const view = schemaStatements(database, cluster).find((s) => s.startsWith(`CREATE VIEW IF NOT EXISTS ${database}.spend AS`)) as string;
+    await raw.command(`DROP TABLE ${db("spend")}`);
+    if (cluster) await raw.command(`DROP TABLE ${db("spend_rows")}`);
+    await raw.command(`DROP TABLE ${db(local)}`);
+    await raw.command(tableDdl(database, "spend_rows", local).replace("conversions_micros Int64", "conversions Float64"));
+    if (cluster) {
+      await raw.command(`CREATE TABLE ${db("spend_rows")} AS ${db(local)} ENGINE = Distributed(${cluster}, ${database}, ${local}, cityHash64(source, account_id, campaign_id))`);
+    }
+    await raw.command(view.replace("conversions_micros", "conversions"));
+    await raw.command(`INSERT INTO ${db("cpi_meta")} VALUES ('schema_version', '1')`);
+  } finally {
+    await raw.close();
+  }
+}
+
+/** Rows of 0.1 conversions committed under import 1, written as the float schema took them. */
+async function insertFloatRows(url: string, database: string, n: number): Promise<void> {
+  const raw = new ClickHouseConnection(parseClickHouseUrl(url));
+  const db = (t: string) => `${database}.${t}`;
+  try {
+    const values = Array.from({ length: n }, (_, i) => `('2026-10-${String(1 + (i % 28)).padStart(2, "0")}', '2026-10-${String(1 + (i % 28)).padStart(2, "0")}', 'meta', 'acct-${i % 3}', 'c${i % 5}', 'Campaign ${i % 5}', 'USD', 1000000, 100, 1, 0.1, 1, ${1 + (i % 15)})`);
+    await raw.command(`INSERT INTO ${db("spend_rows")} (date_start, date_end, source, account_id, campaign_id, campaign, currency, cost_micros, impressions, clicks, conversions, import_id, segment) VALUES ${values.join(", ")}`);
+    await raw.command(`INSERT INTO ${db("segment_log")} (segment, delta, import_id) VALUES ${Array.from({ length: 15 }, (_, i) => `(${i + 1}, 1, 1)`).join(", ")}`);
+  } finally {
+    await raw.close();
+  }
+}
+
+for (const kind of ["one server", "a cluster"] as const) {
+  test(`float conversions of a schema-1 store on ${kind}: refused until cpi init, which makes them micro-units (schema 3) and keeps every row`, { skip }, async () => {
+    const servers = (c as TestCluster).servers;
+    const db = `floatconv_${kind === "one server" ? "single" : "sharded"}_${process.pid}`;
+    const url = servers[0]?.url(db) as string;
+    const cluster = kind === "a cluster" ? "cpi_test" : null;
+    const clusterFlags = cluster ? ["--cluster", cluster, "--node", servers[1]?.url(db) as string] : [];
+    assert.equal((await cpi("init", "--store", url, ...clusterFlags)).code, 0);
+    const on = cluster ? servers : servers.slice(0, 1);
+    for (const s of on) await makeFloatConversions(s.url(db), db, cluster);
+    await insertFloatRows(url, db, 3000);
+
+    const refused = await cpi("report", "--metrics", "conversions", "--format", "json", "--store", url);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, new RegExp(`schema version 1, this cpi needs 3: run 'cpi init --store URL${cluster ? " --cluster cpi_test" : ""}' once to upgrade it`));
+
+    const init = await cpi("init", "--store", url, ...clusterFlags);
+    assert.equal(init.code, 0, init.stderr);
+    assert.equal((await cpi("init", "--store", url, ...clusterFlags)).code, 0, "a second init changes nothing");
+    const r = await cpi("report", "--by", "account", "--metrics", "conversions,impressions", "--format", "json", "--store", url);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), [
+      { account: "acct-0", conversions: 100, impressions: 100_000 },
+      { account: "acct-1", conversions: 100, impressions: 100_000 },
+      { account: "acct-2", conversions: 100, impressions: 100_000 },
+    ]);
+    for (const s of on) {
+      const raw = new ClickHouseConnection(parseClickHouseUrl(s.url(db)));
+      const cols = await raw.query(`SELECT table, name, type FROM system.columns WHERE database = '${db}' AND name LIKE 'conversions%' ORDER BY table`);
+      assert.ok(cols.every((x) => x.name === "conversions_micros" && x.type === "Int64"), JSON.stringify(cols));
+      await raw.close();
+    }
+    // New imports write micro-units.
+    const dir = tempDir();
+    write(dir, "new.csv", "date,source,account,campaign,currency,cost,impressions,clicks,conversions\n2026-11-01,meta,acct-9,New,USD,1.00,10,1,0.333333\n");
+    assert.equal((await cpi("import", join(dir, "new.csv"), "--store", url)).code, 0);
+    const n = await cpi("report", "--where", "account=acct-9", "--metrics", "conversions", "--format", "json", "--store", url);
+    assert.equal((JSON.parse(n.stdout) as { conversions: number }[])[0]?.conversions, 0.333333);
   });
 }

@@ -1,12 +1,13 @@
 // test:slow
 // Issue 20.4 on ClickHouse: a store written with source aliases (google_ads, bing) is migrated to the
-// canonical ids when opened (schema migration 2) — on one server and on a cluster — its totals unchanged,
+// canonical ids by `cpi init` (schema migration 2; opening an older store says to run it) — on one server and on a cluster — its totals unchanged,
 // its platform reach and campaign statuses renamed too, and a later import of the same rows replaces them.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { blankSpendRow } from "../../src/domain/spend.js";
 import { ClickHouseStore } from "../../src/store/clickhouse/clickhouse-store.js";
 import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
+import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
 import { CLICKHOUSE_SCHEMA_VERSION } from "../../src/store/clickhouse/schema.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
 import type { Store } from "../../src/store/store.js";
@@ -51,7 +52,7 @@ async function markVersion1(url: string, cluster: string | null): Promise<void> 
 const bySource = async (s: Store) => (await s.query("SELECT source, toInt64(sum(impressions)) AS n FROM spend GROUP BY source ORDER BY source")).map((r) => [r.source, Number(r.n)]);
 
 for (const kind of ["one server", "cluster"] as const) {
-  test(`ClickHouse (${kind}): google_ads and bing become google-ads and microsoft-ads on open, totals unchanged`, { skip }, async () => {
+  test(`ClickHouse (${kind}): google_ads and bing become google-ads and microsoft-ads at cpi init, totals unchanged`, { skip }, async () => {
     const cl = c as TestCluster;
     const first = kind === "cluster" ? await clusterStore(cl, "srcmig") : await singleStore(cl, "srcmig");
     const database = first.location.split("/").pop() as string;
@@ -61,6 +62,9 @@ for (const kind of ["one server", "cluster"] as const) {
     const target = parseClickHouseUrl(url);
     await markVersion1(url, kind === "cluster" ? cl.cluster : null);
 
+    await assert.rejects(ClickHouseStore.openTarget(target), /schema version 1, this cpi needs \d+: run 'cpi init --store URL/);
+    const rest = kind === "cluster" ? cl.servers.slice(1).map((s) => parseClickHouseUrl(s.url(database))) : [];
+    await initClickHouseStore(target, { cluster: kind === "cluster" ? cl.cluster : null, nodes: rest });
     const store = await ClickHouseStore.openTarget(target);
     const meta = await store.query("SELECT max(toUInt32(value)) AS v FROM cpi_meta WHERE key = 'schema_version'");
     assert.equal(Number(meta[0]?.v), CLICKHOUSE_SCHEMA_VERSION);

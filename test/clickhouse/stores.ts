@@ -1,11 +1,13 @@
-// The three stores a differential test compares: DuckDB in memory, one ClickHouse server, and the
-// two-shard cluster (a database created on both servers with local + Distributed tables).
+// The stores a differential test compares: DuckDB in memory, one ClickHouse 18.16 server, the
+// two-shard cluster (a database created on both servers with local + Distributed tables), and
+// ClickHouse 26 in process (chdb) when it is installed.
 
 import { ClickHouseStore } from "../../src/store/clickhouse/clickhouse-store.js";
 import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { Store } from "../../src/store/store.js";
+import { chdbSkipReason, chdbTarget } from "./chdb.js";
 import type { TestCluster } from "./harness.js";
 
 export interface NamedStore {
@@ -31,11 +33,19 @@ export async function clusterStore(c: TestCluster, prefix = "sharded"): Promise<
   return ClickHouseStore.openTarget(first);
 }
 
-/** DuckDB, one ClickHouse server and the cluster, each empty. */
-export async function threeStores(c: TestCluster): Promise<NamedStore[]> {
+/** Creates a fresh store in ClickHouse 26 (chdb, in this process). */
+export async function chdbStore(prefix = "chdb"): Promise<ClickHouseStore> {
+  const target = chdbTarget(`${prefix}_${process.pid}_${++dbCounter}`);
+  await initClickHouseStore(target, { cluster: null, nodes: [] });
+  return ClickHouseStore.openTarget(target);
+}
+
+/** DuckDB, one ClickHouse 18.16 server, the cluster and ClickHouse 26 (when installed), each empty. */
+export async function engineStores(c: TestCluster): Promise<NamedStore[]> {
   return [
     { name: "duckdb", store: await DuckDbStore.open(":memory:") },
     { name: "clickhouse", store: await singleStore(c) },
     { name: "cluster", store: await clusterStore(c) },
+    ...(chdbSkipReason() ? [] : [{ name: "clickhouse-26", store: await chdbStore() }]),
   ];
 }

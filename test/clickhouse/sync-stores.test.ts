@@ -11,7 +11,7 @@ import { runReport } from "../../src/app/report.js";
 import { syncConnections } from "../../src/app/sync/sync.js";
 import { ENV, type Fakes, GOOGLE_ACCOUNTS, googleDelivery, META_ACCOUNTS, metaDelivery, SECRETS, startFakes, yesterday } from "../connect/fakes.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
-import { type NamedStore, threeStores } from "./stores.js";
+import { engineStores, type NamedStore } from "./stores.js";
 
 const skip = skipReason();
 let cluster: TestCluster | null = null;
@@ -23,7 +23,7 @@ const meta = metaDelivery(10);
 before(async () => {
   if (skip) return;
   cluster = await startClickHouse();
-  stores = await threeStores(cluster);
+  stores = await engineStores(cluster);
   fakes = await startFakes(google, meta);
 });
 after(async () => {

@@ -140,7 +140,7 @@ export async function reachReport(store: Store, req: ReachRequest): Promise<Reac
     if (new Set(platform.map((p) => `${p.from}..${p.to}`)).size > 1) warnings.push("platform reach figures cover different windows: the combined estimate mixes them");
   }
   if (tracked.length === 0 && platform.length === 0) throw new UserError("no_data", "no reach data for these filters: track impressions with 'cpi serve' or import reports that carry reach (e.g. Meta's Reach column)");
-  return { dimensions: [...req.by], tracked, trackedTotal: trackedUnion, errorBound: distinctCountErrorBound(store.dialect.name === "duckdb" ? "exact" : "clickhouse-uniq-combined"), platform, combined, warnings };
+  return { dimensions: [...req.by], tracked, trackedTotal: trackedUnion, errorBound: distinctCountErrorBound("exact"), platform, combined, warnings };
 }
 
 async function platformReach(store: Store, req: ReachRequest): Promise<PlatformReach[]> {

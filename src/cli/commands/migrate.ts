@@ -22,7 +22,8 @@ export function registerMigrate(program: Command, io: CliIo): void {
       `
 The target must be empty. Imports are replayed oldest first, so re-import replacements come out as in
 the source; the event logs' loaded offsets are carried across, so 'cpi serve --store' on the target
-does not load a log twice. The command fails (exit 1) if any total differs afterwards.
+does not load a log twice. If it stops part-way (a server down), it says so and the same command
+resumes it. It fails (exit 2) if any total differs afterwards, leaving the target as copied.
 
 Examples:
   $ cpi migrate --from ./cpi.duckdb --to clickhouse://cpi:secret@db1:8123/ads

@@ -11,12 +11,22 @@ import { ClickHouseConnection } from "./connection.js";
 import { appendTrackedBatchClickHouse, loadedOffset } from "./event-load.js";
 import { withImportLock } from "./import-lock.js";
 import { eventColumns } from "./init-schema.js";
-import { migrateClickHouse } from "./migrations.js";
+import { type LockConnection, lockConnection } from "./lock-server.js";
 import { withRetries } from "./retry.js";
 import { CLICKHOUSE_SCHEMA_VERSION } from "./schema.js";
 import { addContractClickHouse, contractsClickHouse, fxRatesClickHouse, removeContractClickHouse, upsertFxRatesClickHouse } from "./small-tables.js";
 import { importSpendClickHouse } from "./spend-import.js";
-import { type ClickHouseTarget, describeTarget, parseClickHouseUrl } from "./store-url.js";
+import { type ClickHouseTarget, describeTarget, parseClickHouseUrl, redactedUrlOf } from "./store-url.js";
+
+/**
+ * True for ClickHouse 18.16 and later (what cpi's SQL and settings need). Versions differ in defaults
+ * only, which connection.ts sets on every request; no SQL differs between 18.16 and 26.7, so one
+ * dialect serves both. @example supportedVersion("26.7.2.1") // true
+ */
+export function supportedVersion(version: string): boolean {
+  const [major = 0, minor = 0] = version.split(".").map(Number);
+  return major > 18 || (major === 18 && minor >= 16);
+}
 
 /**
  * The scale-out store (DESIGN §3): one ClickHouse server, or a cluster through Distributed tables.
@@ -33,6 +43,8 @@ export class ClickHouseStore implements Store {
     private readonly conn: ClickHouseConnection,
     /** The cluster the schema was created for, or null on one server. */
     readonly cluster: string | null,
+    /** The server's version(), read once when the store is opened. */
+    readonly serverVersion: string,
   ) {}
 
   /** Opens the store at a clickhouse:// URL; fails with a UserError when the server or schema is missing. */
@@ -43,14 +55,24 @@ export class ClickHouseStore implements Store {
   static async openTarget(target: ClickHouseTarget): Promise<ClickHouseStore> {
     const conn = new ClickHouseConnection(target);
     try {
-      const meta = await conn.query("SELECT key, value FROM cpi_meta");
-      const get = (k: string) => meta.find((r) => r.key === k)?.value;
-      // cpi_meta is append-only (TinyLog): each migration adds the version it reached, the highest counts.
-      const version = Math.max(0, ...meta.filter((r) => r.key === "schema_version").map((r) => Number(r.value)));
-      if (version < 1 || version > CLICKHOUSE_SCHEMA_VERSION) {
-        throw new UserError("store_schema", `ClickHouse at ${describeTarget(target)} has cpi schema version ${version}, this cpi needs ${CLICKHOUSE_SCHEMA_VERSION}`);
+      const version = String((await conn.query("SELECT version() AS v"))[0]?.v ?? "");
+      if (!supportedVersion(version)) {
+        throw new UserError("store_version", `ClickHouse at ${describeTarget(target)} is version ${version}; cpi needs 18.16 or later (tested: 18.16 and 26.7, see docs/clickhouse.md)`);
       }
+      const meta = await conn.query("SELECT key, value FROM cpi_meta");
+      // cpi_meta is TinyLog: a key's last row wins (each upgrade step appends the version it reached).
+      const get = (k: string) => meta.filter((r) => r.key === k).pop()?.value;
+      const schema = Number(get("schema_version") ?? 0);
       const cluster = String(get("cluster") ?? "");
+      if (schema < CLICKHOUSE_SCHEMA_VERSION) {
+        throw new UserError(
+          "store_schema",
+          `ClickHouse at ${describeTarget(target)} has cpi schema version ${schema}, this cpi needs ${CLICKHOUSE_SCHEMA_VERSION}: run 'cpi init --store URL${cluster ? ` --cluster ${cluster}` : ""}' once to upgrade it (it waits for imports in progress)`,
+        );
+      }
+      if (schema > CLICKHOUSE_SCHEMA_VERSION) {
+        throw new UserError("store_schema", `ClickHouse at ${describeTarget(target)} has cpi schema version ${schema}, made by a newer cpi; this one knows up to ${CLICKHOUSE_SCHEMA_VERSION}`);
+      }
       if (!(await eventColumns(conn, target.database)).has("events.measurement")) {
         const how = cluster ? ` --cluster ${cluster}' (with --node for each server it cannot reach by itself)` : "'";
         throw new UserError(
@@ -58,8 +80,7 @@ export class ClickHouseStore implements Store {
           `ClickHouse at ${describeTarget(target)} was set up by an older cpi (its events have no measurement column): run 'cpi init --store URL${how} to add it`,
         );
       }
-      if (version < CLICKHOUSE_SCHEMA_VERSION) await migrateClickHouse(conn, cluster || null, describeTarget(target), version, CLICKHOUSE_SCHEMA_VERSION);
-      return new ClickHouseStore(`clickhouse ${describeTarget(target)}`, conn, cluster || null);
+      return new ClickHouseStore(`clickhouse ${describeTarget(target)}`, conn, cluster || null, version);
     } catch (e) {
       await conn.close();
       throw e;
@@ -81,10 +102,27 @@ export class ClickHouseStore implements Store {
     return this.conn.query(sql);
   }
 
-  importSpend(files: readonly SpendImport[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
+  private lockConn: Promise<LockConnection> | null = null;
+
+  /** The connection to the server holding the store's import lock (lock-server.ts), found once. */
+  private async lockServer(): Promise<ClickHouseConnection> {
+    this.lockConn ??= lockConnection(this.conn);
+    try {
+      return (await this.lockConn).conn;
+    } catch (e) {
+      this.lockConn = null;
+      throw e;
+    }
+  }
+
+  async importSpend(files: readonly SpendImport[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
     // The lock first, then this process's write queue: waiting for another process's import must not
     // hold up this process's other writes (cpi serve keeps loading events meanwhile).
-    return withImportLock(this.conn, (lock) => this.serial(() => importSpendClickHouse(this.conn, this.global, lock, files, onProgress)), { store: this.location });
+    const lockConn = await this.lockServer();
+    return withImportLock(lockConn, (lock) => this.serial(() => importSpendClickHouse(this.conn, this.global, lock, files, onProgress)), {
+      store: this.location,
+      unlockCommand: `cpi store unlock --store '${redactedUrlOf(this.conn.target)}'`,
+    });
   }
 
   upsertFxRates(rates: readonly FxRate[]): Promise<number> {
@@ -170,6 +208,8 @@ export class ClickHouseStore implements Store {
 
   async close(): Promise<void> {
     await this.queue;
+    const lock = await this.lockConn?.catch(() => null);
+    if (lock?.own) await lock.conn.close();
     await this.conn.close();
   }
 }

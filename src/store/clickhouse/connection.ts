@@ -13,6 +13,11 @@ interface JsonResult {
 /** Settings every request carries: synchronous inserts through Distributed tables (read-your-writes). */
 const SETTINGS = {
   insert_distributed_sync: 1,
+  // 18.16 quotes 64-bit integers in JSON by default, newer servers do not (JSON.parse would round them).
+  output_format_json_quote_64bit_integers: 1,
+  // Report filters reach the tables through the views (`spend` …): off by default in 18.16, on in
+  // later versions. Without it a week's report read every row of the spend table (bench clickhouse-layout).
+  enable_optimize_predicate_expression: 1,
   max_query_size: "10485760",
   // Progress headers keep long inserts and scans from looking idle to proxies (and the client).
   send_progress_in_http_headers: 1,
@@ -41,10 +46,9 @@ export class ClickHouseConnection {
     database: string | null = target.database,
   ) {
     this.client = createClient({
-      url: target.endpoint,
-      username: target.username,
-      password: target.password,
-      ...(database ? { database } : {}),
+      ...(target.inProcess
+        ? { connection: target.inProcess(database) }
+        : { url: target.endpoint, username: target.username, password: target.password, ...(database ? { database } : {}) }),
       request_timeout: 3_600_000,
       application: "cpi",
       // Errors reach the caller (and the user, as messages); the client must not print them too.
@@ -95,7 +99,22 @@ export class ClickHouseConnection {
   }
 }
 
-/** Maps connection and server errors a user can fix to UserError; anything else stays a bug. */
+/** Codes that say a server or shard could not be reached, or the connection to it broke mid-query. */
+const UNREACHABLE_CODES = new Set(["3", "32", "209", "210", "279", "285", "1000"]);
+/** Codes of a busy or shutting-down server: the same request may succeed later. */
+const BUSY_CODES = new Set(["159", "164", "202", "236", "241", "252", "394", "425"]);
+/**
+ * Codes that mean cpi sent SQL or data the server could not take: a bug in cpi, not in the
+ * environment (unknown identifier or function, type mismatch, syntax, unparsable inserted value).
+ */
+const QUERY_BUG_CODES = new Set(["6", "8", "10", "16", "26", "27", "36", "38", "41", "43", "44", "46", "47", "48", "53", "62", "70", "72", "117", "184", "215", "352"]);
+
+/**
+ * Maps connection and server errors to UserError (exit 2, one plain line): unreachable servers and
+ * shards (`store_unreachable`), busy ones (`store_busy`; both are waited out by retry.ts where the
+ * operation is idempotent), credentials, a missing schema, and every other server-side failure
+ * (`store_failed`). Only errors that say cpi's own SQL is wrong stay bugs.
+ */
 export function userFacing(e: unknown, target: ClickHouseTarget): unknown {
   const where = describeTarget(target);
   // 18.16 words errors "Code: N, e.displayText() = …", which the client does not parse into a code.
@@ -103,14 +122,22 @@ export function userFacing(e: unknown, target: ClickHouseTarget): unknown {
   if (typeof code === "string" && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ECONNRESET|ETIMEDOUT|EPIPE|UND_ERR_SOCKET)$/.test(code)) {
     return new UserError("store_unreachable", `cannot reach ClickHouse at ${where} (${code}): is the server running, and are host and port right?`);
   }
+  if (e instanceof Error && code === undefined && /socket hang up|other side closed|Timeout error/i.test(e.message)) {
+    return new UserError("store_unreachable", `ClickHouse at ${where} dropped the connection (${e.message.split("\n")[0]}): is the server running?`);
+  }
   if (e instanceof Error && typeof code === "string" && /^\d+$/.test(code)) {
-    const first = (e.message.split("\n")[0] ?? e.message).replace(/^Code: \d+, e\.displayText\(\) = DB::Exception: /, "").replace(/, e\.what\(\) = DB::Exception$/, "");
+    const first = (e.message.split("\n")[0] ?? e.message)
+      .replace(/^Code: \d+, e\.displayText\(\) = DB::Exception: /, "")
+      .replace(/, e\.what\(\) = DB::Exception$/, "")
+      .replace(/\s*\(version [^)]*\)\s*$/, "");
     if (code === "516" || code === "192" || code === "193" || code === "194") {
       return new UserError("store_auth", `ClickHouse at ${where} refused the user '${target.username}': ${first}`);
     }
-    if (code === "279" || code === "210") return new UserError("store_unreachable", `ClickHouse at ${where}: a server of the cluster is unreachable (${first})`);
+    if (UNREACHABLE_CODES.has(code)) return new UserError("store_unreachable", `ClickHouse at ${where}: a server of the cluster is unreachable or dropped the connection (${first}; code ${code})`);
     if (code === "81") return new UserError("store_uninitialised", `ClickHouse at ${where}: ${first}; create it with 'cpi init --store …'`);
     if (code === "60") return new UserError("store_uninitialised", `ClickHouse at ${where} has no cpi schema (${first}); run 'cpi init --store …' first`);
+    if (BUSY_CODES.has(code)) return new UserError("store_busy", `ClickHouse at ${where} could not run the request now (${first}; code ${code}): try again when it is less busy`);
+    if (!QUERY_BUG_CODES.has(code)) return new UserError("store_failed", `ClickHouse at ${where} failed (${first}; code ${code})`);
   }
   return e;
 }

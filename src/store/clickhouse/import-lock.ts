@@ -21,6 +21,11 @@ import type { ClickHouseConnection } from "./connection.js";
 const q = clickhouseDialect.quoteString;
 const FREE = "import_lock";
 const HELD = "import_lock_held_";
+/**
+ * The `holder` of rows waiters write into token `table` while it has no heartbeat (markSeen). Named
+ * after the token, so that a token taken over carries no sighting of its former name into its new one.
+ */
+const seenBy = (table: string) => `seen:${table}`;
 const COLUMNS = "holder String, host String, pid UInt32, started String, heartbeat DateTime, reserved UInt64";
 
 /** Who holds the lock, as its heartbeat rows say. */
@@ -31,26 +36,44 @@ export interface LockHolder {
   started: string;
   /** Seconds since its last heartbeat (server clock), or null when it wrote none yet. */
   silentFor: number | null;
+  /** With no heartbeat: seconds since a waiter first saw the token (server clock), or null. */
+  unheardFor?: number | null;
 }
 
 export interface ImportLockOptions {
   /** A holder silent this long is taken over (default 10 minutes). */
   staleAfterMs?: number;
+  /**
+   * A token with no heartbeat row at all this long after a waiter first saw it is taken over
+   * (default 2 minutes, at most staleAfterMs): a holder beats right after taking the lock and, when
+   * the server restarted and its Memory table lost the rows, again within `heartbeatMs`.
+   */
+  unheardAfterMs?: number;
   /** How often a holder writes a heartbeat (default 30 s). */
   heartbeatMs?: number;
   /** Hears each holder this process waits for (once per holder); default: a line on stderr. */
   onWait?: (holder: LockHolder) => void;
-  /** Hears a stale lock being taken over; default: a line on stderr. */
-  onBreak?: (holder: LockHolder) => void;
+  /** Hears a stale lock being taken over, and why; default: a line on stderr. */
+  onBreak?: (holder: LockHolder, why: string) => void;
   /** Names the store in the default messages. */
   store?: string;
+  /** Stops waiting (acquire rejects with the signal's reason). */
+  signal?: AbortSignal;
+  /** The command that frees this store's lock, for the waiting message (`cpi store unlock --store …`). */
+  unlockCommand?: string;
 }
 
 /** The lock was taken over while this process held it: nothing of the operation may be committed. */
 export class ImportLockLost extends Error {}
 
 function noSuchTable(e: unknown): boolean {
-  return e instanceof Error && /Table \S+ (doesn't exist|already exists)/.test(e.message);
+  return e instanceof Error && /Table \S+ (doesn't exist|does not exist|already exists)/.test(e.message);
+}
+
+/** What a waiter can do about a lock whose holder is gone. */
+function unlockHint(staleAfter: number, command: string | undefined): string {
+  const free = command ? `if that process is gone, '${command}' frees it now` : "if that process is gone, 'cpi store unlock --store URL' frees it now";
+  return `it is taken over after ${Math.round(staleAfter / 60)} min without a heartbeat; ${free}`;
 }
 
 function describeHolder(h: LockHolder): string {
@@ -80,14 +103,36 @@ async function tokens(conn: ClickHouseConnection): Promise<string[]> {
 async function holderOf(conn: ClickHouseConnection, table: string): Promise<LockHolder | null> {
   try {
     const r = await conn.query(
-      `SELECT count() AS n, argMax(host, heartbeat) AS host, argMax(pid, heartbeat) AS pid, argMax(started, heartbeat) AS started, toInt64(now()) - toInt64(max(heartbeat)) AS silent FROM ${table} WHERE holder = ${q(table)}`,
+      `SELECT countIf(holder = ${q(table)}) AS n, argMaxIf(host, heartbeat, holder = ${q(table)}) AS host, argMaxIf(pid, heartbeat, holder = ${q(table)}) AS pid,
+        argMaxIf(started, heartbeat, holder = ${q(table)}) AS started, toInt64(now()) - toInt64(maxIf(heartbeat, holder = ${q(table)})) AS silent,
+        countIf(holder = ${q(seenBy(table))}) AS seen_rows, toInt64(now()) - toInt64(minIf(heartbeat, holder = ${q(seenBy(table))})) AS seen_for FROM ${table}`,
     );
     const row = r[0] ?? {};
     const n = Number(row.n ?? 0);
-    return { table, host: n ? String(row.host) : "", pid: Number(row.pid ?? 0), started: n ? String(row.started) : "", silentFor: n ? Number(row.silent) : null };
+    const seen = Number(row.seen_rows ?? 0) ? Number(row.seen_for) : null;
+    return { table, host: n ? String(row.host) : "", pid: Number(row.pid ?? 0), started: n ? String(row.started) : "", silentFor: n ? Number(row.silent) : null, unheardFor: seen };
   } catch (e) {
     if (noSuchTable(e)) return null;
     throw e;
+  }
+}
+
+/**
+ * Marks a token without heartbeat rows as seen (server time), once: every waiter, in any process,
+ * then times the silence from the first sighting instead of each from its own.
+ */
+async function markSeen(conn: ClickHouseConnection, table: string): Promise<void> {
+  await attempt(() => conn.command(`INSERT INTO ${table} (holder, host, pid, started, heartbeat, reserved) SELECT ${q(seenBy(table))}, '', 0, '', now(), 0`));
+}
+
+/** True when the holder ran on this machine and its process is gone (killed, crashed). */
+function deadHere(h: LockHolder): boolean {
+  if (!h.host || h.host !== hostname() || h.pid <= 0 || h.pid === process.pid) return false;
+  try {
+    process.kill(h.pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ESRCH";
   }
 }
 
@@ -143,32 +188,34 @@ export class ImportLock {
   static async acquire(conn: ClickHouseConnection, o: ImportLockOptions = {}): Promise<ImportLock> {
     const staleAfter = (o.staleAfterMs ?? 600_000) / 1000;
     const store = o.store ? ` of ${o.store}` : "";
-    const onWait = o.onWait ?? ((h) => process.stderr.write(`cpi: waiting for the import lock${store}, held by ${describeHolder(h)}\n`));
-    const onBreak = o.onBreak ?? ((h) => process.stderr.write(`cpi: taking over the import lock${store} from ${describeHolder(h)}: silent longer than ${staleAfter} s\n`));
+    const onWait = o.onWait ?? ((h) => process.stderr.write(`cpi: waiting for the import lock${store}, held by ${describeHolder(h)}; ${unlockHint(staleAfter, o.unlockCommand)}\n`));
+    const onBreak = o.onBreak ?? ((h, why) => process.stderr.write(`cpi: taking over the import lock${store} from ${describeHolder(h)}: ${why}\n`));
     const mine = `${HELD}${randomBytes(8).toString("hex")}`;
     const started = new Date().toISOString();
+    const unheardAfter = Math.min(o.unheardAfterMs ?? 120_000, o.staleAfterMs ?? 600_000) / 1000;
     const announced = new Set<string>();
-    // A holder with no heartbeat row (it crashed right after taking the lock, or the server restarted
-    // and Memory tables lost their rows) is timed from when this process first saw it.
-    const firstSeen = new Map<string, number>();
     let delay = 50;
     for (;;) {
+      o.signal?.throwIfAborted();
       const found = await tokens(conn);
       let got = false;
       if (found.length === 0) {
         // No token yet (a new store): create one already held. Two processes doing this at once each
         // see the other's token below and give theirs up.
-        got = await attempt(() => conn.command(`CREATE TABLE ${mine} (${COLUMNS}) ENGINE = Memory`));
+        got = await attempt(() => conn.command(`CREATE TABLE ${mine} (${COLUMNS}) ENGINE = Log`));
       } else if (found.includes(FREE)) {
         got = await attempt(() => conn.command(`RENAME TABLE ${FREE} TO ${mine}`));
       } else {
         const holder = await holderOf(conn, found[0] as string);
         if (holder) {
-          if (!firstSeen.has(holder.table)) firstSeen.set(holder.table, Date.now());
-          const silent = holder.silentFor ?? ((Date.now() - (firstSeen.get(holder.table) ?? Date.now())) / 1000);
-          if (silent >= staleAfter) {
+          // A holder with no heartbeat row (killed right after taking the lock, or the server restarted
+          // and the Memory table lost its rows) is timed from the first waiter's sighting, shared by all.
+          if (holder.silentFor === null && holder.unheardFor === null) await markSeen(conn, holder.table);
+          const dead = deadHere(holder);
+          const stale = holder.silentFor !== null ? holder.silentFor >= staleAfter : (holder.unheardFor ?? 0) >= unheardAfter;
+          if (dead || stale) {
             got = await attempt(() => conn.command(`RENAME TABLE ${holder.table} TO ${mine}`));
-            if (got) onBreak(holder);
+            if (got) onBreak(holder, dead ? "its process is gone" : `silent longer than ${holder.silentFor !== null ? staleAfter : unheardAfter} s`);
           } else if (!announced.has(holder.table)) {
             announced.add(holder.table);
             onWait(holder);
@@ -289,4 +336,24 @@ export async function withImportLock<T>(conn: ClickHouseConnection, fn: (lock: I
   } finally {
     await lock.release();
   }
+}
+
+/** Who holds the store's import lock now, or null when it is free (or was never taken). */
+export async function lockHolder(conn: ClickHouseConnection): Promise<LockHolder | null> {
+  for (const t of await tokens(conn)) {
+    if (t === FREE) continue;
+    const h = await holderOf(conn, t);
+    if (h) return h;
+  }
+  return null;
+}
+
+/**
+ * Frees the lock held under `table` (`cpi store unlock`), for a holder that is gone and not yet taken
+ * over. The same rename as a release, so it frees exactly that holder's lock: false when `table`
+ * no longer holds it. A holder still running fails its next check and commits nothing.
+ */
+export async function forceUnlock(conn: ClickHouseConnection, table: string): Promise<boolean> {
+  if (!table.startsWith(HELD) || !/^[A-Za-z0-9_]+$/.test(table)) return false;
+  return attempt(() => conn.command(`RENAME TABLE ${table} TO ${FREE}`));
 }

@@ -2,6 +2,10 @@
 // (18.16 runs ON CLUSTER DDL only through ZooKeeper, so cpi connects to each server itself).
 import { UserError } from "../../domain/errors.js";
 import { ClickHouseConnection } from "./connection.js";
+import { needsConversionsUpgrade, upgradeConversions } from "./conversions-upgrade.js";
+import { withImportLock } from "./import-lock.js";
+import { LOCK_SERVER_KEY, lockConnection, lockServerOf } from "./lock-server.js";
+import { migrateClickHouse } from "./migrations.js";
 import { CLICKHOUSE_SCHEMA_VERSION, schemaStatements, schemaUpgrades } from "./schema.js";
 import { type ClickHouseTarget, describeTarget } from "./store-url.js";
 
@@ -113,30 +117,71 @@ export async function initClickHouseStore(target: ClickHouseTarget, o: InitOptio
     throw new UserError("bad_cluster", `--cluster '${o.cluster}': a cluster name is letters, digits and underscores`);
   }
   const existing = await existingCluster(target);
-  if (existing !== null && (o.cluster === null || o.cluster === existing)) {
-    if (o.cluster === null) {
-      // An existing schema is brought up to date; a cluster's servers only when it is named (--cluster).
-      if (existing === "") await withConnection(target, (c) => upgradeSchema(c, target.database, null));
-      return { database: target.database, cluster: existing || null, servers: [{ endpoint: target.endpoint, shard: null }] };
-    }
-  } else if (existing !== null) {
+  if (existing !== null && o.cluster === null && existing !== "") {
+    // A cluster's servers are brought up to date only when it is named (--cluster).
+    return { database: target.database, cluster: existing, servers: [{ endpoint: target.endpoint, shard: null }] };
+  }
+  if (existing !== null && o.cluster !== null && o.cluster !== existing) {
     throw new UserError(
       "store_exists",
       `ClickHouse at ${describeTarget(target)} already holds a cpi schema ${existing ? `on cluster '${existing}'` : "for one server"}, not on cluster '${o.cluster}'`,
     );
   }
-  const servers = await clusterServers(target, o);
-  for (const s of servers) {
-    await withConnection(s.target, async (c) => {
-      await upgradeSchema(c, target.database, o.cluster);
-      for (const stmt of schemaStatements(target.database, o.cluster)) await c.command(stmt);
-      const meta = await c.query(`SELECT count() AS n FROM ${target.database}.cpi_meta`);
-      if (Number(meta[0]?.n ?? 0) === 0) {
-        await c.command(
-          `INSERT INTO ${target.database}.cpi_meta VALUES ('schema_version', '${CLICKHOUSE_SCHEMA_VERSION}'), ('cluster', '${o.cluster ?? ""}')`,
-        );
-      }
-    });
+  // A store older than schema 2 first gets its source ids renamed (migrations.ts; it takes the import
+  // lock itself), then the steps below bring each server to CLICKHOUSE_SCHEMA_VERSION.
+  if (existing !== null) {
+    // In the store's database (the steps name its tables unqualified, as a store's queries do).
+    const c = new ClickHouseConnection(target);
+    try {
+      const meta = await c.query("SELECT key, value FROM cpi_meta");
+      const version = Number(meta.filter((r) => r.key === "schema_version").pop()?.value ?? 0);
+      if (version < 2) await migrateClickHouse(c, o.cluster, describeTarget(target), version, 2);
+    } finally {
+      await c.close();
+    }
   }
+  const servers = await clusterServers(target, o);
+  // On a cluster, every server names the one that holds the import lock (the first shard's, where the
+  // commit log is), so that importers through any server take the same lock.
+  const lockServer = o.cluster ? lockServerOf(servers) : null;
+  let upgrade = false;
+  for (const s of servers) if (existing !== null && (await withConnection(s.target, (c) => needsConversionsUpgrade(c, target.database, o.cluster)))) upgrade = true;
+  await underImportLock(target, upgrade, async () => {
+    for (const s of servers) await withConnection(s.target, (c) => prepareServer(c, target.database, o.cluster, lockServer));
+  });
   return { database: target.database, cluster: o.cluster, servers: servers.map((s) => ({ endpoint: s.target.endpoint, shard: s.shard })) };
+}
+
+/** Runs `fn` holding the store's import lock when `needed` (a schema step that rewrites a table). */
+async function underImportLock(target: ClickHouseTarget, needed: boolean, fn: () => Promise<void>): Promise<void> {
+  if (!needed) return fn();
+  const conn = new ClickHouseConnection(target);
+  try {
+    const lock = await lockConnection(conn);
+    try {
+      await withImportLock(lock.conn, fn, { store: describeTarget(target) });
+    } finally {
+      if (lock.own) await lock.conn.close();
+    }
+  } finally {
+    await conn.close();
+  }
+}
+
+/** One server's schema: earlier versions' tables upgraded, every table and view created, cpi_meta written. */
+async function prepareServer(c: ClickHouseConnection, database: string, cluster: string | null, lockServer: string | null): Promise<void> {
+  await upgradeSchema(c, database, cluster);
+  await upgradeConversions(c, database, cluster);
+  for (const stmt of schemaStatements(database, cluster)) await c.command(stmt);
+  const meta = await c.query(`SELECT key, value FROM ${database}.cpi_meta`);
+  const last = (k: string) => meta.filter((r) => r.key === k).pop()?.value;
+  if (meta.length === 0) {
+    await c.command(`INSERT INTO ${database}.cpi_meta VALUES ('schema_version', '${CLICKHOUSE_SCHEMA_VERSION}'), ('cluster', '${cluster ?? ""}')`);
+  } else if (Number(last("schema_version") ?? 0) < CLICKHOUSE_SCHEMA_VERSION) {
+    // TinyLog cannot update a row: the last row of a key wins (clickhouse-store.ts reads it so).
+    await c.command(`INSERT INTO ${database}.cpi_meta VALUES ('schema_version', '${CLICKHOUSE_SCHEMA_VERSION}')`);
+  }
+  if (lockServer && last(LOCK_SERVER_KEY) !== lockServer) {
+    await c.command(`INSERT INTO ${database}.cpi_meta VALUES ('${LOCK_SERVER_KEY}', '${lockServer.replace(/[\\']/g, "")}')`);
+  }
 }

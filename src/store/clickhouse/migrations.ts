@@ -1,12 +1,11 @@
-// Schema migrations of a ClickHouse store, applied in order when an older store is opened (the DuckDB
-// counterpart is store/duckdb/migrations.ts). cpi_meta is a TinyLog table, so a step appends the
+// Schema migration 2 of a ClickHouse store, which `cpi init` runs on a store older than it before the
+// later steps (init-schema.ts; the DuckDB counterpart is store/duckdb/migrations.ts). cpi_meta is a TinyLog table, so a step appends the
 // version it reached and the highest one counts. Numbers are reserved across issues (2: canonical
 // source ids; 3, 4: other issues).
 import { storedAliases } from "../../domain/sources.js";
 import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
 import type { ClickHouseConnection } from "./connection.js";
 import { withImportLock } from "./import-lock.js";
-import { REACH_COLUMN_NAMES, SPEND_COLUMN_NAMES } from "./schema.js";
 import { maxImportId } from "./spend-import.js";
 
 const q = clickhouseDialect.quoteString;
@@ -42,7 +41,9 @@ const canonicalSourceIds: Migration = {
           const id = Math.max(await maxImportId(conn), lock.reservedBefore) + 1;
           await lock.reserve(id);
           const retired = new Set<string>();
-          for (const [table, columns] of [["spend_rows", SPEND_COLUMN_NAMES], ["reach_rows", REACH_COLUMN_NAMES]] as const) {
+          for (const table of ["spend_rows", "reach_rows"]) {
+            // The table's own columns: a store from before schema 3 still has its Float64 conversions.
+            const columns = (await conn.query(`SELECT name FROM system.columns WHERE database = currentDatabase() AND table = ${q(table)} AND name <> 'segment'`)).map((r) => String(r.name));
             const segments = (await conn.query(`SELECT DISTINCT segment FROM ${table} WHERE source IN (${aliases}) AND ${live}`)).map((r) => String(r.segment));
             if (segments.length === 0) continue;
             for (const s of segments) retired.add(s);

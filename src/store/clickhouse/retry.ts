@@ -8,7 +8,7 @@ const TRANSIENT_CODES = new Set(["159", "164", "202", "209", "210", "236", "241"
 
 /** True for failures that go away by themselves: an unreachable server, a dropped connection, overload. */
 export function isTransient(e: unknown): boolean {
-  if (isUserError(e)) return e.code === "store_unreachable";
+  if (isUserError(e)) return e.code === "store_unreachable" || e.code === "store_busy";
   const code = (e as { code?: unknown })?.code;
   if (typeof code === "string" && /^E[A-Z]+$|^UND_ERR/.test(code)) return true;
   const message = e instanceof Error ? e.message : String(e);

@@ -3,8 +3,8 @@
 // read through views that show only committed, live rows (see ARCHITECTURE.md, "Re-import on ClickHouse").
 // With a cluster, each table is a `<name>_local` MergeTree on every shard plus a Distributed `<name>`.
 
-/** 2: canonical source ids (issue 20); see migrations.ts. */
-export const CLICKHOUSE_SCHEMA_VERSION = 2;
+/** 3: conversions as Int64 micro-units, `conversions_micros` (issue 22); 2: canonical source ids (issue 20); see migrations.ts. */
+export const CLICKHOUSE_SCHEMA_VERSION = 3;
 
 interface TableDef {
   name: string;
@@ -17,7 +17,7 @@ interface TableDef {
 const SPEND_ROW_COLUMNS = `date_start Date, date_end Date, source String, account_id String, account_name String,
   account_timezone String, currency String, campaign_id String, campaign String, ad_group_id String, ad_group String,
   ad_id String, ad String, placement String, country String, device String, age String, gender String,
-  cost_micros Int64, impressions Int64, clicks Int64, conversions Float64, conversion_value_micros Int64,
+  cost_micros Int64, impressions Int64, clicks Int64, conversions_micros Int64, conversion_value_micros Int64,
   viewable_impressions Int64, measurable_impressions Int64, import_id UInt64`;
 
 /** The spend columns in DuckDB's order (what the `spend` view shows and inserts name). */
@@ -47,7 +47,11 @@ const TABLES: TableDef[] = [
     // A segment is a set of one import's rows of one source × account × campaign × month: the unit a
     // re-import retires. Its id is given by the writer (segment-ids.ts).
     columns: `${SPEND_ROW_COLUMNS}, segment UInt64`,
-    engine: "MergeTree PARTITION BY toYYYYMM(date_start) ORDER BY (source, account_id, campaign_id, date_start, segment)",
+    // Sorted by date first: every report filters on a period (and a re-import on its window), so a
+    // week reads that week's granules, not whole months of every campaign (issue 22; bench
+    // clickhouse-layout). `segment` stays in the key: the live-segment set is then built while the
+    // query is analysed, before parts are picked (ARCHITECTURE.md, "Re-import on ClickHouse").
+    engine: "MergeTree PARTITION BY toYYYYMM(date_start) ORDER BY (date_start, source, account_id, campaign_id, segment)",
     shardBy: "cityHash64(source, account_id, campaign_id)",
   },
   {
@@ -184,6 +188,13 @@ export function schemaUpgrades(database: string, cluster: string | null, has: (t
     out.push(`DROP TABLE IF EXISTS ${database}.events`, view as string);
   }
   return out;
+}
+
+/** The CREATE TABLE of schema table `name` (its local MergeTree on a cluster) under another name `as`. */
+export function tableDdl(database: string, name: string, as: string): string {
+  const t = TABLES.find((x) => x.name === name);
+  if (!t) throw new Error(`no table ${name} in the schema`);
+  return `CREATE TABLE ${database}.${as} (${t.columns}) ENGINE = ${t.engine}`;
 }
 
 /** Every table and view the schema creates (what `cpi init` checks and what a drop would remove). */

@@ -3,6 +3,7 @@
 // `segment_log` makes the new segments live and retires the segments the import replaces (DESIGN
 // rule 5). Rows of a retired segment that lie outside the replaced window are first copied forward
 // into the new import. A reader sees the store before or after an import, never half of it.
+import { UserError } from "../../domain/errors.js";
 import { type ReplaceWindow, replacementWindows } from "../../domain/replace-window.js";
 import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
 import type { ImportOutcome, ProgressFn, SpendImport } from "../store.js";
@@ -74,6 +75,19 @@ export async function maxImportId(conn: ClickHouseConnection): Promise<number> {
 }
 
 /**
+ * Refuses to commit under import ids another import committed: with the store's one lock this never
+ * happens, but a process that took another lock (an older cpi on another server of a cluster) would
+ * otherwise commit segments sharing ids with that import's, and count its rows twice.
+ */
+async function refuseTakenIds(conn: ClickHouseConnection, ids: readonly number[]): Promise<void> {
+  const list = ids.join(", ");
+  const r = await conn.query(`SELECT (SELECT count() FROM imports WHERE id IN (${list})) AS a, (SELECT count() FROM segment_log WHERE import_id IN (${list})) AS b`);
+  if (Number(r[0]?.a ?? 0) + Number(r[0]?.b ?? 0) > 0) {
+    throw new UserError("import_id_taken", `another import committed under import id ${ids.join(" or ")} meanwhile (it did not take this store's import lock): nothing of this import was committed; run it again`);
+  }
+}
+
+/**
  * Imports files as one commit (see the module comment). `global` is "GLOBAL " on a cluster.
  * The caller holds the store's import lock (two imports at once would each keep the rows the other
  * replaces): the import ids are reserved in it, and it is checked right before the commit.
@@ -137,6 +151,7 @@ export async function importSpendClickHouse(
     // The commit: one insert, one block (max_insert_block_size is far above any import's segment count),
     // made while the lock is provably held; an interrupt meanwhile waits for it before freeing the lock.
     await lock.committing(async () => {
+      await refuseTakenIds(conn, pending.ids);
       if (log.length) await conn.insertTsv("segment_log", ["segment", "delta", "import_id"], [log.join("")]);
       if (audits.length) await conn.command(`INSERT INTO imports VALUES ${audits.join(", ")}`);
     });

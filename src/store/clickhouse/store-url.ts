@@ -1,4 +1,12 @@
+import type { ClickHouseClientConfigOptions } from "@clickhouse/client";
 import { UserError } from "../../domain/errors.js";
+
+/**
+ * A ClickHouse reached in process instead of over HTTP: the tests run every ClickHouse suite against
+ * ClickHouse 26 through chdb's Connection for @clickhouse/client (test/chdb/). Given the database a
+ * client works in (null: none), it returns that client's connection.
+ */
+export type InProcessConnection = (database: string | null) => NonNullable<ClickHouseClientConfigOptions["connection"]>;
 
 /** Where a ClickHouse store is: the HTTP endpoint, credentials and database. */
 export interface ClickHouseTarget {
@@ -7,6 +15,8 @@ export interface ClickHouseTarget {
   username: string;
   password: string;
   database: string;
+  /** Set for an in-process engine (tests); `endpoint` then only names it in messages. */
+  inProcess?: InProcessConnection;
 }
 
 /** True when a --store / CPI_STORE value names ClickHouse. @example isClickHouseUrl("clickhouse://h:8123/cpi") // true */
@@ -53,4 +63,10 @@ export function redactUrl(value: string): string {
 /** A target's description for messages: endpoint and database, never the password. */
 export function describeTarget(t: ClickHouseTarget): string {
   return `${t.endpoint}/${t.database}`;
+}
+
+/** A store URL for a target with its password hidden, for commands shown in messages. */
+export function redactedUrlOf(t: ClickHouseTarget): string {
+  const u = new URL(t.endpoint);
+  return `${u.protocol === "https:" ? "clickhouses" : "clickhouse"}://${encodeURIComponent(t.username)}${t.password ? ":***" : ""}@${u.host}/${t.database}`;
 }

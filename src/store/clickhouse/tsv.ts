@@ -1,4 +1,5 @@
 // TabSeparated encoding of rows for ClickHouse inserts (the format every ClickHouse version reads fastest).
+import { conversionsToMicros } from "../../domain/measures.js";
 import type { PlatformReachRow, SpendRow } from "../../domain/spend.js";
 
 /** A string field escaped for TabSeparated: backslash, tab, newline and carriage return. */
@@ -57,7 +58,7 @@ export function* spendTsv(rows: readonly SpendRow[], importId: number, segments:
       const r = rows[i] as SpendRow;
       const seg = segments.of(`${r.source}\u0000${r.account_id}\u0000${r.campaign_id}\u0000${r.date_start.slice(0, 7)}`);
       const f: (string | number | bigint)[] = [r.date_start, r.date_end, ...spendTexts(r)];
-      f.push(r.cost, r.impressions, r.clicks, tsvFloat(r.conversions), r.revenue, r.viewable_impressions, r.measurable_impressions, importId, seg);
+      f.push(r.cost, r.impressions, r.clicks, Number.isFinite(r.conversions) ? conversionsToMicros(r.conversions) : 0n, r.revenue, r.viewable_impressions, r.measurable_impressions, importId, seg);
       lines.push(`${f.join("\t")}\n`);
     }
     yield lines.join("");

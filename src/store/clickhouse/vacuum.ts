@@ -6,6 +6,7 @@
 import { ClickHouseConnection } from "./connection.js";
 import { withImportLock } from "./import-lock.js";
 import { clusterServers } from "./init-schema.js";
+import { lockConnection } from "./lock-server.js";
 import type { ClickHouseTarget } from "./store-url.js";
 
 export interface VacuumOutcome {
@@ -32,7 +33,12 @@ async function column(conn: ClickHouseConnection, sql: string, name: string): Pr
 export async function vacuumClickHouseStore(target: ClickHouseTarget, nodes: readonly ClickHouseTarget[]): Promise<VacuumOutcome> {
   const conn = new ClickHouseConnection(target);
   try {
-    return await withImportLock(conn, () => vacuumUnderLock(conn, target, nodes), { store: `${target.endpoint}/${target.database}` });
+    const lock = await lockConnection(conn);
+    try {
+      return await withImportLock(lock.conn, () => vacuumUnderLock(conn, target, nodes), { store: `${target.endpoint}/${target.database}` });
+    } finally {
+      if (lock.own) await lock.conn.close();
+    }
   } finally {
     await conn.close();
   }

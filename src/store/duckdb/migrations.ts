@@ -41,6 +41,23 @@ const canonicalSourceIds: Migration = {
   },
 };
 
+/**
+ * 3: conversions as exact integers of micro-units (issue 20.5, 22), like money: a DOUBLE's sum depended
+ * on the order of addition (9288.250000000271 on DuckDB, …215 on ClickHouse). The column keeps its
+ * place (inserts are positional) and is renamed, so that code still writing fractional conversions
+ * into it fails instead of being rounded to whole ones.
+ */
+const conversionsMicros: Migration = {
+  version: 3,
+  what: "conversions as micro-units (issue 22)",
+  apply: async (run) => {
+    const cols = await run("SELECT column_name FROM information_schema.columns WHERE table_name = 'spend' AND column_name IN ('conversions', 'conversions_micros')");
+    if (!cols.some((c) => c.column_name === "conversions")) return;
+    await run("ALTER TABLE spend ALTER COLUMN conversions TYPE BIGINT USING CAST(round(conversions * 1000000) AS BIGINT)");
+    await run("ALTER TABLE spend RENAME COLUMN conversions TO conversions_micros");
+  },
+};
+
 /** A Google Ads customer id stored with dashes (SQL: the account_id column, or a value). */
 const dashed = (col: string) => `regexp_full_match(${col}, '\\d{3}-\\d{3}-\\d{4}')`;
 
@@ -70,8 +87,8 @@ const googleAccountIds: Migration = {
   },
 };
 
-/** Every migration, in order (3, conversions as micro-units, belongs to issue 22). */
-export const DUCKDB_MIGRATIONS: readonly Migration[] = [canonicalSourceIds, googleAccountIds];
+/** Every migration, in order. */
+export const DUCKDB_MIGRATIONS: readonly Migration[] = [canonicalSourceIds, conversionsMicros, googleAccountIds];
 
 /** Brings a store whose cpi_meta says an older schema version up to `latest`, step by step. */
 export async function migrateDuckDb(conn: DuckDBConnection, latest: number): Promise<number[]> {

@@ -1,5 +1,5 @@
-/** The DuckDB schema (DESIGN §3). Money is BIGINT micros; counts are BIGINT; conversions may be fractional. */
-/** 4: Google Ads account ids without dashes (issue 18); 2: canonical source ids (issue 20); see migrations.ts. */
+/** The DuckDB schema (DESIGN §3). Money is BIGINT micros; counts are BIGINT; conversions are BIGINT micro-units. */
+/** 4: Google Ads account ids without dashes (issue 18); 3: conversions as micro-units (issue 22); 2: canonical source ids (issue 20); see migrations.ts. */
 export const SCHEMA_VERSION = 4;
 
 export const SPEND_COLUMNS = [
@@ -24,7 +24,7 @@ export const SPEND_COLUMNS = [
   ["cost_micros", "BIGINT NOT NULL"],
   ["impressions", "BIGINT NOT NULL"],
   ["clicks", "BIGINT NOT NULL"],
-  ["conversions", "DOUBLE NOT NULL"],
+  ["conversions_micros", "BIGINT NOT NULL"],
   ["conversion_value_micros", "BIGINT NOT NULL"],
   ["viewable_impressions", "BIGINT NOT NULL"],
   ["measurable_impressions", "BIGINT NOT NULL"],

@@ -6,6 +6,7 @@
 // to keep, writes its row groups from each of them).
 import { BIGINT, DATE, DOUBLE, type DuckDBConnection, DuckDBTableFunction, type DuckDBType, VARCHAR } from "@duckdb/node-api";
 import duckdbBindings from "@duckdb/node-bindings";
+import { conversionsToMicros } from "../../domain/measures.js";
 import type { SpendColumns } from "../../domain/spend-columns.js";
 import { SPEND_COLUMNS } from "./schema.js";
 
@@ -60,6 +61,8 @@ class BatchWriter {
   private readonly dicts: { slots: Uint32Array; long: boolean[] }[];
   private readonly constants: (Uint32Array | null)[];
   private readonly ids: BigInt64Array;
+  /** The chunk's conversions in micro-units (the column is BIGINT; the batch holds numbers). */
+  private readonly conversions = new BigInt64Array(CHUNK);
   /** Rows of the current chunk and text column holding long strings. */
   private readonly longAt: number[] = [];
   /** Per text column with long strings: each value's first row in the current chunk. */
@@ -126,7 +129,11 @@ class BatchWriter {
     copyInto(col(18), c.cost, off, n);
     copyInto(col(19), c.impressions, off, n);
     copyInto(col(20), c.clicks, off, n);
-    copyInto(col(21), c.conversions, off, n);
+    for (let i = 0; i < n; i++) {
+      const x = c.conversions[off + i] as number;
+      this.conversions[i] = Number.isFinite(x) ? conversionsToMicros(x) : 0n;
+    }
+    copyInto(col(21), this.conversions, 0, n);
     copyInto(col(22), c.revenue, off, n);
     copyInto(col(23), c.viewable_impressions, off, n);
     copyInto(col(24), c.measurable_impressions, off, n);

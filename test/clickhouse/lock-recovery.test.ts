@@ -1,0 +1,111 @@
+// test:slow
+// A lock whose holder is gone cannot stick: a holder killed on this machine is taken over at once
+// (also after the lock's server restarted), a lock with no heartbeat at all is timed by every waiter
+// from the same moment, and `cpi store unlock` frees exactly the confirmed holder's lock.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
+import { ImportLock } from "../../src/store/clickhouse/import-lock.js";
+import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
+import { tempDir } from "../helpers.js";
+import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
+import { A, cpiProcessAsync, freshStore, importProcess, impressions, lockHoldingProcess, lockTables, writeRestatements } from "./import-processes.js";
+
+const skip = skipReason() ?? false;
+let c: TestCluster | null = null;
+let dir = "";
+before(async () => {
+  if (skip) return;
+  c = await startClickHouse(2);
+  dir = tempDir();
+  writeRestatements(dir);
+});
+after(async () => {
+  await c?.stop();
+});
+
+const fresh = (cluster: boolean) => freshStore(c as TestCluster, cluster);
+const importer = (file: string, url: string) => importProcess(dir, file, url);
+
+test("a lock holder killed with SIGKILL on this machine: the next import takes the lock over at once", { skip }, async () => {
+  const { url, conn } = await fresh(true);
+  const holder = await lockHoldingProcess(url);
+  process.kill(holder.pid, "SIGKILL");
+  await holder.exited;
+  assert.notDeepEqual(await lockTables(conn), ["import_lock"], "the killed holder left its lock held");
+  const r = await importer("a.csv", url).done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`taking over the import lock .*pid ${holder.pid}.*: its process is gone`));
+  assert.equal(await impressions(conn), A);
+  assert.deepEqual(await lockTables(conn), ["import_lock"]);
+  await conn.close();
+});
+
+test("the lock server restarted after its holder was killed: the heartbeat survived, the next import takes over at once", { skip }, async () => {
+  const { url, conn } = await fresh(false);
+  const server = (c as TestCluster).servers[0] as TestCluster["servers"][number];
+  const holder = await lockHoldingProcess(url);
+  process.kill(holder.pid, "SIGKILL");
+  await holder.exited;
+  await server.stop();
+  await server.restart();
+  const r = await importer("a.csv", url).done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`taking over the import lock .*pid ${holder.pid}.*: its process is gone`));
+  assert.equal(await impressions(conn), A);
+  await conn.close();
+});
+
+test("a lock with no heartbeat at all (an older store's Memory token after a restart): waiters time the silence together, then take over", { skip }, async () => {
+  const { url, conn } = await fresh(false);
+  await conn.command("CREATE TABLE import_lock_held_empty (holder String, host String, pid UInt32, started String, heartbeat DateTime, reserved UInt64) ENGINE = Memory");
+  const quiet = { onWait: () => {} };
+  const breaks: string[] = [];
+  // A first waiter gives up after a while; its sighting stays in the token for every later waiter.
+  const first = new ClickHouseConnection(parseClickHouseUrl(url));
+  const stop = new AbortController();
+  const waited = ImportLock.acquire(first, { ...quiet, unheardAfterMs: 60_000, signal: stop.signal });
+  await sleep(1_500);
+  stop.abort(new Error("gave up"));
+  await assert.rejects(waited, /gave up/);
+  await first.close();
+  await sleep(1_000);
+  const second = new ClickHouseConnection(parseClickHouseUrl(url));
+  const lock = await ImportLock.acquire(second, { ...quiet, unheardAfterMs: 2_000, onBreak: (_h, why) => breaks.push(why) });
+  assert.deepEqual(breaks, ["silent longer than 2 s"]);
+  await lock.release();
+  assert.deepEqual(await lockTables(conn), ["import_lock"]);
+  await second.close();
+  await conn.close();
+});
+
+test("cpi store unlock: names the holder, frees only the confirmed one, and the waiting import then runs", { skip }, async () => {
+  const { url, other, conn } = await fresh(true);
+  // A holder on another machine that stopped (not silent long enough to be taken over yet).
+  await conn.command("CREATE TABLE import_lock_held_0123456789abcdef (holder String, host String, pid UInt32, started String, heartbeat DateTime, reserved UInt64) ENGINE = Memory");
+  await conn.command("INSERT INTO import_lock_held_0123456789abcdef SELECT 'import_lock_held_0123456789abcdef', 'gone-host', 4242, '2026-12-01T00:00:00.000Z', now() - 30, 3");
+  const waiting = importer("a.csv", other);
+  const said = await waiting.said(/waiting for the import lock/);
+  assert.match(said, /held by gone-host pid 4242.*cpi store unlock --store/);
+  const look = await cpiProcessAsync(dir, "store", "unlock", "--store", other);
+  assert.equal(look.code, 2, look.stderr);
+  assert.match(look.stderr, /held by gone-host pid 4242/);
+  assert.match(look.stderr, /--confirm import_lock_held_0123456789abcdef/);
+  assert.equal(await impressions(conn), 0, "nothing freed without the confirmation");
+  const wrong = await cpiProcessAsync(dir, "store", "unlock", "--store", url, "--confirm", "import_lock_held_ffffffffffffffff");
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /nothing freed/);
+  const freed = await cpiProcessAsync(dir, "store", "unlock", "--store", url, "--confirm", "import_lock_held_0123456789abcdef");
+  assert.equal(freed.code, 0, freed.stderr);
+  assert.match(freed.stderr, /freed the import lock/);
+  const r = await waiting.done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(await impressions(conn), A);
+  // The ids the gone holder reserved are not reused.
+  assert.equal(Number((await conn.query("SELECT min(id) AS id FROM imports"))[0]?.id), 4);
+  const free = await cpiProcessAsync(dir, "store", "unlock", "--store", url, "--format", "json");
+  assert.equal(free.code, 0);
+  assert.equal(JSON.parse(free.stdout).held, false);
+  await conn.close();
+});
