@@ -40,10 +40,12 @@ export function recordCut(bytes: Uint8Array, limit: number): number {
   let quotes = 0;
   let last = -1;
   let pos = 0;
+  let quote = bytes.indexOf(QUOTE);
+  if (quote < 0 || quote >= limit) return limit > 0 ? bytes.lastIndexOf(LF, limit - 1) + 1 || -1 : -1; // no quotes: the last line end
   for (;;) {
     const lf = bytes.indexOf(LF, pos);
     if (lf < 0 || lf >= limit) return last;
-    for (let q = bytes.indexOf(QUOTE, pos); q >= 0 && q < lf; q = bytes.indexOf(QUOTE, q + 1)) quotes++;
+    for (; quote >= 0 && quote < lf; quote = bytes.indexOf(QUOTE, quote + 1)) quotes++;
     if (quotes % 2 === 0) last = lf + 1;
     pos = lf + 1;
   }
