@@ -68,9 +68,11 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
   const compiled = compileSpendQuery(store.dialect, query, target !== null, "spend", sums);
   const raw = await store.query(compiled.sql);
   bucketLabels(raw, compiled);
-  const spendKeys = new Set(raw.map((r) => dimensionKey(r, compiled.dimensionColumns)));
+  // Keys of the reported rows: only a report that reads tracked events too needs them.
+  const withTracked = includesTracked(query.filters);
+  const spendKeys = new Set(withTracked ? raw.map((r) => dimensionKey(r, compiled.dimensionColumns)) : []);
   let tracked: TrackedPart | null = null;
-  if (includesTracked(query.filters)) {
+  if (withTracked) {
     const withReach = query.metrics.some((m) => m === "reach" || m === "cpmr");
     tracked = await trackedReportPart(store, query, target !== null, withReach);
     raw.push(...tracked.rows);

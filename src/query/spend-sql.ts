@@ -73,8 +73,7 @@ export function bucketLabels(rows: Record<string, unknown>[], compiled: Pick<Com
     for (const r of rows) {
       const start = String(r[col]);
       const end = String(r[endColumn]);
-      r[col] = start === end ? start : `${start}..${end}`;
-      delete r[endColumn];
+      r[col] = start === end ? start : `${start}..${end}`; // (the end column stays: a delete would slow every later read of the row)
     }
   });
 }

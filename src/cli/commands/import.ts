@@ -83,7 +83,10 @@ Generic CSV columns (case-insensitive; * required):
       const format = outputFormat(o.format, ["table", "json"]);
       const files = expandReportPaths(paths, io).map((p) => importInputFile(p, relative(io.cwd, p) || p));
       const bar = progress(io, "importing");
+      const memoryBytes = memorySize(o.maxMemory ?? io.env.CPI_IMPORT_MEMORY ?? "1GB");
       const results = await withStore(o, io, "write", async (store) => {
+        // DuckDB's own buffers take half of the budget (it writes the rest of a large import to the file).
+        if (store.dialect.name === "duckdb") await store.query(`SET memory_limit = '${Math.floor(memoryBytes / 2 / 2 ** 20)}MB'`);
         const zones = await importTimezoneOptions(store, o.timezone);
         return importReports(store, files, {
           ...(o.source ? { source: o.source } : {}),
@@ -96,7 +99,7 @@ Generic CSV columns (case-insensitive; * required):
           skipInvalid: Boolean(o.skipInvalid),
           acceptTotalsMismatch: Boolean(o.acceptTotalsMismatch),
           dryRun: Boolean(o.dryRun),
-          memoryBytes: memorySize(o.maxMemory ?? io.env.CPI_IMPORT_MEMORY ?? "1GB"),
+          memoryBytes,
           onProgress: bar,
         });
       });
