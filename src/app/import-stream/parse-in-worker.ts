@@ -3,7 +3,7 @@
 // then bumps a shared counter, so the batches can be read as they come either asynchronously or from
 // inside a synchronous callback (DuckDB pulling rows for its INSERT) that waits on the counter.
 import { createHash } from "node:crypto";
-import { MessageChannel, receiveMessageOnPort, type Transferable, Worker } from "node:worker_threads";
+import { MessageChannel, type ResourceLimits, receiveMessageOnPort, type Transferable, Worker } from "node:worker_threads";
 import { UserError } from "../../domain/errors.js";
 import { ReplaceWindowCollector } from "../../domain/replace-window.js";
 import type { SpendColumns } from "../../domain/spend-columns.js";
@@ -56,15 +56,15 @@ function sharedBytes(bytes: Uint8Array): SharedArrayBuffer {
   return shared;
 }
 
-function startWorker(job: ParseJob, transfer: Transferable[]): Worker {
+function startWorker(job: ParseJob, transfer: Transferable[], resourceLimits: ResourceLimits = {}): Worker {
   // Built, the worker is parse-worker.js; under tsx (tests, benchmarks) it is .ts, which a worker
   // thread can load only once tsx's loader is registered in it.
   const url = new URL(`./parse-worker.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`, import.meta.url);
-  if (url.pathname.endsWith(".js")) return new Worker(url, { workerData: job, transferList: transfer });
+  if (url.pathname.endsWith(".js")) return new Worker(url, { workerData: job, transferList: transfer, resourceLimits });
   // Not an import of this module: code for the new thread, where tsx (a dev dependency) is present.
   const loader = JSON.stringify("tsx/esm/api");
   const boot = `import(${loader}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: job, transferList: transfer });
+  return new Worker(boot, { eval: true, workerData: job, transferList: transfer, resourceLimits });
 }
 
 /**
@@ -119,7 +119,10 @@ export function parseInWorker(input: Uint8Array | ByteSource, opts: ParseOptions
       job.replies = answers.port2;
       transfer.push(answers.port2);
     }
-    const w = startWorker(job, transfer);
+    // A file read in parts: the worker's heap is kept to what a part needs (its bytes, its text and its
+    // cells, a few times the part), so V8 collects the parts read before instead of letting them pile up.
+    const limits = inMemory ? {} : { maxOldGenerationSizeMb: Math.max(256, Math.ceil((8 * partBytes) / 2 ** 20)) };
+    const w = startWorker(job, transfer, limits);
     w.on("error", (e: unknown) => {
       failure ??= e instanceof Error ? e : new Error(String(e));
     });
