@@ -79,7 +79,7 @@ export function parseInParts(
   partBytes: number,
   onColumns: (batch: SpendColumns) => void,
   onReach?: (row: PlatformReachRow) => void,
-  wholeBytes = 256 * 1024 * 1024,
+  wholeBytes = 1024 * 1024 * 1024,
   tailBytes = 1024 * 1024,
 ): ParsedReport {
   let handed = 0;
