@@ -86,14 +86,20 @@ async function clickhouseStore(serverUrl: (db: string) => string): Promise<strin
   const target = parseClickHouseUrl(url);
   await initClickHouseStore(target, { cluster: null, nodes: [] });
   const u = new URL(url.replace(/^clickhouse:/, "http:"));
-  const client = createClient({ url: `http://${u.host}`, username: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database: u.pathname.slice(1) });
+  const client = createClient({
+    url: `http://${u.host}`,
+    username: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.slice(1),
+    request_timeout: 1_800_000,
+  });
   const types: Record<string, string> = { INTEGER: "Int32", VARCHAR: "String", BIGINT: "Int64", DOUBLE: "Float64" };
   const cols = rowSql(
     (e, t) => `CAST(${e} AS ${types[t]})`,
     (a, b) => `concat(${a}, ${b})`,
     "intDiv(i, 300)",
   ).map((c) => c.replace("DATE '2025-01-01'", "toDate('2025-01-01')"));
-  const per = 5_000_000;
+  const per = 1_000_000;
   for (let off = 0; off < CH_N; off += per) {
     const n = Math.min(per, CH_N - off);
     await client.command({ query: `INSERT INTO spend_rows SELECT ${cols.join(", ")}, 1, 1 FROM (SELECT number + ${off} AS i FROM numbers(${n}))` });
@@ -107,7 +113,7 @@ async function clickhouseStore(serverUrl: (db: string) => string): Promise<strin
 /** Wall time of a whole process, in ms, and its stdout's length. */
 function processMs(args: string[], env: Record<string, string> = {}): { ms: number; bytes: number } {
   const t0 = performance.now();
-  const out = execFileSync(process.execPath, args, { maxBuffer: 1 << 30, env: { ...process.env, CPI_DB: "", ...env } });
+  const out = execFileSync(process.execPath, args, { maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, CPI_DB: "", ...env } });
   return { ms: performance.now() - t0, bytes: out.length };
 }
 
