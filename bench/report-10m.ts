@@ -1,57 +1,195 @@
-// Benchmark: a report over 10 million spend rows grouped by campaign × day, through cpi (MetricQuery
-// → SQL → sums → metrics) beside the same SQL run directly in DuckDB. Target ratio ≤ 1.2.
+// Benchmark: `cpi report --by campaign,day` over N spend rows (default 10 million; 300 campaigns × 365
+// days = 109,500 rows out), each figure beside its hand-written baseline measured in the same run
+// (runs alternate): the whole process printing a table and CSV (baseline: bench/report-baseline.mjs,
+// the same SQL by a plain Node process, CSV out), the report in process (MetricQuery → SQL → sums →
+// metrics; baseline: the hand-written SQL on the same connection), and startup (`cpi --version`,
+// `--help`, `calc` beside `node -e 0`). On DuckDB, and on one ClickHouse server (started as the
+// clickhouse benches start it) holding the same rows. Targets: report ≤ 1.3, startup ≤ 3.
+// Sizes: BENCH_REPORT_ROWS (both engines), BENCH_REPORT_CH_ROWS (ClickHouse only).
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { createClient } from "@clickhouse/client";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { runReport } from "../src/app/report.js";
 import type { MetricQuery } from "../src/domain/query.js";
-import { compileSpendQuery } from "../src/query/spend-sql.js";
+import { ClickHouseStore } from "../src/store/clickhouse/clickhouse-store.js";
+import { initClickHouseStore } from "../src/store/clickhouse/init-schema.js";
+import { parseClickHouseUrl } from "../src/store/clickhouse/store-url.js";
 import { DuckDbStore } from "../src/store/duckdb/duckdb-store.js";
+import type { Store } from "../src/store/store.js";
+import { skipReason, startClickHouse } from "../test/clickhouse/harness.js";
 import { fmt, median, RUNS, report, timed } from "./util.js";
 
+const ROOT = join(import.meta.dirname, "..");
 const DIR = join(import.meta.dirname, "data");
 const N = Number(process.env.BENCH_REPORT_ROWS ?? 10_000_000);
+const CH_N = Number(process.env.BENCH_REPORT_CH_ROWS ?? N);
+const CPI = join(ROOT, "bin/cpi.js");
+const BASELINE = join(import.meta.dirname, "report-baseline.mjs");
 
-async function ensureStore(): Promise<string> {
-  const db = join(DIR, `report-${N}.duckdb`);
+/** Row i of the data set, as SQL over `i` (both engines): campaign i % 300, day (i / 300) % 365. */
+const rowSql = (cast: (e: string, t: string) => string, concat: (a: string, b: string) => string, intDiv: string) => {
+  const day = `DATE '2025-01-01' + ${cast(`(${intDiv}) % 365`, "INTEGER")}`;
+  return [
+    day,
+    day,
+    concat("'source-'", cast("i % 4", "VARCHAR")),
+    concat("'acct-'", cast("i % 9", "VARCHAR")),
+    "''",
+    "'UTC'",
+    "'USD'",
+    concat("'c'", cast("i % 300", "VARCHAR")),
+    concat("'Campaign '", cast("i % 300", "VARCHAR")),
+    concat("'g'", cast("i % 17", "VARCHAR")),
+    concat("'Group '", cast("i % 17", "VARCHAR")),
+    concat("'a'", cast("i % 41", "VARCHAR")),
+    concat("'Ad '", cast("i % 41", "VARCHAR")),
+    concat("'site-'", cast("i % 23", "VARCHAR")),
+    "''",
+    "''",
+    "''",
+    "''",
+    cast("(i * 7919) % 900000000", "BIGINT"),
+    cast("(i * 31) % 50000", "BIGINT"),
+    cast("(i * 17) % 700", "BIGINT"),
+    cast("(i * 13) % 20", "DOUBLE"),
+    cast("(i * 104729) % 2000000000", "BIGINT"),
+    "0",
+    "0",
+  ];
+};
+
+async function duckdbFile(): Promise<string> {
+  const db = join(DIR, `report-v2-${N}.duckdb`);
   if (existsSync(db)) return db;
   mkdirSync(DIR, { recursive: true });
   const store = await DuckDbStore.open(db);
   await store.close();
   const inst = await DuckDBInstance.create(db);
   const conn = await inst.connect();
-  await conn.run(`INSERT INTO spend SELECT
-      DATE '2025-01-01' + CAST(i % 365 AS INTEGER), DATE '2025-01-01' + CAST(i % 365 AS INTEGER),
-      'source-' || (i % 4), 'acct-' || (i % 9), '', 'UTC', 'USD',
-      'c' || (i % 300), 'Campaign ' || (i % 300), 'g' || (i % 17), 'Group ' || (i % 17), 'a' || (i % 41), 'Ad ' || (i % 41),
-      'site-' || (i % 23), '', '', '', '',
-      CAST((i * 7919) % 900000000 AS BIGINT), CAST((i * 31) % 50000 AS BIGINT), CAST((i * 17) % 700 AS BIGINT),
-      CAST((i * 13) % 20 AS DOUBLE), CAST((i * 104729) % 2000000000 AS BIGINT), 0, 0, 1
-    FROM range(${N}) t(i)`);
+  const cols = rowSql(
+    (e, t) => `CAST(${e} AS ${t})`,
+    (a, b) => `${a} || ${b}`,
+    "i // 300",
+  );
+  await conn.run(`INSERT INTO spend SELECT ${cols.join(", ")}, 1 FROM range(${N}) t(i)`);
   await conn.run("CHECKPOINT");
   conn.closeSync();
   inst.closeSync();
   return db;
 }
 
-export async function benchReport10m(): Promise<void> {
-  const db = await ensureStore();
-  const query: MetricQuery = { metrics: ["cost", "impressions", "clicks", "cpi", "cpm", "ctr", "roas"], dimensions: ["campaign", "day"], filters: [] };
-  const store = await DuckDbStore.open(db);
-  const sql = compileSpendQuery(store.dialect, query, false).sql;
-  const cpi: number[] = [];
-  const raw: number[] = [];
-  let groups = 0;
-  for (let run = 0; run < RUNS; run++) {
-    const t = await timed(() => runReport(store, query));
-    groups = t.value.rows.length;
-    cpi.push(t.ms);
-    // The baseline: the same SQL, run directly on the same connection's engine, rows materialised.
-    const d = await timed(() => store.query(sql));
-    raw.push(d.ms);
+/** Loads the same rows into a fresh ClickHouse store (one committed segment) and returns its URL. */
+async function clickhouseStore(serverUrl: (db: string) => string): Promise<string> {
+  const url = serverUrl(`bench_report_${process.pid}`);
+  const target = parseClickHouseUrl(url);
+  await initClickHouseStore(target, { cluster: null, nodes: [] });
+  const u = new URL(url.replace(/^clickhouse:/, "http:"));
+  const client = createClient({
+    url: `http://${u.host}`,
+    username: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.slice(1),
+    request_timeout: 1_800_000,
+  });
+  const types: Record<string, string> = { INTEGER: "Int32", VARCHAR: "String", BIGINT: "Int64", DOUBLE: "Float64" };
+  const cols = rowSql(
+    (e, t) => `CAST(${e} AS ${types[t]})`,
+    (a, b) => `concat(${a}, ${b})`,
+    "intDiv(i, 300)",
+  ).map((c) => c.replace("DATE '2025-01-01'", "toDate('2025-01-01')"));
+  const per = 1_000_000;
+  for (let off = 0; off < CH_N; off += per) {
+    const n = Math.min(per, CH_N - off);
+    await client.command({ query: `INSERT INTO spend_rows SELECT ${cols.join(", ")}, 1, 1 FROM (SELECT number + ${off} AS i FROM numbers(${n}))` });
   }
-  await store.close();
-  const a = median(cpi);
-  const b = median(raw);
-  report(`report ${fmt(N)} rows by campaign × day (ms)`, `${fmt(a)} ms`, `raw SQL ${fmt(b)} ms`, a / b, `≤ 1.2 (${fmt(groups)} groups)`);
+  await client.command({ query: "INSERT INTO segment_log (segment, delta, import_id) VALUES (1, 1, 1)" });
+  await client.command({ query: "OPTIMIZE TABLE spend_rows FINAL" });
+  await client.close();
+  return url;
+}
+
+/** Wall time of a whole process, in ms, and its stdout's length. */
+function processMs(args: string[], env: Record<string, string> = {}): { ms: number; bytes: number } {
+  const t0 = performance.now();
+  const out = execFileSync(process.execPath, args, { maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, CPI_DB: "", ...env } });
+  return { ms: performance.now() - t0, bytes: out.length };
+}
+
+const QUERY: MetricQuery = { metrics: ["cost", "impressions", "clicks", "cpi", "cpm", "ctr"], dimensions: ["campaign", "day"], filters: [] };
+const HAND_SQL: Record<Store["dialect"]["name"], string> = {
+  duckdb: "SELECT campaign, date_start, SUM(cost_micros) AS cost, SUM(impressions) AS impressions, SUM(clicks) AS clicks FROM spend GROUP BY campaign, date_start ORDER BY campaign, date_start",
+  clickhouse:
+    "SELECT campaign, date_start, toString(sum(toDecimal128(cost_micros, 0))) AS cost, sum(impressions) AS impressions, sum(clicks) AS clicks FROM spend GROUP BY campaign, date_start ORDER BY campaign, date_start",
+};
+
+/** The report rows of one engine: whole process (table, CSV) and in process, each beside its baseline. */
+async function benchEngine(engine: "duckdb" | "clickhouse", storeArgs: string[], baselineTarget: string, open: () => Promise<Store>, rows: number): Promise<void> {
+  const cli = [CPI, "report", "--by", "campaign,day", ...storeArgs];
+  const t = { table: [] as number[], csv: [] as number[], base: [] as number[], sql: [] as number[], handSql: [] as number[] };
+  let tableBytes = 0;
+  let groups = 0;
+  processMs(cli); // warm the page cache
+  for (let run = 0; run < RUNS; run++) {
+    const table = processMs(cli);
+    t.table.push(table.ms);
+    tableBytes = table.bytes;
+    t.csv.push(processMs([...cli, "--format", "csv"]).ms);
+    t.base.push(processMs([BASELINE, engine, baselineTarget]).ms);
+  }
+  const store = await open();
+  try {
+    await runReport(store, QUERY, { sums: "metrics" });
+    for (let run = 0; run < RUNS; run++) {
+      const r = await timed(() => runReport(store, QUERY, { sums: "metrics" }));
+      groups = r.value.rows.length;
+      t.sql.push(r.ms);
+      t.handSql.push((await timed(() => store.query(HAND_SQL[engine]))).ms);
+    }
+  } finally {
+    await store.close();
+  }
+  const base = median(t.base);
+  const what = `${engine}: report ${fmt(rows)} rows by campaign × day`;
+  report(`${what}, table, whole process`, `${fmt(median(t.table))} ms`, `hand-written ${fmt(base)} ms`, median(t.table) / base, `≤ 1.3 (${fmt(groups)} rows, ${fmt(tableBytes / 1024)} KiB)`);
+  report(`${what}, CSV, whole process`, `${fmt(median(t.csv))} ms`, `hand-written ${fmt(base)} ms`, median(t.csv) / base, "≤ 1.3");
+  report(`${what}, in process (SQL + sums + metrics)`, `${fmt(median(t.sql))} ms`, `hand SQL ${fmt(median(t.handSql))} ms`, median(t.sql) / median(t.handSql), "≤ 1.3");
+}
+
+/** `cpi --version`, `--help` and `calc` beside `node -e 0`, runs interleaved. */
+function benchStartup(): void {
+  const cases: Record<string, string[]> = {
+    "node -e 0": ["-e", "0"],
+    "cpi --version": [CPI, "--version"],
+    "cpi --help": [CPI, "--help"],
+    "cpi calc": [CPI, "calc", "--cost", "5000", "--impressions", "500000"],
+  };
+  const ms: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
+  for (let run = 0; run < Math.max(RUNS, 9); run++) for (const [name, args] of Object.entries(cases)) ms[name]?.push(processMs(args).ms);
+  const node = median(ms["node -e 0"] as number[]);
+  for (const name of ["cpi --version", "cpi --help", "cpi calc"]) {
+    const m = median(ms[name] as number[]);
+    report(`startup: ${name}`, `${fmt(m)} ms`, `node -e 0 ${fmt(node)} ms`, m / node, "≤ 3");
+  }
+}
+
+export async function benchReport10m(): Promise<void> {
+  benchStartup();
+  const db = await duckdbFile();
+  await benchEngine("duckdb", ["--db", db], db, () => DuckDbStore.open(db), N);
+  const why = skipReason();
+  if (why) {
+    console.log(`clickhouse report: skipped (${why})`);
+    return;
+  }
+  const cluster = await startClickHouse(1);
+  try {
+    const server = cluster.servers[0] as (typeof cluster.servers)[number];
+    const url = await clickhouseStore((d) => server.url(d));
+    const http = url.replace(/^clickhouse:/, "http:");
+    await benchEngine("clickhouse", ["--store", url], http, () => ClickHouseStore.open(url), CH_N);
+  } finally {
+    await cluster.stop();
+  }
 }

@@ -1,9 +1,12 @@
 import { createHash } from "node:crypto";
 import { UserError } from "../domain/errors.js";
-import type { ParsedReport, ParseIssue } from "../domain/spend.js";
+import { reachRowsOf } from "../domain/reach-columns.js";
+import type { ParsedReport, ParseIssue, SpendRow } from "../domain/spend.js";
+import { spendRowsOf } from "../domain/spend-columns.js";
 import { type ParseOptions, parseReport } from "../ingest/index.js";
 import type { ProgressFn, SpendBatchImport, SpendImport, Store } from "../store/store.js";
-import { parseInWorker } from "./import-stream/parse-in-worker.js";
+import { DEFAULT_PART_BYTES, parseInWorker } from "./import-stream/parse-in-worker.js";
+import type { ByteSource } from "./import-stream/parse-parts.js";
 import { addRowSums, describeMismatch, emptyRowSums, type RowSums, totalsMismatches } from "./totals-check.js";
 
 /** A report file's name and content (read by the entry point: a CLI path or an HTTP upload). */
@@ -11,6 +14,19 @@ export interface ReportFile {
   name: string;
   bytes: Uint8Array;
 }
+
+/**
+ * A report file too large to hold whole: the entry point reads it for the import, in parts
+ * (`read` gives the bytes at a position, fewer only at the end), while it is parsed and written.
+ */
+export interface ReportFileOnDisk extends ByteSource {
+  name: string;
+}
+
+/** What an import reads: files in memory, or on disk read in parts. */
+export type ImportFile = ReportFile | ReportFileOnDisk;
+
+const onDisk = (f: ImportFile): f is ReportFileOnDisk => !("bytes" in f);
 
 export interface ImportOptions extends Omit<ParseOptions, "fileName"> {
   skipInvalid?: boolean;
@@ -29,7 +45,15 @@ export interface ImportOptions extends Omit<ParseOptions, "fileName"> {
    * (when the store can take rows in batches); default 8 MiB. 0 streams every file, Infinity none.
    */
   streamFromBytes?: number;
+  /**
+   * Memory a large file's import may take, in bytes (default 1 GiB): a file on disk is read in parts
+   * of a sixteenth of it (4 MiB to 256 MiB), and the parse waits while the store is behind.
+   */
+  memoryBytes?: number;
 }
+
+/** Default memory budget of an import (ImportOptions.memoryBytes). */
+export const DEFAULT_IMPORT_MEMORY = 1024 * 1024 * 1024;
 
 export interface FileImportResult {
   file: string;
@@ -49,6 +73,24 @@ interface Parsed {
   report: ParsedReport;
   sums: RowSums;
   sources: string[];
+  /** SHA-256 of a file read in parts (hashed as it was read). */
+  contentHash?: string;
+}
+
+/**
+ * A file on disk parsed in parts by a worker when its rows are not written as they come (a dry run:
+ * counted only; a store that takes rows only whole: kept in memory).
+ */
+async function parsedInParts(file: ReportFileOnDisk, parseOpts: Omit<ParseOptions, "fileName">, partBytes: number, keepRows: boolean, onParsed: ImportOptions["onParsed"]): Promise<Parsed> {
+  const work = parseInWorker(file, { ...parseOpts, fileName: file.name }, true, partBytes);
+  const rows: SpendRow[] = [];
+  await withFileNameAsync(file, async () => {
+    for await (const cols of work.batches) if (keepRows) for (const r of spendRowsOf(cols)) rows.push(r);
+  });
+  const s = work.summary();
+  const report = { ...s.report, rows, reach: keepRows ? reachRowsOf(s.reach) : [] };
+  onParsed?.(file.name, report);
+  return { report, sums: s.sums, sources: s.sources, contentHash: s.contentHash };
 }
 
 function located(file: string, i: ParseIssue): string {
@@ -103,7 +145,16 @@ function errorsOf(file: string, report: ParsedReport): (ParseIssue & { file: str
   return report.issues.filter((i) => i.severity === "error").map((i) => ({ ...i, file }));
 }
 
-function withFileName<T>(file: ReportFile, run: () => T): T {
+async function withFileNameAsync<T>(file: ImportFile, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(e.code, `${file.name}: ${e.message}`, e.details);
+    throw e;
+  }
+}
+
+function withFileName<T>(file: ImportFile, run: () => T): T {
   try {
     return run();
   } catch (e) {
@@ -119,15 +170,27 @@ function withFileName<T>(file: ReportFile, run: () => T): T {
  * while their rows are written; a problem found there rolls the transaction back.
  * @example await importReports(store, [{ name: "spend.csv", bytes }], { currency: "USD" })
  */
-export async function importReports(store: Store, files: readonly ReportFile[], opts: ImportOptions = {}): Promise<FileImportResult[]> {
-  const { skipInvalid, acceptTotalsMismatch, dryRun, onParsed, onProgress, streamFromBytes, ...parseOpts } = opts;
+export async function importReports(store: Store, files: readonly ImportFile[], opts: ImportOptions = {}): Promise<FileImportResult[]> {
+  const { skipInvalid, acceptTotalsMismatch, dryRun, onParsed, onProgress, streamFromBytes, memoryBytes, ...parseOpts } = opts;
   const how: Leniency = { skipInvalid, acceptTotalsMismatch };
   const threshold = streamFromBytes ?? STREAM_FROM_BYTES;
+  const partBytes = Math.min(256 * 2 ** 20, Math.max(4 * 2 ** 20, Math.floor((memoryBytes ?? DEFAULT_IMPORT_MEMORY) / 16))) || DEFAULT_PART_BYTES;
   const streams = !dryRun && store.importSpendBatches !== undefined;
   const parsed: (Parsed | null)[] = [];
   const errors: string[] = [];
   const allErrors: (ParseIssue & { file: string })[] = [];
   for (const file of files) {
+    if (onDisk(file)) {
+      // Read in parts by a worker: while it is written, or (a dry run, a store without batches) counted here.
+      if (streams) parsed.push(null);
+      else parsed.push(await parsedInParts(file, parseOpts, partBytes, !dryRun, onParsed));
+      const p = parsed[parsed.length - 1];
+      if (p) {
+        allErrors.push(...errorsOf(file.name, p.report));
+        errors.push(...blocking(file.name, p, how));
+      }
+      continue;
+    }
     if (streams && file.bytes.length >= threshold) {
       parsed.push(null); // parsed while it is written
       continue;
@@ -145,9 +208,9 @@ export async function importReports(store: Store, files: readonly ReportFile[], 
   let first = true;
   const imports = files.map((file, i): SpendImport | SpendBatchImport => {
     const p = parsed[i];
-    if (p) return { file: file.name, contentHash: contentHash(file), format: p.report.format, rows: p.report.rows, reach: p.report.reach };
+    if (p) return { file: file.name, contentHash: p.contentHash ?? contentHash(file as ReportFile), format: p.report.format, rows: p.report.rows, reach: p.report.reach };
     // The first large file starts parsing now, while the store opens its transaction.
-    const work = parseInWorker(file.bytes, { ...parseOpts, fileName: file.name }, first);
+    const work = parseInWorker(onDisk(file) ? file : file.bytes, { ...parseOpts, fileName: file.name }, first, partBytes);
     first = false;
     // Once the batches have ended: the file's problems refuse it (the store rolls back) unless skipped.
     const ended = () => {

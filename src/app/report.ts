@@ -2,11 +2,12 @@ import { closestValues } from "../domain/closest-values.js";
 import { UserError } from "../domain/errors.js";
 import { FxTable } from "../domain/fx.js";
 import { addTotals, emptyTotals, microsToConversions, type Totals } from "../domain/measures.js";
+import { measuresOf } from "../domain/metric-measures.js";
 import { type MetricName, metricValues, type TrackedMeasures } from "../domain/metrics.js";
 import type { Dimension, MetricQuery } from "../domain/query.js";
 import { isTimeGrain } from "../domain/query.js";
 import { compileEventCount, includesTracked, TRACKED_SOURCE } from "../query/events-sql.js";
-import { compileSpendQuery, compileStraddleCount } from "../query/spend-sql.js";
+import { bucketLabels, compileSpendQuery, compileStraddleCount } from "../query/spend-sql.js";
 import type { ResultRow, Store } from "../store/store.js";
 import { dimensionKey, type TrackedPart, trackedReportPart } from "./track/tracked-report.js";
 
@@ -47,19 +48,32 @@ function totalsOf(r: ResultRow, factor: number): Totals {
   };
 }
 
+export interface ReportOptions {
+  /**
+   * "metrics": sum only the measures the query's metrics are derived from (the others are 0 in each
+   * row's `totals`), so the engine reads fewer columns; for callers that show the metrics only.
+   * Default "all": every measure, for callers that read `totals`.
+   */
+  sums?: "all" | "metrics";
+}
+
 /**
  * Runs a MetricQuery on the store's spend: sums by the query's dimensions, converts currencies at
  * each row's date when `query.currency` is set, derives every metric from the sums (DESIGN rule 1).
  * Fails with a UserError when currencies would be mixed without conversion.
  * @example await runReport(store, { metrics: ["cpi"], dimensions: ["campaign"], filters: [] })
  */
-export async function runReport(store: Store, query: MetricQuery): Promise<Report> {
+export async function runReport(store: Store, query: MetricQuery, options: ReportOptions = {}): Promise<Report> {
   const target = query.currency ?? null;
-  const compiled = compileSpendQuery(store.dialect, query, target !== null);
+  const sums = options.sums === "metrics" ? measuresOf(query.metrics) : undefined;
+  const compiled = compileSpendQuery(store.dialect, query, target !== null, "spend", sums);
   const raw = await store.query(compiled.sql);
-  const spendKeys = new Set(raw.map((r) => dimensionKey(r, compiled.dimensionColumns)));
+  bucketLabels(raw, compiled);
+  // Keys of the reported rows: only a report that reads tracked events too needs them.
+  const withTracked = includesTracked(query.filters);
+  const spendKeys = new Set(withTracked ? raw.map((r) => dimensionKey(r, compiled.dimensionColumns)) : []);
   let tracked: TrackedPart | null = null;
-  if (includesTracked(query.filters)) {
+  if (withTracked) {
     const withReach = query.metrics.some((m) => m === "reach" || m === "cpmr");
     tracked = await trackedReportPart(store, query, target !== null, withReach);
     raw.push(...tracked.rows);

@@ -1,12 +1,9 @@
 // While `cpi serve` holds a store (DuckDB admits one writing process), other commands on that store
 // run inside the server: argv goes to POST /api/cli on loopback with the endpoint file's token, and
 // the server runs the same CLI against its open store and returns stdout, stderr and the exit code.
+// What it needs beyond the first checks is loaded once a command may be forwarded (startup stays light).
 import { resolve } from "node:path";
-import { secretVariables } from "../app/connect/manage.js";
-import { connectionFiles } from "./commands/connect.js";
-import { isHostedStore } from "./compose.js";
 import type { CliIo } from "./io.js";
-import { readEndpoint } from "./serve/endpoint.js";
 
 /** Commands that never open a store, or must not run inside a server. */
 const LOCAL_COMMANDS = new Set(["calc", "serve", "snippet", "demo", "help", "connect"]);
@@ -45,6 +42,8 @@ async function forwardedEnv(command: string, argv: readonly string[], io: CliIo)
   try {
     const connections = flagValue(argv, "--connections");
     const db = flagValue(argv, "--db");
+    const { connectionFiles } = await import("./commands/connect.js");
+    const { secretVariables } = await import("../app/connect/manage.js");
     const files = connectionFiles({ ...(connections ? { connections } : {}), ...(db ? { db } : {}) }, io);
     for (const name of await secretVariables(files)) env[name] = io.env[name];
   } catch {
@@ -63,6 +62,7 @@ export async function forwardToServer(argv: readonly string[], io: CliIo): Promi
   // A ClickHouse store takes any number of clients: nothing to forward.
   if (argv.some((a) => a === "--store" || a.startsWith("--store=")) || (io.env.CPI_STORE && !argv.some((a) => a === "--db" || a.startsWith("--db=")))) return null;
   const db = dbPathOfArgv(argv, io);
+  const [{ isHostedStore }, { readEndpoint }] = await Promise.all([import("./compose.js"), import("./serve/endpoint.js")]);
   if (isHostedStore(db)) return null;
   const endpoint = readEndpoint(db);
   if (!endpoint) return null;

@@ -17,12 +17,20 @@ export function processIo(): CliIo {
     process.stderr.write(`error: cannot write the output: ${e.code === "ENOSPC" ? "the disk is full" : e.message} (${e.code ?? "error"})\n`);
     process.exit(2);
   });
+  // Nor is a closed stderr (`cpi report 2>&1 | head`): diagnostics nobody reads are dropped.
+  let errClosed = false;
+  process.stderr.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    errClosed = true;
+  });
   // Names come from imported files: whatever a command prints, no control character of theirs reaches
   // the terminal (an ESC sequence in a campaign name could recolour or retitle it). Tabs and line ends
   // stay; a carriage return only on stderr, where progress bars redraw with it.
   return {
     out: (t) => process.stdout.write(withoutControls(t, false)),
-    err: (t) => process.stderr.write(withoutControls(t, true)),
+    err: (t) => {
+      if (!errClosed) process.stderr.write(withoutControls(t, true));
+    },
     env: process.env,
     cwd: process.cwd(),
     errIsTTY: Boolean(process.stderr.isTTY),

@@ -1,28 +1,6 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Help } from "commander";
 import { isUserError } from "../domain/errors.js";
-import { registerAbtest } from "./commands/abtest.js";
-import { registerAlerts } from "./commands/alerts.js";
-import { registerAllocate } from "./commands/allocate.js";
-import { registerCalc } from "./commands/calc.js";
-import { registerCompare } from "./commands/compare.js";
-import { registerConnect } from "./commands/connect.js";
-import { registerContract } from "./commands/contract.js";
-import { registerCurves } from "./commands/curves.js";
-import { registerDemo } from "./commands/demo.js";
-import { registerDiscrepancy } from "./commands/discrepancy.js";
-import { registerForecast } from "./commands/forecast.js";
-import { registerFx } from "./commands/fx.js";
-import { registerImport } from "./commands/import.js";
-import { registerInit } from "./commands/init.js";
-import { registerMigrate } from "./commands/migrate.js";
-import { registerPacing } from "./commands/pacing.js";
-import { registerReach } from "./commands/reach.js";
-import { registerReport } from "./commands/report.js";
-import { registerServe } from "./commands/serve.js";
-import { registerSnippet } from "./commands/snippet.js";
-import { registerStore } from "./commands/store.js";
-import { registerSync } from "./commands/sync.js";
-import { registerToken } from "./commands/token.js";
+import { COMMANDS, type CommandEntry } from "./command-index.js";
 import { engineIoProblem, systemProblem } from "./environment.js";
 import { forwardToServer } from "./forward.js";
 import { VERSION } from "./invocation.js";
@@ -30,8 +8,24 @@ import { type CliIo, processIo } from "./io.js";
 import { terminalSafe } from "./render/format.js";
 
 
-/** The `cpi` program with every command registered, writing to `io`. */
-export function buildProgram(io: CliIo): Command {
+/**
+ * The commands a command line runs: the one it names (`cpi help NAME` names NAME), or null when it
+ * names none that exists (`cpi`, `cpi --help`, `cpi --version`, a typo), which only needs the list.
+ * @example commandsOf(["report", "--by", "campaign"]) // [the report entry]
+ */
+export function commandsOf(argv: readonly string[]): CommandEntry[] | null {
+  const words = argv.filter((a) => !a.startsWith("-"));
+  const name = words[0] === "help" ? words[1] : words[0];
+  const entry = COMMANDS.find((c) => c.name === name);
+  return entry ? [entry] : null;
+}
+
+/**
+ * The `cpi` program writing to `io`, with `commands` registered in full (default: all of them).
+ * With null, every command is listed by its help line only (enough for `cpi --help`, `--version` and
+ * "unknown command"), and no command module is loaded.
+ */
+export async function buildProgram(io: CliIo, commands: readonly CommandEntry[] | null = COMMANDS): Promise<Command> {
   const program = new Command("cpi")
     .description("cpi — what every impression costs you: import ad reports, report CPI/CPM/CTR/CPA/ROAS, compare campaigns")
     .version(VERSION)
@@ -40,29 +34,15 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError("(run with --help for usage and examples)")
     .addHelpText("after", "\nQuick start:\n  $ cpi demo\n  $ cpi calc --cost 5000 --impressions 500000 --baseline-cpi 0.015\n  $ cpi import spend.csv && cpi report --by campaign");
-  registerCalc(program, io);
-  registerInit(program, io);
-  registerMigrate(program, io);
-  registerImport(program, io);
-  registerConnect(program, io);
-  registerSync(program, io);
-  registerReport(program, io);
-  registerCompare(program, io);
-  registerAbtest(program, io);
-  registerReach(program, io);
-  registerCurves(program, io);
-  registerForecast(program, io);
-  registerAllocate(program, io);
-  registerPacing(program, io);
-  registerFx(program, io);
-  registerDemo(program, io);
-  registerServe(program, io);
-  registerContract(program, io);
-  registerSnippet(program, io);
-  registerDiscrepancy(program, io);
-  registerToken(program, io);
-  registerStore(program, io);
-  registerAlerts(program, io);
+  if (commands === null) {
+    const terms = new Map(COMMANDS.map((c) => [c.name, c.term]));
+    const help = new Help();
+    program.configureHelp({ subcommandTerm: (c) => terms.get(c.name()) ?? help.subcommandTerm(c) });
+    for (const c of COMMANDS) program.command(c.name).description(c.description);
+  } else {
+    const registers = await Promise.all(commands.map((c) => c.load()));
+    for (const register of registers) register(program, io);
+  }
   addStoreOption(program);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
@@ -87,8 +67,8 @@ function addStoreOption(cmd: Command): void {
  * Errors are mapped here, in one place.
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const program = buildProgram(io);
   try {
+    const program = await buildProgram(io, commandsOf(argv));
     const forwarded = await forwardToServer(argv, io);
     if (forwarded !== null) return forwarded;
     await program.parseAsync(argv, { from: "user" });

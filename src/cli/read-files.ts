@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import type { ReportFileOnDisk } from "../app/import.js";
 import { UserError } from "../domain/errors.js";
 import type { CliIo } from "./io.js";
 
@@ -52,4 +53,41 @@ function readShared(path: string): Uint8Array {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Files from this size on are read in parts while they are imported, never whole (see app/import-stream/parse-parts.ts). */
+export const READ_IN_PARTS_FROM = 8 * 1024 * 1024;
+
+/**
+ * A report to import: its bytes when small, else the file on disk, read in parts as the import goes
+ * (a 5 GB export is never in memory whole). Names the file when it cannot be read.
+ * @example importInputFile("/data/spend.csv", "spend.csv")
+ */
+export function importInputFile(path: string, shownAs = basename(path)): { name: string; bytes: Uint8Array } | ReportFileOnDisk {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (e) {
+    throw new UserError("unreadable_file", `${shownAs}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  if (size < READ_IN_PARTS_FROM) return readInputFile(path, shownAs);
+  return {
+    name: shownAs,
+    size,
+    read(position: number, length: number): Uint8Array {
+      try {
+        const fd = openSync(path, "r");
+        try {
+          const bytes = new Uint8Array(length);
+          let read = 0;
+          for (let n = 1; read < length && n > 0; read += n) n = readSync(fd, bytes, read, length - read, position + read);
+          return read === length ? bytes : bytes.slice(0, read);
+        } finally {
+          closeSync(fd);
+        }
+      } catch (e) {
+        throw new UserError("unreadable_file", `${shownAs}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+      }
+    },
+  };
 }

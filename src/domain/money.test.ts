@@ -34,3 +34,14 @@ test("micros convert to units and strings", () => {
   assert.equal(normaliseCurrency(" eur "), "EUR");
   assert.throws(() => normaliseCurrency("euro"), /ISO-4217/);
 });
+
+test("microsToUnits gives the same number as whole units plus the micros' fraction in BigInt, for any amount", () => {
+  const exact = (m: bigint) => Number(m / 1_000_000n) + Number(m % 1_000_000n) / 1e6;
+  let s = 12345;
+  for (let i = 0; i < 200_000; i++) {
+    s = (s * 48271) % 2147483647;
+    const m = BigInt(s) * BigInt((s % 4_194_304) + 1) * (i % 3 === 0 ? -1n : 1n);
+    assert.equal(microsToUnits(m), exact(m), String(m));
+  }
+  for (const m of [0n, 1n, -1n, 999_999n, 1_000_000n, 9_007_199_254_740_991n, -9_007_199_254_740_991n, 9_007_199_254_740_993n, 10n ** 30n + 123n]) assert.equal(microsToUnits(m), exact(m), String(m));
+});

@@ -75,8 +75,16 @@ export function unitsToMicros(units: number): Micros {
   return BigInt(Math.round(units * 1e6));
 }
 
+const SAFE_MICROS = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Micros as a JS number of currency units (for ratios and display only). @example microsToUnits(5000250000n) // 5000.25 */
 export function microsToUnits(micros: Micros): number {
+  // Within 2^53 the same sum in plain numbers (both parts are exact there): no BigInt division per call.
+  if (micros <= SAFE_MICROS && micros >= -SAFE_MICROS) {
+    const n = Number(micros);
+    const part = n % 1e6;
+    return (n - part) / 1e6 + part / 1e6;
+  }
   const whole = micros / MICROS_PER_UNIT;
   const rest = micros % MICROS_PER_UNIT;
   return Number(whole) + Number(rest) / 1e6;

@@ -83,6 +83,10 @@ export interface ParsedReport {
   fileTotals: FileTotalsCheck[];
   /** Campaign states the export gives ("Campaign status", "Delivery status"), the latest per campaign. */
   statuses?: CampaignStatus[];
+  /** True when the data ended before the file did (a footer follows). */
+  dataEnded?: boolean;
+  /** How much masked cells ("<5" read as 0) may have left out of each measure's sum (each totals row's `slack`). */
+  bucketSlack?: Partial<Record<FileTotalsCheck["measure"], number>>;
 }
 
 /** A SpendRow with every optional field empty and every measure zero, for parsers to fill. @example blankSpendRow().impressions // 0 */

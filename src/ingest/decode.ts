@@ -31,15 +31,17 @@ export function isZipArchive(bytes: Uint8Array): boolean {
  * by its zero bytes, valid UTF-8 is read as UTF-8 and anything else as Windows-1252 (Excel's "ANSI").
  * @example decodeReportText(new Uint8Array([0xef, 0xbb, 0xbf, 0x61])) // { text: "a", encoding: "utf-8-bom" }
  */
-export function decodeReportText(bytes: Uint8Array): DecodedText {
+export function decodeReportText(bytes: Uint8Array, ansi = false): DecodedText {
   const b0 = bytes[0];
   const b1 = bytes[1];
   if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) {
     return {
-      text: decodeUtf8OrAnsi(bytes.subarray(3)).text,
+      text: (ansi ? decodeAnsi(bytes.subarray(3)) : decodeUtf8OrAnsi(bytes.subarray(3))).text,
       encoding: "utf-8-bom",
     };
   }
+  // A part of a large file whose earlier part was not UTF-8: the whole file is read as Windows-1252.
+  if (ansi) return decodeAnsi(bytes);
   if (b0 === 0xff && b1 === 0xfe) return { text: decodeUtf16le(bytes.subarray(2)), encoding: "utf-16le" };
   if (b0 === 0xfe && b1 === 0xff)
     return {
@@ -56,10 +58,29 @@ function decodeUtf8OrAnsi(bytes: Uint8Array): DecodedText {
   try {
     return { text: strictUtf8.decode(bytes), encoding: "utf-8" };
   } catch {
-    return {
-      text: iconv.decode(bytes, "windows-1252"),
-      encoding: "windows-1252",
-    };
+    return decodeAnsi(bytes);
+  }
+}
+
+function decodeAnsi(bytes: Uint8Array): DecodedText {
+  return { text: iconv.decode(bytes, "windows-1252"), encoding: "windows-1252" };
+}
+
+/**
+ * How a text report's bytes decode (the BOMs and guesses of decodeReportText), and whether the text
+ * is ASCII only; null for UTF-16 and XLSX, which are read whole.
+ * @example textEncodingOf(new TextEncoder().encode("a,b\n")) // { encoding: "utf-8", ascii: true }
+ */
+export function textEncodingOf(bytes: Uint8Array): { encoding: "utf-8" | "windows-1252"; ascii: boolean } | null {
+  if (isZipArchive(bytes)) return null;
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  if (!bom && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || guessBomlessUtf16(bytes) !== null)) return null;
+  try {
+    const text = strictUtf8.decode(bom ? bytes.subarray(3) : bytes);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: any character past ASCII
+    return { encoding: "utf-8", ascii: !/[^\u0000-\u007f]/.test(text) };
+  } catch {
+    return { encoding: "windows-1252", ascii: false };
   }
 }
 

@@ -134,13 +134,34 @@ export function parseReport(
   );
 }
 
+/**
+ * Where a delimited text report's body starts, in bytes: just after the line end of its header row
+ * (found as parseReport finds it), so that the bytes before it can head each part of a large file.
+ * Null when the bytes hold no header row (or are an XLSX workbook).
+ * @example reportBodyStart(new TextEncoder().encode("date,campaign,cost,impressions\n2026-01-01,A,1,2\n"), { fileName: "a.csv" }) // 32
+ */
+export function reportBodyStart(bytes: Uint8Array, opts: ParseOptions): number | null {
+  if (isZipArchive(bytes)) return null;
+  const isKnown = opts.mapping ? prepareMapping(opts.mapping).isKnown : isKnownHeader;
+  const { text, encoding } = decodeReportText(bytes, opts.ansi === true);
+  const crOnly = !text.includes("\n") && text.includes("\r");
+  if (crOnly) return null;
+  const { head, headerIndex } = sniffDelimitedText(text, isKnown);
+  const start = headerIndex >= 0 ? head.offsets[headerIndex + 1] : undefined;
+  if (start === undefined || text.charCodeAt(start - 1) !== 10) return null; // the header must end with a line end
+  const bom = encoding === "utf-8-bom" ? 3 : 0;
+  if (encoding === "windows-1252" && bom === 0) return start;
+  const before = text.slice(0, start);
+  return bom + (opts.ansi ? before.length : new TextEncoder().encode(before).length);
+}
+
 function locate(bytes: Uint8Array, ctx: PlatformContext, isKnown: KnownHeaderTest): Located {
   if (isZipArchive(bytes)) {
     const sheet = readXlsxTable(bytes, isKnown);
     refuseNulCells(sheet.rows, sheet.lines, sheet.headerIndex);
     return { head: sheet, full: () => sheet };
   }
-  let { text } = decodeReportText(bytes);
+  let { text } = decodeReportText(bytes, ctx.opts.ansi === true);
   // Old Mac line ends (CR only) become LF: one break each, so line numbers do not change.
   if (!text.includes("\n") && text.includes("\r")) text = text.replace(/\r/g, "\n");
   const sniffed = sniffDelimitedText(text, isKnown);
@@ -240,7 +261,7 @@ function finish(
   },
   source: string,
 ): ParsedReport {
-  const { issues, fileTotals, bucketSlack } = ctx.sink;
+  const { issues, fileTotals, bucketSlack, dataEnded } = ctx.sink;
   // A total may exceed its rows by what masked cells ("<5", read as 0) held.
   for (const t of fileTotals) {
     const slack = bucketSlack?.[t.measure];
@@ -274,6 +295,8 @@ function finish(
     rowLines,
     fileTotals,
     statuses: [...ctx.statuses.values()],
+    ...(dataEnded ? { dataEnded } : {}),
+    ...(bucketSlack && Object.keys(bucketSlack).length > 0 ? { bucketSlack: { ...bucketSlack } } : {}),
   };
 }
 

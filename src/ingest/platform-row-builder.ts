@@ -92,7 +92,10 @@ export class PlatformRowBuilder {
   /** Reads a record given as cells; false once the data has ended (a footer). */
   record(record: readonly string[], line: number): boolean {
     const { plan, reader } = this;
-    if (plan.endOfData?.(record)) return false;
+    if (plan.endOfData?.(record)) {
+      this.ctx.sink.dataEnded = true;
+      return false;
+    }
     if (isBlankRecord(record)) return true;
     this.nth++;
     const label = plan.totalsLabel(record, this.nth);

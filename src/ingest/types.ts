@@ -43,6 +43,11 @@ export interface ParseOptions {
    * wrong: "micros" (an API export's cost in millionths) or "units".
    */
   moneyUnit?: "units" | "micros";
+  /**
+   * Read the text as Windows-1252 whatever its bytes: set for a part of a large file read in parts
+   * (app/import-stream) once an earlier part was found not to be UTF-8, as the whole file would be.
+   */
+  ansi?: boolean;
 }
 
 /** Where parse problems and file totals are collected while a file is read. */
@@ -51,6 +56,8 @@ export interface IssueSink {
   fileTotals: FileTotalsCheck[];
   /** How much masked cells ("<5" read as 0) may have left out of each measure's sum, so far. */
   bucketSlack?: Partial<Record<FileTotalsCheck["measure"], number>>;
+  /** Set when the data ended before the text did (a footer): a file read in parts reads no further part. */
+  dataEnded?: boolean;
 }
 
 /** Adds an error issue. @example addError(sink, 4, "Cost", "'abc' is not a number") */

@@ -1,6 +1,6 @@
 // The SMTP side of email alerts (nodemailer): app/alerts hands each email to a Mailer; this one opens
 // a connection per message to the destination's smtp:// or smtps:// URL (credentials in the URL).
-import nodemailer from "nodemailer";
+// nodemailer (about 100 modules) is loaded on the first email, not by every cpi command that composes a store.
 
 /** What app/alerts' Mailer sends (the same shape; notify/ does not import app/). */
 export interface SmtpMail {
@@ -22,6 +22,7 @@ export function smtpMailer(o: { timeoutMs?: number } = {}) {
   return {
     async send(destination: { url: string; from?: string; to: readonly string[] }, mail: SmtpMail): Promise<void> {
       const url = new URL(destination.url);
+      const { default: nodemailer } = await import("nodemailer");
       const transport = nodemailer.createTransport({
         host: url.hostname,
         port: url.port ? Number(url.port) : url.protocol === "smtps:" ? 465 : 587,

@@ -1,3 +1,4 @@
+import type { MeasureName } from "../domain/measures.js";
 import type { EntityDimension, Filter, MetricQuery, TimeGrain } from "../domain/query.js";
 import { isTimeGrain } from "../domain/query.js";
 import type { Dialect } from "./dialect.js";
@@ -20,7 +21,7 @@ export const SPEND_DIMENSION_COLUMNS: Record<EntityDimension, string> = {
 };
 
 /** The summed measures every spend query returns, by output column name (money summed exactly on every engine). */
-export const spendSums = (d: Dialect): Record<string, string> => ({
+export const spendSums = (d: Dialect): Record<SpendSum, string> => ({
   cost: d.sumMoney("cost_micros"),
   revenue: d.sumMoney("conversion_value_micros"),
   impressions: "SUM(impressions)",
@@ -31,23 +32,50 @@ export const spendSums = (d: Dialect): Record<string, string> => ({
   source_rows: "COUNT(*)",
 });
 
+/** A summed output column of a spend query: a measure, or the count of rows summed. */
+export type SpendSum = MeasureName | "source_rows";
+
 export interface CompiledSpendQuery {
   sql: string;
-  /** Output column of each requested dimension, in order: `d0`, `d1`, … */
+  /** Output column of each requested dimension, in order: `d0`, `d1`, … (time buckets: see `rangeEnds`) */
   dimensionColumns: string[];
+  /**
+   * Per dimension, the column holding a time bucket's last day (`d0_end` …), or null. A time bucket
+   * comes out of SQL as two DATEs, grouped and sorted as dates; `bucketLabels` turns them into the
+   * label ("2026-10-01", or a row's own range "2026-10-01..2026-10-31") once per output row.
+   */
+  rangeEnds: (string | null)[];
   /** Rows are also grouped by `currency` (always) and by `fx_date` when converting. */
   byFxDate: boolean;
 }
 
 /**
- * Label of a row's time bucket: the bucket's first day when the row's range fits in one bucket,
- * else the row's own range "start..end" (DESIGN rule 4: never invent daily numbers).
+ * A time bucket as two DATE expressions: the bucket's first day twice when the row's range fits in
+ * one bucket, else the row's own first and last day (DESIGN rule 4: never invent daily numbers).
  */
-function timeBucketExpr(d: Dialect, grain: TimeGrain): string {
+function timeBucketExprs(d: Dialect, grain: TimeGrain): [string, string] {
+  // A day's bucket is the day: a row fits in it when it covers one day, and the pair is its range.
+  if (grain === "day") return ["date_start", "date_end"];
   const start = d.bucketStart(grain, "date_start");
   const end = d.bucketStart(grain, "date_end");
-  const range = d.concat([d.dateToText("date_start"), "'..'", d.dateToText("date_end")]);
-  return `CASE WHEN ${start} = ${end} THEN ${d.dateToText(start)} ELSE ${range} END`;
+  return [`CASE WHEN ${start} = ${end} THEN ${start} ELSE date_start END`, `CASE WHEN ${start} = ${end} THEN ${start} ELSE date_end END`];
+}
+
+/**
+ * Replaces, in each row, a time bucket's pair of days by its label: the day when both are the same,
+ * else "start..end" (the SQL gives days as "YYYY-MM-DD" text on both engines).
+ * @example bucketLabels(rows, compiled) // rows[0].d1: "2026-10-01"
+ */
+export function bucketLabels(rows: Record<string, unknown>[], compiled: Pick<CompiledSpendQuery, "dimensionColumns" | "rangeEnds">): void {
+  compiled.rangeEnds.forEach((endColumn, i) => {
+    if (endColumn === null) return;
+    const col = compiled.dimensionColumns[i] as string;
+    for (const r of rows) {
+      const start = String(r[col]);
+      const end = String(r[endColumn]);
+      r[col] = start === end ? start : `${start}..${end}`; // (the end column stays: a delete would slow every later read of the row)
+    }
+  });
 }
 
 function filterExpr(d: Dialect, f: Filter): string {
@@ -69,40 +97,52 @@ export function spendConditions(d: Dialect, q: Pick<MetricQuery, "filters" | "fr
 
 /**
  * Compiles a MetricQuery into one aggregate over `spend`, grouped by its dimensions plus currency
- * (and the row's first day when amounts must be converted at that day's FX rate).
+ * (and the row's first day when amounts must be converted at that day's FX rate). `sums` picks the
+ * summed columns (default: all of them); the engine then reads only the columns those need.
  * @example compileSpendQuery(duckdbDialect, { metrics: ["cpi"], dimensions: ["campaign"], filters: [] }, false)
  */
-export function compileSpendQuery(d: Dialect, q: MetricQuery, byFxDate: boolean, table = "spend"): CompiledSpendQuery {
+export function compileSpendQuery(d: Dialect, q: MetricQuery, byFxDate: boolean, table = "spend", sums?: readonly SpendSum[]): CompiledSpendQuery {
   const select: string[] = [];
   const groupBy: string[] = [];
   const dimensionColumns: string[] = [];
+  const rangeEnds: (string | null)[] = [];
   q.dimensions.forEach((dim, i) => {
-    const expr = isTimeGrain(dim) ? timeBucketExpr(d, dim) : SPEND_DIMENSION_COLUMNS[dim];
     const alias = `d${i}`;
-    select.push(`${expr} AS ${alias}`);
-    groupBy.push(alias);
     dimensionColumns.push(alias);
+    if (isTimeGrain(dim)) {
+      // Grouped and sorted as DATEs (formatting a text day per source row cost more than the sums).
+      const [start, end] = timeBucketExprs(d, dim);
+      select.push(`${start} AS ${alias}`, `${end} AS ${alias}_end`);
+      groupBy.push(alias, `${alias}_end`);
+      rangeEnds.push(`${alias}_end`);
+    } else {
+      select.push(`${SPEND_DIMENSION_COLUMNS[dim]} AS ${alias}`);
+      groupBy.push(alias);
+      rangeEnds.push(null);
+    }
   });
   select.push("currency AS cur");
   groupBy.push("cur");
   if (byFxDate) {
-    select.push(`${d.dateToText("date_start")} AS fx_date`);
+    select.push("date_start AS fx_date");
     groupBy.push("fx_date");
   }
-  for (const [name, agg] of Object.entries(spendSums(d))) select.push(`${agg} AS ${name}`);
+  const all = spendSums(d);
+  for (const name of sums ?? (Object.keys(all) as SpendSum[])) select.push(`${all[name]} AS ${name}`);
   const where = spendConditions(d, q);
   const sql = [
     `SELECT ${select.join(", ")}`,
     `FROM ${table}`,
     where.length ? `WHERE ${where.join(" AND ")}` : "",
     `GROUP BY ${groupBy.join(", ")}`,
-    // Sorted by the dimensions (time buckets are ISO text, so chronological): rows come out in
-    // report order and converted rows merge in order without a sort in JS.
+    // Sorted by the dimensions (a time bucket by its first day, then its last: "2026-10-01" before
+    // "2026-10-01..2026-10-31", as the labels sort as text): rows come out in report order and
+    // converted rows merge in order without a sort in JS.
     `ORDER BY ${groupBy.join(", ")}`,
   ]
     .filter(Boolean)
     .join("\n");
-  return { sql, dimensionColumns, byFxDate };
+  return { sql, dimensionColumns, rangeEnds, byFxDate };
 }
 
 /**

@@ -152,7 +152,7 @@ after(async () => {
 const run = (...argv: string[]) => cpiEnv(dir, ENV, ...argv, "--db", db);
 
 test("every command's JSON: snake_case keys, money as numbers in currency units, the same amounts as its table", async () => {
-  const registry = new Map(commandsOf(buildProgram(memoryIo({}, dir))));
+  const registry = new Map(commandsOf(await buildProgram(memoryIo({}, dir))));
   const commands = [...registry.keys()];
   const unknown = commands.filter((c) => !(c in COMMANDS) && !(c in NOT_WALKED));
   assert.deepEqual(unknown, [], "a command with --format has no arguments here: add it to COMMANDS");

@@ -3,13 +3,17 @@
 // then bumps a shared counter, so the batches can be read as they come either asynchronously or from
 // inside a synchronous callback (DuckDB pulling rows for its INSERT) that waits on the counter.
 import { createHash } from "node:crypto";
-import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { MessageChannel, type ResourceLimits, receiveMessageOnPort, type Transferable, Worker } from "node:worker_threads";
 import { UserError } from "../../domain/errors.js";
 import { ReplaceWindowCollector } from "../../domain/replace-window.js";
 import type { SpendColumns } from "../../domain/spend-columns.js";
 import type { ParseOptions } from "../../ingest/index.js";
 import { addColumnSums, emptyRowSums } from "../totals-check.js";
+import type { ByteSource } from "./parse-parts.js";
 import type { ParseJob, ParseSummary, ToHost } from "./protocol.js";
+
+/** Bytes of a file read in parts, per part: a part's text and what parsing it holds stay within a few times this. */
+export const DEFAULT_PART_BYTES = 64 * 1024 * 1024;
 
 /** Longest wait for the next batch once batches flow (a batch is 16,384 rows: well under a second). */
 const STALL_MS = 120_000;
@@ -52,25 +56,26 @@ function sharedBytes(bytes: Uint8Array): SharedArrayBuffer {
   return shared;
 }
 
-function startWorker(job: ParseJob, transfer: MessageChannel["port2"]): Worker {
+function startWorker(job: ParseJob, transfer: Transferable[], resourceLimits: ResourceLimits = {}): Worker {
   // Built, the worker is parse-worker.js; under tsx (tests, benchmarks) it is .ts, which a worker
   // thread can load only once tsx's loader is registered in it.
   const url = new URL(`./parse-worker.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`, import.meta.url);
-  if (url.pathname.endsWith(".js")) return new Worker(url, { workerData: job, transferList: [transfer] });
+  if (url.pathname.endsWith(".js")) return new Worker(url, { workerData: job, transferList: transfer, resourceLimits });
   // Not an import of this module: code for the new thread, where tsx (a dev dependency) is present.
   const loader = JSON.stringify("tsx/esm/api");
   const boot = `import(${loader}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: job, transferList: [transfer] });
+  return new Worker(boot, { eval: true, workerData: job, transferList: transfer, resourceLimits });
 }
 
 /**
- * Starts parsing `bytes` in a worker thread now (`eager`) or when the batches are first asked for
+ * Starts parsing `input` (bytes in memory, or a file the worker reads in parts of `partBytes` through
+ * this thread: see parse-parts.ts) in a worker thread now (`eager`) or when the batches are first asked for
  * (so that several large files are not all parsed into memory at once). A whole-file problem
  * (UserError in the parser) ends the batches with that error; the file's row problems are in the
  * summary's report, as parseReport returns them.
  * @example const p = parseInWorker(bytes, { fileName: "big.csv" }); for await (const b of p.batches) …; p.summary().report.issues
  */
-export function parseInWorker(bytes: Uint8Array, opts: ParseOptions, eager = false): WorkerParse {
+export function parseInWorker(input: Uint8Array | ByteSource, opts: ParseOptions, eager = false, partBytes = DEFAULT_PART_BYTES): WorkerParse {
   let estimate = 0;
   let result: ParseSummary | null = null;
   let failure: Error | null = null;
@@ -83,12 +88,41 @@ export function parseInWorker(bytes: Uint8Array, opts: ParseOptions, eager = fal
   let port: MessageChannel["port1"] | null = null;
   // [0] counts messages posted; [1] is 1 once the worker thread has exited.
   const signal = new Int32Array(new SharedArrayBuffer(8));
+  // [0] batches taken here, [1] read answers sent (the worker waits on them: see parse-worker.ts).
+  const flow = new Int32Array(new SharedArrayBuffer(8));
+  const inMemory = input instanceof Uint8Array;
+  const hash = createHash("sha256");
+  let hashedTo = 0;
+  let replies: MessageChannel["port1"] | null = null;
+  /** Hashes what a read adds to the bytes hashed so far (reads go forward; the first part may be read again). */
+  const hashRead = (position: number, bytes: Uint8Array) => {
+    if (position <= hashedTo && position + bytes.length > hashedTo) {
+      hash.update(bytes.subarray(hashedTo - position));
+      hashedTo = position + bytes.length;
+    }
+  };
   const start = (): void => {
     if (worker) return;
-    const shared = sharedBytes(bytes);
     const channel = new MessageChannel();
     port = channel.port1;
-    const w = startWorker({ bytes: shared, opts, port: channel.port2, signal: signal.buffer as SharedArrayBuffer }, channel.port2);
+    const job: ParseJob = {
+      bytes: inMemory ? sharedBytes(input) : { size: input.size, partBytes },
+      opts,
+      port: channel.port2,
+      signal: signal.buffer as SharedArrayBuffer,
+      flow: flow.buffer as SharedArrayBuffer,
+    };
+    const transfer: Transferable[] = [channel.port2];
+    if (!inMemory) {
+      const answers = new MessageChannel();
+      replies = answers.port1;
+      job.replies = answers.port2;
+      transfer.push(answers.port2);
+    }
+    // A file read in parts: the worker's heap is kept to what a part needs (its bytes, its text and its
+    // cells, a few times the part), so V8 collects the parts read before instead of letting them pile up.
+    const limits = inMemory ? {} : { maxOldGenerationSizeMb: Math.max(256, Math.ceil((8 * partBytes) / 2 ** 20)) };
+    const w = startWorker(job, transfer, limits);
     w.on("error", (e: unknown) => {
       failure ??= e instanceof Error ? e : new Error(String(e));
     });
@@ -99,18 +133,36 @@ export function parseInWorker(bytes: Uint8Array, opts: ParseOptions, eager = fal
     });
     worker = w;
     // While the worker starts: the file's hash (the host's thread is otherwise waiting for the first batch).
-    contentHash = createHash("sha256").update(bytes).digest("hex");
+    if (inMemory) contentHash = createHash("sha256").update(input).digest("hex");
+  };
+  /** The hash of a file read in parts, once read: what the parse did not read (a footer) is read here for it. */
+  const partsHash = (): string => {
+    if (inMemory) return contentHash;
+    while (hashedTo < input.size) hashRead(hashedTo, input.read(hashedTo, Math.min(partBytes, input.size - hashedTo)));
+    contentHash = hash.digest("hex");
+    return contentHash;
   };
   if (eager) start();
   const stop = () => {
     void worker?.terminate();
     port?.close();
+    replies?.close();
   };
 
   /** Handles one message: a batch, or null for anything else (the end sets `result`, an error throws). */
   const handle = (m: ToHost): SpendColumns | null => {
     if (m.t === "estimate") estimate = m.rows;
-    else if (m.t === "batch") {
+    else if (m.t === "read") {
+      // The worker waits for these bytes: read them here (the entry point's reader) and answer.
+      const bytes = (input as ByteSource).read(m.position, m.length);
+      hashRead(m.position, bytes);
+      const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
+      replies?.postMessage({ bytes: owned }, [owned.buffer as ArrayBuffer]);
+      Atomics.add(flow, 1, 1);
+      Atomics.notify(flow, 1);
+    } else if (m.t === "batch") {
+      Atomics.add(flow, 0, 1);
+      Atomics.notify(flow, 0);
       const cols = m.cols;
       addColumnSums(sums, cols);
       windows.addColumns(cols);
@@ -118,7 +170,7 @@ export function parseInWorker(bytes: Uint8Array, opts: ParseOptions, eager = fal
       return cols;
     } else if (m.t === "error") throw m.code === "internal" ? new Error(m.message) : new UserError(m.code, m.message, m.details);
     else {
-      result = { report: m.report, reach: m.reach, windows: windows.windows(), sums, sources: [...sources], contentHash };
+      result = { report: m.report, reach: m.reach, windows: windows.windows(), sums, sources: [...sources], contentHash: partsHash() };
       estimate = sums.rows;
     }
     return null;

@@ -1,10 +1,12 @@
 // Worker thread: parses one report and posts its rows in column batches as they are made, then the
 // report (format, issues, totals rows, reach). Started by parse-in-worker.ts, which sums the batches.
-import { parentPort, workerData } from "node:worker_threads";
+import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { UserError } from "../../domain/errors.js";
 import { ReachColumnsBuilder, reachColumnBuffers } from "../../domain/reach-columns.js";
-import { spendColumnBuffers } from "../../domain/spend-columns.js";
+import type { ParsedReport } from "../../domain/spend.js";
+import { type SpendColumns, spendColumnBuffers } from "../../domain/spend-columns.js";
 import { parseReport } from "../../ingest/index.js";
+import { parseInParts } from "./parse-parts.js";
 import type { ParseJob, ToHost } from "./protocol.js";
 
 const job = workerData as ParseJob;
@@ -22,25 +24,71 @@ process.on("exit", () => {
   Atomics.notify(signal, 0);
 });
 
-const bytes = new Uint8Array(job.bytes);
-// For the progress estimate: line ends in the first MiB, scaled to the file (one row per line).
-const SAMPLE = 1 << 20;
-let sampled = 0;
-for (let at = bytes.indexOf(10); at >= 0 && at < SAMPLE; at = bytes.indexOf(10, at + 1)) sampled++;
-post({ t: "estimate", rows: Math.round((sampled * bytes.length) / Math.min(SAMPLE, bytes.length)) });
+/** Batches posted and not yet taken by the host, at most: what a slow store keeps waiting in memory. */
+const MAX_WAITING_BATCHES = 8;
+const flow = job.flow ? new Int32Array(job.flow) : null;
+let batchesPosted = 0;
+let answersSeen = 0;
+
+/** Posts a batch; with a file read in parts, first waits while the host has MAX_WAITING_BATCHES untaken. */
+function postBatch(cols: SpendColumns): void {
+  if (flow) {
+    for (let taken = Atomics.load(flow, 0); batchesPosted - taken >= MAX_WAITING_BATCHES; taken = Atomics.load(flow, 0)) Atomics.wait(flow, 0, taken, 1000);
+  }
+  post({ t: "batch", cols }, spendColumnBuffers(cols));
+  batchesPosted++;
+}
+
+/** Bytes of the file from the host (which reads it): asks, then waits for the answer. */
+function readFromHost(position: number, length: number): Uint8Array {
+  const replies = job.replies as MessagePort;
+  const f = flow as Int32Array;
+  post({ t: "read", position, length });
+  answersSeen++;
+  for (;;) {
+    const m = receiveMessageOnPort(replies);
+    if (m) return (m.message as { bytes: Uint8Array }).bytes;
+    if (Atomics.wait(f, 1, answersSeen - 1, 120_000) === "timed-out" && Atomics.load(f, 1) < answersSeen) {
+      throw new Error(`the import sent no bytes of ${job.opts.fileName} for 120 s`);
+    }
+  }
+}
 
 try {
   // Reach rows are coded into columns as they are made (one per row of a LinkedIn campaign export).
   const reachRows = new ReachColumnsBuilder();
-  const report = parseReport(
-    bytes,
-    job.opts,
-    (cols) => post({ t: "batch", cols }, spendColumnBuffers(cols)),
-    (row) => reachRows.add(row),
-  );
+  let report: ParsedReport;
+  if (job.bytes instanceof SharedArrayBuffer) {
+    const bytes = new Uint8Array(job.bytes);
+    post({ t: "estimate", rows: estimateRows(bytes, bytes.length) });
+    report = parseReport(bytes, job.opts, postBatch, (row) => reachRows.add(row));
+  } else {
+    const { size, partBytes } = job.bytes;
+    let estimated = false;
+    const source = {
+      size,
+      read: (position: number, length: number) => {
+        const bytes = readFromHost(position, length);
+        if (!estimated) {
+          estimated = true;
+          post({ t: "estimate", rows: estimateRows(bytes, size) });
+        }
+        return bytes;
+      },
+    };
+    report = parseInParts(source, job.opts, partBytes, postBatch, (row) => reachRows.add(row));
+  }
   const reach = reachRows.finish();
   post({ t: "done", report, reach }, reachColumnBuffers(reach));
 } catch (e) {
   if (e instanceof UserError) post({ t: "error", code: e.code, message: e.message, details: e.details });
   else post({ t: "error", code: "internal", message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+}
+
+/** For the progress estimate: line ends in the first MiB, scaled to the file's size (one row per line). */
+function estimateRows(bytes: Uint8Array, size: number): number {
+  const sample = Math.min(1 << 20, bytes.length);
+  let lines = 0;
+  for (let at = bytes.indexOf(10); at >= 0 && at < sample; at = bytes.indexOf(10, at + 1)) lines++;
+  return sample === 0 ? 0 : Math.round((lines * size) / sample);
 }

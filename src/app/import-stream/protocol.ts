@@ -8,9 +8,15 @@ import type { ParseOptions } from "../../ingest/index.js";
 import type { RowSums } from "../totals-check.js";
 
 export interface ParseJob {
-  /** The file's bytes, shared with the worker (not copied again). */
-  bytes: SharedArrayBuffer;
+  /** The file's bytes, shared with the worker (not copied again); or, for a file read in parts, its size. */
+  bytes: SharedArrayBuffer | { size: number; partBytes: number };
   opts: ParseOptions;
+  /**
+   * A file read in parts: where the host answers the worker's `read` requests ({ bytes } messages),
+   * and three Int32 slots: [0] counts batches the host has taken, [1] counts answers it sent.
+   */
+  replies?: MessagePort;
+  flow?: SharedArrayBuffer;
   /** Where the worker posts its messages (ToHost). */
   port: MessagePort;
   /** Two Int32 slots: [0] counts the messages posted (bumped after each, with a notify), [1] is set to 1 when the worker exits. */
@@ -30,6 +36,8 @@ export interface ParseSummary {
 
 export type ToHost =
   | { t: "estimate"; rows: number }
+  /** The worker wants the file's bytes [position, position + length) (a file read in parts). */
+  | { t: "read"; position: number; length: number }
   | { t: "batch"; cols: SpendColumns }
   /** The report without its rows and reach rows; the reach rows as columns (transferred, not copied). */
   | { t: "done"; report: ParsedReport; reach: ReachColumns }

@@ -11,7 +11,7 @@ import { withStore, withStoreOrEmpty } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { outputFormat, toJson } from "../options.js";
 import { progress } from "../progress.js";
-import { expandReportPaths, readInputFile } from "../read-files.js";
+import { expandReportPaths, importInputFile } from "../read-files.js";
 import { formatCount } from "../render/format.js";
 import { renderTable } from "../render/table.js";
 
@@ -34,6 +34,15 @@ function moneyUnitOption(value: string): "units" | "micros" {
   return v;
 }
 
+/** A memory size: "1GB", "512MB", "1.5 GiB" or bytes. @example memorySize("512MB") // 536870912 */
+export function memorySize(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i.exec(value);
+  const unit = (m?.[2] ?? "b").toLowerCase()[0] as "b" | "k" | "m" | "g";
+  const bytes = m ? Number(m[1]) * { b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 }[unit] : Number.NaN;
+  if (!(bytes >= 64 * 2 ** 20)) throw new UserError("bad_option", `--max-memory must be a size of at least 64MB, like 512MB or 2GB, got '${value}'`);
+  return Math.floor(bytes);
+}
+
 /** `cpi import FILE...`: imports spend reports into the store. */
 export function registerImport(program: Command, io: CliIo): void {
   program
@@ -50,6 +59,7 @@ export function registerImport(program: Command, io: CliIo): void {
     .option("--skip-invalid", "import the good rows and list the bad ones instead of rejecting the file")
     .option("--accept-totals-mismatch", "import a file even when its totals row disagrees with the sum of its rows (a warning)")
     .option("--dry-run", "parse and check only; write nothing")
+    .option("--max-memory <size>", "memory a large file's import may use: 512MB, 2GB … (default 1GB, or $CPI_IMPORT_MEMORY); files are read in parts of a sixteenth of it")
     .option("--format <format>", "table or json", "table")
     .option("--db <path>", "DuckDB store file (default ./cpi.duckdb, or $CPI_DB)")
     .addHelpText(
@@ -73,9 +83,12 @@ Generic CSV columns (case-insensitive; * required):
     )
     .action(async (paths: string[], o) => {
       const format = outputFormat(o.format, ["table", "json"]);
-      const files = expandReportPaths(paths, io).map((p) => readInputFile(p, relative(io.cwd, p) || p));
+      const files = expandReportPaths(paths, io).map((p) => importInputFile(p, relative(io.cwd, p) || p));
       const bar = progress(io, "importing");
+      const memoryBytes = memorySize(o.maxMemory ?? io.env.CPI_IMPORT_MEMORY ?? "1GB");
       const run = async (store: Store) => {
+        // DuckDB's own buffers take half of the budget (it writes the rest of a large import to the file).
+        if (store.dialect.name === "duckdb") await store.query(`SET memory_limit = '${Math.floor(memoryBytes / 2 / 2 ** 20)}MB'`);
         const zones = await importTimezoneOptions(store, o.timezone);
         return importReports(store, files, {
           ...(o.source ? { source: o.source } : {}),
@@ -88,6 +101,7 @@ Generic CSV columns (case-insensitive; * required):
           skipInvalid: Boolean(o.skipInvalid),
           acceptTotalsMismatch: Boolean(o.acceptTotalsMismatch),
           dryRun: Boolean(o.dryRun),
+          memoryBytes,
           onProgress: bar,
         });
       };

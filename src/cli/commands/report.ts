@@ -53,7 +53,7 @@ Examples:
     .action(async (o) => {
       const format = outputFormat(o.format);
       const query = buildMetricQuery({ metrics: o.metrics, by: o.by, where: o.where, from: o.from, to: o.to, currency: o.currency, timezone: o.timezone });
-      const report = await withStore(o, io, "read", (s) => runReport(s, query));
+      const report = await withStore(o, io, "read", (s) => runReport(s, query, { sums: "metrics" }));
       for (const w of report.warnings) io.err(`warning: ${w}\n`);
       if (format === "json") io.out(toJson(reportToObjects(report)));
       else if (format === "csv") io.out(toCsv([...report.dimensions, ...report.metrics], reportToObjects(report)));

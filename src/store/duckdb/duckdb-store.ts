@@ -3,7 +3,7 @@ import { isMainThread } from "node:worker_threads";
 import { DOUBLE, type DuckDBConnection, DuckDBDateValue, DuckDBInstance, DuckDBTimestampValue, type DuckDBType, type DuckDBValue, LIST, listValue, VARCHAR } from "@duckdb/node-api";
 import type { ApiToken, NewApiToken } from "../../domain/api-token.js";
 import type { CampaignStatus } from "../../domain/campaign-status.js";
-import { epochDayToIso } from "../../domain/dates.js";
+import { memoEpochDayToIso } from "../../domain/dates.js";
 import type { FxRate } from "../../domain/fx.js";
 import type { Contract, NewContract } from "../../domain/tracking/contract.js";
 import { duckdbDialect } from "../../query/duckdb-dialect.js";
@@ -16,9 +16,12 @@ import { DUCKDB_SCHEMA, SCHEMA_VERSION } from "./schema.js";
 import { refuseNewerSchema } from "./schema-version.js";
 import { importSpendDuckDb } from "./spend-import.js";
 
+// Days as ISO text, kept: a report's 100,000 rows share a few hundred days (a Date per value was most of its JS time).
+const isoDay = memoEpochDayToIso();
+
 function toPlain(v: DuckDBValue): string | number | bigint | boolean | null {
   if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "bigint" || typeof v === "boolean") return v;
-  if (v instanceof DuckDBDateValue) return epochDayToIso(v.days);
+  if (v instanceof DuckDBDateValue) return isoDay(v.days);
   if (v instanceof DuckDBTimestampValue) return new Date(Number(v.micros / 1000n)).toISOString();
   return String(v);
 }

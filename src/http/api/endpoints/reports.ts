@@ -51,7 +51,7 @@ export const reportEndpoints: Endpoint[] = [
     schema: z.strictObject(metricQueryParams),
     write: false,
     response: reportResponse,
-    handle: async (p, { store }) => reportJson(await runReport(store, metricQueryOf(p))),
+    handle: async (p, { store }) => reportJson(await runReport(store, metricQueryOf(p), { sums: "metrics" })),
   }),
   defineEndpoint({
     method: "POST",
@@ -63,7 +63,7 @@ export const reportEndpoints: Endpoint[] = [
     schema: metricQueryJson,
     write: false,
     response: reportResponse,
-    handle: async (q, { store }) => reportJson(await runReport(store, metricQueryFromJson(q))),
+    handle: async (q, { store }) => reportJson(await runReport(store, metricQueryFromJson(q), { sums: "metrics" })),
   }),
   defineEndpoint({
     method: "GET",

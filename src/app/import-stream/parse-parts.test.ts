@@ -1,0 +1,106 @@
+// A report read in parts gives what the same report read whole gives: rows, issues on the file's
+// lines, totals rows, statuses; on every fixture export, cut into parts of a few hundred bytes.
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { test } from "node:test";
+import type { ParsedReport } from "../../domain/spend.js";
+import { type SpendColumns, spendRowsOf } from "../../domain/spend-columns.js";
+import { type ParseOptions, parseReport } from "../../ingest/index.js";
+import { parseInParts, recordCut } from "./parse-parts.js";
+
+function whole(bytes: Uint8Array, opts: ParseOptions) {
+  const batches: SpendColumns[] = [];
+  try {
+    const report = parseReport(bytes, opts, (b) => batches.push(b));
+    return { report, rows: batches.flatMap(spendRowsOf) };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+function inParts(bytes: Uint8Array, opts: ParseOptions, partBytes: number, tailBytes = 1) {
+  const batches: SpendColumns[] = [];
+  let reads = 0;
+  try {
+    const source = {
+      size: bytes.length,
+      read: (p: number, n: number) => {
+        reads++;
+        return bytes.slice(p, p + n);
+      },
+    };
+    const report = parseInParts(source, opts, partBytes, (b) => batches.push(b), undefined, undefined, tailBytes);
+    return { report, rows: batches.flatMap(spendRowsOf), reads };
+  } catch (e) {
+    return { error: (e as Error).message, reads };
+  }
+}
+
+const comparable = (r: ParsedReport) => ({ format: r.format, source: r.source, issues: r.issues, fileTotals: r.fileTotals, statuses: r.statuses ?? [] });
+
+const FIXTURES = [new URL("../../../test/fixtures/ingest/", import.meta.url), new URL("../../../../shared/fixtures/exports/", import.meta.url)];
+
+test("every fixture export read in parts of 64 and 300 bytes gives the rows, issues and totals of the whole", () => {
+  let cut = 0;
+  for (const dir of FIXTURES) {
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).filter((n) => /\.(csv|tsv|txt|xlsx)$/.test(n))) {
+      const bytes = new Uint8Array(readFileSync(new URL(name, dir)));
+      for (const opts of [{ fileName: name }, { fileName: name, currency: "USD" }] as ParseOptions[]) {
+        for (const partBytes of [64, 300]) {
+        const a = whole(bytes, opts);
+        // A footer read with state (DV360's) is within the last 600 bytes.
+        const b = inParts(bytes, opts, partBytes, 600);
+        if ("error" in a) {
+          assert.equal("error" in b ? b.error : "no error", a.error, name);
+          continue;
+        }
+        assert.ok(!("error" in b), `${name}: ${"error" in b ? b.error : ""}`);
+        if ("error" in b) continue;
+        assert.deepEqual(b.rows, a.rows, `${name}: rows`);
+        assert.deepEqual(comparable(b.report), comparable(a.report), `${name}: issues, totals`);
+        if (b.reads > 3) cut++;
+        }
+      }
+    }
+  }
+  assert.ok(cut >= 5, `files read in several parts: ${cut}`);
+});
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+test("a generic CSV in parts: quoted line breaks, bad rows on their own lines, Windows-1252 found late", () => {
+  const lines = ["date,campaign,cost,impressions,currency"];
+  for (let i = 0; i < 200; i++) lines.push(i % 37 === 5 ? `2026-10-0${1 + (i % 9)},"Multi\nline ${i}",ten,100,USD` : `2026-10-0${1 + (i % 9)},"Camp, ${i % 7}",${i}.5,${i * 10},USD`);
+  const text = `${lines.join("\r\n")}\r\n`;
+  for (const partBytes of [64, 301, 4096, 1 << 20]) {
+    const a = whole(enc(text), { fileName: "g.csv" });
+    const b = inParts(enc(text), { fileName: "g.csv" }, partBytes);
+    assert.ok(!("error" in a) && !("error" in b));
+    if ("error" in a || "error" in b) continue;
+    assert.equal(b.rows.length, a.rows.length);
+    assert.deepEqual(b.rows, a.rows);
+    assert.deepEqual(b.report.issues, a.report.issues);
+    assert.ok(a.report.issues.some((i) => i.line > 100), "issues far into the file");
+  }
+  // ASCII first, then a Windows-1252 "é" (0xE9) in the last line: the whole file is Windows-1252.
+  const ascii = enc(`${lines.filter((l) => !l.includes("ten")).join("\n")}\n`);
+  const bytes = new Uint8Array([...ascii, ...enc("2026-10-09,Caf"), 0xe9, ...enc(",1,1,USD\n")]);
+  const a = whole(bytes, { fileName: "w.csv" });
+  const b = inParts(bytes, { fileName: "w.csv" }, 200);
+  assert.ok(!("error" in a) && !("error" in b));
+  if (!("error" in a) && !("error" in b)) {
+    assert.deepEqual(b.rows, a.rows);
+    assert.equal(b.rows[b.rows.length - 1]?.campaign, "Café");
+  }
+  // UTF-8 beyond ASCII first, then bytes that are not UTF-8: refused, naming the line.
+  const mixed = new Uint8Array([...enc("date,campaign,cost,impressions,currency\n2026-10-01,Café,1,1,USD\n"), ...ascii.slice(40), ...enc("2026-10-09,Caf"), 0xe9, ...enc(",1,1,USD\n")]);
+  const m = inParts(mixed, { fileName: "m.csv" }, 100);
+  assert.match("error" in m ? (m.error ?? "") : "no error", /not UTF-8, but earlier lines are/);
+});
+
+test("a part ends after the last line end outside quotes", () => {
+  assert.equal(recordCut(enc('a,"x\ny"\nb\n'), 9), 8);
+  assert.equal(recordCut(enc('a,"x\ny'), 6), -1);
+  assert.equal(recordCut(enc('a,"say ""hi""\nx"\n'), 17), 17);
+});

@@ -1,0 +1,193 @@
+// A large text report parsed in parts of bounded size, so that no string holds the whole file (V8
+// caps a string at 2^29 - 24 characters: a 903 MB CSV failed with "Cannot create a string longer
+// than 0x1fffffe8 characters") and memory stays bounded whatever the file's size. Each part is cut
+// at a line end outside quotes; every part after the first is read behind the file's own head (its
+// lines up to and with the header row), so each is a small report of the same format, and parseReport
+// reads it as it would the whole file. Line numbers are moved back to the file's.
+import { UserError } from "../../domain/errors.js";
+import type { ParsedReport, ParseIssue, PlatformReachRow } from "../../domain/spend.js";
+import type { SpendColumns } from "../../domain/spend-columns.js";
+import { textEncodingOf } from "../../ingest/decode.js";
+import { type ParseOptions, parseReport, reportBodyStart } from "../../ingest/index.js";
+
+/** A file read in parts: its size, and its bytes from a position (fewer only at its end). */
+export interface ByteSource {
+  size: number;
+  read(position: number, length: number): Uint8Array;
+}
+
+const NO_ROWS = "the file has no data rows";
+const HEAD_BYTES = 16 * 1024 * 1024;
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+
+/** Line ends in bytes[from, to): LF, CRLF, or a CR alone (as the tokenizer counts them). */
+function lineEnds(bytes: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let i = bytes.indexOf(LF, from); i >= 0 && i < to; i = bytes.indexOf(LF, i + 1)) n++;
+  for (let i = bytes.indexOf(CR, from); i >= 0 && i < to; i = bytes.indexOf(CR, i + 1)) if (bytes[i + 1] !== LF) n++;
+  return n;
+}
+
+/**
+ * The end (just past a LF) of the last whole record in bytes[0, limit), reading from a record's start
+ * (outside quotes); -1 when no line end outside quotes is there.
+ * @example recordCut(new TextEncoder().encode('a,"x\ny"\nb\n'), 9) // 8
+ */
+export function recordCut(bytes: Uint8Array, limit: number): number {
+  // The line ends outside quotes are those with an even count of quotes before them.
+  let quotes = 0;
+  let last = -1;
+  let pos = 0;
+  let quote = bytes.indexOf(QUOTE);
+  if (quote < 0 || quote >= limit) return limit > 0 ? bytes.lastIndexOf(LF, limit - 1) + 1 || -1 : -1; // no quotes: the last line end
+  for (;;) {
+    const lf = bytes.indexOf(LF, pos);
+    if (lf < 0 || lf >= limit) return last;
+    for (; quote >= 0 && quote < lf; quote = bytes.indexOf(QUOTE, quote + 1)) quotes++;
+    if (quotes % 2 === 0) last = lf + 1;
+    pos = lf + 1;
+  }
+}
+
+const issueKey = (i: ParseIssue) => `${i.severity}\u0000${i.line}\u0000${i.column ?? ""}\u0000${i.message}`;
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Issues of a part after the first, on the file's lines: the head's own (repeated in every part) left out. */
+function movedIssues(issues: readonly ParseIssue[], headLines: number, shift: number): ParseIssue[] {
+  return issues.filter((i) => i.line > headLines).map((i) => ({ ...i, line: i.line + shift }));
+}
+
+/**
+ * Parses a report read from `source` in parts of about `partBytes` bytes; rows go to `onColumns` in
+ * batches, reach rows to `onReach`, as parseReport hands them. A file that cannot be cut (XLSX,
+ * UTF-16, no header row, old Mac line ends) is read whole when it is at most `wholeBytes`, else
+ * refused with a UserError saying why. The file's last `tailBytes` are read in one part.
+ * @example parseInParts({ size: bytes.length, read: (p, n) => bytes.subarray(p, p + n) }, { fileName: "big.csv" }, 64 << 20, onColumns)
+ */
+export function parseInParts(
+  source: ByteSource,
+  opts: ParseOptions,
+  partBytes: number,
+  onColumns: (batch: SpendColumns) => void,
+  onReach?: (row: PlatformReachRow) => void,
+  wholeBytes = 1024 * 1024 * 1024,
+  tailBytes = 1024 * 1024,
+): ParsedReport {
+  let handed = 0;
+  const counted = (batch: SpendColumns) => {
+    handed += batch.length;
+    onColumns(batch);
+  };
+  // The first part: large enough to hold the header row (a long preamble reads on, up to 16 MB).
+  let first = source.read(0, Math.min(source.size, partBytes));
+  let encoding: ReturnType<typeof textEncodingOf> = null;
+  let bodyStart: number | null = null;
+  for (;;) {
+    encoding = textEncodingOf(first.subarray(0, recordCutOrAll(first, source.size)));
+    bodyStart = encoding && first.length < source.size ? reportBodyStart(first, encoding.encoding === "windows-1252" ? { ...opts, ansi: true } : opts) : null;
+    if (bodyStart !== null || encoding === null || first.length >= Math.min(source.size, HEAD_BYTES)) break;
+    first = concat(first, source.read(first.length, Math.min(first.length * 3, source.size - first.length)));
+  }
+  const ansi = encoding?.encoding === "windows-1252";
+  if (bodyStart === null) {
+    if (first.length >= source.size) return parseReport(first, opts, onColumns, onReach);
+    if (source.size > wholeBytes) {
+      const why = encoding === null ? "it is an XLSX workbook or UTF-16 text" : "no header row was found in its first part";
+      throw new UserError(
+        "file_too_large",
+        `${Math.round(source.size / 2 ** 20)} MB cannot be read in parts (${why}) and is over the ${Math.round(wholeBytes / 2 ** 20)} MB read whole: save it as a UTF-8 CSV with a header row`,
+      );
+    }
+    return parseReport(source.read(0, source.size), opts, onColumns, onReach);
+  }
+  const head = first.slice(0, bodyStart);
+  const headLines = lineEnds(head, 0, head.length);
+  let readTo = first.length;
+  let pending = first.subarray(bodyStart);
+  let bodyLine = headLines + 1; // the file's line of the first body line of the next part
+  let mode: "utf-8" | "windows-1252" = ansi ? "windows-1252" : "utf-8";
+  let sawNonAscii = encoding?.ascii === false;
+  let report: ParsedReport | null = null;
+  const statuses = new Map<string, NonNullable<ParsedReport["statuses"]>[number]>();
+  const firstPart = new Set<string>();
+  const slack: NonNullable<ParsedReport["bucketSlack"]> = {};
+  for (;;) {
+    // Fill up to a part's size, and past it while no record ends inside (a very long quoted field).
+    let cut = readTo >= source.size ? pending.length : recordCut(pending, pending.length);
+    while (cut <= 0 && readTo < source.size) {
+      const more = source.read(readTo, Math.min(partBytes, source.size - readTo));
+      readTo += more.length;
+      pending = concat(pending, more);
+      cut = readTo >= source.size ? pending.length : recordCut(pending, pending.length);
+      if (pending.length > wholeBytes && cut <= 0) {
+        throw new UserError("unterminated_quote", `${opts.fileName}:${bodyLine}: no line end outside quotes in ${Math.round(wholeBytes / 2 ** 20)} MB (a quote that never closes?)`);
+      }
+    }
+    // The file's last `tailBytes` stay in one part: footers are read with state (DV360's data ends at
+    // a blank row, its totals row follows, then the footer), which a cut between them would lose.
+    if (readTo < source.size && source.size - (readTo - pending.length + cut) < tailBytes) {
+      pending = concat(pending, source.read(readTo, source.size - readTo));
+      readTo = source.size;
+      cut = pending.length;
+    }
+    const text = concat(head, pending.subarray(0, cut));
+    const enc = textEncodingOf(text);
+    if (enc?.encoding === "windows-1252" && mode === "utf-8") {
+      if (sawNonAscii) {
+        throw new UserError(
+          "mixed_encoding",
+          `${opts.fileName}: the lines from ${bodyLine} on are not UTF-8, but earlier lines are (with characters beyond ASCII): save the whole file in one encoding (UTF-8)`,
+        );
+      }
+      mode = "windows-1252"; // earlier parts were ASCII: read as Windows-1252 they are the same text
+    }
+    if (enc?.ascii === false) sawNonAscii = true;
+    const parsed = parseReport(text, mode === "windows-1252" ? { ...opts, ansi: true } : opts, counted, onReach);
+    const shift = bodyLine - 1 - headLines;
+    if (report === null) {
+      report = { ...parsed, rows: [...parsed.rows], rowLines: [...parsed.rowLines], reach: [...parsed.reach], issues: [...parsed.issues], fileTotals: [...parsed.fileTotals] };
+      for (const i of parsed.issues) firstPart.add(issueKey(i));
+    } else {
+      // Issues about the file as a whole come again from every part (at the same place in it): once.
+      report.issues.push(...movedIssues(parsed.issues.filter((i) => !firstPart.has(issueKey(i))), headLines, shift));
+      report.fileTotals.push(...parsed.fileTotals.map((t) => (t.line === undefined ? t : { ...t, line: t.line + shift })));
+      for (const r of parsed.rows) report.rows.push(r);
+      for (const l of parsed.rowLines) report.rowLines.push(l + shift);
+      for (const r of parsed.reach) report.reach.push(r);
+    }
+    for (const [m, v] of Object.entries(parsed.bucketSlack ?? {})) slack[m as keyof typeof slack] = (slack[m as keyof typeof slack] ?? 0) + (v ?? 0);
+    for (const st of parsed.statuses ?? []) statuses.set(`${st.source}\u0000${st.account_id}\u0000${st.campaign_id}\u0000${st.campaign}`, st);
+    bodyLine += lineEnds(pending, 0, cut);
+    pending = pending.subarray(cut);
+    // A file the parser could not place is read no further: every part would say the same.
+    const failed = parsed.format === "unknown" && parsed.issues.some((i) => i.severity === "error");
+    if (failed || parsed.dataEnded || (pending.length === 0 && readTo >= source.size)) break;
+  }
+  const out = report as ParsedReport;
+  // What masked cells left out anywhere in the file is each totals row's slack, as in a whole read.
+  if (Object.keys(slack).length > 0) {
+    out.bucketSlack = slack;
+    out.fileTotals = out.fileTotals.map((t) => (slack[t.measure] ? { ...t, slack: slack[t.measure] } : t));
+  }
+  // Each part that held no data row (a summary row alone, a footer) said the file had none.
+  const none = out.issues.filter((i) => i.message === NO_ROWS);
+  if (handed + out.rows.length > 0 || none.length > 1) out.issues = out.issues.filter((i) => i.message !== NO_ROWS || (handed + out.rows.length === 0 && i === none[0]));
+  if (statuses.size > 0) out.statuses = [...statuses.values()];
+  return out;
+}
+
+/** Where the first part's last whole record ends (all of it when it is the whole file). */
+function recordCutOrAll(first: Uint8Array, size: number): number {
+  if (first.length >= size) return first.length;
+  const cut = recordCut(first, first.length);
+  return cut > 0 ? cut : first.length;
+}
