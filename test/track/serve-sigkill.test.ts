@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { tempDir } from "../helpers.js";
-import { startServer, startServerWith, stopServer } from "./server-process.js";
+import { alive, startServer, startServerWith, stopServer } from "./server-process.js";
 
 const UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
 const STOP_AFTER = Number(process.env.CPI_SIGKILL_ACKS ?? 30_000);
@@ -63,15 +63,6 @@ function storeProcessOf(pid: number): number {
   const out = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(pid)], { encoding: "utf8" }).trim();
   const line = out.split("\n").find((l) => l.includes("store-process"));
   return Number(line?.trim().split(/\s+/)[0]);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function durabilityRun(stop: Stop, segment: number | null, workers: number | null): Promise<void> {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { tempDir } from "../helpers.js";
-import { startServer, stopServer } from "./server-process.js";
+import { alive, startServer, stopServer } from "./server-process.js";
 
 const UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
 
@@ -42,15 +42,6 @@ function workersOf(pid: number): number[] {
     .split("\n")
     .filter((l) => l.trim() !== "" && !l.includes("store-process"))
     .map((l) => Number(l.trim().split(/\s+/)[0]));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function query(db: string, sql: string): Promise<unknown[][]> {

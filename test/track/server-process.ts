@@ -57,6 +57,16 @@ export async function startServerWith(opts: { detached: boolean; cpus?: string }
   }
 }
 
+/** True while process `pid` exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** SIGTERM, then wait for the drain to finish. */
 export async function stopServer(s: ServerProcess): Promise<number | null> {
   s.child.kill("SIGTERM");
