@@ -34,5 +34,5 @@ export type ToWorker =
   /** Stop accepting, answer what is in flight, close every connection, say "stopped". */
   | { t: "stop" };
 
-/** The environment variable that hands a worker the token of `/api/cli` (never in argv: `ps` shows argv). */
-export const WORKER_TOKEN_ENV = "CPI_SERVE_WORKER_TOKEN";
+/** The environment variable that hands a worker its setup, with the token of `/api/cli` (never in argv: `ps` shows argv). */
+export const WORKER_SETUP_ENV = "CPI_SERVE_WORKER_SETUP";

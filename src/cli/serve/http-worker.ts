@@ -12,7 +12,7 @@ import { trackingRoutes } from "../../http/tracking-routes.js";
 import { remoteStore } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { cliRoute } from "./cli-route.js";
-import { type ForwardedHits, type ToPrimary, type ToWorker, WORKER_TOKEN_ENV } from "./cluster-protocol.js";
+import { type ForwardedHits, type ToPrimary, type ToWorker, WORKER_SETUP_ENV } from "./cluster-protocol.js";
 import type { ServeOptions } from "./run-server.js";
 import { loadOrCreateSecret } from "./secret.js";
 import type { CliResult } from "./worker-host.js";
@@ -70,8 +70,8 @@ class ForwardingRecorder implements HitRecorder {
 
 /** Runs this process as an HTTP worker until the primary says stop (or goes away). */
 export async function runHttpWorker(o: ServeOptions, io: CliIo): Promise<boolean> {
-  const setup = JSON.parse(process.env[WORKER_TOKEN_ENV] ?? "{}") as WorkerSetup;
-  delete process.env[WORKER_TOKEN_ENV];
+  const setup = JSON.parse(process.env[WORKER_SETUP_ENV] ?? "{}") as WorkerSetup;
+  delete process.env[WORKER_SETUP_ENV];
   const report = (what: string) => (e: unknown) => io.err(`internal error in ${what} (the worker goes on): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.stderr.on("error", () => {});
   process.on("uncaughtException", report("a request or callback"));

@@ -6,7 +6,7 @@
 import cluster, { type Worker } from "node:cluster";
 import type { TrackingRecorder } from "../../app/track/recorder.js";
 import { isUserError, UserError } from "../../domain/errors.js";
-import { type ForwardedHits, type Refusal, type ToPrimary, type ToWorker, WORKER_TOKEN_ENV } from "./cluster-protocol.js";
+import { type ForwardedHits, type Refusal, type ToPrimary, type ToWorker, WORKER_SETUP_ENV } from "./cluster-protocol.js";
 import type { WorkerSetup } from "./http-worker.js";
 
 export interface HttpWorkersOptions {
@@ -52,7 +52,7 @@ export class HttpWorkers {
 
   private fork(): Promise<number> {
     const setup: WorkerSetup = { ...this.o.setup, workers: this.o.count };
-    const worker = cluster.fork({ [WORKER_TOKEN_ENV]: JSON.stringify(setup) });
+    const worker = cluster.fork({ [WORKER_SETUP_ENV]: JSON.stringify(setup) });
     this.live.add(worker);
     return new Promise((resolve, reject) => {
       let listening = false;
