@@ -2,15 +2,17 @@
 // `cpi serve --workers N` (issue 24): HTTP workers share the port; the primary records what they
 // forward into the one event log. Duplicate impression ids are caught across workers; a worker that
 // dies is started again while the others keep answering, and no acknowledged event is lost or stored
-// twice; SIGTERM stops every worker after it has answered what it had, and the server drains.
+// twice; SIGTERM stops every worker after it has answered what it had, and the server drains. A port
+// already taken is an environment error (exit 2), with workers or without.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { Agent, request } from "node:http";
+import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { tempDir } from "../helpers.js";
-import { alive, startServer, stopServer } from "./server-process.js";
+import { alive, cpiCommand, startServer, stopServer } from "./server-process.js";
 
 const UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
 
@@ -142,4 +144,20 @@ test("a worker killed under load is started again; every acknowledged event is s
     [],
     "none twice",
   );
+});
+
+test("a port already taken: exit 2 with one line, with workers or without", async () => {
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+  const port = (taken.address() as AddressInfo).port;
+  try {
+    for (const workers of ["2", "1"]) {
+      const db = join(tempDir(), "cpi.duckdb");
+      const r = spawnSync(process.execPath, cpiCommand("serve", "--db", db, "--host", "127.0.0.1", "--port", String(port), "--workers", workers), { encoding: "utf8" });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^error: cannot listen: .*EADDRINUSE.*\n$/);
+    }
+  } finally {
+    taken.close();
+  }
 });

@@ -36,3 +36,6 @@ export type ToWorker =
 
 /** The environment variable that hands a worker its setup, with the token of `/api/cli` (never in argv: `ps` shows argv). */
 export const WORKER_SETUP_ENV = "CPI_SERVE_WORKER_SETUP";
+
+/** Listen errors that are the environment's (the port is taken or not allowed: exit 2), not a bug. */
+export const LISTEN_ERRORS = new Set(["EADDRINUSE", "EACCES", "EADDRNOTAVAIL"]);

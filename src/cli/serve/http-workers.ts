@@ -6,7 +6,7 @@
 import cluster, { type Worker } from "node:cluster";
 import type { TrackingRecorder } from "../../app/track/recorder.js";
 import { isUserError, UserError } from "../../domain/errors.js";
-import { type ForwardedHits, type Refusal, type ToPrimary, type ToWorker, WORKER_SETUP_ENV } from "./cluster-protocol.js";
+import { type ForwardedHits, LISTEN_ERRORS, type Refusal, type ToPrimary, type ToWorker, WORKER_SETUP_ENV } from "./cluster-protocol.js";
 import type { WorkerSetup } from "./http-worker.js";
 
 export interface HttpWorkersOptions {
@@ -61,7 +61,7 @@ export class HttpWorkers {
           listening = true;
           resolve(m.port);
         } else if (m.t === "listen-failed") {
-          reject(m.code === "EADDRINUSE" || m.code === "EACCES" || m.code === "EADDRNOTAVAIL" ? new UserError("listen_failed", `cannot listen: ${m.message}`) : new Error(m.message));
+          reject(LISTEN_ERRORS.has(m.code) ? new UserError("listen_failed", `cannot listen: ${m.message}`) : new Error(m.message));
         } else this.handle(worker, m);
       });
       worker.on("exit", (code, signal) => {

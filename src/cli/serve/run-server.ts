@@ -11,6 +11,7 @@ import type { Store } from "../../store/store.js";
 import { eventLogPath, openEventLogWriter, remoteStore, sealedEventLogs } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { cliRoute } from "./cli-route.js";
+import { LISTEN_ERRORS } from "./cluster-protocol.js";
 import { readEndpoint, removeEndpoint, writeEndpoint } from "./endpoint.js";
 import { runHttpWorker } from "./http-worker.js";
 import { HttpWorkers } from "./http-workers.js";
@@ -92,6 +93,12 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<boolean> {
   const health = () => ({ log_segment: log.id, log_offset: log.committedOffset, backlog_bytes: w.backlog });
   const cli = (argv: string[], cwd: string, env: Record<string, string | undefined>) => w.cli(argv, cwd, env, log.marks());
   const call = (method: string, args: unknown[]) => w.call(method, args);
+  // Not listening after all (the port is taken): close the log and the store before saying so.
+  const unwind = async (e: unknown): Promise<never> => {
+    await log.close();
+    await w.drain(log.marks());
+    throw e;
+  };
   let front: { port: number; stop: () => Promise<void> };
   if (o.workers > 1) {
     const started = await HttpWorkers.start({
@@ -103,11 +110,7 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<boolean> {
       health,
       onSignal: (signal) => void stop(signal),
       log: (m) => io.err(`${m}\n`),
-    }).catch(async (e: unknown) => {
-      await log.close();
-      await w.drain(log.marks());
-      throw e;
-    });
+    }).catch(unwind);
     front = { port: started.port, stop: () => started.workers.stop() };
   } else {
     const routes: Route[] = [
@@ -117,7 +120,7 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<boolean> {
     ];
     const server = createRouteServer({ routes, limits: o.limits, log: (m) => io.err(`${m}\n`) });
     front = {
-      port: await listen(server, o.port, o.host),
+      port: await listen(server, o.port, o.host).catch((e: NodeJS.ErrnoException) => unwind(LISTEN_ERRORS.has(e.code ?? "") ? new UserError("listen_failed", `cannot listen: ${e.message}`) : e)),
       stop: async () => {
         server.close();
         server.closeIdleConnections();
