@@ -95,10 +95,16 @@ function wrk(url: string, dir: string, cpus: string | null, serverPid: number): 
     const script = join(dir, `ids-${idPrefix}.lua`);
     writeFileSync(
       script,
-      `local n = 0
+      // Each wrk thread has its own Lua state: its number (set by setup) keeps the ids of two threads apart.
+      `local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local n = 0
 request = function()
   n = n + 1
-  return wrk.format("GET", "/i.gif?c=Launch%20Q4&cr=Visual%20A&p=news-site&id=${idPrefix}" .. n)
+  return wrk.format("GET", "/i.gif?c=Launch%20Q4&cr=Visual%20A&p=news-site&id=${idPrefix}" .. tid .. "-" .. n)
 end
 `,
     );
