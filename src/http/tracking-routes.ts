@@ -1,8 +1,8 @@
 // The tracking endpoints: GET /i.gif, GET /v.gif, POST /e, GET /c, GET /health.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { checkClickTarget } from "../app/track/click-target.js";
-import type { HitContext, TrackingRecorder } from "../app/track/recorder.js";
-import { UserError } from "../domain/errors.js";
+import type { HitContext, HitRecorder } from "../app/track/recorder.js";
+import { isUserError, UserError } from "../domain/errors.js";
 import { type EventType, type HitFields, MAX_BATCH_EVENTS } from "../domain/tracking/event.js";
 import { eventBatch, hitFields } from "../domain/tracking/hit-fields.js";
 import { parseJsonBody, parseQuery, readBody } from "./request-input.js";
@@ -21,7 +21,7 @@ const GIF_HEADERS = {
 const CORS = { "access-control-allow-origin": "*", "access-control-allow-methods": "POST, OPTIONS", "access-control-allow-headers": "content-type", "access-control-max-age": "86400" };
 
 export interface TrackingOptions {
-  recorder: TrackingRecorder;
+  recorder: HitRecorder;
   /** Secret for click-target signatures. */
   secret: Buffer;
   /** Hosts clicks may redirect to without a signature. */
@@ -30,8 +30,8 @@ export interface TrackingOptions {
   trustProxy: boolean;
   /** Largest POST /e body in bytes. */
   maxBodyBytes: number;
-  /** Extra facts for /health (log and loader offsets). */
-  health: () => Record<string, unknown>;
+  /** Extra facts for /health (log and loader offsets; in an HTTP worker, the primary's counters too). */
+  health: () => Record<string, unknown> | Promise<Record<string, unknown>>;
   log?: (msg: string) => void;
 }
 
@@ -79,7 +79,8 @@ export function trackingRoutes(options: TrackingOptions): Route[] {
    */
   const afterCommit = (res: ServerResponse, answer: () => void) => (err: Error | null) => {
     try {
-      if (err) unavailable(res, err, o.log);
+      if (err && isUserError(err)) sendThrown(res, err, o.log); // refused by the primary of an HTTP worker (a flood: 429)
+      else if (err) unavailable(res, err, o.log);
       else answer();
     } catch (e) {
       sendThrown(res, e, o.log);
@@ -147,6 +148,6 @@ export function trackingRoutes(options: TrackingOptions): Route[] {
       },
     },
     { method: "GET", path: "/c", handler: wrap(click) },
-    { method: ["GET", "HEAD"], path: "/health", handler: (_req, res) => sendJson(res, 200, { status: "ok", ...o.recorder.stats, ...o.health() }) },
+    { method: ["GET", "HEAD"], path: "/health", handler: async (_req, res) => sendJson(res, 200, { status: "ok", ...o.recorder.stats, ...(await o.health()) }) },
   ];
 }

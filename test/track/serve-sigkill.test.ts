@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { tempDir } from "../helpers.js";
-import { startServer, startServerWith, stopServer } from "./server-process.js";
+import { alive, startServer, startServerWith, stopServer } from "./server-process.js";
 
 const UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
 const STOP_AFTER = Number(process.env.CPI_SIGKILL_ACKS ?? 30_000);
@@ -37,40 +37,38 @@ function pixel(port: number, agent: Agent, id: string): Promise<number> {
 
 type Stop = "kill-group" | "kill-http" | "term-group" | "int-group" | "term-group-paused-loader";
 
-const runs: [Stop, number | null][] = [
-  ["kill-group", null],
-  ["kill-group", 65_536],
-  ["kill-http", null],
-  ["kill-http", 65_536],
-  ["term-group", null],
-  ["term-group", 65_536],
-  ["int-group", 65_536],
-  ["term-group-paused-loader", 65_536],
+// Workers: null = the default (one HTTP worker per core); 1 = requests served in the main process; 3 = more workers than cores.
+const runs: [Stop, number | null, number | null][] = [
+  ["kill-group", null, null],
+  ["kill-group", 65_536, null],
+  ["kill-group", 65_536, 1],
+  ["kill-group", 65_536, 3],
+  ["kill-http", null, null],
+  ["kill-http", 65_536, null],
+  ["kill-http", 65_536, 3],
+  ["term-group", null, null],
+  ["term-group", 65_536, null],
+  ["term-group", 65_536, 1],
+  ["term-group", 65_536, 3],
+  ["int-group", 65_536, null],
+  ["term-group-paused-loader", 65_536, null],
 ];
-for (const [stop, segment] of runs) {
-  const name = segment ? ` (log segments of ${segment / 1024} KiB: sealed, loaded and deleted on the way)` : "";
-  test(`${stop} under load: every acknowledged event is stored exactly once${name}`, () => durabilityRun(stop, segment));
+for (const [stop, segment, workers] of runs) {
+  const name = `${segment ? ` (log segments of ${segment / 1024} KiB: sealed, loaded and deleted on the way)` : ""}${workers ? `, --workers ${workers}` : ""}`;
+  test(`${stop} under load: every acknowledged event is stored exactly once${name}`, () => durabilityRun(stop, segment, workers));
 }
 
-/** The store process of a server (its only child). */
+/** The store process of a server (its one child that is not an HTTP worker). */
 function storeProcessOf(pid: number): number {
-  const out = execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" }).trim();
-  return Number(out.split(/\s+/)[0]);
+  const out = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(pid)], { encoding: "utf8" }).trim();
+  const line = out.split("\n").find((l) => l.includes("store-process"));
+  return Number(line?.trim().split(/\s+/)[0]);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function durabilityRun(stop: Stop, segment: number | null): Promise<void> {
+async function durabilityRun(stop: Stop, segment: number | null, workers: number | null): Promise<void> {
   const dir = tempDir();
   const db = join(dir, "cpi.duckdb");
-  const extra = segment ? ["--log-segment", String(segment)] : [];
+  const extra = [...(segment ? ["--log-segment", String(segment)] : []), ...(workers ? ["--workers", String(workers)] : [])];
   const server = await startServerWith({ detached: true }, db, "--ip-rate", "0", "--visitor-rate", "0", ...extra);
   const pid = server.child.pid as number;
   const storePid = storeProcessOf(pid);
@@ -139,7 +137,7 @@ async function durabilityRun(stop: Stop, segment: number | null): Promise<void> 
   const missing = acked.filter((id) => counts.get(id) !== 1);
   const twice = [...counts].filter(([, n]) => n !== 1);
   console.log(
-    `${stop}${segment ? ` (segments of ${segment} bytes)` : ""}: ${sent.toLocaleString("en-US")} sent, ${acked.length.toLocaleString("en-US")} acknowledged, ${counts.size.toLocaleString("en-US")} stored (${(counts.size - acked.length).toLocaleString("en-US")} written but never acknowledged)${listenMs !== null ? `; the restart listened after ${Math.round(listenMs)} ms` : ""}`,
+    `${stop}${segment ? ` (segments of ${segment} bytes)` : ""}${workers ? ` (--workers ${workers})` : ""}: ${sent.toLocaleString("en-US")} sent, ${acked.length.toLocaleString("en-US")} acknowledged, ${counts.size.toLocaleString("en-US")} stored (${(counts.size - acked.length).toLocaleString("en-US")} written but never acknowledged)${listenMs !== null ? `; the restart listened after ${Math.round(listenMs)} ms` : ""}`,
   );
   assert.deepEqual(missing.slice(0, 10), [], `every acknowledged event is stored once (${missing.length} are not)`);
   assert.deepEqual(twice, [], "no event is stored twice");

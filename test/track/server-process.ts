@@ -26,9 +26,14 @@ export async function startServer(db: string, ...args: string[]): Promise<Server
   return startServerWith({ detached: false }, db, ...args);
 }
 
-/** startServer with spawn options: `detached` puts the server and its store process in their own process group. */
-export async function startServerWith(opts: { detached: boolean }, db: string, ...args: string[]): Promise<ServerProcess> {
-  const child = spawn(process.execPath, cpiCommand("serve", "--db", db, "--host", "127.0.0.1", "--port", "0", ...args), { stdio: ["ignore", "pipe", "pipe"], detached: opts.detached });
+/**
+ * startServer with spawn options: `detached` puts the server and its store process in their own
+ * process group; `cpus` pins it (and the processes it starts) to those CPUs (taskset's list, "0-1").
+ */
+export async function startServerWith(opts: { detached: boolean; cpus?: string }, db: string, ...args: string[]): Promise<ServerProcess> {
+  const argv = cpiCommand("serve", "--db", db, "--host", "127.0.0.1", "--port", "0", ...args);
+  const [cmd, cmdArgs] = opts.cpus ? ["taskset", ["-c", opts.cpus, process.execPath, ...argv]] : [process.execPath, argv];
+  const child = spawn(cmd, cmdArgs, { stdio: ["ignore", "pipe", "pipe"], detached: opts.detached });
   let err = "";
   child.stderr?.on("data", (d: Buffer) => {
     err += d.toString();
@@ -49,6 +54,16 @@ export async function startServerWith(opts: { detached: boolean }, db: string, .
     }
     if (child.exitCode !== null) throw new Error(`cpi serve exited with ${child.exitCode}: ${err}`);
     await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** True while process `pid` exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

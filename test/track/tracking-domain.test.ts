@@ -121,6 +121,31 @@ test("log lines round-trip, including awkward text", () => {
   assert.equal(decodeEventLine(encodeEventLine(measured).replace('"io-v1"', '"io-v9"')), null);
 });
 
+test("duplicate ids as fingerprints: 1M distinct ids are all new, every repeat is caught, two generations are remembered", () => {
+  const n = 1_000_000;
+  const seen = new SeenIds(n);
+  // Ids as clients make them: counters, UUID-like and short ones, differing in one character.
+  const id = (i: number) => (i % 3 === 0 ? `b${i}` : i % 3 === 1 ? `${(i * 2654435761) >>> 0}-4e2f-${i.toString(36)}` : `x${i.toString(36)}`);
+  let wrong = 0;
+  for (let i = 0; i < n; i++) if (seen.checkAndAdd("impression", id(i))) wrong++;
+  assert.equal(wrong, 0, "no new id is taken for a duplicate");
+  let caught = 0;
+  for (let i = 0; i < n; i += 7) if (seen.checkAndAdd("impression", id(i))) caught++;
+  assert.equal(caught, Math.ceil(n / 7), "every repeat is a duplicate");
+  assert.equal(seen.checkAndAdd("click", id(5)), false, "the type is part of the key");
+  const small = new SeenIds(2);
+  for (const x of ["a", "b", "c", "d"]) small.checkAndAdd("impression", x);
+  assert.equal(small.checkAndAdd("impression", "c"), true, "the previous generation is remembered");
+  small.checkAndAdd("impression", "e");
+  small.checkAndAdd("impression", "f");
+  small.checkAndAdd("impression", "g");
+  assert.equal(small.checkAndAdd("impression", "a"), false, "older ones are forgotten: memory stays bounded");
+  small.forget("impression", "a");
+  assert.equal(small.checkAndAdd("impression", "a"), false, "a forgotten id (its write failed) counts again");
+  assert.equal(small.checkAndAdd("impression", ""), false);
+  assert.equal(small.checkAndAdd("impression", ""), true);
+});
+
 test("rate limits, duplicate ids and click targets", () => {
   const rl = new RateLimiter(3);
   assert.equal(rl.admit("a", 2, 1000), 2);

@@ -44,6 +44,12 @@ function isBotUserAgent(ua: string): boolean {
   return b;
 }
 
+/** What the tracking routes record through: the recorder itself, or (in an HTTP worker) its stand-in that forwards to it. */
+export interface HitRecorder {
+  record(hits: readonly HitFields[], ctx: HitContext, done: (err: Error | null) => void, opts?: { beacon?: boolean }): void;
+  readonly stats: { recorded: number; invalid: number; rateLimited: number };
+}
+
 /** The defaults, safe behind a carrier-grade NAT or an office proxy (many people, one address). */
 export const RATE_DEFAULTS = { ipPerSecond: 1000, visitorPerSecond: 50, floodPerSecond: 5000 } as const;
 
@@ -54,7 +60,7 @@ export const RATE_DEFAULTS = { ipPerSecond: 1000, visitorPerSecond: 50, floodPer
  * reason, so they are counted per reason and never as impressions: nothing a client sent vanishes.
  * @example recorder.record([hit], ctx, (err) => res.end(GIF))
  */
-export class TrackingRecorder {
+export class TrackingRecorder implements HitRecorder {
   private readonly perIp: RateLimiter;
   private readonly perVisitor: RateLimiter;
   private readonly flood: RateLimiter;

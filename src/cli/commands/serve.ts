@@ -1,3 +1,5 @@
+import cluster from "node:cluster";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { type Command, CommanderError } from "commander";
 import { normalizeAllowedHost } from "../../app/track/click-target.js";
@@ -42,6 +44,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option("--connections <path>", "the connections file (default: beside the store, as for 'cpi connect')")
     .option("--max-connections <n>", "open connections at most; past it the oldest idle one is closed, or the new one refused (default: 90 % of the open-file limit)")
     .option("--max-connections-per-address <n>", `open connections per client address at most, the same way (default ${DEFAULT_PER_ADDRESS}; 0 = no cap, the default with --trust-proxy)`)
+    .option("--workers <n>", "HTTP worker processes sharing the port and the one event log (1 = serve in the main process)", String(availableParallelism()))
     .option("--log-segment <bytes>", "size at which the event log starts a new segment (loaded segments are deleted)", String(256 * 1024 * 1024))
     .addHelpText(
       "after",
@@ -50,6 +53,10 @@ Events go to an append-only log next to the store (<db>.events.log), synced befo
 are loaded into the store in batches; full segments of the log are deleted once loaded. While the server runs, every other cpi command on the same
 store (report, import, contract …) runs through it: there is no need to stop it.
 
+Requests are served by one HTTP worker process per core (--workers N; 1 serves them in the main
+process). The workers share the port; the main process alone writes the log, so duplicate ids, rate
+limits and visitor keys hold across them. A worker that dies is started again.
+
 The same server answers the HTTP API (/api/*, described at /openapi.json) and the dashboard (/).
 Reads are open from this machine when it listens on loopback; writes (imports, contracts) and any
 request from elsewhere need a token from 'cpi token create NAME'.
@@ -57,15 +64,18 @@ request from elsewhere need a token from 'cpi token create NAME'.
 Examples:
   $ cpi serve
   $ cpi serve --host 0.0.0.0 --port 8080 --allow-redirect shop.example --trust-proxy
+  $ cpi serve --workers 4          # four HTTP workers, whatever the number of cores
   $ cpi serve --alerts-every 15m   # also run 'cpi alerts check' every 15 minutes
   $ cpi serve --sync-every 6h      # pull spend from the connected platforms every 6 hours, then check alerts
   $ cpi serve --store clickhouse://cpi:secret@db1:8123/ads --state /var/lib/cpi/serve   # batches into ClickHouse
   $ curl -s 'http://127.0.0.1:8080/i.gif?c=Launch%20Q4&cr=Visual%20A&p=news-site' -o /dev/null -w '%{http_code}\\n'`,
     )
     .action(async (o) => {
-      const alerts = o.alertsEvery ? await alertSchedule({ every: o.alertsEvery, config: o.alertsConfig, db: o.db, store: o.store }, io) : null;
+      // An HTTP worker (--workers) runs this action again to build its routes; the schedules run in the primary only.
+      const primary = !cluster.isWorker;
+      const alerts = primary && o.alertsEvery ? await alertSchedule({ every: o.alertsEvery, config: o.alertsConfig, db: o.db, store: o.store }, io) : null;
       const alertFiles = openAlertFiles(alertsConfigPath({ config: o.alertsConfig, db: o.db, store: o.store }, io));
-      const sync = o.syncEvery ? await syncSchedule({ every: o.syncEvery, connections: o.connections, db: o.db, store: o.store }, alertFiles, io) : null;
+      const sync = primary && o.syncEvery ? await syncSchedule({ every: o.syncEvery, connections: o.connections, db: o.db, store: o.store }, alertFiles, io) : null;
       const background = alerts || sync ? bothJobs(alerts, sync) : null;
       const url = clickhouseUrl(o, io);
       const drained = await runServer(
@@ -81,6 +91,7 @@ Examples:
           floodPerSecond: int("--flood-rate", o.floodRate, 0, 1e9),
           maxBodyBytes: int("--max-body", o.maxBody, 256, 10_000_000),
           segmentBytes: int("--log-segment", o.logSegment, 4096, 2 ** 40),
+          workers: int("--workers", o.workers, 1, 256),
           limits: {
             total: o.maxConnections === undefined ? defaultMaxConnections() : int("--max-connections", o.maxConnections, 0, 10_000_000),
             perAddress: o.maxConnectionsPerAddress === undefined ? (o.trustProxy ? 0 : DEFAULT_PER_ADDRESS) : int("--max-connections-per-address", o.maxConnectionsPerAddress, 0, 10_000_000),

@@ -1,5 +1,6 @@
 // `cpi serve`, composed: event log (group commit) → HTTP thread; store worker loads the log into
 // DuckDB and runs forwarded commands; endpoint file; SIGTERM/SIGINT drain everything.
+import cluster from "node:cluster";
 import { randomBytes } from "node:crypto";
 import { TrackingRecorder } from "../../app/track/recorder.js";
 import { isUserError, UserError } from "../../domain/errors.js";
@@ -11,7 +12,10 @@ import { eventLogPath, openEventLogWriter, remoteStore, sealedEventLogs } from "
 import { listenProblem, storeEngineProblem, storePathProblem } from "../environment.js";
 import type { CliIo } from "../io.js";
 import { cliRoute } from "./cli-route.js";
+import { LISTEN_ERRORS } from "./cluster-protocol.js";
 import { readEndpoint, removeEndpoint, writeEndpoint } from "./endpoint.js";
+import { runHttpWorker } from "./http-worker.js";
+import { HttpWorkers } from "./http-workers.js";
 import { loadOrCreateSecret } from "./secret.js";
 import { StoreWorkerHost } from "./worker-host.js";
 
@@ -32,6 +36,8 @@ export interface ServeOptions {
   limits: ConnectionLimits;
   /** Size at which the event log's active segment is sealed and a new one started. */
   segmentBytes: number;
+  /** HTTP worker processes (node:cluster); 1 = the requests are served in this process. */
+  workers: number;
   /**
    * More routes (the HTTP API, the dashboard) served by the same server, given a Store that runs
    * every call in the store process (never blocking the event loop on the database).
@@ -43,6 +49,7 @@ export interface ServeOptions {
 
 /** Runs the server until SIGTERM/SIGINT; resolves after draining: true when all the log is in the store. */
 export async function runServer(o: ServeOptions, io: CliIo): Promise<boolean> {
+  if (cluster.isWorker) return runHttpWorker(o, io);
   const running = readEndpoint(o.dbPath);
   if (running) throw new UserError("already_serving", `a cpi server (pid ${running.pid}) already serves ${o.dbPath} on port ${running.port}`);
   // What the machine does not allow fails here, before a log, a secret, a store or a process is made.
@@ -91,30 +98,52 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<boolean> {
     io.err(`replayed ${events.toLocaleString("en-US")} events from the log into the store\n`);
   };
   const token = randomBytes(24).toString("hex");
-  const routes: Route[] = [
-    ...trackingRoutes({
-      recorder,
-      secret: loadOrCreateSecret(o.dbPath),
-      allowHosts: o.allowHosts,
-      trustProxy: o.trustProxy,
-      maxBodyBytes: o.maxBodyBytes,
-      health: () => ({ log_segment: log.id, log_offset: log.committedOffset, backlog_bytes: w.backlog }),
-      log: (m) => io.err(`${m}\n`),
-    }),
-    cliRoute(token, (argv, cwd, env) => w.cli(argv, cwd, env, log.marks())),
-    ...(o.extraRoutes?.(remoteStore((method, args) => w.call(method, args), w.dialect, w.location)) ?? []),
-  ];
-  const server = createRouteServer({ routes, limits: o.limits, log: (m) => io.err(`${m}\n`) });
-  let port: number;
-  try {
-    port = await listen(server, o.port, o.host);
-  } catch (e) {
-    // Taken since the probe: the store process ends with this process, the log as far as it is.
-    server.close();
+  const health = () => ({ log_segment: log.id, log_offset: log.committedOffset, backlog_bytes: w.backlog });
+  const cli = (argv: string[], cwd: string, env: Record<string, string | undefined>) => w.cli(argv, cwd, env, log.marks());
+  const call = (method: string, args: unknown[]) => w.call(method, args);
+  // Not listening after all (the port is taken): close the log and the store before saying so.
+  const unwind = async (e: unknown): Promise<never> => {
     await log.close();
     await w.drain(log.marks());
-    throw listenProblem(o.host, o.port, e) ?? e;
+    throw e;
+  };
+  let front: { port: number; stop: () => Promise<void> };
+  if (o.workers > 1) {
+    const started = await HttpWorkers.start({
+      count: o.workers,
+      setup: { token, dialect: w.dialect, location: w.location },
+      recorder,
+      call,
+      cli,
+      health,
+      onSignal: (signal) => void stop(signal),
+      log: (m) => io.err(`${m}\n`),
+    }).catch((e: unknown) => unwind(listenProblem(o.host, o.port, e) ?? e));
+    front = { port: started.port, stop: () => started.workers.stop() };
+  } else {
+    const routes: Route[] = [
+      ...trackingRoutes({ recorder, secret: loadOrCreateSecret(o.dbPath), allowHosts: o.allowHosts, trustProxy: o.trustProxy, maxBodyBytes: o.maxBodyBytes, health, log: (m) => io.err(`${m}\n`) }),
+      cliRoute(token, cli),
+      ...(o.extraRoutes?.(remoteStore(call, w.dialect, w.location)) ?? []),
+    ];
+    const server = createRouteServer({ routes, limits: o.limits, log: (m) => io.err(`${m}\n`) });
+    front = {
+      // Taken since the probe: the store process ends with this process, the log as far as it is.
+      port: await listen(server, o.port, o.host).catch((e: NodeJS.ErrnoException) => {
+        server.close();
+        return unwind(listenProblem(o.host, o.port, e) ?? (LISTEN_ERRORS.has(e.code ?? "") ? new UserError("listen_failed", `cannot listen: ${e.message}`) : e));
+      }),
+      stop: async () => {
+        server.close();
+        server.closeIdleConnections();
+        // Requests in flight wait for their group commit; give them until the log is idle.
+        await new Promise((r) => setTimeout(r, 50));
+        await log.drain();
+        server.closeAllConnections();
+      },
+    };
   }
+  const port = front.port;
   // The signal handlers are in place before "listening" is written: stderr to a pipe is written
   // synchronously, and a SIGTERM sent on reading that line must drain, not kill, the process.
   let background: ReturnType<NonNullable<ServeOptions["background"]>> | undefined;
@@ -140,12 +169,8 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<boolean> {
   const drainAndClose = async (signal: string) => {
     await background?.stop(5_000); // a check still waiting on a webhook is not waited for long
     io.err(`${signal}: draining… (${signal === "SIGINT" ? "Ctrl-C again" : "SIGKILL"} stops at once; the next start loads the rest)\n`);
-    server.close();
-    server.closeIdleConnections();
-    // Requests in flight wait for their group commit; give them until the log is idle.
-    await new Promise((r) => setTimeout(r, 50));
+    await front.stop();
     await log.drain();
-    server.closeAllConnections();
     await log.close();
     const { backlog, answered } = await w.drain(log.marks());
     removeEndpoint(o.dbPath);
