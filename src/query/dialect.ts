@@ -30,6 +30,10 @@ export interface Dialect {
   approxDistinct(column: string): string;
   /** Case-insensitive "contains" test of a column against a literal substring. */
   containsInsensitive(column: string, needle: string): string;
+  /** The start of the 15-minute UTC bucket holding each instant of a TIMESTAMP column (same type). */
+  quarterHour(tsColumn: string): string;
+  /** Whole seconds since the epoch of a TIMESTAMP expression, as a number. */
+  epochSeconds(tsExpr: string): string;
   /** `expr IN (subquery)` over a table that may be distributed (ClickHouse: GLOBAL IN, run once and shipped to the shards). */
   inSubquery(expr: string, subquery: string): string;
 }

@@ -14,7 +14,10 @@ export const duckdbDialect: Dialect = {
   concat: (parts) => `(${parts.join(" || ")})`,
   timestampLiteral: (ms) => `TIMESTAMP '${new Date(ms).toISOString().replace("T", " ").replace("Z", "")}'`,
   // TIMESTAMP (UTC wall time) → instant → wall time in the zone; never the session's zone.
-  localDate: (ts, tz) => `CAST(timezone(${duckdbDialect.quoteString(tz)}, timezone('UTC', ${ts})) AS DATE)`,
+  // In UTC the stored wall time is the local one: no per-row zone conversion.
+  localDate: (ts, tz) => (tz === "UTC" || tz === "Etc/UTC" ? `CAST(${ts} AS DATE)` : `CAST(timezone(${duckdbDialect.quoteString(tz)}, timezone('UTC', ${ts})) AS DATE)`),
+  quarterHour: (ts) => `time_bucket(INTERVAL 15 MINUTE, ${ts})`,
+  epochSeconds: (ts) => `CAST(epoch(${ts}) AS BIGINT)`,
   // DuckDB 1.5's approx_count_distinct keeps 64 HLL registers (±13 % measured): count exactly instead.
   sumMoney: (column) => `SUM(${column})`,
   approxDistinct: (column) => `COUNT(DISTINCT ${column})`,

@@ -1,6 +1,15 @@
 import type { MetricQuery } from "../../domain/query.js";
 import { type Contract, contractCost, contractWindowUtc, type DeliveryCounts } from "../../domain/tracking/contract.js";
-import { type ContractMatch, compileEventSums, compileFlightDelivery, compileInvalidSums, compileReach, type EventQueryContext } from "../../query/events-sql.js";
+import { quarterHourZone } from "../../domain/tracking/zoned-time.js";
+import {
+  type ContractMatch,
+  compileEventSums,
+  compileFlightDelivery,
+  compileInvalidSums,
+  compileReach,
+  type EventQueryContext,
+  quarterHourContracts,
+} from "../../query/events-sql.js";
 import type { ResultRow, Store } from "../../store/store.js";
 
 /** The tracked source's share of a report: rows shaped like the spend query's, plus reach. */
@@ -26,10 +35,22 @@ export function contractMatches(contracts: readonly Contract[]): ContractMatch[]
 export async function flightDeliveries(store: Store, contracts: readonly ContractMatch[]): Promise<Map<number, DeliveryCounts>> {
   const flights = new Map<number, DeliveryCounts>();
   if (contracts.length === 0) return flights;
-  for (const r of await store.query(compileFlightDelivery(store.dialect, contracts))) {
+  for (const r of await store.query(compileFlightDelivery(store.dialect, contracts, quarterHourContracts(contracts)))) {
     flights.set(Number(r.contract), { impressions: Number(r.impressions ?? 0), clicks: Number(r.clicks ?? 0) });
   }
   return flights;
+}
+
+/** Metrics that need the viewable and measurable counts (the only ones reading the viewability semi-join). */
+const VIEWABILITY_METRICS = new Set(["viewable_impressions", "measurable_impressions", "viewable_rate", "vcpm"]);
+
+/** Whether the zone keeps every stored event's 15-minute UTC bucket within one local day (UTC always does). */
+async function quarterHourEvents(store: Store, timezone: string): Promise<boolean> {
+  if (timezone === "UTC" || timezone === "Etc/UTC") return true;
+  const d = store.dialect;
+  const [r] = await store.query(`SELECT COUNT(*) AS n, ${d.epochSeconds("MIN(ts)")} AS lo, ${d.epochSeconds("MAX(ts)")} AS hi FROM events`);
+  if (!r || Number(r.n) === 0) return true;
+  return quarterHourZone(timezone, Number(r.lo) * 1000 - 900_000, Number(r.hi) * 1000 + 1000);
 }
 
 /**
@@ -45,7 +66,9 @@ export async function trackedReportPart(store: Store, query: MetricQuery, byFxDa
   const flights = await flightDeliveries(store, ctx.contracts);
   const dims = query.dimensions.map((_, i) => `d${i}`);
   const groups = new Map<string, ResultRow>();
-  for (const r of await store.query(compileEventSums(ctx, byFxDate))) {
+  const viewability = query.metrics.some((m) => VIEWABILITY_METRICS.has(m));
+  const quarterHours = quarterHourContracts(ctx.contracts) && (await quarterHourEvents(store, ctx.timezone));
+  for (const r of await store.query(compileEventSums(ctx, byFxDate, { viewability, quarterHours }))) {
     const contract = byId.get(Number(r.contract));
     const counts = { impressions: Number(r.impressions ?? 0), clicks: Number(r.clicks ?? 0) };
     const cost = contract ? contractCost(contract, counts, flights.get(contract.id) ?? counts) : 0n;

@@ -35,3 +35,36 @@ export function zonedDayStartUtc(iso: string, tz: string): number {
 export function zonedIsoDate(utcMs: number, tz: string): string {
   return new Date(utcMs + zoneOffsetMs(utcMs, tz)).toISOString().slice(0, 10);
 }
+
+const QUARTER_HOUR_MS = 900_000;
+
+/**
+ * Whether every instant in [fromMs, toMs] has a zone offset that is a whole number of quarter hours
+ * and every offset change falls on a quarter-hour instant: then all events in one 15-minute UTC bucket
+ * share a local day, so days can be taken per bucket instead of per event. Offsets are sampled daily
+ * and each change is located to the second.
+ * @example quarterHourZone("America/New_York", Date.UTC(2026, 0, 1), Date.UTC(2027, 0, 1)) // true
+ */
+export function quarterHourZone(tz: string, fromMs: number, toMs: number): boolean {
+  let t = Math.floor(fromMs / 1000) * 1000;
+  let off = zoneOffsetMs(t, tz);
+  if (off % QUARTER_HOUR_MS !== 0) return false;
+  while (t < toMs) {
+    const next = Math.min(t + 86_400_000, Math.ceil(toMs / 1000) * 1000);
+    const o = zoneOffsetMs(next, tz);
+    if (o !== off) {
+      if (o % QUARTER_HOUR_MS !== 0) return false;
+      let lo = t;
+      let hi = next;
+      while (hi - lo > 1000) {
+        const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+        if (zoneOffsetMs(mid, tz) === off) lo = mid;
+        else hi = mid;
+      }
+      if (hi % QUARTER_HOUR_MS !== 0) return false;
+      off = o;
+    }
+    t = next;
+  }
+  return true;
+}
