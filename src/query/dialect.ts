@@ -34,6 +34,8 @@ export interface Dialect {
   quarterHour(tsColumn: string): string;
   /** Whole seconds since the epoch of a TIMESTAMP expression, as a number. */
   epochSeconds(tsExpr: string): string;
+  /** Whether GROUP BY GROUPING SETS is available (ClickHouse 18.16 has none). */
+  readonly groupingSets?: boolean;
   /** `expr IN (subquery)` over a table that may be distributed (ClickHouse: GLOBAL IN, run once and shipped to the shards). */
   inSubquery(expr: string, subquery: string): string;
 }

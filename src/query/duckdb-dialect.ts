@@ -4,6 +4,7 @@ import { type Dialect, escapeLike, literalText } from "./dialect.js";
 /** DuckDB SQL: ISO weeks start on Monday in date_trunc('week', …). */
 export const duckdbDialect: Dialect = {
   name: "duckdb",
+  groupingSets: true,
   quoteString: (s) => `'${literalText(s).replace(/'/g, "''")}'`,
   dateLiteral: (iso) => `DATE '${iso}'`,
   bucketStart(grain: TimeGrain, column: string) {

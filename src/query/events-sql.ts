@@ -214,6 +214,16 @@ export function compileReach(ctx: EventQueryContext, withDimensions = true): str
   return assemble(select, "events", ["type = 'impression'", ...conditions(ctx)], withDimensions ? ctx.query.dimensions.map((_, i) => `d${i}`) : []);
 }
 
+/**
+ * Reach by the query's dimensions and overall in one scan (engines with GROUPING SETS): the overall
+ * row has `total` = 1. @example compileReachWithTotal(ctx) // … GROUP BY GROUPING SETS ((d0, d1), ())
+ */
+export function compileReachWithTotal(ctx: EventQueryContext): string {
+  const dims = ctx.query.dimensions.map((_, i) => `d${i}`);
+  const select = [...dimensionSelects(ctx), `${ctx.dialect.approxDistinct("visitor")} AS reach`, `GROUPING(${dims.join(", ")}) = ${2 ** dims.length - 1} AS total`];
+  return [`SELECT ${select.join(", ")}`, "FROM events", `WHERE ${["type = 'impression'", ...conditions(ctx)].join(" AND ")}`, `GROUP BY GROUPING SETS ((${dims.join(", ")}), ())`].join("\n");
+}
+
 /** How many valid events match the query's filters and period (to point a report of reported data at them). */
 export function compileEventCount(ctx: EventQueryContext): string {
   return assemble(["COUNT(*) AS n"], "events", conditions(ctx), []);

@@ -7,7 +7,7 @@ import { contractMatches } from "../../src/app/track/tracked-report.js";
 import type { Dimension, Filter, MetricQuery } from "../../src/domain/query.js";
 import type { NewContract } from "../../src/domain/tracking/contract.js";
 import { quarterHourZone } from "../../src/domain/tracking/zoned-time.js";
-import { compileEventSums, compileFlightDelivery, type EventQueryContext, quarterHourContracts } from "../../src/query/events-sql.js";
+import { compileEventSums, compileFlightDelivery, compileReach, compileReachWithTotal, type EventQueryContext, quarterHourContracts } from "../../src/query/events-sql.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { ResultRow } from "../../src/store/store.js";
 import { randomEvents } from "../clickhouse/random-events.js";
@@ -50,6 +50,13 @@ test("per-bucket tracked sums equal the per-event ones in zones with daylight sa
             const plain = await store.query(compileEventSums(ctx, byFx, { quarterHours: true, viewability: false }));
             const zeroed = perEvent.map((r) => ({ ...r, viewable_impressions: 0, measurable_impressions: 0 }));
             assert.deepEqual(sorted(plain), sorted(zeroed));
+            if (byFx && dimensions.length) {
+              // Reach by the dimensions and overall in one GROUPING SETS scan equals the two queries it replaced.
+              const both = await store.query(compileReachWithTotal(ctx));
+              const byDims = both.filter((r) => r.total !== true).map(({ total: _t, ...r }) => r);
+              assert.deepEqual(sorted(byDims), sorted(await store.query(compileReach(ctx))));
+              assert.deepEqual(both.filter((r) => r.total === true).map((r) => Number(r.reach)), [Number((await store.query(compileReach(ctx, false)))[0]?.reach)]);
+            }
             nonZero += perEvent.filter((r) => Number(r.contract) !== 0 && Number(r.impressions) > 0).length;
             compared++;
           }

@@ -7,6 +7,7 @@ import {
   compileFlightDelivery,
   compileInvalidSums,
   compileReach,
+  compileReachWithTotal,
   type EventQueryContext,
   quarterHourContracts,
 } from "../../query/events-sql.js";
@@ -97,8 +98,16 @@ export async function trackedReportPart(store: Store, query: MetricQuery, byFxDa
   let totalReach: number | null = null;
   if (withReach) {
     reach = new Map();
-    for (const r of await store.query(compileReach(ctx))) reach.set(dimensionKey(r, dims), Number(r.reach ?? 0));
-    totalReach = Number((await store.query(compileReach(ctx, false)))[0]?.reach ?? 0);
+    if (store.dialect.groupingSets && dims.length > 0) {
+      totalReach = 0;
+      for (const r of await store.query(compileReachWithTotal(ctx))) {
+        if (r.total === true || Number(r.total) === 1) totalReach = Number(r.reach ?? 0);
+        else reach.set(dimensionKey(r, dims), Number(r.reach ?? 0));
+      }
+    } else {
+      for (const r of await store.query(compileReach(ctx))) reach.set(dimensionKey(r, dims), Number(r.reach ?? 0));
+      totalReach = Number((await store.query(compileReach(ctx, false)))[0]?.reach ?? 0);
+    }
   }
   return { rows, reach, totalReach };
 }
