@@ -64,7 +64,8 @@ export async function trackedReportPart(store: Store, query: MetricQuery, byFxDa
   const contracts = await store.contracts();
   const byId = new Map(contracts.map((c) => [c.id, c]));
   const ctx: EventQueryContext = { dialect: store.dialect, query, timezone: query.timezone ?? "UTC", contracts: contractMatches(contracts) };
-  const flights = await flightDeliveries(store, ctx.contracts);
+  // Only a flat fee is spread over its flight's delivery (contracts never overlap, so each is counted alone).
+  const flights = await flightDeliveries(store, ctx.contracts.filter((c) => byId.get(c.id)?.pricing === "flat"));
   const dims = query.dimensions.map((_, i) => `d${i}`);
   const groups = new Map<string, ResultRow>();
   const viewability = query.metrics.some((m) => VIEWABILITY_METRICS.has(m));
