@@ -40,7 +40,7 @@ async function ensureStore(): Promise<string> {
   const conn = await inst.connect();
   // Events in time order over 90 days; 7 in 10 impressions, 2 viewable, 1 click; 2M visitors.
   await conn.run(`INSERT INTO events SELECT
-      make_timestamp(CAST(${START_US} + (i * ${SPAN_US}) // ${N} AS BIGINT)),
+      make_timestamp(CAST(${START_US} + i * ${Math.floor(SPAN_US / N)} AS BIGINT)),
       CASE WHEN i % 10 < 7 THEN 'impression' WHEN i % 10 < 9 THEN 'viewable' ELSE 'click' END,
       'imp-' || (i // 10), 'Campaign ' || ((i * 7) % 30), 'Ad ' || (i % 5), 'site-' || ((i // 3) % 3),
       CAST((i * 2654435761) % 2000000 AS BIGINT), 'US', 'desktop', true, 'io-v2'

@@ -34,6 +34,11 @@ export interface Dialect {
   quarterHour(tsColumn: string): string;
   /** Whole seconds since the epoch of a TIMESTAMP expression, as a number. */
   epochSeconds(tsExpr: string): string;
+  /**
+   * The calendar day of a UTC TIMESTAMP shifted by a number of seconds (an expression), where that is
+   * cheaper than `localDate` per row (DuckDB's timezone() is; ClickHouse's toDate(ts, zone) is not).
+   */
+  shiftedDate?(tsColumn: string, secondsExpr: string): string;
   /** Whether GROUP BY GROUPING SETS is available (ClickHouse 18.16 has none). */
   readonly groupingSets?: boolean;
   /** `expr IN (subquery)` over a table that may be distributed (ClickHouse: GLOBAL IN, run once and shipped to the shards). */

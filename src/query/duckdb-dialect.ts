@@ -17,6 +17,7 @@ export const duckdbDialect: Dialect = {
   // TIMESTAMP (UTC wall time) → instant → wall time in the zone; never the session's zone.
   // In UTC the stored wall time is the local one: no per-row zone conversion.
   localDate: (ts, tz) => (tz === "UTC" || tz === "Etc/UTC" ? `CAST(${ts} AS DATE)` : `CAST(timezone(${duckdbDialect.quoteString(tz)}, timezone('UTC', ${ts})) AS DATE)`),
+  shiftedDate: (ts, seconds) => `CAST(${ts} + to_seconds(${seconds}) AS DATE)`,
   quarterHour: (ts) => `time_bucket(INTERVAL 15 MINUTE, ${ts})`,
   epochSeconds: (ts) => `CAST(epoch(${ts}) AS BIGINT)`,
   // DuckDB 1.5's approx_count_distinct keeps 64 HLL registers (±13 % measured): count exactly instead.

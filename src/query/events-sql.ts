@@ -4,7 +4,7 @@
 import { addDays } from "../domain/dates.js";
 import type { EntityDimension, Filter, MetricQuery } from "../domain/query.js";
 import { isTimeGrain } from "../domain/query.js";
-import { zonedDayStartUtc } from "../domain/tracking/zoned-time.js";
+import { type ZoneSpan, zonedDayStartUtc } from "../domain/tracking/zoned-time.js";
 import type { Dialect } from "./dialect.js";
 
 /** The source name tracked events report under. */
@@ -26,6 +26,11 @@ export interface EventQueryContext {
   /** The zone days and grains are taken in (the query's, else UTC). */
   timezone: string;
   contracts: readonly ContractMatch[];
+  /**
+   * The zone's offsets over the stored events' time range, when known: local days are then the UTC
+   * timestamp shifted by the span's offset (instants outside the spans take the dialect's zone rule).
+   */
+  spans?: readonly ZoneSpan[];
   /** The table read ("events" unless said): invalid_counts has no measurement column. */
   table?: "events" | "invalid_counts";
 }
@@ -87,11 +92,23 @@ export function conditions(ctx: EventQueryContext): string[] {
   return where;
 }
 
+/** The local calendar day (a DATE expression) of the `ts` column in the query's zone. */
+function localDay(ctx: EventQueryContext): string {
+  const d = ctx.dialect;
+  const spans = ctx.spans;
+  const first = spans?.[0];
+  const last = spans?.[spans.length - 1];
+  if (!d.shiftedDate || !first || !last || spans.length > 64) return d.localDate("ts", ctx.timezone);
+  const within = `ts >= ${d.timestampLiteral(first.start)} AND ts < ${d.timestampLiteral(last.end)}`;
+  const seconds = spans.length === 1 ? String(first.offsetMs / 1000) : `CASE ${spans.slice(0, -1).map((s) => `WHEN ts < ${d.timestampLiteral(s.end)} THEN ${s.offsetMs / 1000}`).join(" ")} ELSE ${last.offsetMs / 1000} END`;
+  return `CASE WHEN ${within} THEN ${d.shiftedDate("ts", seconds)} ELSE ${d.localDate("ts", ctx.timezone)} END`;
+}
+
 /** Dimension select expressions aliased d0, d1, … */
 export function dimensionSelects(ctx: EventQueryContext): string[] {
   const d = ctx.dialect;
   return ctx.query.dimensions.map((dim, i) => {
-    const expr = isTimeGrain(dim) ? d.dateToText(d.bucketStart(dim, d.localDate("ts", ctx.timezone))) : dimensionExpr(ctx, dim);
+    const expr = isTimeGrain(dim) ? d.dateToText(d.bucketStart(dim, localDay(ctx))) : dimensionExpr(ctx, dim);
     return `${expr} AS d${i}`;
   });
 }
@@ -172,7 +189,7 @@ export function compileEventSums(ctx: EventQueryContext, byFxDate: boolean, opts
   select.push(`${contractIdExpr(d, ctx.contracts)} AS contract`);
   groupBy.push("contract");
   if (byFxDate) {
-    select.push(`${d.dateToText(d.localDate("ts", ctx.timezone))} AS fx_date`);
+    select.push(`${d.dateToText(localDay(ctx))} AS fx_date`);
     groupBy.push("fx_date");
   }
   const counts = eventCounts(ctx, viewability);

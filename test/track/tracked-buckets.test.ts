@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { contractMatches } from "../../src/app/track/tracked-report.js";
 import type { Dimension, Filter, MetricQuery } from "../../src/domain/query.js";
 import type { NewContract } from "../../src/domain/tracking/contract.js";
-import { quarterHourZone } from "../../src/domain/tracking/zoned-time.js";
+import { quarterHourZone, zoneSpans } from "../../src/domain/tracking/zoned-time.js";
 import { compileEventSums, compileFlightDelivery, compileReach, compileReachWithTotal, type EventQueryContext, quarterHourContracts } from "../../src/query/events-sql.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { ResultRow } from "../../src/store/store.js";
@@ -47,6 +47,15 @@ test("per-bucket tracked sums equal the per-event ones in zones with daylight sa
             const perBucket = await store.query(compileEventSums(ctx, byFx, { quarterHours: true }));
             assert.deepEqual(sorted(perBucket), sorted(perEvent), `${timezone} ${JSON.stringify(query)} byFx=${byFx}`);
             // Without viewability only the viewable and measurable columns change (to zero).
+            // Local days from the zone's offsets over the events' range, and over part of it (the rest by the zone rule).
+            for (const [lo, hi] of [
+              [Date.parse("2026-10-21T23:45:00Z"), Date.parse("2026-11-05T00:00:01Z")],
+              [Date.parse("2026-10-30T00:00:00Z"), Date.parse("2026-11-02T12:00:00Z")],
+            ] as const) {
+              const shifted = { ...ctx, spans: zoneSpans(timezone, lo, hi) };
+              assert.deepEqual(sorted(await store.query(compileEventSums(shifted, byFx, { quarterHours: true }))), sorted(perEvent), `spans ${timezone}`);
+              if (dimensions.length) assert.deepEqual(sorted(await store.query(compileReach(shifted))), sorted(await store.query(compileReach(ctx))));
+            }
             const plain = await store.query(compileEventSums(ctx, byFx, { quarterHours: true, viewability: false }));
             const zeroed = perEvent.map((r) => ({ ...r, viewable_impressions: 0, measurable_impressions: 0 }));
             assert.deepEqual(sorted(plain), sorted(zeroed));

@@ -1,6 +1,6 @@
 import type { MetricQuery } from "../../domain/query.js";
 import { type Contract, contractCost, contractWindowUtc, type DeliveryCounts } from "../../domain/tracking/contract.js";
-import { quarterHourZone } from "../../domain/tracking/zoned-time.js";
+import { quarterHourSpans, type ZoneSpan, zoneSpans } from "../../domain/tracking/zoned-time.js";
 import {
   type ContractMatch,
   compileEventSums,
@@ -45,13 +45,13 @@ export async function flightDeliveries(store: Store, contracts: readonly Contrac
 /** Metrics that need the viewable and measurable counts (the only ones reading the viewability semi-join). */
 const VIEWABILITY_METRICS = new Set(["viewable_impressions", "measurable_impressions", "viewable_rate", "vcpm"]);
 
-/** Whether the zone keeps every stored event's 15-minute UTC bucket within one local day (UTC always does). */
-async function quarterHourEvents(store: Store, timezone: string): Promise<boolean> {
-  if (timezone === "UTC" || timezone === "Etc/UTC") return true;
+/** The zone's offsets over the stored events' range (a bucket before the first included); none in UTC or without events. */
+async function eventSpans(store: Store, timezone: string): Promise<ZoneSpan[] | undefined> {
+  if (timezone === "UTC" || timezone === "Etc/UTC") return undefined;
   const d = store.dialect;
   const [r] = await store.query(`SELECT COUNT(*) AS n, ${d.epochSeconds("MIN(ts)")} AS lo, ${d.epochSeconds("MAX(ts)")} AS hi FROM events`);
-  if (!r || Number(r.n) === 0) return true;
-  return quarterHourZone(timezone, Number(r.lo) * 1000 - 900_000, Number(r.hi) * 1000 + 1000);
+  if (!r || Number(r.n) === 0) return undefined;
+  return zoneSpans(timezone, Number(r.lo) * 1000 - 900_000, Number(r.hi) * 1000 + 1000);
 }
 
 /**
@@ -69,7 +69,8 @@ export async function trackedReportPart(store: Store, query: MetricQuery, byFxDa
   const dims = query.dimensions.map((_, i) => `d${i}`);
   const groups = new Map<string, ResultRow>();
   const viewability = query.metrics.some((m) => VIEWABILITY_METRICS.has(m));
-  const quarterHours = quarterHourContracts(ctx.contracts) && (await quarterHourEvents(store, ctx.timezone));
+  ctx.spans = await eventSpans(store, ctx.timezone);
+  const quarterHours = quarterHourContracts(ctx.contracts) && (!ctx.spans || quarterHourSpans(ctx.spans));
   for (const r of await store.query(compileEventSums(ctx, byFxDate, { viewability, quarterHours }))) {
     const contract = byId.get(Number(r.contract));
     const counts = { impressions: Number(r.impressions ?? 0), clicks: Number(r.clicks ?? 0) };
