@@ -225,20 +225,35 @@ export function compileInvalidSums(events: EventQueryContext): string {
   return assembleGroups(select, "invalid_counts", ["type = 'impression'", ...conditions(ctx)], ctx.query.dimensions.map((_, i) => `d${i}`));
 }
 
+/** Dimension expressions aliased r0, r1, … with time grains left as DATEs (grouping on a date beats grouping on its text). */
+function rawDimensionSelects(ctx: EventQueryContext): string[] {
+  return ctx.query.dimensions.map((dim, i) => `${isTimeGrain(dim) ? ctx.dialect.bucketStart(dim, localDay(ctx)) : dimensionExpr(ctx, dim)} AS r${i}`);
+}
+
+/** Selects d0, d1, … (time grains as "YYYY-MM-DD" text) and `carried` over a query giving r0, r1, …. */
+function withDimensionText(ctx: EventQueryContext, inner: string, carried: string[]): string {
+  const dims = ctx.query.dimensions.map((dim, i) => `${isTimeGrain(dim) ? ctx.dialect.dateToText(`r${i}`) : `r${i}`} AS d${i}`);
+  return `SELECT ${[...dims, ...carried].join(", ")} FROM (\n${inner}\n) AS r`;
+}
+
 /** Unique visitors by the query's dimensions (a distinct count: never summed across rows). */
 export function compileReach(ctx: EventQueryContext, withDimensions = true): string {
-  const select = [...(withDimensions ? dimensionSelects(ctx) : []), `${ctx.dialect.approxDistinct("visitor")} AS reach`];
-  return assemble(select, "events", ["type = 'impression'", ...conditions(ctx)], withDimensions ? ctx.query.dimensions.map((_, i) => `d${i}`) : []);
+  const where = ["type = 'impression'", ...conditions(ctx)];
+  const reach = `${ctx.dialect.approxDistinct("visitor")} AS reach`;
+  if (!withDimensions || ctx.query.dimensions.length === 0) return assemble([reach], "events", where, []);
+  const keys = ctx.query.dimensions.map((_, i) => `r${i}`);
+  return withDimensionText(ctx, assemble([...rawDimensionSelects(ctx), reach], "events", where, keys), ["reach"]);
 }
 
 /**
  * Reach by the query's dimensions and overall in one scan (engines with GROUPING SETS): the overall
- * row has `total` = 1. @example compileReachWithTotal(ctx) // … GROUP BY GROUPING SETS ((d0, d1), ())
+ * row has `total` = 1. @example compileReachWithTotal(ctx) // … GROUP BY GROUPING SETS ((r0, r1), ())
  */
 export function compileReachWithTotal(ctx: EventQueryContext): string {
-  const dims = ctx.query.dimensions.map((_, i) => `d${i}`);
-  const select = [...dimensionSelects(ctx), `${ctx.dialect.approxDistinct("visitor")} AS reach`, `GROUPING(${dims.join(", ")}) = ${2 ** dims.length - 1} AS total`];
-  return [`SELECT ${select.join(", ")}`, "FROM events", `WHERE ${["type = 'impression'", ...conditions(ctx)].join(" AND ")}`, `GROUP BY GROUPING SETS ((${dims.join(", ")}), ())`].join("\n");
+  const keys = ctx.query.dimensions.map((_, i) => `r${i}`);
+  const select = [...rawDimensionSelects(ctx), `${ctx.dialect.approxDistinct("visitor")} AS reach`, `GROUPING(${keys.join(", ")}) = ${2 ** keys.length - 1} AS total`];
+  const inner = [`SELECT ${select.join(", ")}`, "FROM events", `WHERE ${["type = 'impression'", ...conditions(ctx)].join(" AND ")}`, `GROUP BY GROUPING SETS ((${keys.join(", ")}), ())`].join("\n");
+  return withDimensionText(ctx, inner, ["reach", "total"]);
 }
 
 /** How many valid events match the query's filters and period (to point a report of reported data at them). */
