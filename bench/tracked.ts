@@ -8,6 +8,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { runReport } from "../src/app/report.js";
 import { contractMatches } from "../src/app/track/tracked-report.js";
 import type { MetricQuery } from "../src/domain/query.js";
+import { zoneSpans } from "../src/domain/tracking/zoned-time.js";
 import { DuckDbStore } from "../src/store/duckdb/duckdb-store.js";
 import { fmt, median, RUNS, report, timed } from "./util.js";
 
@@ -53,7 +54,10 @@ async function ensureStore(): Promise<string> {
 
 /** The hand-written exact query: the same figures (cost in micros per campaign × day), reach included. */
 function handQuery(contracts: ReturnType<typeof contractMatches>, amounts: Map<number, bigint>, tz: string): string[] {
-  const day = (col: string) => (tz === "UTC" ? `CAST(${col} AS DATE)` : `CAST(timezone('${tz}', timezone('UTC', ${col})) AS DATE)`);
+  // Local days by the zone's offsets over the data's 90 days (one shift per span, exact; no timezone() per row).
+  const spans = zoneSpans(tz, START_US / 1000, START_US / 1000 + SPAN_US / 1000);
+  const shift = (col: string) => `CASE ${spans.map((s) => `WHEN ${col} < make_timestamp(${s.end * 1000}) THEN ${s.offsetMs / 1000}`).join(" ")} ELSE ${(spans[spans.length - 1]?.offsetMs ?? 0) / 1000} END`;
+  const day = (col: string) => (tz === "UTC" ? `CAST(${col} AS DATE)` : `CAST(${col} + to_seconds(${shift(col)}) AS DATE)`);
   const values = contracts.map((c) => `('${c.campaign}', '${c.placement}', make_timestamp(${c.start * 1000}), make_timestamp(${c.end * 1000}), ${amounts.get(c.id)})`).join(", ");
   const sums = `WITH b AS (
       SELECT campaign, placement, time_bucket(INTERVAL 15 MINUTE, ts) AS q,
@@ -84,9 +88,19 @@ export async function benchTracked(): Promise<void> {
       rows = t.value.rows.length;
       cpi.push(t.ms);
       const h = await timed(async () => {
-        for (const sql of sqls) await store.query(sql);
+        const out = [];
+        for (const sql of sqls) out.push(await store.query(sql));
+        return out;
       });
       hand.push(h.ms);
+      // The two give the same figures: rows, impressions and overall reach.
+      const [sums = [], reach = []] = h.value;
+      const handImpressions = sums.reduce((n, r) => n + Number(r.impressions), 0);
+      const handReach = Number(reach.find((r) => r.campaign === null)?.reach);
+      const total = t.value.total?.values;
+      if (sums.length !== rows || handImpressions !== total?.impressions || handReach !== total?.reach) {
+        throw new Error(`hand-written query disagrees: ${sums.length} rows, ${handImpressions} impressions, reach ${handReach} vs ${rows}, ${total?.impressions}, ${total?.reach}`);
+      }
     }
     const a = median(cpi);
     const b = median(hand);
