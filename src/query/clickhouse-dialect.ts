@@ -23,6 +23,8 @@ export const clickhouseDialect: Dialect = {
   // DateTime has whole seconds; every bound the compiler makes (zone midnights) is a whole second.
   timestampLiteral: (ms) => `toDateTime(${Math.floor(ms / 1000)}, 'UTC')`,
   localDate: (ts, tz) => `toDate(${ts}, ${quote(tz)})`,
+  quarterHour: (ts) => `toDateTime(intDiv(toUInt32(${ts}), 900) * 900, 'UTC')`,
+  epochSeconds: (ts) => `toUInt32(${ts})`,
   // Decimal128 never wraps; its JSON is an unquoted number (JSON.parse would round it), so text.
   sumMoney: (column) => `toString(sum(toDecimal128(${column}, 0)))`,
   // Exact, as DuckDB's: uniqCombined stops being exact past 2^12 values (±0.3 % beyond).

@@ -33,6 +33,17 @@ export interface Dialect {
   distinctCount(column: string): string;
   /** Case-insensitive "contains" test of a column against a literal substring. */
   containsInsensitive(column: string, needle: string): string;
+  /** The start of the 15-minute UTC bucket holding each instant of a TIMESTAMP column (same type). */
+  quarterHour(tsColumn: string): string;
+  /** Whole seconds since the epoch of a TIMESTAMP expression, as a number. */
+  epochSeconds(tsExpr: string): string;
+  /**
+   * The calendar day of a UTC TIMESTAMP shifted by a number of seconds (an expression), where that is
+   * cheaper than `localDate` per row (DuckDB's timezone() is; ClickHouse's toDate(ts, zone) is not).
+   */
+  shiftedDate?(tsColumn: string, secondsExpr: string): string;
+  /** Whether GROUP BY GROUPING SETS is available (ClickHouse 18.16 has none). */
+  readonly groupingSets?: boolean;
   /** `expr IN (subquery)` over a table that may be distributed (ClickHouse: GLOBAL IN, run once and shipped to the shards). */
   inSubquery(expr: string, subquery: string): string;
 }

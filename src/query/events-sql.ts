@@ -4,7 +4,7 @@
 import { addDays } from "../domain/dates.js";
 import type { EntityDimension, Filter, MetricQuery } from "../domain/query.js";
 import { isTimeGrain } from "../domain/query.js";
-import { zonedDayStartUtc } from "../domain/tracking/zoned-time.js";
+import { type ZoneSpan, zonedDayStartUtc } from "../domain/tracking/zoned-time.js";
 import type { Dialect } from "./dialect.js";
 
 /** The source name tracked events report under. */
@@ -26,6 +26,11 @@ export interface EventQueryContext {
   /** The zone days and grains are taken in (the query's, else UTC). */
   timezone: string;
   contracts: readonly ContractMatch[];
+  /**
+   * The zone's offsets over the stored events' time range, when known: local days are then the UTC
+   * timestamp shifted by the span's offset (instants outside the spans take the dialect's zone rule).
+   */
+  spans?: readonly ZoneSpan[];
   /** The table read ("events" unless said): invalid_counts has no measurement column. */
   table?: "events" | "invalid_counts";
 }
@@ -87,11 +92,23 @@ export function conditions(ctx: EventQueryContext): string[] {
   return where;
 }
 
+/** The local calendar day (a DATE expression) of the `ts` column in the query's zone. */
+function localDay(ctx: EventQueryContext): string {
+  const d = ctx.dialect;
+  const spans = ctx.spans;
+  const first = spans?.[0];
+  const last = spans?.[spans.length - 1];
+  if (!d.shiftedDate || !first || !last || spans.length > 64) return d.localDate("ts", ctx.timezone);
+  const within = `ts >= ${d.timestampLiteral(first.start)} AND ts < ${d.timestampLiteral(last.end)}`;
+  const seconds = spans.length === 1 ? String(first.offsetMs / 1000) : `CASE ${spans.slice(0, -1).map((s) => `WHEN ts < ${d.timestampLiteral(s.end)} THEN ${s.offsetMs / 1000}`).join(" ")} ELSE ${last.offsetMs / 1000} END`;
+  return `CASE WHEN ${within} THEN ${d.shiftedDate("ts", seconds)} ELSE ${d.localDate("ts", ctx.timezone)} END`;
+}
+
 /** Dimension select expressions aliased d0, d1, … */
 export function dimensionSelects(ctx: EventQueryContext): string[] {
   const d = ctx.dialect;
   return ctx.query.dimensions.map((dim, i) => {
-    const expr = isTimeGrain(dim) ? d.dateToText(d.bucketStart(dim, d.localDate("ts", ctx.timezone))) : dimensionExpr(ctx, dim);
+    const expr = isTimeGrain(dim) ? d.dateToText(d.bucketStart(dim, localDay(ctx))) : dimensionExpr(ctx, dim);
     return `${expr} AS d${i}`;
   });
 }
@@ -112,46 +129,93 @@ function assembleGroups(select: string[], table: string, where: string[], groupB
   return groupBy.length ? `${sql}\nHAVING COUNT(*) > 0` : sql;
 }
 
+/** The events column each entity dimension reads (none for constants and the contract's currency). */
+function dimensionColumn(dim: EntityDimension): string | null {
+  if (dim === "ad") return "creative";
+  return dim === "campaign" || dim === "placement" || dim === "country" || dim === "device" || dim === "measurement" ? dim : null;
+}
+
+/**
+ * Per-event counts. The measured count: viewable ≤ measurable ≤ impressions: a viewable event means its
+ * impression was measured, so one following an impression not marked measurable (a hand-built /v.gif
+ * with m=1) makes it measurable (once per id: the recorder drops a second viewable of the same id). The
+ * set of such impressions is small (the snippet marks every impression it counts; the <img> pixel has
+ * no id). A viewable with no counted impression (no id, or its impression was invalid traffic) cannot
+ * lift a row above its impressions: both are capped per row, which changes nothing for consistent
+ * events. The subquery reads only the report's own period and filters (an impression and its viewable
+ * share campaign, placement and creative; one a second across the period's end is capped as above).
+ */
+function eventCounts(ctx: EventQueryContext, viewability: boolean): string[] {
+  const counts = ["SUM(CASE WHEN type = 'impression' THEN 1 ELSE 0 END) AS n_imp", "SUM(CASE WHEN type = 'click' THEN 1 ELSE 0 END) AS n_clk"];
+  if (!viewability) return counts;
+  const unmarkedWhere = ["type = 'impression'", "NOT measurable", "impression_id <> ''", ...conditions(ctx)].join(" AND ");
+  const unmarked = ctx.dialect.inSubquery("impression_id", `SELECT impression_id FROM events WHERE ${unmarkedWhere}`);
+  return [
+    ...counts,
+    "SUM(CASE WHEN type = 'viewable' THEN 1 ELSE 0 END) AS n_view",
+    `SUM(CASE WHEN type = 'impression' AND measurable THEN 1 WHEN type = 'viewable' AND impression_id <> '' AND ${unmarked} THEN 1 ELSE 0 END) AS n_meas`,
+  ];
+}
+
+/**
+ * Events summed by campaign, placement, the dimensions' columns and 15-minute UTC bucket (as `ts`):
+ * contracts and local days are then matched once per bucket instead of once per event. Exact when
+ * every contract edge and every local midnight falls on a quarter hour (the caller checks).
+ */
+function quarterHourSums(ctx: EventQueryContext, counts: string[], where: string[]): string {
+  const d = ctx.dialect;
+  const cols = new Set(["campaign", "placement"]);
+  for (const dim of ctx.query.dimensions) {
+    const c = isTimeGrain(dim) ? null : dimensionColumn(dim);
+    if (c) cols.add(c);
+  }
+  const keys = [...cols];
+  const inner = assemble([...keys, `${d.quarterHour("ts")} AS qts`, ...counts], "events", where, [...keys, d.quarterHour("ts")]);
+  const carried = counts.map((c) => c.slice(c.lastIndexOf(" AS ") + 4));
+  return `(SELECT ${[...keys, "qts AS ts", ...carried].join(", ")} FROM (\n${inner}\n) AS q) AS b`;
+}
+
 /**
  * Counted events by the query's dimensions and by pricing contract (and by local day when amounts
- * are converted at each day's rate): impressions, clicks, viewable and measurable impressions.
+ * are converted at each day's rate): impressions, clicks, viewable and measurable impressions (zero
+ * unless `viewability`). With `quarterHours` the events are first summed per 15-minute bucket.
  * @example compileEventSums({ dialect: duckdbDialect, query, timezone: "UTC", contracts: [] }, false)
  */
-export function compileEventSums(ctx: EventQueryContext, byFxDate: boolean): string {
+export function compileEventSums(ctx: EventQueryContext, byFxDate: boolean, opts: { viewability?: boolean; quarterHours?: boolean } = {}): string {
   const d = ctx.dialect;
+  const viewability = opts.viewability ?? true;
   const select = dimensionSelects(ctx);
   const groupBy = ctx.query.dimensions.map((_, i) => `d${i}`);
   select.push(`${contractIdExpr(d, ctx.contracts)} AS contract`);
   groupBy.push("contract");
   if (byFxDate) {
-    select.push(`${d.dateToText(d.localDate("ts", ctx.timezone))} AS fx_date`);
+    select.push(`${d.dateToText(localDay(ctx))} AS fx_date`);
     groupBy.push("fx_date");
   }
-  // Viewable ≤ measurable ≤ impressions: a viewable event means its impression was measured, so one
-  // following an impression not marked measurable (a hand-built /v.gif with m=1) makes it measurable
-  // (once per id: the recorder drops a second viewable of the same id). The set of such impressions is
-  // small (the snippet marks every impression it counts; the <img> pixel has no id). A viewable with no
-  // counted impression (no id, or its impression was invalid traffic) cannot lift a row above its
-  // impressions: both are capped per row, which changes nothing for consistent events.
-  // The subquery reads only the report's own period and filters (an impression and its viewable share
-  // campaign, placement and creative; one a second across the period's end is capped as above).
-  const unmarkedWhere = ["type = 'impression'", "NOT measurable", "impression_id <> ''", ...conditions(ctx)].join(" AND ");
-  const unmarked = d.inSubquery("impression_id", `SELECT impression_id FROM events WHERE ${unmarkedWhere}`);
-  select.push(
-    "SUM(CASE WHEN type = 'impression' THEN 1 ELSE 0 END) AS impressions",
-    "SUM(CASE WHEN type = 'click' THEN 1 ELSE 0 END) AS clicks",
-    "SUM(CASE WHEN type = 'viewable' THEN 1 ELSE 0 END) AS viewable_events",
-    `SUM(CASE WHEN type = 'impression' AND measurable THEN 1 WHEN type = 'viewable' AND impression_id <> '' AND ${unmarked} THEN 1 ELSE 0 END) AS measured`,
-  );
+  const counts = eventCounts(ctx, viewability);
+  const sums = ["impressions", "clicks", ...(viewability ? ["viewable_events", "measured"] : [])];
+  let from = "events";
+  let where = conditions(ctx);
+  if (opts.quarterHours) {
+    // Filters on the contract's currency need the bucket's contract: they apply to the buckets.
+    const bucketCtx = { ...ctx, query: { ...ctx.query, filters: ctx.query.filters.filter((f) => f.dimension !== "currency") } };
+    from = quarterHourSums(ctx, counts, conditions(bucketCtx));
+    where = ctx.query.filters.filter((f) => f.dimension === "currency").map((f) => filterExpr(ctx, f));
+    select.push(...counts.map((c, i) => `SUM(${c.slice(c.lastIndexOf(" AS ") + 4)}) AS ${sums[i]}`));
+  } else {
+    select.push(...counts.map((c, i) => `${c.slice(0, c.lastIndexOf(" AS "))} AS ${sums[i]}`));
+  }
   const measurable = "(CASE WHEN measured < impressions THEN measured ELSE impressions END)";
-  const outer = [
-    ...groupBy,
-    "impressions",
-    "clicks",
-    `(CASE WHEN viewable_events < ${measurable} THEN viewable_events ELSE ${measurable} END) AS viewable_impressions`,
-    `${measurable} AS measurable_impressions`,
-  ];
-  return `SELECT ${outer.join(", ")} FROM (\n${assembleGroups(select, "events", conditions(ctx), groupBy)}\n) AS sums`;
+  const outer = viewability
+    ? [
+        ...groupBy,
+        "impressions",
+        "clicks",
+        `(CASE WHEN viewable_events < ${measurable} THEN viewable_events ELSE ${measurable} END) AS viewable_impressions`,
+        `${measurable} AS measurable_impressions`,
+      ]
+    : [...groupBy, "impressions", "clicks", "0 AS viewable_impressions", "0 AS measurable_impressions"];
+  return `SELECT ${outer.join(", ")} FROM (\n${assembleGroups(select, from, where, groupBy)}\n) AS sums`;
 }
 
 /** Invalid impression requests by the query's dimensions. */
@@ -161,10 +225,35 @@ export function compileInvalidSums(events: EventQueryContext): string {
   return assembleGroups(select, "invalid_counts", ["type = 'impression'", ...conditions(ctx)], ctx.query.dimensions.map((_, i) => `d${i}`));
 }
 
+/** Dimension expressions aliased r0, r1, … with time grains left as DATEs (grouping on a date beats grouping on its text). */
+function rawDimensionSelects(ctx: EventQueryContext): string[] {
+  return ctx.query.dimensions.map((dim, i) => `${isTimeGrain(dim) ? ctx.dialect.bucketStart(dim, localDay(ctx)) : dimensionExpr(ctx, dim)} AS r${i}`);
+}
+
+/** Selects d0, d1, … (time grains as "YYYY-MM-DD" text) and `carried` over a query giving r0, r1, …. */
+function withDimensionText(ctx: EventQueryContext, inner: string, carried: string[]): string {
+  const dims = ctx.query.dimensions.map((dim, i) => `${isTimeGrain(dim) ? ctx.dialect.dateToText(`r${i}`) : `r${i}`} AS d${i}`);
+  return `SELECT ${[...dims, ...carried].join(", ")} FROM (\n${inner}\n) AS r`;
+}
+
 /** Unique visitors by the query's dimensions (a distinct count: never summed across rows). */
 export function compileReach(ctx: EventQueryContext, withDimensions = true): string {
-  const select = [...(withDimensions ? dimensionSelects(ctx) : []), `${ctx.dialect.distinctCount("visitor")} AS reach`];
-  return assemble(select, "events", ["type = 'impression'", ...conditions(ctx)], withDimensions ? ctx.query.dimensions.map((_, i) => `d${i}`) : []);
+  const where = ["type = 'impression'", ...conditions(ctx)];
+  const reach = `${ctx.dialect.distinctCount("visitor")} AS reach`;
+  if (!withDimensions || ctx.query.dimensions.length === 0) return assemble([reach], "events", where, []);
+  const keys = ctx.query.dimensions.map((_, i) => `r${i}`);
+  return withDimensionText(ctx, assemble([...rawDimensionSelects(ctx), reach], "events", where, keys), ["reach"]);
+}
+
+/**
+ * Reach by the query's dimensions and overall in one scan (engines with GROUPING SETS): the overall
+ * row has `total` = 1. @example compileReachWithTotal(ctx) // … GROUP BY GROUPING SETS ((r0, r1), ())
+ */
+export function compileReachWithTotal(ctx: EventQueryContext): string {
+  const keys = ctx.query.dimensions.map((_, i) => `r${i}`);
+  const select = [...rawDimensionSelects(ctx), `${ctx.dialect.distinctCount("visitor")} AS reach`, `GROUPING(${keys.join(", ")}) = ${2 ** keys.length - 1} AS total`];
+  const inner = [`SELECT ${select.join(", ")}`, "FROM events", `WHERE ${["type = 'impression'", ...conditions(ctx)].join(" AND ")}`, `GROUP BY GROUPING SETS ((${keys.join(", ")}), ())`].join("\n");
+  return withDimensionText(ctx, inner, ["reach", "total"]);
 }
 
 /** How many valid events match the query's filters and period (to point a report of reported data at them). */
@@ -172,10 +261,24 @@ export function compileEventCount(ctx: EventQueryContext): string {
   return assemble(["COUNT(*) AS n"], "events", conditions(ctx), []);
 }
 
-/** Each contract's whole-flight delivery (what a flat fee is spread over), whatever the query's filters. */
-export function compileFlightDelivery(d: Dialect, contracts: readonly ContractMatch[]): string {
+/**
+ * Each contract's whole-flight delivery (what a flat fee is spread over), whatever the query's filters.
+ * With `quarterHours` (every flight edge on a quarter hour) contracts are matched per 15-minute bucket.
+ */
+export function compileFlightDelivery(d: Dialect, contracts: readonly ContractMatch[], quarterHours = false): string {
   const id = contractIdExpr(d, contracts);
-  return `SELECT ${id} AS contract, SUM(CASE WHEN type = 'impression' THEN 1 ELSE 0 END) AS impressions, SUM(CASE WHEN type = 'click' THEN 1 ELSE 0 END) AS clicks FROM events WHERE ${id} <> 0 GROUP BY contract`;
+  if (!quarterHours) {
+    return `SELECT ${id} AS contract, SUM(CASE WHEN type = 'impression' THEN 1 ELSE 0 END) AS impressions, SUM(CASE WHEN type = 'click' THEN 1 ELSE 0 END) AS clicks FROM events WHERE ${id} <> 0 GROUP BY contract`;
+  }
+  const campaigns = [...new Set(contracts.map((c) => d.quoteString(c.campaign)))].join(", ");
+  const inner = `SELECT campaign, placement, ${d.quarterHour("ts")} AS qts, SUM(CASE WHEN type = 'impression' THEN 1 ELSE 0 END) AS n_imp, SUM(CASE WHEN type = 'click' THEN 1 ELSE 0 END) AS n_clk FROM events WHERE campaign IN (${campaigns}) GROUP BY campaign, placement, ${d.quarterHour("ts")}`;
+  const buckets = `(SELECT campaign, placement, qts AS ts, n_imp, n_clk FROM (${inner}) AS q) AS b`;
+  return `SELECT contract, SUM(n_imp) AS impressions, SUM(n_clk) AS clicks FROM (SELECT ${id} AS contract, n_imp, n_clk FROM ${buckets}) AS m WHERE contract <> 0 GROUP BY contract`;
+}
+
+/** Whether every contract's flight starts and ends on a quarter hour (so buckets match contracts exactly). */
+export function quarterHourContracts(contracts: readonly ContractMatch[]): boolean {
+  return contracts.every((c) => c.start % 900_000 === 0 && c.end % 900_000 === 0);
 }
 
 /**

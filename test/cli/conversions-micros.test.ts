@@ -1,10 +1,12 @@
 // Conversions are exact integers of micro-units (issue 20.5, 22): their sum no longer depends on the
 // order of addition, and a store made before (conversions DOUBLE, schema version 1) is migrated when
 // opened (migration 3), its conversions rounded to the micro-unit.
+
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { SCHEMA_VERSION } from "../../src/store/duckdb/schema.js";
 import { cpi, tempDir, write } from "../helpers.js";
 
 const HEADER = "date,source,account,campaign,currency,cost,impressions,clicks,conversions";
@@ -74,5 +76,5 @@ test("a store made before (conversions DOUBLE, schema version 1) is migrated on 
   assert.equal(r.code, 0, r.stderr);
   assert.equal((JSON.parse(r.stdout) as { conversions: number }[])[0]?.conversions, exact(micros));
   const after = await raw(db, ["SELECT (SELECT value FROM cpi_meta WHERE key = 'schema_version'), typeof(conversions_micros), SUM(conversions_micros) FROM spend GROUP BY 2"]);
-  assert.deepEqual(after, [["3", "BIGINT", micros]]);
+  assert.deepEqual(after, [[String(SCHEMA_VERSION), "BIGINT", micros]]);
 });

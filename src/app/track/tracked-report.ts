@@ -1,6 +1,16 @@
 import type { MetricQuery } from "../../domain/query.js";
 import { type Contract, contractCost, contractWindowUtc, type DeliveryCounts } from "../../domain/tracking/contract.js";
-import { type ContractMatch, compileEventSums, compileFlightDelivery, compileInvalidSums, compileReach, type EventQueryContext } from "../../query/events-sql.js";
+import { quarterHourSpans, type ZoneSpan, zoneSpans } from "../../domain/tracking/zoned-time.js";
+import {
+  type ContractMatch,
+  compileEventSums,
+  compileFlightDelivery,
+  compileInvalidSums,
+  compileReach,
+  compileReachWithTotal,
+  type EventQueryContext,
+  quarterHourContracts,
+} from "../../query/events-sql.js";
 import type { ResultRow, Store } from "../../store/store.js";
 
 /** The tracked source's share of a report: rows shaped like the spend query's, plus reach. */
@@ -26,10 +36,22 @@ export function contractMatches(contracts: readonly Contract[]): ContractMatch[]
 export async function flightDeliveries(store: Store, contracts: readonly ContractMatch[]): Promise<Map<number, DeliveryCounts>> {
   const flights = new Map<number, DeliveryCounts>();
   if (contracts.length === 0) return flights;
-  for (const r of await store.query(compileFlightDelivery(store.dialect, contracts))) {
+  for (const r of await store.query(compileFlightDelivery(store.dialect, contracts, quarterHourContracts(contracts)))) {
     flights.set(Number(r.contract), { impressions: Number(r.impressions ?? 0), clicks: Number(r.clicks ?? 0) });
   }
   return flights;
+}
+
+/** Metrics that need the viewable and measurable counts (the only ones reading the viewability semi-join). */
+const VIEWABILITY_METRICS = new Set(["viewable_impressions", "measurable_impressions", "viewable_rate", "vcpm"]);
+
+/** The zone's offsets over the stored events' range (a bucket before the first included); none in UTC or without events. */
+async function eventSpans(store: Store, timezone: string): Promise<ZoneSpan[] | undefined> {
+  if (timezone === "UTC" || timezone === "Etc/UTC") return undefined;
+  const d = store.dialect;
+  const [r] = await store.query(`SELECT COUNT(*) AS n, ${d.epochSeconds("MIN(ts)")} AS lo, ${d.epochSeconds("MAX(ts)")} AS hi FROM events`);
+  if (!r || Number(r.n) === 0) return undefined;
+  return zoneSpans(timezone, Number(r.lo) * 1000 - 900_000, Number(r.hi) * 1000 + 1000);
 }
 
 /**
@@ -42,10 +64,14 @@ export async function trackedReportPart(store: Store, query: MetricQuery, byFxDa
   const contracts = await store.contracts();
   const byId = new Map(contracts.map((c) => [c.id, c]));
   const ctx: EventQueryContext = { dialect: store.dialect, query, timezone: query.timezone ?? "UTC", contracts: contractMatches(contracts) };
-  const flights = await flightDeliveries(store, ctx.contracts);
+  // Only a flat fee is spread over its flight's delivery (contracts never overlap, so each is counted alone).
+  const flights = await flightDeliveries(store, ctx.contracts.filter((c) => byId.get(c.id)?.pricing === "flat"));
   const dims = query.dimensions.map((_, i) => `d${i}`);
   const groups = new Map<string, ResultRow>();
-  for (const r of await store.query(compileEventSums(ctx, byFxDate))) {
+  const viewability = query.metrics.some((m) => VIEWABILITY_METRICS.has(m));
+  ctx.spans = await eventSpans(store, ctx.timezone);
+  const quarterHours = quarterHourContracts(ctx.contracts) && (!ctx.spans || quarterHourSpans(ctx.spans));
+  for (const r of await store.query(compileEventSums(ctx, byFxDate, { viewability, quarterHours }))) {
     const contract = byId.get(Number(r.contract));
     const counts = { impressions: Number(r.impressions ?? 0), clicks: Number(r.clicks ?? 0) };
     const cost = contract ? contractCost(contract, counts, flights.get(contract.id) ?? counts) : 0n;
@@ -74,8 +100,16 @@ export async function trackedReportPart(store: Store, query: MetricQuery, byFxDa
   let totalReach: number | null = null;
   if (withReach) {
     reach = new Map();
-    for (const r of await store.query(compileReach(ctx))) reach.set(dimensionKey(r, dims), Number(r.reach ?? 0));
-    totalReach = Number((await store.query(compileReach(ctx, false)))[0]?.reach ?? 0);
+    if (store.dialect.groupingSets && dims.length > 0) {
+      totalReach = 0;
+      for (const r of await store.query(compileReachWithTotal(ctx))) {
+        if (r.total === true || Number(r.total) === 1) totalReach = Number(r.reach ?? 0);
+        else reach.set(dimensionKey(r, dims), Number(r.reach ?? 0));
+      }
+    } else {
+      for (const r of await store.query(compileReach(ctx))) reach.set(dimensionKey(r, dims), Number(r.reach ?? 0));
+      totalReach = Number((await store.query(compileReach(ctx, false)))[0]?.reach ?? 0);
+    }
   }
   return { rows, reach, totalReach };
 }

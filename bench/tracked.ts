@@ -1,0 +1,110 @@
+// Benchmark: the tracked report (campaign × day: impressions, clicks, CPI, reach) over BENCH_TRACKED_EVENTS
+// first-party events (default 20M) priced by 50 CPM contracts, in UTC and America/New_York, through cpi
+// beside a hand-written exact query in the same run (15-minute buckets → local days, contracts joined on
+// the buckets, exact distinct visitors by campaign × day and overall with GROUPING SETS). Target ≤ 1.3.
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { runReport } from "../src/app/report.js";
+import { contractMatches } from "../src/app/track/tracked-report.js";
+import type { MetricQuery } from "../src/domain/query.js";
+import { zoneSpans } from "../src/domain/tracking/zoned-time.js";
+import { DuckDbStore } from "../src/store/duckdb/duckdb-store.js";
+import { fmt, median, RUNS, report, timed } from "./util.js";
+
+const DIR = join(import.meta.dirname, "data");
+const N = Number(process.env.BENCH_TRACKED_EVENTS ?? 20_000_000);
+const START_US = Date.UTC(2026, 8, 1) * 1000;
+const SPAN_US = 90 * 86_400_000_000;
+
+async function ensureStore(): Promise<string> {
+  const db = join(DIR, `tracked-${N}.duckdb`);
+  if (existsSync(db)) return db;
+  mkdirSync(DIR, { recursive: true });
+  const store = await DuckDbStore.open(db);
+  // 50 CPM contracts: 25 campaigns × 2 placements, flights in New York days (edges inside UTC days).
+  for (let i = 0; i < 50; i++) {
+    const c = i % 25;
+    await store.addContract({
+      campaign: `Campaign ${c}`,
+      placement: `site-${Math.floor(i / 25)}`,
+      pricing: "cpm",
+      amount: BigInt(2_000_000 + i * 137_000),
+      currency: "USD",
+      from: i < 25 ? "2026-09-03" : "2026-09-20",
+      to: i < 25 ? "2026-10-10" : "2026-11-25",
+      timezone: "America/New_York",
+    });
+  }
+  await store.close();
+  const inst = await DuckDBInstance.create(db);
+  const conn = await inst.connect();
+  // Events in time order over 90 days; 7 in 10 impressions, 2 viewable, 1 click; 2M visitors.
+  await conn.run(`INSERT INTO events SELECT
+      make_timestamp(CAST(${START_US} + i * ${Math.floor(SPAN_US / N)} AS BIGINT)),
+      CASE WHEN i % 10 < 7 THEN 'impression' WHEN i % 10 < 9 THEN 'viewable' ELSE 'click' END,
+      'imp-' || (i // 10), 'Campaign ' || ((i * 7) % 30), 'Ad ' || (i % 5), 'site-' || ((i // 3) % 3),
+      CAST((i * 2654435761) % 2000000 AS BIGINT), 'US', 'desktop', true, 'io-v2'
+    FROM range(${N}) t(i)`);
+  await conn.run("CHECKPOINT");
+  conn.closeSync();
+  inst.closeSync();
+  return db;
+}
+
+/** The hand-written exact query: the same figures (cost in micros per campaign × day), reach included. */
+function handQuery(contracts: ReturnType<typeof contractMatches>, amounts: Map<number, bigint>, tz: string): string[] {
+  // Local days by the zone's offsets over the data's 90 days (one shift per span, exact; no timezone() per row).
+  const spans = zoneSpans(tz, START_US / 1000, START_US / 1000 + SPAN_US / 1000);
+  const shift = (col: string) => `CASE ${spans.map((s) => `WHEN ${col} < make_timestamp(${s.end * 1000}) THEN ${s.offsetMs / 1000}`).join(" ")} ELSE ${(spans[spans.length - 1]?.offsetMs ?? 0) / 1000} END`;
+  const day = (col: string) => (tz === "UTC" ? `CAST(${col} AS DATE)` : `CAST(${col} + to_seconds(${shift(col)}) AS DATE)`);
+  const values = contracts.map((c) => `('${c.campaign}', '${c.placement}', make_timestamp(${c.start * 1000}), make_timestamp(${c.end * 1000}), ${amounts.get(c.id)})`).join(", ");
+  const sums = `WITH b AS (
+      SELECT campaign, placement, time_bucket(INTERVAL 15 MINUTE, ts) AS q,
+        count(*) FILTER (WHERE type = 'impression') AS imp, count(*) FILTER (WHERE type = 'click') AS clk
+      FROM events GROUP BY ALL),
+    k(campaign, placement, s, e, cpm) AS (VALUES ${values})
+    SELECT b.campaign, ${day("b.q")} AS day, SUM(imp) AS impressions, SUM(clk) AS clicks, SUM(imp * coalesce(k.cpm, 0)) // 1000 AS cost
+    FROM b LEFT JOIN k ON k.campaign = b.campaign AND (k.placement = '' OR k.placement = b.placement) AND b.q >= k.s AND b.q < k.e
+    GROUP BY ALL`;
+  const reach = `SELECT campaign, ${day("ts")} AS day, COUNT(DISTINCT visitor) AS reach FROM events WHERE type = 'impression' GROUP BY GROUPING SETS ((campaign, day), ())`;
+  return [sums, reach];
+}
+
+export async function benchTracked(): Promise<void> {
+  const db = await ensureStore();
+  const store = await DuckDbStore.open(db);
+  const stored = await store.contracts();
+  const contracts = contractMatches(stored);
+  const amounts = new Map(stored.map((c) => [c.id, c.amount]));
+  for (const timezone of ["UTC", "America/New_York"]) {
+    const query: MetricQuery = { metrics: ["impressions", "clicks", "cpi", "reach"], dimensions: ["campaign", "day"], filters: [{ dimension: "source", op: "eq", values: ["tracked"] }], timezone };
+    const sqls = handQuery(contracts, amounts, timezone);
+    const cpi: number[] = [];
+    const hand: number[] = [];
+    let rows = 0;
+    for (let run = 0; run < RUNS; run++) {
+      const t = await timed(() => runReport(store, query));
+      rows = t.value.rows.length;
+      cpi.push(t.ms);
+      const h = await timed(async () => {
+        const out = [];
+        for (const sql of sqls) out.push(await store.query(sql));
+        return out;
+      });
+      hand.push(h.ms);
+      // The two give the same figures: rows, impressions and overall reach.
+      const [sums = [], reach = []] = h.value;
+      const handImpressions = sums.reduce((n, r) => n + Number(r.impressions), 0);
+      const handReach = Number(reach.find((r) => r.campaign === null)?.reach);
+      const total = t.value.total?.values;
+      if (sums.length !== rows || handImpressions !== total?.impressions || handReach !== total?.reach) {
+        throw new Error(`hand-written query disagrees: ${sums.length} rows, ${handImpressions} impressions, reach ${handReach} vs ${rows}, ${total?.impressions}, ${total?.reach}`);
+      }
+    }
+    const a = median(cpi);
+    const b = median(hand);
+    report(`tracked report ${fmt(N)} events, ${timezone}, campaign × day with reach (ms)`, `${fmt(a)} ms`, `hand-written exact ${fmt(b)} ms`, a / b, `≤ 1.3 (${fmt(rows)} rows)`);
+  }
+  await store.close();
+}
