@@ -106,3 +106,34 @@ export function checkServedAnswers(server: import("node:http").Server, doc: Open
   });
   return problems;
 }
+
+/**
+ * `fetch` for tests that call a running `cpi serve`: every /api/ answer is checked against that
+ * server's own /openapi.json (fetched once per server), and one the document does not describe
+ * rejects the call. @example const fetch = checkedFetch(); await fetch(`${url}/api/report`)
+ */
+export function checkedFetch(): typeof globalThis.fetch {
+  const checkers = new Map<string, Promise<OpenApiChecker>>();
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const res = await globalThis.fetch(input, init);
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (!url.pathname.startsWith("/api/")) return res;
+    let checker = checkers.get(url.origin);
+    if (!checker) {
+      checker = globalThis
+        .fetch(`${url.origin}/openapi.json`)
+        .then((r) => r.json())
+        .then((doc) => new OpenApiChecker(doc as OpenApiDoc));
+      checkers.set(url.origin, checker);
+    }
+    const text = await res.clone().text();
+    let body: unknown = text || undefined;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {}
+    const method = init?.method ?? (input instanceof Request ? input.method : "GET");
+    const problems = (await checker).problems(method, url.pathname + url.search, res.status, body, res.headers.get("content-type") ?? "");
+    if (problems.length) throw new Error(`the answer does not match /openapi.json:\n${problems.join("\n")}\nbody: ${text.slice(0, 500)}`);
+    return res;
+  }) as typeof globalThis.fetch;
+}

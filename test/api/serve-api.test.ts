@@ -7,6 +7,10 @@ import { cpi, tempDir } from "../helpers.js";
 import { type ServerProcess, startServer, stopServer } from "../track/server-process.js";
 import { ensureWebBuilt } from "../web/browser.js";
 import { multipart } from "./harness.js";
+import { checkedFetch } from "./openapi-check.js";
+
+/** Every /api/ answer checked against the server's /openapi.json. */
+const fetch = checkedFetch();
 
 let dir: string;
 let db: string;

@@ -16,10 +16,14 @@ import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
 import { ImportLock } from "../../src/store/clickhouse/import-lock.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
 import { multipart } from "../api/harness.js";
+import { checkedFetch } from "../api/openapi-check.js";
 import { ROOT, tempDir } from "../helpers.js";
 import { cpiCommand } from "../track/server-process.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
 import { A, B, freshStore, importProcess, impressions, lockHoldingProcess, lockTables, writeRestatements } from "./import-processes.js";
+
+/** Every /api/ answer checked against the server's /openapi.json. */
+const fetch = checkedFetch();
 
 const skip = skipReason() ?? false;
 let c: TestCluster | null = null;

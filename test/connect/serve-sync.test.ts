@@ -7,9 +7,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { startReceiver } from "../alerts/receivers.js";
+import { checkedFetch } from "../api/openapi-check.js";
 import { cpi, tempDir } from "../helpers.js";
 import { startServer, stopServer } from "../track/server-process.js";
 import { addGoogle, addMeta, cpiEnv, ENV, type Fakes, GOOGLE_ACCOUNTS, googleDelivery, META_ACCOUNTS, metaDelivery, SECRETS, startFakes } from "./fakes.js";
+
+/** Every /api/ answer checked against the server's /openapi.json. */
+const fetch = checkedFetch();
 
 let fakes: Fakes;
 before(async () => {

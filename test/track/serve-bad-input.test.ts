@@ -7,8 +7,12 @@ import { test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { signClickTarget } from "../../src/app/track/click-target.js";
 import { loadOrCreateSecret } from "../../src/cli/serve/secret.js";
+import { checkedFetch } from "../api/openapi-check.js";
 import { cpi, tempDir } from "../helpers.js";
 import { startServer, stopServer } from "./server-process.js";
+
+/** Every /api/ answer checked against the server's /openapi.json. */
+const fetch = checkedFetch();
 
 const UA = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0" };
 
