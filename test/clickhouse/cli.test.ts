@@ -128,7 +128,7 @@ test("cpi migrate copies a DuckDB store into ClickHouse (sharded) and verifies i
   assert.equal(m.code, 0, m.stderr);
   const out = JSON.parse(m.stdout);
   assert.equal(out.imports, 2, m.stdout);
-  assert.deepEqual(out.eventLogs, [{ logId: "server-log", offset: 4096 }]);
+  assert.deepEqual(out.event_logs, [{ log_id: "server-log", offset: 4096 }]);
   assert.equal(out.totals.invalid, 10);
   const argv = ["report", "--where", "source=tracked", "--by", "campaign,day", "--metrics", "impressions,clicks,cost,cpi,invalid_rate", "--currency", "EUR", "--format", "json"];
   const a = await cpi(dir, {}, ...argv, "--db", db);
