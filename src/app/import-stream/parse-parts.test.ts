@@ -36,6 +36,24 @@ function inParts(bytes: Uint8Array, opts: ParseOptions, partBytes: number, tailB
   }
 }
 
+const MEASURES = new Set(["cost", "impressions", "clicks", "conversions", "revenue", "viewable_impressions", "measurable_impressions"]);
+
+/**
+ * Rows summed by everything but their measures. A Microsoft hourly report's hours are summed to days
+ * within what is parsed at once, so read in parts a day cut between two parts is two rows whose sum is
+ * the whole file's one row (the same figures in every report; ARCHITECTURE.md, large files).
+ */
+function summedByKey(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const r of rows) {
+    const key = JSON.stringify(Object.entries(r).filter(([k]) => !MEASURES.has(k)), (_k, v) => (typeof v === "bigint" ? String(v) : v));
+    const s = out.get(key);
+    if (!s) out.set(key, { ...r });
+    else for (const m of MEASURES) if (m in r) s[m] = typeof r[m] === "bigint" ? (s[m] as bigint) + (r[m] as bigint) : Math.round(((s[m] as number) + (r[m] as number)) * 1e6) / 1e6;
+  }
+  return [...out.values()];
+}
+
 const comparable = (r: ParsedReport) => ({ format: r.format, source: r.source, issues: r.issues, fileTotals: r.fileTotals, statuses: r.statuses ?? [] });
 
 const FIXTURES = [new URL("../../../test/fixtures/ingest/", import.meta.url), new URL("../../../../shared/fixtures/exports/", import.meta.url)];
@@ -57,7 +75,9 @@ test("every fixture export read in parts of 64 and 300 bytes gives the rows, iss
         }
         assert.ok(!("error" in b), `${name}: ${"error" in b ? b.error : ""}`);
         if ("error" in b) continue;
-        assert.deepEqual(b.rows, a.rows, `${name}: rows`);
+        if (a.report.format === "microsoft-ads:report" && b.rows.length > a.rows.length) {
+          assert.deepEqual(summedByKey(b.rows as unknown as Record<string, unknown>[]), summedByKey(a.rows as unknown as Record<string, unknown>[]), `${name}: hours summed to days`);
+        } else assert.deepEqual(b.rows, a.rows, `${name}: rows`);
         assert.deepEqual(comparable(b.report), comparable(a.report), `${name}: issues, totals`);
         if (b.reads > 3) cut++;
         }
