@@ -37,7 +37,7 @@ function pixel(port: number, agent: Agent, id: string): Promise<number> {
 
 type Stop = "kill-group" | "kill-http" | "term-group" | "int-group" | "term-group-paused-loader";
 
-// Workers: null = the default (one HTTP worker per core); 1 = requests served in the main process; 3 = more workers than cores.
+// Workers: null = the default (requests served in the main process); 1 = the same, said; 3 = more workers than cores.
 const runs: [Stop, number | null, number | null][] = [
   ["kill-group", null, null],
   ["kill-group", 65_536, null],

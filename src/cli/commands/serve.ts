@@ -44,7 +44,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option("--connections <path>", "the connections file (default: beside the store, as for 'cpi connect')")
     .option("--max-connections <n>", "open connections at most; past it the oldest idle one is closed, or the new one refused (default: 90 % of the open-file limit)")
     .option("--max-connections-per-address <n>", `open connections per client address at most, the same way (default ${DEFAULT_PER_ADDRESS}; 0 = no cap, the default with --trust-proxy)`)
-    .option("--workers <n>", "HTTP worker processes sharing the port and the one event log (1 = serve in the main process)", String(availableParallelism()))
+    .option("--workers <n>", `HTTP worker processes sharing the port and the one event log (1 = serve in the main process; this machine has ${availableParallelism()} cores)`, "1")
     .option("--log-segment <bytes>", "size at which the event log starts a new segment (loaded segments are deleted)", String(256 * 1024 * 1024))
     .addHelpText(
       "after",
@@ -53,9 +53,9 @@ Events go to an append-only log next to the store (<db>.events.log), synced befo
 are loaded into the store in batches; full segments of the log are deleted once loaded. While the server runs, every other cpi command on the same
 store (report, import, contract …) runs through it: there is no need to stop it.
 
-Requests are served by one HTTP worker process per core (--workers N; 1 serves them in the main
-process). The workers share the port; the main process alone writes the log, so duplicate ids, rate
-limits and visitor keys hold across them. A worker that dies is started again.
+With --workers N (N > 1) requests are served by N HTTP worker processes sharing the port; the main
+process alone writes the log, so duplicate ids, rate limits and visitor keys hold across them. A
+worker that dies is started again. The default, 1, serves them in the main process.
 
 The same server answers the HTTP API (/api/*, described at /openapi.json) and the dashboard (/).
 Reads are open from this machine when it listens on loopback; writes (imports, contracts) and any
