@@ -26,7 +26,8 @@ import { HttpError } from "../../server.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { isoDate } from "../params.js";
 import { readOnlyAlertFiles, refusedFetch } from "../read-only.js";
-import { activeAlertsResponse, alertCheckResponse, alertHistoryResponse, alertRuleResponse, alertRulesResponse, backtestResponse, removedResponse, silenceResponse } from "../responses.js";
+import { activeAlertsResponse, alertCheckResponse, alertHistoryResponse, alertRuleResponse, alertRulesResponse, backtestResponse, silenceResponse } from "../responses/alerts.js";
+import { removedResponse } from "../responses/common.js";
 
 function need(files: AlertFiles | undefined): AlertFiles {
   if (!files) throw new HttpError(404, "alerts_off", "alerts are not set up on this server");

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { addContract, listContracts, removeContract } from "../../../app/track/contracts.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { currency, isoDate, timezone } from "../params.js";
-import { contractResponse, contractsResponse, removedResponse } from "../responses.js";
+import { removedResponse } from "../responses/common.js";
+import { contractResponse, contractsResponse } from "../responses/planning.js";
 
 const amount = z.union([z.string().regex(/^\d+(\.\d+)?$/, "expected an amount like 5000 or 12.50"), z.number().nonnegative()]);
 

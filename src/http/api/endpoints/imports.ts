@@ -7,7 +7,7 @@ import { parsePeriod } from "../../../domain/dates.js";
 import { UserError } from "../../../domain/errors.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { currency, timezone } from "../params.js";
-import { fxImportResponse, fxListResponse, importsResponse } from "../responses.js";
+import { fxImportResponse, fxListResponse, importsResponse } from "../responses/reports.js";
 
 const flag = z.enum(["true", "false", "1", "0"]);
 const on = (v: string | undefined) => v === "true" || v === "1";

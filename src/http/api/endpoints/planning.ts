@@ -10,7 +10,8 @@ import { isEntityDimension, parseDimensionList, requireTimeZone } from "../../..
 import type { PairOverlap } from "../../../domain/reach/index.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { currency, entityDimension, filtersOf, isoDate, num, periodOf, timezone, where } from "../params.js";
-import { abtestPlanResponse, abtestResponse, allocateResponse, curvesResponse, forecastResponse, pacingResponse, reachResponse } from "../responses.js";
+import { abtestPlanResponse, allocateResponse, curvesResponse, forecastResponse, pacingResponse, reachResponse } from "../responses/planning.js";
+import { abtestResponse } from "../responses/reports.js";
 
 /** The selection every planning endpoint shares (the CLI's --by, --campaign, --where, --from, --to, --currency). */
 const selection = {

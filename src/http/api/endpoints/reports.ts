@@ -9,7 +9,7 @@ import { METRICS } from "../../../domain/metrics.js";
 import { ENTITY_DIMENSIONS, parseFilter, TIME_GRAINS } from "../../../domain/query.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { metricQueryFromJson, metricQueryJson, metricQueryOf, metricQueryParams } from "../params.js";
-import { compareResponse, extentResponse, metricsResponse } from "../responses.js";
+import { compareResponse, extentResponse, metricsResponse } from "../responses/reports.js";
 
 const row = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
 const reportResponse = z.strictObject({

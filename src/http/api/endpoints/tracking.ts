@@ -5,7 +5,7 @@ import { requireTimeZone } from "../../../domain/query.js";
 import { isLocalRequest } from "../auth.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { filtersOf, isoDate, num, periodOf, timezone, where } from "../params.js";
-import { discrepanciesResponse, sessionResponse } from "../responses.js";
+import { discrepanciesResponse, sessionResponse } from "../responses/reports.js";
 
 export function trackingEndpoints(boundHost: string): Endpoint[] {
   return [
