@@ -94,14 +94,15 @@ export function webRoutes(root = webRoot()): Route[] {
   };
   const send = (rel: string): Route["handler"] => (req: IncomingMessage, res) => {
     const a = load(rel);
-    const c = compressible(a) ? coding(req.headers["accept-encoding"]) : null;
+    const textual = compressible(a);
+    const c = textual ? coding(req.headers["accept-encoding"]) : null;
     const body = c ? encode(a, c) : a.body;
     res.writeHead(200, {
       "content-type": a.type,
       "content-length": body.length,
       "cache-control": HASHED.test(rel) ? "public, max-age=31536000, immutable" : "no-cache",
       ...(c ? { "content-encoding": c } : {}),
-      ...(compressible(a) ? { vary: "accept-encoding" } : {}),
+      ...(textual ? { vary: "accept-encoding" } : {}),
       "content-security-policy": CSP,
       "x-content-type-options": "nosniff",
       "referrer-policy": "no-referrer",

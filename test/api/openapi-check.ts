@@ -76,6 +76,16 @@ export class OpenApiChecker {
   }
 }
 
+/** An answer's body as the checker takes it: its JSON, else its text, else undefined when empty. */
+function bodyOf(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /**
  * Checks every /api/ answer a real server sends against `doc`, as it is sent; the problems found are
  * kept in the returned list (a test asserts it is empty, e.g. when it closes the server).
@@ -95,11 +105,7 @@ export function checkServedAnswers(server: import("node:http").Server, doc: Open
     }) as typeof res.write;
     res.end = ((chunk?: unknown, ...rest: unknown[]) => {
       if (chunk && typeof chunk !== "function") chunks.push(Buffer.from(chunk as string));
-      const text = Buffer.concat(chunks).toString("utf8");
-      let body: unknown = text || undefined;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {}
+      const body = bodyOf(Buffer.concat(chunks).toString("utf8"));
       problems.push(...checker.problems(req.method ?? "GET", target, res.statusCode, body, String(res.getHeader("content-type") ?? "")));
       return end(chunk, ...rest);
     }) as typeof res.end;
@@ -127,10 +133,7 @@ export function checkedFetch(): typeof globalThis.fetch {
       checkers.set(url.origin, checker);
     }
     const text = await res.clone().text();
-    let body: unknown = text || undefined;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {}
+    const body = bodyOf(text);
     const method = init?.method ?? (input instanceof Request ? input.method : "GET");
     const problems = (await checker).problems(method, url.pathname + url.search, res.status, body, res.headers.get("content-type") ?? "");
     if (problems.length) throw new Error(`the answer does not match /openapi.json:\n${problems.join("\n")}\nbody: ${text.slice(0, 500)}`);
