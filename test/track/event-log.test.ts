@@ -110,3 +110,18 @@ test("segments: a full segment is sealed under a new name and a new one starts; 
   assert.equal(Number(ids[0]?.n), 240);
   await store.close();
 });
+
+test("a line appended while a new log is still being zero-filled is durable after the first chunk, not after the whole preallocation", async () => {
+  // A new segment preallocates 64 MiB of zeros in 4 MiB writes. Appends that arrive before the first
+  // chunk is down used to wait for all of it: on a busy disk a freshly started server answered none
+  // of its first requests for seconds (issue 24's "answered nothing after starting").
+  const path = join(tempDir(), "t.events.log");
+  const log = GroupCommitLog.open(path);
+  const sizeWhenDurable = await new Promise<number>((resolve, reject) => log.append(encodeEventLine(ev(1)), (err) => (err ? reject(err) : resolve(statSync(path).size))));
+  await log.drain();
+  const full = statSync(path).size;
+  await log.close(true);
+  assert.ok(full >= 64 * 1024 * 1024, `preallocated ${full} bytes`);
+  assert.ok(sizeWhenDurable < full, `the line was durable only once all ${full} bytes were zero-filled`);
+  assert.equal(readFileSync(path, "utf8").split("\n").filter(Boolean).length, 2, "header and the line");
+});

@@ -211,6 +211,9 @@ export class GroupCommitLog {
           return;
         }
         this.allocated = Math.max(this.allocated, pos + n);
+        // Lines waiting for room are written as soon as this chunk made it, not after the whole fill
+        // (64 MiB on a busy disk took seconds, and a new server's first requests waited for all of it).
+        if (!this.writing && !this.scheduled && this.pending.length > 0) this.flush();
         step(pos + n);
       });
     };
