@@ -146,6 +146,38 @@ test("a worker killed under load is started again; every acknowledged event is s
   );
 });
 
+test("--workers 2 started again and again answers the connections opened as it starts listening; every acknowledged event is stored once", async () => {
+  // Twice a freshly started two-worker server answered nothing: the first requests' lines waited for
+  // the new log segment's whole 64 MiB zero-fill. Each start here is hit by 64 connections at once.
+  for (let start = 0; start < 5; start++) {
+    const db = join(tempDir(), "cpi.duckdb");
+    const server = await startServer(db, "--workers", "2", "--ip-rate", "0", "--visitor-rate", "0");
+    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    const acked: string[] = [];
+    await Promise.all(
+      Array.from({ length: 64 }, async (_, c) => {
+        for (let i = 0; i < 20; i++) {
+          const id = `s${start}-${c}-${i}`;
+          const { status } = await get(server.port, `/i.gif?c=Launch&p=news&id=${id}`, agent);
+          assert.equal(status, 200, `start ${start}: ${id}`);
+          acked.push(id);
+        }
+      }),
+    );
+    agent.destroy();
+    assert.equal(await stopServer(server), 0, server.stderr());
+    const rows = await query(db, "SELECT impression_id, COUNT(*) FROM events GROUP BY 1");
+    const counts = new Map(rows.map((r) => [String(r[0]), Number(r[1])]));
+    assert.equal(acked.length, 64 * 20);
+    assert.deepEqual(
+      acked.filter((id) => counts.get(id) !== 1),
+      [],
+      `start ${start}: every acknowledged event is stored once`,
+    );
+    assert.equal(counts.size, acked.length);
+  }
+});
+
 test("a port already taken: exit 2 with one line, with workers or without", async () => {
   const taken = createServer();
   await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
