@@ -2,7 +2,8 @@
 // commit's O_DSYNC write) with 256 concurrent keep-alive connections, beside nginx answering the same
 // 43-byte GIF from memory (`empty_gif`, no disk) and a bare node:http server, in the same run and
 // pinned to the same CPUs (taskset), all driven by wrk on 127.0.0.1 only. Two layouts: one core for
-// the server (wrk on the others), and every core (wrk shares them). Figures are per core of the server.
+// the server (wrk on the others), and every core (wrk shares them); on every core cpi runs both as one
+// process (--workers 1) and with one HTTP worker per core. Figures are per core of the server.
 // CPU seconds used by each server (all its processes) are read from /proc too: requests per CPU second
 // is the throughput per core on a machine that other work shares, where wall-clock rates are not.
 // Target: cpi per core ≥ 0.5 × nginx per core, p99 < 20 ms, stored events = 2xx responses (nothing lost).
@@ -209,10 +210,10 @@ async function storedEvents(db: string): Promise<number> {
   return n;
 }
 
-async function cpiRun(cores: number, dir: string, run: number): Promise<WrkResult & { stored: number; acknowledged: number }> {
-  const db = join(dir, `track-${cores}-${run}.duckdb`);
+async function cpiRun(cores: number, workers: number, dir: string, run: number): Promise<WrkResult & { stored: number; acknowledged: number }> {
+  const db = join(dir, `track-${cores}-${workers}-${run}.duckdb`);
   const cpus = layout(cores);
-  const server = await startServerWith({ detached: false, cpus: cpus.server }, db, "--ip-rate", "0", "--visitor-rate", "0", "--workers", String(cores));
+  const server = await startServerWith({ detached: false, cpus: cpus.server }, db, "--ip-rate", "0", "--visitor-rate", "0", "--workers", String(workers));
   const result = wrk(server.url, dir, cpus.client, server.child.pid as number);
   await stopServer(server);
   // Read after the drain: requests still in flight when wrk stopped are answered (or not) by then.
@@ -233,32 +234,43 @@ export async function benchTrackServe(): Promise<void> {
   try {
     for (const cores of layouts) {
       const { server, client } = layout(cores);
+      // Every layout runs cpi with one process (--workers 1) and, with more than one core, one HTTP worker per core.
+      const workerCounts = cores > 1 ? [1, cores] : [1];
       console.log(`  server on CPU ${server}${client ? `, wrk on CPU ${client}` : ", wrk beside it"}:`);
-      const runs: { n: WrkResult; b: WrkResult; c: WrkResult }[] = [];
+      const runs: { n: WrkResult; b: WrkResult; c: (WrkResult & { stored: number; acknowledged: number })[] }[] = [];
       for (let run = 0; run < RUNS; run++) {
         const n = await nginxRun(cores, dir);
         const b = await bareNodeRun(cores, dir);
-        const c = await cpiRun(cores, dir, run);
+        const c: (WrkResult & { stored: number; acknowledged: number })[] = [];
+        for (const workers of workerCounts) c.push(await cpiRun(cores, workers, dir, run));
         runs.push({ n, b, c });
-        // Stored: the warm-up's events and the measured run's.
-        const ok2xx = c.warm2xx + c.requests - c.non2xx;
-        // Each wrk run stops with up to 256 requests in flight: the server may have stored those without wrk
-        // counting the answer. Every acknowledged event must be stored exactly once.
-        const ok = c.stored === c.acknowledged && c.stored >= ok2xx && c.stored - ok2xx <= 2 * CONNECTIONS && c.non2xx === 0;
-        lossless &&= ok;
-        console.log(
-          `  run ${run + 1}: nginx ${fmt(n.rps)} req/s, ${fmt(perCpu(n))} per CPU s (p99 ${n.p99ms.toFixed(2)} ms) · bare node ${fmt(b.rps)} req/s, ${fmt(perCpu(b))} per CPU s · cpi ${fmt(c.rps)} events/s, ${fmt(perCpu(c))} per CPU s, p50 ${c.p50ms.toFixed(2)} ms, p99 ${c.p99ms.toFixed(2)} ms · 2xx ${fmt(ok2xx)}, acknowledged ${fmt(c.acknowledged)}, stored ${fmt(c.stored)} (warm-up included)${ok ? "" : "  MISMATCH"}`,
-        );
+        const cpiText = c.map((r, i) => {
+          // Stored: the warm-up's events and the measured run's.
+          const ok2xx = r.warm2xx + r.requests - r.non2xx;
+          // Each wrk run stops with up to 256 requests in flight: the server may have stored those without wrk
+          // counting the answer. Every acknowledged event must be stored exactly once.
+          const ok = r.stored === r.acknowledged && r.stored >= ok2xx && r.stored - ok2xx <= 2 * CONNECTIONS && r.non2xx === 0;
+          lossless &&= ok;
+          return `cpi --workers ${workerCounts[i]} ${fmt(r.rps)} events/s, ${fmt(perCpu(r))} per CPU s, p50 ${r.p50ms.toFixed(2)} ms, p99 ${r.p99ms.toFixed(2)} ms, 2xx ${fmt(ok2xx)}, acknowledged ${fmt(r.acknowledged)}, stored ${fmt(r.stored)}${ok ? "" : "  MISMATCH"}`;
+        });
+        console.log(`  run ${run + 1}: nginx ${fmt(n.rps)} req/s, ${fmt(perCpu(n))} per CPU s (p99 ${n.p99ms.toFixed(2)} ms) · bare node ${fmt(b.rps)} req/s, ${fmt(perCpu(b))} per CPU s (p99 ${b.p99ms.toFixed(2)} ms)`);
+        for (const line of cpiText) console.log(`         ${line} (warm-up included)`);
       }
       const med = (f: (r: (typeof runs)[number]) => number) => median(runs.map(f));
-      const label = `${cores} core${cores > 1 ? "s" : ""}, --workers ${cores}`;
-      const ours = med((r) => r.c.rps) / cores;
       const theirs = med((r) => r.n.rps) / cores;
-      report(`cpi serve /i.gif per core (${label})`, `${fmt(ours)}/s`, `nginx ${fmt(theirs)}/s`, ours / theirs, "≥ 0.5");
-      report(`  per CPU second used (${label})`, `${fmt(med((r) => perCpu(r.c)))}`, `nginx ${fmt(med((r) => perCpu(r.n)))}`, med((r) => perCpu(r.c)) / med((r) => perCpu(r.n)), "(throughput per core, whatever else runs)");
-      report(`  bare node:http per core (${cores} core${cores > 1 ? "s" : ""})`, `${fmt(med((r) => r.b.rps) / cores)}/s`, `nginx ${fmt(theirs)}/s`, med((r) => r.b.rps) / cores / theirs, "(Node's own ceiling)");
-      report(`  bare node:http per CPU second`, `${fmt(med((r) => perCpu(r.b)))}`, `nginx ${fmt(med((r) => perCpu(r.n)))}`, med((r) => perCpu(r.b)) / med((r) => perCpu(r.n)), "(Node's own ceiling)");
-      console.log(`${`cpi serve latency, ${CONNECTIONS} conns (${label})`.padEnd(44)} p50 ${med((r) => r.c.p50ms).toFixed(2)} ms, p99 ${med((r) => r.c.p99ms).toFixed(2)} ms   target p99 < 20 ms`);
+      const theirsCpu = med((r) => perCpu(r.n));
+      const where = `${cores} core${cores > 1 ? "s" : ""}`;
+      for (const [i, workers] of workerCounts.entries()) {
+        const label = `${where}, --workers ${workers}`;
+        const ours = med((r) => (r.c[i] as WrkResult).rps) / cores;
+        report(`cpi serve /i.gif per core (${label})`, `${fmt(ours)}/s`, `nginx ${fmt(theirs)}/s`, ours / theirs, "≥ 0.5");
+        report(`  per CPU second used (${label})`, `${fmt(med((r) => perCpu(r.c[i] as WrkResult)))}`, `nginx ${fmt(theirsCpu)}`, med((r) => perCpu(r.c[i] as WrkResult)) / theirsCpu, "(throughput per core, whatever else runs)");
+        console.log(
+          `${`cpi serve latency, ${CONNECTIONS} conns (${label})`.padEnd(44)} p50 ${med((r) => (r.c[i] as WrkResult).p50ms).toFixed(2)} ms, p99 ${med((r) => (r.c[i] as WrkResult).p99ms).toFixed(2)} ms   target p99 < 20 ms (nginx's own p99 in the same runs: ${med((r) => r.n.p99ms).toFixed(2)} ms)`,
+        );
+      }
+      report(`  bare node:http per core (${where})`, `${fmt(med((r) => r.b.rps) / cores)}/s`, `nginx ${fmt(theirs)}/s`, med((r) => r.b.rps) / cores / theirs, "(Node's own ceiling)");
+      report(`  bare node:http per CPU second (${where})`, `${fmt(med((r) => perCpu(r.b)))}`, `nginx ${fmt(theirsCpu)}`, med((r) => perCpu(r.b)) / theirsCpu, "(Node's own ceiling)");
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
