@@ -7,7 +7,7 @@
 // browsers' idle keep-alive sockets give way to new ones; a flood of busy ones from one address
 // cannot take the others' room. Slow or silent headers are cut by `headersTimeout` (see server.ts).
 import { readFileSync } from "node:fs";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 
 export interface ConnectionLimits {
@@ -54,7 +54,9 @@ export function defaultMaxConnections(limit = openFileLimit()): number {
 export const DEFAULT_PER_ADDRESS = 512;
 
 /**
- * Applies the limits to a server; returns counters (open, refused, evicted) for logs and tests.
+ * Applies the limits to a server; returns counters (open, refused, evicted) for logs and tests, and
+ * `busy`, which the server's request handler calls first for each request (the connection is busy
+ * until its answer ends).
  * @example const guard = guardConnections(server, { total: 10_000, perAddress: 512 })
  */
 export function guardConnections(server: Server, limits: ConnectionLimits, log?: (msg: string) => void) {
@@ -112,18 +114,22 @@ export function guardConnections(server: Server, limits: ConnectionLimits, log?:
     counts.open++;
     socket.once("close", () => forget(socket));
   });
-  server.on("request", (req, res) => {
+  /** A response ended: its socket is idle again, at the end of the idle order (one shared listener, no closure per request). */
+  function idleAgain(this: ServerResponse): void {
+    const s = this.req.socket;
+    const peer = peers.get(addressOf(s));
+    if (s.destroyed || !peer?.open.has(s)) return;
+    peer.idle.add(s);
+    idle.add(s);
+  }
+  /** Called by the server's request handler first (not a second "request" listener: each emit then copied the listener list). */
+  const busy = (req: IncomingMessage, res: ServerResponse): void => {
     const s = req.socket;
     const peer = peers.get(addressOf(s));
     if (!peer?.open.has(s)) return;
     peer.idle.delete(s);
     idle.delete(s);
-    res.once("close", () => {
-      if (s.destroyed || !peer.open.has(s)) return;
-      // Idle again: at the end of the idle order.
-      peer.idle.add(s);
-      idle.add(s);
-    });
-  });
-  return counts;
+    res.on("close", idleAgain);
+  };
+  return { counts, busy };
 }

@@ -115,6 +115,7 @@ export function createRouteServer(options: ServerOptions): Server {
     } else prefixed.push(r);
   }
   const maxUrl = opts.maxUrlLength ?? 8192;
+  let guard: ReturnType<typeof guardConnections> | null = null;
   const server = createServer(
     {
       keepAliveTimeout: TIMEOUTS.keepAliveMs,
@@ -124,6 +125,7 @@ export function createRouteServer(options: ServerOptions): Server {
       maxHeaderSize: 16_384,
     },
     (req, res) => {
+    guard?.busy(req, res);
     const target = req.url ?? "/";
     if (target.length > maxUrl) return jsonError(res, 414, "uri_too_long", `the request target is longer than ${maxUrl} bytes`);
     const url = splitUrl(target);
@@ -150,7 +152,7 @@ export function createRouteServer(options: ServerOptions): Server {
       sendThrown(res, e, opts.log);
     }
   });
-  if (opts.limits) guardConnections(server, opts.limits, opts.log);
+  if (opts.limits) guard = guardConnections(server, opts.limits, opts.log);
   // Requests node's parser refuses (not HTTP, raw bytes in the target, headers too large): a bare 4xx.
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
