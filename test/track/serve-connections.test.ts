@@ -77,17 +77,24 @@ test("busy connections from one address past its cap get a 503; another address 
   const server = await serveWithFileLimit(4096, "--max-connections-per-address", "50");
   const busy: Socket[] = [];
   try {
-    // Requests whose bodies never finish: busy, not idle, so nothing gives way for the 51st.
+    // Requests whose bodies never finish: busy, not idle, so nothing gives way for the 51st. Each asks
+    // `Expect: 100-continue`, so its first answer (100 once the server has taken the request, or the
+    // refusal) says the server has seen it before the next connection opens: no fixed sleeps, which
+    // raced a loaded machine (a request not yet parsed looked idle and gave way).
     const statuses: number[] = [];
     for (let i = 0; i < 60; i++) {
       const s = await open(server.port, "127.0.0.1");
       if (!s) continue;
       busy.push(s);
-      s.on("data", (d) => statuses.push(Number(/^HTTP\/1\.1 (\d+)/.exec(d.toString("latin1"))?.[1] ?? 0)));
-      s.write(`POST /e HTTP/1.1\r\nHost: x\r\nUser-Agent: ${UA}\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n[`);
-      await new Promise((r) => setTimeout(r, 5));
+      const first = new Promise<number>((resolve) => {
+        s.once("data", (d) => resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(d.toString("latin1"))?.[1] ?? 0)));
+        s.once("close", () => resolve(0));
+      });
+      s.write(`POST /e HTTP/1.1\r\nHost: x\r\nUser-Agent: ${UA}\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n`);
+      const status = await first;
+      if (status !== 100) statuses.push(status);
+      else s.write("[");
     }
-    await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(statuses, Array(10).fill(503), "the ten past the cap were refused");
     assert.equal(await get(server.port, "127.0.0.2", "/i.gif?c=a"), 200, "another address is served");
     // Headers sent a byte at a time are cut (Node's headersTimeout, checked every second): 408.
