@@ -20,23 +20,36 @@ export interface RollupRow {
   clicks: number;
 }
 
+/** The map under `key`, made when missing. */
+function child<K, V extends Map<unknown, unknown>>(m: Map<K, V>, key: K): V {
+  let c = m.get(key);
+  if (!c) {
+    c = new Map() as V;
+    m.set(key, c);
+  }
+  return c;
+}
+
 /**
  * Valid events counted per bucket × campaign × placement × creative (the caller passes valid events only).
  * @example rollupRows([{ ts: 60_000, type: "impression", campaign: "c", placement: "p", creative: "a", … }])[0].impressions // 1
  */
 export function rollupRows(events: readonly TrackedEvent[]): RollupRow[] {
-  const rows = new Map<string, RollupRow>();
+  // Nested maps, not a joined key: no string is built per event (this runs for every loaded event).
+  const byBucket = new Map<number, Map<string, Map<string, Map<string, RollupRow>>>>();
+  const rows: RollupRow[] = [];
   for (const e of events) {
     const bucket = Math.floor(e.ts / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
-    const key = JSON.stringify([bucket, e.campaign, e.placement, e.creative]);
-    let r = rows.get(key);
+    const creatives = child(child(child(byBucket, bucket), e.campaign), e.placement);
+    let r = creatives.get(e.creative);
     if (!r) {
       r = { bucket, campaign: e.campaign, placement: e.placement, creative: e.creative, events: 0, impressions: 0, clicks: 0 };
-      rows.set(key, r);
+      creatives.set(e.creative, r);
+      rows.push(r);
     }
     r.events++;
     if (e.type === "impression") r.impressions++;
     else if (e.type === "click") r.clicks++;
   }
-  return [...rows.values()];
+  return rows;
 }
