@@ -35,23 +35,37 @@ export interface EventQueryContext {
   table?: "events" | "invalid_counts";
 }
 
-function matchCondition(d: Dialect, c: ContractMatch): string {
-  const parts = [`campaign = ${d.quoteString(c.campaign)}`];
+/** The row conditions of a contract (without its campaign's when that was tested before). */
+function matchCondition(d: Dialect, c: ContractMatch, withCampaign = true): string {
+  const parts = withCampaign ? [`campaign = ${d.quoteString(c.campaign)}`] : [];
   if (c.placement !== "") parts.push(`placement = ${d.quoteString(c.placement)}`);
   parts.push(`ts >= ${d.timestampLiteral(c.start)}`, `ts < ${d.timestampLiteral(c.end)}`);
   return parts.join(" AND ");
 }
 
+/**
+ * A CASE giving `value(c)` of the first contract matching each row, else `none`. Contracts are tested
+ * campaign by campaign (an outer CASE on the campaign, then that campaign's contracts in their order):
+ * the same first match as one flat CASE, with a row compared with its own campaign's contracts only.
+ */
+function contractCase(d: Dialect, contracts: readonly ContractMatch[], value: (c: ContractMatch) => string, none: string): string {
+  const byCampaign = new Map<string, ContractMatch[]>();
+  for (const c of contracts) byCampaign.set(c.campaign, [...(byCampaign.get(c.campaign) ?? []), c]);
+  const inner = (cs: ContractMatch[]) =>
+    `CASE ${cs.map((c) => `WHEN ${matchCondition(d, c, false)} THEN ${value(c)}`).join(" ")} ELSE ${none} END`;
+  return `CASE ${[...byCampaign].map(([campaign, cs]) => `WHEN campaign = ${d.quoteString(campaign)} THEN ${inner(cs)}`).join(" ")} ELSE ${none} END`;
+}
+
 /** The id of the contract pricing each event row (0 when none). */
 export function contractIdExpr(d: Dialect, contracts: readonly ContractMatch[]): string {
   if (contracts.length === 0) return "0";
-  return `CASE ${contracts.map((c) => `WHEN ${matchCondition(d, c)} THEN ${c.id}`).join(" ")} ELSE 0 END`;
+  return contractCase(d, contracts, (c) => String(c.id), "0");
 }
 
 /** The currency of the contract pricing each event row ("" when none). */
 export function contractCurrencyExpr(d: Dialect, contracts: readonly ContractMatch[]): string {
   if (contracts.length === 0) return "''";
-  return `CASE ${contracts.map((c) => `WHEN ${matchCondition(d, c)} THEN ${d.quoteString(c.currency)}`).join(" ")} ELSE '' END`;
+  return contractCase(d, contracts, (c) => d.quoteString(c.currency), "''");
 }
 
 /** The events column (or expression) behind each entity dimension: creatives are `ad`. */
@@ -172,7 +186,8 @@ function quarterHourSums(ctx: EventQueryContext, counts: string[], where: string
   }
   const keys = [...cols];
   const inner = rollup
-    ? assemble([...keys, "ts AS qts", "SUM(impressions) AS n_imp", "SUM(clicks) AS n_clk"], ROLLUP_TABLE, where, [...keys, "ts"])
+    ? // Already summed per bucket (a key has a row per load): the outer GROUP BY adds them up.
+      assemble([...keys, "ts AS qts", "impressions AS n_imp", "clicks AS n_clk"], ROLLUP_TABLE, where, [])
     : assemble([...keys, `${d.quarterHour("ts")} AS qts`, ...counts], "events", where, [...keys, d.quarterHour("ts")]);
   const carried = counts.map((c) => c.slice(c.lastIndexOf(" AS ") + 4));
   return `(SELECT ${[...keys, "qts AS ts", ...carried].join(", ")} FROM (\n${inner}\n) AS q) AS b`;

@@ -2,7 +2,8 @@
 // each attempt at a log range is registered ('started'), writes its rows tagged with its batch id,
 // then records 'done' with the range's end offset (the loaded offset). An attempt that never got to
 // 'done' (a crash, a shard down mid-insert) is marked 'aborted' before the range is tried again, and
-// the `events` / `invalid_counts` views hide aborted attempts' rows: every logged event counts once.
+// the `events` / `invalid_counts` / `event_rollup` views hide aborted attempts' rows: every logged
+// event counts once, in the events and in their rollup.
 import { randomBytes } from "node:crypto";
 import type { TrackedEvent } from "../../domain/tracking/event.js";
 import { rollupRows } from "../../domain/tracking/rollup.js";
