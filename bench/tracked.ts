@@ -1,25 +1,32 @@
 // Benchmark: the tracked report (campaign × day: impressions, clicks, CPI, reach) over BENCH_TRACKED_EVENTS
-// first-party events (default 20M) priced by 50 CPM contracts, in UTC and America/New_York, through cpi
-// beside a hand-written exact query in the same run (15-minute buckets → local days, contracts joined on
-// the buckets, exact distinct visitors by campaign × day and overall with GROUPING SETS). Target ≤ 1.3.
+// first-party events (default 20M and 100M, comma-separated) priced by 50 CPM contracts, in UTC and
+// America/New_York, through cpi (counts from the rollup, reach exact from events) beside a hand-written
+// exact query over raw events in the same run (15-minute buckets → local days, contracts joined on the
+// buckets, exact distinct visitors by campaign × day and overall with GROUPING SETS). Target ≤ 1.3.
+// Also: what the rollup costs — its build from stored events and its share of loading, per million
+// events — and how many rows a reach sketch at the rollup's grain would keep.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { runReport } from "../src/app/report.js";
 import { contractMatches } from "../src/app/track/tracked-report.js";
 import type { MetricQuery } from "../src/domain/query.js";
+import { rollupRows } from "../src/domain/tracking/rollup.js";
 import { zoneSpans } from "../src/domain/tracking/zoned-time.js";
 import { DuckDbStore } from "../src/store/duckdb/duckdb-store.js";
+import { BUILD_EVENT_ROLLUP } from "../src/store/duckdb/migrations.js";
+import { randomEvents } from "../test/clickhouse/random-events.js";
 import { fmt, median, RUNS, report, timed } from "./util.js";
 
 const DIR = join(import.meta.dirname, "data");
-const N = Number(process.env.BENCH_TRACKED_EVENTS ?? 20_000_000);
+const SIZES = (process.env.BENCH_TRACKED_EVENTS ?? "20000000,100000000").split(",").map(Number);
 const START_US = Date.UTC(2026, 8, 1) * 1000;
 const SPAN_US = 90 * 86_400_000_000;
 
-async function ensureStore(): Promise<string> {
+/** The bench store of N events (made once, kept in bench/data) and how long its rollup took to build (null when it was there). */
+async function ensureStore(N: number): Promise<{ db: string; rollupMs: number | null }> {
   const db = join(DIR, `tracked-${N}.duckdb`);
-  if (existsSync(db)) return db;
+  if (existsSync(db)) return { db, rollupMs: null };
   mkdirSync(DIR, { recursive: true });
   const store = await DuckDbStore.open(db);
   // 50 CPM contracts: 25 campaigns × 2 placements, flights in New York days (edges inside UTC days).
@@ -46,10 +53,14 @@ async function ensureStore(): Promise<string> {
       'imp-' || (i // 10), 'Campaign ' || ((i * 7) % 30), 'Ad ' || (i % 5), 'site-' || ((i // 3) % 3),
       CAST((i * 2654435761) % 2000000 AS BIGINT), 'US', 'desktop', true, 'io-v2'
     FROM range(${N}) t(i)`);
+  // The rollup as migration 5 builds it from stored events (loading builds it batch by batch instead).
+  const t0 = performance.now();
+  await conn.run(BUILD_EVENT_ROLLUP);
+  const rollupMs = performance.now() - t0;
   await conn.run("CHECKPOINT");
   conn.closeSync();
   inst.closeSync();
-  return db;
+  return { db, rollupMs };
 }
 
 /** The hand-written exact query: the same figures (cost in micros per campaign × day), reach included. */
@@ -71,22 +82,28 @@ function handQuery(contracts: ReturnType<typeof contractMatches>, amounts: Map<n
   return [sums, reach];
 }
 
-export async function benchTracked(): Promise<void> {
-  const db = await ensureStore();
+async function benchSize(N: number): Promise<void> {
+  const { db, rollupMs } = await ensureStore(N);
   const store = await DuckDbStore.open(db);
   const stored = await store.contracts();
   const contracts = contractMatches(stored);
   const amounts = new Map(stored.map((c) => [c.id, c.amount]));
+  if (rollupMs !== null) console.log(`rollup built from ${fmt(N)} stored events in ${fmt(rollupMs)} ms (${fmt(rollupMs / (N / 1e6))} ms per million)`);
+  const [size] = await store.query("SELECT (SELECT COUNT(*) FROM event_rollup) AS rollup, (SELECT COUNT(*) FROM events WHERE type = 'impression') AS impressions");
+  console.log(`rollup rows: ${fmt(Number(size?.rollup))} for ${fmt(N)} events`);
   for (const timezone of ["UTC", "America/New_York"]) {
     const query: MetricQuery = { metrics: ["impressions", "clicks", "cpi", "reach"], dimensions: ["campaign", "day"], filters: [{ dimension: "source", op: "eq", values: ["tracked"] }], timezone };
     const sqls = handQuery(contracts, amounts, timezone);
     const cpi: number[] = [];
+    const counts: number[] = [];
     const hand: number[] = [];
     let rows = 0;
     for (let run = 0; run < RUNS; run++) {
       const t = await timed(() => runReport(store, query));
       rows = t.value.rows.length;
       cpi.push(t.ms);
+      // The same report without reach: what the rollup answers alone.
+      counts.push((await timed(() => runReport(store, { ...query, metrics: ["impressions", "clicks", "cpi"] }))).ms);
       const h = await timed(async () => {
         const out = [];
         for (const sql of sqls) out.push(await store.query(sql));
@@ -105,6 +122,46 @@ export async function benchTracked(): Promise<void> {
     const a = median(cpi);
     const b = median(hand);
     report(`tracked report ${fmt(N)} events, ${timezone}, campaign × day with reach (ms)`, `${fmt(a)} ms`, `hand-written exact ${fmt(b)} ms`, a / b, `≤ 1.3 (${fmt(rows)} rows)`);
+    report(`  the same without reach (rollup only) (ms)`, `${fmt(median(counts))} ms`, `hand-written exact ${fmt(b)} ms`, median(counts) / b, "seconds at 1B events");
+  }
+  if (N === Math.min(...SIZES)) {
+    // A reach sketch at the rollup's grain: HyperLogLog registers (the visitor key's low bits) per bucket × campaign × placement × creative.
+    for (const p of [8, 12]) {
+      const [r] = await store.query(`SELECT COUNT(*) AS n FROM (SELECT DISTINCT time_bucket(INTERVAL 15 MINUTE, ts), campaign, placement, creative, visitor & ${2 ** p - 1} FROM events WHERE type = 'impression')`);
+      console.log(`a reach sketch of 2^${p} registers per rollup row would keep ${fmt(Number(r?.n))} register rows for ${fmt(Number(size?.impressions))} impressions (${((100 * Number(r?.n)) / Number(size?.impressions)).toFixed(0)} %)`);
+    }
   }
   await store.close();
+}
+
+/** What the rollup adds to loading: rollup rows counted and appended, against the whole load, per million events. */
+async function benchLoadOverhead(): Promise<void> {
+  const events = randomEvents({ seed: 24, events: 1_000_000, start: "2026-10-01", days: 30, invalidShare: 0 });
+  const whole: number[] = [];
+  const rollup: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const store = await DuckDbStore.open(":memory:");
+    whole.push(
+      (
+        await timed(async () => {
+          for (let off = 0, i = 0; off < events.length; off += 10_000, i++) await store.appendTrackedEvents({ logId: "b", from: i, to: i + 1, events: events.slice(off, off + 10_000) });
+        })
+      ).ms,
+    );
+    // The rollup's own part of that load: counting each batch's rows (appending them is a few hundred rows a batch).
+    rollup.push(
+      (
+        await timed(async () => {
+          for (let off = 0; off < events.length; off += 10_000) rollupRows(events.slice(off, off + 10_000));
+        })
+      ).ms,
+    );
+    await store.close();
+  }
+  report("rollup counting per million loaded events (ms)", `${fmt(median(rollup))} ms`, `whole load ${fmt(median(whole))} ms`, median(rollup) / median(whole), "a small share");
+}
+
+export async function benchTracked(): Promise<void> {
+  await benchLoadOverhead();
+  for (const n of SIZES) await benchSize(n);
 }

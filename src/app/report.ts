@@ -55,6 +55,8 @@ export interface ReportOptions {
    * Default "all": every measure, for callers that read `totals`.
    */
   sums?: "all" | "metrics";
+  /** Tracked events: false reads raw events only, never the rollup (the differential tests' reference). */
+  rollup?: boolean;
 }
 
 /**
@@ -75,7 +77,7 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
   let tracked: TrackedPart | null = null;
   if (withTracked) {
     const withReach = query.metrics.some((m) => m === "reach" || m === "cpmr");
-    tracked = await trackedReportPart(store, query, target !== null, withReach);
+    tracked = await trackedReportPart(store, query, target !== null, withReach, { rollup: options.rollup });
     raw.push(...tracked.rows);
   }
   const warnings: string[] = [];

@@ -35,23 +35,37 @@ export interface EventQueryContext {
   table?: "events" | "invalid_counts";
 }
 
-function matchCondition(d: Dialect, c: ContractMatch): string {
-  const parts = [`campaign = ${d.quoteString(c.campaign)}`];
+/** The row conditions of a contract (without its campaign's when that was tested before). */
+function matchCondition(d: Dialect, c: ContractMatch, withCampaign = true): string {
+  const parts = withCampaign ? [`campaign = ${d.quoteString(c.campaign)}`] : [];
   if (c.placement !== "") parts.push(`placement = ${d.quoteString(c.placement)}`);
   parts.push(`ts >= ${d.timestampLiteral(c.start)}`, `ts < ${d.timestampLiteral(c.end)}`);
   return parts.join(" AND ");
 }
 
+/**
+ * A CASE giving `value(c)` of the first contract matching each row, else `none`. Contracts are tested
+ * campaign by campaign (an outer CASE on the campaign, then that campaign's contracts in their order):
+ * the same first match as one flat CASE, with a row compared with its own campaign's contracts only.
+ */
+function contractCase(d: Dialect, contracts: readonly ContractMatch[], value: (c: ContractMatch) => string, none: string): string {
+  const byCampaign = new Map<string, ContractMatch[]>();
+  for (const c of contracts) byCampaign.set(c.campaign, [...(byCampaign.get(c.campaign) ?? []), c]);
+  const inner = (cs: ContractMatch[]) =>
+    `CASE ${cs.map((c) => `WHEN ${matchCondition(d, c, false)} THEN ${value(c)}`).join(" ")} ELSE ${none} END`;
+  return `CASE ${[...byCampaign].map(([campaign, cs]) => `WHEN campaign = ${d.quoteString(campaign)} THEN ${inner(cs)}`).join(" ")} ELSE ${none} END`;
+}
+
 /** The id of the contract pricing each event row (0 when none). */
 export function contractIdExpr(d: Dialect, contracts: readonly ContractMatch[]): string {
   if (contracts.length === 0) return "0";
-  return `CASE ${contracts.map((c) => `WHEN ${matchCondition(d, c)} THEN ${c.id}`).join(" ")} ELSE 0 END`;
+  return contractCase(d, contracts, (c) => String(c.id), "0");
 }
 
 /** The currency of the contract pricing each event row ("" when none). */
 export function contractCurrencyExpr(d: Dialect, contracts: readonly ContractMatch[]): string {
   if (contracts.length === 0) return "''";
-  return `CASE ${contracts.map((c) => `WHEN ${matchCondition(d, c)} THEN ${d.quoteString(c.currency)}`).join(" ")} ELSE '' END`;
+  return contractCase(d, contracts, (c) => d.quoteString(c.currency), "''");
 }
 
 /** The events column (or expression) behind each entity dimension: creatives are `ad`. */
@@ -160,9 +174,10 @@ function eventCounts(ctx: EventQueryContext, viewability: boolean): string[] {
 /**
  * Events summed by campaign, placement, the dimensions' columns and 15-minute UTC bucket (as `ts`):
  * contracts and local days are then matched once per bucket instead of once per event. Exact when
- * every contract edge and every local midnight falls on a quarter hour (the caller checks).
+ * every contract edge and every local midnight falls on a quarter hour (the caller checks). With
+ * `rollup` the buckets are read from `event_rollup` (already counted as events loaded; see `rollupAnswers`).
  */
-function quarterHourSums(ctx: EventQueryContext, counts: string[], where: string[]): string {
+function quarterHourSums(ctx: EventQueryContext, counts: string[], where: string[], rollup: boolean): string {
   const d = ctx.dialect;
   const cols = new Set(["campaign", "placement"]);
   for (const dim of ctx.query.dimensions) {
@@ -170,18 +185,39 @@ function quarterHourSums(ctx: EventQueryContext, counts: string[], where: string
     if (c) cols.add(c);
   }
   const keys = [...cols];
-  const inner = assemble([...keys, `${d.quarterHour("ts")} AS qts`, ...counts], "events", where, [...keys, d.quarterHour("ts")]);
+  const inner = rollup
+    ? // Already summed per bucket (a key has a row per load): the outer GROUP BY adds them up.
+      assemble([...keys, "ts AS qts", "impressions AS n_imp", "clicks AS n_clk"], ROLLUP_TABLE, where, [])
+    : assemble([...keys, `${d.quarterHour("ts")} AS qts`, ...counts], "events", where, [...keys, d.quarterHour("ts")]);
   const carried = counts.map((c) => c.slice(c.lastIndexOf(" AS ") + 4));
   return `(SELECT ${[...keys, "qts AS ts", ...carried].join(", ")} FROM (\n${inner}\n) AS q) AS b`;
+}
+
+/** The rollup table: valid events counted per 15-minute UTC bucket (`ts`) × campaign × placement × creative. */
+export const ROLLUP_TABLE = "event_rollup";
+
+/** Dimensions the rollup has a column for (or needs none: the source, the contract's currency), besides time grains. */
+const ROLLUP_DIMENSIONS: ReadonlySet<string> = new Set(["source", "campaign", "placement", "ad", "currency"]);
+
+/**
+ * Whether the rollup answers a query's event sums: its dimensions and filters are within the rollup's
+ * columns and no viewability count is asked (measured impressions need each impression's id). The
+ * caller also needs the quarter-hour condition (contract edges and the zone's midnights).
+ * @example rollupAnswers({ metrics: ["cpi"], dimensions: ["campaign", "day"], filters: [] }, false) // true
+ */
+export function rollupAnswers(query: MetricQuery, viewability: boolean): boolean {
+  if (viewability) return false;
+  return query.dimensions.every((dim) => isTimeGrain(dim) || ROLLUP_DIMENSIONS.has(dim)) && query.filters.every((f) => ROLLUP_DIMENSIONS.has(f.dimension));
 }
 
 /**
  * Counted events by the query's dimensions and by pricing contract (and by local day when amounts
  * are converted at each day's rate): impressions, clicks, viewable and measurable impressions (zero
- * unless `viewability`). With `quarterHours` the events are first summed per 15-minute bucket.
+ * unless `viewability`). With `quarterHours` the events are first summed per 15-minute bucket, read
+ * from the rollup with `rollup` too (only where `rollupAnswers`).
  * @example compileEventSums({ dialect: duckdbDialect, query, timezone: "UTC", contracts: [] }, false)
  */
-export function compileEventSums(ctx: EventQueryContext, byFxDate: boolean, opts: { viewability?: boolean; quarterHours?: boolean } = {}): string {
+export function compileEventSums(ctx: EventQueryContext, byFxDate: boolean, opts: { viewability?: boolean; quarterHours?: boolean; rollup?: boolean } = {}): string {
   const d = ctx.dialect;
   const viewability = opts.viewability ?? true;
   const select = dimensionSelects(ctx);
@@ -199,7 +235,8 @@ export function compileEventSums(ctx: EventQueryContext, byFxDate: boolean, opts
   if (opts.quarterHours) {
     // Filters on the contract's currency need the bucket's contract: they apply to the buckets.
     const bucketCtx = { ...ctx, query: { ...ctx.query, filters: ctx.query.filters.filter((f) => f.dimension !== "currency") } };
-    from = quarterHourSums(ctx, counts, conditions(bucketCtx));
+    const rollup = opts.rollup === true && rollupAnswers(ctx.query, viewability);
+    from = quarterHourSums(ctx, counts, conditions(bucketCtx), rollup);
     where = ctx.query.filters.filter((f) => f.dimension === "currency").map((f) => filterExpr(ctx, f));
     select.push(...counts.map((c, i) => `SUM(${c.slice(c.lastIndexOf(" AS ") + 4)}) AS ${sums[i]}`));
   } else {
@@ -263,15 +300,18 @@ export function compileEventCount(ctx: EventQueryContext): string {
 
 /**
  * Each contract's whole-flight delivery (what a flat fee is spread over), whatever the query's filters.
- * With `quarterHours` (every flight edge on a quarter hour) contracts are matched per 15-minute bucket.
+ * With `quarterHours` (every flight edge on a quarter hour) contracts are matched per 15-minute bucket,
+ * read from the rollup with `rollup`.
  */
-export function compileFlightDelivery(d: Dialect, contracts: readonly ContractMatch[], quarterHours = false): string {
+export function compileFlightDelivery(d: Dialect, contracts: readonly ContractMatch[], quarterHours = false, rollup = false): string {
   const id = contractIdExpr(d, contracts);
   if (!quarterHours) {
     return `SELECT ${id} AS contract, SUM(CASE WHEN type = 'impression' THEN 1 ELSE 0 END) AS impressions, SUM(CASE WHEN type = 'click' THEN 1 ELSE 0 END) AS clicks FROM events WHERE ${id} <> 0 GROUP BY contract`;
   }
   const campaigns = [...new Set(contracts.map((c) => d.quoteString(c.campaign)))].join(", ");
-  const inner = `SELECT campaign, placement, ${d.quarterHour("ts")} AS qts, SUM(CASE WHEN type = 'impression' THEN 1 ELSE 0 END) AS n_imp, SUM(CASE WHEN type = 'click' THEN 1 ELSE 0 END) AS n_clk FROM events WHERE campaign IN (${campaigns}) GROUP BY campaign, placement, ${d.quarterHour("ts")}`;
+  const inner = rollup
+    ? `SELECT campaign, placement, ts AS qts, SUM(impressions) AS n_imp, SUM(clicks) AS n_clk FROM ${ROLLUP_TABLE} WHERE campaign IN (${campaigns}) GROUP BY campaign, placement, ts`
+    : `SELECT campaign, placement, ${d.quarterHour("ts")} AS qts, SUM(CASE WHEN type = 'impression' THEN 1 ELSE 0 END) AS n_imp, SUM(CASE WHEN type = 'click' THEN 1 ELSE 0 END) AS n_clk FROM events WHERE campaign IN (${campaigns}) GROUP BY campaign, placement, ${d.quarterHour("ts")}`;
   const buckets = `(SELECT campaign, placement, qts AS ts, n_imp, n_clk FROM (${inner}) AS q) AS b`;
   return `SELECT contract, SUM(n_imp) AS impressions, SUM(n_clk) AS clicks FROM (SELECT ${id} AS contract, n_imp, n_clk FROM ${buckets}) AS m WHERE contract <> 0 GROUP BY contract`;
 }

@@ -10,7 +10,7 @@ import { main } from "../../src/cli/main.js";
 import type { TrackedEvent } from "../../src/domain/tracking/event.js";
 import { ClickHouseStore } from "../../src/store/clickhouse/clickhouse-store.js";
 import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
-import { schemaStatements, tableDdl } from "../../src/store/clickhouse/schema.js";
+import { CLICKHOUSE_SCHEMA_VERSION, schemaStatements, tableDdl } from "../../src/store/clickhouse/schema.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
 import { tempDir, write } from "../helpers.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
@@ -143,7 +143,7 @@ for (const kind of ["one server", "a cluster"] as const) {
 
     const refused = await cpi("report", "--metrics", "conversions", "--format", "json", "--store", url);
     assert.equal(refused.code, 2, refused.stderr);
-    assert.match(refused.stderr, new RegExp(`schema version 1, this cpi needs 3: run 'cpi init --store URL${cluster ? " --cluster cpi_test" : ""}' once to upgrade it`));
+    assert.match(refused.stderr, new RegExp(`schema version 1, this cpi needs ${CLICKHOUSE_SCHEMA_VERSION}: run 'cpi init --store URL${cluster ? " --cluster cpi_test" : ""}' once to upgrade it`));
 
     const init = await cpi("init", "--store", url, ...clusterFlags);
     assert.equal(init.code, 0, init.stderr);

@@ -10,6 +10,8 @@ import {
   compileReachWithTotal,
   type EventQueryContext,
   quarterHourContracts,
+  ROLLUP_TABLE,
+  rollupAnswers,
 } from "../../query/events-sql.js";
 import type { ResultRow, Store } from "../../store/store.js";
 
@@ -33,10 +35,10 @@ export function contractMatches(contracts: readonly Contract[]): ContractMatch[]
 }
 
 /** Each contract's whole-flight counted delivery (what a flat fee is spread over), by contract id. */
-export async function flightDeliveries(store: Store, contracts: readonly ContractMatch[]): Promise<Map<number, DeliveryCounts>> {
+export async function flightDeliveries(store: Store, contracts: readonly ContractMatch[], rollup = true): Promise<Map<number, DeliveryCounts>> {
   const flights = new Map<number, DeliveryCounts>();
   if (contracts.length === 0) return flights;
-  for (const r of await store.query(compileFlightDelivery(store.dialect, contracts, quarterHourContracts(contracts)))) {
+  for (const r of await store.query(compileFlightDelivery(store.dialect, contracts, quarterHourContracts(contracts), rollup))) {
     flights.set(Number(r.contract), { impressions: Number(r.impressions ?? 0), clicks: Number(r.clicks ?? 0) });
   }
   return flights;
@@ -45,13 +47,21 @@ export async function flightDeliveries(store: Store, contracts: readonly Contrac
 /** Metrics that need the viewable and measurable counts (the only ones reading the viewability semi-join). */
 const VIEWABILITY_METRICS = new Set(["viewable_impressions", "measurable_impressions", "viewable_rate", "vcpm"]);
 
-/** The zone's offsets over the stored events' range (a bucket before the first included); none in UTC or without events. */
-async function eventSpans(store: Store, timezone: string): Promise<ZoneSpan[] | undefined> {
+/**
+ * The zone's offsets over the stored events' range (a bucket before the first included); none in UTC or
+ * without events. With `rollup` the range is read from the rollup's buckets (the last bucket's end included).
+ */
+async function eventSpans(store: Store, timezone: string, rollup: boolean): Promise<ZoneSpan[] | undefined> {
   if (timezone === "UTC" || timezone === "Etc/UTC") return undefined;
   const d = store.dialect;
-  const [r] = await store.query(`SELECT COUNT(*) AS n, ${d.epochSeconds("MIN(ts)")} AS lo, ${d.epochSeconds("MAX(ts)")} AS hi FROM events`);
+  const [r] = await store.query(`SELECT COUNT(*) AS n, ${d.epochSeconds("MIN(ts)")} AS lo, ${d.epochSeconds("MAX(ts)")} AS hi FROM ${rollup ? ROLLUP_TABLE : "events"}`);
   if (!r || Number(r.n) === 0) return undefined;
-  return zoneSpans(timezone, Number(r.lo) * 1000 - 900_000, Number(r.hi) * 1000 + 1000);
+  return zoneSpans(timezone, Number(r.lo) * 1000 - 900_000, Number(r.hi) * 1000 + (rollup ? 900_000 : 0) + 1000);
+}
+
+/** How a tracked report reads: `rollup` false reads raw events only (the differential tests' reference). */
+export interface TrackedOptions {
+  rollup?: boolean;
 }
 
 /**
@@ -60,18 +70,20 @@ async function eventSpans(store: Store, timezone: string): Promise<ZoneSpan[] | 
  * impressions, and reach when `withReach`. Days are in `query.timezone` (UTC by default).
  * @example await trackedReportPart(store, { metrics: ["cpi"], dimensions: ["campaign"], filters: [] }, false, true)
  */
-export async function trackedReportPart(store: Store, query: MetricQuery, byFxDate: boolean, withReach: boolean): Promise<TrackedPart> {
+export async function trackedReportPart(store: Store, query: MetricQuery, byFxDate: boolean, withReach: boolean, options: TrackedOptions = {}): Promise<TrackedPart> {
+  const rollup = options.rollup ?? true;
   const contracts = await store.contracts();
   const byId = new Map(contracts.map((c) => [c.id, c]));
   const ctx: EventQueryContext = { dialect: store.dialect, query, timezone: query.timezone ?? "UTC", contracts: contractMatches(contracts) };
   // Only a flat fee is spread over its flight's delivery (contracts never overlap, so each is counted alone).
-  const flights = await flightDeliveries(store, ctx.contracts.filter((c) => byId.get(c.id)?.pricing === "flat"));
+  const flights = await flightDeliveries(store, ctx.contracts.filter((c) => byId.get(c.id)?.pricing === "flat"), rollup);
   const dims = query.dimensions.map((_, i) => `d${i}`);
   const groups = new Map<string, ResultRow>();
   const viewability = query.metrics.some((m) => VIEWABILITY_METRICS.has(m));
-  ctx.spans = await eventSpans(store, ctx.timezone);
+  ctx.spans = await eventSpans(store, ctx.timezone, rollup);
   const quarterHours = quarterHourContracts(ctx.contracts) && (!ctx.spans || quarterHourSpans(ctx.spans));
-  for (const r of await store.query(compileEventSums(ctx, byFxDate, { viewability, quarterHours }))) {
+  const fromRollup = rollup && quarterHours && rollupAnswers(query, viewability);
+  for (const r of await store.query(compileEventSums(ctx, byFxDate, { viewability, quarterHours, rollup: fromRollup }))) {
     const contract = byId.get(Number(r.contract));
     const counts = { impressions: Number(r.impressions ?? 0), clicks: Number(r.clicks ?? 0) };
     const cost = contract ? contractCost(contract, counts, flights.get(contract.id) ?? counts) : 0n;

@@ -3,8 +3,8 @@
 // read through views that show only committed, live rows (see ARCHITECTURE.md, "Re-import on ClickHouse").
 // With a cluster, each table is a `<name>_local` MergeTree on every shard plus a Distributed `<name>`.
 
-/** 3: conversions as Int64 micro-units, `conversions_micros` (issue 22); 2: canonical source ids (issue 20); see migrations.ts. */
-export const CLICKHOUSE_SCHEMA_VERSION = 3;
+/** 4: tracked-event rollups (issue 24); 3: conversions as Int64 micro-units, `conversions_micros` (issue 22); 2: canonical source ids (issue 20); see migrations.ts. */
+export const CLICKHOUSE_SCHEMA_VERSION = 4;
 
 interface TableDef {
   name: string;
@@ -40,6 +40,7 @@ export const REACH_COLUMN_NAMES = [
 
 export const EVENT_COLUMN_NAMES = ["ts", "type", "impression_id", "campaign", "creative", "placement", "visitor", "country", "device", "measurable", "measurement"];
 export const INVALID_COLUMN_NAMES = ["ts", "type", "campaign", "creative", "placement", "country", "device", "reason", "n"];
+export const ROLLUP_COLUMN_NAMES = ["ts", "campaign", "placement", "creative", "events", "impressions", "clicks"];
 
 const TABLES: TableDef[] = [
   {
@@ -101,6 +102,16 @@ const TABLES: TableDef[] = [
     shardBy: "cityHash64(campaign)",
   },
   {
+    // Valid events counted per 15-minute UTC bucket × campaign × placement × creative (issue 24), written
+    // by the load attempt that writes the events (same batch id: hidden with them when it is aborted).
+    // Plain rows summed when read: a SummingMergeTree would gain little, as `batch` must stay in its key.
+    name: "rollup_rows",
+    columns: `ts DateTime('UTC'), campaign String, placement String, creative String, events UInt64, impressions UInt64,
+      clicks UInt64, batch UInt64`,
+    engine: "MergeTree PARTITION BY toYYYYMM(ts) ORDER BY (campaign, ts)",
+    shardBy: "cityHash64(campaign)",
+  },
+  {
     // Load attempts of event-log ranges: 'started' before rows are written, then 'done' or 'aborted'.
     name: "event_batches",
     columns: "log_id String, batch UInt64, from_offset UInt64, to_offset UInt64, state String, at DateTime('UTC') DEFAULT now()",
@@ -134,6 +145,7 @@ function views(global: string): string[] {
     `CREATE VIEW IF NOT EXISTS platform_reach AS SELECT ${REACH_COLUMN_NAMES.join(", ")} FROM reach_rows WHERE ${liveSegments}`,
     `CREATE VIEW IF NOT EXISTS events AS SELECT ${EVENT_COLUMN_NAMES.join(", ")} FROM events_rows WHERE ${notAborted}`,
     `CREATE VIEW IF NOT EXISTS invalid_counts AS SELECT ${INVALID_COLUMN_NAMES.join(", ")} FROM invalid_rows WHERE ${notAborted}`,
+    `CREATE VIEW IF NOT EXISTS event_rollup AS SELECT ${ROLLUP_COLUMN_NAMES.join(", ")} FROM rollup_rows WHERE ${notAborted}`,
     `CREATE VIEW IF NOT EXISTS contracts AS SELECT id, argMax(campaign, version) AS campaign, argMax(placement, version) AS placement,
        argMax(pricing, version) AS pricing, argMax(amount_micros, version) AS amount_micros, argMax(currency, version) AS currency,
        argMax(date_from, version) AS date_from, argMax(date_to, version) AS date_to, argMax(timezone, version) AS timezone,
@@ -198,4 +210,17 @@ export function tableDdl(database: string, name: string, as: string): string {
 }
 
 /** Every table and view the schema creates (what `cpi init` checks and what a drop would remove). */
-export const SCHEMA_TABLES = [...TABLES.map((t) => t.name), "spend", "platform_reach", "events", "invalid_counts", "contracts", "event_log_offsets"];
+export const SCHEMA_TABLES = [...TABLES.map((t) => t.name), "spend", "platform_reach", "events", "invalid_counts", "event_rollup", "contracts", "event_log_offsets"];
+
+/**
+ * Schema 4 on one server of a store made before it: the rollup of the events it holds, local table from
+ * local table (a shard's rollup rows count that shard's events), batch by batch, skipping batches already
+ * rolled up (a second `cpi init` after one that stopped midway adds only what is missing).
+ */
+export function buildRollupStatement(database: string, cluster: string | null): string {
+  const t = (name: string) => `${database}.${name}${cluster ? "_local" : ""}`;
+  return `INSERT INTO ${t("rollup_rows")} (${ROLLUP_COLUMN_NAMES.join(", ")}, batch)
+    SELECT toDateTime(intDiv(toUInt32(ts), 900) * 900, 'UTC') AS b, campaign, placement, creative, count(), countIf(type = 'impression'), countIf(type = 'click'), batch
+    FROM ${t("events_rows")} WHERE batch NOT IN (SELECT DISTINCT batch FROM ${t("rollup_rows")})
+    GROUP BY b, campaign, placement, creative, batch`;
+}

@@ -1,7 +1,7 @@
 // Schema migrations of a DuckDB store, applied in order when an older store is opened. Each step
 // runs in one transaction with the version it brings the store to, so a failed step leaves the store
 // as it was. Numbers are reserved across issues (2: canonical source ids; 3: conversions as micros;
-// 4: Google Ads account ids without dashes). A version a build has no step for is passed over.
+// 4: Google Ads account ids without dashes; 5: tracked-event rollups). A version a build has no step for is passed over.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { storedAliases } from "../../domain/sources.js";
 
@@ -87,8 +87,24 @@ const googleAccountIds: Migration = {
   },
 };
 
+/** The rollup of every stored event, as `appendTrackedBatch` writes it batch by batch (one row per key here). */
+export const BUILD_EVENT_ROLLUP = `INSERT INTO event_rollup
+  SELECT time_bucket(INTERVAL 15 MINUTE, ts) AS b, campaign, placement, creative, COUNT(*),
+    COUNT(*) FILTER (WHERE type = 'impression'), COUNT(*) FILTER (WHERE type = 'click')
+  FROM events GROUP BY b, campaign, placement, creative`;
+
+/** 5: tracked-event rollups (issue 24), built from the events a store already holds. */
+const eventRollups: Migration = {
+  version: 5,
+  what: "tracked-event rollups (issue 24)",
+  apply: async (run) => {
+    await run("DELETE FROM event_rollup");
+    await run(BUILD_EVENT_ROLLUP);
+  },
+};
+
 /** Every migration, in order. */
-export const DUCKDB_MIGRATIONS: readonly Migration[] = [canonicalSourceIds, conversionsMicros, googleAccountIds];
+export const DUCKDB_MIGRATIONS: readonly Migration[] = [canonicalSourceIds, conversionsMicros, googleAccountIds, eventRollups];
 
 /** Brings a store whose cpi_meta says an older schema version up to `latest`, step by step. */
 export async function migrateDuckDb(conn: DuckDBConnection, latest: number): Promise<number[]> {

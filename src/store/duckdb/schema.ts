@@ -1,6 +1,6 @@
 /** The DuckDB schema (DESIGN §3). Money is BIGINT micros; counts are BIGINT; conversions are BIGINT micro-units. */
-/** 4: Google Ads account ids without dashes (issue 18); 3: conversions as micro-units (issue 22); 2: canonical source ids (issue 20); see migrations.ts. */
-export const SCHEMA_VERSION = 4;
+/** 5: tracked-event rollups (issue 24); 4: Google Ads account ids without dashes (issue 18); 3: conversions as micro-units (issue 22); 2: canonical source ids (issue 20); see migrations.ts. */
+export const SCHEMA_VERSION = 5;
 
 export const SPEND_COLUMNS = [
   ["date_start", "DATE NOT NULL"],
@@ -58,6 +58,11 @@ export const DUCKDB_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS invalid_counts (
      ts TIMESTAMP NOT NULL, type VARCHAR NOT NULL, campaign VARCHAR NOT NULL, creative VARCHAR NOT NULL,
      placement VARCHAR NOT NULL, country VARCHAR NOT NULL, device VARCHAR NOT NULL, reason VARCHAR NOT NULL, n BIGINT NOT NULL)`,
+  // Valid events counted per 15-minute UTC bucket × campaign × placement × creative (issue 24), written in
+  // the transaction that appends the events; a key may have several rows (one per load), summed when read.
+  `CREATE TABLE IF NOT EXISTS event_rollup (
+     ts TIMESTAMP NOT NULL, campaign VARCHAR NOT NULL, placement VARCHAR NOT NULL, creative VARCHAR NOT NULL,
+     events BIGINT NOT NULL, impressions BIGINT NOT NULL, clicks BIGINT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS contracts (
      id BIGINT PRIMARY KEY, campaign VARCHAR NOT NULL, placement VARCHAR NOT NULL, pricing VARCHAR NOT NULL,
      amount_micros BIGINT NOT NULL, currency VARCHAR NOT NULL, date_from DATE NOT NULL, date_to DATE NOT NULL,
