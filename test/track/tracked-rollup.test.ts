@@ -91,3 +91,27 @@ test("a version-4 store gains the rollup of its events when opened (migration 5)
   assert.notDeepEqual(figures(await runReport(reopened, q)), [], "the rollup answers");
   await reopened.close();
 });
+
+test("a serving store's many small loads are compacted: the rollup keeps about a row per key, with the same figures", async () => {
+  // cpi serve loads every 200 ms: each load appends a row per key it touched, so without compaction a
+  // quiet site's rollup grows like its events.
+  const events = randomEvents({ seed: 45, events: 20_000, start: "2026-10-27", days: 1 });
+  const compacted = await DuckDbStore.open(":memory:", { rollupCompactMinRows: 2_000 });
+  const plain = await DuckDbStore.open(":memory:", { rollupCompactMinRows: Number.MAX_SAFE_INTEGER });
+  for (const store of [compacted, plain]) {
+    await loadInBatches(store, events, 400);
+    for (const c of ROLLUP_CONTRACTS) await store.addContract(c);
+  }
+  const count = async (store: DuckDbStore, sql: string) => Number((await store.query(sql))[0]?.n);
+  const keys = await count(compacted, "SELECT COUNT(*) AS n FROM (SELECT DISTINCT ts, campaign, placement, creative FROM event_rollup)");
+  const rowsPlain = await count(plain, "SELECT COUNT(*) AS n FROM event_rollup");
+  const rowsCompacted = await count(compacted, "SELECT COUNT(*) AS n FROM event_rollup");
+  console.log(`rollup rows after 400 loads: ${rowsPlain} without compaction, ${rowsCompacted} with (${keys} keys)`);
+  assert.ok(rowsPlain > 3 * keys, `small loads repeat keys: ${rowsPlain} rows for ${keys} keys`);
+  assert.ok(rowsCompacted <= keys + 2 * 2_000, `compacted: ${rowsCompacted} rows for ${keys} keys`);
+  const valid = events.filter((e) => e.reason === "").length;
+  assert.equal(await count(compacted, "SELECT SUM(events) AS n FROM event_rollup"), valid);
+  for (const query of rollupQueries().slice(0, 40)) assert.deepEqual(figures(await runReport(compacted, query)), figures(await runReport(plain, query, { rollup: false })), JSON.stringify(query));
+  await compacted.close();
+  await plain.close();
+});

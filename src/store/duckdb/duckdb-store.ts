@@ -12,6 +12,7 @@ import { API_TOKENS_DDL, deleteApiTokenDuckDb, insertApiTokenDuckDb, listApiToke
 import { CAMPAIGN_STATUS_DDL, campaignStatusesDuckDb, recordCampaignStatusesDuckDb } from "./campaign-status.js";
 import { appendTrackedBatch, deleteContract, eventLogOffset, insertContract, listContracts } from "./event-tables.js";
 import { BUILD_EVENT_ROLLUP, migrateDuckDb } from "./migrations.js";
+import { RollupCompactor } from "./rollup-compaction.js";
 import { DUCKDB_SCHEMA, SCHEMA_VERSION } from "./schema.js";
 import { refuseNewerSchema } from "./schema-version.js";
 import { importSpendDuckDb } from "./spend-import.js";
@@ -29,12 +30,16 @@ function toPlain(v: DuckDBValue): string | number | bigint | boolean | null {
 /** The embedded default store: one DuckDB file (DESIGN §3). */
 export class DuckDbStore implements Store {
   readonly dialect = duckdbDialect;
+  private readonly compactor: RollupCompactor;
 
   private constructor(
     readonly location: string,
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
-  ) {}
+    rollupCompactMinRows?: number,
+  ) {
+    this.compactor = new RollupCompactor(conn, rollupCompactMinRows);
+  }
 
   /** Opens (creating if needed) a DuckDB file, or ":memory:". @example await DuckDbStore.open("./cpi.duckdb") */
   /**
@@ -43,7 +48,7 @@ export class DuckDbStore implements Store {
    * checkpoint) and spill files with the process's umask, so opening a file store also takes group
    * and other bits out of the umask (`umask | 077`) for the rest of the process.
    */
-  static async open(path: string): Promise<DuckDbStore> {
+  static async open(path: string, options: { rollupCompactMinRows?: number } = {}): Promise<DuckDbStore> {
     if (path !== ":memory:" && isMainThread) process.umask(process.umask() | 0o077); // workers may not set it
     const created = path !== ":memory:" && !existsSync(path);
     const instance = await DuckDBInstance.create(path);
@@ -62,7 +67,7 @@ export class DuckDbStore implements Store {
     for (const stmt of [...DUCKDB_SCHEMA, ...API_TOKENS_DDL, ...CAMPAIGN_STATUS_DDL]) await conn.run(stmt);
     if (unversionedEvents) await conn.run(BUILD_EVENT_ROLLUP);
     await migrateDuckDb(conn, SCHEMA_VERSION);
-    return new DuckDbStore(path, instance, conn);
+    return new DuckDbStore(path, instance, conn, options.rollupCompactMinRows);
   }
 
   /** Runs a query; the store's own statements bind their values (`$1` …, with their types), never quote them. */
@@ -111,8 +116,13 @@ export class DuckDbStore implements Store {
     return rows.map((r) => ({ date: String(r.date), base: String(r.base), currency: String(r.currency), rate: Number(r.rate), origin: String(r.origin) }));
   }
 
-  appendTrackedEvents(batch: TrackedBatch): Promise<TrackedBatchOutcome> {
-    return appendTrackedBatch(this.conn, (sql, values, types) => this.query(sql, values, types), batch);
+  async appendTrackedEvents(batch: TrackedBatch): Promise<TrackedBatchOutcome> {
+    let rows = 0;
+    const outcome = await appendTrackedBatch(this.conn, (sql, values, types) => this.query(sql, values, types), batch, (n) => {
+      rows = n;
+    });
+    if (rows > 0) await this.compactor.appended(rows);
+    return outcome;
   }
 
   eventLogOffset(logId: string): Promise<number | null> {

@@ -14,8 +14,16 @@ export async function eventLogOffset(query: Query, logId: string): Promise<numbe
   return rows[0] ? Number(rows[0].log_offset) : null;
 }
 
-/** Appends a batch and advances the log offset in one transaction (see Store.appendTrackedEvents). */
-export async function appendTrackedBatch(conn: DuckDBConnection, query: Query, batch: TrackedBatch): Promise<TrackedBatchOutcome> {
+/**
+ * Appends a batch and advances the log offset in one transaction (see Store.appendTrackedEvents).
+ * `rollupRows` hears how many rollup rows a committed batch appended (the compactor counts them).
+ */
+export async function appendTrackedBatch(
+  conn: DuckDBConnection,
+  query: Query,
+  batch: TrackedBatch,
+  rollupRows: (rows: number) => void = () => {},
+): Promise<TrackedBatchOutcome> {
   await conn.run("BEGIN TRANSACTION");
   try {
     const stored = await eventLogOffset(query, batch.logId);
@@ -28,6 +36,7 @@ export async function appendTrackedBatch(conn: DuckDBConnection, query: Query, b
     }
     const valid: TrackedEvent[] = [];
     const invalid: TrackedEvent[] = [];
+    let rolledUp = 0;
     for (const e of batch.events) (e.reason === "" ? valid : invalid).push(e);
     if (valid.length) {
       const appender = await conn.createAppender("events");
@@ -35,7 +44,7 @@ export async function appendTrackedBatch(conn: DuckDBConnection, query: Query, b
       appender.closeSync();
       // The rollup in the same transaction: a batch counts in both or in neither (kill -9, replay).
       const rollup = await conn.createAppender("event_rollup");
-      appendRollupRows(rollup, valid);
+      rolledUp = appendRollupRows(rollup, valid);
       rollup.closeSync();
     }
     if (invalid.length) {
@@ -45,6 +54,7 @@ export async function appendTrackedBatch(conn: DuckDBConnection, query: Query, b
     }
     await conn.run("INSERT OR REPLACE INTO event_log_offsets VALUES ($1, $2, now())", [batch.logId, batch.to], [VARCHAR, BIGINT]);
     await conn.run("COMMIT");
+    rollupRows(rolledUp);
     return { applied: true, events: valid.length, invalid: invalid.length };
   } catch (e) {
     await conn.run("ROLLBACK").catch(() => {});
