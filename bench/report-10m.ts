@@ -60,7 +60,7 @@ const rowSql = (cast: (e: string, t: string) => string, concat: (a: string, b: s
   ];
 };
 
-async function duckdbFile(): Promise<string> {
+export async function duckdbFile(): Promise<string> {
   const db = join(DIR, `report-v2-${N}.duckdb`);
   if (existsSync(db)) return db;
   mkdirSync(DIR, { recursive: true });

@@ -116,7 +116,7 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
     // One currency (or grouped by currency): each SQL row is one report row, already sorted.
     rows = raw.map((r) => ({ keys: compiled.dimensionColumns.map((c) => String(r[c] ?? "")), totals: totalsOf(r, 1), values: {} }));
   }
-  for (const row of rows) row.values = metricValues(query.metrics, { ...row.totals, ...row.tracked });
+  for (const row of rows) row.values = metricValues(query.metrics, row.tracked ? { ...row.totals, ...row.tracked } : row.totals);
   const currency = target ?? (currencies.size === 1 ? ([...currencies][0] as string) : null);
   let total: ReportRow | null = null;
   if (target || currencies.size <= 1) {

@@ -12,6 +12,7 @@ import { API_TOKENS_DDL, deleteApiTokenDuckDb, insertApiTokenDuckDb, listApiToke
 import { CAMPAIGN_STATUS_DDL, campaignStatusesDuckDb, recordCampaignStatusesDuckDb } from "./campaign-status.js";
 import { appendTrackedBatch, deleteContract, eventLogOffset, insertContract, listContracts } from "./event-tables.js";
 import { migrateDuckDb } from "./migrations.js";
+import { readRowObjects } from "./read-rows.js";
 import { DUCKDB_SCHEMA, SCHEMA_VERSION } from "./schema.js";
 import { refuseNewerSchema } from "./schema-version.js";
 import { importSpendDuckDb } from "./spend-import.js";
@@ -63,13 +64,7 @@ export class DuckDbStore implements Store {
 
   /** Runs a query; the store's own statements bind their values (`$1` …, with their types), never quote them. */
   async query(sql: string, values?: DuckDBValue[], types?: DuckDBType[]): Promise<ResultRow[]> {
-    const reader = await this.conn.runAndReadAll(sql, values, types);
-    const names = reader.columnNames();
-    return reader.getRows().map((row) => {
-      const o: ResultRow = {};
-      for (let i = 0; i < names.length; i++) o[names[i] as string] = toPlain(row[i] as DuckDBValue);
-      return o;
-    });
+    return readRowObjects(await this.conn.run(sql, values, types), isoDay, toPlain);
   }
 
   importSpend(files: readonly SpendImport[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
