@@ -3,7 +3,7 @@ import { UserError } from "../domain/errors.js";
 import { FxTable } from "../domain/fx.js";
 import { addTotals, emptyTotals, microsToConversions, type Totals } from "../domain/measures.js";
 import { measuresOf } from "../domain/metric-measures.js";
-import { type MetricName, metricValues, type TrackedMeasures } from "../domain/metrics.js";
+import { type MetricName, metricValues, metricValuesOf, type TrackedMeasures } from "../domain/metrics.js";
 import type { Dimension, MetricQuery } from "../domain/query.js";
 import { isTimeGrain } from "../domain/query.js";
 import { compileEventCount, includesTracked, TRACKED_SOURCE } from "../query/events-sql.js";
@@ -32,14 +32,17 @@ export interface Report {
   warnings: string[];
 }
 
+/** A money sum in micros, converted by `factor` (1: as it is). */
+function moneyOf(v: unknown, factor: number): bigint {
+  if (v === undefined || v === null) return 0n;
+  const m = typeof v === "bigint" ? v : BigInt(v as number | string);
+  return factor === 1 ? m : BigInt(Math.round(Number(m) * factor));
+}
+
 function totalsOf(r: ResultRow, factor: number): Totals {
-  const money = (v: unknown) => {
-    const m = BigInt((v as bigint | number | null) ?? 0);
-    return factor === 1 ? m : BigInt(Math.round(Number(m) * factor));
-  };
   return {
-    cost: money(r.cost),
-    revenue: money(r.revenue),
+    cost: moneyOf(r.cost, factor),
+    revenue: moneyOf(r.revenue, factor),
     impressions: Number(r.impressions ?? 0),
     clicks: Number(r.clicks ?? 0),
     conversions: microsToConversions(r.conversions as bigint | number | null),
@@ -81,7 +84,8 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
   const warnings: string[] = [];
   const fx = target ? new FxTable(await store.fxRates()) : null;
   // Tracked rows no contract prices carry no money (cur ""): they join any currency.
-  const currencies = new Set(raw.map((r) => String(r.cur)).filter((c) => c !== ""));
+  const currencies = new Set<string>();
+  for (const r of raw) if (r.cur !== "") currencies.add(String(r.cur));
   const byCurrency = query.dimensions.includes("currency");
   if (!target && currencies.size > 1 && !byCurrency) {
     throw new UserError(
@@ -114,9 +118,15 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
     if (tracked) rows.sort((a, b) => compareKeys(a.keys, b.keys));
   } else {
     // One currency (or grouped by currency): each SQL row is one report row, already sorted.
-    rows = raw.map((r) => ({ keys: compiled.dimensionColumns.map((c) => String(r[c] ?? "")), totals: totalsOf(r, 1), values: {} }));
+    const columns = compiled.dimensionColumns;
+    rows = raw.map((r) => {
+      const keys = new Array<string>(columns.length);
+      for (let i = 0; i < columns.length; i++) keys[i] = String(r[columns[i] as string] ?? "");
+      return { keys, totals: totalsOf(r, 1), values: {} };
+    });
   }
-  for (const row of rows) row.values = metricValues(query.metrics, row.tracked ? { ...row.totals, ...row.tracked } : row.totals);
+  const valuesOf = metricValuesOf(query.metrics);
+  for (const row of rows) row.values = valuesOf(row.tracked ? { ...row.totals, ...row.tracked } : row.totals);
   const currency = target ?? (currencies.size === 1 ? ([...currencies][0] as string) : null);
   let total: ReportRow | null = null;
   if (target || currencies.size <= 1) {

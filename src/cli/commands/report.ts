@@ -5,7 +5,7 @@ import { buildMetricQuery } from "../../domain/query.js";
 import { withStore } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { collect, outputFormat, toJson } from "../options.js";
-import { toCsv } from "../render/csv.js";
+import { csvOfCells } from "../render/csv.js";
 import { formatMetric, metricFormatter } from "../render/format.js";
 import { renderColumns, renderTable } from "../render/table.js";
 
@@ -33,7 +33,20 @@ export function reportTable(report: Report): string {
     }
     return rows.map((r) => formatMetric(def, r.values[m] ?? null, r.keys[byCurrency] ?? null));
   });
-  return renderColumns(header, [...keys, ...values], numeric, footer);
+  // Numbers cpi formatted, with a currency symbol Intl chose (a code it did not know is shown as given).
+  const plain = report.currency === null || /^[A-Z]{3}$/i.test(report.currency) ? numeric : new Set<number>();
+  return renderColumns(header, [...keys, ...values], numeric, footer, byCurrency < 0 ? plain : new Set());
+}
+
+/** The report as CSV: dimensions, then metrics (as reportToObjects gives them, without an object per row). */
+export function reportCsv(report: Report): string {
+  const dims = report.dimensions.length;
+  const rows = report.rows;
+  const metrics = report.metrics;
+  return csvOfCells([...report.dimensions, ...metrics], rows.length, (r, c) => {
+    const row = rows[r] as Report["rows"][number];
+    return c < dims ? (row.keys[c] ?? "") : (row.values[metrics[c - dims] as string] ?? null);
+  });
 }
 
 /** `cpi report`: CPI and its neighbours from the store. */
@@ -66,7 +79,7 @@ Examples:
       const report = await withStore(o, io, "read", (s) => runReport(s, query, { sums: "metrics" }));
       for (const w of report.warnings) io.err(`warning: ${w}\n`);
       if (format === "json") io.out(toJson(reportToObjects(report)));
-      else if (format === "csv") io.out(toCsv([...report.dimensions, ...report.metrics], reportToObjects(report)));
+      else if (format === "csv") io.out(reportCsv(report));
       else {
         if (report.rows.length === 0) io.err("no rows match this query\n");
         io.out(reportTable(report));

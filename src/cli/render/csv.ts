@@ -9,15 +9,23 @@ export function csvField(v: string | number | null): string {
 
 /** Rows of objects as CSV with a header row. @example toCsv(["a"], [{ a: 1 }]) // "a\n1\n" */
 export function toCsv(columns: string[], rows: Record<string, string | number | null>[]): string {
+  return csvOfCells(columns, rows.length, (r, c) => (rows[r] as Record<string, string | number | null>)[columns[c] as string] ?? null);
+}
+
+/**
+ * CSV with a header row of `columns` and `rowCount` rows whose cells `cell(row, column)` gives: for
+ * callers that hold their rows in another shape (a report's keys and values) and need no object per row.
+ * @example csvOfCells(["a"], 1, () => 1) // "a\n1\n"
+ */
+export function csvOfCells(columns: string[], rowCount: number, cell: (row: number, column: number) => string | number | null): string {
   // Lines gathered in parts of about a thousand: a report's 100,000 rows make no array per row.
   const parts = [`${columns.map(csvField).join(",")}\n`];
   let part = "";
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as Record<string, string | number | null>;
+  for (let r = 0; r < rowCount; r++) {
     let line = "";
-    for (let c = 0; c < columns.length; c++) line += (c > 0 ? "," : "") + csvField(r[columns[c] as string] ?? null);
+    for (let c = 0; c < columns.length; c++) line += (c > 0 ? "," : "") + csvField(cell(r, c));
     part += `${line}\n`;
-    if (i % 1024 === 1023) {
+    if (r % 1024 === 1023) {
       parts.push(part);
       part = "";
     }

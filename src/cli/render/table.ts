@@ -34,15 +34,18 @@ export function renderTable(header: string[], rows: string[][], numeric: Readonl
 
 /**
  * renderTable for a table given column by column (`columns[i][row]`), as a report builds it: no array
- * per row. A cell is measured in code points; padding follows the widest cell of its column.
+ * per row. A cell is measured in code points; padding follows the widest cell of its column. Columns
+ * in `plain` hold text cpi made itself (formatted numbers): no control characters, no surrogate
+ * pairs, so they are neither cleaned nor measured character by character.
  * @example renderColumns(["a", "n"], [["x", "y"], ["1", "22"]], new Set([1])) // "a   n\n─  ──\nx   1\ny  22\n"
  */
-export function renderColumns(header: string[], columns: string[][], numeric: ReadonlySet<number> = new Set(), footer?: string[]): string {
+export function renderColumns(header: string[], columns: string[][], numeric: ReadonlySet<number> = new Set(), footer?: string[], plain: ReadonlySet<number> = new Set()): string {
   const width = header.length;
   const rowCount = columns[0]?.length ?? 0;
   const head = header.map(safe);
   const foot = footer?.map(safe);
-  const cells = columns.map((col) => {
+  const cells = columns.map((col, i) => {
+    if (plain.has(i)) return col;
     let out: string[] | null = null;
     for (let r = 0; r < col.length; r++) {
       const c = col[r] as string;
@@ -58,6 +61,11 @@ export function renderColumns(header: string[], columns: string[][], numeric: Re
     const col = cells[i] ?? [];
     let w = Math.max(shownLength(h), foot ? shownLength(foot[i] ?? "") : 0);
     let lens: Int32Array | null = null;
+    if (plain.has(i)) {
+      for (let r = 0; r < rowCount; r++) w = Math.max(w, (col[r] ?? "").length);
+      lengths.push(null);
+      return w;
+    }
     for (let r = 0; r < rowCount; r++) {
       const c = col[r] ?? "";
       const n = shownLength(c);
@@ -74,6 +82,7 @@ export function renderColumns(header: string[], columns: string[][], numeric: Re
   const pad = (c: string, i: number, n: number) => {
     const w = widths[i] as number;
     if (n >= w) return c;
+    if (n === c.length) return numeric.has(i) ? c.padStart(w) : c.padEnd(w);
     return numeric.has(i) ? " ".repeat(w - n) + c : c + " ".repeat(w - n);
   };
   const line = (get: (i: number) => string, len: (i: number, c: string) => number) => {

@@ -5,9 +5,9 @@ import { UserError } from "../../domain/errors.js";
 import type { ResultRow } from "../store.js";
 import { type ClickHouseTarget, describeTarget } from "./store-url.js";
 
-interface JsonResult {
+interface JsonCompactResult {
   meta: { name: string; type: string }[];
-  data: Record<string, unknown>[];
+  data: unknown[][];
 }
 
 /** Settings every request carries: synchronous inserts through Distributed tables (read-your-writes). */
@@ -24,16 +24,21 @@ const SETTINGS = {
   http_headers_progress_interval_ms: "10000",
 } as const;
 
-function isBig(type: string): boolean {
-  return /^(Nullable\()?U?Int(64|128|256)\b/.test(type);
-}
+type Plain = string | number | bigint | boolean | null;
 
-function plain(v: unknown, type: string): string | number | bigint | boolean | null {
-  if (v === null || v === undefined) return null;
-  if (isBig(type)) return BigInt(v as string);
-  if (/^(Nullable\()?DateTime\b/.test(type) && typeof v === "string") return `${v.replace(" ", "T")}.000Z`;
-  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
-  return String(v);
+/**
+ * How a value of a column of `type` becomes a plain one, chosen once per column: 64-bit integers
+ * (quoted in JSON) as bigint, DateTime as an ISO instant, the rest as JSON gave it.
+ */
+function converterOf(type: string): (v: unknown) => Plain {
+  if (/^(Nullable\()?U?Int(64|128|256)\b/.test(type)) return (v) => (v === null || v === undefined ? null : BigInt(v as string));
+  const dateTime = /^(Nullable\()?DateTime\b/.test(type);
+  return (v) => {
+    if (v === null || v === undefined) return null;
+    if (dateTime && typeof v === "string") return `${v.replace(" ", "T")}.000Z`;
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+    return String(v);
+  };
 }
 
 /** A connection to one ClickHouse server and database. */
@@ -59,11 +64,14 @@ export class ClickHouseConnection {
 
   /** Runs a SELECT and returns its rows: 64-bit integers as bigint, dates as "YYYY-MM-DD". */
   async query(sql: string): Promise<ResultRow[]> {
-    const rs = await this.guard(() => this.client.query({ query: sql, format: "JSON" }));
-    const json = (await this.guard(() => rs.json())) as unknown as JsonResult;
+    // JSONCompact: each row an array (no column name repeated per value), converted column by column.
+    const rs = await this.guard(() => this.client.query({ query: sql, format: "JSONCompact" }));
+    const json = (await this.guard(() => rs.json())) as unknown as JsonCompactResult;
+    const names = json.meta.map((m) => m.name);
+    const convert = json.meta.map((m) => converterOf(m.type));
     return json.data.map((row) => {
       const o: ResultRow = {};
-      for (const m of json.meta) o[m.name] = plain(row[m.name], m.type);
+      for (let i = 0; i < names.length; i++) o[names[i] as string] = (convert[i] as (v: unknown) => Plain)(row[i]);
       return o;
     });
   }
