@@ -8,7 +8,7 @@ import type { Dimension, MetricQuery } from "../domain/query.js";
 import { isTimeGrain } from "../domain/query.js";
 import { compileEventCount, includesTracked, TRACKED_SOURCE } from "../query/events-sql.js";
 import { bucketLabels, compileSpendQuery, compileStraddleCount } from "../query/spend-sql.js";
-import type { ResultRow, Store } from "../store/store.js";
+import type { ResultColumns, ResultRow, Store } from "../store/store.js";
 import { dimensionKey, type TrackedPart, trackedReportPart } from "./track/tracked-report.js";
 
 export interface ReportRow {
@@ -51,6 +51,62 @@ function totalsOf(r: ResultRow, factor: number): Totals {
   };
 }
 
+/** A query's result by columns: the store's own reader when it has one, else its rows turned around. */
+async function queryColumns(store: Store, sql: string): Promise<ResultColumns> {
+  if (store.queryColumns) return store.queryColumns(sql);
+  const rows = await store.query(sql);
+  const columns: ResultColumns["columns"] = {};
+  for (const name of Object.keys(rows[0] ?? {})) columns[name] = rows.map((r) => r[name] ?? null);
+  return { rowCount: rows.length, columns };
+}
+
+/** A result's rows as objects. */
+function rowsOf(result: ResultColumns): ResultRow[] {
+  const names = Object.keys(result.columns);
+  const rows: ResultRow[] = [];
+  for (let r = 0; r < result.rowCount; r++) {
+    const o: ResultRow = {};
+    for (const name of names) o[name] = (result.columns[name] as ResultColumns["columns"][string])[r] ?? null;
+    rows.push(o);
+  }
+  return rows;
+}
+
+/** One report row per result row (one currency, nothing to merge): keys, then the sums as Totals. */
+function reportRowsOf(result: ResultColumns, dimensionColumns: readonly string[]): ReportRow[] {
+  const c = result.columns;
+  const none: null[] = [];
+  const keys = dimensionColumns.map((name) => c[name] ?? none);
+  const [cost, revenue, impressions, clicks, conversions, viewable, measurable] = [
+    c.cost,
+    c.revenue,
+    c.impressions,
+    c.clicks,
+    c.conversions,
+    c.viewable_impressions,
+    c.measurable_impressions,
+  ].map((col) => col ?? none);
+  const rows = new Array<ReportRow>(result.rowCount);
+  for (let r = 0; r < result.rowCount; r++) {
+    const k = new Array<string>(keys.length);
+    for (let i = 0; i < keys.length; i++) k[i] = String((keys[i] as unknown[])[r] ?? "");
+    rows[r] = {
+      keys: k,
+      totals: {
+        cost: moneyOf(cost?.[r], 1),
+        revenue: moneyOf(revenue?.[r], 1),
+        impressions: Number(impressions?.[r] ?? 0),
+        clicks: Number(clicks?.[r] ?? 0),
+        conversions: microsToConversions(conversions?.[r] as bigint | number | null),
+        viewable_impressions: Number(viewable?.[r] ?? 0),
+        measurable_impressions: Number(measurable?.[r] ?? 0),
+      },
+      values: {},
+    };
+  }
+  return rows;
+}
+
 export interface ReportOptions {
   /**
    * "metrics": sum only the measures the query's metrics are derived from (the others are 0 in each
@@ -70,10 +126,13 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
   const target = query.currency ?? null;
   const sums = options.sums === "metrics" ? measuresOf(query.metrics) : undefined;
   const compiled = compileSpendQuery(store.dialect, query, target !== null, "spend", sums);
-  const raw = await store.query(compiled.sql);
-  bucketLabels(raw, compiled);
-  // Keys of the reported rows: only a report that reads tracked events too needs them.
+  const spend = await queryColumns(store, compiled.sql);
+  bucketLabels(spend.columns, compiled);
   const withTracked = includesTracked(query.filters);
+  // Rows to merge (converted currencies, tracked parts) as objects; one SQL row per report row read
+  // from the columns directly.
+  const raw = withTracked || target !== null ? rowsOf(spend) : [];
+  // Keys of the reported rows: only a report that reads tracked events too needs them.
   const spendKeys = new Set(withTracked ? raw.map((r) => dimensionKey(r, compiled.dimensionColumns)) : []);
   let tracked: TrackedPart | null = null;
   if (withTracked) {
@@ -85,7 +144,7 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
   const fx = target ? new FxTable(await store.fxRates()) : null;
   // Tracked rows no contract prices carry no money (cur ""): they join any currency.
   const currencies = new Set<string>();
-  for (const r of raw) if (r.cur !== "") currencies.add(String(r.cur));
+  for (const cur of raw.length ? raw.map((r) => r.cur) : (spend.columns.cur ?? [])) if (cur !== "") currencies.add(String(cur));
   const byCurrency = query.dimensions.includes("currency");
   if (!target && currencies.size > 1 && !byCurrency) {
     throw new UserError(
@@ -118,12 +177,7 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
     if (tracked) rows.sort((a, b) => compareKeys(a.keys, b.keys));
   } else {
     // One currency (or grouped by currency): each SQL row is one report row, already sorted.
-    const columns = compiled.dimensionColumns;
-    rows = raw.map((r) => {
-      const keys = new Array<string>(columns.length);
-      for (let i = 0; i < columns.length; i++) keys[i] = String(r[columns[i] as string] ?? "");
-      return { keys, totals: totalsOf(r, 1), values: {} };
-    });
+    rows = reportRowsOf(spend, compiled.dimensionColumns);
   }
   const valuesOf = metricValuesOf(query.metrics);
   for (const row of rows) row.values = valuesOf(row.tracked ? { ...row.totals, ...row.tracked } : row.totals);
@@ -141,7 +195,8 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
   } else {
     warnings.push(`rows are in ${[...currencies].sort().join(", ")}: no grand total without --currency`);
   }
-  if (!tracked && raw.length === 0 && !query.filters.some((f) => f.dimension === "source")) {
+  const found = spend.rowCount + (tracked?.rows.length ?? 0);
+  if (!tracked && found === 0 && !query.filters.some((f) => f.dimension === "source")) {
     const n = Number((await store.query(compileEventCount({ dialect: store.dialect, query, timezone: query.timezone ?? "UTC", contracts: [] })))[0]?.n ?? 0);
     if (n > 0) warnings.push(`no reported rows match, but ${n.toLocaleString("en-US")} tracked events do: first-party counts are reported on their own, with --where source=tracked`);
   }
@@ -165,7 +220,7 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
       );
     }
   }
-  if (raw.length === 0) warnings.push(...(await unmatchedFilterNotes(store, query)));
+  if (found === 0) warnings.push(...(await unmatchedFilterNotes(store, query)));
   return { query, dimensions: query.dimensions, metrics: query.metrics, currency, rows, total, warnings };
 }
 

@@ -6,7 +6,7 @@
 // other column goes through node-api's own value reader.
 import { type DuckDBDataChunk, type DuckDBMaterializedResult, DuckDBTypeId, type DuckDBValue } from "@duckdb/node-api";
 import duckdbBindings from "@duckdb/node-bindings";
-import type { ResultRow } from "../store.js";
+import type { ResultColumns, ResultRow } from "../store.js";
 
 type Plain = string | number | bigint | boolean | null;
 type Raw = never;
@@ -21,10 +21,12 @@ const WIDTH: Partial<Record<DuckDBTypeId, number>> = {
 };
 
 const TWO32 = 2 ** 32;
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER) + 1n;
 
 /**
- * Reads one column of one chunk into `out` (rows [0, n) of the chunk). Null where the validity mask
- * says so. `day` names a DATE's day number; `plain` turns any other DuckDB value into a plain one.
+ * Reads one column of one chunk into `out` from index `at` (rows [0, n) of the chunk). Null where the validity mask
+ * says so. `day` names a DATE's day number; `plain` turns any other DuckDB value into a plain one;
+ * `small` gives a 64- or 128-bit integer within ±2^53 (BigInt, or the number as it is).
  */
 function readColumn(
   chunk: DuckDBDataChunk,
@@ -32,14 +34,16 @@ function readColumn(
   type: DuckDBTypeId,
   n: number,
   out: Plain[],
+  at: number,
   day: (days: number) => string,
   plain: (v: DuckDBValue) => Plain,
+  small: (n: number) => number | bigint,
 ): void {
   const width = WIDTH[type];
   const raw = (chunk as unknown as { chunk?: unknown }).chunk;
   if (width === undefined || raw === undefined) {
     const vector = chunk.getColumnVector(c);
-    for (let r = 0; r < n; r++) out[r] = plain(vector.getItem(r) as DuckDBValue);
+    for (let r = 0; r < n; r++) out[at + r] = plain(vector.getItem(r) as DuckDBValue);
     return;
   }
   const vector = duckdbBindings.data_chunk_get_vector(raw as Raw, c);
@@ -48,7 +52,7 @@ function readColumn(
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let r = 0; r < n; r++) {
     if (mask && ((mask[r >> 3] as number) & (1 << (r & 7))) === 0) {
-      out[r] = null;
+      out[at + r] = null;
       continue;
     }
     const o = r * width;
@@ -56,18 +60,20 @@ function readColumn(
       case DuckDBTypeId.DATE: {
         const days = view.getInt32(o, true);
         // ±infinity and dates past year 9999 as DuckDB writes them.
-        out[r] = Math.abs(days) < 2_932_897 ? day(days) : plain(chunk.getColumnVector(c).getItem(r) as DuckDBValue);
+        out[at + r] = Math.abs(days) < 2_932_897 ? day(days) : plain(chunk.getColumnVector(c).getItem(r) as DuckDBValue);
         break;
       }
       case DuckDBTypeId.INTEGER:
-        out[r] = view.getInt32(o, true);
+        out[at + r] = view.getInt32(o, true);
         break;
       case DuckDBTypeId.DOUBLE:
-        out[r] = view.getFloat64(o, true);
+        out[at + r] = view.getFloat64(o, true);
         break;
-      case DuckDBTypeId.BIGINT:
-        out[r] = view.getBigInt64(o, true);
+      case DuckDBTypeId.BIGINT: {
+        const v = view.getBigInt64(o, true);
+        out[at + r] = small === BigInt || v > MAX_EXACT || v < -MAX_EXACT ? v : Number(v);
         break;
+      }
       default: {
         // HUGEINT: a 64-bit upper half that is 0 (or -1, for a negative) and a lower half within 2^53
         // is one exact double; anything wider is put together as a BigInt.
@@ -75,12 +81,44 @@ function readColumn(
         const mid = view.getUint32(o + 4, true);
         const hi = view.getInt32(o + 12, true);
         const hiLow = view.getUint32(o + 8, true);
-        if (hi === 0 && hiLow === 0 && mid < 0x200000) out[r] = BigInt(mid * TWO32 + lo);
-        else if (hi === -1 && hiLow === 0xffffffff && mid >= 0xffe00000) out[r] = BigInt((mid - TWO32) * TWO32 + lo);
-        else out[r] = (view.getBigInt64(o + 8, true) << 64n) | view.getBigUint64(o, true);
+        if (hi === 0 && hiLow === 0 && mid < 0x200000) out[at + r] = small(mid * TWO32 + lo);
+        else if (hi === -1 && hiLow === 0xffffffff && mid >= 0xffe00000) out[at + r] = small((mid - TWO32) * TWO32 + lo);
+        else out[at + r] = (view.getBigInt64(o + 8, true) << 64n) | view.getBigUint64(o, true);
       }
     }
   }
+}
+
+const asNumber = (n: number) => n;
+
+/**
+ * Every column of a result (values as readRowObjects gives them, except that 64- and 128-bit
+ * integers within ±2^53 are numbers: exact, and no BigInt to make per value). `small` is for
+ * readRowObjects.
+ */
+export async function readColumns(
+  result: DuckDBMaterializedResult,
+  day: (days: number) => string,
+  plain: (v: DuckDBValue) => Plain,
+  small: (n: number) => number | bigint = asNumber,
+): Promise<ResultColumns> {
+  const names = result.columnNames();
+  const types = result.columnTypes().map((t) => t.typeId);
+  const all: Plain[][] = names.map(() => []);
+  let rowCount = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const n = chunk.rowCount;
+    for (let c = 0; c < names.length; c++) readColumn(chunk, c, types[c] as DuckDBTypeId, n, all[c] as Plain[], rowCount, day, plain, small);
+    rowCount += n;
+  }
+  // A later column of the same name wins, as in rows.
+  const columns: ResultColumns["columns"] = {};
+  names.forEach((name, c) => {
+    columns[name] = all[c] as Plain[];
+  });
+  return { rowCount, columns };
 }
 
 /**
@@ -90,23 +128,17 @@ function readColumn(
  */
 export async function readRowObjects(result: DuckDBMaterializedResult, day: (days: number) => string, plain: (v: DuckDBValue) => Plain): Promise<ResultRow[]> {
   const names = result.columnNames();
-  const types = result.columnTypes().map((t) => t.typeId);
-  const rows: ResultRow[] = [];
+  const { rowCount, columns } = await readColumns(result, day, plain, BigInt);
+  const cols = names.map((name) => columns[name] as Plain[]);
   const template: ResultRow = {};
   for (const name of names) template[name] = null;
-  const column: Plain[][] = names.map(() => []);
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const n = chunk.rowCount;
-    for (let c = 0; c < names.length; c++) readColumn(chunk, c, types[c] as DuckDBTypeId, n, column[c] as Plain[], day, plain);
-    for (let r = 0; r < n; r++) {
-      // A copy of the template has every key already (one shape for all rows): adding the keys one
-      // by one went through V8's slow path for each of them.
-      const o: ResultRow = { ...template };
-      for (let c = 0; c < names.length; c++) o[names[c] as string] = (column[c] as Plain[])[r] as Plain;
-      rows.push(o);
-    }
+  const rows = new Array<ResultRow>(rowCount);
+  for (let r = 0; r < rowCount; r++) {
+    // A copy of the template has every key already (one shape for all rows): adding the keys one
+    // by one went through V8's slow path for each of them.
+    const o: ResultRow = { ...template };
+    for (let c = 0; c < names.length; c++) o[names[c] as string] = (cols[c] as Plain[])[r] as Plain;
+    rows[r] = o;
   }
   return rows;
 }
