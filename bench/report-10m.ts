@@ -85,7 +85,7 @@ export async function duckdbFile(): Promise<string> {
 }
 
 /** Inserts the bench's rows into a fresh ClickHouse store (one committed segment), 1M rows a statement. */
-async function loadClickHouse(target: ClickHouseTarget): Promise<void> {
+export async function loadClickHouse(target: ClickHouseTarget): Promise<void> {
   await initClickHouseStore(target, { cluster: null, nodes: [] });
   const conn = new ClickHouseConnection(target);
   try {
