@@ -3,21 +3,25 @@
 // (runs alternate): the whole process printing a table and CSV (baseline: bench/report-baseline.mjs,
 // the same SQL by a plain Node process, CSV out), the report in process (MetricQuery → SQL → sums →
 // metrics; baseline: the hand-written SQL on the same connection), and startup (`cpi --version`,
-// `--help`, `calc` beside `node -e 0`). On DuckDB, and on one ClickHouse server (started as the
-// clickhouse benches start it) holding the same rows. Targets: report ≤ 1.3, startup ≤ 3.
+// `--help`, `calc` beside `node -e 0`). On DuckDB, on one ClickHouse 18.16 server (started as the
+// clickhouse benches start it) holding the same rows, and in process only on ClickHouse 26 (chdb,
+// which no cpi process can reach). Each figure names the load average before and after its runs.
+// Targets: report ≤ 1.3, startup ≤ 3.
 // Sizes: BENCH_REPORT_ROWS (both engines), BENCH_REPORT_CH_ROWS (ClickHouse only).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
-import { createClient } from "@clickhouse/client";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { runReport } from "../src/app/report.js";
 import type { MetricQuery } from "../src/domain/query.js";
 import { ClickHouseStore } from "../src/store/clickhouse/clickhouse-store.js";
+import { ClickHouseConnection } from "../src/store/clickhouse/connection.js";
 import { initClickHouseStore } from "../src/store/clickhouse/init-schema.js";
-import { parseClickHouseUrl } from "../src/store/clickhouse/store-url.js";
+import { type ClickHouseTarget, parseClickHouseUrl } from "../src/store/clickhouse/store-url.js";
 import { DuckDbStore } from "../src/store/duckdb/duckdb-store.js";
 import type { Store } from "../src/store/store.js";
+import { chdbSkipReason, chdbTarget } from "../test/clickhouse/chdb.js";
 import { skipReason, startClickHouse } from "../test/clickhouse/harness.js";
 import { fmt, median, RUNS, report, timed } from "./util.js";
 
@@ -60,7 +64,7 @@ const rowSql = (cast: (e: string, t: string) => string, concat: (a: string, b: s
   ];
 };
 
-async function duckdbFile(): Promise<string> {
+export async function duckdbFile(): Promise<string> {
   const db = join(DIR, `report-v2-${N}.duckdb`);
   if (existsSync(db)) return db;
   mkdirSync(DIR, { recursive: true });
@@ -80,34 +84,27 @@ async function duckdbFile(): Promise<string> {
   return db;
 }
 
-/** Loads the same rows into a fresh ClickHouse store (one committed segment) and returns its URL. */
-async function clickhouseStore(serverUrl: (db: string) => string): Promise<string> {
-  const url = serverUrl(`bench_report_${process.pid}`);
-  const target = parseClickHouseUrl(url);
+/** Inserts the bench's rows into a fresh ClickHouse store (one committed segment), 1M rows a statement. */
+export async function loadClickHouse(target: ClickHouseTarget): Promise<void> {
   await initClickHouseStore(target, { cluster: null, nodes: [] });
-  const u = new URL(url.replace(/^clickhouse:/, "http:"));
-  const client = createClient({
-    url: `http://${u.host}`,
-    username: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    database: u.pathname.slice(1),
-    request_timeout: 1_800_000,
-  });
-  const types: Record<string, string> = { INTEGER: "Int32", VARCHAR: "String", BIGINT: "Int64", DOUBLE: "Float64" };
-  const cols = rowSql(
-    (e, t) => `CAST(${e} AS ${types[t]})`,
-    (a, b) => `concat(${a}, ${b})`,
-    "intDiv(i, 300)",
-  ).map((c) => c.replace("DATE '2025-01-01'", "toDate('2025-01-01')"));
-  const per = 1_000_000;
-  for (let off = 0; off < CH_N; off += per) {
-    const n = Math.min(per, CH_N - off);
-    await client.command({ query: `INSERT INTO spend_rows SELECT ${cols.join(", ")}, 1, 1 FROM (SELECT number + ${off} AS i FROM numbers(${n}))` });
+  const conn = new ClickHouseConnection(target);
+  try {
+    const types: Record<string, string> = { INTEGER: "Int32", VARCHAR: "String", BIGINT: "Int64", DOUBLE: "Float64" };
+    const cols = rowSql(
+      (e, t) => `CAST(${e} AS ${types[t]})`,
+      (a, b) => `concat(${a}, ${b})`,
+      "intDiv(i, 300)",
+    ).map((c) => c.replace("DATE '2025-01-01'", "toDate('2025-01-01')"));
+    const per = 1_000_000;
+    for (let off = 0; off < CH_N; off += per) {
+      const n = Math.min(per, CH_N - off);
+      await conn.command(`INSERT INTO spend_rows SELECT ${cols.join(", ")}, 1, 1 FROM (SELECT number + ${off} AS i FROM numbers(${n}))`);
+    }
+    await conn.command("INSERT INTO segment_log (segment, delta, import_id) VALUES (1, 1, 1)");
+    await conn.command("OPTIMIZE TABLE spend_rows FINAL");
+  } finally {
+    await conn.close();
   }
-  await client.command({ query: "INSERT INTO segment_log (segment, delta, import_id) VALUES (1, 1, 1)" });
-  await client.command({ query: "OPTIMIZE TABLE spend_rows FINAL" });
-  await client.close();
-  return url;
 }
 
 /** Wall time of a whole process, in ms, and its stdout's length. */
@@ -124,13 +121,15 @@ const HAND_SQL: Record<Store["dialect"]["name"], string> = {
     "SELECT campaign, date_start, toString(sum(toDecimal128(cost_micros, 0))) AS cost, sum(impressions) AS impressions, sum(clicks) AS clicks FROM spend GROUP BY campaign, date_start ORDER BY campaign, date_start",
 };
 
-/** The report rows of one engine: whole process (table, CSV) and in process, each beside its baseline. */
-async function benchEngine(engine: "duckdb" | "clickhouse", storeArgs: string[], baselineTarget: string, open: () => Promise<Store>, rows: number): Promise<void> {
+const load = () => `load ${loadavg()[0]?.toFixed(1)}`;
+
+/** The whole process (table, CSV) beside the hand-written baseline process, runs alternating. */
+function benchProcesses(engine: "duckdb" | "clickhouse", storeArgs: string[], baselineTarget: string, rows: number): void {
   const cli = [CPI, "report", "--by", "campaign,day", ...storeArgs];
-  const t = { table: [] as number[], csv: [] as number[], base: [] as number[], sql: [] as number[], handSql: [] as number[] };
+  const t = { table: [] as number[], csv: [] as number[], base: [] as number[] };
   let tableBytes = 0;
-  let groups = 0;
   processMs(cli); // warm the page cache
+  const before = load();
   for (let run = 0; run < RUNS; run++) {
     const table = processMs(cli);
     t.table.push(table.ms);
@@ -138,23 +137,32 @@ async function benchEngine(engine: "duckdb" | "clickhouse", storeArgs: string[],
     t.csv.push(processMs([...cli, "--format", "csv"]).ms);
     t.base.push(processMs([BASELINE, engine, baselineTarget]).ms);
   }
+  const base = median(t.base);
+  const what = `${engine}: report ${fmt(rows)} rows by campaign × day`;
+  const loads = `${before} → ${load()}`;
+  report(`${what}, table, whole process`, `${fmt(median(t.table))} ms`, `hand-written ${fmt(base)} ms`, median(t.table) / base, `≤ 1.3 (${fmt(tableBytes / 1024)} KiB; ${loads})`);
+  report(`${what}, CSV, whole process`, `${fmt(median(t.csv))} ms`, `hand-written ${fmt(base)} ms`, median(t.csv) / base, "≤ 1.3");
+}
+
+/** The report in process (MetricQuery → SQL → sums → metrics) beside the hand-written SQL on the same connection. */
+async function benchInProcess(engine: string, dialect: Store["dialect"]["name"], open: () => Promise<Store>, rows: number): Promise<void> {
+  const t = { sql: [] as number[], handSql: [] as number[] };
+  let groups = 0;
   const store = await open();
+  const before = load();
   try {
     await runReport(store, QUERY, { sums: "metrics" });
     for (let run = 0; run < RUNS; run++) {
       const r = await timed(() => runReport(store, QUERY, { sums: "metrics" }));
       groups = r.value.rows.length;
       t.sql.push(r.ms);
-      t.handSql.push((await timed(() => store.query(HAND_SQL[engine]))).ms);
+      t.handSql.push((await timed(() => store.query(HAND_SQL[dialect]))).ms);
     }
   } finally {
     await store.close();
   }
-  const base = median(t.base);
   const what = `${engine}: report ${fmt(rows)} rows by campaign × day`;
-  report(`${what}, table, whole process`, `${fmt(median(t.table))} ms`, `hand-written ${fmt(base)} ms`, median(t.table) / base, `≤ 1.3 (${fmt(groups)} rows, ${fmt(tableBytes / 1024)} KiB)`);
-  report(`${what}, CSV, whole process`, `${fmt(median(t.csv))} ms`, `hand-written ${fmt(base)} ms`, median(t.csv) / base, "≤ 1.3");
-  report(`${what}, in process (SQL + sums + metrics)`, `${fmt(median(t.sql))} ms`, `hand SQL ${fmt(median(t.handSql))} ms`, median(t.sql) / median(t.handSql), "≤ 1.3");
+  report(`${what}, in process (SQL + sums + metrics)`, `${fmt(median(t.sql))} ms`, `hand SQL ${fmt(median(t.handSql))} ms`, median(t.sql) / median(t.handSql), `≤ 1.3 (${fmt(groups)} rows; ${before} → ${load()})`);
 }
 
 /** `cpi --version`, `--help` and `calc` beside `node -e 0`, runs interleaved. */
@@ -177,19 +185,28 @@ function benchStartup(): void {
 export async function benchReport10m(): Promise<void> {
   benchStartup();
   const db = await duckdbFile();
-  await benchEngine("duckdb", ["--db", db], db, () => DuckDbStore.open(db), N);
+  benchProcesses("duckdb", ["--db", db], db, N);
+  await benchInProcess("duckdb", "duckdb", () => DuckDbStore.open(db), N);
   const why = skipReason();
-  if (why) {
-    console.log(`clickhouse report: skipped (${why})`);
-    return;
+  if (why) console.log(`clickhouse report: skipped (${why})`);
+  else {
+    const cluster = await startClickHouse(1);
+    try {
+      const server = cluster.servers[0] as (typeof cluster.servers)[number];
+      const url = server.url(`bench_report_${process.pid}`);
+      await loadClickHouse(parseClickHouseUrl(url));
+      benchProcesses("clickhouse", ["--store", url], url.replace(/^clickhouse:/, "http:"), CH_N);
+      await benchInProcess("clickhouse 18.16", "clickhouse", () => ClickHouseStore.open(url), CH_N);
+    } finally {
+      await cluster.stop();
+    }
   }
-  const cluster = await startClickHouse(1);
-  try {
-    const server = cluster.servers[0] as (typeof cluster.servers)[number];
-    const url = await clickhouseStore((d) => server.url(d));
-    const http = url.replace(/^clickhouse:/, "http:");
-    await benchEngine("clickhouse", ["--store", url], http, () => ClickHouseStore.open(url), CH_N);
-  } finally {
-    await cluster.stop();
+  // ClickHouse 26 runs in this process only (chdb): a cpi process cannot reach it, so in process only.
+  const noChdb = chdbSkipReason();
+  if (noChdb) console.log(`clickhouse 26 report: skipped (${noChdb})`);
+  else {
+    const target = chdbTarget(`bench_report_${process.pid}`);
+    await loadClickHouse(target);
+    await benchInProcess("clickhouse 26 (chdb)", "clickhouse", () => ClickHouseStore.openTarget(target), CH_N);
   }
 }

@@ -3,12 +3,12 @@ import { UserError } from "../domain/errors.js";
 import { FxTable } from "../domain/fx.js";
 import { addTotals, emptyTotals, microsToConversions, type Totals } from "../domain/measures.js";
 import { measuresOf } from "../domain/metric-measures.js";
-import { type MetricName, metricValues, type TrackedMeasures } from "../domain/metrics.js";
+import { type MetricName, metricValues, metricValuesOf, type TrackedMeasures } from "../domain/metrics.js";
 import type { Dimension, MetricQuery } from "../domain/query.js";
 import { isTimeGrain } from "../domain/query.js";
 import { compileEventCount, includesTracked, TRACKED_SOURCE } from "../query/events-sql.js";
 import { bucketLabels, compileSpendQuery, compileStraddleCount } from "../query/spend-sql.js";
-import type { ResultRow, Store } from "../store/store.js";
+import type { ResultColumns, ResultRow, Store } from "../store/store.js";
 import { dimensionKey, type TrackedPart, trackedReportPart } from "./track/tracked-report.js";
 
 export interface ReportRow {
@@ -32,20 +32,79 @@ export interface Report {
   warnings: string[];
 }
 
+/** A money sum in micros, converted by `factor` (1: as it is). */
+function moneyOf(v: unknown, factor: number): bigint {
+  if (v === undefined || v === null) return 0n;
+  const m = typeof v === "bigint" ? v : BigInt(v as number | string);
+  return factor === 1 ? m : BigInt(Math.round(Number(m) * factor));
+}
+
 function totalsOf(r: ResultRow, factor: number): Totals {
-  const money = (v: unknown) => {
-    const m = BigInt((v as bigint | number | null) ?? 0);
-    return factor === 1 ? m : BigInt(Math.round(Number(m) * factor));
-  };
   return {
-    cost: money(r.cost),
-    revenue: money(r.revenue),
+    cost: moneyOf(r.cost, factor),
+    revenue: moneyOf(r.revenue, factor),
     impressions: Number(r.impressions ?? 0),
     clicks: Number(r.clicks ?? 0),
     conversions: microsToConversions(r.conversions as bigint | number | null),
     viewable_impressions: Number(r.viewable_impressions ?? 0),
     measurable_impressions: Number(r.measurable_impressions ?? 0),
   };
+}
+
+/** A query's result by columns: the store's own reader when it has one, else its rows turned around. */
+async function queryColumns(store: Store, sql: string): Promise<ResultColumns> {
+  if (store.queryColumns) return store.queryColumns(sql);
+  const rows = await store.query(sql);
+  const columns: ResultColumns["columns"] = {};
+  for (const name of Object.keys(rows[0] ?? {})) columns[name] = rows.map((r) => r[name] ?? null);
+  return { rowCount: rows.length, columns };
+}
+
+/** A result's rows as objects. */
+function rowsOf(result: ResultColumns): ResultRow[] {
+  const names = Object.keys(result.columns);
+  const rows: ResultRow[] = [];
+  for (let r = 0; r < result.rowCount; r++) {
+    const o: ResultRow = {};
+    for (const name of names) o[name] = (result.columns[name] as ResultColumns["columns"][string])[r] ?? null;
+    rows.push(o);
+  }
+  return rows;
+}
+
+/** One report row per result row (one currency, nothing to merge): keys, then the sums as Totals. */
+function reportRowsOf(result: ResultColumns, dimensionColumns: readonly string[]): ReportRow[] {
+  const c = result.columns;
+  const none: null[] = [];
+  const keys = dimensionColumns.map((name) => c[name] ?? none);
+  const [cost, revenue, impressions, clicks, conversions, viewable, measurable] = [
+    c.cost,
+    c.revenue,
+    c.impressions,
+    c.clicks,
+    c.conversions,
+    c.viewable_impressions,
+    c.measurable_impressions,
+  ].map((col) => col ?? none);
+  const rows = new Array<ReportRow>(result.rowCount);
+  for (let r = 0; r < result.rowCount; r++) {
+    const k = new Array<string>(keys.length);
+    for (let i = 0; i < keys.length; i++) k[i] = String((keys[i] as unknown[])[r] ?? "");
+    rows[r] = {
+      keys: k,
+      totals: {
+        cost: moneyOf(cost?.[r], 1),
+        revenue: moneyOf(revenue?.[r], 1),
+        impressions: Number(impressions?.[r] ?? 0),
+        clicks: Number(clicks?.[r] ?? 0),
+        conversions: microsToConversions(conversions?.[r] as bigint | number | null),
+        viewable_impressions: Number(viewable?.[r] ?? 0),
+        measurable_impressions: Number(measurable?.[r] ?? 0),
+      },
+      values: {},
+    };
+  }
+  return rows;
 }
 
 export interface ReportOptions {
@@ -69,10 +128,13 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
   const target = query.currency ?? null;
   const sums = options.sums === "metrics" ? measuresOf(query.metrics) : undefined;
   const compiled = compileSpendQuery(store.dialect, query, target !== null, "spend", sums);
-  const raw = await store.query(compiled.sql);
-  bucketLabels(raw, compiled);
-  // Keys of the reported rows: only a report that reads tracked events too needs them.
+  const spend = await queryColumns(store, compiled.sql);
+  bucketLabels(spend.columns, compiled);
   const withTracked = includesTracked(query.filters);
+  // Rows to merge (converted currencies, tracked parts) as objects; one SQL row per report row read
+  // from the columns directly.
+  const raw = withTracked || target !== null ? rowsOf(spend) : [];
+  // Keys of the reported rows: only a report that reads tracked events too needs them.
   const spendKeys = new Set(withTracked ? raw.map((r) => dimensionKey(r, compiled.dimensionColumns)) : []);
   let tracked: TrackedPart | null = null;
   if (withTracked) {
@@ -83,7 +145,8 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
   const warnings: string[] = [];
   const fx = target ? new FxTable(await store.fxRates()) : null;
   // Tracked rows no contract prices carry no money (cur ""): they join any currency.
-  const currencies = new Set(raw.map((r) => String(r.cur)).filter((c) => c !== ""));
+  const currencies = new Set<string>();
+  for (const cur of raw.length ? raw.map((r) => r.cur) : (spend.columns.cur ?? [])) if (cur !== "") currencies.add(String(cur));
   const byCurrency = query.dimensions.includes("currency");
   if (!target && currencies.size > 1 && !byCurrency) {
     throw new UserError(
@@ -116,9 +179,10 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
     if (tracked) rows.sort((a, b) => compareKeys(a.keys, b.keys));
   } else {
     // One currency (or grouped by currency): each SQL row is one report row, already sorted.
-    rows = raw.map((r) => ({ keys: compiled.dimensionColumns.map((c) => String(r[c] ?? "")), totals: totalsOf(r, 1), values: {} }));
+    rows = reportRowsOf(spend, compiled.dimensionColumns);
   }
-  for (const row of rows) row.values = metricValues(query.metrics, { ...row.totals, ...row.tracked });
+  const valuesOf = metricValuesOf(query.metrics);
+  for (const row of rows) row.values = valuesOf(row.tracked ? { ...row.totals, ...row.tracked } : row.totals);
   const currency = target ?? (currencies.size === 1 ? ([...currencies][0] as string) : null);
   let total: ReportRow | null = null;
   if (target || currencies.size <= 1) {
@@ -133,7 +197,8 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
   } else {
     warnings.push(`rows are in ${[...currencies].sort().join(", ")}: no grand total without --currency`);
   }
-  if (!tracked && raw.length === 0 && !query.filters.some((f) => f.dimension === "source")) {
+  const found = spend.rowCount + (tracked?.rows.length ?? 0);
+  if (!tracked && found === 0 && !query.filters.some((f) => f.dimension === "source")) {
     const n = Number((await store.query(compileEventCount({ dialect: store.dialect, query, timezone: query.timezone ?? "UTC", contracts: [] })))[0]?.n ?? 0);
     if (n > 0) warnings.push(`no reported rows match, but ${n.toLocaleString("en-US")} tracked events do: first-party counts are reported on their own, with --where source=tracked`);
   }
@@ -157,7 +222,7 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
       );
     }
   }
-  if (raw.length === 0) warnings.push(...(await unmatchedFilterNotes(store, query)));
+  if (found === 0) warnings.push(...(await unmatchedFilterNotes(store, query)));
   return { query, dimensions: query.dimensions, metrics: query.metrics, currency, rows, total, warnings };
 }
 

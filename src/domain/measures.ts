@@ -38,12 +38,22 @@ export function conversionsToMicros(conversions: number): bigint {
 
 /** Micro-units of conversions as a number of conversions. @example microsToConversions(9288250000n) // 9288.25 */
 export function microsToConversions(micros: bigint | number | null | undefined): number {
+  // Within 2^53 the same parts in plain numbers (a report converts one per row).
+  const n = Number(micros ?? 0);
+  if (Number.isSafeInteger(n)) {
+    const part = n % 1e6;
+    return (n - part) / 1e6 + part / 1e6;
+  }
   const m = BigInt(micros ?? 0);
   return Number(m / 1_000_000n) + Number(m % 1_000_000n) / 1e6;
 }
 
 /** a + b exactly in micro-units (each a number of conversions with at most 6 decimals). @example addConversions(0.1, 0.2) // 0.3 */
 export function addConversions(a: number, b: number): number {
+  // The same integer sum in plain numbers while it stays within 2^53 (a report's total adds one per row).
+  const ma = Math.round(a * 1e6);
+  const mb = Math.round(b * 1e6);
+  if (Number.isSafeInteger(ma) && Number.isSafeInteger(mb) && Number.isSafeInteger(ma + mb)) return microsToConversions(ma + mb);
   return microsToConversions(conversionsToMicros(a) + conversionsToMicros(b));
 }
 

@@ -212,6 +212,21 @@ export function parseMetricList(list: string): MetricName[] {
   return names.map((n) => metricDef(n).name as MetricName);
 }
 
+/**
+ * metricValues for many rows: the metrics looked up once, and each row's values object copied from one
+ * template (one shape, no key added one by one). @example metricValuesOf(["cpi"])(t) // { cpi: 0.01 }
+ */
+export function metricValuesOf(names: readonly MetricName[]): (t: MetricInput) => Record<string, number | null> {
+  const defs = names.map((n) => METRICS[n] as MetricDef);
+  const template: Record<string, number | null> = {};
+  for (const n of names) template[n] = null;
+  return (t) => {
+    const out = { ...template };
+    for (let i = 0; i < names.length; i++) out[names[i] as string] = (defs[i] as MetricDef).value(t);
+    return out;
+  };
+}
+
 /** Every metric of `names` evaluated on `t`. @example metricValues(["cpi"], t) // { cpi: 0.01 } */
 export function metricValues(names: readonly MetricName[], t: MetricInput): Record<string, number | null> {
   const out: Record<string, number | null> = {};

@@ -62,18 +62,20 @@ function timeBucketExprs(d: Dialect, grain: TimeGrain): [string, string] {
 }
 
 /**
- * Replaces, in each row, a time bucket's pair of days by its label: the day when both are the same,
- * else "start..end" (the SQL gives days as "YYYY-MM-DD" text on both engines).
- * @example bucketLabels(rows, compiled) // rows[0].d1: "2026-10-01"
+ * Replaces, in a result's columns, a time bucket's pair of days by its label: the day when both are
+ * the same, else "start..end" (the SQL gives days as "YYYY-MM-DD" text on both engines).
+ * @example bucketLabels(result.columns, compiled) // result.columns.d1[0]: "2026-10-01"
  */
-export function bucketLabels(rows: Record<string, unknown>[], compiled: Pick<CompiledSpendQuery, "dimensionColumns" | "rangeEnds">): void {
+export function bucketLabels(columns: Record<string, unknown[]>, compiled: Pick<CompiledSpendQuery, "dimensionColumns" | "rangeEnds">): void {
   compiled.rangeEnds.forEach((endColumn, i) => {
     if (endColumn === null) return;
-    const col = compiled.dimensionColumns[i] as string;
-    for (const r of rows) {
-      const start = String(r[col]);
-      const end = String(r[endColumn]);
-      r[col] = start === end ? start : `${start}..${end}`; // (the end column stays: a delete would slow every later read of the row)
+    const starts = columns[compiled.dimensionColumns[i] as string];
+    const ends = columns[endColumn];
+    if (!starts || !ends) return;
+    for (let r = 0; r < starts.length; r++) {
+      const start = String(starts[r]);
+      const end = String(ends[r]);
+      starts[r] = start === end ? start : `${start}..${end}`;
     }
   });
 }

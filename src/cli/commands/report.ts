@@ -5,25 +5,48 @@ import { buildMetricQuery } from "../../domain/query.js";
 import { withStore } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { collect, outputFormat, toJson } from "../options.js";
-import { toCsv } from "../render/csv.js";
-import { formatMetric } from "../render/format.js";
-import { renderTable } from "../render/table.js";
+import { csvOfCells } from "../render/csv.js";
+import { formatMetric, metricFormatter } from "../render/format.js";
+import { renderColumns, renderTable } from "../render/table.js";
 
 /** The report as an aligned table with a totals row. */
 export function reportTable(report: Report): string {
   const header = [...report.dimensions, ...report.metrics.map((m) => METRICS[m].label)];
   const numeric = new Set(report.metrics.map((_, i) => report.dimensions.length + i));
-  const cur = (row: { keys: string[] }) => {
-    const i = report.dimensions.indexOf("currency");
-    return report.currency ?? (i >= 0 ? (row.keys[i] ?? null) : null);
-  };
-  const rows = report.rows.map((r) => [...r.keys.map((k) => k || "(none)"), ...report.metrics.map((m) => formatMetric(METRICS[m], r.values[m] ?? null, cur(r)))]);
   const t = report.total;
   const footer = t
     ? [...report.dimensions.map((_, i) => (i === 0 ? "Total" : "")), ...report.metrics.map((m) => formatMetric(METRICS[m], t.values[m] ?? null, report.currency))]
     : undefined;
-  if (report.dimensions.length === 0) return renderTable(header.length ? header : ["Total"], footer ? [footer] : rows, numeric);
-  return renderTable(header, rows, numeric, footer);
+  if (report.dimensions.length === 0) {
+    const plain = report.rows.map((r) => report.metrics.map((m) => formatMetric(METRICS[m], r.values[m] ?? null, report.currency)));
+    return renderTable(header.length ? header : ["Total"], footer ? [footer] : plain, numeric);
+  }
+  // Column by column (100,000 rows are 600,000 numbers to format: no array per row).
+  const rows = report.rows;
+  const keys = report.dimensions.map((_, d) => rows.map((r) => r.keys[d] || "(none)"));
+  const byCurrency = report.dimensions.indexOf("currency");
+  const values = report.metrics.map((m) => {
+    const def = METRICS[m];
+    if (report.currency !== null || byCurrency < 0) {
+      const format = metricFormatter(def, report.currency);
+      return rows.map((r) => format(r.values[m] ?? null));
+    }
+    return rows.map((r) => formatMetric(def, r.values[m] ?? null, r.keys[byCurrency] ?? null));
+  });
+  // Numbers cpi formatted, with a currency symbol Intl chose (a code it did not know is shown as given).
+  const plain = report.currency === null || /^[A-Z]{3}$/i.test(report.currency) ? numeric : new Set<number>();
+  return renderColumns(header, [...keys, ...values], numeric, footer, byCurrency < 0 ? plain : new Set());
+}
+
+/** The report as CSV: dimensions, then metrics (as reportToObjects gives them, without an object per row). */
+export function reportCsv(report: Report): string {
+  const dims = report.dimensions.length;
+  const rows = report.rows;
+  const metrics = report.metrics;
+  return csvOfCells([...report.dimensions, ...metrics], rows.length, (r, c) => {
+    const row = rows[r] as Report["rows"][number];
+    return c < dims ? (row.keys[c] ?? "") : (row.values[metrics[c - dims] as string] ?? null);
+  });
 }
 
 /** `cpi report`: CPI and its neighbours from the store. */
@@ -56,7 +79,7 @@ Examples:
       const report = await withStore(o, io, "read", (s) => runReport(s, query, { sums: "metrics" }));
       for (const w of report.warnings) io.err(`warning: ${w}\n`);
       if (format === "json") io.out(toJson(reportToObjects(report)));
-      else if (format === "csv") io.out(toCsv([...report.dimensions, ...report.metrics], reportToObjects(report)));
+      else if (format === "csv") io.out(reportCsv(report));
       else {
         if (report.rows.length === 0) io.err("no rows match this query\n");
         io.out(reportTable(report));

@@ -4,7 +4,7 @@ import { UserError } from "../../domain/errors.js";
 import type { FxRate } from "../../domain/fx.js";
 import type { Contract, NewContract } from "../../domain/tracking/contract.js";
 import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
-import type { ImportOutcome, ProgressFn, ResultRow, SpendImport, Store, StoreSetting, TrackedBatch, TrackedBatchOutcome } from "../store.js";
+import type { ImportOutcome, ProgressFn, ResultColumns, ResultRow, SpendImport, Store, StoreSetting, TrackedBatch, TrackedBatchOutcome } from "../store.js";
 import { addApiTokenClickHouse, apiTokensClickHouse, revokeApiTokenClickHouse } from "./api-tokens.js";
 import { campaignStatusesClickHouse, recordCampaignStatusesClickHouse } from "./campaign-status.js";
 import { ClickHouseConnection } from "./connection.js";
@@ -100,6 +100,10 @@ export class ClickHouseStore implements Store {
 
   query(sql: string): Promise<ResultRow[]> {
     return this.conn.query(sql);
+  }
+
+  queryColumns(sql: string): Promise<ResultColumns> {
+    return this.conn.queryColumns(sql);
   }
 
   private lockConn: Promise<LockConnection> | null = null;

@@ -2,12 +2,12 @@
 import { Readable } from "node:stream";
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client";
 import { UserError } from "../../domain/errors.js";
-import type { ResultRow } from "../store.js";
+import type { ResultColumns, ResultRow } from "../store.js";
 import { type ClickHouseTarget, describeTarget } from "./store-url.js";
 
-interface JsonResult {
+interface JsonCompactResult {
   meta: { name: string; type: string }[];
-  data: Record<string, unknown>[];
+  data: unknown[][];
 }
 
 /** Settings every request carries: synchronous inserts through Distributed tables (read-your-writes). */
@@ -24,16 +24,30 @@ const SETTINGS = {
   http_headers_progress_interval_ms: "10000",
 } as const;
 
-function isBig(type: string): boolean {
-  return /^(Nullable\()?U?Int(64|128|256)\b/.test(type);
-}
+type Plain = string | number | bigint | boolean | null;
 
-function plain(v: unknown, type: string): string | number | bigint | boolean | null {
-  if (v === null || v === undefined) return null;
-  if (isBig(type)) return BigInt(v as string);
-  if (/^(Nullable\()?DateTime\b/.test(type) && typeof v === "string") return `${v.replace(" ", "T")}.000Z`;
-  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
-  return String(v);
+/**
+ * How a value of a column of `type` becomes a plain one, chosen once per column: 64-bit integers
+ * (quoted in JSON) as bigint (`small` "number": as numbers within ±2^53), DateTime as an ISO
+ * instant, the rest as JSON gave it.
+ */
+function converterOf(type: string, small: "bigint" | "number"): (v: unknown) => Plain {
+  if (/^(Nullable\()?U?Int(64|128|256)\b/.test(type)) {
+    if (small === "bigint") return (v) => (v === null || v === undefined ? null : BigInt(v as string));
+    // Within ±2^53 as the exact number it is (no BigInt per value), else a bigint.
+    return (v) => {
+      if (v === null || v === undefined) return null;
+      const n = Number(v);
+      return Number.isSafeInteger(n) ? n : BigInt(v as string);
+    };
+  }
+  const dateTime = /^(Nullable\()?DateTime\b/.test(type);
+  return (v) => {
+    if (v === null || v === undefined) return null;
+    if (dateTime && typeof v === "string") return `${v.replace(" ", "T")}.000Z`;
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+    return String(v);
+  };
 }
 
 /** A connection to one ClickHouse server and database. */
@@ -59,13 +73,33 @@ export class ClickHouseConnection {
 
   /** Runs a SELECT and returns its rows: 64-bit integers as bigint, dates as "YYYY-MM-DD". */
   async query(sql: string): Promise<ResultRow[]> {
-    const rs = await this.guard(() => this.client.query({ query: sql, format: "JSON" }));
-    const json = (await this.guard(() => rs.json())) as unknown as JsonResult;
-    return json.data.map((row) => {
-      const o: ResultRow = {};
-      for (const m of json.meta) o[m.name] = plain(row[m.name], m.type);
+    const { names, convert, data } = await this.compact(sql, "bigint");
+    // Rows copied from a template have every key already (one shape; no key added one by one).
+    const template: ResultRow = {};
+    for (const name of names) template[name] = null;
+    return data.map((row) => {
+      const o: ResultRow = { ...template };
+      for (let i = 0; i < names.length; i++) o[names[i] as string] = (convert[i] as (v: unknown) => Plain)(row[i]);
       return o;
     });
+  }
+
+  /** query's result column by column (a later column of the same name wins, as in rows; integers within ±2^53 as numbers). */
+  async queryColumns(sql: string): Promise<ResultColumns> {
+    const { names, convert, data } = await this.compact(sql, "number");
+    const columns: ResultColumns["columns"] = {};
+    names.forEach((name, i) => {
+      const f = convert[i] as (v: unknown) => Plain;
+      columns[name] = data.map((row) => f(row[i]));
+    });
+    return { rowCount: data.length, columns };
+  }
+
+  /** A SELECT's rows as JSONCompact (each row an array: no column name repeated per value) and a converter per column. */
+  private async compact(sql: string, small: "bigint" | "number"): Promise<{ names: string[]; convert: ((v: unknown) => Plain)[]; data: unknown[][] }> {
+    const rs = await this.guard(() => this.client.query({ query: sql, format: "JSONCompact" }));
+    const json = (await this.guard(() => rs.json())) as unknown as JsonCompactResult;
+    return { names: json.meta.map((m) => m.name), convert: json.meta.map((m) => converterOf(m.type, small)), data: json.data };
   }
 
   /** Runs a statement that returns no rows (DDL, INSERT … SELECT, ALTER). */

@@ -7,11 +7,12 @@ import { memoEpochDayToIso } from "../../domain/dates.js";
 import type { FxRate } from "../../domain/fx.js";
 import type { Contract, NewContract } from "../../domain/tracking/contract.js";
 import { duckdbDialect } from "../../query/duckdb-dialect.js";
-import type { ImportOutcome, ProgressFn, ResultRow, SpendBatchImport, SpendImport, Store, StoreSetting, TrackedBatch, TrackedBatchOutcome } from "../store.js";
+import type { ImportOutcome, ProgressFn, ResultColumns, ResultRow, SpendBatchImport, SpendImport, Store, StoreSetting, TrackedBatch, TrackedBatchOutcome } from "../store.js";
 import { API_TOKENS_DDL, deleteApiTokenDuckDb, insertApiTokenDuckDb, listApiTokensDuckDb } from "./api-tokens.js";
 import { CAMPAIGN_STATUS_DDL, campaignStatusesDuckDb, recordCampaignStatusesDuckDb } from "./campaign-status.js";
 import { appendTrackedBatch, deleteContract, eventLogOffset, insertContract, listContracts } from "./event-tables.js";
 import { BUILD_EVENT_ROLLUP, migrateDuckDb } from "./migrations.js";
+import { readColumns, readRowObjects } from "./read-rows.js";
 import { RollupCompactor } from "./rollup-compaction.js";
 import { DUCKDB_SCHEMA, SCHEMA_VERSION } from "./schema.js";
 import { refuseNewerSchema } from "./schema-version.js";
@@ -72,13 +73,11 @@ export class DuckDbStore implements Store {
 
   /** Runs a query; the store's own statements bind their values (`$1` …, with their types), never quote them. */
   async query(sql: string, values?: DuckDBValue[], types?: DuckDBType[]): Promise<ResultRow[]> {
-    const reader = await this.conn.runAndReadAll(sql, values, types);
-    const names = reader.columnNames();
-    return reader.getRows().map((row) => {
-      const o: ResultRow = {};
-      for (let i = 0; i < names.length; i++) o[names[i] as string] = toPlain(row[i] as DuckDBValue);
-      return o;
-    });
+    return readRowObjects(await this.conn.run(sql, values, types), isoDay, toPlain);
+  }
+
+  async queryColumns(sql: string): Promise<ResultColumns> {
+    return readColumns(await this.conn.run(sql), isoDay, toPlain);
   }
 
   importSpend(files: readonly SpendImport[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
