@@ -63,7 +63,7 @@ try {
     post({ t: "estimate", rows: estimateRows(bytes, bytes.length) });
     report = parseReport(bytes, job.opts, postBatch, (row) => reachRows.add(row));
   } else {
-    const { size, partBytes } = job.bytes;
+    const { size, partBytes, wholeBytes } = job.bytes;
     let estimated = false;
     const source = {
       size,
@@ -76,7 +76,7 @@ try {
         return bytes;
       },
     };
-    report = parseInParts(source, job.opts, partBytes, postBatch, (row) => reachRows.add(row));
+    report = parseInParts(source, job.opts, partBytes, postBatch, (row) => reachRows.add(row), wholeBytes);
   }
   const reach = reachRows.finish();
   post({ t: "done", report, reach }, reachColumnBuffers(reach));
