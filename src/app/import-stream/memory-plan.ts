@@ -25,7 +25,8 @@ export interface ImportMemoryPlan {
 
 /**
  * The shares of `memoryBytes`: parts of 1/64 (1 to 64 MiB), the parse thread's heap 8 parts, DuckDB
- * 40 %, the rest for the process itself. A workbook is read whole up to 1/16, its parse taking half.
+ * 40 % (at least 96 MiB), the rest for the process itself. A workbook is read whole up to 1/16, its
+ * parse taking 40 %.
  * @example importMemoryPlan(2 ** 30).partBytes // 16777216
  */
 export function importMemoryPlan(memoryBytes = DEFAULT_IMPORT_MEMORY): ImportMemoryPlan {
@@ -33,8 +34,9 @@ export function importMemoryPlan(memoryBytes = DEFAULT_IMPORT_MEMORY): ImportMem
   return {
     partBytes,
     parserHeapMb: Math.max(32, (8 * partBytes) / MiB),
-    storeBytes: Math.floor((memoryBytes * 0.4) / MiB) * MiB,
+    // DuckDB's parallel insert needs about 100 MB (at 24 MB it fails, out of memory).
+    storeBytes: Math.max(96 * MiB, Math.floor((memoryBytes * 0.4) / MiB) * MiB),
     wholeBytes: Math.floor(memoryBytes / 16),
-    wholeHeapMb: Math.max(64, Math.floor(memoryBytes / 2 / MiB)),
+    wholeHeapMb: Math.max(64, Math.floor((memoryBytes * 0.4) / MiB)),
   };
 }

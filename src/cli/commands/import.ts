@@ -40,7 +40,8 @@ export function memorySize(value: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i.exec(value);
   const unit = (m?.[2] ?? "b").toLowerCase()[0] as "b" | "k" | "m" | "g";
   const bytes = m ? Number(m[1]) * { b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 }[unit] : Number.NaN;
-  if (!(bytes >= 64 * 2 ** 20)) throw new UserError("bad_option", `--max-memory must be a size of at least 64MB, like 512MB or 2GB, got '${value}'`);
+  // Below 256 MB the process itself (node, DuckDB, the parse thread: about 110-180 MB) leaves too little.
+  if (!(bytes >= 256 * 2 ** 20)) throw new UserError("bad_option", `--max-memory must be a size of at least 256MB, like 512MB or 2GB, got '${value}'`);
   return Math.floor(bytes);
 }
 
