@@ -1,4 +1,3 @@
-import { StringDecoder } from "node:string_decoder";
 import iconv from "iconv-lite";
 
 /** How the bytes of a text report were decoded. */
@@ -120,29 +119,25 @@ export function utf16Layout(bytes: Uint8Array): { order: "le" | "be"; bom: 0 | 2
  * @example const d = utf16Decoder("le"); d.write(new Uint8Array([0x61])) + d.write(new Uint8Array([0])) + d.end() // "a"
  */
 export function utf16Decoder(order: "le" | "be"): { write(bytes: Uint8Array): string; end(): string } {
-  const be = order === "be" ? iconv.getDecoder("utf-16be") : null;
-  const le = new StringDecoder("utf16le");
-  let odd = false;
+  // UTF-16LE as decodeUtf16le reads it: as TextDecoder does (which holds a cut pair's first half).
+  if (order === "le") {
+    const d = new TextDecoder("utf-16le");
+    return { write: (b) => d.decode(b, { stream: true }), end: () => d.decode() };
+  }
+  const be = iconv.getDecoder("utf-16be");
   // A high surrogate at a piece's end waits for the next piece: what is lone here is lone in the whole.
   let high = "";
-  const decoded = (text: string) => {
-    const all = high + text;
-    const last = all.charCodeAt(all.length - 1);
-    high = last >= 0xd800 && last <= 0xdbff ? all.slice(-1) : "";
-    return wellFormed(high ? all.slice(0, -1) : all);
-  };
   return {
     write: (b) => {
-      const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
-      if (be) return decoded(be.write(buf));
-      odd = b.length % 2 === 1 ? !odd : odd;
-      return decoded(le.write(buf));
+      const all = high + be.write(Buffer.from(b.buffer, b.byteOffset, b.length));
+      const last = all.charCodeAt(all.length - 1);
+      high = last >= 0xd800 && last <= 0xdbff ? all.slice(-1) : "";
+      return wellFormed(high ? all.slice(0, -1) : all);
     },
     end: () => {
-      const rest = be ? (be.end() ?? "") : le.end();
-      const text = wellFormed(high + rest);
+      const text = wellFormed(high + (be.end() ?? ""));
       high = "";
-      return `${text}${odd ? "\ufffd" : ""}`;
+      return text;
     },
   };
 }
