@@ -3,6 +3,7 @@
 const all: Record<string, () => Promise<void>> = {
   import: async () => (await import("./import-generic.js")).benchImportGeneric(),
   "import-platforms": async () => (await import("./import-platforms.js")).benchImportPlatforms(),
+  "import-large": async () => (await import("./import-large.js")).benchImportLarge(),
   "import-linkedin": async () => (await import("./import-platforms.js")).benchImportLinkedin(),
   report: async () => (await import("./report-10m.js")).benchReport10m(),
   tracked: async () => (await import("./tracked.js")).benchTracked(),

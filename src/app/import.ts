@@ -5,7 +5,8 @@ import type { ParsedReport, ParseIssue, SpendRow } from "../domain/spend.js";
 import { spendRowsOf } from "../domain/spend-columns.js";
 import { type ParseOptions, parseReport } from "../ingest/index.js";
 import type { ProgressFn, SpendBatchImport, SpendImport, Store } from "../store/store.js";
-import { DEFAULT_PART_BYTES, parseInWorker } from "./import-stream/parse-in-worker.js";
+import { DEFAULT_IMPORT_MEMORY, type ImportMemoryPlan, importMemoryPlan } from "./import-stream/memory-plan.js";
+import { parseInWorker } from "./import-stream/parse-in-worker.js";
 import type { ByteSource } from "./import-stream/parse-parts.js";
 import { addRowSums, describeMismatch, emptyRowSums, type RowSums, totalsMismatches } from "./totals-check.js";
 
@@ -46,14 +47,13 @@ export interface ImportOptions extends Omit<ParseOptions, "fileName"> {
    */
   streamFromBytes?: number;
   /**
-   * Memory a large file's import may take, in bytes (default 1 GiB): a file on disk is read in parts
-   * of a sixteenth of it (4 MiB to 256 MiB), and the parse waits while the store is behind.
+   * Memory a large file's import may take, in bytes (default 1 GiB), shared as memory-plan.ts says: a
+   * file on disk is read in parts of a 64th of it, and the parse waits while the store is behind.
    */
   memoryBytes?: number;
 }
 
-/** Default memory budget of an import (ImportOptions.memoryBytes). */
-export const DEFAULT_IMPORT_MEMORY = 1024 * 1024 * 1024;
+export { DEFAULT_IMPORT_MEMORY };
 
 export interface FileImportResult {
   file: string;
@@ -81,8 +81,8 @@ interface Parsed {
  * A file on disk parsed in parts by a worker when its rows are not written as they come (a dry run:
  * counted only; a store that takes rows only whole: kept in memory).
  */
-async function parsedInParts(file: ReportFileOnDisk, parseOpts: Omit<ParseOptions, "fileName">, partBytes: number, keepRows: boolean, onParsed: ImportOptions["onParsed"]): Promise<Parsed> {
-  const work = parseInWorker(file, { ...parseOpts, fileName: file.name }, true, partBytes);
+async function parsedInParts(file: ReportFileOnDisk, parseOpts: Omit<ParseOptions, "fileName">, plan: ImportMemoryPlan, keepRows: boolean, onParsed: ImportOptions["onParsed"]): Promise<Parsed> {
+  const work = parseInWorker(file, { ...parseOpts, fileName: file.name }, true, plan);
   const rows: SpendRow[] = [];
   await withFileNameAsync(file, async () => {
     for await (const cols of work.batches) if (keepRows) for (const r of spendRowsOf(cols)) rows.push(r);
@@ -174,7 +174,7 @@ export async function importReports(store: Store, files: readonly ImportFile[], 
   const { skipInvalid, acceptTotalsMismatch, dryRun, onParsed, onProgress, streamFromBytes, memoryBytes, ...parseOpts } = opts;
   const how: Leniency = { skipInvalid, acceptTotalsMismatch };
   const threshold = streamFromBytes ?? STREAM_FROM_BYTES;
-  const partBytes = Math.min(256 * 2 ** 20, Math.max(4 * 2 ** 20, Math.floor((memoryBytes ?? DEFAULT_IMPORT_MEMORY) / 16))) || DEFAULT_PART_BYTES;
+  const plan = importMemoryPlan(memoryBytes);
   const streams = !dryRun && store.importSpendBatches !== undefined;
   const parsed: (Parsed | null)[] = [];
   const errors: string[] = [];
@@ -183,7 +183,7 @@ export async function importReports(store: Store, files: readonly ImportFile[], 
     if (onDisk(file)) {
       // Read in parts by a worker: while it is written, or (a dry run, a store without batches) counted here.
       if (streams) parsed.push(null);
-      else parsed.push(await parsedInParts(file, parseOpts, partBytes, !dryRun, onParsed));
+      else parsed.push(await parsedInParts(file, parseOpts, plan, !dryRun, onParsed));
       const p = parsed[parsed.length - 1];
       if (p) {
         allErrors.push(...errorsOf(file.name, p.report));
@@ -210,7 +210,7 @@ export async function importReports(store: Store, files: readonly ImportFile[], 
     const p = parsed[i];
     if (p) return { file: file.name, contentHash: p.contentHash ?? contentHash(file as ReportFile), format: p.report.format, rows: p.report.rows, reach: p.report.reach };
     // The first large file starts parsing now, while the store opens its transaction.
-    const work = parseInWorker(onDisk(file) ? file : file.bytes, { ...parseOpts, fileName: file.name }, first, partBytes);
+    const work = parseInWorker(onDisk(file) ? file : file.bytes, { ...parseOpts, fileName: file.name }, first, plan);
     first = false;
     // Once the batches have ended: the file's problems refuse it (the store rolls back) unless skipped.
     const ended = () => {

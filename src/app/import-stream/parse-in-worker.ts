@@ -9,11 +9,10 @@ import { ReplaceWindowCollector } from "../../domain/replace-window.js";
 import type { SpendColumns } from "../../domain/spend-columns.js";
 import type { ParseOptions } from "../../ingest/index.js";
 import { addColumnSums, emptyRowSums } from "../totals-check.js";
+import { DEFAULT_IMPORT_MEMORY, type ImportMemoryPlan, importMemoryPlan } from "./memory-plan.js";
 import type { ByteSource } from "./parse-parts.js";
 import type { ParseJob, ParseSummary, ToHost } from "./protocol.js";
 
-/** Bytes of a file read in parts, per part: a part's text and what parsing it holds stay within a few times this. */
-export const DEFAULT_PART_BYTES = 64 * 1024 * 1024;
 
 /** Longest wait for the next batch once batches flow (a batch is 16,384 rows: well under a second). */
 const STALL_MS = 120_000;
@@ -47,6 +46,8 @@ async function waitPast(signal: Int32Array, seen: number): Promise<void> {
   if (w.async) await w.value;
 }
 
+const isZip = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x4b && b[2] === 3 && b[3] === 4;
+
 /** The bytes as a whole SharedArrayBuffer for the worker: theirs when they are one already (see cli/read-files.ts), else a copy. */
 function sharedBytes(bytes: Uint8Array): SharedArrayBuffer {
   const { buffer } = bytes;
@@ -68,14 +69,15 @@ function startWorker(job: ParseJob, transfer: Transferable[], resourceLimits: Re
 }
 
 /**
- * Starts parsing `input` (bytes in memory, or a file the worker reads in parts of `partBytes` through
- * this thread: see parse-parts.ts) in a worker thread now (`eager`) or when the batches are first asked for
+ * Starts parsing `input` (bytes in memory, or a file the worker reads in parts through this thread,
+ * within the memory `plan`: see parse-parts.ts and memory-plan.ts) in a worker thread now (`eager`) or when the batches are first asked for
  * (so that several large files are not all parsed into memory at once). A whole-file problem
  * (UserError in the parser) ends the batches with that error; the file's row problems are in the
  * summary's report, as parseReport returns them.
  * @example const p = parseInWorker(bytes, { fileName: "big.csv" }); for await (const b of p.batches) …; p.summary().report.issues
  */
-export function parseInWorker(input: Uint8Array | ByteSource, opts: ParseOptions, eager = false, partBytes = DEFAULT_PART_BYTES): WorkerParse {
+export function parseInWorker(input: Uint8Array | ByteSource, opts: ParseOptions, eager = false, plan: ImportMemoryPlan = importMemoryPlan(DEFAULT_IMPORT_MEMORY)): WorkerParse {
+  const { partBytes } = plan;
   let estimate = 0;
   let result: ParseSummary | null = null;
   let failure: Error | null = null;
@@ -106,7 +108,7 @@ export function parseInWorker(input: Uint8Array | ByteSource, opts: ParseOptions
     const channel = new MessageChannel();
     port = channel.port1;
     const job: ParseJob = {
-      bytes: inMemory ? sharedBytes(input) : { size: input.size, partBytes },
+      bytes: inMemory ? sharedBytes(input) : { size: input.size, partBytes, wholeBytes: plan.wholeBytes },
       opts,
       port: channel.port2,
       signal: signal.buffer as SharedArrayBuffer,
@@ -120,10 +122,17 @@ export function parseInWorker(input: Uint8Array | ByteSource, opts: ParseOptions
       transfer.push(answers.port2);
     }
     // A file read in parts: the worker's heap is kept to what a part needs (its bytes, its text and its
-    // cells, a few times the part), so V8 collects the parts read before instead of letting them pile up.
-    const limits = inMemory ? {} : { maxOldGenerationSizeMb: Math.max(256, Math.ceil((8 * partBytes) / 2 ** 20)) };
-    const w = startWorker(job, transfer, limits);
+    // cells, a few times the part), so V8 collects the parts read before instead of letting them pile
+    // up to whatever its default limit is. A workbook (read whole, see parse-parts.ts) gets more.
+    const heapMb = inMemory ? 0 : isZip(input.read(0, 4)) ? plan.wholeHeapMb : plan.parserHeapMb;
+    const w = startWorker(job, transfer, heapMb ? { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: Math.min(16, heapMb / 4) } : {});
     w.on("error", (e: unknown) => {
+      if ((e as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY") {
+        failure ??= new UserError(
+          "out_of_memory",
+          `${opts.fileName}: reading it took more than the ${heapMb} MB its import's memory setting gives the parse: raise --max-memory (or $CPI_IMPORT_MEMORY)`,
+        );
+      }
       failure ??= e instanceof Error ? e : new Error(String(e));
     });
     w.on("exit", (code) => {

@@ -124,3 +124,38 @@ test("a part ends after the last line end outside quotes", () => {
   assert.equal(recordCut(enc('a,"x\ny'), 6), -1);
   assert.equal(recordCut(enc('a,"say ""hi""\nx"\n'), 17), 17);
 });
+
+/** Text as UTF-16 bytes: little- or big-endian, with or without a BOM. */
+function utf16(text: string, order: "le" | "be", bom: boolean): Uint8Array {
+  const le = Buffer.from(`${bom ? "\ufeff" : ""}${text}`, "utf16le");
+  if (order === "be") for (let i = 0; i + 1 < le.length; i += 2) [le[i], le[i + 1]] = [le[i + 1] as number, le[i] as number];
+  return new Uint8Array(le);
+}
+
+test("UTF-16 text in parts (transcoded as it is read): the rows and issues of the whole, surrogate pairs cut between parts", () => {
+  const lines = ["date,campaign,cost,impressions,currency"];
+  // Emoji (surrogate pairs) and accents at every offset, a bad row, a lone surrogate (U+FFFD in both).
+  for (let i = 0; i < 300; i++) lines.push(`2026-10-${String(1 + (i % 28)).padStart(2, "0")},${"é".repeat(i % 3)}Camp 🚀${"😀".repeat(i % 4)} ${i % 11},${i % 50 === 7 ? "x" : `${i}.25`},${i * 3},EUR`);
+  lines.push("2026-10-30,Lone \ud800 half,1,1,EUR");
+  const text = `${lines.join("\r\n")}\r\n`;
+  for (const [order, bom] of [["le", true], ["le", false], ["be", true]] as const) {
+    const bytes = utf16(text, order, bom);
+    const a = whole(bytes, { fileName: "u.csv" });
+    assert.ok(!("error" in a), "error" in a ? String(a.error) : "");
+    if ("error" in a) continue;
+    assert.ok(a.rows.length > 290 && a.report.issues.some((i) => i.severity === "error"));
+    for (const partBytes of [64, 301, 4096]) {
+      const b = inParts(bytes, { fileName: "u.csv" }, partBytes);
+      assert.ok(!("error" in b), `${order} ${partBytes}: ${"error" in b ? b.error : ""}`);
+      if ("error" in b) continue;
+      assert.ok(b.reads > 3, `${order}, parts of ${partBytes}: read in parts (${b.reads} reads)`);
+      assert.deepEqual(b.rows, a.rows, `${order}, parts of ${partBytes}`);
+      assert.deepEqual(b.report.issues, a.report.issues);
+    }
+  }
+  // An odd last byte: U+FFFD at the end, as in a whole read.
+  const odd = new Uint8Array([...utf16(text, "le", true), 0x41]);
+  const a = whole(odd, { fileName: "o.csv" });
+  const b = inParts(odd, { fileName: "o.csv" }, 300);
+  assert.deepEqual("error" in b ? b.error : b.report.issues, "error" in a ? a.error : a.report.issues);
+});

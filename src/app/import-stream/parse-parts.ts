@@ -7,8 +7,9 @@
 import { UserError } from "../../domain/errors.js";
 import type { ParsedReport, ParseIssue, PlatformReachRow } from "../../domain/spend.js";
 import type { SpendColumns } from "../../domain/spend-columns.js";
-import { textEncodingOf } from "../../ingest/decode.js";
+import { textEncodingOf, utf16Layout } from "../../ingest/decode.js";
 import { type ParseOptions, parseReport, reportBodyStart } from "../../ingest/index.js";
+import { type TranscodedSource, utf8FromUtf16 } from "./utf16-source.js";
 
 /** A file read in parts: its size, and its bytes from a position (fewer only at its end). */
 export interface ByteSource {
@@ -68,9 +69,10 @@ function movedIssues(issues: readonly ParseIssue[], headLines: number, shift: nu
 
 /**
  * Parses a report read from `source` in parts of about `partBytes` bytes; rows go to `onColumns` in
- * batches, reach rows to `onReach`, as parseReport hands them. A file that cannot be cut (XLSX,
- * UTF-16, no header row, old Mac line ends) is read whole when it is at most `wholeBytes`, else
- * refused with a UserError saying why. The file's last `tailBytes` are read in one part.
+ * batches, reach rows to `onReach`, as parseReport hands them. UTF-16 text is read as the UTF-8 it
+ * transcodes to (utf16-source.ts). A file that cannot be cut (XLSX, no header row, old Mac line ends)
+ * is read whole when it is at most `wholeBytes`, else refused with a UserError saying why. The file's
+ * last `tailBytes` are read in one part.
  * @example parseInParts({ size: bytes.length, read: (p, n) => bytes.subarray(p, p + n) }, { fileName: "big.csv" }, 64 << 20, onColumns)
  */
 export function parseInParts(
@@ -82,6 +84,26 @@ export function parseInParts(
   wholeBytes = 1024 * 1024 * 1024,
   tailBytes = 1024 * 1024,
 ): ParsedReport {
+  const utf16 = utf16Layout(source.read(0, Math.min(source.size, 64 * 1024)));
+  if (utf16 && source.size > partBytes) {
+    const utf8 = utf8FromUtf16(source, utf16.order, utf16.bom, partBytes);
+    return inParts(utf8, opts, partBytes, onColumns, onReach, wholeBytes, tailBytes, source.size);
+  }
+  return inParts(source, opts, partBytes, onColumns, onReach, wholeBytes, tailBytes, source.size);
+}
+
+function inParts(
+  source: ByteSource | TranscodedSource,
+  opts: ParseOptions,
+  partBytes: number,
+  onColumns: (batch: SpendColumns) => void,
+  onReach: ((row: PlatformReachRow) => void) | undefined,
+  wholeBytes: number,
+  tailBytes: number,
+  fileBytes: number,
+): ParsedReport {
+  /** True when the file has no byte at or after `position`. */
+  const ended = (position: number) => ("ended" in source ? source.ended(position) : position >= source.size);
   let handed = 0;
   const counted = (batch: SpendColumns) => {
     handed += batch.length;
@@ -92,19 +114,20 @@ export function parseInParts(
   let encoding: ReturnType<typeof textEncodingOf> = null;
   let bodyStart: number | null = null;
   for (;;) {
-    encoding = textEncodingOf(first.subarray(0, recordCutOrAll(first, source.size)));
-    bodyStart = encoding && first.length < source.size ? reportBodyStart(first, encoding.encoding === "windows-1252" ? { ...opts, ansi: true } : opts) : null;
-    if (bodyStart !== null || encoding === null || first.length >= Math.min(source.size, HEAD_BYTES)) break;
+    const whole = ended(first.length);
+    encoding = textEncodingOf(first.subarray(0, whole ? first.length : recordCutOrAll(first)));
+    bodyStart = encoding && !whole ? reportBodyStart(first, encoding.encoding === "windows-1252" ? { ...opts, ansi: true } : opts) : null;
+    if (bodyStart !== null || encoding === null || whole || first.length >= HEAD_BYTES) break;
     first = concat(first, source.read(first.length, Math.min(first.length * 3, source.size - first.length)));
   }
   const ansi = encoding?.encoding === "windows-1252";
   if (bodyStart === null) {
-    if (first.length >= source.size) return parseReport(first, opts, onColumns, onReach);
-    if (source.size > wholeBytes) {
-      const why = encoding === null ? "it is an XLSX workbook or UTF-16 text" : "no header row was found in its first part";
+    if (ended(first.length)) return parseReport(first, opts, onColumns, onReach);
+    if (fileBytes > wholeBytes) {
+      const why = encoding === null ? "it is an XLSX workbook" : "no header row was found in its first part";
       throw new UserError(
         "file_too_large",
-        `${Math.round(source.size / 2 ** 20)} MB cannot be read in parts (${why}) and is over the ${Math.round(wholeBytes / 2 ** 20)} MB read whole: save it as a UTF-8 CSV with a header row`,
+        `${Math.round(fileBytes / 2 ** 20)} MB cannot be read in parts (${why}) and is over the ${Math.round(wholeBytes / 2 ** 20)} MB read whole within the import's memory setting: raise --max-memory, or save it as a CSV with a header row`,
       );
     }
     return parseReport(source.read(0, source.size), opts, onColumns, onReach);
@@ -122,23 +145,25 @@ export function parseInParts(
   const slack: NonNullable<ParsedReport["bucketSlack"]> = {};
   for (;;) {
     // Fill up to a part's size, and past it while no record ends inside (a very long quoted field).
-    let cut = readTo >= source.size ? pending.length : recordCut(pending, pending.length);
-    while (cut <= 0 && readTo < source.size) {
+    let cut = ended(readTo) ? pending.length : recordCut(pending, pending.length);
+    while (cut <= 0 && !ended(readTo)) {
       const more = source.read(readTo, Math.min(partBytes, source.size - readTo));
       readTo += more.length;
       pending = concat(pending, more);
-      cut = readTo >= source.size ? pending.length : recordCut(pending, pending.length);
+      cut = ended(readTo) ? pending.length : recordCut(pending, pending.length);
       if (pending.length > wholeBytes && cut <= 0) {
         throw new UserError("unterminated_quote", `${opts.fileName}:${bodyLine}: no line end outside quotes in ${Math.round(wholeBytes / 2 ** 20)} MB (a quote that never closes?)`);
       }
     }
     // The file's last `tailBytes` stay in one part: footers are read with state (DV360's data ends at
-    // a blank row, its totals row follows, then the footer), which a cut between them would lose.
-    if (readTo < source.size && source.size - (readTo - pending.length + cut) < tailBytes) {
-      pending = concat(pending, source.read(readTo, source.size - readTo));
-      readTo = source.size;
-      cut = pending.length;
+    // a blank row, its totals row follows, then the footer), which a cut between them would lose. What
+    // follows the cut is read until it is known to be longer, or the file ends.
+    while (!ended(readTo) && pending.length - cut < tailBytes) {
+      const more = source.read(readTo, Math.min(tailBytes, source.size - readTo));
+      readTo += more.length;
+      pending = concat(pending, more);
     }
+    if (ended(readTo) && pending.length - cut < tailBytes) cut = pending.length;
     const text = concat(head, pending.subarray(0, cut));
     const enc = textEncodingOf(text);
     if (enc?.encoding === "windows-1252" && mode === "utf-8") {
@@ -170,7 +195,7 @@ export function parseInParts(
     pending = pending.subarray(cut);
     // A file the parser could not place is read no further: every part would say the same.
     const failed = parsed.format === "unknown" && parsed.issues.some((i) => i.severity === "error");
-    if (failed || parsed.dataEnded || (pending.length === 0 && readTo >= source.size)) break;
+    if (failed || parsed.dataEnded || (pending.length === 0 && ended(readTo))) break;
   }
   const out = report as ParsedReport;
   // What masked cells left out anywhere in the file is each totals row's slack, as in a whole read.
@@ -185,9 +210,8 @@ export function parseInParts(
   return out;
 }
 
-/** Where the first part's last whole record ends (all of it when it is the whole file). */
-function recordCutOrAll(first: Uint8Array, size: number): number {
-  if (first.length >= size) return first.length;
+/** Where the first part's last whole record ends (all of it when none ends in it). */
+function recordCutOrAll(first: Uint8Array): number {
   const cut = recordCut(first, first.length);
   return cut > 0 ? cut : first.length;
 }

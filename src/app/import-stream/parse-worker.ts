@@ -39,12 +39,16 @@ function postBatch(cols: SpendColumns): void {
   batchesPosted++;
 }
 
-/** Bytes of the file from the host (which reads it): asks, then waits for the answer. */
-function readFromHost(position: number, length: number): Uint8Array {
-  const replies = job.replies as MessagePort;
-  const f = flow as Int32Array;
+/** Asks the host for bytes [position, position + length) of the file (it answers when it next reads this thread's messages). */
+function askHost(position: number, length: number): void {
   post({ t: "read", position, length });
   answersSeen++;
+}
+
+/** Waits for the host's answer to the oldest question not yet answered. */
+function answer(): Uint8Array {
+  const replies = job.replies as MessagePort;
+  const f = flow as Int32Array;
   for (;;) {
     const m = receiveMessageOnPort(replies);
     if (m) return (m.message as { bytes: Uint8Array }).bytes;
@@ -52,6 +56,29 @@ function readFromHost(position: number, length: number): Uint8Array {
       throw new Error(`the import sent no bytes of ${job.opts.fileName} for 120 s`);
     }
   }
+}
+
+/**
+ * The file's bytes from the host (which reads it). The next part (as long as this read, right after
+ * it) is asked for at once, so that the host reads it while this one is parsed: it answers only when
+ * it next takes a batch, and a part asked for only when needed waited behind the batches queued.
+ */
+let ahead: { position: number; length: number } | null = null;
+function readFromHost(position: number, length: number, size: number): Uint8Array {
+  let bytes: Uint8Array;
+  if (ahead && ahead.position === position && ahead.length === length) bytes = answer();
+  else {
+    if (ahead) answer(); // read ahead for nothing: the parse went another way
+    askHost(position, length);
+    bytes = answer();
+  }
+  ahead = null;
+  const next = position + bytes.length;
+  if (bytes.length === length && next < size) {
+    ahead = { position: next, length: Math.min(length, size - next) };
+    askHost(ahead.position, ahead.length);
+  }
+  return bytes;
 }
 
 try {
@@ -63,12 +90,12 @@ try {
     post({ t: "estimate", rows: estimateRows(bytes, bytes.length) });
     report = parseReport(bytes, job.opts, postBatch, (row) => reachRows.add(row));
   } else {
-    const { size, partBytes } = job.bytes;
+    const { size, partBytes, wholeBytes } = job.bytes;
     let estimated = false;
     const source = {
       size,
       read: (position: number, length: number) => {
-        const bytes = readFromHost(position, length);
+        const bytes = readFromHost(position, length, size);
         if (!estimated) {
           estimated = true;
           post({ t: "estimate", rows: estimateRows(bytes, size) });
@@ -76,7 +103,7 @@ try {
         return bytes;
       },
     };
-    report = parseInParts(source, job.opts, partBytes, postBatch, (row) => reachRows.add(row));
+    report = parseInParts(source, job.opts, partBytes, postBatch, (row) => reachRows.add(row), wholeBytes);
   }
   const reach = reachRows.finish();
   post({ t: "done", report, reach }, reachColumnBuffers(reach));

@@ -9,7 +9,7 @@ import type { RowSums } from "../totals-check.js";
 
 export interface ParseJob {
   /** The file's bytes, shared with the worker (not copied again); or, for a file read in parts, its size. */
-  bytes: SharedArrayBuffer | { size: number; partBytes: number };
+  bytes: SharedArrayBuffer | { size: number; partBytes: number; wholeBytes: number };
   opts: ParseOptions;
   /**
    * A file read in parts: where the host answers the worker's `read` requests ({ bytes } messages),

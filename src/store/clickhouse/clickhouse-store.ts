@@ -4,7 +4,7 @@ import { UserError } from "../../domain/errors.js";
 import type { FxRate } from "../../domain/fx.js";
 import type { Contract, NewContract } from "../../domain/tracking/contract.js";
 import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
-import type { ImportOutcome, ProgressFn, ResultColumns, ResultRow, SpendImport, Store, StoreSetting, TrackedBatch, TrackedBatchOutcome } from "../store.js";
+import type { ImportOutcome, ProgressFn, ResultColumns, ResultRow, SpendBatchImport, SpendImport, Store, StoreSetting, TrackedBatch, TrackedBatchOutcome } from "../store.js";
 import { addApiTokenClickHouse, apiTokensClickHouse, revokeApiTokenClickHouse } from "./api-tokens.js";
 import { campaignStatusesClickHouse, recordCampaignStatusesClickHouse } from "./campaign-status.js";
 import { ClickHouseConnection } from "./connection.js";
@@ -119,7 +119,12 @@ export class ClickHouseStore implements Store {
     }
   }
 
-  async importSpend(files: readonly SpendImport[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
+  importSpend(files: readonly SpendImport[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
+    return this.importSpendBatches(files, onProgress);
+  }
+
+  /** Large files stream in as they are parsed (see spend-import.ts), in the same one commit. */
+  async importSpendBatches(files: readonly (SpendImport | SpendBatchImport)[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
     // The lock first, then this process's write queue: waiting for another process's import must not
     // hold up this process's other writes (cpi serve keeps loading events meanwhile).
     const lockConn = await this.lockServer();

@@ -3,10 +3,16 @@
 // `segment_log` makes the new segments live and retires the segments the import replaces (DESIGN
 // rule 5). Rows of a retired segment that lie outside the replaced window are first copied forward
 // into the new import. A reader sees the store before or after an import, never half of it.
+// A large file's rows stream in as they are parsed (one insert fed batch by batch, memory bounded):
+// its windows are known only at its end, so its replacements run after its rows are written, which
+// are not live until the commit and so are never taken for rows to replace.
 import { UserError } from "../../domain/errors.js";
+import { reachRowsOf } from "../../domain/reach-columns.js";
 import { type ReplaceWindow, replacementWindows } from "../../domain/replace-window.js";
+import type { PlatformReachRow } from "../../domain/spend.js";
+import { spendRowsOf } from "../../domain/spend-columns.js";
 import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
-import type { ImportOutcome, ProgressFn, SpendImport } from "../store.js";
+import type { ImportOutcome, ProgressFn, SpendBatchImport, SpendImport } from "../store.js";
 import type { ClickHouseConnection } from "./connection.js";
 import type { ImportLock } from "./import-lock.js";
 import { REACH_COLUMN_NAMES, SPEND_COLUMN_NAMES } from "./schema.js";
@@ -87,6 +93,47 @@ async function refuseTakenIds(conn: ClickHouseConnection, ids: readonly number[]
   }
 }
 
+/** What a file wrote, once its rows are in. */
+interface Written {
+  rows: number;
+  windows: readonly ReplaceWindow[];
+  reach: readonly PlatformReachRow[];
+  contentHash: string;
+  format: string;
+}
+
+/** Streams a batched file's rows into spend_rows under `importId` (one insert); throws what its batches threw. */
+async function writeBatches(conn: ClickHouseConnection, f: SpendBatchImport, importId: number, segments: SegmentIds, onRows: (n: number) => void): Promise<Written> {
+  let rows = 0;
+  let failure: { e: unknown } | null = null;
+  function* chunks(): Generator<string> {
+    for (;;) {
+      let batch: ReturnType<SpendBatchImport["batches"]["next"]>;
+      try {
+        batch = f.batches.next();
+      } catch (e) {
+        failure = { e };
+        throw e;
+      }
+      if (batch === null) return;
+      yield* spendTsv(spendRowsOf(batch), importId, segments);
+      rows += batch.length;
+      onRows(batch.length);
+    }
+  }
+  try {
+    await f.batches.started();
+    await conn.insertTsv("spend_rows", [...SPEND_COLUMN_NAMES, "segment"], chunks());
+  } catch (e) {
+    // The file's own problem (a bad row, found while the rows went in), not the insert's wording of it.
+    throw failure ? (failure as { e: unknown }).e : e;
+  } finally {
+    f.batches.cancel();
+  }
+  const done = f.finished();
+  return { rows, windows: done.windows, reach: reachRowsOf(done.reach), contentHash: done.contentHash, format: done.format };
+}
+
 /**
  * Imports files as one commit (see the module comment). `global` is "GLOBAL " on a cluster.
  * The caller holds the store's import lock (two imports at once would each keep the rows the other
@@ -96,11 +143,16 @@ export async function importSpendClickHouse(
   conn: ClickHouseConnection,
   global: string,
   lock: ImportLock,
-  files: readonly SpendImport[],
+  files: readonly (SpendImport | SpendBatchImport)[],
   onProgress?: ProgressFn,
 ): Promise<ImportOutcome[]> {
-  const total = files.reduce((s, f) => s + f.rows.length, 0);
+  const known = files.reduce((s, f) => s + ("rows" in f ? f.rows.length : 0), 0);
+  const total = () => known + files.reduce((s, f) => s + ("rows" in f ? 0 : f.estimatedRows()), 0);
   let done = 0;
+  const progress = (n: number) => {
+    done += n;
+    onProgress?.(done, Math.max(done, total()));
+  };
   // Above every id in the tables and every id a former holder of the lock reserved (one that was
   // taken over may still be writing rows under its ids: they must never share a segment id).
   let nextId = Math.max(await maxImportId(conn), lock.reservedBefore) + 1;
@@ -111,29 +163,29 @@ export async function importSpendClickHouse(
   const committedBefore = new Set<string>();
   for (const f of files) {
     const importId = nextId++;
-    const windows = f.windows ?? replacementWindows(f.rows);
+    const segments = new SegmentIds(importId);
+    // A streamed file's rows first (its windows come at its end); they are not live, so not replaced.
+    const whole = "rows" in f ? f : null;
+    const streamed = whole ? null : await writeBatches(conn, f as SpendBatchImport, importId, segments, progress);
+    if (streamed) progress(0); // the file's row count is now exact
+    const w: Written = whole ? { ...whole, rows: whole.rows.length, windows: whole.windows ?? replacementWindows(whole.rows) } : (streamed as Written);
+    const { windows } = w;
     let replaced = 0;
     if (windows.length) {
       replaced = await replaceIn(conn, global, "spend_rows", SPEND_COLUMN_NAMES, windows.map(spendMatch).join(" OR "), importId, pending);
       await replaceIn(conn, global, "reach_rows", REACH_COLUMN_NAMES, windows.map(reachMatch).join(" OR "), importId, pending);
     }
     pending.ids.push(importId);
-    const segments = new SegmentIds(importId);
-    if (f.rows.length) {
-      await conn.insertTsv("spend_rows", [...SPEND_COLUMN_NAMES, "segment"], spendTsv(f.rows, importId, segments, (n) => {
-          done += n;
-          onProgress?.(done, total);
-        }));
-    }
-    if (f.reach.length) await conn.insertTsv("reach_rows", [...REACH_COLUMN_NAMES, "segment"], [reachTsv(f.reach, importId, segments)]);
+    if (whole?.rows.length) await conn.insertTsv("spend_rows", [...SPEND_COLUMN_NAMES, "segment"], spendTsv(whole.rows, importId, segments, progress));
+    if (w.reach.length) await conn.insertTsv("reach_rows", [...REACH_COLUMN_NAMES, "segment"], [reachTsv(w.reach, importId, segments)]);
     const from = windows.reduce<string | null>((m, w) => (m === null || w.from < m ? w.from : m), null);
     const to = windows.reduce<string | null>((m, w) => (m === null || w.to > m ? w.to : m), null);
     const sources = [...new Set(windows.map((w) => w.source))].join(",");
     const accounts = [...new Set(windows.map((w) => w.account_id))].join(",");
     audits.push(
-      `(${importId}, ${q(f.file)}, ${q(f.contentHash)}, ${q(f.format)}, ${q(sources)}, ${q(accounts)}, ${from ? d(from) : "NULL"}, ${to ? d(to) : "NULL"}, ${f.rows.length}, ${replaced}, now())`,
+      `(${importId}, ${q(f.file)}, ${q(w.contentHash)}, ${q(w.format)}, ${q(sources)}, ${q(accounts)}, ${from ? d(from) : "NULL"}, ${to ? d(to) : "NULL"}, ${w.rows}, ${replaced}, now())`,
     );
-    outcomes.push({ file: f.file, importId, rows: f.rows.length, replacedRows: replaced });
+    outcomes.push({ file: f.file, importId, rows: w.rows, replacedRows: replaced });
   }
   if (pending.ids.length) {
     // Segments this call wrote (new rows and copied-forward ones), less those a later file replaced.

@@ -3,6 +3,7 @@
 // imports only), so a streamed file whose windows are known only at its end follows the same path as
 // a file parsed first.
 import { BIGINT, type DuckDBConnection, INTEGER, LIST, listValue, VARCHAR } from "@duckdb/node-api";
+import { UserError } from "../../domain/errors.js";
 import { type ReachColumns, reachColumnsOf } from "../../domain/reach-columns.js";
 import { type ReplaceWindow, replacementWindows } from "../../domain/replace-window.js";
 import { type SpendColumns, spendColumnsOf } from "../../domain/spend-columns.js";
@@ -88,6 +89,10 @@ async function importInTransaction(conn: DuckDBConnection, files: readonly (Spen
     await conn.run("COMMIT");
   } catch (e) {
     await conn.run("ROLLBACK").catch(() => {}); // a failed write may have ended the transaction already: its error is the one to report
+    // DuckDB's buffers are held to a share of the import's memory setting (cpi import --max-memory).
+    if (e instanceof Error && /^Out of Memory Error/.test(e.message)) {
+      throw new UserError("out_of_memory", `the store ran out of the memory it was given (${e.message.split("\n")[0]}): nothing was imported; raise --max-memory`);
+    }
     throw e;
   }
   return outcomes;
