@@ -1,11 +1,13 @@
 import { BIGINT, BOOLEAN, type DuckDBAppender, DuckDBDataChunk, DuckDBTimestampValue, type DuckDBType, type DuckDBValue, TIMESTAMP, VARCHAR } from "@duckdb/node-api";
 import type { TrackedEvent } from "../../domain/tracking/event.js";
+import { reachSampleRows } from "../../domain/tracking/reach-sample.js";
 import { rollupRows } from "../../domain/tracking/rollup.js";
 
 const CHUNK = 2048;
 const EVENT_TYPES: DuckDBType[] = [TIMESTAMP, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, BIGINT, VARCHAR, VARCHAR, BOOLEAN, VARCHAR];
 const INVALID_TYPES: DuckDBType[] = [TIMESTAMP, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, BIGINT];
 const ROLLUP_TYPES: DuckDBType[] = [TIMESTAMP, VARCHAR, VARCHAR, VARCHAR, BIGINT, BIGINT, BIGINT];
+const SAMPLE_TYPES: DuckDBType[] = [TIMESTAMP, VARCHAR, VARCHAR, VARCHAR, BIGINT];
 const QUARTER_HOUR = 900_000;
 
 /** A visitor key (16 hex digits) as a signed BIGINT. */
@@ -90,6 +92,25 @@ export function appendRollupRows(appender: DuckDBAppender, valid: readonly Track
       (cols[6] as DuckDBValue[])[i] = BigInt(r.clicks);
     }
     appendColumns(appender, ROLLUP_TYPES, cols, n);
+  }
+  return rows.length;
+}
+
+/** Appends the valid events' sampled visitors (once per bucket × campaign × placement × creative) to `reach_sample`. */
+export function appendReachSample(appender: DuckDBAppender, valid: readonly TrackedEvent[]): number {
+  const rows = reachSampleRows(valid);
+  for (let off = 0; off < rows.length; off += CHUNK) {
+    const n = Math.min(CHUNK, rows.length - off);
+    const cols: DuckDBValue[][] = SAMPLE_TYPES.map(() => new Array<DuckDBValue>(n));
+    for (let i = 0; i < n; i++) {
+      const r = rows[off + i] as (typeof rows)[number];
+      (cols[0] as DuckDBValue[])[i] = new DuckDBTimestampValue(BigInt(r.bucket) * 1000n);
+      (cols[1] as DuckDBValue[])[i] = r.campaign;
+      (cols[2] as DuckDBValue[])[i] = r.placement;
+      (cols[3] as DuckDBValue[])[i] = r.creative;
+      (cols[4] as DuckDBValue[])[i] = visitorBigint(r.visitor);
+    }
+    appendColumns(appender, SAMPLE_TYPES, cols, n);
   }
   return rows.length;
 }
