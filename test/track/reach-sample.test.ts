@@ -12,6 +12,7 @@ import { type Report, runReport } from "../../src/app/report.js";
 import type { Filter, MetricQuery } from "../../src/domain/query.js";
 import type { TrackedEvent } from "../../src/domain/tracking/event.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
+import { inProcessApi } from "../api/harness.js";
 import { randomEvents } from "../clickhouse/random-events.js";
 import { cpi, tempDir } from "../helpers.js";
 import { figures, ROLLUP_CONTRACTS, rollupQueries } from "./rollup-queries.js";
@@ -138,6 +139,28 @@ test("cpi report --reach: the table notes the estimate and its error, JSON and C
   assert.ok((JSON.parse(auto.stdout) as Record<string, unknown>[]).every((r) => !("reach_estimated" in r)));
   const autoPast = await cpi(dir, ...base, "--exact-reach-max", "10", "--format", "json");
   assert.ok((JSON.parse(autoPast.stdout) as Record<string, unknown>[]).every((r) => r.reach_estimated === true));
+  // The API: the same rows as the CLI, the total's error, and 400 naming a bad parameter.
+  const opened = await DuckDbStore.open(db);
+  try {
+    const api = inProcessApi(opened);
+    const q = "/api/report?where=source%3Dtracked&by=campaign&metrics=impressions,reach";
+    const got = await api.call(`${q}&reach=estimate`);
+    assert.equal(got.status, 200, got.text);
+    assert.deepEqual(got.json.rows, rows);
+    assert.equal(got.json.reach_estimated, true);
+    assert.equal(typeof got.json.reach_rse, "number");
+    const exact = await api.call(q);
+    assert.equal(exact.json.reach_estimated, undefined);
+    assert.deepEqual(exact.json.rows, JSON.parse(auto.stdout));
+    assert.equal((await api.call(`${q}&exact_reach_max=10`)).json.reach_estimated, true);
+    for (const bad of ["reach=approx", "exact_reach_max=-1"]) {
+      const r = await api.call(`${q}&${bad}`);
+      assert.equal(r.status, 400, r.text);
+      assert.match(r.text, new RegExp(bad.split("=")[0] as string));
+    }
+  } finally {
+    await opened.close();
+  }
   for (const [flag, value] of [["--reach", "approx"], ["--exact-reach-max", "-5"], ["--exact-reach-max", "lots"]] as const) {
     const bad = await cpi(dir, ...base, flag, value);
     assert.equal(bad.code, 2, bad.stderr);
