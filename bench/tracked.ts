@@ -150,7 +150,7 @@ async function benchSize(N: number): Promise<void> {
       const exactTotal = exactReach;
       const total = estimate.total;
       const off = (Number(total?.values.reach) - exactTotal) / exactTotal;
-      console.log(`  estimated total reach ${fmt(Number(total?.values.reach))} vs exact ${fmt(exactTotal)}: ${(100 * off).toFixed(2)} % off, stated ±${(100 * (total?.reachRse ?? 0)).toFixed(2)} % (1 s.e.); median row error stated ±${(100 * median(estimate.rows.map((r) => r.reachRse ?? 1))).toFixed(1)} %`);
+      console.log(`  estimated total reach ${fmt(Number(total?.values.reach))} vs exact ${fmt(exactTotal)}: ${(100 * off).toFixed(2)} % off, stated ±${(100 * (total?.reachRse ?? 0)).toFixed(2)} % (1 s.e.); median row error stated ±${(100 * median(estimate.rows.flatMap((r) => (r.reachRse == null ? [] : [r.reachRse])))).toFixed(1)} % (rows with reach)`);
     }
   }
   if (N === Math.min(...SIZES)) {

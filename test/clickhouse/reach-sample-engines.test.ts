@@ -13,7 +13,7 @@ import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
 import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
 import type { Store } from "../../src/store/store.js";
-import { figures, ROLLUP_CONTRACTS, rollupQueries } from "../track/rollup-queries.js";
+import { figures, loadInBatches, ROLLUP_CONTRACTS, rollupQueries } from "../track/rollup-queries.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
 import { randomEvents } from "./random-events.js";
 import { engineStores, type NamedStore } from "./stores.js";
@@ -25,8 +25,7 @@ const EVENTS = randomEvents({ seed: 61, events: 12_000, start: "2026-10-22", day
 for (const [i, e] of EVENTS.entries()) e.visitor = createHmac("sha256", "salt").update(String(i % 9_000)).digest("hex").slice(0, 16);
 
 async function load(store: Store, batches: number): Promise<void> {
-  const size = Math.ceil(EVENTS.length / batches);
-  for (let i = 0; i < batches; i++) await store.appendTrackedEvents({ logId: "t", from: i, to: i + 1, events: EVENTS.slice(i * size, (i + 1) * size) });
+  await loadInBatches(store, EVENTS, batches);
   for (const c of ROLLUP_CONTRACTS) await store.addContract(c);
 }
 

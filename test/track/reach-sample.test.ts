@@ -15,17 +15,12 @@ import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import { inProcessApi } from "../api/harness.js";
 import { randomEvents } from "../clickhouse/random-events.js";
 import { cpi, tempDir } from "../helpers.js";
-import { figures, ROLLUP_CONTRACTS, rollupQueries } from "./rollup-queries.js";
+import { figures, loadInBatches, ROLLUP_CONTRACTS, rollupQueries } from "./rollup-queries.js";
 
 const tracked: Filter = { dimension: "source", op: "eq", values: ["tracked"] };
 
 /** Sampled, by the key's value (not by the code under test): its low 6 bits are 0. */
 const inSample = (e: TrackedEvent) => (BigInt(`0x${e.visitor}`) & 63n) === 0n;
-
-async function loadInBatches(store: DuckDbStore, events: TrackedEvent[], batches: number): Promise<void> {
-  const size = Math.ceil(events.length / batches);
-  for (let i = 0; i < batches; i++) await store.appendTrackedEvents({ logId: "t", from: i, to: i + 1, events: events.slice(i * size, (i + 1) * size) });
-}
 
 /** Reach by row key and the total's, from a report. */
 function reachOf(r: Report): Map<string, number | null> {

@@ -18,7 +18,7 @@ export const REACH_SAMPLE_MASK = REACH_SAMPLE_RATE - 1;
 export type ReachMode = "exact" | "estimate" | "auto";
 export const REACH_MODES: readonly ReachMode[] = ["exact", "estimate", "auto"];
 /** `auto` counts reach exactly while the report holds at most this many impressions (see docs/scaling.md, "Reach estimates"). */
-export const DEFAULT_EXACT_REACH_MAX = 50_000_000;
+export const DEFAULT_EXACT_REACH_MAX = 20_000_000;
 
 /**
  * A reach mode as given (`--reach`, the API's `reach`), `name` naming it in the error.
@@ -37,7 +37,7 @@ export function parseReachMode(value: string | undefined, name: string): ReachMo
 export function parseExactReachMax(value: string | undefined, name: string): number {
   if (value === undefined) return DEFAULT_EXACT_REACH_MAX;
   const t = value.replace(/_/g, "");
-  if (!/^\d{1,15}$/.test(t)) throw new UserError("bad_reach_max", `${name} must be a whole number of impressions (e.g. 50000000), got '${value}'`);
+  if (!/^\d{1,15}$/.test(t)) throw new UserError("bad_reach_max", `${name} must be a whole number of impressions (e.g. 20000000), got '${value}'`);
   return Number(t);
 }
 
