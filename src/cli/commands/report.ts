@@ -32,7 +32,7 @@ export function reachEstimateNote(report: Report): string | null {
   if (!report.reachEstimated) return null;
   const rse = report.total?.reachRse ?? null;
   const pm = rse === null ? "no sampled visitor in the total" : `±${(rse * 100).toFixed(rse < 0.01 ? 2 : 1)} % (1 s.e.) on the total`;
-  return `reach estimated from a 1/${REACH_SAMPLE_RATE} sample of visitors, ${pm}; rows with less reach are less precise (about ±8/√reach); --reach exact counts every visitor`;
+  return `reach estimated from a 1/${REACH_SAMPLE_RATE} sample of visitors, ${pm}; a row reaching N visitors has a relative standard error of about 8/√N; --reach exact counts every visitor`;
 }
 
 /** `cpi report`: CPI and its neighbours from the store. */
