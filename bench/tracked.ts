@@ -4,7 +4,9 @@
 // exact query over raw events in the same run (15-minute buckets → local days, contracts joined on the
 // buckets, exact distinct visitors by campaign × day and overall with GROUPING SETS). Target ≤ 1.3.
 // Also: what the rollup costs — its build from stored events and its share of loading, per million
-// events — and how many rows a reach sketch at the rollup's grain would keep.
+// events — and how many rows a reach sketch at the rollup's grain would keep. Reach estimates: the same
+// report with `reach: "estimate"` (the 1/64 visitor sample) beside the same hand-written exact query,
+// the estimate's error against exact reach, and the sample's rows against impressions.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -14,7 +16,7 @@ import type { MetricQuery } from "../src/domain/query.js";
 import { rollupRows } from "../src/domain/tracking/rollup.js";
 import { zoneSpans } from "../src/domain/tracking/zoned-time.js";
 import { DuckDbStore } from "../src/store/duckdb/duckdb-store.js";
-import { BUILD_EVENT_ROLLUP } from "../src/store/duckdb/migrations.js";
+import { BUILD_EVENT_ROLLUP, BUILD_REACH_SAMPLE } from "../src/store/duckdb/migrations.js";
 import { randomEvents } from "../test/clickhouse/random-events.js";
 import { fmt, median, RUNS, report, timed } from "./util.js";
 
@@ -25,7 +27,8 @@ const SPAN_US = 90 * 86_400_000_000;
 
 /** The bench store of N events (made once, kept in bench/data) and how long its rollup took to build (null when it was there). */
 async function ensureStore(N: number): Promise<{ db: string; rollupMs: number | null }> {
-  const db = join(DIR, `tracked-${N}.duckdb`);
+  // v2: visitor keys spread over the 64-bit range as the server's HMAC keys are (the sample's bits are uniform).
+  const db = join(DIR, `tracked-v2-${N}.duckdb`);
   if (existsSync(db)) return { db, rollupMs: null };
   mkdirSync(DIR, { recursive: true });
   const store = await DuckDbStore.open(db);
@@ -51,12 +54,15 @@ async function ensureStore(N: number): Promise<{ db: string; rollupMs: number | 
       make_timestamp(CAST(${START_US} + i * ${Math.floor(SPAN_US / N)} AS BIGINT)),
       CASE WHEN i % 10 < 7 THEN 'impression' WHEN i % 10 < 9 THEN 'viewable' ELSE 'click' END,
       'imp-' || (i // 10), 'Campaign ' || ((i * 7) % 30), 'Ad ' || (i % 5), 'site-' || ((i // 3) % 3),
-      CAST((i * 2654435761) % 2000000 AS BIGINT), 'US', 'desktop', true, 'io-v2'
+      CAST(CAST(hash((i * 2654435761) % 2000000) AS HUGEINT) - 9223372036854775808 AS BIGINT), 'US', 'desktop', true, 'io-v2'
     FROM range(${N}) t(i)`);
   // The rollup as migration 5 builds it from stored events (loading builds it batch by batch instead).
   const t0 = performance.now();
   await conn.run(BUILD_EVENT_ROLLUP);
   const rollupMs = performance.now() - t0;
+  const t1 = performance.now();
+  await conn.run(BUILD_REACH_SAMPLE);
+  console.log(`visitor sample built from ${fmt(N)} stored events in ${fmt(performance.now() - t1)} ms`);
   await conn.run("CHECKPOINT");
   conn.closeSync();
   inst.closeSync();
@@ -89,21 +95,32 @@ async function benchSize(N: number): Promise<void> {
   const contracts = contractMatches(stored);
   const amounts = new Map(stored.map((c) => [c.id, c.amount]));
   if (rollupMs !== null) console.log(`rollup built from ${fmt(N)} stored events in ${fmt(rollupMs)} ms (${fmt(rollupMs / (N / 1e6))} ms per million)`);
-  const [size] = await store.query("SELECT (SELECT COUNT(*) FROM event_rollup) AS rollup, (SELECT COUNT(*) FROM events WHERE type = 'impression') AS impressions");
+  const [size] = await store.query(
+    "SELECT (SELECT COUNT(*) FROM event_rollup) AS rollup, (SELECT COUNT(*) FROM reach_sample) AS sample, (SELECT COUNT(*) FROM events WHERE type = 'impression') AS impressions",
+  );
   console.log(`rollup rows: ${fmt(Number(size?.rollup))} for ${fmt(N)} events`);
+  const impressions = Number(size?.impressions);
+  console.log(`visitor sample rows: ${fmt(Number(size?.sample))} for ${fmt(impressions)} impressions (1 in ${fmt(impressions / Number(size?.sample))})`);
   for (const timezone of ["UTC", "America/New_York"]) {
     const query: MetricQuery = { metrics: ["impressions", "clicks", "cpi", "reach"], dimensions: ["campaign", "day"], filters: [{ dimension: "source", op: "eq", values: ["tracked"] }], timezone };
     const sqls = handQuery(contracts, amounts, timezone);
     const cpi: number[] = [];
     const counts: number[] = [];
     const hand: number[] = [];
+    const estimated: number[] = [];
+    let estimate: Awaited<ReturnType<typeof runReport>> | null = null;
     let rows = 0;
+    let exactReach = 0;
     for (let run = 0; run < RUNS; run++) {
       const t = await timed(() => runReport(store, query));
       rows = t.value.rows.length;
       cpi.push(t.ms);
       // The same report without reach: what the rollup answers alone.
       counts.push((await timed(() => runReport(store, { ...query, metrics: ["impressions", "clicks", "cpi"] }))).ms);
+      // The same report with reach estimated from the visitor sample.
+      const e = await timed(() => runReport(store, query, { reach: "estimate" }));
+      estimated.push(e.ms);
+      estimate = e.value;
       const h = await timed(async () => {
         const out = [];
         for (const sql of sqls) out.push(await store.query(sql));
@@ -114,6 +131,7 @@ async function benchSize(N: number): Promise<void> {
       const [sums = [], reach = []] = h.value;
       const handImpressions = sums.reduce((n, r) => n + Number(r.impressions), 0);
       const handReach = Number(reach.find((r) => r.campaign === null)?.reach);
+      exactReach = handReach;
       const total = t.value.total?.values;
       if (sums.length !== rows || handImpressions !== total?.impressions || handReach !== total?.reach) {
         throw new Error(`hand-written query disagrees: ${sums.length} rows, ${handImpressions} impressions, reach ${handReach} vs ${rows}, ${total?.impressions}, ${total?.reach}`);
@@ -123,6 +141,17 @@ async function benchSize(N: number): Promise<void> {
     const b = median(hand);
     report(`tracked report ${fmt(N)} events, ${timezone}, campaign × day with reach (ms)`, `${fmt(a)} ms`, `hand-written exact ${fmt(b)} ms`, a / b, `≤ 1.3 (${fmt(rows)} rows)`);
     report(`  the same without reach (rollup only) (ms)`, `${fmt(median(counts))} ms`, `hand-written exact ${fmt(b)} ms`, median(counts) / b, "seconds at 1B events");
+    const est = median(estimated);
+    report(`  the same with --reach estimate (rollup + visitor sample) (ms)`, `${fmt(est)} ms`, `hand-written exact ${fmt(b)} ms`, est / b, "seconds at 1B events");
+    // What exact reach costs per million impressions (the report with reach less the one without): picks --exact-reach-max.
+    console.log(`  exact reach costs ${fmt((a - median(counts)) / (impressions / 1e6))} ms per million impressions here`);
+    if (estimate) {
+      // How far the estimate is from exact reach (the hand query's), against its stated error.
+      const exactTotal = exactReach;
+      const total = estimate.total;
+      const off = (Number(total?.values.reach) - exactTotal) / exactTotal;
+      console.log(`  estimated total reach ${fmt(Number(total?.values.reach))} vs exact ${fmt(exactTotal)}: ${(100 * off).toFixed(2)} % off, stated ±${(100 * (total?.reachRse ?? 0)).toFixed(2)} % (1 s.e.); median row error stated ±${(100 * median(estimate.rows.flatMap((r) => (r.reachRse == null ? [] : [r.reachRse])))).toFixed(1)} % (rows with reach)`);
+    }
   }
   if (N === Math.min(...SIZES)) {
     // A reach sketch at the rollup's grain: HyperLogLog registers (the visitor key's low bits) per bucket × campaign × placement × creative.

@@ -6,6 +6,7 @@ import { measuresOf } from "../domain/metric-measures.js";
 import { type MetricName, metricValues, metricValuesOf, type TrackedMeasures } from "../domain/metrics.js";
 import type { Dimension, MetricQuery } from "../domain/query.js";
 import { isTimeGrain } from "../domain/query.js";
+import type { ReachMode } from "../domain/tracking/reach-sample.js";
 import { compileEventCount, includesTracked, TRACKED_SOURCE } from "../query/events-sql.js";
 import { bucketLabels, compileSpendQuery, compileStraddleCount } from "../query/spend-sql.js";
 import type { ResultColumns, ResultRow, Store } from "../store/store.js";
@@ -18,6 +19,8 @@ export interface ReportRow {
   /** Tracking's own measures, when the report reads tracked events (`--where source=tracked`). */
   tracked?: TrackedMeasures;
   values: Record<string, number | null>;
+  /** When reach is estimated from the visitor sample: its relative standard error (null without a sampled visitor). */
+  reachRse?: number | null;
 }
 
 export interface Report {
@@ -30,6 +33,8 @@ export interface Report {
   /** Totals over every row; null when rows are in different currencies. */
   total: ReportRow | null;
   warnings: string[];
+  /** True when reach (and CPMR) come from the 1/64 visitor sample: each row's `reachRse` says how close. */
+  reachEstimated?: boolean;
 }
 
 /** A money sum in micros, converted by `factor` (1: as it is). */
@@ -116,6 +121,9 @@ export interface ReportOptions {
   sums?: "all" | "metrics";
   /** Tracked events: false reads raw events only, never the rollup (the differential tests' reference). */
   rollup?: boolean;
+  /** Tracked reach: exact (the default), estimated from the visitor sample, or auto (exact up to `exactReachMax` impressions). */
+  reach?: ReachMode;
+  exactReachMax?: number;
 }
 
 /**
@@ -139,7 +147,7 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
   let tracked: TrackedPart | null = null;
   if (withTracked) {
     const withReach = query.metrics.some((m) => m === "reach" || m === "cpmr");
-    tracked = await trackedReportPart(store, query, target !== null, withReach, { rollup: options.rollup });
+    tracked = await trackedReportPart(store, query, target !== null, withReach, { rollup: options.rollup, reach: options.reach, exactReachMax: options.exactReachMax });
     raw.push(...tracked.rows);
   }
   const warnings: string[] = [];
@@ -169,6 +177,7 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
       if (!g) {
         g = { keys, totals: emptyTotals(), values: {} };
         if (tracked) g.tracked = { invalid_impressions: 0, reach: spendKeys.has(id) ? null : (tracked.reach?.get(id) ?? (tracked.reach ? 0 : null)) };
+        if (tracked?.reachRse) g.reachRse = tracked.reachRse.byKey.get(id) ?? null;
         groups.set(id, g);
       }
       addTotals(g.totals, totalsOf(r, factor));
@@ -192,6 +201,7 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
     if (tracked) {
       const invalid = rows.reduce((s, r) => s + (r.tracked?.invalid_impressions ?? 0), 0);
       total.tracked = { invalid_impressions: invalid, reach: spendKeys.size > 0 ? null : tracked.totalReach };
+      if (tracked.reachRse) total.reachRse = tracked.reachRse.total;
     }
     total.values = metricValues(query.metrics, { ...t, ...total.tracked });
   } else {
@@ -223,7 +233,8 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
     }
   }
   if (found === 0) warnings.push(...(await unmatchedFilterNotes(store, query)));
-  return { query, dimensions: query.dimensions, metrics: query.metrics, currency, rows, total, warnings };
+  const reachEstimated = tracked?.reachRse != null;
+  return { query, dimensions: query.dimensions, metrics: query.metrics, currency, rows, total, warnings, ...(reachEstimated ? { reachEstimated } : {}) };
 }
 
 /**
@@ -261,13 +272,21 @@ function compareKeys(a: readonly string[], b: readonly string[]): number {
 }
 
 /** The report as JSON-ready objects: dimension and metric names as keys, numbers as numbers. */
-export function reportToObjects(report: Report): Record<string, string | number | null>[] {
+export function reportToObjects(report: Report): Record<string, string | number | boolean | null>[] {
   return report.rows.map((row) => {
-    const o: Record<string, string | number | null> = {};
+    const o: Record<string, string | number | boolean | null> = {};
     report.dimensions.forEach((d, i) => {
       o[d] = row.keys[i] ?? "";
     });
     for (const m of report.metrics) o[m] = row.values[m] ?? null;
+    Object.assign(o, reachEstimateFields(report, row));
     return o;
   });
+}
+
+/** `reach_estimated` and `reach_rse` (rounded to 4 decimals) of an estimated reach's row or total; nothing when reach is exact. */
+export function reachEstimateFields(report: Report, row: ReportRow): { reach_estimated?: true; reach_rse?: number | null } {
+  if (!report.reachEstimated) return {};
+  const rse = row.reachRse ?? null;
+  return { reach_estimated: true, reach_rse: rse === null ? null : Math.round(rse * 10_000) / 10_000 };
 }

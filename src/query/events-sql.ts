@@ -273,23 +273,35 @@ function withDimensionText(ctx: EventQueryContext, inner: string, carried: strin
   return `SELECT ${[...dims, ...carried].join(", ")} FROM (\n${inner}\n) AS r`;
 }
 
-/** Unique visitors by the query's dimensions (a distinct count: never summed across rows). */
-export function compileReach(ctx: EventQueryContext, withDimensions = true): string {
-  const where = ["type = 'impression'", ...conditions(ctx)];
+/** The stored hash sample of visitors (1/64 of visitor keys, per 15-minute UTC bucket `ts` × campaign × placement × creative). */
+export const REACH_SAMPLE_TABLE = "reach_sample";
+
+/** Where reach is counted from: every impression's visitor, or (with `sample`) the sampled visitors, whose distinct count × 64 estimates it. */
+function reachSource(ctx: EventQueryContext, sample: boolean): { table: string; where: string[] } {
+  return sample ? { table: REACH_SAMPLE_TABLE, where: conditions(ctx) } : { table: "events", where: ["type = 'impression'", ...conditions(ctx)] };
+}
+
+/**
+ * Unique visitors by the query's dimensions (a distinct count: never summed across rows). With `sample`
+ * the distinct sampled visitors (the caller multiplies by 64; only where the rollup answers the query).
+ */
+export function compileReach(ctx: EventQueryContext, withDimensions = true, sample = false): string {
+  const { table, where } = reachSource(ctx, sample);
   const reach = `${ctx.dialect.distinctCount("visitor")} AS reach`;
-  if (!withDimensions || ctx.query.dimensions.length === 0) return assemble([reach], "events", where, []);
+  if (!withDimensions || ctx.query.dimensions.length === 0) return assemble([reach], table, where, []);
   const keys = ctx.query.dimensions.map((_, i) => `r${i}`);
-  return withDimensionText(ctx, assemble([...rawDimensionSelects(ctx), reach], "events", where, keys), ["reach"]);
+  return withDimensionText(ctx, assemble([...rawDimensionSelects(ctx), reach], table, where, keys), ["reach"]);
 }
 
 /**
  * Reach by the query's dimensions and overall in one scan (engines with GROUPING SETS): the overall
- * row has `total` = 1. @example compileReachWithTotal(ctx) // … GROUP BY GROUPING SETS ((r0, r1), ())
+ * row has `total` = 1; `sample` as in `compileReach`. @example compileReachWithTotal(ctx) // … GROUP BY GROUPING SETS ((r0, r1), ())
  */
-export function compileReachWithTotal(ctx: EventQueryContext): string {
+export function compileReachWithTotal(ctx: EventQueryContext, sample = false): string {
+  const { table, where } = reachSource(ctx, sample);
   const keys = ctx.query.dimensions.map((_, i) => `r${i}`);
   const select = [...rawDimensionSelects(ctx), `${ctx.dialect.distinctCount("visitor")} AS reach`, `GROUPING(${keys.join(", ")}) = ${2 ** keys.length - 1} AS total`];
-  const inner = [`SELECT ${select.join(", ")}`, "FROM events", `WHERE ${["type = 'impression'", ...conditions(ctx)].join(" AND ")}`, `GROUP BY GROUPING SETS ((${keys.join(", ")}), ())`].join("\n");
+  const inner = [`SELECT ${select.join(", ")}`, `FROM ${table}`, `WHERE ${where.length ? where.join(" AND ") : "TRUE"}`, `GROUP BY GROUPING SETS ((${keys.join(", ")}), ())`].join("\n");
   return withDimensionText(ctx, inner, ["reach", "total"]);
 }
 

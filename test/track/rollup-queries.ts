@@ -3,6 +3,8 @@
 import type { runReport } from "../../src/app/report.js";
 import type { Dimension, Filter, MetricQuery } from "../../src/domain/query.js";
 import type { NewContract } from "../../src/domain/tracking/contract.js";
+import type { TrackedEvent } from "../../src/domain/tracking/event.js";
+import type { Store } from "../../src/store/store.js";
 
 /** Quarter-hour flights: local midnights in New York, Kolkata (+5:30), Kathmandu (+5:45) and Lord Howe (+10:30/+11). */
 export const ROLLUP_CONTRACTS: NewContract[] = [
@@ -38,3 +40,8 @@ export function figures(r: Awaited<ReturnType<typeof runReport>>): string[] {
   return [...r.rows.map((x) => line(x.keys, x.values)), `total ${r.total ? line(r.total.keys, r.total.values) : "none"}`];
 }
 
+/** Loads `events` in `batches` log ranges of the log "t" (0-1, 1-2, …), as a tracking server's loader does. */
+export async function loadInBatches(store: Store, events: readonly TrackedEvent[], batches: number): Promise<void> {
+  const size = Math.ceil(events.length / batches);
+  for (let i = 0; i < batches; i++) await store.appendTrackedEvents({ logId: "t", from: i, to: i + 1, events: events.slice(i * size, (i + 1) * size) });
+}

@@ -135,6 +135,10 @@ async function durabilityRun(stop: Stop, segment: number | null, workers: number
   const rollup = "SELECT time_bucket(INTERVAL 15 MINUTE, ts) AS b, campaign, placement, creative, COUNT(*) AS n FROM events GROUP BY ALL EXCEPT SELECT ts, campaign, placement, creative, SUM(events) FROM event_rollup GROUP BY ALL";
   assert.deepEqual((await conn.runAndReadAll(rollup)).getRows(), [], "the rollup counts every stored event once");
   assert.equal(Number((await conn.runAndReadAll("SELECT (SELECT SUM(events) FROM event_rollup) - (SELECT COUNT(*) FROM events)")).getRows()[0]?.[0] ?? 0), 0);
+  // So is the visitor sample: exactly the stored impressions' sampled visitors, bucket by bucket.
+  const raw = "SELECT DISTINCT time_bucket(INTERVAL 15 MINUTE, ts), campaign, placement, creative, visitor FROM events WHERE type = 'impression' AND visitor & 63 = 0";
+  const sample = "SELECT DISTINCT ts, campaign, placement, creative, visitor FROM reach_sample";
+  assert.deepEqual((await conn.runAndReadAll(`(${raw} EXCEPT ${sample}) UNION ALL (${sample} EXCEPT ${raw})`)).getRows(), [], "the visitor sample is the stored impressions'");
   conn.closeSync();
   inst.closeSync();
   const counts = new Map(rows.map((r) => [String(r[0]), Number(r[1])]));

@@ -111,7 +111,12 @@ test("a serving store's many small loads are compacted: the rollup keeps about a
   assert.ok(rowsCompacted <= keys + 2 * 2_000, `compacted: ${rowsCompacted} rows for ${keys} keys`);
   const valid = events.filter((e) => e.reason === "").length;
   assert.equal(await count(compacted, "SELECT SUM(events) AS n FROM event_rollup"), valid);
+  const sample = "SELECT COUNT(*) AS n FROM (SELECT DISTINCT * FROM reach_sample)";
+  assert.equal(await count(compacted, sample), await count(plain, sample), "the same sampled visitors");
+  assert.equal(await count(compacted, "SELECT COUNT(*) AS n FROM reach_sample"), await count(compacted, sample), "each once");
   for (const query of rollupQueries().slice(0, 40)) assert.deepEqual(figures(await runReport(compacted, query)), figures(await runReport(plain, query, { rollup: false })), JSON.stringify(query));
+  const estimate: MetricQuery = { metrics: ["reach"], dimensions: ["campaign", "day"], filters: [tracked], timezone: "America/New_York" };
+  assert.deepEqual(figures(await runReport(compacted, estimate, { reach: "estimate" })), figures(await runReport(plain, estimate, { reach: "estimate" })));
   await compacted.close();
   await plain.close();
 });

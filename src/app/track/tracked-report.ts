@@ -1,5 +1,6 @@
 import type { MetricQuery } from "../../domain/query.js";
 import { type Contract, contractCost, contractWindowUtc, type DeliveryCounts } from "../../domain/tracking/contract.js";
+import { DEFAULT_EXACT_REACH_MAX, type ReachMode, reachEstimate } from "../../domain/tracking/reach-sample.js";
 import { quarterHourSpans, type ZoneSpan, zoneSpans } from "../../domain/tracking/zoned-time.js";
 import {
   type ContractMatch,
@@ -22,6 +23,11 @@ export interface TrackedPart {
   /** Reach per dimension key (keys joined by NUL); only when asked for. */
   reach: Map<string, number> | null;
   totalReach: number | null;
+  /**
+   * When reach was estimated from the visitor sample: each key's (and the total's) relative standard
+   * error (null where no sampled visitor was seen); null when reach is exact.
+   */
+  reachRse: { byKey: Map<string, number | null>; total: number | null } | null;
 }
 
 /** A key for a row's dimension values. */
@@ -62,6 +68,10 @@ async function eventSpans(store: Store, timezone: string, rollup: boolean): Prom
 /** How a tracked report reads: `rollup` false reads raw events only (the differential tests' reference). */
 export interface TrackedOptions {
   rollup?: boolean;
+  /** Reach: exact, estimated from the visitor sample, or auto (exact up to `exactReachMax` impressions); default exact. */
+  reach?: ReachMode;
+  /** `auto` counts reach exactly while the report holds at most this many impressions (default DEFAULT_EXACT_REACH_MAX). */
+  exactReachMax?: number;
 }
 
 /**
@@ -110,18 +120,37 @@ export async function trackedReportPart(store: Store, query: MetricQuery, byFxDa
   }
   let reach: Map<string, number> | null = null;
   let totalReach: number | null = null;
+  let reachRse: TrackedPart["reachRse"] = null;
   if (withReach) {
+    // The sample answers what the rollup answers (its buckets, its columns); auto uses it past a number of impressions.
+    const mode = options.reach ?? "exact";
+    const impressions = rows.reduce((n, r) => n + Number(r.impressions ?? 0), 0);
+    const sample =
+      rollup && quarterHours && rollupAnswers(query, false) && (mode === "estimate" || (mode === "auto" && impressions > (options.exactReachMax ?? DEFAULT_EXACT_REACH_MAX)));
     reach = new Map();
+    const counted = new Map<string, number>();
+    let total = 0;
     if (store.dialect.groupingSets && dims.length > 0) {
-      totalReach = 0;
-      for (const r of await store.query(compileReachWithTotal(ctx))) {
-        if (r.total === true || Number(r.total) === 1) totalReach = Number(r.reach ?? 0);
-        else reach.set(dimensionKey(r, dims), Number(r.reach ?? 0));
+      for (const r of await store.query(compileReachWithTotal(ctx, sample))) {
+        if (r.total === true || Number(r.total) === 1) total = Number(r.reach ?? 0);
+        else counted.set(dimensionKey(r, dims), Number(r.reach ?? 0));
       }
     } else {
-      for (const r of await store.query(compileReach(ctx))) reach.set(dimensionKey(r, dims), Number(r.reach ?? 0));
-      totalReach = Number((await store.query(compileReach(ctx, false)))[0]?.reach ?? 0);
+      for (const r of await store.query(compileReach(ctx, true, sample))) counted.set(dimensionKey(r, dims), Number(r.reach ?? 0));
+      total = Number((await store.query(compileReach(ctx, false, sample)))[0]?.reach ?? 0);
+    }
+    if (sample) {
+      reachRse = { byKey: new Map(), total: reachEstimate(total).rse };
+      for (const [k, n] of counted) {
+        const e = reachEstimate(n);
+        reach.set(k, e.reach);
+        reachRse.byKey.set(k, e.rse);
+      }
+      totalReach = reachEstimate(total).reach;
+    } else {
+      reach = counted;
+      totalReach = total;
     }
   }
-  return { rows, reach, totalReach };
+  return { rows, reach, totalReach, reachRse };
 }

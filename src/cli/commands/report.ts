@@ -1,7 +1,8 @@
 import type { Command } from "commander";
-import { type Report, reportToObjects, runReport } from "../../app/report.js";
+import { type Report, reachEstimateFields, reportToObjects, runReport } from "../../app/report.js";
 import { METRICS } from "../../domain/metrics.js";
 import { buildMetricQuery } from "../../domain/query.js";
+import { DEFAULT_EXACT_REACH_MAX, parseExactReachMax, parseReachMode, REACH_SAMPLE_RATE } from "../../domain/tracking/reach-sample.js";
 import { withStore } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { collect, outputFormat, toJson } from "../options.js";
@@ -43,10 +44,23 @@ export function reportCsv(report: Report): string {
   const dims = report.dimensions.length;
   const rows = report.rows;
   const metrics = report.metrics;
-  return csvOfCells([...report.dimensions, ...metrics], rows.length, (r, c) => {
+  const estimated = report.reachEstimated ? ["reach_estimated", "reach_rse"] : [];
+  const valueColumns = dims + metrics.length;
+  return csvOfCells([...report.dimensions, ...metrics, ...estimated], rows.length, (r, c) => {
     const row = rows[r] as Report["rows"][number];
-    return c < dims ? (row.keys[c] ?? "") : (row.values[metrics[c - dims] as string] ?? null);
+    if (c < dims) return row.keys[c] ?? "";
+    if (c < valueColumns) return row.values[metrics[c - dims] as string] ?? null;
+    const fields = reachEstimateFields(report, row);
+    return c === valueColumns ? "true" : (fields.reach_rse ?? null);
   });
+}
+
+/** The table's note when reach is estimated: the total's error (1 s.e.), from the sample. */
+export function reachEstimateNote(report: Report): string | null {
+  if (!report.reachEstimated) return null;
+  const rse = report.total?.reachRse ?? null;
+  const pm = rse === null ? "no sampled visitor in the total" : `±${(rse * 100).toFixed(rse < 0.01 ? 2 : 1)} % (1 s.e.) on the total`;
+  return `reach estimated from a 1/${REACH_SAMPLE_RATE} sample of visitors, ${pm}; a row reaching N visitors has a relative standard error of about 8/√N; --reach exact counts every visitor`;
 }
 
 /** `cpi report`: CPI and its neighbours from the store. */
@@ -61,6 +75,8 @@ export function registerReport(program: Command, io: CliIo): void {
     .option("--where <filter>", "DIM=VALUE, DIM=A|B, DIM!=VALUE or DIM~TEXT (repeatable)", collect, [])
     .option("--timezone <zone>", "IANA zone whose days tracked events are counted in (default UTC; reported rows keep their account's days)")
     .option("--currency <code>", "convert every amount to this currency at each row's date (rates from 'cpi fx import')")
+    .option("--reach <mode>", "tracked reach: exact, estimate (from the 1/64 visitor sample, error stated) or auto (exact up to --exact-reach-max impressions)", "auto")
+    .option("--exact-reach-max <impressions>", "with --reach auto: the most impressions a report counts reach exactly over", String(DEFAULT_EXACT_REACH_MAX))
     .option("--format <format>", "table, csv or json", "table")
     .option("--db <path>", "DuckDB store file (default ./cpi.duckdb, or $CPI_DB)")
     .addHelpText(
@@ -76,7 +92,9 @@ Examples:
     .action(async (o) => {
       const format = outputFormat(o.format);
       const query = buildMetricQuery({ metrics: o.metrics, by: o.by, where: o.where, from: o.from, to: o.to, currency: o.currency, timezone: o.timezone });
-      const report = await withStore(o, io, "read", (s) => runReport(s, query, { sums: "metrics" }));
+      const reach = parseReachMode(o.reach, "--reach");
+      const exactReachMax = parseExactReachMax(o.exactReachMax, "--exact-reach-max");
+      const report = await withStore(o, io, "read", (s) => runReport(s, query, { sums: "metrics", reach, exactReachMax }));
       for (const w of report.warnings) io.err(`warning: ${w}\n`);
       if (format === "json") io.out(toJson(reportToObjects(report)));
       else if (format === "csv") io.out(reportCsv(report));
@@ -84,6 +102,8 @@ Examples:
         if (report.rows.length === 0) io.err("no rows match this query\n");
         io.out(reportTable(report));
         if (report.currency) io.err(`amounts in ${report.currency}\n`);
+        const note = reachEstimateNote(report);
+        if (note) io.err(`${note}\n`);
       }
     });
 }

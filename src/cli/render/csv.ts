@@ -1,15 +1,15 @@
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One CSV field, quoted when it holds a delimiter, quote or line break (RFC 4180). */
-export function csvField(v: string | number | null): string {
+export function csvField(v: string | number | boolean | null): string {
   if (v === null) return "";
   if (typeof v === "number") return String(v); // digits, a sign, a point, an exponent: never quoted
   return NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 /** Rows of objects as CSV with a header row. @example toCsv(["a"], [{ a: 1 }]) // "a\n1\n" */
-export function toCsv(columns: string[], rows: Record<string, string | number | null>[]): string {
-  return csvOfCells(columns, rows.length, (r, c) => (rows[r] as Record<string, string | number | null>)[columns[c] as string] ?? null);
+export function toCsv(columns: string[], rows: Record<string, string | number | boolean | null>[]): string {
+  return csvOfCells(columns, rows.length, (r, c) => (rows[r] as Record<string, string | number | boolean | null>)[columns[c] as string] ?? null);
 }
 
 /**

@@ -2,15 +2,16 @@
 // each attempt at a log range is registered ('started'), writes its rows tagged with its batch id,
 // then records 'done' with the range's end offset (the loaded offset). An attempt that never got to
 // 'done' (a crash, a shard down mid-insert) is marked 'aborted' before the range is tried again, and
-// the `events` / `invalid_counts` / `event_rollup` views hide aborted attempts' rows: every logged
+// the `events` / `invalid_counts` / `event_rollup` / `reach_sample` views hide aborted attempts' rows: every logged
 // event counts once, in the events and in their rollup.
 import { randomBytes } from "node:crypto";
 import type { TrackedEvent } from "../../domain/tracking/event.js";
+import { reachSampleRows } from "../../domain/tracking/reach-sample.js";
 import { rollupRows } from "../../domain/tracking/rollup.js";
 import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
 import type { TrackedBatch, TrackedBatchOutcome } from "../store.js";
 import type { ClickHouseConnection } from "./connection.js";
-import { ROLLUP_COLUMN_NAMES } from "./schema.js";
+import { REACH_SAMPLE_COLUMN_NAMES, ROLLUP_COLUMN_NAMES } from "./schema.js";
 import { tsvString } from "./tsv.js";
 
 const q = clickhouseDialect.quoteString;
@@ -82,6 +83,15 @@ function rollupLines(valid: readonly TrackedEvent[], batch: bigint): string {
   return out;
 }
 
+/** The valid events' sampled visitors (once per bucket × campaign × placement × creative), tagged with the attempt. */
+function sampleLines(valid: readonly TrackedEvent[], batch: bigint): string {
+  let out = "";
+  for (const r of reachSampleRows(valid)) {
+    out += `${utcText(r.bucket)}\t${tsvString(r.campaign)}\t${tsvString(r.placement)}\t${tsvString(r.creative)}\t${visitorInt(r.visitor)}\t${batch}\n`;
+  }
+  return out;
+}
+
 async function mark(conn: ClickHouseConnection, b: TrackedBatch, batch: bigint, state: string): Promise<void> {
   await conn.insertTsv("event_batches", ["log_id", "batch", "from_offset", "to_offset", "state"], [`${tsvString(b.logId)}\t${batch}\t${b.from}\t${b.to}\t${state}\n`]);
 }
@@ -110,6 +120,8 @@ export async function appendTrackedBatchClickHouse(conn: ClickHouseConnection, b
     const cols = ["ts", "ts_ms", "type", "impression_id", "campaign", "creative", "placement", "visitor", "country", "device", "measurable", "batch", "measurement"];
     await conn.insertTsv("events_rows", cols, eventLines(valid, batch));
     await conn.insertTsv("rollup_rows", [...ROLLUP_COLUMN_NAMES, "batch"], [rollupLines(valid, batch)]);
+    const sample = sampleLines(valid, batch);
+    if (sample) await conn.insertTsv("reach_sample_rows", [...REACH_SAMPLE_COLUMN_NAMES, "batch"], [sample]);
   }
   if (invalid.length) {
     const cols = ["ts", "type", "campaign", "creative", "placement", "country", "device", "reason", "n", "batch"];

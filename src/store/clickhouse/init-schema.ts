@@ -6,7 +6,7 @@ import { needsConversionsUpgrade, upgradeConversions } from "./conversions-upgra
 import { withImportLock } from "./import-lock.js";
 import { LOCK_SERVER_KEY, lockConnection, lockServerOf } from "./lock-server.js";
 import { migrateClickHouse } from "./migrations.js";
-import { buildRollupStatement, CLICKHOUSE_SCHEMA_VERSION, schemaStatements, schemaUpgrades } from "./schema.js";
+import { buildReachSampleStatement, buildRollupStatement, CLICKHOUSE_SCHEMA_VERSION, schemaStatements, schemaUpgrades } from "./schema.js";
 import { type ClickHouseTarget, describeTarget } from "./store-url.js";
 
 export interface InitOptions {
@@ -178,9 +178,12 @@ async function prepareServer(c: ClickHouseConnection, database: string, cluster:
   if (meta.length === 0) {
     await c.command(`INSERT INTO ${database}.cpi_meta VALUES ('schema_version', '${CLICKHOUSE_SCHEMA_VERSION}'), ('cluster', '${cluster ?? ""}')`);
   } else if (Number(last("schema_version") ?? 0) < CLICKHOUSE_SCHEMA_VERSION) {
-    // 4: the rollup of the events already stored, before the version says the store has one (a loader of
+    // 4: the rollup and the visitor sample of the events already stored, before the version says the store has one (a loader of
     // this cpi refuses the store until then, so no batch is rolled up twice).
-    if (Number(last("schema_version") ?? 0) < 4) await c.command(buildRollupStatement(database, cluster));
+    if (Number(last("schema_version") ?? 0) < 4) {
+      await c.command(buildRollupStatement(database, cluster));
+      await c.command(buildReachSampleStatement(database, cluster));
+    }
     // TinyLog cannot update a row: the last row of a key wins (clickhouse-store.ts reads it so).
     await c.command(`INSERT INTO ${database}.cpi_meta VALUES ('schema_version', '${CLICKHOUSE_SCHEMA_VERSION}')`);
   }

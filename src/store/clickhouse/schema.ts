@@ -41,6 +41,7 @@ export const REACH_COLUMN_NAMES = [
 export const EVENT_COLUMN_NAMES = ["ts", "type", "impression_id", "campaign", "creative", "placement", "visitor", "country", "device", "measurable", "measurement"];
 export const INVALID_COLUMN_NAMES = ["ts", "type", "campaign", "creative", "placement", "country", "device", "reason", "n"];
 export const ROLLUP_COLUMN_NAMES = ["ts", "campaign", "placement", "creative", "events", "impressions", "clicks"];
+export const REACH_SAMPLE_COLUMN_NAMES = ["ts", "campaign", "placement", "creative", "visitor"];
 
 const TABLES: TableDef[] = [
   {
@@ -112,6 +113,15 @@ const TABLES: TableDef[] = [
     shardBy: "cityHash64(campaign)",
   },
   {
+    // The 1/64 hash sample of visitors (bitAnd(visitor, 63) = 0) per 15-minute UTC bucket × campaign × placement
+    // × creative they had an impression in (issue 24), written by the load attempt that writes the events.
+    // Sharded like events (by visitor): schema 4 builds each shard's sample from its own events.
+    name: "reach_sample_rows",
+    columns: "ts DateTime('UTC'), campaign String, placement String, creative String, visitor Int64, batch UInt64",
+    engine: "MergeTree PARTITION BY toYYYYMM(ts) ORDER BY (campaign, ts)",
+    shardBy: "cityHash64(visitor)",
+  },
+  {
     // Load attempts of event-log ranges: 'started' before rows are written, then 'done' or 'aborted'.
     name: "event_batches",
     columns: "log_id String, batch UInt64, from_offset UInt64, to_offset UInt64, state String, at DateTime('UTC') DEFAULT now()",
@@ -146,6 +156,7 @@ function views(global: string): string[] {
     `CREATE VIEW IF NOT EXISTS events AS SELECT ${EVENT_COLUMN_NAMES.join(", ")} FROM events_rows WHERE ${notAborted}`,
     `CREATE VIEW IF NOT EXISTS invalid_counts AS SELECT ${INVALID_COLUMN_NAMES.join(", ")} FROM invalid_rows WHERE ${notAborted}`,
     `CREATE VIEW IF NOT EXISTS event_rollup AS SELECT ${ROLLUP_COLUMN_NAMES.join(", ")} FROM rollup_rows WHERE ${notAborted}`,
+    `CREATE VIEW IF NOT EXISTS reach_sample AS SELECT ${REACH_SAMPLE_COLUMN_NAMES.join(", ")} FROM reach_sample_rows WHERE ${notAborted}`,
     `CREATE VIEW IF NOT EXISTS contracts AS SELECT id, argMax(campaign, version) AS campaign, argMax(placement, version) AS placement,
        argMax(pricing, version) AS pricing, argMax(amount_micros, version) AS amount_micros, argMax(currency, version) AS currency,
        argMax(date_from, version) AS date_from, argMax(date_to, version) AS date_to, argMax(timezone, version) AS timezone,
@@ -210,7 +221,7 @@ export function tableDdl(database: string, name: string, as: string): string {
 }
 
 /** Every table and view the schema creates (what `cpi init` checks and what a drop would remove). */
-export const SCHEMA_TABLES = [...TABLES.map((t) => t.name), "spend", "platform_reach", "events", "invalid_counts", "event_rollup", "contracts", "event_log_offsets"];
+export const SCHEMA_TABLES = [...TABLES.map((t) => t.name), "spend", "platform_reach", "events", "invalid_counts", "event_rollup", "reach_sample", "contracts", "event_log_offsets"];
 
 /**
  * Schema 4 on one server of a store made before it: the rollup of the events it holds, local table from
@@ -223,4 +234,12 @@ export function buildRollupStatement(database: string, cluster: string | null): 
     SELECT toDateTime(intDiv(toUInt32(ts), 900) * 900, 'UTC') AS b, campaign, placement, creative, count(), countIf(type = 'impression'), countIf(type = 'click'), batch
     FROM ${t("events_rows")} WHERE batch NOT IN (SELECT DISTINCT batch FROM ${t("rollup_rows")})
     GROUP BY b, campaign, placement, creative, batch`;
+}
+
+/** Schema 4 on one server: the visitor sample of the impressions it holds, local from local, batch by batch (as `buildRollupStatement`). */
+export function buildReachSampleStatement(database: string, cluster: string | null): string {
+  const t = (name: string) => `${database}.${name}${cluster ? "_local" : ""}`;
+  return `INSERT INTO ${t("reach_sample_rows")} (${REACH_SAMPLE_COLUMN_NAMES.join(", ")}, batch)
+    SELECT DISTINCT toDateTime(intDiv(toUInt32(ts), 900) * 900, 'UTC') AS b, campaign, placement, creative, visitor, batch
+    FROM ${t("events_rows")} WHERE type = 'impression' AND bitAnd(visitor, 63) = 0 AND batch NOT IN (SELECT DISTINCT batch FROM ${t("reach_sample_rows")})`;
 }

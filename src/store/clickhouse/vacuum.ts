@@ -69,8 +69,8 @@ async function vacuumUnderLock(conn: ClickHouseConnection, target: ClickHouseTar
       }
       for (let i = 0; i < aborted.length; i += CHUNK) {
         const list = aborted.slice(i, i + CHUNK).join(", ");
-        for (const t of ["events_rows", "invalid_rows", "rollup_rows"]) await c.command(`ALTER TABLE ${local(t)} DELETE WHERE batch IN (${list})`);
-        mutations += 3;
+        for (const t of ["events_rows", "invalid_rows", "rollup_rows", "reach_sample_rows"]) await c.command(`ALTER TABLE ${local(t)} DELETE WHERE batch IN (${list})`);
+        mutations += 4;
       }
     } finally {
       await c.close();

@@ -11,7 +11,7 @@ import type { ImportOutcome, ProgressFn, ResultColumns, ResultRow, SpendBatchImp
 import { API_TOKENS_DDL, deleteApiTokenDuckDb, insertApiTokenDuckDb, listApiTokensDuckDb } from "./api-tokens.js";
 import { CAMPAIGN_STATUS_DDL, campaignStatusesDuckDb, recordCampaignStatusesDuckDb } from "./campaign-status.js";
 import { appendTrackedBatch, deleteContract, eventLogOffset, insertContract, listContracts } from "./event-tables.js";
-import { BUILD_EVENT_ROLLUP, migrateDuckDb } from "./migrations.js";
+import { BUILD_EVENT_ROLLUP, BUILD_REACH_SAMPLE, migrateDuckDb } from "./migrations.js";
 import { readColumns, readRowObjects } from "./read-rows.js";
 import { RollupCompactor } from "./rollup-compaction.js";
 import { DUCKDB_SCHEMA, SCHEMA_VERSION } from "./schema.js";
@@ -62,11 +62,14 @@ export class DuckDbStore implements Store {
       instance.closeSync();
       throw e;
     }
-    // A store from before cpi_meta had schema versions holds events but gets the current version: its rollup is built here.
+    // A store from before cpi_meta had schema versions holds events but gets the current version: its rollup and visitor sample are built here.
     const tables = async (name: string) => (await conn.runAndReadAll(`SELECT 1 FROM information_schema.tables WHERE table_name = '${name}' AND table_schema = 'main'`)).getRows().length;
     const unversionedEvents = (await tables("events")) > 0 && (await tables("cpi_meta")) === 0;
     for (const stmt of [...DUCKDB_SCHEMA, ...API_TOKENS_DDL, ...CAMPAIGN_STATUS_DDL]) await conn.run(stmt);
-    if (unversionedEvents) await conn.run(BUILD_EVENT_ROLLUP);
+    if (unversionedEvents) {
+      await conn.run(BUILD_EVENT_ROLLUP);
+      await conn.run(BUILD_REACH_SAMPLE);
+    }
     await migrateDuckDb(conn, SCHEMA_VERSION);
     return new DuckDbStore(path, instance, conn, options.rollupCompactMinRows);
   }

@@ -1,11 +1,13 @@
 import { BIGINT, BOOLEAN, type DuckDBAppender, DuckDBDataChunk, DuckDBTimestampValue, type DuckDBType, type DuckDBValue, TIMESTAMP, VARCHAR } from "@duckdb/node-api";
 import type { TrackedEvent } from "../../domain/tracking/event.js";
+import { reachSampleRows } from "../../domain/tracking/reach-sample.js";
 import { rollupRows } from "../../domain/tracking/rollup.js";
 
 const CHUNK = 2048;
 const EVENT_TYPES: DuckDBType[] = [TIMESTAMP, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, BIGINT, VARCHAR, VARCHAR, BOOLEAN, VARCHAR];
 const INVALID_TYPES: DuckDBType[] = [TIMESTAMP, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, BIGINT];
 const ROLLUP_TYPES: DuckDBType[] = [TIMESTAMP, VARCHAR, VARCHAR, VARCHAR, BIGINT, BIGINT, BIGINT];
+const SAMPLE_TYPES: DuckDBType[] = [TIMESTAMP, VARCHAR, VARCHAR, VARCHAR, BIGINT];
 const QUARTER_HOUR = 900_000;
 
 /** A visitor key (16 hex digits) as a signed BIGINT. */
@@ -73,23 +75,28 @@ export function appendInvalidCounts(appender: DuckDBAppender, invalid: readonly 
   return rows.length;
 }
 
-/** Appends the valid events' rollup rows (bucket × campaign × placement × creative counts) to `event_rollup`. */
-export function appendRollupRows(appender: DuckDBAppender, valid: readonly TrackedEvent[]): number {
-  const rows = rollupRows(valid);
+/** Appends `rows` in chunks of 2048, each row's cells given by `cells` (for the few rows a batch sums to: one array a row). */
+function appendRows<T>(appender: DuckDBAppender, types: DuckDBType[], rows: readonly T[], cells: (r: T) => DuckDBValue[]): number {
   for (let off = 0; off < rows.length; off += CHUNK) {
     const n = Math.min(CHUNK, rows.length - off);
-    const cols: DuckDBValue[][] = ROLLUP_TYPES.map(() => new Array<DuckDBValue>(n));
+    const cols: DuckDBValue[][] = types.map(() => new Array<DuckDBValue>(n));
     for (let i = 0; i < n; i++) {
-      const r = rows[off + i] as (typeof rows)[number];
-      (cols[0] as DuckDBValue[])[i] = new DuckDBTimestampValue(BigInt(r.bucket) * 1000n);
-      (cols[1] as DuckDBValue[])[i] = r.campaign;
-      (cols[2] as DuckDBValue[])[i] = r.placement;
-      (cols[3] as DuckDBValue[])[i] = r.creative;
-      (cols[4] as DuckDBValue[])[i] = BigInt(r.events);
-      (cols[5] as DuckDBValue[])[i] = BigInt(r.impressions);
-      (cols[6] as DuckDBValue[])[i] = BigInt(r.clicks);
+      const row = cells(rows[off + i] as T);
+      for (let c = 0; c < row.length; c++) (cols[c] as DuckDBValue[])[i] = row[c] as DuckDBValue;
     }
-    appendColumns(appender, ROLLUP_TYPES, cols, n);
+    appendColumns(appender, types, cols, n);
   }
   return rows.length;
+}
+
+const bucketValue = (ms: number) => new DuckDBTimestampValue(BigInt(ms) * 1000n);
+
+/** Appends the valid events' rollup rows (bucket × campaign × placement × creative counts) to `event_rollup`. */
+export function appendRollupRows(appender: DuckDBAppender, valid: readonly TrackedEvent[]): number {
+  return appendRows(appender, ROLLUP_TYPES, rollupRows(valid), (r) => [bucketValue(r.bucket), r.campaign, r.placement, r.creative, BigInt(r.events), BigInt(r.impressions), BigInt(r.clicks)]);
+}
+
+/** Appends the valid events' sampled visitors (once per bucket × campaign × placement × creative) to `reach_sample`. */
+export function appendReachSample(appender: DuckDBAppender, valid: readonly TrackedEvent[]): number {
+  return appendRows(appender, SAMPLE_TYPES, reachSampleRows(valid), (r) => [bucketValue(r.bucket), r.campaign, r.placement, r.creative, visitorBigint(r.visitor)]);
 }

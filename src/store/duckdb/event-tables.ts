@@ -3,7 +3,7 @@ import { BIGINT, type DuckDBConnection, type DuckDBType, type DuckDBValue, VARCH
 import type { Contract, NewContract, Pricing } from "../../domain/tracking/contract.js";
 import type { TrackedEvent } from "../../domain/tracking/event.js";
 import type { ResultRow, TrackedBatch, TrackedBatchOutcome } from "../store.js";
-import { appendEventRows, appendInvalidCounts, appendRollupRows } from "./event-appender.js";
+import { appendEventRows, appendInvalidCounts, appendReachSample, appendRollupRows } from "./event-appender.js";
 
 /** A query with bound values ($1 …): no value is ever quoted into the SQL. */
 export type Query = (sql: string, values?: DuckDBValue[], types?: DuckDBType[]) => Promise<ResultRow[]>;
@@ -46,6 +46,9 @@ export async function appendTrackedBatch(
       const rollup = await conn.createAppender("event_rollup");
       rolledUp = appendRollupRows(rollup, valid);
       rollup.closeSync();
+      const sample = await conn.createAppender("reach_sample");
+      appendReachSample(sample, valid);
+      sample.closeSync();
     }
     if (invalid.length) {
       const appender = await conn.createAppender("invalid_counts");

@@ -93,13 +93,20 @@ export const BUILD_EVENT_ROLLUP = `INSERT INTO event_rollup
     COUNT(*) FILTER (WHERE type = 'impression'), COUNT(*) FILTER (WHERE type = 'click')
   FROM events GROUP BY b, campaign, placement, creative`;
 
-/** 5: tracked-event rollups (issue 24), built from the events a store already holds. */
+/** The 1/64 visitor sample of every stored impression (visitor key's low 6 bits at 0), one row per bucket × campaign × placement × creative × visitor. */
+export const BUILD_REACH_SAMPLE = `INSERT INTO reach_sample
+  SELECT DISTINCT time_bucket(INTERVAL 15 MINUTE, ts), campaign, placement, creative, visitor
+  FROM events WHERE type = 'impression' AND visitor & 63 = 0`;
+
+/** 5: tracked-event rollups and the visitor sample (issue 24), built from the events a store already holds. */
 const eventRollups: Migration = {
   version: 5,
-  what: "tracked-event rollups (issue 24)",
+  what: "tracked-event rollups and visitor sample (issue 24)",
   apply: async (run) => {
     await run("DELETE FROM event_rollup");
     await run(BUILD_EVENT_ROLLUP);
+    await run("DELETE FROM reach_sample");
+    await run(BUILD_REACH_SAMPLE);
   },
 };
 

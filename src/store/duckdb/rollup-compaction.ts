@@ -1,4 +1,4 @@
-// Compaction of the tracked-event rollup (issue 24). A serving store loads its log every 200 ms, and
+// Compaction of the tracked-event rollup and its visitor sample (issue 24). A serving store loads its log every 200 ms, and
 // each load appends one rollup row per bucket × campaign × placement × creative it touched: left
 // alone, the rollup of a quiet site grows about as fast as its events and stops saving the scan it
 // exists for. Rows are summed when read, so rewriting a key's rows as one is invisible to reports;
@@ -15,6 +15,8 @@ const COMPACTIONS: readonly { table: string; compacted: string }[] = [
     compacted: `SELECT ts, campaign, placement, creative, SUM(events)::BIGINT AS events, SUM(impressions)::BIGINT AS impressions,
       SUM(clicks)::BIGINT AS clicks FROM event_rollup GROUP BY ts, campaign, placement, creative`,
   },
+  // The visitor sample repeats a bucket × key × visitor once per load that saw it; distinct counts ignore that.
+  { table: "reach_sample", compacted: "SELECT DISTINCT ts, campaign, placement, creative, visitor FROM reach_sample" },
 ];
 
 /**

@@ -63,6 +63,10 @@ export const DUCKDB_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS event_rollup (
      ts TIMESTAMP NOT NULL, campaign VARCHAR NOT NULL, placement VARCHAR NOT NULL, creative VARCHAR NOT NULL,
      events BIGINT NOT NULL, impressions BIGINT NOT NULL, clicks BIGINT NOT NULL)`,
+  // The 1/64 hash sample of visitors (low 6 bits of the key at 0) per bucket × campaign × placement × creative
+  // they had an impression in, written with the rollup (issue 24): reach estimates; a key may repeat across loads.
+  `CREATE TABLE IF NOT EXISTS reach_sample (
+     ts TIMESTAMP NOT NULL, campaign VARCHAR NOT NULL, placement VARCHAR NOT NULL, creative VARCHAR NOT NULL, visitor BIGINT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS contracts (
      id BIGINT PRIMARY KEY, campaign VARCHAR NOT NULL, placement VARCHAR NOT NULL, pricing VARCHAR NOT NULL,
      amount_micros BIGINT NOT NULL, currency VARCHAR NOT NULL, date_from DATE NOT NULL, date_to DATE NOT NULL,

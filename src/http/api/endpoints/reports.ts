@@ -2,25 +2,35 @@
 import { z } from "zod";
 import { compareSides } from "../../../app/compare.js";
 import { listFxCoverage } from "../../../app/fx.js";
-import { type Report, reportToObjects, runReport } from "../../../app/report.js";
+import { type Report, reachEstimateFields, reportToObjects, runReport } from "../../../app/report.js";
 import { addDays, isoToEpochDay } from "../../../domain/dates.js";
 import { UserError } from "../../../domain/errors.js";
 import { METRICS } from "../../../domain/metrics.js";
 import { ENTITY_DIMENSIONS, parseFilter, TIME_GRAINS } from "../../../domain/query.js";
+import { DEFAULT_EXACT_REACH_MAX, REACH_MODES } from "../../../domain/tracking/reach-sample.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { metricQueryFromJson, metricQueryJson, metricQueryOf, metricQueryParams } from "../params.js";
 import { compareResponse, extentResponse, metricsResponse } from "../responses/reports.js";
 
-const row = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
+const row = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
 const reportResponse = z.strictObject({
   query: metricQueryJson.describe("the query as the server read it (the JSON MetricQuery that POST /api/report takes)"),
   currency: z.string().nullable().describe("the currency of every money figure; null when rows are in several (grouped by currency)"),
   dimensions: z.array(z.string()),
   metrics: z.array(z.string()),
-  rows: z.array(row).describe("one object per group: dimension values and metric values by name (as `cpi report --format json`)"),
+  rows: z
+    .array(row)
+    .describe("one object per group: dimension values and metric values by name (as `cpi report --format json`), with `reach_estimated` and `reach_rse` when reach is estimated"),
   total: row.nullable().describe("metric values over every row; null when rows are in several currencies"),
   warnings: z.array(z.string()),
+  reach_estimated: z.boolean().optional().describe("true when tracked reach (and CPMR) are estimated from the 1/64 visitor sample; absent when exact"),
+  reach_rse: z.number().nullable().optional().describe("the total reach's relative standard error (1 s.e., a fraction) when estimated"),
 });
+
+const reachParams = {
+  reach: z.enum(REACH_MODES).optional().describe("tracked reach: exact, estimate (the 1/64 visitor sample, error stated) or auto (default: exact up to exact_reach_max impressions)"),
+  exact_reach_max: z.coerce.number().int().min(0).optional().describe(`with reach=auto: the most impressions a report counts reach exactly over (default ${DEFAULT_EXACT_REACH_MAX})`),
+};
 
 function reportJson(r: Report) {
   return {
@@ -31,6 +41,7 @@ function reportJson(r: Report) {
     rows: reportToObjects(r),
     total: r.total ? Object.fromEntries(r.metrics.map((m) => [m, r.total?.values[m] ?? null])) : null,
     warnings: r.warnings,
+    ...(r.total ? reachEstimateFields(r, r.total) : r.reachEstimated ? { reach_estimated: true } : {}),
   };
 }
 
@@ -48,10 +59,11 @@ export const reportEndpoints: Endpoint[] = [
     summary: "Run a metrics query (the flags of `cpi report`)",
     description: "Sums by the dimensions, converts currencies at each row's date when `currency` is set, derives every metric from the sums.",
     input: "query",
-    schema: z.strictObject(metricQueryParams),
+    schema: z.strictObject({ ...metricQueryParams, ...reachParams }),
     write: false,
     response: reportResponse,
-    handle: async (p, { store }) => reportJson(await runReport(store, metricQueryOf(p), { sums: "metrics" })),
+    handle: async (p, { store }) =>
+      reportJson(await runReport(store, metricQueryOf(p), { sums: "metrics", reach: p.reach ?? "auto", exactReachMax: p.exact_reach_max ?? DEFAULT_EXACT_REACH_MAX })),
   }),
   defineEndpoint({
     method: "POST",
@@ -63,7 +75,8 @@ export const reportEndpoints: Endpoint[] = [
     schema: metricQueryJson,
     write: false,
     response: reportResponse,
-    handle: async (q, { store }) => reportJson(await runReport(store, metricQueryFromJson(q), { sums: "metrics" })),
+    // Reach as GET's default (auto): the body is the MetricQuery alone.
+    handle: async (q, { store }) => reportJson(await runReport(store, metricQueryFromJson(q), { sums: "metrics", reach: "auto" })),
   }),
   defineEndpoint({
     method: "GET",
