@@ -3,7 +3,7 @@ const NEEDS_QUOTES = /[",\r\n]/;
 /** One CSV field, quoted when it holds a delimiter, quote or line break (RFC 4180). */
 export function csvField(v: string | number | boolean | null): string {
   if (v === null) return "";
-  if (typeof v === "number") return String(v); // digits, a sign, a point, an exponent: never quoted
+  if (typeof v !== "string") return String(v); // numbers and booleans: never quoted
   return NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
@@ -17,7 +17,7 @@ export function toCsv(columns: string[], rows: Record<string, string | number | 
  * callers that hold their rows in another shape (a report's keys and values) and need no object per row.
  * @example csvOfCells(["a"], 1, () => 1) // "a\n1\n"
  */
-export function csvOfCells(columns: string[], rowCount: number, cell: (row: number, column: number) => string | number | null): string {
+export function csvOfCells(columns: string[], rowCount: number, cell: (row: number, column: number) => string | number | boolean | null): string {
   // Lines gathered in parts of about a thousand: a report's 100,000 rows make no array per row.
   const parts = [`${columns.map(csvField).join(",")}\n`];
   let part = "";
