@@ -87,9 +87,13 @@ test("a failed import and a dry run create no store file", async () => {
   assert.equal(sha(join(dir, "cpi.duckdb")), before);
 });
 
-/** A process that holds the DuckDB store at `path` open (as another cpi would), until killed. */
+/**
+ * A process that holds the DuckDB store at `path` open (as another cpi would), until killed. The
+ * instance and connection stay referenced: unreferenced, a garbage collection closed them and
+ * released the lock, and the command under test then opened the store (seen once under load).
+ */
 async function holdStore(path: string): Promise<ChildProcess> {
-  const script = `import("@duckdb/node-api").then(async (m) => { const i = await m.DuckDBInstance.create(${JSON.stringify(path)}); await i.connect(); process.stdout.write("held\\n"); setInterval(() => {}, 1000); });`;
+  const script = `import("@duckdb/node-api").then(async (m) => { const i = await m.DuckDBInstance.create(${JSON.stringify(path)}); globalThis.held = [i, await i.connect()]; process.stdout.write("held\\n"); setInterval(() => {}, 1000); });`;
   const child = spawn(process.execPath, ["-e", script], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     child.stdout?.once("data", () => resolve());
