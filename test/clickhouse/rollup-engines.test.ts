@@ -11,7 +11,7 @@ import { ClickHouseStore } from "../../src/store/clickhouse/clickhouse-store.js"
 import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
 import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
-import { figures, ROLLUP_CONTRACTS, rollupQueries } from "../track/rollup-queries.js";
+import { figures, loadInBatches, ROLLUP_CONTRACTS, rollupQueries } from "../track/rollup-queries.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
 import { randomEvents } from "./random-events.js";
 import { engineStores, type NamedStore } from "./stores.js";
@@ -22,8 +22,7 @@ let stores: NamedStore[] = [];
 const EVENTS = randomEvents({ seed: 41, events: 9_000, start: "2026-10-22", days: 14 });
 
 async function load(store: NamedStore["store"], batches: number): Promise<void> {
-  const size = Math.ceil(EVENTS.length / batches);
-  for (let i = 0; i < batches; i++) await store.appendTrackedEvents({ logId: "t", from: i, to: i + 1, events: EVENTS.slice(i * size, (i + 1) * size) });
+  await loadInBatches(store, EVENTS, batches);
   for (const c of ROLLUP_CONTRACTS) await store.addContract(c);
 }
 

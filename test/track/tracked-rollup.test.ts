@@ -7,21 +7,12 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { runReport } from "../../src/app/report.js";
 import type { Filter, MetricQuery } from "../../src/domain/query.js";
-import type { TrackedEvent } from "../../src/domain/tracking/event.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import { randomEvents } from "../clickhouse/random-events.js";
 import { tempDir } from "../helpers.js";
-import { figures, METRICS, ROLLUP_CONTRACTS, rollupQueries } from "./rollup-queries.js";
+import { figures, loadInBatches, METRICS, ROLLUP_CONTRACTS, rollupQueries } from "./rollup-queries.js";
 
 const tracked: Filter = { dimension: "source", op: "eq", values: ["tracked"] };
-
-async function loadInBatches(store: DuckDbStore, events: TrackedEvent[], batches: number): Promise<void> {
-  const size = Math.ceil(events.length / batches);
-  for (let i = 0; i < batches; i++) {
-    const part = events.slice(i * size, (i + 1) * size);
-    await store.appendTrackedEvents({ logId: "t", from: i, to: i + 1, events: part });
-  }
-}
 
 test("reports the rollup answers equal the raw reports: zones with DST and +5:45, quarter-hour contracts, many batches, a replayed batch", async () => {
   const store = await DuckDbStore.open(":memory:");
