@@ -11,8 +11,8 @@ import { isClickHouseUrl, parseClickHouseUrl, redactUrl } from "../store/clickho
 import type { UnlockOutcome } from "../store/clickhouse/unlock.js";
 import type { VacuumOutcome } from "../store/clickhouse/vacuum.js";
 import { openConnectionFilesOnDisk } from "../store/connections/connection-files.js";
-import { type EventLogSource, openLogSource } from "../store/event-log/log-reader.js";
-import { findSegmentFile, listSealedSegments, type SealedSegment, SegmentedEventLog, type SegmentListener } from "../store/event-log/segmented-log.js";
+import { type EventLogSource, openSegmentSource } from "../store/event-log/log-reader.js";
+import { listSealedSegments, type SealedSegment, SegmentedEventLog, type SegmentListener } from "../store/event-log/segmented-log.js";
 import { RemoteStore, type StoreCall } from "../store/remote-store.js";
 import type { Store } from "../store/store.js";
 import { storeEngineProblem, storePathProblem } from "./environment.js";
@@ -187,19 +187,15 @@ export function openEventLogWriter(path: string, segmentBytes: number, listener:
   return SegmentedEventLog.open(path, segmentBytes, listener, opts);
 }
 
-/** The file that holds the log segment `id` now (active or sealed), or null. */
-export function findEventLogSegment(activePath: string, id: string): string | null {
-  return findSegmentFile(activePath, id);
-}
 
 /** Sealed log segments an earlier run left next to the active log, oldest first. */
 export function sealedEventLogs(path: string): SealedSegment[] {
   return listSealedSegments(path);
 }
 
-/** Opens the event log for loading into the store. */
-export function openEventLogReader(path: string): EventLogSource {
-  return openLogSource(path);
+/** Opens log segment `id` for loading into the store (see openSegmentSource), or null when it cannot be opened at this moment. */
+export function openEventLogSegment(activePath: string, id: string, sealedPath: string | null): EventLogSource | null {
+  return openSegmentSource(activePath, id, sealedPath);
 }
 
 /** A Store whose calls run in the process that holds the store open (`cpi serve`'s store process). */

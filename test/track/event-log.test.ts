@@ -1,14 +1,14 @@
 // The group-committed event log: durable offsets, preallocated zeros, torn tails, and loading it into
 // the store exactly once.
 import assert from "node:assert/strict";
-import { closeSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { loadEventLog } from "../../src/app/track/load-events.js";
 import { encodeEventLine, type TrackedEvent } from "../../src/domain/tracking/event.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import { GroupCommitLog } from "../../src/store/event-log/group-commit-log.js";
-import { openLogSource } from "../../src/store/event-log/log-reader.js";
+import { openLogSource, openSegmentSource } from "../../src/store/event-log/log-reader.js";
 import { listSealedSegments, SegmentedEventLog } from "../../src/store/event-log/segmented-log.js";
 import { tempDir } from "../helpers.js";
 
@@ -124,4 +124,35 @@ test("a line appended while a new log is still being zero-filled is durable afte
   assert.ok(full >= 64 * 1024 * 1024, `preallocated ${full} bytes`);
   assert.ok(sizeWhenDurable < full, `the line was durable only once all ${full} bytes were zero-filled`);
   assert.equal(readFileSync(path, "utf8").split("\n").filter(Boolean).length, 2, "header and the line");
+});
+
+test("the loader opening a segment while the server rotates it (another process) waits for the next round instead of failing", async () => {
+  const dir = tempDir();
+  const path = join(dir, "t.events.log");
+  const sealed = join(dir, "t.1-sealed.log");
+  const first = GroupCommitLog.open(path, () => {}, { preallocateBytes: 65_536 });
+  await append(first, encodeEventLine(ev(1)));
+  await first.close();
+  const id = first.id;
+  // The lookup finds the segment at the active path; before the open, the writer renames it …
+  const renamedAway = (p: string) => {
+    renameSync(p, sealed);
+    return p;
+  };
+  assert.equal(openSegmentSource(path, id, null, renamedAway), null, "no file at the active path yet: not an error");
+  // … or has already created the next segment, its header not written yet.
+  renameSync(sealed, path);
+  const nextCreated = (p: string) => {
+    renameSync(p, sealed);
+    writeFileSync(p, "");
+    return p;
+  };
+  assert.equal(openSegmentSource(path, id, null, nextCreated), null, "an empty new segment: not an error");
+  // The next round finds it under its sealed name, and reads it.
+  const source = openSegmentSource(path, id, null, () => sealed);
+  assert.equal(source?.id, id);
+  assert.match(source?.read(source.dataStart, 1 << 20, 1 << 20).text ?? "", /"id1"/);
+  source?.close();
+  // A sealed segment the server named is there: its absence is a real error.
+  assert.throws(() => openSegmentSource(path, id, join(dir, "gone.log")), /ENOENT/);
 });

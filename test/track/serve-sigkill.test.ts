@@ -107,7 +107,7 @@ async function durabilityRun(stop: Stop, segment: number | null, workers: number
   );
   agent.destroy();
   const code = await server.exited;
-  assert.ok(stopped);
+  assert.ok(stopped, `the server ended before it was stopped (${acked.length} acknowledged, exit ${code}):\n${server.stderr().slice(-3000)}`);
   const drains = stop.startsWith("term") || stop.startsWith("int");
   if (drains) {
     assert.equal(code, 0, `the server drained and exited cleanly:\n${server.stderr().slice(-2000)}`);

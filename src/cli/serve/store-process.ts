@@ -7,7 +7,7 @@ import { getPriority, setPriority } from "node:os";
 import { type EventLogSource, loadEventLog } from "../../app/track/load-events.js";
 import { recentImpressionIds } from "../../app/track/recent-ids.js";
 import { isUserError } from "../../domain/errors.js";
-import { findEventLogSegment, hostStore, openEventLogReader, openStoreAt } from "../compose.js";
+import { hostStore, openEventLogSegment, openStoreAt } from "../compose.js";
 import { memoryIo } from "../io.js";
 import type { FromWorker, SegmentMark, StoreWorkerData, ToWorker } from "./worker-protocol.js";
 
@@ -98,15 +98,8 @@ async function start(data: StoreWorkerData): Promise<void> {
   /** The segment's reader, opened on first use from wherever its file is now; null while it has none. */
   const sourceOf = (s: Segment) => {
     if (s.source) return s.source;
-    const path = s.path ?? findEventLogSegment(data.logPath, s.id);
-    if (!path) return null;
-    const source = openEventLogReader(path);
-    if (source.id !== s.id) {
-      source.close(); // renamed and replaced between the lookup and the open: the next round finds it
-      return null;
-    }
-    s.source = source;
-    return source;
+    s.source = openEventLogSegment(data.logPath, s.id, s.path);
+    return s.source;
   };
   let timer: NodeJS.Timeout | null = null;
   let closing = false;

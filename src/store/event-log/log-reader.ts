@@ -1,6 +1,7 @@
 // Reads an event log from an offset in chunks of whole lines (the loader's side of the log).
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { readLogHeader } from "./group-commit-log.js";
+import { findSegmentFile } from "./segmented-log.js";
 
 /** A run of whole lines read from a log: `text` spans [from, end). */
 export interface LogChunk {
@@ -18,13 +19,20 @@ export interface EventLogSource {
   close(): void;
 }
 
+/** A file whose first line is not a log header (or not there yet: a segment just created). */
+class NotALog extends Error {
+  constructor(path: string) {
+    super(`${path} is not a cpi event log`);
+  }
+}
+
 /** Opens a log written by GroupCommitLog for reading. */
 export function openLogSource(path: string): EventLogSource {
   const fd = openSync(path, "r");
   const header = readLogHeader(fd);
   if (!header) {
     closeSync(fd);
-    throw new Error(`${path} is not a cpi event log`);
+    throw new NotALog(path);
   }
   let buf = Buffer.alloc(1 << 20);
   return {
@@ -47,4 +55,31 @@ export function openLogSource(path: string): EventLogSource {
       closeSync(fd);
     },
   };
+}
+
+/**
+ * Opens segment `id` of the log whose active path is `activePath`: at `knownPath` once it is sealed
+ * (its file must be there), else wherever `find` says it is now. Null when it cannot be opened at this
+ * moment: not created yet, or caught by a rotation between the lookup and the open (the active path
+ * then names no file yet, a new segment whose header is not written yet, or another segment). The
+ * writer is another process, so that window is real: the next round finds the segment again.
+ */
+export function openSegmentSource(activePath: string, id: string, knownPath: string | null, find = findSegmentFile): EventLogSource | null {
+  if (knownPath) return openLogSource(knownPath);
+  const path = find(activePath, id);
+  if (!path) return null;
+  let source: EventLogSource;
+  try {
+    source = openLogSource(path);
+  } catch (e) {
+    if (path === activePath && (isMissing(e) || e instanceof NotALog)) return null;
+    throw e;
+  }
+  if (source.id === id) return source;
+  source.close();
+  return null;
+}
+
+function isMissing(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException | null)?.code === "ENOENT";
 }
