@@ -21,6 +21,14 @@ export const REACH_MODES: readonly ReachMode[] = ["exact", "estimate", "auto"];
 export const DEFAULT_EXACT_REACH_MAX = 20_000_000;
 
 /**
+ * An estimated reach's relative standard error as the notes print it (the CLI table's, the dashboard's).
+ * @example reachRseText(0.0234) // "±2.3 % (1 s.e.)"
+ */
+export function reachRseText(rse: number): string {
+  return `±${(rse * 100).toFixed(rse < 0.01 ? 2 : 1)} % (1 s.e.)`;
+}
+
+/**
  * A reach mode as given (`--reach`, the API's `reach`), `name` naming it in the error.
  * @example parseReachMode("estimate", "--reach") // "estimate"
  */
