@@ -1,8 +1,11 @@
 // test:slow
 // A lock whose holder is gone cannot stick: a holder killed on this machine is taken over at once
 // (also after the lock's server restarted), a lock with no heartbeat at all is timed by every waiter
-// from the same moment, and `cpi store unlock` frees exactly the confirmed holder's lock.
+// from the same moment, a server killed half-way through a release's RENAME leaves a lock that is
+// taken over and freed again, and `cpi store unlock` frees exactly the confirmed holder's lock.
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
@@ -79,6 +82,69 @@ test("a lock with no heartbeat at all (an older store's Memory token after a res
   await second.close();
   await conn.close();
 });
+
+test("the lock's server killed half-way through a release's RENAME (18.16 moved the data directory, not the table): the lock is taken over and freed again, its reservations kept", { skip }, async (t) => {
+  const { url, conn } = await fresh(false);
+  await conn.close();
+  const server = (c as TestCluster).servers[0] as TestCluster["servers"][number];
+  const target = parseClickHouseUrl(url);
+  const data = join(server.dir, "data", "data", target.database);
+  const quick = { onWait: () => {}, onBreak: () => {}, unheardAfterMs: 300, staleAfterMs: 300, heartbeatMs: 3_600_000 };
+  const strays = () => readdirSync(data).filter((d) => d.startsWith("import_lock"));
+  // Release with the server killed (SIGKILL) at a random moment of the RENAME, until a kill lands
+  // between the data directory's rename and the metadata's: the token comes back under its held name
+  // over an empty directory, and a directory named import_lock belongs to no table.
+  let reserved = 0;
+  let rounds = 0;
+  for (;;) {
+    rounds++;
+    assert.ok(rounds <= 300, "no kill landed half-way through a RENAME");
+    const holderConn = new ClickHouseConnection(target);
+    const lock = await ImportLock.acquire(holderConn, quick);
+    reserved = Math.max(reserved, lock.reservedBefore) + 1000;
+    await lock.reserve(reserved);
+    const releasing = lock.release().catch(() => {});
+    await sleep(Math.random() * 40);
+    process.kill(server.pid, "SIGKILL");
+    await releasing;
+    await holderConn.close().catch(() => {});
+    await restartKilled(server);
+    const look = new ClickHouseConnection(target);
+    const tables = await lockTables(look);
+    await look.close();
+    if (strays().includes("import_lock") && !tables.includes("import_lock")) break;
+  }
+  t.diagnostic(`half-way after ${rounds} kills`);
+  const conn2 = new ClickHouseConnection(target);
+  const [held] = await lockTables(conn2);
+  assert.match(held ?? "", /^import_lock_held_/);
+  // The next holder takes the silent token over and frees it (this failed: "Directory not empty").
+  const next = await ImportLock.acquire(conn2, quick);
+  await next.release();
+  assert.deepEqual(await lockTables(conn2), ["import_lock"]);
+  assert.deepEqual(strays(), ["import_lock"], "the stray directory is gone (the one left is the token's)");
+  // The killed release's reservations (in the stray directory) travel on with the token.
+  const later = await ImportLock.acquire(conn2, quick);
+  assert.equal(later.reservedBefore, reserved);
+  await later.release();
+  const r = await importer("a.csv", url).done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(await impressions(conn2), A);
+  assert.ok(Number((await conn2.query("SELECT min(id) AS id FROM imports"))[0]?.id) > reserved, "no reserved import id reused");
+  await conn2.close();
+});
+
+/** Starts a killed server again (its ports may take a moment to be free). */
+async function restartKilled(server: TestCluster["servers"][number]): Promise<void> {
+  for (;;) {
+    try {
+      await server.restart();
+      return;
+    } catch {
+      await sleep(200);
+    }
+  }
+}
 
 test("cpi store unlock: names the holder, frees only the confirmed one, and the waiting import then runs", { skip }, async () => {
   const { url, other, conn } = await fresh(true);
