@@ -5,38 +5,17 @@
 // — the API's figure, as `cpi report` prints it — each reach cell its row's on hover, and the reach
 // figures are the API's estimates. Auto over the small demo store is exact: no note.
 import assert from "node:assert/strict";
-import type { Server } from "node:http";
-import { after, before, test } from "node:test";
-import type { BrowserContext, Page } from "playwright-core";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
 import { reachRseText } from "../../src/domain/tracking/reach-sample.js";
-import type { Store } from "../../src/store/store.js";
-import { demoStore } from "../api/harness.js";
-import { launchBrowser, ready, SKIP, screenshot, serveDashboard } from "./browser.js";
-import { apiJson, frames, overflow, pagesAtWidths, WIDTHS } from "./layout.js";
+import { ready, SKIP, screenshot } from "./browser.js";
+import { demoDashboard } from "./demo-dashboard.js";
+import { apiJson, frames, overflow, WIDTHS } from "./layout.js";
 
-let store: Store;
-let server: Server;
-let url: string;
-let browser: BrowserContext;
-let pages = new Map<string, Page>();
-const pageErrors: string[] = [];
+const dash = demoDashboard();
 const FROM = "2026-10-29";
 const TO = "2026-11-27";
 const tracked = [{ dimension: "source", op: "eq", values: ["tracked"] }];
-
-before(async () => {
-  if (SKIP) return;
-  ({ store } = await demoStore());
-  ({ url, server } = await serveDashboard(store));
-  browser = await launchBrowser();
-  pages = await pagesAtWidths(browser, pageErrors);
-});
-after(async () => {
-  if (SKIP) return;
-  await browser?.close();
-  server?.close();
-  await store?.close();
-});
 
 type Row = Record<string, string | number | boolean | null>;
 interface Answer {
@@ -45,14 +24,14 @@ interface Answer {
   reach_estimated?: boolean;
   reach_rse?: number | null;
 }
-const report = (body: Record<string, unknown>): Promise<Answer> => apiJson(url, "/api/report", { currency: "USD", from: FROM, to: TO, filters: tracked, ...body });
+const report = (body: Record<string, unknown>): Promise<Answer> => apiJson(dash.url, "/api/report", { currency: "USD", from: FROM, to: TO, filters: tracked, ...body });
 /** A count as the page prints it ("1,234,560" in en-US), back to a number. */
 const counted = (text: string | null) => Number((text ?? "").replace(/,/g, ""));
 
 for (const w of WIDTHS) {
   test(`${w.name} px: Explore notes an estimated reach with the API's error; the figures are the API's; auto on a small store is exact`, { skip: SKIP }, async () => {
-    const page = pages.get(w.name) as Page;
-    const base = `${url}/#/explore?from=${FROM}&to=${TO}&currency=USD&by=campaign&m=impressions&m=reach&source=tracked`;
+    const page = dash.pages.get(w.name) as Page;
+    const base = `${dash.url}/#/explore?from=${FROM}&to=${TO}&currency=USD&by=campaign&m=impressions&m=reach&source=tracked`;
 
     // Auto (the default): the demo's tracked impressions are far below the threshold, so reach is exact.
     await page.goto(base);
@@ -112,5 +91,5 @@ for (const w of WIDTHS) {
 }
 
 test("the pages raised no error", { skip: SKIP }, () => {
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(dash.errors, []);
 });
