@@ -12,7 +12,7 @@ import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
 import { ImportLock } from "../../src/store/clickhouse/import-lock.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
 import { tempDir } from "../helpers.js";
-import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
+import { restartKilled, skipReason, startClickHouse, type TestCluster } from "./harness.js";
 import { A, cpiProcessAsync, freshStore, importProcess, impressions, lockHoldingProcess, lockTables, writeRestatements } from "./import-processes.js";
 
 const skip = skipReason() ?? false;
@@ -133,18 +133,6 @@ test("the lock's server killed half-way through a release's RENAME (18.16 moved 
   assert.ok(Number((await conn2.query("SELECT min(id) AS id FROM imports"))[0]?.id) > reserved, "no reserved import id reused");
   await conn2.close();
 });
-
-/** Starts a killed server again (its ports may take a moment to be free). */
-async function restartKilled(server: TestCluster["servers"][number]): Promise<void> {
-  for (;;) {
-    try {
-      await server.restart();
-      return;
-    } catch {
-      await sleep(200);
-    }
-  }
-}
 
 test("cpi store unlock: names the holder, frees only the confirmed one, and the waiting import then runs", { skip }, async () => {
   const { url, other, conn } = await fresh(true);
