@@ -1,6 +1,6 @@
 // Report queries as the dashboard sends them: the JSON MetricQuery (POST /api/report), so filter
 // values are exact whatever characters they hold.
-import { REACH_SAMPLE_RATE, type ReachMode, reachRseText } from "../domain/tracking/reach-sample.js";
+import { type ReachMode, reachEstimateText, reachRseText } from "../domain/tracking/reach-sample.js";
 import { post } from "./api.js";
 import { h } from "./dom.js";
 import type { AppState } from "./state.js";
@@ -26,11 +26,11 @@ export function report(s: AppState, q: { metrics: string[]; dimensions?: string[
 export function reachEstimateNote(r: ReportAnswer): HTMLElement | null {
   if (!r.reach_estimated) return null;
   const rse = r.reach_rse ?? null;
-  const pm = rse === null ? "no sampled visitor in the total" : `${reachRseText(rse)} on the total`;
+  const text = reachEstimateText(rse);
   return h(
     "p",
     { class: "note", data: { testid: "reach-estimate", rse: rse === null ? "" : String(rse) } },
-    `Reach estimated from a 1/${REACH_SAMPLE_RATE} sample of visitors, ${pm}; a row reaching N visitors has a relative standard error of about 8/√N (hover a reach figure for its own). Choose Reach: exact to count every visitor.`,
+    `${text.charAt(0).toUpperCase()}${text.slice(1)}. Hover a reach figure for its own error; choose Reach: exact to count every visitor.`,
   );
 }
 

@@ -29,6 +29,16 @@ export function reachRseText(rse: number): string {
 }
 
 /**
+ * What an estimated report says of its reach (the CLI table's note, the dashboard's): the sample and
+ * the total's relative standard error (`rse` null: no sampled visitor in the total).
+ * @example reachEstimateText(0.05) // "reach estimated from a 1/64 sample of visitors, ±5.0 % (1 s.e.) on the total; a row …"
+ */
+export function reachEstimateText(rse: number | null): string {
+  const pm = rse === null ? "no sampled visitor in the total" : `${reachRseText(rse)} on the total`;
+  return `reach estimated from a 1/${REACH_SAMPLE_RATE} sample of visitors, ${pm}; a row reaching N visitors has a relative standard error of about 8/√N`;
+}
+
+/**
  * A reach mode as given (`--reach`, the API's `reach`), `name` naming it in the error.
  * @example parseReachMode("estimate", "--reach") // "estimate"
  */
