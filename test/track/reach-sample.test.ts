@@ -170,6 +170,10 @@ test("cpi report --reach: the table notes the estimate and its error, JSON and C
     const postedPast = await post({ exact_reach_max: 10 });
     assert.equal(postedPast.json.reach_estimated, true);
     assert.deepEqual(postedPast.json.rows, rows);
+    // /openapi.json documents both beside the MetricQuery.
+    const documented = (await api.call("/openapi.json")).json.paths["/api/report"].post.requestBody.content["application/json"].schema.properties;
+    assert.deepEqual(documented.reach.enum, ["exact", "estimate", "auto"]);
+    assert.equal(documented.exact_reach_max.type, "integer");
     for (const bad of [{ reach: "approx" }, { exact_reach_max: -1 }, { exact_reach_max: "10" }, { exact_reach_max: 2.5 }]) {
       const r = await post(bad);
       assert.equal(r.status, 400, r.text);
