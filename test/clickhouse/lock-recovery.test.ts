@@ -2,7 +2,8 @@
 // A lock whose holder is gone cannot stick: a holder killed on this machine is taken over at once
 // (also after the lock's server restarted), a lock with no heartbeat at all is timed by every waiter
 // from the same moment, a server killed half-way through a release's RENAME leaves a lock that is
-// taken over and freed again, and `cpi store unlock` frees exactly the confirmed holder's lock.
+// taken over and freed again, a token freed as import_lock_free_<random> is taken like import_lock, and
+// `cpi store unlock` frees exactly the confirmed holder's lock.
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -132,6 +133,23 @@ test("the lock's server killed half-way through a release's RENAME (18.16 moved 
   assert.equal(await impressions(conn2), A);
   assert.ok(Number((await conn2.query("SELECT min(id) AS id FROM imports"))[0]?.id) > reserved, "no reserved import id reused");
   await conn2.close();
+});
+
+test("a token freed as import_lock_free_<random> (when import_lock could not be used) is free: the next import takes it, with its reservations", { skip }, async () => {
+  const { url, conn } = await fresh(false);
+  for (const t of await lockTables(conn)) await conn.command(`DROP TABLE ${t}`);
+  await conn.command("CREATE TABLE import_lock_free_0123456789abcdef (holder String, host String, pid UInt32, started String, heartbeat DateTime, reserved UInt64) ENGINE = Log");
+  await conn.command("INSERT INTO import_lock_free_0123456789abcdef SELECT 'import_lock_held_gone', 'gone-host', 4242, '2026-12-01T00:00:00.000Z', now() - 30, 9");
+  const look = await cpiProcessAsync(dir, "store", "unlock", "--store", url, "--format", "json");
+  assert.equal(look.code, 0, look.stderr);
+  assert.equal(JSON.parse(look.stdout).held, false);
+  const r = await importer("a.csv", url).done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /waiting/);
+  assert.equal(await impressions(conn), A);
+  assert.equal(Number((await conn.query("SELECT min(id) AS id FROM imports"))[0]?.id), 10, "the ids reserved in the token are not reused");
+  assert.deepEqual(await lockTables(conn), ["import_lock"]);
+  await conn.close();
 });
 
 test("cpi store unlock: names the holder, frees only the confirmed one, and the waiting import then runs", { skip }, async () => {

@@ -209,8 +209,8 @@ export class ImportLock {
         // see the other's token below and give theirs up.
         got = await attempt(() => conn.command(`CREATE TABLE ${mine} (${COLUMNS}) ENGINE = Log`));
       } else if (found.some(isFree)) {
-        const free = found.find(isFree) as string;
-        got = await attempt(() => conn.command(`RENAME TABLE ${free} TO ${mine}`));
+        const token = found.find(isFree) as string;
+        got = await attempt(() => conn.command(`RENAME TABLE ${token} TO ${mine}`));
       } else {
         const holder = await holderOf(conn, found[0] as string);
         if (holder) {
@@ -332,7 +332,9 @@ function directoryInTheWay(e: unknown): boolean {
  * files), its rows (the former token's reservations) copied into ours, and dropped with it; then the
  * release is tried again. While it lives that table is a free token: a waiter that takes it finds two
  * tokens and gives its own up, as for any two. Should another process create `import_lock` first, the
- * token goes free under a name of its own, `import_lock_free_<random>`, which waiters take as well.
+ * token goes free under a name of its own, `import_lock_free_<random>`, which waiters take as well
+ * (an older cpi does not see that name and creates a token of its own, which newer ones count: two
+ * tokens, so no second holder).
  */
 async function free(conn: ClickHouseConnection, table: string): Promise<boolean> {
   const rename = (to: string) => attempt(() => conn.command(`RENAME TABLE ${table} TO ${to}`));
