@@ -25,6 +25,10 @@ export interface ReportAnswer {
   rows: Row[];
   total: Row | null;
   warnings: string[];
+  /** True when tracked reach (and CPMR) are estimated from the 1/64 visitor sample; rows then carry `reach_estimated` and `reach_rse`. */
+  reach_estimated?: boolean;
+  /** The total reach's relative standard error (1 s.e., a fraction) when estimated. */
+  reach_rse?: number | null;
 }
 
 export interface Extent {

@@ -12,7 +12,7 @@ import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
 import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
 import { ROOT, tempDir, write } from "../helpers.js";
-import { skipReason, startClickHouse, type TestCluster, type TestServer } from "./harness.js";
+import { restartKilled, skipReason, startClickHouse, type TestCluster, type TestServer } from "./harness.js";
 
 const skip = skipReason() ?? false;
 let c: TestCluster | null = null;
@@ -72,17 +72,6 @@ async function killWhen(conn: ClickHouseConnection, sql: string, server: TestSer
   return false;
 }
 
-async function restart(server: TestServer): Promise<void> {
-  for (;;) {
-    try {
-      await server.restart();
-      return;
-    } catch {
-      await sleep(200);
-    }
-  }
-}
-
 test("a shard killed during an import's insert: exit 2 with a plain message, nothing committed, the next import works", { skip }, async () => {
   const servers = (c as TestCluster).servers as [TestServer, TestServer];
   const db = `killed_${process.pid}`;
@@ -98,7 +87,7 @@ test("a shard killed during an import's insert: exit 2 with a plain message, not
   const killed = await killWhen(shard2, "SELECT count() AS n FROM spend_rows_local", servers[1], imp.done);
   const r = await imp.done;
   await shard2.close();
-  await restart(servers[1]);
+  await restartKilled(servers[1]);
   assert.ok(killed, `the import ended before the shard was killed: ${r.stderr}`);
   assert.equal(r.code, 2, r.stderr);
   assert.doesNotMatch(r.stderr, /internal error|a bug in cpi|\n\s+at /);
@@ -124,7 +113,7 @@ test("cpi migrate with its target server killed part-way: exit 2, says it is res
   const m = run(["migrate", "--from", db, "--to", to]);
   const killed = await killWhen(conn, "SELECT count() AS n FROM imports", server, m.done);
   const r = await m.done;
-  await restart(server);
+  await restartKilled(server);
   assert.ok(killed, `the migration ended before the server was killed: ${r.stderr}`);
   assert.equal(r.code, 2, r.stderr);
   assert.doesNotMatch(r.stderr, /internal error|a bug in cpi|\n\s+at /);

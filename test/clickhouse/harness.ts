@@ -131,6 +131,18 @@ async function waitReady(child: ChildProcess, port: number, dir: string): Promis
   }
 }
 
+/** Starts a server killed with SIGKILL again: its ports may take a moment to be free. */
+export async function restartKilled(server: TestServer): Promise<void> {
+  for (;;) {
+    try {
+      await server.restart();
+      return;
+    } catch {
+      await sleep(200);
+    }
+  }
+}
+
 /**
  * Starts `n` servers (default 2) whose configs all declare the cluster `cpi_test` of n shards.
  * A free port can be taken by another process before the server binds it: then every server is

@@ -1,15 +1,19 @@
 // test:slow
 // A lock whose holder is gone cannot stick: a holder killed on this machine is taken over at once
 // (also after the lock's server restarted), a lock with no heartbeat at all is timed by every waiter
-// from the same moment, and `cpi store unlock` frees exactly the confirmed holder's lock.
+// from the same moment, a server killed half-way through a release's RENAME leaves a lock that is
+// taken over and freed again, a token freed as import_lock_free_<random> is taken like import_lock, and
+// `cpi store unlock` frees exactly the confirmed holder's lock.
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
 import { ImportLock } from "../../src/store/clickhouse/import-lock.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
 import { tempDir } from "../helpers.js";
-import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
+import { restartKilled, skipReason, startClickHouse, type TestCluster } from "./harness.js";
 import { A, cpiProcessAsync, freshStore, importProcess, impressions, lockHoldingProcess, lockTables, writeRestatements } from "./import-processes.js";
 
 const skip = skipReason() ?? false;
@@ -77,6 +81,74 @@ test("a lock with no heartbeat at all (an older store's Memory token after a res
   await lock.release();
   assert.deepEqual(await lockTables(conn), ["import_lock"]);
   await second.close();
+  await conn.close();
+});
+
+test("the lock's server killed half-way through a release's RENAME (18.16 moved the data directory, not the table): the lock is taken over and freed again, its reservations kept", { skip }, async (t) => {
+  const { url, conn } = await fresh(false);
+  await conn.close();
+  const server = (c as TestCluster).servers[0] as TestCluster["servers"][number];
+  const target = parseClickHouseUrl(url);
+  const data = join(server.dir, "data", "data", target.database);
+  const quick = { onWait: () => {}, onBreak: () => {}, unheardAfterMs: 300, staleAfterMs: 300, heartbeatMs: 3_600_000 };
+  const strays = () => readdirSync(data).filter((d) => d.startsWith("import_lock"));
+  // Release with the server killed (SIGKILL) at a random moment of the RENAME, until a kill lands
+  // between the data directory's rename and the metadata's: the token comes back under its held name
+  // over an empty directory, and a directory named import_lock belongs to no table.
+  let reserved = 0;
+  let rounds = 0;
+  for (;;) {
+    rounds++;
+    assert.ok(rounds <= 300, "no kill landed half-way through a RENAME");
+    const holderConn = new ClickHouseConnection(target);
+    const lock = await ImportLock.acquire(holderConn, quick);
+    reserved = Math.max(reserved, lock.reservedBefore) + 1000;
+    await lock.reserve(reserved);
+    const releasing = lock.release().catch(() => {});
+    await sleep(Math.random() * 40);
+    process.kill(server.pid, "SIGKILL");
+    await releasing;
+    await holderConn.close().catch(() => {});
+    await restartKilled(server);
+    const look = new ClickHouseConnection(target);
+    const tables = await lockTables(look);
+    await look.close();
+    if (strays().includes("import_lock") && !tables.includes("import_lock")) break;
+  }
+  t.diagnostic(`half-way after ${rounds} kills`);
+  const conn2 = new ClickHouseConnection(target);
+  const [held] = await lockTables(conn2);
+  assert.match(held ?? "", /^import_lock_held_/);
+  // The next holder takes the silent token over and frees it (this failed: "Directory not empty").
+  const next = await ImportLock.acquire(conn2, quick);
+  await next.release();
+  assert.deepEqual(await lockTables(conn2), ["import_lock"]);
+  assert.deepEqual(strays(), ["import_lock"], "the stray directory is gone (the one left is the token's)");
+  // The killed release's reservations (in the stray directory) travel on with the token.
+  const later = await ImportLock.acquire(conn2, quick);
+  assert.equal(later.reservedBefore, reserved);
+  await later.release();
+  const r = await importer("a.csv", url).done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(await impressions(conn2), A);
+  assert.ok(Number((await conn2.query("SELECT min(id) AS id FROM imports"))[0]?.id) > reserved, "no reserved import id reused");
+  await conn2.close();
+});
+
+test("a token freed as import_lock_free_<random> (when import_lock could not be used) is free: the next import takes it, with its reservations", { skip }, async () => {
+  const { url, conn } = await fresh(false);
+  for (const t of await lockTables(conn)) await conn.command(`DROP TABLE ${t}`);
+  await conn.command("CREATE TABLE import_lock_free_0123456789abcdef (holder String, host String, pid UInt32, started String, heartbeat DateTime, reserved UInt64) ENGINE = Log");
+  await conn.command("INSERT INTO import_lock_free_0123456789abcdef SELECT 'import_lock_held_gone', 'gone-host', 4242, '2026-12-01T00:00:00.000Z', now() - 30, 9");
+  const look = await cpiProcessAsync(dir, "store", "unlock", "--store", url, "--format", "json");
+  assert.equal(look.code, 0, look.stderr);
+  assert.equal(JSON.parse(look.stdout).held, false);
+  const r = await importer("a.csv", url).done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /waiting/);
+  assert.equal(await impressions(conn), A);
+  assert.equal(Number((await conn.query("SELECT min(id) AS id FROM imports"))[0]?.id), 10, "the ids reserved in the token are not reused");
+  assert.deepEqual(await lockTables(conn), ["import_lock"]);
   await conn.close();
 });
 

@@ -3,7 +3,8 @@
 // reference: a store holding only the sampled visitors' events, its exact reach); on visitors keyed as
 // the server keys them (HMAC) the estimate is within 3 stated standard errors of the known reach;
 // `--reach exact` is today's exact reach, auto switches at its threshold, a replayed batch and the
-// migration build the sample equal to raw; bad flags exit 2 naming them.
+// migration build the sample equal to raw; bad flags exit 2 naming them; GET and POST /api/report take
+// reach and exact_reach_max (400 naming a bad one).
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { join } from "node:path";
@@ -152,6 +153,31 @@ test("cpi report --reach: the table notes the estimate and its error, JSON and C
       const r = await api.call(`${q}&${bad}`);
       assert.equal(r.status, 400, r.text);
       assert.match(r.text, new RegExp(bad.split("=")[0] as string));
+    }
+    // POST (the dashboard's): the JSON MetricQuery with reach and exact_reach_max beside it, the same answers.
+    const body = { metrics: ["impressions", "reach"], dimensions: ["campaign"], filters: [{ dimension: "source", op: "eq", values: ["tracked"] }] };
+    const post = (more: Record<string, unknown>) => api.call("/api/report", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...body, ...more }) });
+    const posted = await post({ reach: "estimate" });
+    assert.equal(posted.status, 200, posted.text);
+    assert.deepEqual(posted.json.rows, rows);
+    assert.equal(posted.json.reach_estimated, true);
+    assert.equal(posted.json.reach_rse, got.json.reach_rse);
+    assert.deepEqual(posted.json.query, (await post({})).json.query, "the query echoed is the MetricQuery alone");
+    const postedAuto = await post({});
+    assert.equal(postedAuto.json.reach_estimated, undefined);
+    assert.deepEqual(postedAuto.json.rows, JSON.parse(auto.stdout));
+    assert.deepEqual((await post({ reach: "exact", exact_reach_max: 10 })).json.rows, JSON.parse(auto.stdout), "exact whatever the threshold");
+    const postedPast = await post({ exact_reach_max: 10 });
+    assert.equal(postedPast.json.reach_estimated, true);
+    assert.deepEqual(postedPast.json.rows, rows);
+    // /openapi.json documents both beside the MetricQuery.
+    const documented = (await api.call("/openapi.json")).json.paths["/api/report"].post.requestBody.content["application/json"].schema.properties;
+    assert.deepEqual(documented.reach.enum, ["exact", "estimate", "auto"]);
+    assert.equal(documented.exact_reach_max.type, "integer");
+    for (const bad of [{ reach: "approx" }, { exact_reach_max: -1 }, { exact_reach_max: "10" }, { exact_reach_max: 2.5 }]) {
+      const r = await post(bad);
+      assert.equal(r.status, 400, r.text);
+      assert.match(r.text, new RegExp(Object.keys(bad)[0] as string));
     }
   } finally {
     await opened.close();

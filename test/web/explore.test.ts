@@ -6,40 +6,19 @@
 // days without a reload, in this tab and another. Screenshots go to test-artifacts/.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import type { Server } from "node:http";
-import { after, before, test } from "node:test";
-import type { BrowserContext, Page } from "playwright-core";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
 import { createApiToken } from "../../src/app/api-tokens.js";
-import type { Store } from "../../src/store/store.js";
-import { demoStore } from "../api/harness.js";
-import { launchBrowser, ready, SKIP, screenshot, serveDashboard } from "./browser.js";
-import { apiJson, frames, overflow, overlappingChartText, pagesAtWidths, WIDTHS } from "./layout.js";
+import { ready, SKIP, screenshot } from "./browser.js";
+import { demoDashboard } from "./demo-dashboard.js";
+import { apiJson, frames, overflow, overlappingChartText, WIDTHS } from "./layout.js";
 
-let store: Store;
-let server: Server;
-let url: string;
-let browser: BrowserContext;
-let pages = new Map<string, Page>();
-const pageErrors: string[] = [];
+const dash = demoDashboard();
 const FROM = "2026-10-29";
 const TO = "2026-11-27";
 
-before(async () => {
-  if (SKIP) return;
-  ({ store } = await demoStore());
-  ({ url, server } = await serveDashboard(store));
-  browser = await launchBrowser();
-  pages = await pagesAtWidths(browser, pageErrors);
-});
-after(async () => {
-  if (SKIP) return;
-  await browser?.close();
-  server?.close();
-  await store?.close();
-});
-
 type Row = Record<string, string | number | null>;
-const report = (body: Record<string, unknown>): Promise<{ rows: Row[]; total: Row }> => apiJson(url, "/api/report", { currency: "USD", from: FROM, to: TO, ...body });
+const report = (body: Record<string, unknown>): Promise<{ rows: Row[]; total: Row }> => apiJson(dash.url, "/api/report", { currency: "USD", from: FROM, to: TO, ...body });
 const usd = (v: number, digits = 2) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
 const heads = (page: Page) => page.locator('[data-testid="explore"] thead th').evaluateAll((xs) => xs.map((x) => (x as HTMLElement).dataset.key));
 const column = (page: Page, key: string) => page.locator(`[data-testid="explore"] tbody td[data-key="${key}"]`).allTextContents();
@@ -53,8 +32,8 @@ async function settled(page: Page, what: string): Promise<void> {
 
 for (const w of WIDTHS) {
   test(`${w.name} px: Explore shapes the table; every number is the API's; the shape lives in the URL`, { skip: SKIP }, async () => {
-    const page = pages.get(w.name) as Page;
-    await page.goto(`${url}/#/explore?from=${FROM}&to=${TO}&currency=USD`);
+    const page = dash.pages.get(w.name) as Page;
+    await page.goto(`${dash.url}/#/explore?from=${FROM}&to=${TO}&currency=USD`);
     await settled(page, "default");
     const byCampaign = await report({ metrics: ["cost", "impressions", "cpi"], dimensions: ["campaign"] });
     assert.deepEqual((await column(page, "campaign")).sort(), byCampaign.rows.map((r) => String(r.campaign)).sort());
@@ -131,14 +110,14 @@ for (const w of WIDTHS) {
   });
 
   test(`${w.name} px: a named saved view comes back as it was; deleting it removes it`, { skip: SKIP }, async () => {
-    const page = pages.get(w.name) as Page;
+    const page = dash.pages.get(w.name) as Page;
     const hash = `#/explore?from=${FROM}&to=${TO}&currency=USD&by=source&m=cpi&m=cost&sort=cpi&desc=1`;
-    await page.goto(`${url}/${hash}`);
+    await page.goto(`${dash.url}/${hash}`);
     await settled(page, "to save");
     await page.fill('input[name="view-name"]', `CPI by source ${w.name}`);
     await page.click('.saved-views button[type="submit"]');
     await page.waitForSelector(`[data-testid="saved-views"] a:text("CPI by source ${w.name}")`);
-    await page.goto(`${url}/#/explore?from=${FROM}&to=${TO}&currency=USD`);
+    await page.goto(`${dash.url}/#/explore?from=${FROM}&to=${TO}&currency=USD`);
     await settled(page, "elsewhere");
     await page.click(`[data-testid="saved-views"] a:text("CPI by source ${w.name}")`);
     await settled(page, "saved view");
@@ -153,13 +132,13 @@ for (const w of WIDTHS) {
 const LATER = "date,campaign,source,currency,cost,impressions,clicks\n2026-11-28,Late Import,direct,USD,300,100000,10\n2026-11-29,Late Import,direct,USD,300,100000,10\n2026-11-30,Late Import,direct,USD,300,100000,10\n";
 
 test("after an import from the page, every view shows the new days without a reload, in this tab and another", { skip: SKIP }, async () => {
-  const page = pages.get("1440") as Page;
-  const other = pages.get("390") as Page;
-  const { token } = await createApiToken(store, "explore-test");
-  await other.goto(`${url}/#/overview`);
+  const page = dash.pages.get("1440") as Page;
+  const other = dash.pages.get("390") as Page;
+  const { token } = await createApiToken(dash.store, "explore-test");
+  await other.goto(`${dash.url}/#/overview`);
   await ready(other, "overview");
   assert.equal(await other.inputValue('input[name="to"]'), TO);
-  await page.goto(`${url}/#/import`);
+  await page.goto(`${dash.url}/#/import`);
   await ready(page, "import");
   await page.evaluate((t) => localStorage.setItem("cpi.token", t), token);
   await page.setInputFiles('input[type="file"]', { name: "late.csv", mimeType: "text/csv", buffer: Buffer.from(LATER) });
@@ -185,5 +164,5 @@ test("after an import from the page, every view shows the new days without a rel
 });
 
 test("the pages raised no error", { skip: SKIP }, () => {
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(dash.errors, []);
 });

@@ -7,27 +7,15 @@
 // status on a phone. Numbers are checked against the API; every page must fit the screen's width.
 // Screenshots go to test-artifacts/.
 import assert from "node:assert/strict";
-import type { Server } from "node:http";
-import { after, before, test } from "node:test";
-import type { BrowserContext, Page } from "playwright-core";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
 import { addDays } from "../../src/domain/dates.js";
 import { blankSpendRow, type SpendRow } from "../../src/domain/spend.js";
-import type { Store } from "../../src/store/store.js";
-import { demoStore } from "../api/harness.js";
-import { launchBrowser, ready, SKIP, screenshot, serveDashboard } from "./browser.js";
-import { apiJson, frames, overflow, overlappingChartText, pagesAtWidths, WIDTHS, withinWidth } from "./layout.js";
+import { ready, SKIP, screenshot } from "./browser.js";
+import { demoDashboard } from "./demo-dashboard.js";
+import { apiJson, frames, overflow, overlappingChartText, WIDTHS, withinWidth } from "./layout.js";
 
-let store: Store;
-let server: Server;
-let url: string;
-let browser: BrowserContext;
-let pages = new Map<string, Page>();
-const pageErrors: string[] = [];
-const PERIOD = "from=2026-10-29&to=2026-11-27&currency=USD";
-
-before(async () => {
-  if (SKIP) return;
-  ({ store } = await demoStore());
+const dash = demoDashboard(async (store) => {
   // "No Groups": placements only, no ad group or ad (as a publisher's report). "Mixed": one ad group
   // named, the other rows without one.
   const rows: SpendRow[] = [];
@@ -40,20 +28,12 @@ before(async () => {
     rows.push({ ...base, campaign: "Mixed", campaign_id: "mx", ad: "Loose ad", cost: 10_000_000n, impressions: 4_000 });
   }
   await store.importSpend([{ file: "extra.csv", contentHash: "extra", format: "test", reach: [], rows }]);
-  ({ url, server } = await serveDashboard(store));
-  browser = await launchBrowser();
-  pages = await pagesAtWidths(browser, pageErrors);
 });
-after(async () => {
-  if (SKIP) return;
-  await browser?.close();
-  server?.close();
-  await store?.close();
-});
+const PERIOD = "from=2026-10-29&to=2026-11-27&currency=USD";
 
 /** Opens a view at an address and waits for it (and its charts). */
 async function open(page: Page, hash: string, view: string): Promise<void> {
-  await page.goto(`${url}/${hash}`);
+  await page.goto(`${dash.url}/${hash}`);
   await ready(page, view);
   await frames(page);
 }
@@ -64,12 +44,12 @@ async function fits(page: Page, what: string): Promise<void> {
   assert.deepEqual(await overlappingChartText(page), [], `${what}: chart texts overlap`);
 }
 
-const report = (body: Record<string, unknown>) => apiJson(url, "/api/report", { currency: "USD", from: "2026-10-29", to: "2026-11-27", ...body });
+const report = (body: Record<string, unknown>) => apiJson(dash.url, "/api/report", { currency: "USD", from: "2026-10-29", to: "2026-11-27", ...body });
 const cells = (page: Page, col: number) => page.locator(`[data-testid="drill"] tbody tr td:nth-child(${col})`).allTextContents();
 
 for (const w of WIDTHS) {
   test(`${w.name} px: drill-down passes through levels that hold only "(none)", and the next level can be picked`, { skip: SKIP }, async () => {
-    const page = pages.get(w.name) as Page;
+    const page = dash.pages.get(w.name) as Page;
     await open(page, `#/drill?${PERIOD}&campaign=No%20Groups`, "drill");
     assert.equal(await page.getAttribute('[data-testid="drill"] thead th >> nth=0', "data-key"), "placement", "ad group and ad hold only (none): straight to placements");
     assert.deepEqual(await page.locator(".crumbs [data-skipped]").evaluateAll((xs) => xs.map((x) => (x as HTMLElement).dataset.skipped)), ["ad_group", "ad"]);
@@ -96,7 +76,7 @@ for (const w of WIDTHS) {
   });
 
   test(`${w.name} px: Compare from the default period on the README's case widens the period and agrees with the API`, { skip: SKIP }, async () => {
-    const page = pages.get(w.name) as Page;
+    const page = dash.pages.get(w.name) as Page;
     await open(page, "#/compare", "compare");
     const inPeriod = await page.locator('select[name="a"] optgroup[label="In this period"] option').allTextContents();
     const held = await report({ metrics: ["impressions"], dimensions: ["campaign"], from: await page.inputValue('input[name="from"]'), to: await page.inputValue('input[name="to"]') });
@@ -109,23 +89,23 @@ for (const w of WIDTHS) {
     assert.match((await page.textContent('[data-testid="widened"]')) ?? "", /^Launch Q3 had no impressions in the period picked: it now covers 2026-07-01 – 2026-11-27/);
     const [from, to] = [await page.inputValue('input[name="from"]'), await page.inputValue('input[name="to"]')];
     assert.deepEqual([from, to], ["2026-07-01", "2026-11-27"]);
-    const want = await apiJson(url, `/api/compare?campaign=Launch%20Q4&vs=Launch%20Q3&from=${from}&to=${to}&currency=USD`);
+    const want = await apiJson(dash.url, `/api/compare?campaign=Launch%20Q4&vs=Launch%20Q3&from=${from}&to=${to}&currency=USD`);
     assert.equal(await page.textContent('[data-testid="verdict"]'), `Launch Q4 vs Launch Q3: ${want.verdict}`);
     assert.equal(await page.textContent('[data-testid="sides"] tbody tr:nth-child(2) td[data-metric="impressions"]'), want.b.impressions.toLocaleString("en-US"));
     await fits(page, "compare");
     await screenshot(page, `compare-widened-${w.name}`);
     // Over a period that does not hold it, the answer says "in this period".
-    const r = await fetch(`${url}/api/compare?campaign=Launch%20Q4&vs=Launch%20Q3&from=2026-10-29&to=2026-11-27&currency=USD`);
+    const r = await fetch(`${dash.url}/api/compare?campaign=Launch%20Q4&vs=Launch%20Q3&from=2026-10-29&to=2026-11-27&currency=USD`);
     assert.equal(r.status, 400);
     assert.match((await r.json()).error.message, /^Launch Q3 has no impressions in this period \(2026-10-29 – 2026-11-27\)/);
   });
 
   test(`${w.name} px: an unusable period in the address is named, with a way back`, { skip: SKIP }, async () => {
-    const page = pages.get(w.name) as Page;
-    await page.goto(`${url}/#/overview?from=banana`);
+    const page = dash.pages.get(w.name) as Page;
+    await page.goto(`${dash.url}/#/overview?from=banana`);
     await page.waitForFunction(() => document.body.dataset.ready === "overview");
     assert.equal(await page.textContent(".error"), "The address gives from=banana, which is not a date: write it as YYYY-MM-DD (e.g. 2026-11-01).");
-    await page.goto(`${url}/#/overview?from=2026-11-20&to=2026-11-01`);
+    await page.goto(`${dash.url}/#/overview?from=2026-11-20&to=2026-11-01`);
     await page.waitForFunction(() => document.body.dataset.rendered === location.hash);
     assert.equal(await page.textContent(".error"), "The address's period starts after it ends (from 2026-11-20, to 2026-11-01): from must be on or before to.");
     await fits(page, "bad period");
@@ -136,7 +116,7 @@ for (const w of WIDTHS) {
   });
 
   test(`${w.name} px: the allocator keeps its budget and objective across a reload`, { skip: SKIP }, async () => {
-    const page = pages.get(w.name) as Page;
+    const page = dash.pages.get(w.name) as Page;
     await open(page, `#/allocate?${PERIOD}`, "allocate");
     await page.waitForSelector('[data-testid="allocation"]');
     await page.selectOption('select[name="objective"]', "clicks");
@@ -154,7 +134,7 @@ for (const w of WIDTHS) {
   });
 
   test(`${w.name} px: charts: dates with their year, no label over another, lift says lower CPI wins, conversions whole`, { skip: SKIP }, async () => {
-    const page = pages.get(w.name) as Page;
+    const page = dash.pages.get(w.name) as Page;
     await open(page, `#/overview?${PERIOD}`, "overview");
     const ticks = await page.locator('[data-chart="cpi"] svg g[aria-label="x-axis tick label"] text').allTextContents();
     assert.ok(ticks.length >= 2 && ticks.every((t) => /2026/.test(t)), `ticks with the year: ${ticks}`);
@@ -182,7 +162,7 @@ for (const w of WIDTHS) {
   });
 
   test(`${w.name} px: the tab bar says when it scrolls; Discrepancies keeps gap and status in view`, { skip: SKIP }, async () => {
-    const page = pages.get(w.name) as Page;
+    const page = dash.pages.get(w.name) as Page;
     await open(page, `#/overview?${PERIOD}`, "overview");
     const hint = page.locator("#nav-more");
     if (w.width < 600) {
@@ -216,7 +196,7 @@ const EVERY_VIEW: [string, string][] = [
 
 for (const w of WIDTHS) {
   test(`${w.name} px: every view fits the screen, its chart texts apart; a screenshot of each`, { skip: SKIP }, async () => {
-    const page = pages.get(w.name) as Page;
+    const page = dash.pages.get(w.name) as Page;
     for (const [view, extra] of EVERY_VIEW) {
       await open(page, `#/${view}?${PERIOD}${extra}`, view);
       if (view === "compare") await page.waitForSelector('[data-chart="decomposition"] svg');
@@ -229,5 +209,5 @@ for (const w of WIDTHS) {
 }
 
 test("the pages raised no error", { skip: SKIP }, () => {
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(dash.errors, []);
 });

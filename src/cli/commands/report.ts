@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { type Report, reachEstimateFields, reportToObjects, runReport } from "../../app/report.js";
 import { METRICS } from "../../domain/metrics.js";
 import { buildMetricQuery } from "../../domain/query.js";
-import { DEFAULT_EXACT_REACH_MAX, parseExactReachMax, parseReachMode, REACH_SAMPLE_RATE } from "../../domain/tracking/reach-sample.js";
+import { DEFAULT_EXACT_REACH_MAX, parseExactReachMax, parseReachMode, reachEstimateText } from "../../domain/tracking/reach-sample.js";
 import { withStore } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { collect, outputFormat, toJson } from "../options.js";
@@ -58,9 +58,7 @@ export function reportCsv(report: Report): string {
 /** The table's note when reach is estimated: the total's error (1 s.e.), from the sample. */
 export function reachEstimateNote(report: Report): string | null {
   if (!report.reachEstimated) return null;
-  const rse = report.total?.reachRse ?? null;
-  const pm = rse === null ? "no sampled visitor in the total" : `±${(rse * 100).toFixed(rse < 0.01 ? 2 : 1)} % (1 s.e.) on the total`;
-  return `reach estimated from a 1/${REACH_SAMPLE_RATE} sample of visitors, ${pm}; a row reaching N visitors has a relative standard error of about 8/√N; --reach exact counts every visitor`;
+  return `${reachEstimateText(report.total?.reachRse ?? null)}; --reach exact counts every visitor`;
 }
 
 /** `cpi report`: CPI and its neighbours from the store. */

@@ -21,6 +21,24 @@ export const REACH_MODES: readonly ReachMode[] = ["exact", "estimate", "auto"];
 export const DEFAULT_EXACT_REACH_MAX = 20_000_000;
 
 /**
+ * An estimated reach's relative standard error as the notes print it (the CLI table's, the dashboard's).
+ * @example reachRseText(0.0234) // "±2.3 % (1 s.e.)"
+ */
+export function reachRseText(rse: number): string {
+  return `±${(rse * 100).toFixed(rse < 0.01 ? 2 : 1)} % (1 s.e.)`;
+}
+
+/**
+ * What an estimated report says of its reach (the CLI table's note, the dashboard's): the sample and
+ * the total's relative standard error (`rse` null: no sampled visitor in the total).
+ * @example reachEstimateText(0.05) // "reach estimated from a 1/64 sample of visitors, ±5.0 % (1 s.e.) on the total; a row …"
+ */
+export function reachEstimateText(rse: number | null): string {
+  const pm = rse === null ? "no sampled visitor in the total" : `${reachRseText(rse)} on the total`;
+  return `reach estimated from a 1/${REACH_SAMPLE_RATE} sample of visitors, ${pm}; a row reaching N visitors has a relative standard error of about 8/√N`;
+}
+
+/**
  * A reach mode as given (`--reach`, the API's `reach`), `name` naming it in the error.
  * @example parseReachMode("estimate", "--reach") // "estimate"
  */

@@ -7,6 +7,8 @@
 //   acquire  RENAME import_lock            TO import_lock_held_<mine>
 //   release  RENAME import_lock_held_<mine> TO import_lock             (fails only if it was broken)
 //   break    RENAME import_lock_held_<old>  TO import_lock_held_<mine> (one of many waiters wins)
+// Free is also `<db>.import_lock_free_<random>` after a server died half-way through a RENAME (see
+// `free` below); a waiter takes any free token.
 // A holder inserts heartbeat rows (holder, host, pid, start, server time, the import ids it reserved)
 // into the token; a holder silent for `staleAfterMs` has crashed or hung and its lock is taken over.
 // The reserved ids travel with the token, so an importer that took a lock over never reuses the
@@ -21,6 +23,9 @@ import type { ClickHouseConnection } from "./connection.js";
 const q = clickhouseDialect.quoteString;
 const FREE = "import_lock";
 const HELD = "import_lock_held_";
+/** A free token's name when `import_lock` cannot be used (a killed server left a directory of that name). */
+const FREE_ELSEWHERE = "import_lock_free_";
+const isFree = (table: string) => table === FREE || table.startsWith(FREE_ELSEWHERE);
 /**
  * The `holder` of rows waiters write into token `table` while it has no heartbeat (markSeen). Named
  * after the token, so that a token taken over carries no sighting of its former name into its new one.
@@ -90,7 +95,7 @@ async function tokens(conn: ClickHouseConnection): Promise<string[]> {
   for (let tries = 1; ; tries++) {
     try {
       const rows = await conn.query(
-        `SELECT name FROM system.tables WHERE database = currentDatabase() AND (name = '${FREE}' OR substring(name, 1, ${HELD.length}) = '${HELD}') ORDER BY name`,
+        `SELECT name FROM system.tables WHERE database = currentDatabase() AND (name = '${FREE}' OR substring(name, 1, ${HELD.length}) = '${HELD}' OR substring(name, 1, ${FREE_ELSEWHERE.length}) = '${FREE_ELSEWHERE}') ORDER BY name`,
       );
       return rows.map((r) => String(r.name));
     } catch (e) {
@@ -203,8 +208,9 @@ export class ImportLock {
         // No token yet (a new store): create one already held. Two processes doing this at once each
         // see the other's token below and give theirs up.
         got = await attempt(() => conn.command(`CREATE TABLE ${mine} (${COLUMNS}) ENGINE = Log`));
-      } else if (found.includes(FREE)) {
-        got = await attempt(() => conn.command(`RENAME TABLE ${FREE} TO ${mine}`));
+      } else if (found.some(isFree)) {
+        const token = found.find(isFree) as string;
+        got = await attempt(() => conn.command(`RENAME TABLE ${token} TO ${mine}`));
       } else {
         const holder = await holderOf(conn, found[0] as string);
         if (holder) {
@@ -305,8 +311,43 @@ export class ImportLock {
     watchSignals(this, false);
     if (this.lost) return;
     this.lost = true;
-    await attempt(() => this.conn.command(`RENAME TABLE ${this.table} TO ${FREE}`));
+    await free(this.conn, this.table);
   }
+}
+
+/** ClickHouse's words for rename(2)'s ENOTEMPTY: the RENAME's new name has a data directory already. */
+function directoryInTheWay(e: unknown): boolean {
+  return e instanceof Error && /Directory not empty/.test(e.message);
+}
+
+/**
+ * Frees the lock held under `table`: RENAME to `import_lock`; false when `table` no longer holds it.
+ *
+ * 18.16 renames a table's data directory first and its metadata file after: a server killed between
+ * the two (16 of 40 SIGKILLs during a loop of renames) restarts with the table under its old name over
+ * an empty directory, and the data directory under the new name, belonging to no table. When that
+ * name is `import_lock`, every later RENAME to it fails with "Directory not empty: …/<table>" (code
+ * 1000: rename(2) does not replace a non-empty directory) and leaves the table as it was. The stray
+ * directory is then taken up by a table of its name (CREATE over an existing directory keeps its
+ * files), its rows (the former token's reservations) copied into ours, and dropped with it; then the
+ * release is tried again. While it lives that table is a free token: a waiter that takes it finds two
+ * tokens and gives its own up, as for any two. Should another process create `import_lock` first, the
+ * token goes free under a name of its own, `import_lock_free_<random>`, which waiters take as well
+ * (an older cpi does not see that name and creates a token of its own, which newer ones count: two
+ * tokens, so no second holder).
+ */
+async function free(conn: ClickHouseConnection, table: string): Promise<boolean> {
+  const rename = (to: string) => attempt(() => conn.command(`RENAME TABLE ${table} TO ${to}`));
+  try {
+    return await rename(FREE);
+  } catch (e) {
+    if (!directoryInTheWay(e)) throw e;
+  }
+  if (!(await attempt(() => conn.command(`CREATE TABLE ${FREE} (${COLUMNS}) ENGINE = Log`)))) return rename(`${FREE_ELSEWHERE}${randomBytes(8).toString("hex")}`);
+  // Best effort: files the kill left half-written may not read, and must not keep the lock held.
+  await conn.command(`INSERT INTO ${table} SELECT * FROM ${FREE}`).catch(() => {});
+  await attempt(() => conn.command(`DROP TABLE ${FREE}`));
+  return rename(FREE);
 }
 
 /** Runs a DDL statement; false when it lost the race (the name it needs is gone or taken). */
@@ -341,7 +382,7 @@ export async function withImportLock<T>(conn: ClickHouseConnection, fn: (lock: I
 /** Who holds the store's import lock now, or null when it is free (or was never taken). */
 export async function lockHolder(conn: ClickHouseConnection): Promise<LockHolder | null> {
   for (const t of await tokens(conn)) {
-    if (t === FREE) continue;
+    if (isFree(t)) continue;
     const h = await holderOf(conn, t);
     if (h) return h;
   }
@@ -355,5 +396,5 @@ export async function lockHolder(conn: ClickHouseConnection): Promise<LockHolder
  */
 export async function forceUnlock(conn: ClickHouseConnection, table: string): Promise<boolean> {
   if (!table.startsWith(HELD) || !/^[A-Za-z0-9_]+$/.test(table)) return false;
-  return attempt(() => conn.command(`RENAME TABLE ${table} TO ${FREE}`));
+  return free(conn, table);
 }

@@ -3,12 +3,14 @@
 // values each, with their impressions) and a text search; sort by any column; a totals row that is
 // the API's ratio of sums; over time, a chart with the previous period under this one. All of it is in
 // the URL (#/explore?by=campaign&grain=week&m=cost&m=cpi&source=meta&sort=cpi&desc=1), so a view can
-// be bookmarked, shared and saved by name; the table exports as CSV with the same numbers.
+// be bookmarked, shared and saved by name; the table exports as CSV with the same numbers. With reach
+// or CPMR chosen, a Reach choice (auto, exact, estimated); an estimated reach is noted with its error.
+import type { ReachMode } from "../../domain/tracking/reach-sample.js";
 import { lineChart } from "../charts.js";
 import { field, h, replace, select } from "../dom.js";
 import { compact, metricText, money } from "../format.js";
 import { filterChips, orderedPicker } from "../pickers.js";
-import { dayOf, numberOf, report } from "../query.js";
+import { dayOf, numberOf, reachEstimateNote, reachRowTitle, report } from "../query.js";
 import { savedViewsPanel } from "../saved-views.js";
 import { type AppState, daysBetween, hashOf, metricInfo, previousPeriod, type Route, rememberInUrl } from "../state.js";
 import { dataTable } from "../table.js";
@@ -20,6 +22,13 @@ const PROBED = ["ad_group", "ad", "placement", "country", "device"];
 const CHIPS = ["source", "account", "campaign"] as const;
 const GRAINS = ["day", "week", "month"];
 const DEFAULT_METRICS = ["cost", "impressions", "clicks", "cpi", "cpm", "ctr", "conversions", "cpa"];
+/** How tracked reach is counted: the server's auto (exact up to its threshold of impressions), exact, or estimated from the visitor sample. */
+const REACH_CHOICES: [ReachMode, string][] = [
+  ["auto", "auto"],
+  ["exact", "exact"],
+  ["estimate", "estimated (1/64 sample)"],
+];
+const REACH_METRICS = ["reach", "cpmr"];
 
 export interface ExploreSpec {
   by: string[];
@@ -30,6 +39,7 @@ export interface ExploreSpec {
   sort: string;
   desc: boolean;
   chart: string;
+  reach: ReachMode;
 }
 
 /** The view's choices from its URL parameters, unknown names dropped, defaults filled in. */
@@ -49,12 +59,13 @@ export function exploreSpec(p: URLSearchParams, known: { metrics: string[]; dime
     sort: columns.includes(sortKey) || (!by.length && !grain && sortKey === "campaign") ? sortKey : m.includes("cost") ? "cost" : (m[0] as string),
     desc: p.has("desc") ? p.get("desc") === "1" : true,
     chart: m.includes(p.get("chart") ?? "") ? (p.get("chart") as string) : (m.find((x) => x === "cpi") ?? (m[0] as string)),
+    reach: REACH_CHOICES.find(([r]) => r === p.get("reach"))?.[0] ?? "auto",
   };
 }
 
 /** The URL parameters of a spec (the inverse of exploreSpec). */
 function paramsOf(v: ExploreSpec): Record<string, string | string[]> {
-  return { by: v.by, grain: v.grain, m: v.metrics, ...v.chips, q: v.q, sort: v.sort, desc: v.desc ? "1" : "0", chart: v.chart };
+  return { by: v.by, grain: v.grain, m: v.metrics, ...v.chips, q: v.q, sort: v.sort, desc: v.desc ? "1" : "0", chart: v.chart, reach: v.reach === "auto" ? "" : v.reach };
 }
 
 /** The API filters of the chips (all but `except`) and the text search (on the first grouped dimension). */
@@ -74,11 +85,11 @@ export async function exploreView(root: HTMLElement, s: AppState, route: Route):
   const dims = [...v.by, ...(v.grain ? [v.grain] : [])];
   const prev = previousPeriod(s.from, s.to);
   const [table, present, counts, chartNow, chartBefore] = await Promise.all([
-    report(s, { metrics: v.metrics, dimensions: dims, filters: filtersOf(v) }),
+    report(s, { metrics: v.metrics, dimensions: dims, filters: filtersOf(v), reach: v.reach }),
     Promise.all(PROBED.map(async (d) => ((await report(s, { metrics: ["impressions"], dimensions: [d] })).rows.some((r) => String(r[d] ?? "") !== "") ? d : null))),
     Promise.all(CHIPS.map(async (d) => (await report(s, { metrics: ["impressions"], dimensions: [d], filters: filtersOf(v, d) })).rows)),
-    v.grain ? report(s, { metrics: [v.chart], dimensions: [v.grain], filters: filtersOf(v) }) : null,
-    v.grain ? report(s, { metrics: [v.chart], dimensions: [v.grain], filters: filtersOf(v), from: prev.from, to: prev.to }) : null,
+    v.grain ? report(s, { metrics: [v.chart], dimensions: [v.grain], filters: filtersOf(v), reach: v.reach }) : null,
+    v.grain ? report(s, { metrics: [v.chart], dimensions: [v.grain], filters: filtersOf(v), from: prev.from, to: prev.to, reach: v.reach }) : null,
   ]);
   const cur = table.currency;
   const available = [...ALWAYS, ...present.filter((d): d is string => d !== null)];
@@ -88,6 +99,7 @@ export async function exploreView(root: HTMLElement, s: AppState, route: Route):
     orderedPicker({ name: "by", label: "Group by", chosen: v.by, options: available, labelOf: label, onChange: (by) => go({ by, sort: by.includes(v.sort) || v.metrics.includes(v.sort) ? v.sort : "" }) }),
     field("Over time", select([["", "—"], ...GRAINS.map((g) => [g, `by ${g}`] as [string, string])], v.grain, (grain) => go({ grain }), { name: "grain" })),
     orderedPicker({ name: "metrics", label: "Metrics", chosen: v.metrics, options: s.catalogue.metrics.map((m) => m.name), labelOf: (m) => metricInfo(s, m)?.label ?? m, min: 1, onChange: (metrics) => go({ metrics }) }),
+    v.metrics.some((m) => REACH_METRICS.includes(m)) ? field("Reach", select(REACH_CHOICES, v.reach, (reach) => go({ reach: reach as ReachMode }), { name: "reach" })) : null,
   );
   const chips = h(
     "div",
@@ -104,7 +116,18 @@ export async function exploreView(root: HTMLElement, s: AppState, route: Route):
     ),
     h("input", { attrs: { type: "search", name: "q", value: v.q, placeholder: `Search ${label(v.by[0] ?? "campaign").toLowerCase()}…`, "aria-label": "Search" }, on: { change: (e) => go({ q: (e.target as HTMLInputElement).value }) } }),
   );
-  const col = (key: string) => ({ key, label: metricInfo(s, key)?.label ?? key, numeric: true, value: (x: Row) => numberOf(x[key]), render: (x: Row) => metricText(metricInfo(s, key), numberOf(x[key]), cur) });
+  const col = (key: string) => ({
+    key,
+    label: metricInfo(s, key)?.label ?? key,
+    numeric: true,
+    value: (x: Row) => numberOf(x[key]),
+    // An estimated reach (and CPMR) states its row's error on hover.
+    render: (x: Row) => {
+      const text = metricText(metricInfo(s, key), numberOf(x[key]), cur);
+      const title = REACH_METRICS.includes(key) ? reachRowTitle(x) : undefined;
+      return title ? h("span", { attrs: { title } }, text) : text;
+    },
+  });
   const grid = dataTable<Row>({
     testId: "explore",
     columns: [...dims.map((d) => ({ key: d, label: label(d), value: (x: Row) => String(x[d] ?? ""), render: (x: Row) => h("span", { class: "name" }, String(x[d] || "(none)")) })), ...v.metrics.map(col)],
@@ -133,9 +156,11 @@ export async function exploreView(root: HTMLElement, s: AppState, route: Route):
           h("div", { class: "form-row" }, field("Chart", select(v.metrics.map((m) => [m, metricInfo(s, m)?.label ?? m] as [string, string]), v.chart, (chart) => go({ chart }), { name: "chart" }))),
           h("h2", null, `${info?.label ?? v.chart} by ${v.grain}, this period and the one before (${prev.from} – ${prev.to})`),
           chartBox,
+          chartNow && REACH_METRICS.includes(v.chart) ? reachEstimateNote(chartNow) : null,
         )
       : null,
     grid,
+    reachEstimateNote(table),
     table.warnings.length ? h("ul", { class: "warnings" }, table.warnings.map((w) => h("li", null, w))) : null,
     h("h2", null, "Saved views"),
     // A saved list changed: draw the view again (the address is the same, so no hashchange comes).

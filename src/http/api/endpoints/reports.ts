@@ -7,7 +7,7 @@ import { addDays, isoToEpochDay } from "../../../domain/dates.js";
 import { UserError } from "../../../domain/errors.js";
 import { METRICS } from "../../../domain/metrics.js";
 import { ENTITY_DIMENSIONS, parseFilter, TIME_GRAINS } from "../../../domain/query.js";
-import { DEFAULT_EXACT_REACH_MAX, REACH_MODES } from "../../../domain/tracking/reach-sample.js";
+import { DEFAULT_EXACT_REACH_MAX, REACH_MODES, type ReachMode } from "../../../domain/tracking/reach-sample.js";
 import { defineEndpoint, type Endpoint } from "../endpoint.js";
 import { metricQueryFromJson, metricQueryJson, metricQueryOf, metricQueryParams } from "../params.js";
 import { compareResponse, extentResponse, metricsResponse } from "../responses/reports.js";
@@ -27,10 +27,15 @@ const reportResponse = z.strictObject({
   reach_rse: z.number().nullable().optional().describe("the total reach's relative standard error (1 s.e., a fraction) when estimated"),
 });
 
-const reachParams = {
-  reach: z.enum(REACH_MODES).optional().describe("tracked reach: exact, estimate (the 1/64 visitor sample, error stated) or auto (default: exact up to exact_reach_max impressions)"),
-  exact_reach_max: z.coerce.number().int().min(0).optional().describe(`with reach=auto: the most impressions a report counts reach exactly over (default ${DEFAULT_EXACT_REACH_MAX})`),
-};
+const reachMode = z.enum(REACH_MODES).optional().describe("tracked reach: exact, estimate (the 1/64 visitor sample, error stated) or auto (default: exact up to exact_reach_max impressions)");
+const exactReachMaxText = `with reach=auto: the most impressions a report counts reach exactly over (default ${DEFAULT_EXACT_REACH_MAX})`;
+/** How reach is counted, as query parameters (GET). */
+const reachParams = { reach: reachMode, exact_reach_max: z.coerce.number().int().min(0).optional().describe(exactReachMaxText) };
+/** The same beside a JSON MetricQuery (POST): a number, not a string to coerce. */
+const reachJson = { reach: reachMode, exact_reach_max: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe(exactReachMaxText) };
+
+/** runReport's reach options from the parameters (auto up to the default threshold unless given). */
+const reachOptions = (p: { reach?: ReachMode | undefined; exact_reach_max?: number | undefined }) => ({ reach: p.reach ?? "auto", exactReachMax: p.exact_reach_max ?? DEFAULT_EXACT_REACH_MAX });
 
 function reportJson(r: Report) {
   return {
@@ -63,20 +68,20 @@ export const reportEndpoints: Endpoint[] = [
     write: false,
     response: reportResponse,
     handle: async (p, { store }) =>
-      reportJson(await runReport(store, metricQueryOf(p), { sums: "metrics", reach: p.reach ?? "auto", exactReachMax: p.exact_reach_max ?? DEFAULT_EXACT_REACH_MAX })),
+      reportJson(await runReport(store, metricQueryOf(p), { sums: "metrics", ...reachOptions(p) })),
   }),
   defineEndpoint({
     method: "POST",
     path: "/api/report",
     tag: "reports",
     summary: "Run a metrics query given as a JSON MetricQuery",
-    description: "The same MetricQuery object the CLI builds from its flags: metrics, dimensions, filters, period, time zone, currency.",
+    description:
+      "The same MetricQuery object the CLI builds from its flags: metrics, dimensions, filters, period, time zone, currency; beside it, `reach` and `exact_reach_max` as GET takes them (the dashboard's Explore sends its Reach choice).",
     input: "json",
-    schema: metricQueryJson,
+    schema: metricQueryJson.extend(reachJson),
     write: false,
     response: reportResponse,
-    // Reach as GET's default (auto): the body is the MetricQuery alone.
-    handle: async (q, { store }) => reportJson(await runReport(store, metricQueryFromJson(q), { sums: "metrics", reach: "auto" })),
+    handle: async ({ reach, exact_reach_max, ...q }, { store }) => reportJson(await runReport(store, metricQueryFromJson(q), { sums: "metrics", ...reachOptions({ reach, exact_reach_max }) })),
   }),
   defineEndpoint({
     method: "GET",
