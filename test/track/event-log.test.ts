@@ -1,13 +1,13 @@
 // The group-committed event log: durable offsets, preallocated zeros, torn tails, and loading it into
 // the store exactly once.
 import assert from "node:assert/strict";
-import { closeSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, statSync, write, writeSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { loadEventLog } from "../../src/app/track/load-events.js";
 import { encodeEventLine, type TrackedEvent } from "../../src/domain/tracking/event.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
-import { GroupCommitLog } from "../../src/store/event-log/group-commit-log.js";
+import { GroupCommitLog, type WriteAt } from "../../src/store/event-log/group-commit-log.js";
 import { openLogSource } from "../../src/store/event-log/log-reader.js";
 import { listSealedSegments, SegmentedEventLog } from "../../src/store/event-log/segmented-log.js";
 import { tempDir } from "../helpers.js";
@@ -124,4 +124,76 @@ test("a line appended while a new log is still being zero-filled is durable afte
   assert.ok(full >= 64 * 1024 * 1024, `preallocated ${full} bytes`);
   assert.ok(sizeWhenDurable < full, `the line was durable only once all ${full} bytes were zero-filled`);
   assert.equal(readFileSync(path, "utf8").split("\n").filter(Boolean).length, 2, "header and the line");
+});
+
+test("a batch is written while an earlier write is still under way, and acknowledged only after it", async () => {
+  // A write the disk holds for a while (a busy disk stalled one sync for 20–50 ms) used to hold every
+  // request that arrived meanwhile behind it, plus a whole write of their own.
+  const path = join(tempDir(), "t.events.log");
+  const held: (() => void)[] = [];
+  const started: number[] = [];
+  const finished: number[] = [];
+  const writeAt: WriteAt = (fd, buf, offset, length, position, cb) => {
+    started.push(position);
+    // The first data write is held until released; the others go to the file at once.
+    if (started.length === 1) held.push(() => write(fd, buf, offset, length, position, cb));
+    else
+      write(fd, buf, offset, length, position, (err, n) => {
+        cb(err, n);
+        finished.push(position);
+      });
+  };
+  const committed: number[] = [];
+  const log = GroupCommitLog.open(path, (o) => committed.push(o), { writeAt });
+  const start = log.committedOffset;
+  const order: string[] = [];
+  const first = new Promise<void>((resolve, reject) => log.append(encodeEventLine(ev(1)), (err) => (err ? reject(err) : resolve(void order.push("first")))));
+  while (held.length === 0) await new Promise((r) => setImmediate(r));
+  const second = new Promise<void>((resolve, reject) => log.append(encodeEventLine(ev(2)), (err) => (err ? reject(err) : resolve(void order.push("second")))));
+  // The second batch goes out on the event loop's next turns (a few, not a wait for the first write).
+  for (let turn = 0; turn < 100 && started.length < 2; turn++) await new Promise((r) => setImmediate(r));
+  assert.equal(started.length, 2, "the second batch waited for the first write");
+  const firstLength = encodeEventLine(ev(1)).length;
+  assert.equal(started[1], start + firstLength, "the second batch is written after the first one's bytes while the first is under way");
+  // The second write is done, but the first is not: nothing is acknowledged yet.
+  while (finished.length === 0) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(order, []);
+  assert.equal(log.committedOffset, start);
+  assert.deepEqual(committed, []);
+  (held[0] as () => void)();
+  await Promise.all([first, second]);
+  assert.deepEqual(order, ["first", "second"]);
+  assert.equal(log.committedOffset, start + firstLength + encodeEventLine(ev(2)).length);
+  assert.deepEqual(committed, [log.committedOffset], "the durable end moves once, over both batches");
+  await log.close(true);
+  const lines = readFileSync(path, "utf8").split("\n").filter(Boolean);
+  assert.deepEqual(lines.slice(1), [encodeEventLine(ev(1)).trim(), encodeEventLine(ev(2)).trim()]);
+});
+
+test("after a crash with a later batch on disk and an earlier one not, the acknowledged lines load and the gap is skipped", async () => {
+  // Neither batch was acknowledged (the earlier one never finished); the later one's lines are whole.
+  const path = join(tempDir(), "t.events.log");
+  const log = GroupCommitLog.open(path);
+  await append(log, encodeEventLine(ev(1)));
+  const acknowledged = log.committedOffset;
+  await log.close();
+  const gap = encodeEventLine(ev(2)).length;
+  const later = Buffer.from(encodeEventLine(ev(3)));
+  const fd = openSync(path, "r+");
+  writeSync(fd, later, 0, later.length, acknowledged + gap);
+  closeSync(fd);
+  const again = GroupCommitLog.open(path);
+  assert.ok(again.committedOffset >= acknowledged);
+  await append(again, encodeEventLine(ev(4)));
+  const end = again.committedOffset;
+  await again.close();
+  const source = openLogSource(path);
+  const store = await DuckDbStore.open(":memory:");
+  const loaded = await loadEventLog(store, source, end);
+  source.close();
+  const ids = (await store.query("SELECT impression_id FROM events ORDER BY ts")).map((r) => String(r.impression_id));
+  await store.close();
+  assert.ok(ids.includes("id1") && ids.includes("id4"), ids.join(","));
+  assert.equal(ids.includes("id2"), false);
+  assert.equal(loaded.events, ids.length);
 });
