@@ -5,9 +5,11 @@
 // file-system metadata update, so a sync is a data flush and does not wait behind other writers'
 // journal commits (measured here: p99 0.2 ms instead of 20 ms under a busy disk).
 //
-// Up to MAX_IN_FLIGHT batches are written at once, each at its own offset: the lines that arrive while
-// a slow write is under way go out beside it instead of after it (a disk that stalls one sync for 20 ms
-// used to hold every request behind it for that long plus a whole write of its own). Batches are still
+// One batch is written at a time while writes are quick. When a write has been under way for STALL_MS,
+// the lines that arrived meanwhile go out beside it, at their own offset (up to MAX_IN_FLIGHT writes at
+// once), instead of after it: a disk that stalls one sync for 20–50 ms (measured here while other
+// programs wrote) used to hold every request behind it for that long plus a whole write of its own.
+// Writing every batch at once as it came made each write slower (more, smaller syncs). Batches are still
 // acknowledged in order: a batch is durable, and said so, only once it and every batch before it are
 // written, so what was acknowledged is always one unbroken run of lines from the start of the file.
 // A crash with several writes under way may leave a later batch on disk and an earlier one not: the
@@ -48,6 +50,8 @@ export function guarded(fn: () => void, report: CallbackErrorReport): void {
 export const PREALLOCATE = 64 * 1024 * 1024;
 /** Writes (batches) under way at once at most; libuv's thread pool has 4 threads. */
 export const MAX_IN_FLIGHT = 3;
+/** How long a write may be under way before the next batch goes out beside it (ms). */
+export const STALL_MS = 2;
 const ZEROS = Buffer.alloc(4 * 1024 * 1024);
 
 /** Reads a log's header: its id and where data starts; null when the file is not a log. */
@@ -127,6 +131,8 @@ export type WriteAt = (fd: number, buf: Buffer, offset: number, length: number, 
 /** A batch being written: where its bytes end, who waits for it, and whether its write is done. */
 interface InFlight {
   end: number;
+  /** When its write began (performance.now()). */
+  started: number;
   callbacks: CommitCallback[];
   written: boolean;
 }
@@ -141,6 +147,8 @@ export class GroupCommitLog {
   /** Where the next batch is written: the end of everything handed to a write so far. */
   private writeOffset: number;
   private scheduled = false;
+  /** Armed while a write is under way and lines wait: starts the next write beside it once that write stalls. */
+  private stallTimer: NodeJS.Timeout | null = null;
   private extending = false;
   private failed: Error | null = null;
   private idleWaiters: (() => void)[] = [];
@@ -161,6 +169,7 @@ export class GroupCommitLog {
     private readonly preallocateBytes: number,
     private readonly report: CallbackErrorReport,
     private readonly maxInFlight: number,
+    private readonly stallMs: number,
     private readonly writeAt: WriteAt,
   ) {
     this.writeOffset = committedOffset;
@@ -174,7 +183,7 @@ export class GroupCommitLog {
   static open(
     path: string,
     onCommitted: (offset: number) => void = () => {},
-    opts: { maxPendingBytes?: number; preallocateBytes?: number; onCallbackError?: CallbackErrorReport; maxInFlight?: number; writeAt?: WriteAt } = {},
+    opts: { maxPendingBytes?: number; preallocateBytes?: number; onCallbackError?: CallbackErrorReport; maxInFlight?: number; stallMs?: number; writeAt?: WriteAt } = {},
   ): GroupCommitLog {
     const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC, 0o600);
     let end = findDataEnd(fd);
@@ -204,6 +213,7 @@ export class GroupCommitLog {
       opts.preallocateBytes ?? PREALLOCATE,
       opts.onCallbackError ?? reportToStderr,
       Math.max(1, opts.maxInFlight ?? MAX_IN_FLIGHT),
+      opts.stallMs ?? STALL_MS,
       opts.writeAt ?? write,
     );
     log.preallocate();
@@ -225,10 +235,23 @@ export class GroupCommitLog {
     this.pending.push(lines);
     this.callbacks.push(done);
     this.pendingBytes += lines.length;
-    if (this.inFlight.length < this.maxInFlight && !this.scheduled) {
+    if (this.inFlight.length === 0 && !this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
-    }
+    } else if (this.inFlight.length > 0) this.flushWhenStalled();
+  }
+
+  /** Arms the timer that writes what waits beside the newest write once that one is STALL_MS under way. */
+  private flushWhenStalled(): void {
+    if (this.stallTimer || this.inFlight.length >= this.maxInFlight) return;
+    const newest = this.inFlight[this.inFlight.length - 1] as InFlight;
+    this.stallTimer = setTimeout(
+      () => {
+        this.stallTimer = null;
+        this.flush();
+      },
+      Math.max(0, newest.started + this.stallMs - performance.now()),
+    );
   }
 
   /** Keeps `preallocateBytes` of zeros ahead of the data, written in the background. */
@@ -264,12 +287,14 @@ export class GroupCommitLog {
   /** Starts writing what is pending, when fewer than `maxInFlight` writes are under way. */
   private flush(): void {
     this.scheduled = false;
-    if (this.inFlight.length >= this.maxInFlight || this.pending.length === 0 || this.fd < 0 || this.failed) return;
+    if (this.pending.length === 0 || this.fd < 0 || this.failed) return;
+    const newest = this.inFlight[this.inFlight.length - 1];
+    if (newest && (this.inFlight.length >= this.maxInFlight || performance.now() - newest.started < this.stallMs)) return this.flushWhenStalled();
     const lines = this.pending;
     const buf = Buffer.from(lines.length === 1 ? (lines[0] as string) : lines.join(""), "utf8");
     // Never write where the zero-filling may still be going on; wait for it instead.
     if (this.extending && this.writeOffset + buf.length > this.allocated) return;
-    const batch: InFlight = { end: this.writeOffset + buf.length, callbacks: this.callbacks, written: false };
+    const batch: InFlight = { end: this.writeOffset + buf.length, started: performance.now(), callbacks: this.callbacks, written: false };
     this.inFlight.push(batch);
     this.pending = [];
     this.callbacks = [];
