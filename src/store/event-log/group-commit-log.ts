@@ -284,12 +284,15 @@ export class GroupCommitLog {
     step(Math.max(this.allocated, this.writeOffset));
   }
 
-  /** Starts writing what is pending, when fewer than `maxInFlight` writes are under way. */
+  /** Starts writing what is pending: at once when no write is under way, beside the newest one once it has stalled. */
   private flush(): void {
     this.scheduled = false;
     if (this.pending.length === 0 || this.fd < 0 || this.failed) return;
     const newest = this.inFlight[this.inFlight.length - 1];
-    if (newest && (this.inFlight.length >= this.maxInFlight || performance.now() - newest.started < this.stallMs)) return this.flushWhenStalled();
+    if (newest && (this.inFlight.length >= this.maxInFlight || performance.now() - newest.started < this.stallMs)) {
+      this.flushWhenStalled();
+      return;
+    }
     const lines = this.pending;
     const buf = Buffer.from(lines.length === 1 ? (lines[0] as string) : lines.join(""), "utf8");
     // Never write where the zero-filling may still be going on; wait for it instead.
