@@ -144,13 +144,14 @@ function heldLog(path: string, stallMs: number) {
       });
   };
   const committed: number[] = [];
-  const log = GroupCommitLog.open(path, (o) => committed.push(o), { writeAt, stallMs });
+  const durable: number[] = [];
+  const log = GroupCommitLog.open(path, (o) => committed.push(o), { writeAt, stallMs, onDurable: (ms) => durable.push(ms) });
   const order: string[] = [];
   const add = (i: number) => new Promise<void>((resolve, reject) => log.append(encodeEventLine(ev(i)), (err) => (err ? reject(err) : resolve(void order.push(`id${i}`)))));
   const turns = async (until: () => boolean) => {
     for (let turn = 0; turn < 100 && !until(); turn++) await new Promise((r) => setTimeout(r, 1));
   };
-  return { log, held, started, otherWritten, committed, order, add, turns };
+  return { log, held, started, otherWritten, committed, durable, order, add, turns };
 }
 
 test("a batch goes out beside a write that stalls, and is acknowledged only after it", async () => {
@@ -158,7 +159,7 @@ test("a batch goes out beside a write that stalls, and is acknowledged only afte
   // request that arrived meanwhile behind it, plus a whole write of its own. (A stall of 0 ms here: the
   // held write counts as stalled at once.)
   const path = join(tempDir(), "t.events.log");
-  const { log, held, started, otherWritten, committed, order, add, turns } = heldLog(path, 0);
+  const { log, held, started, otherWritten, committed, durable, order, add, turns } = heldLog(path, 0);
   await log.drain(); // the new file's zero-filling is done: writes wait for nothing else
   const start = log.committedOffset;
   const first = add(1);
@@ -178,6 +179,8 @@ test("a batch goes out beside a write that stalls, and is acknowledged only afte
   assert.deepEqual(order, ["id1", "id2"]);
   assert.equal(log.committedOffset, start + firstLength + encodeEventLine(ev(2)).length);
   assert.deepEqual(committed, [log.committedOffset], "the durable end moves once, over both batches");
+  assert.equal(durable.length, 2, "each batch's time to durable is told");
+  assert.ok((durable[0] as number) >= (durable[1] as number), "the first batch waited longer than the one written beside it");
   await log.close(true);
   const lines = readFileSync(path, "utf8").split("\n").filter(Boolean);
   assert.deepEqual(lines.slice(1), [encodeEventLine(ev(1)).trim(), encodeEventLine(ev(2)).trim()]);

@@ -128,9 +128,23 @@ export function findDataEnd(fd: number): number {
 /** How a batch reaches the file: fs.write's signature (tests pass one that holds writes back). */
 export type WriteAt = (fd: number, buf: Buffer, offset: number, length: number, position: number, cb: (err: NodeJS.ErrnoException | null, written: number) => void) => void;
 
+/** How a log is opened (see GroupCommitLog.open). */
+export interface LogOptions {
+  maxPendingBytes?: number;
+  preallocateBytes?: number;
+  onCallbackError?: CallbackErrorReport;
+  maxInFlight?: number;
+  stallMs?: number;
+  writeAt?: WriteAt;
+  /** Hears, for each batch acknowledged, the ms from its first line's append to its acknowledgement. */
+  onDurable?: (ms: number) => void;
+}
+
 /** A batch being written: where its bytes end, who waits for it, and whether its write is done. */
 interface InFlight {
   end: number;
+  /** When its first line was appended (performance.now()). */
+  queued: number;
   /** When its write began (performance.now()). */
   started: number;
   callbacks: CommitCallback[];
@@ -142,6 +156,8 @@ export class GroupCommitLog {
   private pending: string[] = [];
   private callbacks: CommitCallback[] = [];
   private pendingBytes = 0;
+  /** When the first of the pending lines was appended (performance.now()). */
+  private pendingSince = 0;
   /** Batches being written, oldest first (acknowledged in this order). */
   private inFlight: InFlight[] = [];
   /** Where the next batch is written: the end of everything handed to a write so far. */
@@ -171,6 +187,7 @@ export class GroupCommitLog {
     private readonly maxInFlight: number,
     private readonly stallMs: number,
     private readonly writeAt: WriteAt,
+    private readonly onDurable: (ms: number) => void,
   ) {
     this.writeOffset = committedOffset;
   }
@@ -183,7 +200,7 @@ export class GroupCommitLog {
   static open(
     path: string,
     onCommitted: (offset: number) => void = () => {},
-    opts: { maxPendingBytes?: number; preallocateBytes?: number; onCallbackError?: CallbackErrorReport; maxInFlight?: number; stallMs?: number; writeAt?: WriteAt } = {},
+    opts: LogOptions = {},
   ): GroupCommitLog {
     const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC, 0o600);
     let end = findDataEnd(fd);
@@ -215,6 +232,7 @@ export class GroupCommitLog {
       Math.max(1, opts.maxInFlight ?? MAX_IN_FLIGHT),
       opts.stallMs ?? STALL_MS,
       opts.writeAt ?? write,
+      opts.onDurable ?? (() => {}),
     );
     log.preallocate();
     return log;
@@ -232,6 +250,7 @@ export class GroupCommitLog {
       guarded(() => done(refused), this.report);
       return;
     }
+    if (this.pending.length === 0) this.pendingSince = performance.now();
     this.pending.push(lines);
     this.callbacks.push(done);
     this.pendingBytes += lines.length;
@@ -297,7 +316,7 @@ export class GroupCommitLog {
     const buf = Buffer.from(lines.length === 1 ? (lines[0] as string) : lines.join(""), "utf8");
     // Never write where the zero-filling may still be going on; wait for it instead.
     if (this.extending && this.writeOffset + buf.length > this.allocated) return;
-    const batch: InFlight = { end: this.writeOffset + buf.length, started: performance.now(), callbacks: this.callbacks, written: false };
+    const batch: InFlight = { end: this.writeOffset + buf.length, queued: this.pendingSince, started: performance.now(), callbacks: this.callbacks, written: false };
     this.inFlight.push(batch);
     this.pending = [];
     this.callbacks = [];
@@ -320,6 +339,7 @@ export class GroupCommitLog {
     while (this.inFlight[0]?.written) {
       const batch = this.inFlight.shift() as InFlight;
       this.committedOffset = batch.end;
+      guarded(() => this.onDurable(performance.now() - batch.queued), this.report);
       for (const cb of batch.callbacks) guarded(() => cb(null), this.report);
       acknowledged = true;
     }
