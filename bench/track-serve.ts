@@ -210,15 +210,31 @@ async function storedEvents(db: string): Promise<number> {
   return n;
 }
 
-async function cpiRun(cores: number, workers: number, dir: string, run: number): Promise<WrkResult & { stored: number; acknowledged: number }> {
+/** What the server says of its own timings (/health, ms since it started, warm-up included). */
+interface ServerTimings {
+  /** The primary's event-loop delay (with --workers 1 the one process's). */
+  loopP99: number;
+  /** A log batch's time from its first line to durable. */
+  durableP50: number;
+  durableP99: number;
+  /** The answering HTTP worker's own loop delay (--workers > 1), else NaN. */
+  workerLoopP99: number;
+}
+
+type CpiResult = WrkResult & { stored: number; acknowledged: number; timings: ServerTimings };
+
+async function cpiRun(cores: number, workers: number, dir: string, run: number): Promise<CpiResult> {
   const db = join(dir, `track-${cores}-${workers}-${run}.duckdb`);
   const cpus = layout(cores);
   const server = await startServerWith({ detached: false, cpus: cpus.server }, db, "--ip-rate", "0", "--visitor-rate", "0", "--workers", String(workers));
   const result = wrk(server.url, dir, cpus.client, server.child.pid as number);
+  type P = { p50: number; p99: number };
+  const h = (await (await fetch(`${server.url}/health`)).json()) as { event_loop_delay_ms: P; durable_ms: P; worker_event_loop_delay_ms?: P };
+  const timings = { loopP99: h.event_loop_delay_ms.p99, durableP50: h.durable_ms.p50, durableP99: h.durable_ms.p99, workerLoopP99: h.worker_event_loop_delay_ms?.p99 ?? Number.NaN };
   await stopServer(server);
   // Read after the drain: requests still in flight when wrk stopped are answered (or not) by then.
   const acknowledged = Number((/stopped: ([\d,]+) events recorded/.exec(server.stderr())?.[1] ?? "-1").replace(/,/g, ""));
-  return { ...result, stored: await storedEvents(db), acknowledged };
+  return { ...result, stored: await storedEvents(db), acknowledged, timings };
 }
 
 /** Per CPU second of the server: requests (or events) it answered for each second of CPU it used. */
@@ -237,11 +253,11 @@ export async function benchTrackServe(): Promise<void> {
       // Every layout runs cpi with one process (--workers 1) and, with more than one core, one HTTP worker per core.
       const workerCounts = cores > 1 ? [1, cores] : [1];
       console.log(`  server on CPU ${server}${client ? `, wrk on CPU ${client}` : ", wrk beside it"}:`);
-      const runs: { n: WrkResult; b: WrkResult; c: (WrkResult & { stored: number; acknowledged: number })[] }[] = [];
+      const runs: { n: WrkResult; b: WrkResult; c: CpiResult[] }[] = [];
       for (let run = 0; run < RUNS; run++) {
         const n = await nginxRun(cores, dir);
         const b = await bareNodeRun(cores, dir);
-        const c: (WrkResult & { stored: number; acknowledged: number })[] = [];
+        const c: CpiResult[] = [];
         for (const workers of workerCounts) c.push(await cpiRun(cores, workers, dir, run));
         runs.push({ n, b, c });
         const cpiText = c.map((r, i) => {
@@ -251,10 +267,12 @@ export async function benchTrackServe(): Promise<void> {
           // counting the answer. Every acknowledged event must be stored exactly once.
           const ok = r.stored === r.acknowledged && r.stored >= ok2xx && r.stored - ok2xx <= 2 * CONNECTIONS && r.non2xx === 0;
           lossless &&= ok;
-          return `cpi --workers ${workerCounts[i]} ${fmt(r.rps)} events/s, ${fmt(perCpu(r))} per CPU s, p50 ${r.p50ms.toFixed(2)} ms, p99 ${r.p99ms.toFixed(2)} ms, 2xx ${fmt(ok2xx)}, acknowledged ${fmt(r.acknowledged)}, stored ${fmt(r.stored)}${ok ? "" : "  MISMATCH"}`;
+          const t = r.timings;
+          const inside = `server side: durable p50 ${t.durableP50.toFixed(2)} / p99 ${t.durableP99.toFixed(2)} ms, loop delay p99 ${t.loopP99.toFixed(2)} ms${Number.isNaN(t.workerLoopP99) ? "" : ` (a worker's ${t.workerLoopP99.toFixed(2)} ms)`}`;
+          return `cpi --workers ${workerCounts[i]} ${fmt(r.rps)} events/s, ${fmt(perCpu(r))} per CPU s, p50 ${r.p50ms.toFixed(2)} ms, p99 ${r.p99ms.toFixed(2)} ms, 2xx ${fmt(ok2xx)}, acknowledged ${fmt(r.acknowledged)}, stored ${fmt(r.stored)}${ok ? "" : "  MISMATCH"} (warm-up included)\n           ${inside} (warm-up included)`;
         });
         console.log(`  run ${run + 1}: nginx ${fmt(n.rps)} req/s, ${fmt(perCpu(n))} per CPU s (p99 ${n.p99ms.toFixed(2)} ms) · bare node ${fmt(b.rps)} req/s, ${fmt(perCpu(b))} per CPU s (p99 ${b.p99ms.toFixed(2)} ms)`);
-        for (const line of cpiText) console.log(`         ${line} (warm-up included)`);
+        for (const line of cpiText) console.log(`         ${line}`);
       }
       const med = (f: (r: (typeof runs)[number]) => number) => median(runs.map(f));
       const theirs = med((r) => r.n.rps) / cores;
@@ -267,6 +285,10 @@ export async function benchTrackServe(): Promise<void> {
         report(`  per CPU second used (${label})`, `${fmt(med((r) => perCpu(r.c[i] as WrkResult)))}`, `nginx ${fmt(theirsCpu)}`, med((r) => perCpu(r.c[i] as WrkResult)) / theirsCpu, "(throughput per core, whatever else runs)");
         console.log(
           `${`cpi serve latency, ${CONNECTIONS} conns (${label})`.padEnd(44)} p50 ${med((r) => (r.c[i] as WrkResult).p50ms).toFixed(2)} ms, p99 ${med((r) => (r.c[i] as WrkResult).p99ms).toFixed(2)} ms   target p99 < 20 ms (nginx's own p99 in the same runs: ${med((r) => r.n.p99ms).toFixed(2)} ms)`,
+        );
+        // Where the time went, as the server saw it: the log's append → durable and its event loop's delay.
+        console.log(
+          `${"  of which (server side, /health)".padEnd(44)} durable p50 ${med((r) => (r.c[i] as CpiResult).timings.durableP50).toFixed(2)} ms, p99 ${med((r) => (r.c[i] as CpiResult).timings.durableP99).toFixed(2)} ms; event-loop delay p99 ${med((r) => (r.c[i] as CpiResult).timings.loopP99).toFixed(2)} ms`,
         );
       }
       report(`  bare node:http per core (${where})`, `${fmt(med((r) => r.b.rps) / cores)}/s`, `nginx ${fmt(theirs)}/s`, med((r) => r.b.rps) / cores / theirs, "(Node's own ceiling)");

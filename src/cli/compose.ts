@@ -183,7 +183,7 @@ export function eventLogPath(dbPath: string): string {
  * Opens the event log for appending (group commit, in segments of `segmentBytes`); the active segment's
  * sequence number is `firstSeq`, after the sealed ones an earlier run left.
  */
-export function openEventLogWriter(path: string, segmentBytes: number, listener: SegmentListener, opts: { firstSeq: number; onCallbackError: (e: unknown) => void }): SegmentedEventLog {
+export function openEventLogWriter(path: string, segmentBytes: number, listener: SegmentListener, opts: { firstSeq: number; onCallbackError: (e: unknown) => void; onDurable?: (ms: number) => void }): SegmentedEventLog {
   return SegmentedEventLog.open(path, segmentBytes, listener, opts);
 }
 

@@ -1,13 +1,13 @@
 // The group-committed event log: durable offsets, preallocated zeros, torn tails, and loading it into
 // the store exactly once.
 import assert from "node:assert/strict";
-import { closeSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, renameSync, statSync, write, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { loadEventLog } from "../../src/app/track/load-events.js";
 import { encodeEventLine, type TrackedEvent } from "../../src/domain/tracking/event.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
-import { GroupCommitLog } from "../../src/store/event-log/group-commit-log.js";
+import { GroupCommitLog, type WriteAt } from "../../src/store/event-log/group-commit-log.js";
 import { openLogSource, openSegmentSource } from "../../src/store/event-log/log-reader.js";
 import { listSealedSegments, SegmentedEventLog } from "../../src/store/event-log/segmented-log.js";
 import { tempDir } from "../helpers.js";
@@ -155,4 +155,109 @@ test("the loader opening a segment while the server rotates it (another process)
   source?.close();
   // A sealed segment the server named is there: its absence is a real error.
   assert.throws(() => openSegmentSource(path, id, join(dir, "gone.log")), /ENOENT/);
+});
+
+/** A log whose first data write is held until released (the others go to the file at once). */
+function heldLog(path: string, stallMs: number) {
+  const held: (() => void)[] = [];
+  const started: number[] = [];
+  let written!: () => void;
+  const otherWritten = new Promise<void>((resolve) => {
+    written = resolve;
+  });
+  const writeAt: WriteAt = (fd, buf, offset, length, position, cb) => {
+    started.push(position);
+    if (started.length === 1) held.push(() => write(fd, buf, offset, length, position, cb));
+    else
+      write(fd, buf, offset, length, position, (err, n) => {
+        cb(err, n);
+        written();
+      });
+  };
+  const committed: number[] = [];
+  const durable: number[] = [];
+  const log = GroupCommitLog.open(path, (o) => committed.push(o), { writeAt, stallMs, onDurable: (ms) => durable.push(ms) });
+  const order: string[] = [];
+  const add = (i: number) => new Promise<void>((resolve, reject) => log.append(encodeEventLine(ev(i)), (err) => (err ? reject(err) : resolve(void order.push(`id${i}`)))));
+  const turns = async (until: () => boolean) => {
+    for (let turn = 0; turn < 100 && !until(); turn++) await new Promise((r) => setTimeout(r, 1));
+  };
+  return { log, held, started, otherWritten, committed, durable, order, add, turns };
+}
+
+test("a batch goes out beside a write that stalls, and is acknowledged only after it", async () => {
+  // A write the disk holds for a while (a busy disk stalled one sync for 20–50 ms) used to hold every
+  // request that arrived meanwhile behind it, plus a whole write of its own. (A stall of 0 ms here: the
+  // held write counts as stalled at once.)
+  const path = join(tempDir(), "t.events.log");
+  const { log, held, started, otherWritten, committed, durable, order, add, turns } = heldLog(path, 0);
+  await log.drain(); // the new file's zero-filling is done: writes wait for nothing else
+  const start = log.committedOffset;
+  const first = add(1);
+  await turns(() => held.length > 0);
+  const second = add(2);
+  await turns(() => started.length >= 2);
+  assert.equal(started.length, 2, "the second batch waited for the first write");
+  const firstLength = encodeEventLine(ev(1)).length;
+  assert.equal(started[1], start + firstLength, "the second batch is written after the first one's bytes while the first is under way");
+  // The second write is done, but the first is not: nothing is acknowledged yet.
+  await otherWritten;
+  assert.deepEqual(order, []);
+  assert.equal(log.committedOffset, start);
+  assert.deepEqual(committed, []);
+  (held[0] as () => void)();
+  await Promise.all([first, second]);
+  assert.deepEqual(order, ["id1", "id2"]);
+  assert.equal(log.committedOffset, start + firstLength + encodeEventLine(ev(2)).length);
+  assert.deepEqual(committed, [log.committedOffset], "the durable end moves once, over both batches");
+  assert.equal(durable.length, 2, "each batch's time to durable is told");
+  assert.ok((durable[0] as number) >= (durable[1] as number), "the first batch waited longer than the one written beside it");
+  await log.close(true);
+  const lines = readFileSync(path, "utf8").split("\n").filter(Boolean);
+  assert.deepEqual(lines.slice(1), [encodeEventLine(ev(1)).trim(), encodeEventLine(ev(2)).trim()]);
+});
+
+test("while writes are quick, one batch is written at a time", async () => {
+  const path = join(tempDir(), "t.events.log");
+  const { log, held, started, order, add, turns } = heldLog(path, 60_000);
+  await log.drain();
+  const first = add(1);
+  await turns(() => held.length > 0);
+  const second = add(2);
+  const third = add(3);
+  await turns(() => started.length >= 2);
+  assert.equal(started.length, 1, "a second write started beside one that was not stalled");
+  (held[0] as () => void)();
+  await Promise.all([first, second, third]);
+  assert.equal(started.length, 2, "the lines that waited went out in one write");
+  assert.deepEqual(order, ["id1", "id2", "id3"]);
+  await log.close(true);
+});
+
+test("after a crash with a later batch on disk and an earlier one not, the acknowledged lines load and the gap is skipped", async () => {
+  // Neither batch was acknowledged (the earlier one never finished); the later one's lines are whole.
+  const path = join(tempDir(), "t.events.log");
+  const log = GroupCommitLog.open(path);
+  await append(log, encodeEventLine(ev(1)));
+  const acknowledged = log.committedOffset;
+  await log.close();
+  const gap = encodeEventLine(ev(2)).length;
+  const later = Buffer.from(encodeEventLine(ev(3)));
+  const fd = openSync(path, "r+");
+  writeSync(fd, later, 0, later.length, acknowledged + gap);
+  closeSync(fd);
+  const again = GroupCommitLog.open(path);
+  assert.ok(again.committedOffset >= acknowledged);
+  await append(again, encodeEventLine(ev(4)));
+  const end = again.committedOffset;
+  await again.close();
+  const source = openLogSource(path);
+  const store = await DuckDbStore.open(":memory:");
+  const loaded = await loadEventLog(store, source, end);
+  source.close();
+  const ids = (await store.query("SELECT impression_id FROM events ORDER BY ts")).map((r) => String(r.impression_id));
+  await store.close();
+  assert.ok(ids.includes("id1") && ids.includes("id4"), ids.join(","));
+  assert.equal(ids.includes("id2"), false);
+  assert.equal(loaded.events, ids.length);
 });

@@ -72,8 +72,14 @@ test("events → contract → cpi report --where source=tracked, while the serve
     assert.match(table.stdout, /news\s+\$5,000\.00\s+400\s+\$12,500\.00/);
     const list = await cpi(dir, "contract", "list", "--format", "json", "--db", db);
     assert.equal(JSON.parse(list.stdout).length, 2);
-    const health = (await (await fetch(`${server.url}/health`)).json()) as Record<string, number>;
-    assert.equal(health.status, "ok" as unknown as number);
+    const health = (await (await fetch(`${server.url}/health`)).json()) as Record<string, unknown>;
+    assert.equal(health.status, "ok");
+    // Where the requests' time went: the event loop's delay and each log batch's time to durable.
+    for (const key of ["event_loop_delay_ms", "durable_ms"]) {
+      const t = health[key] as { p50: number; p99: number; max: number };
+      assert.ok(t.p50 <= t.p99 && t.p99 <= t.max, `${key} ${JSON.stringify(t)}`);
+    }
+    assert.ok((health.durable_ms as { max: number }).max > 0, "events were written, each batch took some time");
 
     assert.equal(await stopServer(server), 0);
     // Stopped: the same report straight from the file.

@@ -58,8 +58,10 @@ async function query(db: string, sql: string): Promise<unknown[][]> {
 test("--workers 3: one impression id sent through every worker is stored once, the rest are duplicate_id", async () => {
   const db = join(tempDir(), "cpi.duckdb");
   const server = await startServer(db, "--workers", "3", "--ip-rate", "0", "--visitor-rate", "0");
-  const health = JSON.parse((await get(server.port, "/health", false)).body) as { workers: number };
+  const health = JSON.parse((await get(server.port, "/health", false)).body) as { workers: number; worker_event_loop_delay_ms: { p99: number }; event_loop_delay_ms: { p99: number } };
   assert.equal(health.workers, 3);
+  assert.equal(typeof health.worker_event_loop_delay_ms.p99, "number", "the answering worker's own loop delay");
+  assert.equal(typeof health.event_loop_delay_ms.p99, "number", "the primary's");
   assert.equal(workersOf(server.child.pid as number).length, 3);
   // A new connection each time: connections are dealt to the workers in turn, so each gets several.
   const statuses: number[] = [];

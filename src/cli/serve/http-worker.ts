@@ -15,6 +15,7 @@ import { cliRoute } from "./cli-route.js";
 import { type ForwardedHits, type ToPrimary, type ToWorker, WORKER_SETUP_ENV } from "./cluster-protocol.js";
 import type { ServeOptions } from "./run-server.js";
 import { loadOrCreateSecret } from "./secret.js";
+import { loopDelay } from "./timings.js";
 import type { CliResult } from "./worker-host.js";
 
 /** What the primary tells a worker when it forks it (in its environment, never in argv). */
@@ -87,6 +88,7 @@ export async function runHttpWorker(o: ServeOptions, io: CliIo): Promise<boolean
       send({ ...m, id } as ToPrimary);
     });
   const store = remoteStore((method, args) => ask({ t: "call", method, args }), setup.dialect, setup.location);
+  const ownDelay = loopDelay();
   const routes: Route[] = [
     ...trackingRoutes({
       recorder,
@@ -94,7 +96,8 @@ export async function runHttpWorker(o: ServeOptions, io: CliIo): Promise<boolean
       allowHosts: o.allowHosts,
       trustProxy: o.trustProxy,
       maxBodyBytes: o.maxBodyBytes,
-      health: () => ask({ t: "health" }) as Promise<Record<string, unknown>>,
+      // The primary's figures, and this worker's own event-loop delay.
+      health: async () => ({ ...((await ask({ t: "health" })) as Record<string, unknown>), worker_event_loop_delay_ms: ownDelay() }),
       log: (m) => io.err(`${m}\n`),
     }),
     cliRoute(setup.token, (argv, cwd, env) => ask({ t: "cli", argv, cwd, env }) as Promise<CliResult>),

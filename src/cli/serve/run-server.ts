@@ -17,6 +17,7 @@ import { readEndpoint, removeEndpoint, writeEndpoint } from "./endpoint.js";
 import { runHttpWorker } from "./http-worker.js";
 import { HttpWorkers } from "./http-workers.js";
 import { loadOrCreateSecret } from "./secret.js";
+import { serveTimings } from "./timings.js";
 import { StoreWorkerHost } from "./worker-host.js";
 
 export interface ServeOptions {
@@ -64,6 +65,7 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<boolean> {
   const logPath = eventLogPath(o.dbPath);
   const sealed = sealedEventLogs(logPath);
   const report = (what: string) => (e: unknown) => io.err(`internal error in ${what} (the server goes on): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  const timings = serveTimings();
   const log = openEventLogWriter(
     logPath,
     o.segmentBytes,
@@ -72,7 +74,7 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<boolean> {
       began: (id, seq) => worker?.began(id, seq),
       sealed: (id, seq, path, end) => worker?.sealed(id, seq, path, end),
     },
-    { firstSeq: sealed.length, onCallbackError: report("an event log callback") },
+    { firstSeq: sealed.length, onCallbackError: report("an event log callback"), onDurable: timings.durable },
   );
   const fatal = (message: string) => {
     io.err(`fatal: the store worker failed: ${message}\n`);
@@ -98,7 +100,7 @@ export async function runServer(o: ServeOptions, io: CliIo): Promise<boolean> {
     io.err(`replayed ${events.toLocaleString("en-US")} events from the log into the store\n`);
   };
   const token = randomBytes(24).toString("hex");
-  const health = () => ({ log_segment: log.id, log_offset: log.committedOffset, backlog_bytes: w.backlog });
+  const health = () => ({ log_segment: log.id, log_offset: log.committedOffset, backlog_bytes: w.backlog, ...timings.figures() });
   const cli = (argv: string[], cwd: string, env: Record<string, string | undefined>) => w.cli(argv, cwd, env, log.marks());
   const call = (method: string, args: unknown[]) => w.call(method, args);
   // Not listening after all (the port is taken): close the log and the store before saying so.

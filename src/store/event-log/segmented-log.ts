@@ -99,6 +99,7 @@ export class SegmentedEventLog {
     private readonly listener: SegmentListener,
     private readonly report: CallbackErrorReport,
     firstSeq: number,
+    private readonly onDurable?: (ms: number) => void,
   ) {
     this.activeSeq = firstSeq;
     this.lastKey = 0n;
@@ -109,10 +110,10 @@ export class SegmentedEventLog {
   /**
    * Opens (creating if needed) the active segment at `path`. Its sequence number is `firstSeq` (the
    * sealed segments an earlier run left come before it); `onCallbackError` hears what a listener or
-   * commit callback throws (the log goes on).
+   * commit callback throws (the log goes on); `onDurable` each batch's time to durable (ms).
    */
-  static open(path: string, segmentBytes: number, listener: SegmentListener, opts: { firstSeq?: number; onCallbackError?: CallbackErrorReport } = {}): SegmentedEventLog {
-    return new SegmentedEventLog(path, segmentBytes, listener, opts.onCallbackError ?? reportToStderr, opts.firstSeq ?? 0);
+  static open(path: string, segmentBytes: number, listener: SegmentListener, opts: { firstSeq?: number; onCallbackError?: CallbackErrorReport; onDurable?: (ms: number) => void } = {}): SegmentedEventLog {
+    return new SegmentedEventLog(path, segmentBytes, listener, opts.onCallbackError ?? reportToStderr, opts.firstSeq ?? 0, opts.onDurable);
   }
 
   private notify(fn: () => void): void {
@@ -127,7 +128,7 @@ export class SegmentedEventLog {
         this.notify(() => this.listener.committed(seg.id, offset));
         if (seg === this.active && offset >= this.segmentBytes && !this.rotating) this.rotate();
       },
-      { preallocateBytes, onCallbackError: this.report },
+      { preallocateBytes, onCallbackError: this.report, ...(this.onDurable ? { onDurable: this.onDurable } : {}) },
     );
     return seg;
   }
