@@ -123,8 +123,8 @@ export function parseInWorker(input: Uint8Array | ByteSource, opts: ParseOptions
     }
     // A file read in parts: the worker's heap is kept to what a part needs (its bytes, its text and its
     // cells, a few times the part), so V8 collects the parts read before instead of letting them pile
-    // up to whatever its default limit is. A workbook (read whole, see parse-parts.ts) gets more.
-    const heapMb = inMemory ? 0 : isZip(input.read(0, 4)) ? plan.wholeHeapMb : plan.parserHeapMb;
+    // up to whatever its default limit is. A workbook gets room for its shared strings (xlsx-parts.ts).
+    const heapMb = inMemory ? 0 : isZip(input.read(0, 4)) ? plan.workbookHeapMb : plan.parserHeapMb;
     const w = startWorker(job, transfer, heapMb ? { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: Math.min(16, heapMb / 4) } : {});
     w.on("error", (e: unknown) => {
       if ((e as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY") {

@@ -1,0 +1,128 @@
+// The pieces of an XLSX workbook cpi reads, as text: its sheets' names and parts, its date styles, its
+// shared strings, and the rows of sheet XML. Shared by the whole read (xlsx.ts) and the read in parts
+// (xlsx-stream.ts), so both give the same cells.
+import { excelSerialToText, isDateFormat, normaliseExcelNumber } from "./xlsx-values.js";
+import { attributes, decodeXml, elements, textOf } from "./xml-scan.js";
+
+/** What a cell's value needs besides the cell: the shared strings, which styles show dates, the date system. */
+export interface CellContext {
+  shared: readonly string[];
+  dateStyles: readonly boolean[];
+  date1904: boolean;
+}
+
+/** A row of a sheet: its spreadsheet row number and its cells (trailing empty cells left out). */
+export interface SheetRow {
+  line: number;
+  cells: string[];
+}
+
+/** The workbook's sheets in order: name and the archive path of its part. */
+export function workbookSheets(workbook: string, rels: string): { name: string; path: string }[] {
+  const targets = new Map<string, string>();
+  for (const rel of elements(rels, "Relationship")) {
+    const a = attributes(rel.attrs);
+    const id = a.get("Id");
+    const target = a.get("Target");
+    if (id && target) targets.set(id, target.startsWith("/") ? target.slice(1) : `xl/${target}`);
+  }
+  const out: { name: string; path: string }[] = [];
+  for (const s of elements(workbook, "sheet")) {
+    const a = attributes(s.attrs);
+    const rid = a.get("r:id") ?? [...a.entries()].find(([k]) => k.endsWith(":id"))?.[1];
+    const path = rid ? targets.get(rid) : undefined;
+    if (path) out.push({ name: decodeXml(a.get("name") ?? ""), path });
+  }
+  return out;
+}
+
+/** True when the workbook counts dates from 1904 (old Mac Excel). */
+export const isDate1904 = (workbook: string) => /date1904="(1|true)"/.test(workbook);
+
+/** The strings of whole <si> items in `xml` (a piece of the shared strings part), in order. */
+export function sharedStringItems(xml: string): string[] {
+  return elements(xml, "si").map((si) => textOf(si.body));
+}
+
+/** Which cell styles (indexes into cellXfs) show a date. */
+export function readDateStyles(xml: string | null): boolean[] {
+  if (!xml) return [];
+  const custom = new Map<number, string>();
+  for (const f of elements(xml, "numFmt")) {
+    const a = attributes(f.attrs);
+    custom.set(Number(a.get("numFmtId")), decodeXml(a.get("formatCode") ?? ""));
+  }
+  const cellXfs = elements(xml, "cellXfs")[0];
+  if (!cellXfs) return [];
+  return elements(cellXfs.body, "xf").map((xf) => {
+    const id = Number(attributes(xf.attrs).get("numFmtId") ?? 0);
+    return isDateFormat(id, custom.get(id));
+  });
+}
+
+/**
+ * Where the last whole element named `tag` (any prefix) ends in `xml`: just past its end tag, or -1.
+ * @example lastElementEnd("<row r=\"1\"></row><row r=\"2\">", "row") // 17
+ */
+export function lastElementEnd(xml: string, tag: string): number {
+  const close = `${tag}>`;
+  for (let i = xml.lastIndexOf(close); i >= 0; i = i === 0 ? -1 : xml.lastIndexOf(close, i - 1)) {
+    let j = i - 1;
+    if (xml[j] === ":") for (j--; j >= 0 && /[\w.-]/.test(xml[j] as string); j--);
+    if (j >= 1 && xml[j] === "/" && xml[j - 1] === "<") return i + close.length;
+  }
+  return -1;
+}
+
+function columnIndex(ref: string): number {
+  let n = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const c = ref.charCodeAt(i);
+    if (c < 65 || c > 90) break;
+    n = n * 26 + (c - 64);
+  }
+  return n - 1;
+}
+
+/**
+ * The rows of a piece of sheet XML holding whole <row> elements, in document order; a row without
+ * its number (r) is the one after the previous (`nextLine` for the first). Cells become strings as a
+ * CSV would show them: numbers in plain decimal, dates as YYYY-MM-DD, booleans TRUE/FALSE.
+ * @example sheetRows('<row r="2"><c t="b"><v>1</v></c></row>', { shared: [], dateStyles: [], date1904: false }, 1) // [{ line: 2, cells: ["TRUE"] }]
+ */
+export function sheetRows(xml: string, ctx: CellContext, nextLine: number): SheetRow[] {
+  const out: SheetRow[] = [];
+  let next = nextLine;
+  for (const row of elements(xml, "row")) {
+    const r = Number(attributes(row.attrs).get("r") ?? next);
+    next = r + 1;
+    const cells: string[] = [];
+    let nextCol = 0;
+    for (const c of elements(row.body, "c")) {
+      const a = attributes(c.attrs);
+      const ref = a.get("r");
+      const col = ref ? columnIndex(ref) : nextCol;
+      nextCol = col + 1;
+      cells[col] = cellText(a, c.body, ctx);
+    }
+    for (let i = 0; i < cells.length; i++) cells[i] ??= "";
+    while (cells.length > 0 && cells[cells.length - 1] === "") cells.pop();
+    out.push({ line: r, cells });
+  }
+  return out;
+}
+
+function cellText(a: Map<string, string>, body: string, ctx: CellContext): string {
+  const type = a.get("t") ?? "n";
+  if (type === "inlineStr") return textOf(elements(body, "is")[0]?.body ?? "");
+  const v = elements(body, "v")[0];
+  const raw = v ? decodeXml(v.body) : "";
+  if (type === "s") return ctx.shared[Number(raw)] ?? "";
+  if (type === "str" || type === "e") return raw;
+  if (type === "b") return raw === "1" ? "TRUE" : raw === "0" ? "FALSE" : raw;
+  if (raw === "") return "";
+  if (type === "d") return raw.length > 10 && raw.endsWith("T00:00:00") ? raw.slice(0, 10) : raw;
+  const style = Number(a.get("s") ?? 0);
+  if (ctx.dateStyles[style]) return excelSerialToText(Number(raw), ctx.date1904) ?? raw;
+  return normaliseExcelNumber(raw);
+}
