@@ -2,7 +2,7 @@
 // shared strings, and the rows of sheet XML. Shared by the whole read (xlsx.ts) and the read in parts
 // (xlsx-stream.ts), so both give the same cells.
 import { excelSerialToText, isDateFormat, normaliseExcelNumber } from "./xlsx-values.js";
-import { attributes, decodeXml, elements, textOf } from "./xml-scan.js";
+import { ATTRIBUTE_PATTERN, attributes, decodeXml, elementPattern, elements, textOf } from "./xml-scan.js";
 
 /** What a cell's value needs besides the cell: the shared strings, which styles show dates, the date system. */
 export interface CellContext {
@@ -84,6 +84,22 @@ function columnIndex(ref: string): number {
   return n - 1;
 }
 
+/** A start tag's attribute (the last of that name, as attributes() keeps it), still escaped. */
+function attributeOf(attrs: string, name: string): string | undefined {
+  if (!attrs.includes(name)) return undefined;
+  let value: string | undefined;
+  ATTRIBUTE.lastIndex = 0;
+  for (let m = ATTRIBUTE.exec(attrs); m !== null; m = ATTRIBUTE.exec(attrs)) if (m[1] === name) value = m[2] ?? m[3] ?? "";
+  return value;
+}
+
+// The scanner's patterns (xml-scan.ts), run with exec: a sheet has millions of rows and cells, and
+// no array of matches or Map of attributes is made for each.
+const ATTRIBUTE = new RegExp(ATTRIBUTE_PATTERN.source, "g");
+const ROW = elementPattern("row");
+const CELL = elementPattern("c");
+const VALUE = elementPattern("v");
+
 /**
  * The rows of a piece of sheet XML holding whole <row> elements, in document order; a row without
  * its number (r) is the one after the previous (`nextLine` for the first). Cells become strings as a
@@ -93,17 +109,20 @@ function columnIndex(ref: string): number {
 export function sheetRows(xml: string, ctx: CellContext, nextLine: number): SheetRow[] {
   const out: SheetRow[] = [];
   let next = nextLine;
-  for (const row of elements(xml, "row")) {
-    const r = Number(attributes(row.attrs).get("r") ?? next);
+  ROW.lastIndex = 0;
+  for (let row = ROW.exec(xml); row !== null; row = ROW.exec(xml)) {
+    const r = Number(attributeOf(row[1] ?? "", "r") ?? next);
     next = r + 1;
     const cells: string[] = [];
     let nextCol = 0;
-    for (const c of elements(row.body, "c")) {
-      const a = attributes(c.attrs);
-      const ref = a.get("r");
+    const body = row[2] ?? "";
+    CELL.lastIndex = 0;
+    for (let c = CELL.exec(body); c !== null; c = CELL.exec(body)) {
+      const attrs = c[1] ?? "";
+      const ref = attributeOf(attrs, "r");
       const col = ref ? columnIndex(ref) : nextCol;
       nextCol = col + 1;
-      cells[col] = cellText(a, c.body, ctx);
+      cells[col] = cellText(attrs, c[2] ?? "", ctx);
     }
     for (let i = 0; i < cells.length; i++) cells[i] ??= "";
     while (cells.length > 0 && cells[cells.length - 1] === "") cells.pop();
@@ -112,17 +131,18 @@ export function sheetRows(xml: string, ctx: CellContext, nextLine: number): Shee
   return out;
 }
 
-function cellText(a: Map<string, string>, body: string, ctx: CellContext): string {
-  const type = a.get("t") ?? "n";
+function cellText(attrs: string, body: string, ctx: CellContext): string {
+  const type = attributeOf(attrs, "t") ?? "n";
   if (type === "inlineStr") return textOf(elements(body, "is")[0]?.body ?? "");
-  const v = elements(body, "v")[0];
-  const raw = v ? decodeXml(v.body) : "";
+  VALUE.lastIndex = 0;
+  const v = VALUE.exec(body);
+  const raw = v ? decodeXml(v[2] ?? "") : "";
   if (type === "s") return ctx.shared[Number(raw)] ?? "";
   if (type === "str" || type === "e") return raw;
   if (type === "b") return raw === "1" ? "TRUE" : raw === "0" ? "FALSE" : raw;
   if (raw === "") return "";
   if (type === "d") return raw.length > 10 && raw.endsWith("T00:00:00") ? raw.slice(0, 10) : raw;
-  const style = Number(a.get("s") ?? 0);
+  const style = Number(attributeOf(attrs, "s") ?? 0);
   if (ctx.dateStyles[style]) return excelSerialToText(Number(raw), ctx.date1904) ?? raw;
   return normaliseExcelNumber(raw);
 }
