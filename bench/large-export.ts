@@ -17,40 +17,48 @@ const HEADER = "date,source,account,campaign,ad_group,ad,currency,cost,impressio
 const DAY_MS = 86_400_000;
 const EPOCH = Date.UTC(2020, 0, 1);
 
+/** The sums so far, cost in cents (exact as a number: 71M rows of at most 1,000.00 are under 2^53). */
+interface Counted extends LargeExport {
+  cents: number;
+}
+
+/** The next row's number and measures (cost in cents), counted in `out`. */
+function nextRow(out: Counted): { i: number; cents: number; imp: number; clk: number } {
+  const i = out.rows++;
+  const cents = (i * 7919) % 100_000;
+  const imp = (i * 31) % 50_000;
+  const clk = (i * 17) % 700;
+  out.cents += cents;
+  out.impressions += imp;
+  out.clicks += clk;
+  return { i, cents, imp, clk };
+}
+
+/** The sums, cost in micros. */
+const sums = ({ cents, ...out }: Counted) => ({ ...out, cost: BigInt(cents) * 10_000n });
+
 /** Writes about `bytes` bytes of CSV to `path` (whole lines: a little more). */
 export function writeLargeExport(path: string, bytes: number): LargeExport {
   const fd = openSync(path, "w");
-  const out: LargeExport = { rows: 0, bytes: 0, cost: 0n, impressions: 0, clicks: 0 };
-  let costMicros = 0;
+  const out: Counted = { rows: 0, bytes: 0, cost: 0n, cents: 0, impressions: 0, clicks: 0 };
   let day = "";
   try {
     out.bytes += writeSync(fd, HEADER);
     while (out.bytes < bytes) {
       let chunk = "";
-      for (let k = 0; k < 50_000; k++, out.rows++) {
-        const i = out.rows;
-        const c = (i * 7919) % 100_000; // cents
-        const imp = (i * 31) % 50_000;
-        const clk = (i * 17) % 700;
-        costMicros += c * 10_000;
-        out.impressions += imp;
-        out.clicks += clk;
+      for (let k = 0; k < 50_000; k++) {
+        const { i, cents: c, imp, clk } = nextRow(out);
         // Each (day, account, campaign, group, ad) once: the day moves every 100k rows over ~27 years.
         if (i % 100_000 === 0) day = new Date(EPOCH + (Math.floor(i / 100_000) % 10_000) * DAY_MS).toISOString().slice(0, 10);
         const campaign = i % 101 === 0 ? `"Campaign ${i % 1000}, quoted"` : `Campaign ${i % 1000}`;
         chunk += `${day},meta,acct-${i % 9},${campaign},Group ${i % 17},Ad ${i % 100_000},USD,${Math.floor(c / 100)}.${String(c % 100).padStart(2, "0")},${imp},${clk}\n`;
       }
       out.bytes += writeSync(fd, chunk);
-      if (costMicros > 2 ** 52) {
-        out.cost += BigInt(costMicros);
-        costMicros = 0;
-      }
     }
   } finally {
     closeSync(fd);
   }
-  out.cost += BigInt(costMicros);
-  return out;
+  return sums(out);
 }
 
 const xmlText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
@@ -139,7 +147,7 @@ function zipWriter(fd: number) {
  */
 export function writeLargeWorkbook(path: string, xmlBytes: number): LargeExport & { xmlBytes: number } {
   const fd = openSync(path, "w");
-  const out = { rows: 0, bytes: 0, xmlBytes: 0, cost: 0n, impressions: 0, clicks: 0 };
+  const out = { rows: 0, bytes: 0, xmlBytes: 0, cost: 0n, cents: 0, impressions: 0, clicks: 0 };
   const zip = zipWriter(fd);
   const part = (name: string, text: string) => {
     const e = zip.entry(name);
@@ -180,20 +188,13 @@ export function writeLargeWorkbook(path: string, xmlBytes: number): LargeExport 
       .map((h, k) => s(h, `${String.fromCharCode(65 + k)}1`))
       .join("");
     push(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">${header}</row>`);
-    let costMicros = 0;
     let serial = 0;
     // Rows are written into a buffer (ASCII) and deflated a buffer at a time: no long strings to collect.
     const buffer = Buffer.alloc(4 * 2 ** 20);
     let used = 0;
     while (out.xmlBytes + used < xmlBytes) {
-      const i = out.rows++;
+      const { i, cents: c, imp, clk } = nextRow(out);
       const r = i + 2;
-      const c = (i * 7919) % 100_000; // cents
-      const imp = (i * 31) % 50_000;
-      const clk = (i * 17) % 700;
-      costMicros += c * 10_000;
-      out.impressions += imp;
-      out.clicks += clk;
       if (i % 100_000 === 0) serial = 43831 + (Math.floor(i / 100_000) % 10_000); // 2020-01-01 on
       const row = `<row r="${r}"><c r="A${r}" s="1"><v>${serial}</v></c>${s("meta", `B${r}`)}${s(`acct-${i % 9}`, `C${r}`)}${s(`Campaign ${i % 1000} & co`, `D${r}`)}${s(`Group ${i % 17}`, `E${r}`)}${s(`Ad ${i % 100_000}`, `F${r}`)}${s("USD", `G${r}`)}<c r="H${r}"><v>${c / 100}</v></c><c r="I${r}"><v>${imp}</v></c><c r="J${r}"><v>${clk}</v></c></row>`;
       if (used + row.length > buffer.length) {
@@ -202,16 +203,11 @@ export function writeLargeWorkbook(path: string, xmlBytes: number): LargeExport 
         used = 0;
       }
       used += buffer.write(row, used, "latin1");
-      if (costMicros > 2 ** 52) {
-        out.cost += BigInt(costMicros);
-        costMicros = 0;
-      }
     }
     out.xmlBytes += used;
     sheet.push(buffer.subarray(0, used), false);
     push("</sheetData></worksheet>");
     sheet.end();
-    out.cost += BigInt(costMicros);
     part(
       "xl/sharedStrings.xml",
       `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${shared.size}" uniqueCount="${shared.size}">${[...shared.keys()].map((t) => `<si><t>${xmlText(t)}</t></si>`).join("")}</sst>`,
@@ -221,5 +217,5 @@ export function writeLargeWorkbook(path: string, xmlBytes: number): LargeExport 
   } finally {
     closeSync(fd);
   }
-  return out;
+  return sums(out);
 }
