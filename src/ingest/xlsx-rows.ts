@@ -118,11 +118,10 @@ export function sheetRows(xml: string, ctx: CellContext, nextLine: number): Shee
     const body = row[2] ?? "";
     CELL.lastIndex = 0;
     for (let c = CELL.exec(body); c !== null; c = CELL.exec(body)) {
-      const attrs = c[1] ?? "";
-      const ref = attributeOf(attrs, "r");
-      const col = ref ? columnIndex(ref) : nextCol;
+      const a = cellAttributes(c[1] ?? "");
+      const col = a.r ? columnIndex(a.r) : nextCol;
       nextCol = col + 1;
-      cells[col] = cellText(attrs, c[2] ?? "", ctx);
+      cells[col] = cellText(a, c[2] ?? "", ctx);
     }
     for (let i = 0; i < cells.length; i++) cells[i] ??= "";
     while (cells.length > 0 && cells[cells.length - 1] === "") cells.pop();
@@ -131,8 +130,33 @@ export function sheetRows(xml: string, ctx: CellContext, nextLine: number): Shee
   return out;
 }
 
-function cellText(attrs: string, body: string, ctx: CellContext): string {
-  const type = attributeOf(attrs, "t") ?? "n";
+/** A cell's reference, type and style attributes (the last of each name, as attributes() keeps them), read in one pass. */
+function cellAttributes(attrs: string): { r?: string; t?: string; s?: string } {
+  const out: { r?: string; t?: string; s?: string } = {};
+  ATTRIBUTE.lastIndex = 0;
+  for (let m = ATTRIBUTE.exec(attrs); m !== null; m = ATTRIBUTE.exec(attrs)) {
+    const name = m[1];
+    if (name === "r" || name === "t" || name === "s") out[name] = m[2] ?? m[3] ?? "";
+  }
+  return out;
+}
+
+/** Date cells' text by serial: a sheet repeats its days on every row. */
+const dateTexts = new Map<string, string | null>();
+
+function dateText(raw: string, date1904: boolean): string {
+  const key = date1904 ? `${raw}/1904` : raw;
+  let text = dateTexts.get(key);
+  if (text === undefined) {
+    if (dateTexts.size >= 4096) dateTexts.clear();
+    text = excelSerialToText(Number(raw), date1904);
+    dateTexts.set(key, text);
+  }
+  return text ?? raw;
+}
+
+function cellText(a: { t?: string; s?: string }, body: string, ctx: CellContext): string {
+  const type = a.t ?? "n";
   if (type === "inlineStr") return textOf(elements(body, "is")[0]?.body ?? "");
   VALUE.lastIndex = 0;
   const v = VALUE.exec(body);
@@ -142,7 +166,7 @@ function cellText(attrs: string, body: string, ctx: CellContext): string {
   if (type === "b") return raw === "1" ? "TRUE" : raw === "0" ? "FALSE" : raw;
   if (raw === "") return "";
   if (type === "d") return raw.length > 10 && raw.endsWith("T00:00:00") ? raw.slice(0, 10) : raw;
-  const style = Number(attributeOf(attrs, "s") ?? 0);
-  if (ctx.dateStyles[style]) return excelSerialToText(Number(raw), ctx.date1904) ?? raw;
+  const style = Number(a.s ?? 0);
+  if (ctx.dateStyles[style]) return dateText(raw, ctx.date1904);
   return normaliseExcelNumber(raw);
 }
