@@ -22,14 +22,12 @@ export interface ImportMemoryPlan {
    * largest shared strings table of an XLSX workbook (held whole while its sheet is read in parts), bytes.
    */
   wholeBytes: number;
-  /** The parse thread's heap limit for a workbook: its parts' and 3 times its shared strings' (their XML, then the strings), MiB. */
-  workbookHeapMb: number;
 }
 
 /**
  * The shares of `memoryBytes`: parts of 1/64 (1 to 64 MiB), the parse thread's heap 8 parts, DuckDB
  * 40 % (at least 96 MiB), the rest for the process itself. A workbook's shared strings are held
- * whole up to 1/16, their share of the parse thread's heap 3 times that.
+ * whole up to 1/16 (see workbookHeapMb).
  * @example importMemoryPlan(2 ** 30).partBytes // 16777216
  */
 export function importMemoryPlan(memoryBytes = DEFAULT_IMPORT_MEMORY): ImportMemoryPlan {
@@ -42,6 +40,15 @@ export function importMemoryPlan(memoryBytes = DEFAULT_IMPORT_MEMORY): ImportMem
     // DuckDB's parallel insert needs about 100 MB (at 24 MB it fails, out of memory).
     storeBytes: Math.max(96 * MiB, Math.floor((memoryBytes * 0.4) / MiB) * MiB),
     wholeBytes,
-    workbookHeapMb: parserHeapMb + Math.ceil((3 * wholeBytes) / MiB),
   };
+}
+
+/**
+ * The parse thread's heap limit for a workbook whose shared strings table is `sharedBytes` of XML,
+ * MiB: its parts' share and 3 times the table's (its XML read, then the strings kept), the table
+ * counted up to the most it may be (a larger one is refused as it is read).
+ * @example workbookHeapMb(importMemoryPlan(2 ** 30), 2 ** 20) // 131
+ */
+export function workbookHeapMb(plan: ImportMemoryPlan, sharedBytes: number): number {
+  return plan.parserHeapMb + Math.ceil((3 * Math.min(sharedBytes, plan.wholeBytes)) / MiB);
 }
