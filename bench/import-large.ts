@@ -2,18 +2,26 @@
 // "512,2048,5120"), default settings: peak RSS against the memory setting (1 GiB), and rows/s beside
 // DuckDB's own read_csv of the same file into a table (its peak RSS for context). Each run is a new
 // process, measured by /usr/bin/time (or /proc polled); the files are written to a temporary folder
-// and removed after. Runs per size: BENCH_LARGE_RUNS (default 3).
+// and removed after. Runs per size: BENCH_LARGE_RUNS (default 3). Then an XLSX workbook whose sheet
+// holds BENCH_LARGE_XLSX_MB of XML (default 256; 0 skips it): its peak RSS against the setting, and
+// its rows/s beside cpi's import of the same rows saved as a CSV (the other way to import them).
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeLargeExport } from "./large-export.js";
+import { writeLargeExport, writeLargeWorkbook } from "./large-export.js";
 import { fmt, median, report } from "./util.js";
 
 const ROOT = join(import.meta.dirname, "..");
-const SIZES = (process.env.BENCH_LARGE_MB ?? "512").split(",").map(Number);
+const SIZES = (process.env.BENCH_LARGE_MB ?? "512")
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
 const RUNS = Number(process.env.BENCH_LARGE_RUNS ?? 3);
 const SETTING = 1024 * 2 ** 20;
+const XLSX_MB = Number(process.env.BENCH_LARGE_XLSX_MB ?? 256);
+/** Bytes of the generic CSV per row of writeLargeExport (about). */
+const CSV_ROW_BYTES = 77;
 
 /** Runs a command in `cwd`; its exit code, output, wall time and peak RSS (bytes). */
 export function measured(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string; err: string; ms: number; peak: number }> {
@@ -59,6 +67,39 @@ await conn.run("CHECKPOINT");
 conn.closeSync();
 `;
 
+/** `cpi import` of one file into a new store in `dir`: rows/s and peak RSS; throws unless every row is stored. */
+async function importRun(dir: string, file: string, rows: number): Promise<{ rate: number; peak: number }> {
+  const store = join(dir, "store.duckdb");
+  rmSync(store, { force: true });
+  const r = await measured([process.execPath, join(ROOT, "bin/cpi.js"), "import", file, "--db", store, "--format", "json"], dir);
+  rmSync(store, { force: true });
+  if (r.code !== 0) throw new Error(`cpi import failed: ${r.err.slice(-2000)}`);
+  const stored = JSON.parse(r.out).files[0].rows;
+  if (stored !== rows) throw new Error(`imported ${stored} rows, the file holds ${rows}`);
+  return { rate: rows / (r.ms / 1000), peak: r.peak };
+}
+
+async function benchWorkbook(dir: string): Promise<void> {
+  const file = join(dir, "export.xlsx");
+  const made = writeLargeWorkbook(file, XLSX_MB * 2 ** 20);
+  const csv = join(dir, "export.csv");
+  const same = writeLargeExport(csv, made.rows * CSV_ROW_BYTES);
+  const book: { rate: number; peak: number }[] = [];
+  const text: { rate: number; peak: number }[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    book.push(await importRun(dir, file, made.rows));
+    text.push(await importRun(dir, csv, same.rows));
+  }
+  rmSync(file, { force: true });
+  rmSync(csv, { force: true });
+  const mib = (n: number) => `${fmt(n / 2 ** 20)} MB`;
+  const peak = median(book.map((x) => x.peak));
+  report(`import XLSX (${fmt(made.xmlBytes / 2 ** 20)} MB sheet XML in ${fmt(made.bytes / 2 ** 20)} MB), ${fmt(made.rows)} rows: peak RSS`, mib(peak), `setting ${mib(SETTING)}`, peak / SETTING, "≤ 1");
+  const a = median(book.map((x) => x.rate));
+  const b = median(text.map((x) => x.rate));
+  report("  rows/s", fmt(a), `as CSV ${fmt(b)}`, a / b, `(CSV of ${fmt(same.rows)} rows, peak ${mib(median(text.map((x) => x.peak)))})`);
+}
+
 export async function benchImportLarge(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "cpi-bench-large-"));
   try {
@@ -90,6 +131,7 @@ export async function benchImportLarge(): Promise<void> {
       const b = median(duck.map((x) => x.rate));
       report("  rows/s", fmt(a), `read_csv ${fmt(b)}`, a / b, `(read_csv peak ${mib(median(duck.map((x) => x.peak)))})`);
     }
+    if (XLSX_MB > 0) await benchWorkbook(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

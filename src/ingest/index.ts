@@ -50,6 +50,29 @@ export function parseReport(
   onColumns?: (batch: SpendColumns) => void,
   onReach?: (row: PlatformReachRow) => void,
 ): ParsedReport {
+  return parseFrom({ bytes }, given, onColumns, onReach);
+}
+
+/**
+ * Reads a spreadsheet's rows (a part of a large XLSX workbook's sheet, behind its head: see
+ * xlsx-stream.ts) as parseReport reads a workbook holding them.
+ * @example parseSheet({ rows: [["date", "campaign", "cost", "impressions"], ["2026-01-01", "Seed", "5", "500"]], lines: [1, 2], headerIndex: 0, container: "xlsx" }, { fileName: "a.xlsx", currency: "USD" }).rows.length // 1
+ */
+export function parseSheet(sheet: Table, given: ParseOptions, onColumns?: (batch: SpendColumns) => void, onReach?: (row: PlatformReachRow) => void): ParsedReport {
+  return parseFrom({ sheet }, given, onColumns, onReach);
+}
+
+/** The test parseReport finds a report's header row with: the --map file's column names, else every format's. */
+export function headerTestOf(opts: ParseOptions): KnownHeaderTest {
+  return opts.mapping ? prepareMapping(opts.mapping).isKnown : isKnownHeader;
+}
+
+function parseFrom(
+  from: { bytes: Uint8Array } | { sheet: Table },
+  given: ParseOptions,
+  onColumns?: (batch: SpendColumns) => void,
+  onReach?: (row: PlatformReachRow) => void,
+): ParsedReport {
   // One spelling per platform: "--source google_ads" stores google-ads; other names (a publisher) stay.
   const opts: ParseOptions = given.source === undefined ? given : { ...given, source: canonicalSource(given.source) };
   const sink: IssueSink = { issues: [], fileTotals: [] };
@@ -70,13 +93,14 @@ export function parseReport(
     ...(onReach ? { onReach } : {}),
   };
   const forced = opts.source ? findPlatform(opts.source) : null;
-  if (bytes.length === 0) return failed(ctx, "unknown", 1, "the file is empty");
+  if ("bytes" in from && from.bytes.length === 0) return failed(ctx, "unknown", 1, "the file is empty");
+  const locate = (isKnown: KnownHeaderTest) => ("bytes" in from ? locateIn(from.bytes, ctx, isKnown) : sheetLocated(from.sheet));
   if (opts.mapping) {
     const mapping = prepareMapping(opts.moneyUnit && !opts.mapping.money_unit ? { ...opts.mapping, money_unit: opts.moneyUnit } : opts.mapping);
-    const located = locate(bytes, ctx, mapping.isKnown);
+    const located = locate(mapping.isKnown);
     return finish(ctx, parseMappedTable(located.full(), mapping, ctx), opts.source ?? "generic");
   }
-  const located = locate(bytes, ctx, isKnownHeader);
+  const located = locate(isKnownHeader);
   const table = located.head;
 
   const header = table.headerIndex >= 0 ? (table.rows[table.headerIndex] as string[]) : [];
@@ -142,7 +166,7 @@ export function parseReport(
  */
 export function reportBodyStart(bytes: Uint8Array, opts: ParseOptions): number | null {
   if (isZipArchive(bytes)) return null;
-  const isKnown = opts.mapping ? prepareMapping(opts.mapping).isKnown : isKnownHeader;
+  const isKnown = headerTestOf(opts);
   const { text, encoding } = decodeReportText(bytes, opts.ansi === true);
   const crOnly = !text.includes("\n") && text.includes("\r");
   if (crOnly) return null;
@@ -155,12 +179,13 @@ export function reportBodyStart(bytes: Uint8Array, opts: ParseOptions): number |
   return bom + (opts.ansi ? before.length : new TextEncoder().encode(before).length);
 }
 
-function locate(bytes: Uint8Array, ctx: PlatformContext, isKnown: KnownHeaderTest): Located {
-  if (isZipArchive(bytes)) {
-    const sheet = readXlsxTable(bytes, isKnown);
-    refuseNulCells(sheet.rows, sheet.lines, sheet.headerIndex);
-    return { head: sheet, full: () => sheet };
-  }
+function sheetLocated(sheet: Table): Located {
+  refuseNulCells(sheet.rows, sheet.lines, sheet.headerIndex);
+  return { head: sheet, full: () => sheet };
+}
+
+function locateIn(bytes: Uint8Array, ctx: PlatformContext, isKnown: KnownHeaderTest): Located {
+  if (isZipArchive(bytes)) return sheetLocated(readXlsxTable(bytes, isKnown));
   let { text } = decodeReportText(bytes, ctx.opts.ansi === true);
   // Old Mac line ends (CR only) become LF: one break each, so line numbers do not change.
   if (!text.includes("\n") && text.includes("\r")) text = text.replace(/\r/g, "\n");

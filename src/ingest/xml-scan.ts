@@ -16,7 +16,7 @@ const cache = new Map<string, RegExp>();
 export function elements(xml: string, tag: string): XmlElement[] {
   let re = cache.get(tag);
   if (!re) {
-    re = new RegExp(`<(?:[\\w.-]+:)?${tag}(?=[\\s/>])((?:[^>"']|"[^"]*"|'[^']*')*?)(?:/>|>([\\s\\S]*?)</(?:[\\w.-]+:)?${tag}>)`, "g");
+    re = elementPattern(tag);
     cache.set(tag, re);
   }
   const out: XmlElement[] = [];
@@ -24,10 +24,21 @@ export function elements(xml: string, tag: string): XmlElement[] {
   return out;
 }
 
+/**
+ * The pattern of an element named `tag` (any namespace prefix), global: group 1 its start tag's
+ * attribute text, group 2 its body (undefined when empty).
+ */
+export function elementPattern(tag: string): RegExp {
+  return new RegExp(`<(?:[\\w.-]+:)?${tag}(?=[\\s/>])((?:[^>"']|"[^"]*"|'[^']*')*?)(?:/>|>([\\s\\S]*?)</(?:[\\w.-]+:)?${tag}>)`, "g");
+}
+
+/** An attribute in a start tag's text, global: group 1 its name, group 2 or 3 its value. */
+export const ATTRIBUTE_PATTERN = /([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+
 /** The attributes of a start tag as a Map (values still escaped). @example attributes(' r="A1" t="s"').get("t") // "s" */
 export function attributes(attrs: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of attrs.matchAll(/([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) out.set(m[1] as string, m[2] ?? m[3] ?? "");
+  for (const m of attrs.matchAll(ATTRIBUTE_PATTERN)) out.set(m[1] as string, m[2] ?? m[3] ?? "");
   return out;
 }
 

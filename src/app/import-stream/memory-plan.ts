@@ -17,26 +17,38 @@ export interface ImportMemoryPlan {
   parserHeapMb: number;
   /** The store's own buffers (DuckDB's memory_limit), bytes. */
   storeBytes: number;
-  /** The largest file that cannot be read in parts (an XLSX workbook) read whole, bytes. */
+  /**
+   * The largest text file that cannot be cut in parts (no header row found) read whole, and the
+   * largest shared strings table of an XLSX workbook (held whole while its sheet is read in parts), bytes.
+   */
   wholeBytes: number;
-  /** The parse thread's heap limit for such a file, MiB. */
-  wholeHeapMb: number;
 }
 
 /**
  * The shares of `memoryBytes`: parts of 1/64 (1 to 64 MiB), the parse thread's heap 8 parts, DuckDB
- * 40 % (at least 96 MiB), the rest for the process itself. A workbook is read whole up to 1/16, its
- * parse taking 40 %.
+ * 40 % (at least 96 MiB), the rest for the process itself. A workbook's shared strings are held
+ * whole up to 1/16 (see workbookHeapMb).
  * @example importMemoryPlan(2 ** 30).partBytes // 16777216
  */
 export function importMemoryPlan(memoryBytes = DEFAULT_IMPORT_MEMORY): ImportMemoryPlan {
   const partBytes = Math.min(64 * MiB, Math.max(MiB, Math.floor(memoryBytes / 64 / MiB) * MiB));
+  const parserHeapMb = Math.max(32, (8 * partBytes) / MiB);
+  const wholeBytes = Math.floor(memoryBytes / 16);
   return {
     partBytes,
-    parserHeapMb: Math.max(32, (8 * partBytes) / MiB),
+    parserHeapMb,
     // DuckDB's parallel insert needs about 100 MB (at 24 MB it fails, out of memory).
     storeBytes: Math.max(96 * MiB, Math.floor((memoryBytes * 0.4) / MiB) * MiB),
-    wholeBytes: Math.floor(memoryBytes / 16),
-    wholeHeapMb: Math.max(64, Math.floor((memoryBytes * 0.4) / MiB)),
+    wholeBytes,
   };
+}
+
+/**
+ * The parse thread's heap limit for a workbook whose shared strings table is `sharedBytes` of XML,
+ * MiB: its parts' share and 3 times the table's (its XML read, then the strings kept), the table
+ * counted up to the most it may be (a larger one is refused as it is read).
+ * @example workbookHeapMb(importMemoryPlan(2 ** 30), 2 ** 20) // 131
+ */
+export function workbookHeapMb(plan: ImportMemoryPlan, sharedBytes: number): number {
+  return plan.parserHeapMb + Math.ceil((3 * Math.min(sharedBytes, plan.wholeBytes)) / MiB);
 }

@@ -8,8 +8,9 @@ import { UserError } from "../../domain/errors.js";
 import { ReplaceWindowCollector } from "../../domain/replace-window.js";
 import type { SpendColumns } from "../../domain/spend-columns.js";
 import type { ParseOptions } from "../../ingest/index.js";
+import { zipEntries } from "../../ingest/zip-reader.js";
 import { addColumnSums, emptyRowSums } from "../totals-check.js";
-import { DEFAULT_IMPORT_MEMORY, type ImportMemoryPlan, importMemoryPlan } from "./memory-plan.js";
+import { DEFAULT_IMPORT_MEMORY, type ImportMemoryPlan, importMemoryPlan, workbookHeapMb } from "./memory-plan.js";
 import type { ByteSource } from "./parse-parts.js";
 import type { ParseJob, ParseSummary, ToHost } from "./protocol.js";
 
@@ -47,6 +48,15 @@ async function waitPast(signal: Int32Array, seen: number): Promise<void> {
 }
 
 const isZip = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x4b && b[2] === 3 && b[3] === 4;
+
+/** The size of a workbook's shared strings XML, from its zip directory (the most allowed when that cannot be read: the parse says why). */
+function sharedStringsBytes(file: ByteSource, plan: ImportMemoryPlan): number {
+  try {
+    return zipEntries(file).get("xl/sharedStrings.xml")?.size ?? 0;
+  } catch {
+    return plan.wholeBytes;
+  }
+}
 
 /** The bytes as a whole SharedArrayBuffer for the worker: theirs when they are one already (see cli/read-files.ts), else a copy. */
 function sharedBytes(bytes: Uint8Array): SharedArrayBuffer {
@@ -123,8 +133,8 @@ export function parseInWorker(input: Uint8Array | ByteSource, opts: ParseOptions
     }
     // A file read in parts: the worker's heap is kept to what a part needs (its bytes, its text and its
     // cells, a few times the part), so V8 collects the parts read before instead of letting them pile
-    // up to whatever its default limit is. A workbook (read whole, see parse-parts.ts) gets more.
-    const heapMb = inMemory ? 0 : isZip(input.read(0, 4)) ? plan.wholeHeapMb : plan.parserHeapMb;
+    // up to whatever its default limit is. A workbook gets room for its shared strings (xlsx-parts.ts).
+    const heapMb = inMemory ? 0 : isZip(input.read(0, 4)) ? workbookHeapMb(plan, sharedStringsBytes(input, plan)) : plan.parserHeapMb;
     const w = startWorker(job, transfer, heapMb ? { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: Math.min(16, heapMb / 4) } : {});
     w.on("error", (e: unknown) => {
       if ((e as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY") {

@@ -5,11 +5,13 @@
 // lines up to and with the header row), so each is a small report of the same format, and parseReport
 // reads it as it would the whole file. Line numbers are moved back to the file's.
 import { UserError } from "../../domain/errors.js";
-import type { ParsedReport, ParseIssue, PlatformReachRow } from "../../domain/spend.js";
+import type { ParsedReport, PlatformReachRow } from "../../domain/spend.js";
 import type { SpendColumns } from "../../domain/spend-columns.js";
-import { textEncodingOf, utf16Layout } from "../../ingest/decode.js";
+import { isZipArchive, textEncodingOf, utf16Layout } from "../../ingest/decode.js";
 import { type ParseOptions, parseReport, reportBodyStart } from "../../ingest/index.js";
+import { PartReports } from "./part-reports.js";
 import { type TranscodedSource, utf8FromUtf16 } from "./utf16-source.js";
+import { parseXlsxInParts } from "./xlsx-parts.js";
 
 /** A file read in parts: its size, and its bytes from a position (fewer only at its end). */
 export interface ByteSource {
@@ -17,7 +19,6 @@ export interface ByteSource {
   read(position: number, length: number): Uint8Array;
 }
 
-const NO_ROWS = "the file has no data rows";
 const HEAD_BYTES = 16 * 1024 * 1024;
 const LF = 10;
 const CR = 13;
@@ -52,8 +53,6 @@ export function recordCut(bytes: Uint8Array, limit: number): number {
   }
 }
 
-const issueKey = (i: ParseIssue) => `${i.severity}\u0000${i.line}\u0000${i.column ?? ""}\u0000${i.message}`;
-
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   if (a.length === 0) return b;
   const out = new Uint8Array(a.length + b.length);
@@ -62,17 +61,13 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Issues of a part after the first, on the file's lines: the head's own (repeated in every part) left out. */
-function movedIssues(issues: readonly ParseIssue[], headLines: number, shift: number): ParseIssue[] {
-  return issues.filter((i) => i.line > headLines).map((i) => ({ ...i, line: i.line + shift }));
-}
-
 /**
  * Parses a report read from `source` in parts of about `partBytes` bytes; rows go to `onColumns` in
  * batches, reach rows to `onReach`, as parseReport hands them. UTF-16 text is read as the UTF-8 it
- * transcodes to (utf16-source.ts). A file that cannot be cut (XLSX, no header row, old Mac line ends)
- * is read whole when it is at most `wholeBytes`, else refused with a UserError saying why. The file's
- * last `tailBytes` are read in one part.
+ * transcodes to (utf16-source.ts); an XLSX workbook's sheet is read in parts of its XML (xlsx-parts.ts,
+ * its shared strings held whole up to `wholeBytes`). A text file that cannot be cut (no header row,
+ * old Mac line ends) is read whole when it is at most `wholeBytes`, else refused with a UserError
+ * saying why. The file's last `tailBytes` are read in one part.
  * @example parseInParts({ size: bytes.length, read: (p, n) => bytes.subarray(p, p + n) }, { fileName: "big.csv" }, 64 << 20, onColumns)
  */
 export function parseInParts(
@@ -84,7 +79,9 @@ export function parseInParts(
   wholeBytes = 1024 * 1024 * 1024,
   tailBytes = 1024 * 1024,
 ): ParsedReport {
-  const utf16 = utf16Layout(source.read(0, Math.min(source.size, 64 * 1024)));
+  const start = source.read(0, Math.min(source.size, 64 * 1024));
+  if (isZipArchive(start)) return parseXlsxInParts(source, opts, { partBytes, maxSharedBytes: wholeBytes }, onColumns, onReach);
+  const utf16 = utf16Layout(start);
   if (utf16 && source.size > partBytes) {
     const utf8 = utf8FromUtf16(source, utf16.order, utf16.bom, partBytes);
     return inParts(utf8, opts, partBytes, onColumns, onReach, wholeBytes, tailBytes, source.size);
@@ -124,7 +121,7 @@ function inParts(
   if (bodyStart === null) {
     if (ended(first.length)) return parseReport(first, opts, onColumns, onReach);
     if (fileBytes > wholeBytes) {
-      const why = encoding === null ? "it is an XLSX workbook" : "no header row was found in its first part";
+      const why = encoding === null ? "its text is not UTF-8 or Windows-1252" : "no header row was found in its first part";
       throw new UserError(
         "file_too_large",
         `${Math.round(fileBytes / 2 ** 20)} MB cannot be read in parts (${why}) and is over the ${Math.round(wholeBytes / 2 ** 20)} MB read whole within the import's memory setting: raise --max-memory, or save it as a CSV with a header row`,
@@ -139,10 +136,7 @@ function inParts(
   let bodyLine = headLines + 1; // the file's line of the first body line of the next part
   let mode: "utf-8" | "windows-1252" = ansi ? "windows-1252" : "utf-8";
   let sawNonAscii = encoding?.ascii === false;
-  let report: ParsedReport | null = null;
-  const statuses = new Map<string, NonNullable<ParsedReport["statuses"]>[number]>();
-  const firstPart = new Set<string>();
-  const slack: NonNullable<ParsedReport["bucketSlack"]> = {};
+  const parts = new PartReports();
   for (;;) {
     // Fill up to a part's size, and past it while no record ends inside (a very long quoted field).
     let cut = ended(readTo) ? pending.length : recordCut(pending, pending.length);
@@ -177,37 +171,12 @@ function inParts(
     }
     if (enc?.ascii === false) sawNonAscii = true;
     const parsed = parseReport(text, mode === "windows-1252" ? { ...opts, ansi: true } : opts, counted, onReach);
-    const shift = bodyLine - 1 - headLines;
-    if (report === null) {
-      report = { ...parsed, rows: [...parsed.rows], rowLines: [...parsed.rowLines], reach: [...parsed.reach], issues: [...parsed.issues], fileTotals: [...parsed.fileTotals] };
-      for (const i of parsed.issues) firstPart.add(issueKey(i));
-    } else {
-      // Issues about the file as a whole come again from every part (at the same place in it): once.
-      report.issues.push(...movedIssues(parsed.issues.filter((i) => !firstPart.has(issueKey(i))), headLines, shift));
-      report.fileTotals.push(...parsed.fileTotals.map((t) => (t.line === undefined ? t : { ...t, line: t.line + shift })));
-      for (const r of parsed.rows) report.rows.push(r);
-      for (const l of parsed.rowLines) report.rowLines.push(l + shift);
-      for (const r of parsed.reach) report.reach.push(r);
-    }
-    for (const [m, v] of Object.entries(parsed.bucketSlack ?? {})) slack[m as keyof typeof slack] = (slack[m as keyof typeof slack] ?? 0) + (v ?? 0);
-    for (const st of parsed.statuses ?? []) statuses.set(`${st.source}\u0000${st.account_id}\u0000${st.campaign_id}\u0000${st.campaign}`, st);
+    const stop = parts.add(parsed, headLines, bodyLine - 1 - headLines);
     bodyLine += lineEnds(pending, 0, cut);
     pending = pending.subarray(cut);
-    // A file the parser could not place is read no further: every part would say the same.
-    const failed = parsed.format === "unknown" && parsed.issues.some((i) => i.severity === "error");
-    if (failed || parsed.dataEnded || (pending.length === 0 && ended(readTo))) break;
+    if (stop || (pending.length === 0 && ended(readTo))) break;
   }
-  const out = report as ParsedReport;
-  // What masked cells left out anywhere in the file is each totals row's slack, as in a whole read.
-  if (Object.keys(slack).length > 0) {
-    out.bucketSlack = slack;
-    out.fileTotals = out.fileTotals.map((t) => (slack[t.measure] ? { ...t, slack: slack[t.measure] } : t));
-  }
-  // Each part that held no data row (a summary row alone, a footer) said the file had none.
-  const none = out.issues.filter((i) => i.message === NO_ROWS);
-  if (handed + out.rows.length > 0 || none.length > 1) out.issues = out.issues.filter((i) => i.message !== NO_ROWS || (handed + out.rows.length === 0 && i === none[0]));
-  if (statuses.size > 0) out.statuses = [...statuses.values()];
-  return out;
+  return parts.report(handed);
 }
 
 /** Where the first part's last whole record ends (all of it when none ends in it). */

@@ -3,11 +3,13 @@
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { UserError } from "../../domain/errors.js";
 import { ReachColumnsBuilder, reachColumnBuffers } from "../../domain/reach-columns.js";
-import type { ParsedReport } from "../../domain/spend.js";
+import type { ParsedReport, PlatformReachRow } from "../../domain/spend.js";
 import { type SpendColumns, spendColumnBuffers } from "../../domain/spend-columns.js";
+import { isZipArchive } from "../../ingest/decode.js";
 import { parseReport } from "../../ingest/index.js";
 import { parseInParts } from "./parse-parts.js";
 import type { ParseJob, ToHost } from "./protocol.js";
+import { parseXlsxInParts } from "./xlsx-parts.js";
 
 const job = workerData as ParseJob;
 if (!parentPort) throw new Error("parse-worker.ts runs as a worker thread");
@@ -91,7 +93,9 @@ try {
     report = parseReport(bytes, job.opts, postBatch, (row) => reachRows.add(row));
   } else {
     const { size, partBytes, wholeBytes } = job.bytes;
-    let estimated = false;
+    // A workbook's rows are estimated from its sheet's XML as it is read; a text file's from its first part.
+    const workbook = isZipArchive(readFromHost(0, Math.min(size, 4), size));
+    let estimated = workbook;
     const source = {
       size,
       read: (position: number, length: number) => {
@@ -103,7 +107,11 @@ try {
         return bytes;
       },
     };
-    report = parseInParts(source, job.opts, partBytes, postBatch, (row) => reachRows.add(row), wholeBytes);
+    const onReach = (row: PlatformReachRow) => reachRows.add(row);
+    if (workbook) {
+      const onEstimate = (rows: number) => post({ t: "estimate", rows });
+      report = parseXlsxInParts(source, job.opts, { partBytes, maxSharedBytes: wholeBytes, onEstimate }, postBatch, onReach);
+    } else report = parseInParts(source, job.opts, partBytes, postBatch, onReach, wholeBytes);
   }
   const reach = reachRows.finish();
   post({ t: "done", report, reach }, reachColumnBuffers(reach));
