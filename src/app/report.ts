@@ -8,7 +8,7 @@ import type { Dimension, MetricQuery } from "../domain/query.js";
 import { isTimeGrain } from "../domain/query.js";
 import type { ReachMode } from "../domain/tracking/reach-sample.js";
 import { compileEventCount, includesTracked, TRACKED_SOURCE } from "../query/events-sql.js";
-import { bucketLabels, compileSpendQuery, compileStraddleCount } from "../query/spend-sql.js";
+import { bucketLabels, type CompiledSpendQuery, compileSpendCurrencies, compileSpendQuery, compileStraddleCount, type SpendSum } from "../query/spend-sql.js";
 import type { ResultColumns, ResultRow, Store } from "../store/store.js";
 import { dimensionKey, type TrackedPart, trackedReportPart } from "./track/tracked-report.js";
 
@@ -112,6 +112,42 @@ function reportRowsOf(result: ResultColumns, dimensionColumns: readonly string[]
   return rows;
 }
 
+interface SpendRead {
+  compiled: CompiledSpendQuery;
+  spend: ResultColumns;
+  /** The rows' currencies (none or one) when the result has no `cur` column. */
+  currencies?: string[];
+}
+
+/**
+ * A report's spend sums. Rows to convert at their day's rate or to merge with tracked ones come
+ * grouped by currency. Otherwise the currency is a key only where it tells rows apart: a report by
+ * currency has it as a dimension already; any other reads the distinct currencies of its rows first
+ * and, in the same snapshot, sums without a currency key when there is one (the key took 10–20 % of
+ * the query). Rows in several currencies are summed by currency as before (and refused by runReport).
+ */
+async function readSpend(store: Store, query: MetricQuery, byFxDate: boolean, withTracked: boolean, sums: readonly SpendSum[] | undefined): Promise<SpendRead> {
+  const d = store.dialect;
+  const grouped = async (read: (sql: string) => Promise<ResultColumns>): Promise<SpendRead> => {
+    const compiled = compileSpendQuery(d, query, byFxDate, "spend", sums);
+    return { compiled, spend: await read(compiled.sql) };
+  };
+  const byCurrency = query.dimensions.indexOf("currency");
+  if (byFxDate || withTracked || (byCurrency < 0 && !store.snapshot)) return grouped((sql) => queryColumns(store, sql));
+  if (byCurrency >= 0) {
+    const compiled = compileSpendQuery(d, query, false, "spend", sums, false);
+    const spend = await queryColumns(store, compiled.sql);
+    spend.columns.cur = spend.columns[compiled.dimensionColumns[byCurrency] as string] ?? [];
+    return { compiled, spend };
+  }
+  return (store.snapshot as NonNullable<Store["snapshot"]>)(async (read) => {
+    const currencies = ((await read(compileSpendCurrencies(d, query))).columns.cur ?? []).map(String);
+    if (currencies.length > 1) return grouped(read);
+    const compiled = compileSpendQuery(d, query, false, "spend", sums, false);
+    return { compiled, spend: await read(compiled.sql), currencies };
+  });
+}
+
 export interface ReportOptions {
   /**
    * "metrics": sum only the measures the query's metrics are derived from (the others are 0 in each
@@ -135,10 +171,9 @@ export interface ReportOptions {
 export async function runReport(store: Store, query: MetricQuery, options: ReportOptions = {}): Promise<Report> {
   const target = query.currency ?? null;
   const sums = options.sums === "metrics" ? measuresOf(query.metrics) : undefined;
-  const compiled = compileSpendQuery(store.dialect, query, target !== null, "spend", sums);
-  const spend = await queryColumns(store, compiled.sql);
-  bucketLabels(spend.columns, compiled);
   const withTracked = includesTracked(query.filters);
+  const { compiled, spend, currencies: oneCurrency } = await readSpend(store, query, target !== null, withTracked, sums);
+  bucketLabels(spend.columns, compiled);
   // Rows to merge (converted currencies, tracked parts) as objects; one SQL row per report row read
   // from the columns directly.
   const raw = withTracked || target !== null ? rowsOf(spend) : [];
@@ -154,7 +189,7 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
   const fx = target ? new FxTable(await store.fxRates()) : null;
   // Tracked rows no contract prices carry no money (cur ""): they join any currency.
   const currencies = new Set<string>();
-  for (const cur of raw.length ? raw.map((r) => r.cur) : (spend.columns.cur ?? [])) if (cur !== "") currencies.add(String(cur));
+  for (const cur of raw.length ? raw.map((r) => r.cur) : (oneCurrency ?? spend.columns.cur ?? [])) if (cur !== "") currencies.add(String(cur));
   const byCurrency = query.dimensions.includes("currency");
   if (!target && currencies.size > 1 && !byCurrency) {
     throw new UserError(
