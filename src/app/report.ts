@@ -78,7 +78,7 @@ function rowsOf(result: ResultColumns): ResultRow[] {
 }
 
 /** One report row per result row (one currency, nothing to merge): keys, then the sums as Totals. */
-function reportRowsOf(result: ResultColumns, dimensionColumns: readonly string[]): ReportRow[] {
+function reportRowsOf(result: ResultColumns, dimensionColumns: readonly string[], valuesOf: (t: Totals) => ReportRow["values"]): ReportRow[] {
   const c = result.columns;
   const none: null[] = [];
   const keys = dimensionColumns.map((name) => c[name] ?? none);
@@ -95,19 +95,16 @@ function reportRowsOf(result: ResultColumns, dimensionColumns: readonly string[]
   for (let r = 0; r < result.rowCount; r++) {
     const k = new Array<string>(keys.length);
     for (let i = 0; i < keys.length; i++) k[i] = String((keys[i] as unknown[])[r] ?? "");
-    rows[r] = {
-      keys: k,
-      totals: {
-        cost: moneyOf(cost?.[r], 1),
-        revenue: moneyOf(revenue?.[r], 1),
-        impressions: Number(impressions?.[r] ?? 0),
-        clicks: Number(clicks?.[r] ?? 0),
-        conversions: microsToConversions(conversions?.[r] as bigint | number | null),
-        viewable_impressions: Number(viewable?.[r] ?? 0),
-        measurable_impressions: Number(measurable?.[r] ?? 0),
-      },
-      values: {},
+    const totals: Totals = {
+      cost: moneyOf(cost?.[r], 1),
+      revenue: moneyOf(revenue?.[r], 1),
+      impressions: Number(impressions?.[r] ?? 0),
+      clicks: Number(clicks?.[r] ?? 0),
+      conversions: microsToConversions(conversions?.[r] as bigint | number | null),
+      viewable_impressions: Number(viewable?.[r] ?? 0),
+      measurable_impressions: Number(measurable?.[r] ?? 0),
     };
+    rows[r] = { keys: k, totals, values: valuesOf(totals) };
   }
   return rows;
 }
@@ -146,6 +143,37 @@ async function readSpend(store: Store, query: MetricQuery, byFxDate: boolean, wi
     const compiled = compileSpendQuery(d, query, false, "spend", sums, false);
     return { compiled, spend: await read(compiled.sql), currencies };
   });
+}
+
+/** Σ of an integer column (numbers within ±2^53, or bigints), exact: in plain numbers while the sum stays within 2^53. */
+function sumColumn(col: readonly unknown[] | undefined): bigint {
+  let big = 0n;
+  let n = 0;
+  for (const v of col ?? []) {
+    if (typeof v === "number") {
+      const s = n + v;
+      if (Number.isSafeInteger(s)) n = s;
+      else {
+        big += BigInt(n) + BigInt(v);
+        n = 0;
+      }
+    } else if (v !== null && v !== undefined) big += BigInt(v as bigint | string);
+  }
+  return big + BigInt(n);
+}
+
+/** The totals of every row of a spend result (what adding up its report rows gives, without a BigInt per row). */
+function totalsOfColumns(result: ResultColumns): Totals {
+  const c = result.columns;
+  return {
+    cost: sumColumn(c.cost),
+    revenue: sumColumn(c.revenue),
+    impressions: Number(sumColumn(c.impressions)),
+    clicks: Number(sumColumn(c.clicks)),
+    conversions: microsToConversions(sumColumn(c.conversions)),
+    viewable_impressions: Number(sumColumn(c.viewable_impressions)),
+    measurable_impressions: Number(sumColumn(c.measurable_impressions)),
+  };
 }
 
 export interface ReportOptions {
@@ -198,7 +226,10 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
       { currencies: [...currencies].sort() },
     );
   }
+  const valuesOf = metricValuesOf(query.metrics);
   let rows: ReportRow[];
+  // The grand total of a report with one SQL row per report row: summed from the columns.
+  let columnTotal: Totals | null = null;
   if (fx || tracked) {
     // Rows of one group arrive split by currency and day (and by source part): merge them by key.
     const groups = new Map<string, ReportRow>();
@@ -223,15 +254,18 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
     if (tracked) rows.sort((a, b) => compareKeys(a.keys, b.keys));
   } else {
     // One currency (or grouped by currency): each SQL row is one report row, already sorted.
-    rows = reportRowsOf(spend, compiled.dimensionColumns);
+    rows = reportRowsOf(spend, compiled.dimensionColumns, valuesOf);
+    columnTotal = totalsOfColumns(spend);
   }
-  const valuesOf = metricValuesOf(query.metrics);
-  for (const row of rows) row.values = valuesOf(row.tracked ? { ...row.totals, ...row.tracked } : row.totals);
+  if (fx || tracked) for (const row of rows) row.values = valuesOf(row.tracked ? { ...row.totals, ...row.tracked } : row.totals);
   const currency = target ?? (currencies.size === 1 ? ([...currencies][0] as string) : null);
   let total: ReportRow | null = null;
   if (target || currencies.size <= 1) {
-    const t = emptyTotals();
-    for (const row of rows) addTotals(t, row.totals);
+    let t = columnTotal;
+    if (t === null) {
+      t = emptyTotals();
+      for (const row of rows) addTotals(t, row.totals);
+    }
     total = { keys: query.dimensions.map(() => ""), totals: t, values: {} };
     if (tracked) {
       const invalid = rows.reduce((s, r) => s + (r.tracked?.invalid_impressions ?? 0), 0);
