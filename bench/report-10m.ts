@@ -8,6 +8,7 @@
 // which no cpi process can reach). Each figure names the load average before and after its runs.
 // Targets: report ≤ 1.3, startup ≤ 3.
 // Sizes: BENCH_REPORT_ROWS (both engines), BENCH_REPORT_CH_ROWS (ClickHouse only).
+// Parts: BENCH_REPORT_PARTS, a comma-separated subset of startup,duckdb,clickhouse,chdb (default all).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -182,31 +183,45 @@ function benchStartup(): void {
   }
 }
 
+const PARTS = new Set((process.env.BENCH_REPORT_PARTS ?? "startup,duckdb,clickhouse,chdb").split(",").map((p) => p.trim()));
+
 export async function benchReport10m(): Promise<void> {
-  benchStartup();
-  const db = await duckdbFile();
-  benchProcesses("duckdb", ["--db", db], db, N);
-  await benchInProcess("duckdb", "duckdb", () => DuckDbStore.open(db), N);
+  if (PARTS.has("startup")) benchStartup();
+  if (PARTS.has("duckdb")) {
+    const db = await duckdbFile();
+    benchProcesses("duckdb", ["--db", db], db, N);
+    await benchInProcess("duckdb", "duckdb", () => DuckDbStore.open(db), N);
+  }
+  if (PARTS.has("clickhouse")) await benchClickHouseServer();
+  if (PARTS.has("chdb")) await benchChdb();
+}
+
+async function benchClickHouseServer(): Promise<void> {
   const why = skipReason();
-  if (why) console.log(`clickhouse report: skipped (${why})`);
-  else {
-    const cluster = await startClickHouse(1);
-    try {
-      const server = cluster.servers[0] as (typeof cluster.servers)[number];
-      const url = server.url(`bench_report_${process.pid}`);
-      await loadClickHouse(parseClickHouseUrl(url));
-      benchProcesses("clickhouse", ["--store", url], url.replace(/^clickhouse:/, "http:"), CH_N);
-      await benchInProcess("clickhouse 18.16", "clickhouse", () => ClickHouseStore.open(url), CH_N);
-    } finally {
-      await cluster.stop();
-    }
+  if (why) {
+    console.log(`clickhouse report: skipped (${why})`);
+    return;
   }
-  // ClickHouse 26 runs in this process only (chdb): a cpi process cannot reach it, so in process only.
-  const noChdb = chdbSkipReason();
-  if (noChdb) console.log(`clickhouse 26 report: skipped (${noChdb})`);
-  else {
-    const target = chdbTarget(`bench_report_${process.pid}`);
-    await loadClickHouse(target);
-    await benchInProcess("clickhouse 26 (chdb)", "clickhouse", () => ClickHouseStore.openTarget(target), CH_N);
+  const cluster = await startClickHouse(1);
+  try {
+    const server = cluster.servers[0] as (typeof cluster.servers)[number];
+    const url = server.url(`bench_report_${process.pid}`);
+    await loadClickHouse(parseClickHouseUrl(url));
+    benchProcesses("clickhouse", ["--store", url], url.replace(/^clickhouse:/, "http:"), CH_N);
+    await benchInProcess("clickhouse 18.16", "clickhouse", () => ClickHouseStore.open(url), CH_N);
+  } finally {
+    await cluster.stop();
   }
+}
+
+/** ClickHouse 26 runs in this process only (chdb): a cpi process cannot reach it, so in process only. */
+async function benchChdb(): Promise<void> {
+  const why = chdbSkipReason();
+  if (why) {
+    console.log(`clickhouse 26 report: skipped (${why})`);
+    return;
+  }
+  const target = chdbTarget(`bench_report_${process.pid}`);
+  await loadClickHouse(target);
+  await benchInProcess("clickhouse 26 (chdb)", "clickhouse", () => ClickHouseStore.openTarget(target), CH_N);
 }

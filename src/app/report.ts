@@ -8,7 +8,7 @@ import type { Dimension, MetricQuery } from "../domain/query.js";
 import { isTimeGrain } from "../domain/query.js";
 import type { ReachMode } from "../domain/tracking/reach-sample.js";
 import { compileEventCount, includesTracked, TRACKED_SOURCE } from "../query/events-sql.js";
-import { bucketLabels, compileSpendQuery, compileStraddleCount } from "../query/spend-sql.js";
+import { bucketLabels, type CompiledSpendQuery, compileSpendCurrencies, compileSpendQuery, compileStraddleCount, type SpendSum } from "../query/spend-sql.js";
 import type { ResultColumns, ResultRow, Store } from "../store/store.js";
 import { dimensionKey, type TrackedPart, trackedReportPart } from "./track/tracked-report.js";
 
@@ -40,7 +40,9 @@ export interface Report {
 /** A money sum in micros, converted by `factor` (1: as it is). */
 function moneyOf(v: unknown, factor: number): bigint {
   if (v === undefined || v === null) return 0n;
-  const m = typeof v === "bigint" ? v : BigInt(v as number | string);
+  // Text (ClickHouse's exact sums) within 2^53 through a number: BigInt(text) took longer than the rest of the row.
+  const n = typeof v === "string" ? Number(v) : v;
+  const m = typeof n === "bigint" ? n : BigInt(Number.isSafeInteger(n) ? (n as number) : (v as number | string));
   return factor === 1 ? m : BigInt(Math.round(Number(m) * factor));
 }
 
@@ -78,7 +80,7 @@ function rowsOf(result: ResultColumns): ResultRow[] {
 }
 
 /** One report row per result row (one currency, nothing to merge): keys, then the sums as Totals. */
-function reportRowsOf(result: ResultColumns, dimensionColumns: readonly string[]): ReportRow[] {
+function reportRowsOf(result: ResultColumns, dimensionColumns: readonly string[], valuesOf: (t: Totals) => ReportRow["values"]): ReportRow[] {
   const c = result.columns;
   const none: null[] = [];
   const keys = dimensionColumns.map((name) => c[name] ?? none);
@@ -95,21 +97,87 @@ function reportRowsOf(result: ResultColumns, dimensionColumns: readonly string[]
   for (let r = 0; r < result.rowCount; r++) {
     const k = new Array<string>(keys.length);
     for (let i = 0; i < keys.length; i++) k[i] = String((keys[i] as unknown[])[r] ?? "");
-    rows[r] = {
-      keys: k,
-      totals: {
-        cost: moneyOf(cost?.[r], 1),
-        revenue: moneyOf(revenue?.[r], 1),
-        impressions: Number(impressions?.[r] ?? 0),
-        clicks: Number(clicks?.[r] ?? 0),
-        conversions: microsToConversions(conversions?.[r] as bigint | number | null),
-        viewable_impressions: Number(viewable?.[r] ?? 0),
-        measurable_impressions: Number(measurable?.[r] ?? 0),
-      },
-      values: {},
+    const totals: Totals = {
+      cost: moneyOf(cost?.[r], 1),
+      revenue: moneyOf(revenue?.[r], 1),
+      impressions: Number(impressions?.[r] ?? 0),
+      clicks: Number(clicks?.[r] ?? 0),
+      conversions: microsToConversions(conversions?.[r] as bigint | number | null),
+      viewable_impressions: Number(viewable?.[r] ?? 0),
+      measurable_impressions: Number(measurable?.[r] ?? 0),
     };
+    rows[r] = { keys: k, totals, values: valuesOf(totals) };
   }
   return rows;
+}
+
+interface SpendRead {
+  compiled: CompiledSpendQuery;
+  spend: ResultColumns;
+  /** The rows' currencies (none or one) when the result has no `cur` column. */
+  currencies?: string[];
+}
+
+/**
+ * A report's spend sums. Rows to convert at their day's rate or to merge with tracked ones come
+ * grouped by currency. Otherwise the currency is a key only where it tells rows apart: a report by
+ * currency has it as a dimension already; any other reads the distinct currencies of its rows first
+ * and, in the same snapshot, sums without a currency key when there is one (the key took 10–20 % of
+ * the query). Rows in several currencies are summed by currency as before (and refused by runReport).
+ */
+async function readSpend(store: Store, query: MetricQuery, byFxDate: boolean, withTracked: boolean, sums: readonly SpendSum[] | undefined): Promise<SpendRead> {
+  const d = store.dialect;
+  const grouped = async (read: (sql: string) => Promise<ResultColumns>): Promise<SpendRead> => {
+    const compiled = compileSpendQuery(d, query, byFxDate, "spend", sums);
+    return { compiled, spend: await read(compiled.sql) };
+  };
+  const byCurrency = query.dimensions.indexOf("currency");
+  if (byFxDate || withTracked || (byCurrency < 0 && !store.snapshot)) return grouped((sql) => queryColumns(store, sql));
+  if (byCurrency >= 0) {
+    const compiled = compileSpendQuery(d, query, false, "spend", sums, false);
+    const spend = await queryColumns(store, compiled.sql);
+    spend.columns.cur = spend.columns[compiled.dimensionColumns[byCurrency] as string] ?? [];
+    return { compiled, spend };
+  }
+  return (store.snapshot as NonNullable<Store["snapshot"]>)(async (read) => {
+    const currencies = ((await read(compileSpendCurrencies(d, query))).columns.cur ?? []).map(String);
+    if (currencies.length > 1) return grouped(read);
+    const compiled = compileSpendQuery(d, query, false, "spend", sums, false);
+    return { compiled, spend: await read(compiled.sql), currencies };
+  });
+}
+
+/** Σ of an integer column (numbers within ±2^53, or bigints), exact: in plain numbers while the sum stays within 2^53. */
+function sumColumn(col: readonly unknown[] | undefined): bigint {
+  let big = 0n;
+  let n = 0;
+  for (const x of col ?? []) {
+    // Sums come as numbers (DuckDB), or as text (ClickHouse's exact money sums): text within 2^53 as a number.
+    const v = typeof x === "string" && Number.isSafeInteger(Number(x)) ? Number(x) : x;
+    if (typeof v === "number") {
+      const s = n + v;
+      if (Number.isSafeInteger(s)) n = s;
+      else {
+        big += BigInt(n) + BigInt(v);
+        n = 0;
+      }
+    } else if (v !== null && v !== undefined) big += BigInt(v as bigint | string);
+  }
+  return big + BigInt(n);
+}
+
+/** The totals of every row of a spend result (what adding up its report rows gives, without a BigInt per row). */
+function totalsOfColumns(result: ResultColumns): Totals {
+  const c = result.columns;
+  return {
+    cost: sumColumn(c.cost),
+    revenue: sumColumn(c.revenue),
+    impressions: Number(sumColumn(c.impressions)),
+    clicks: Number(sumColumn(c.clicks)),
+    conversions: microsToConversions(sumColumn(c.conversions)),
+    viewable_impressions: Number(sumColumn(c.viewable_impressions)),
+    measurable_impressions: Number(sumColumn(c.measurable_impressions)),
+  };
 }
 
 export interface ReportOptions {
@@ -135,10 +203,9 @@ export interface ReportOptions {
 export async function runReport(store: Store, query: MetricQuery, options: ReportOptions = {}): Promise<Report> {
   const target = query.currency ?? null;
   const sums = options.sums === "metrics" ? measuresOf(query.metrics) : undefined;
-  const compiled = compileSpendQuery(store.dialect, query, target !== null, "spend", sums);
-  const spend = await queryColumns(store, compiled.sql);
-  bucketLabels(spend.columns, compiled);
   const withTracked = includesTracked(query.filters);
+  const { compiled, spend, currencies: oneCurrency } = await readSpend(store, query, target !== null, withTracked, sums);
+  bucketLabels(spend.columns, compiled);
   // Rows to merge (converted currencies, tracked parts) as objects; one SQL row per report row read
   // from the columns directly.
   const raw = withTracked || target !== null ? rowsOf(spend) : [];
@@ -154,7 +221,7 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
   const fx = target ? new FxTable(await store.fxRates()) : null;
   // Tracked rows no contract prices carry no money (cur ""): they join any currency.
   const currencies = new Set<string>();
-  for (const cur of raw.length ? raw.map((r) => r.cur) : (spend.columns.cur ?? [])) if (cur !== "") currencies.add(String(cur));
+  for (const cur of raw.length ? raw.map((r) => r.cur) : (oneCurrency ?? spend.columns.cur ?? [])) if (cur !== "") currencies.add(String(cur));
   const byCurrency = query.dimensions.includes("currency");
   if (!target && currencies.size > 1 && !byCurrency) {
     throw new UserError(
@@ -163,7 +230,10 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
       { currencies: [...currencies].sort() },
     );
   }
+  const valuesOf = metricValuesOf(query.metrics);
   let rows: ReportRow[];
+  // The grand total of a report with one SQL row per report row: summed from the columns.
+  let columnTotal: Totals | null = null;
   if (fx || tracked) {
     // Rows of one group arrive split by currency and day (and by source part): merge them by key.
     const groups = new Map<string, ReportRow>();
@@ -188,15 +258,18 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
     if (tracked) rows.sort((a, b) => compareKeys(a.keys, b.keys));
   } else {
     // One currency (or grouped by currency): each SQL row is one report row, already sorted.
-    rows = reportRowsOf(spend, compiled.dimensionColumns);
+    rows = reportRowsOf(spend, compiled.dimensionColumns, valuesOf);
+    columnTotal = totalsOfColumns(spend);
   }
-  const valuesOf = metricValuesOf(query.metrics);
-  for (const row of rows) row.values = valuesOf(row.tracked ? { ...row.totals, ...row.tracked } : row.totals);
+  if (fx || tracked) for (const row of rows) row.values = valuesOf(row.tracked ? { ...row.totals, ...row.tracked } : row.totals);
   const currency = target ?? (currencies.size === 1 ? ([...currencies][0] as string) : null);
   let total: ReportRow | null = null;
   if (target || currencies.size <= 1) {
-    const t = emptyTotals();
-    for (const row of rows) addTotals(t, row.totals);
+    let t = columnTotal;
+    if (t === null) {
+      t = emptyTotals();
+      for (const row of rows) addTotals(t, row.totals);
+    }
     total = { keys: query.dimensions.map(() => ""), totals: t, values: {} };
     if (tracked) {
       const invalid = rows.reduce((s, r) => s + (r.tracked?.invalid_impressions ?? 0), 0);

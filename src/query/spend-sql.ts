@@ -45,8 +45,9 @@ export interface CompiledSpendQuery {
    * label ("2026-10-01", or a row's own range "2026-10-01..2026-10-31") once per output row.
    */
   rangeEnds: (string | null)[];
-  /** Rows are also grouped by `currency` (always) and by `fx_date` when converting. */
+  /** Rows are also grouped by `currency` (output column `cur`) unless `currencyKey` is false, and by `fx_date` when converting. */
   byFxDate: boolean;
+  currencyKey: boolean;
 }
 
 /**
@@ -101,9 +102,11 @@ export function spendConditions(d: Dialect, q: Pick<MetricQuery, "filters" | "fr
  * Compiles a MetricQuery into one aggregate over `spend`, grouped by its dimensions plus currency
  * (and the row's first day when amounts must be converted at that day's FX rate). `sums` picks the
  * summed columns (default: all of them); the engine then reads only the columns those need.
+ * `currencyKey` false leaves the currency out of the grouping: only for rows known to be in one
+ * currency (compileSpendCurrencies, in the same snapshot) or grouped by the currency dimension.
  * @example compileSpendQuery(duckdbDialect, { metrics: ["cpi"], dimensions: ["campaign"], filters: [] }, false)
  */
-export function compileSpendQuery(d: Dialect, q: MetricQuery, byFxDate: boolean, table = "spend", sums?: readonly SpendSum[]): CompiledSpendQuery {
+export function compileSpendQuery(d: Dialect, q: MetricQuery, byFxDate: boolean, table = "spend", sums?: readonly SpendSum[], currencyKey = true): CompiledSpendQuery {
   const select: string[] = [];
   const groupBy: string[] = [];
   const dimensionColumns: string[] = [];
@@ -123,8 +126,10 @@ export function compileSpendQuery(d: Dialect, q: MetricQuery, byFxDate: boolean,
       rangeEnds.push(null);
     }
   });
-  select.push("currency AS cur");
-  groupBy.push("cur");
+  if (currencyKey) {
+    select.push("currency AS cur");
+    groupBy.push("cur");
+  }
   if (byFxDate) {
     select.push("date_start AS fx_date");
     groupBy.push("fx_date");
@@ -136,15 +141,26 @@ export function compileSpendQuery(d: Dialect, q: MetricQuery, byFxDate: boolean,
     `SELECT ${select.join(", ")}`,
     `FROM ${table}`,
     where.length ? `WHERE ${where.join(" AND ")}` : "",
-    `GROUP BY ${groupBy.join(", ")}`,
+    // Without any key, one row of sums: none when no row matches (as with a key).
+    groupBy.length ? `GROUP BY ${groupBy.join(", ")}` : "HAVING COUNT(*) > 0",
     // Sorted by the dimensions (a time bucket by its first day, then its last: "2026-10-01" before
     // "2026-10-01..2026-10-31", as the labels sort as text): rows come out in report order and
     // converted rows merge in order without a sort in JS.
-    `ORDER BY ${groupBy.join(", ")}`,
+    groupBy.length ? `ORDER BY ${groupBy.join(", ")}` : "",
   ]
     .filter(Boolean)
     .join("\n");
-  return { sql, dimensionColumns, rangeEnds, byFxDate };
+  return { sql, dimensionColumns, rangeEnds, byFxDate, currencyKey };
+}
+
+/**
+ * The distinct currencies (column `cur`, sorted) of the rows a query sums: a scan of one column that
+ * is nearly always a single value, far cheaper than grouping every row by it.
+ * @example compileSpendCurrencies(duckdbDialect, { metrics: ["cpi"], dimensions: [], filters: [] })
+ */
+export function compileSpendCurrencies(d: Dialect, q: Pick<MetricQuery, "filters" | "from" | "to">, table = "spend"): string {
+  const where = spendConditions(d, q);
+  return `SELECT DISTINCT currency AS cur FROM ${table}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY cur`;
 }
 
 /**

@@ -101,6 +101,12 @@ export interface Store {
   /** Optional: `query`'s result column by column, with no object per row (a report's 100,000 rows). */
   queryColumns?(sql: string): Promise<ResultColumns>;
   /**
+   * Optional: runs `read` with a query function (results by columns) whose statements all see the
+   * same committed data, so that what one statement found still holds for the next (a report
+   * checks its currencies, then sums without them). Engines without such snapshots leave it out.
+   */
+  snapshot?<T>(read: (queryColumns: (sql: string) => Promise<ResultColumns>) => Promise<T>): Promise<T>;
+  /**
    * Imports files in ONE transaction: for each file, deletes what its replacement windows cover
    * (DESIGN rule 5), appends its rows and records it in `imports`. All or nothing.
    */

@@ -5,7 +5,7 @@ import type { AlertFiles } from "../../app/alerts/index.js";
 import type { Store } from "../../store/store.js";
 
 /** The Store methods that only read (and its two plain properties). */
-const STORE_READS = new Set<string | symbol>(["dialect", "location", "query", "queryColumns", "fxRates", "eventLogOffset", "contracts", "apiTokens", "campaignStatuses", "setting"]);
+const STORE_READS = new Set<string | symbol>(["dialect", "location", "query", "queryColumns", "snapshot", "fxRates", "eventLogOffset", "contracts", "apiTokens", "campaignStatuses", "setting"]);
 
 function refused(what: string): () => never {
   return () => {

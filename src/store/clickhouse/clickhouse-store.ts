@@ -28,6 +28,37 @@ export function supportedVersion(version: string): boolean {
   return major > 18 || (major === 18 && minor >= 16);
 }
 
+function checkVersion(version: string, target: ClickHouseTarget): void {
+  if (!supportedVersion(version)) {
+    throw new UserError("store_version", `ClickHouse at ${describeTarget(target)} is version ${version}; cpi needs 18.16 or later (tested: 18.16 and 26.7, see docs/clickhouse.md)`);
+  }
+}
+
+/** What opening a store checks: the server's version, the store's cpi_meta rows, whether its events view has the measurement column. */
+interface StoreState {
+  version: string;
+  meta: ResultRow[];
+  measurement: boolean;
+}
+
+/** The store's state in one query; null when cpi_meta has no row (nothing to read the version beside). */
+async function storeState(conn: ClickHouseConnection, target: ClickHouseTarget): Promise<StoreState | null> {
+  const rows = await conn.query(
+    `SELECT version() AS v, key, value, (SELECT count() FROM system.columns WHERE database = ${clickhouseDialect.quoteString(target.database)} AND table = 'events' AND name = 'measurement') AS measurement FROM cpi_meta`,
+  );
+  const first = rows[0];
+  if (!first) return null;
+  return { version: String(first.v), meta: rows, measurement: Number(first.measurement) > 0 };
+}
+
+/** The store's state a query at a time: the version is checked before anything else is read. */
+async function storeStateStepByStep(conn: ClickHouseConnection, target: ClickHouseTarget): Promise<StoreState> {
+  const version = String((await conn.query("SELECT version() AS v"))[0]?.v ?? "");
+  checkVersion(version, target);
+  const meta = await conn.query("SELECT key, value FROM cpi_meta");
+  return { version, meta, measurement: (await eventColumns(conn, target.database)).has("events.measurement") };
+}
+
 /**
  * The scale-out store (DESIGN §3): one ClickHouse server, or a cluster through Distributed tables.
  * Queries from query/ run unchanged against the views `spend`, `platform_reach`, `events`, … that
@@ -55,11 +86,10 @@ export class ClickHouseStore implements Store {
   static async openTarget(target: ClickHouseTarget): Promise<ClickHouseStore> {
     const conn = new ClickHouseConnection(target);
     try {
-      const version = String((await conn.query("SELECT version() AS v"))[0]?.v ?? "");
-      if (!supportedVersion(version)) {
-        throw new UserError("store_version", `ClickHouse at ${describeTarget(target)} is version ${version}; cpi needs 18.16 or later (tested: 18.16 and 26.7, see docs/clickhouse.md)`);
-      }
-      const meta = await conn.query("SELECT key, value FROM cpi_meta");
+      // One round trip where the store is as expected; step by step (each failure told apart) where not.
+      const state = (await storeState(conn, target).catch(() => null)) ?? (await storeStateStepByStep(conn, target));
+      const { version, meta } = state;
+      checkVersion(version, target);
       // cpi_meta is TinyLog: a key's last row wins (each upgrade step appends the version it reached).
       const get = (k: string) => meta.filter((r) => r.key === k).pop()?.value;
       const schema = Number(get("schema_version") ?? 0);
@@ -73,7 +103,7 @@ export class ClickHouseStore implements Store {
       if (schema > CLICKHOUSE_SCHEMA_VERSION) {
         throw new UserError("store_schema", `ClickHouse at ${describeTarget(target)} has cpi schema version ${schema}, made by a newer cpi; this one knows up to ${CLICKHOUSE_SCHEMA_VERSION}`);
       }
-      if (!(await eventColumns(conn, target.database)).has("events.measurement")) {
+      if (!state.measurement) {
         const how = cluster ? ` --cluster ${cluster}' (with --node for each server it cannot reach by itself)` : "'";
         throw new UserError(
           "store_schema",

@@ -4,6 +4,7 @@ import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickh
 import { UserError } from "../../domain/errors.js";
 import type { ResultColumns, ResultRow } from "../store.js";
 import { type ClickHouseTarget, describeTarget } from "./store-url.js";
+import { tsvColumns } from "./tsv-columns.js";
 
 interface JsonCompactResult {
   meta: { name: string; type: string }[];
@@ -84,8 +85,15 @@ export class ClickHouseConnection {
     });
   }
 
-  /** query's result column by column (a later column of the same name wins, as in rows; integers within ±2^53 as numbers). */
+  /**
+   * query's result column by column (a later column of the same name wins, as in rows; integers within
+   * ±2^53 as numbers), read from TabSeparated (tsv-columns.ts); JSONCompact for types TabSeparated
+   * writes as text of their own (arrays, tuples…).
+   */
   async queryColumns(sql: string): Promise<ResultColumns> {
+    const rs = await this.guard(() => this.client.query({ query: sql, format: "TabSeparatedWithNamesAndTypes" }));
+    const fromTsv = tsvColumns(await this.guard(() => rs.text()));
+    if (fromTsv) return fromTsv;
     const { names, convert, data } = await this.compact(sql, "number");
     const columns: ResultColumns["columns"] = {};
     names.forEach((name, i) => {

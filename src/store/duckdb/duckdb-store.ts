@@ -83,6 +83,22 @@ export class DuckDbStore implements Store {
     return readColumns(await this.conn.run(sql), isoDay, toPlain);
   }
 
+  /** One read-only transaction on a connection of its own: no write of the store's connection, committed or not, shows in it. */
+  async snapshot<T>(read: (queryColumns: (sql: string) => Promise<ResultColumns>) => Promise<T>): Promise<T> {
+    const conn = await this.instance.connect();
+    try {
+      await conn.run("BEGIN TRANSACTION READ ONLY");
+      try {
+        return await read(async (sql) => readColumns(await conn.run(sql), isoDay, toPlain));
+      } finally {
+        // Read only: nothing to undo, and closing the connection ends the transaction anyway.
+        await conn.run("ROLLBACK").catch(() => {});
+      }
+    } finally {
+      conn.closeSync();
+    }
+  }
+
   importSpend(files: readonly SpendImport[], onProgress?: ProgressFn): Promise<ImportOutcome[]> {
     return importSpendDuckDb(this.conn, files, onProgress);
   }
