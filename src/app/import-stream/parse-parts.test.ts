@@ -5,34 +5,20 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import type { ParsedReport } from "../../domain/spend.js";
 import { type SpendColumns, spendRowsOf } from "../../domain/spend-columns.js";
-import { type ParseOptions, parseReport } from "../../ingest/index.js";
+import type { ParseOptions } from "../../ingest/index.js";
+import { countingSource, parsedWhole } from "../../test-support/parts.js";
 import { parseInParts, recordCut } from "./parse-parts.js";
 
-function whole(bytes: Uint8Array, opts: ParseOptions) {
-  const batches: SpendColumns[] = [];
-  try {
-    const report = parseReport(bytes, opts, (b) => batches.push(b));
-    return { report, rows: batches.flatMap(spendRowsOf) };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
+const whole = parsedWhole;
 
 function inParts(bytes: Uint8Array, opts: ParseOptions, partBytes: number, tailBytes = 1) {
   const batches: SpendColumns[] = [];
-  let reads = 0;
+  const source = countingSource(bytes);
   try {
-    const source = {
-      size: bytes.length,
-      read: (p: number, n: number) => {
-        reads++;
-        return bytes.slice(p, p + n);
-      },
-    };
     const report = parseInParts(source, opts, partBytes, (b) => batches.push(b), undefined, undefined, tailBytes);
-    return { report, rows: batches.flatMap(spendRowsOf), reads };
+    return { report, rows: batches.flatMap(spendRowsOf), reads: source.reads };
   } catch (e) {
-    return { error: (e as Error).message, reads };
+    return { error: (e as Error).message, reads: source.reads };
   }
 }
 

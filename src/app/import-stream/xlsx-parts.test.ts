@@ -8,36 +8,22 @@ import { zipSync } from "fflate";
 import { UserError } from "../../domain/errors.js";
 import type { ParsedReport } from "../../domain/spend.js";
 import { type SpendColumns, spendRowsOf } from "../../domain/spend-columns.js";
-import { type ParseOptions, parseReport } from "../../ingest/index.js";
+import type { ParseOptions } from "../../ingest/index.js";
+import { countingSource, parsedWhole } from "../../test-support/parts.js";
 import { parseXlsxInParts } from "./xlsx-parts.js";
 
-function whole(bytes: Uint8Array, opts: ParseOptions) {
-  const batches: SpendColumns[] = [];
-  try {
-    const report = parseReport(bytes, opts, (b) => batches.push(b));
-    return { report, rows: batches.flatMap(spendRowsOf) };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
+const whole = parsedWhole;
 
 function inParts(bytes: Uint8Array, opts: ParseOptions, partBytes: number, tailRows: number, maxSharedBytes = 1 << 30) {
   const batches: SpendColumns[] = [];
   const estimates: number[] = [];
-  let reads = 0;
+  const source = countingSource(bytes);
   try {
-    const source = {
-      size: bytes.length,
-      read: (p: number, n: number) => {
-        reads++;
-        return bytes.slice(p, p + n);
-      },
-    };
     const report = parseXlsxInParts(source, opts, { partBytes, maxSharedBytes, tailRows, onEstimate: (n) => estimates.push(n) }, (b) => batches.push(b));
-    return { report, rows: batches.flatMap(spendRowsOf), reads, estimates };
+    return { report, rows: batches.flatMap(spendRowsOf), reads: source.reads, estimates };
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
-    return { error: e.message, reads };
+    return { error: e.message, reads: source.reads };
   }
 }
 
