@@ -193,4 +193,5 @@ async function benchLoadOverhead(): Promise<void> {
 export async function benchTracked(): Promise<void> {
   await benchLoadOverhead();
   for (const n of SIZES) await benchSize(n);
+  await (await import("./tracked-clickhouse.js")).benchTrackedClickHouse();
 }

@@ -25,6 +25,8 @@ export const COMPACT_MIN_ROWS = 250_000;
 export const COMPACTION_LOG_ID = "(rollup compaction)";
 /** Batches compacted at most at once (their ids travel in the statements' text, 10 MiB at most). */
 const MAX_BATCHES = 200_000;
+/** The parser's limits for statements listing that many ids (18.16's default max_ast_elements, 50,000, is too few). */
+const LONG_LIST = { max_ast_elements: 4 * MAX_BATCHES, max_expanded_ast_elements: 4 * MAX_BATCHES };
 /** Batch ids per mutation statement (as vacuum). */
 const CHUNK = 20_000;
 
@@ -104,10 +106,11 @@ async function compactUnderLock(ctx: CompactionContext, committing: (fn: () => P
   await conn.command(
     `INSERT INTO rollup_rows (${ROLLUP_COLUMN_NAMES.join(", ")}, batch) SELECT ${key}, sum(events), sum(impressions), sum(clicks), toUInt64(${c})
      FROM rollup_rows WHERE batch IN (${list}) GROUP BY ${key}`,
+    LONG_LIST,
   );
   if (stopAfter === "rollup-written") return same;
   const sampleColumns = REACH_SAMPLE_COLUMN_NAMES.join(", ");
-  await conn.command(`INSERT INTO reach_sample_rows (${sampleColumns}, batch) SELECT DISTINCT ${sampleColumns}, toUInt64(${c}) FROM reach_sample_rows WHERE batch IN (${list})`);
+  await conn.command(`INSERT INTO reach_sample_rows (${sampleColumns}, batch) SELECT DISTINCT ${sampleColumns}, toUInt64(${c}) FROM reach_sample_rows WHERE batch IN (${list})`, LONG_LIST);
   if (stopAfter === "rows-written") return same;
   // The switch: one insert, one block.
   await committing(() => mark([[c, "compacted"], ...batches.map((b): [string, string] => [b, "retired"])]));
