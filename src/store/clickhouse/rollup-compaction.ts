@@ -11,7 +11,8 @@
 //      (B, 'retired') for every B in S. The views read event_batches once, in one subquery, so a
 //      report sees either S's rows or C's, never both or neither. `events` ignores 'retired'.
 // Killed before 3, C's rows stay hidden (the next compaction marks C aborted and `cpi store vacuum`
-// deletes them); after 3, the retired rows are deleted by mutations (one server) or by vacuum (cluster).
+// deletes them); after 3, the retired rows are deleted by mutations (one server) or by vacuum (cluster),
+// and once they are gone the next compaction drops their 'retired' marks (one server).
 // Compactions hold the store's import lock (only tried: a compaction waits for no import), so two never
 // overlap, and none runs while vacuum decides what to delete.
 import { randomBytes } from "node:crypto";
@@ -88,6 +89,7 @@ async function compactUnderLock(ctx: CompactionContext, committing: (fn: () => P
     `SELECT batch FROM event_batches WHERE state IN ('compacting', 'compacted', 'aborted') GROUP BY batch HAVING countIf(state = 'compacting') > 0 AND countIf(state != 'compacting') = 0`,
   );
   if (dead.length) await mark(dead.map((r) => [String(r.batch), "aborted"]));
+  if (!ctx.cluster) await forgetDeleted(conn);
   const rowsBefore = await count(conn, "SELECT count() AS n FROM event_rollup");
   const sampleRowsBefore = await count(conn, "SELECT count() AS n FROM reach_sample");
   const finished = await conn.query(
@@ -128,6 +130,23 @@ async function compactUnderLock(ctx: CompactionContext, committing: (fn: () => P
     sampleRowsBefore,
     sampleRowsAfter: await count(conn, "SELECT count() AS n FROM reach_sample"),
   };
+}
+
+/**
+ * Drops the 'retired' marks of batches whose rows the mutations have deleted everywhere, so that the
+ * views' subquery stays about as small as the last compaction (a batch id is never written again, so
+ * a batch with no rows left needs no mark). One server only: on a cluster the marks stay.
+ */
+async function forgetDeleted(conn: ClickHouseConnection): Promise<void> {
+  const gone = (
+    await conn.query(
+      `SELECT DISTINCT batch FROM event_batches WHERE state = 'retired'
+         AND batch NOT IN (SELECT DISTINCT batch FROM rollup_rows) AND batch NOT IN (SELECT DISTINCT batch FROM reach_sample_rows)`,
+    )
+  ).map((r) => String(r.batch));
+  for (let i = 0; i < gone.length; i += CHUNK) {
+    await conn.command(`ALTER TABLE event_batches DELETE WHERE state = 'retired' AND batch IN (${gone.slice(i, i + CHUNK).join(", ")})`);
+  }
 }
 
 /**
