@@ -92,12 +92,13 @@ async function serveLike(conn: ClickHouseConnection, store: ClickHouseStore): Pr
     return { ms: median(ms), total: JSON.stringify(total) };
   };
   const rowsOf = async () => Number((await conn.query("SELECT count() AS n FROM rollup_rows"))[0]?.n);
+  const loads = Number((await conn.query("SELECT uniqExact(batch) AS n FROM rollup_rows"))[0]?.n);
   const before = { rows: await rowsOf(), ...(await measure()) };
   const c = await timed(() => store.compactRollup());
   while (Number((await conn.query("SELECT count() AS n FROM system.mutations WHERE database = currentDatabase() AND is_done = 0"))[0]?.n) > 0) await new Promise((r) => setTimeout(r, 200));
   const after = { rows: await rowsOf(), ...(await measure()) };
   if (after.total !== before.total) throw new Error(`the compacted rollup disagrees: ${after.total} vs ${before.total}`);
-  console.log(`clickhouse 18.16 serve-like rollup (a load a minute): ${fmt(c.value?.batches ?? 0)} batches, ${fmt(before.rows)} rows → ${fmt(after.rows)} after a compaction of ${fmt(c.ms)} ms (and its mutations)`);
+  console.log(`clickhouse 18.16 serve-like rollup (a load a minute): ${fmt(loads)} loads, ${fmt(c.value?.batches ?? 0)} batches compacted, ${fmt(before.rows)} rows → ${fmt(after.rows)} after a compaction of ${fmt(c.ms)} ms (and its mutations)`);
   report("  report without reach on it, after / before (ms)", `${fmt(after.ms)} ms`, `before ${fmt(before.ms)} ms`, after.ms / before.ms, "smaller");
 }
 
