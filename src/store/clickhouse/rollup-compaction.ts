@@ -17,7 +17,7 @@
 // overlap, and none runs while vacuum decides what to delete.
 import { randomBytes } from "node:crypto";
 import type { ClickHouseConnection } from "./connection.js";
-import { lockHolder, withImportLock } from "./import-lock.js";
+import { deadHere, lockHolder, withImportLock } from "./import-lock.js";
 import { hiddenRollupBatches, REACH_SAMPLE_COLUMN_NAMES, ROLLUP_COLUMN_NAMES } from "./schema.js";
 
 /** Rows appended since the last compaction before the next one, at least (as on DuckDB). */
@@ -63,8 +63,12 @@ function newBatchId(): bigint {
  * `stopAfter` ends it early without the switch, as a kill would.
  */
 export async function compactRollup(ctx: CompactionContext, stopAfter?: CompactionStop): Promise<CompactionOutcome | null> {
-  if (await lockHolder(ctx.lockConn)) return null;
-  const signal = AbortSignal.timeout(5_000);
+  // A live holder (an import, vacuum, another compaction) is not waited for; a gone one is taken over
+  // (at once when it ran here, else once stale); one with no heartbeat yet is waited for briefly (the
+  // lock counts its silence from that sighting and takes it over after 2 minutes).
+  const holder = await lockHolder(ctx.lockConn);
+  if (holder && holder.silentFor !== null && holder.silentFor < 600 && !deadHere(holder)) return null;
+  const signal = AbortSignal.timeout(holder ? 300 : 5_000);
   try {
     return await withImportLock(ctx.lockConn, (lock) => compactUnderLock(ctx, (fn) => lock.committing(fn), stopAfter), {
       store: ctx.store,
