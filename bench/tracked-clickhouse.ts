@@ -17,6 +17,7 @@ import { initClickHouseStore } from "../src/store/clickhouse/init-schema.js";
 import { buildReachSampleStatement, buildRollupStatement } from "../src/store/clickhouse/schema.js";
 import { parseClickHouseUrl } from "../src/store/clickhouse/store-url.js";
 import { PASSWORD, skipReason, startClickHouse, USER } from "../test/clickhouse/harness.js";
+import { benchContracts } from "./tracked.js";
 import { fmt, median, RUNS, report, timed } from "./util.js";
 
 const N = Number(process.env.BENCH_TRACKED_CH_EVENTS ?? 20_000_000);
@@ -25,19 +26,7 @@ const SPAN_S = 90 * 86_400;
 
 /** The bench events (as bench/tracked.ts makes them on DuckDB), written by the server itself under one load batch. */
 async function fill(conn: ClickHouseConnection, store: ClickHouseStore): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    const c = i % 25;
-    await store.addContract({
-      campaign: `Campaign ${c}`,
-      placement: `site-${Math.floor(i / 25)}`,
-      pricing: "cpm",
-      amount: BigInt(2_000_000 + i * 137_000),
-      currency: "USD",
-      from: i < 25 ? "2026-09-03" : "2026-09-20",
-      to: i < 25 ? "2026-10-10" : "2026-11-25",
-      timezone: "America/New_York",
-    });
-  }
+  for (const c of benchContracts()) await store.addContract(c);
   const step = SPAN_S / N;
   const t = await timed(() =>
     conn.command(`INSERT INTO events_rows (ts, ts_ms, type, impression_id, campaign, creative, placement, visitor, country, device, measurable, batch, measurement)
@@ -60,7 +49,8 @@ function handQuery(contracts: ReturnType<typeof contractMatches>, amounts: Map<n
   // Local days per bucket (every offset is a quarter hour); per event, the span's offset added (no timezone conversion per row).
   const spans = zoneSpans(tz, START_S * 1000, (START_S + SPAN_S) * 1000);
   const shift = (col: string) => `multiIf(${spans.map((s) => `${col} < toDateTime(${s.end / 1000}, 'UTC'), ${s.offsetMs / 1000}`).join(", ")}, ${(spans[spans.length - 1]?.offsetMs ?? 0) / 1000})`;
-  const day = (col: string) => (tz === "UTC" ? `toDate(${col})` : `toDate(${col} + ${shift(col)})`);
+  // The shifted instant as DateTime('UTC') (arithmetic would drop the column's zone and read the server's).
+  const day = (col: string) => (tz === "UTC" ? `toDate(${col})` : `toDate(toDateTime(toInt64(toUInt32(${col})) + ${shift(col)}, 'UTC'))`);
   const sums = `SELECT campaign, ${day("q")} AS day, sum(imp) AS impressions, sum(clk) AS clicks, intDiv(sum(imp * if(q >= s AND q < e, cpm, 0)), 1000) AS cost
     FROM (SELECT campaign, placement, ${bucket} AS q, countIf(type = 'impression') AS imp, countIf(type = 'click') AS clk FROM events GROUP BY campaign, placement, q)
     ANY LEFT JOIN (SELECT tupleElement(k, 1) AS campaign, tupleElement(k, 2) AS placement, tupleElement(k, 3) AS s, tupleElement(k, 4) AS e, tupleElement(k, 5) AS cpm
@@ -142,11 +132,14 @@ export async function benchTrackedClickHouse(): Promise<void> {
           return { sums, reach: (await rs.json()) as unknown as { totals: unknown[] } };
         });
         hand.push(h.ms);
-        const handImpressions = h.value.sums.reduce((n, r) => n + Number(r.impressions), 0);
+        // The same rows (campaign, local day, impressions) and the same overall reach.
+        const handRows = h.value.sums.map((r) => `${r.campaign} ${r.day} ${r.impressions}`).sort();
+        const cpiRows = t.value.rows.map((r) => `${r.keys.join(" ")} ${r.values.impressions}`).sort();
         const handReach = Number(h.value.reach.totals[2]);
         const total = t.value.total?.values;
-        if (h.value.sums.length !== rows || handImpressions !== total?.impressions || handReach !== total?.reach) {
-          throw new Error(`hand-written query disagrees: ${h.value.sums.length} rows, ${handImpressions} impressions, reach ${handReach} vs ${rows}, ${total?.impressions}, ${total?.reach}`);
+        if (JSON.stringify(handRows) !== JSON.stringify(cpiRows) || handReach !== total?.reach) {
+          const differ = handRows.filter((r) => !cpiRows.includes(r)).slice(0, 3);
+          throw new Error(`hand-written query disagrees: ${handRows.length} rows vs ${cpiRows.length} (${differ.join("; ")}), reach ${handReach} vs ${total?.reach}`);
         }
       }
       const a = median(cpi);
