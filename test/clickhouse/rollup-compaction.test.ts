@@ -16,6 +16,7 @@ import { forceUnlock, lockHolder } from "../../src/store/clickhouse/import-lock.
 import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
 import type { CompactionStop } from "../../src/store/clickhouse/rollup-compaction.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
+import { pendingMutations, vacuumClickHouseStore } from "../../src/store/clickhouse/vacuum.js";
 import { ROOT } from "../helpers.js";
 import { figures, loadInBatches, ROLLUP_CONTRACTS, rollupQueries } from "../track/rollup-queries.js";
 import { chdbSkipReason } from "./chdb.js";
@@ -267,6 +268,14 @@ test("compacting processes killed at any moment (kill -9) leave every count exac
       assert.ok(r, "the killed holder's lock is taken over");
       assert.equal(await sums(store), await rawSums(store));
       await rollupEqualsRaw(store, sharded ? "cluster" : "one server", 6);
+      // Vacuum deletes the retired rows (on a cluster, where compactions leave them) and the killed compactions' rows.
+      const targets = urls.map(parseClickHouseUrl);
+      const v = await vacuumClickHouseStore(targets[0] as (typeof targets)[number], sharded ? targets.slice(1) : []);
+      for (const target of sharded ? targets : targets.slice(0, 1)) while ((await pendingMutations(target)) > 0) await sleep(50);
+      if (sharded) assert.ok(v.retiredBatches > 0, "the cluster's retired rows were left to vacuum");
+      assert.equal(await n(store, "SELECT count() AS n FROM rollup_rows"), await n(store, "SELECT count() AS n FROM event_rollup"), "only visible rollup rows are stored");
+      assert.equal(await n(store, "SELECT count() AS n FROM reach_sample_rows"), await n(store, "SELECT count() AS n FROM reach_sample"), "only visible sample rows are stored");
+      assert.equal(await sums(store), await rawSums(store));
     } finally {
       await store.close();
     }

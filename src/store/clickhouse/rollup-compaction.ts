@@ -10,7 +10,7 @@
 //   3. ONE insert into event_batches (one block, one part: atomic) adds (C, 'compacted') and
 //      (B, 'retired') for every B in S. The views read event_batches once, in one subquery, so a
 //      report sees either S's rows or C's, never both or neither. `events` ignores 'retired'.
-// Killed before 3, C's rows stay hidden (the next compaction marks C aborted and `cpi store vacuum`
+// Killed before 3, C's rows stay hidden (the next compaction marks C aborted and `cpi init --vacuum`
 // deletes them); after 3, the retired rows are deleted by mutations (one server) or by vacuum (cluster),
 // and once they are gone the next compaction drops their 'retired' marks (one server).
 // Compactions hold the store's import lock (only tried: a compaction waits for no import), so two never
@@ -119,7 +119,7 @@ async function compactUnderLock(ctx: CompactionContext, committing: (fn: () => P
   if (stopAfter === "rows-written") return same;
   // The switch: one insert, one block.
   await committing(() => mark([[c, "compacted"], ...batches.map((b): [string, string] => [b, "retired"])]));
-  // The retired rows are hidden now; on one server, mutations delete them (on a cluster: cpi store vacuum).
+  // The retired rows are hidden now; on one server, mutations delete them (on a cluster: cpi init --vacuum).
   // One mutation per table (each rewrites the table's parts), whatever the number of batches.
   if (!ctx.cluster) for (const t of ["rollup_rows", "reach_sample_rows"]) await conn.command(`ALTER TABLE ${t} DELETE WHERE batch IN (${list})`, LONG_LIST);
   return {
