@@ -7,6 +7,7 @@ const all: Record<string, () => Promise<void>> = {
   "import-linkedin": async () => (await import("./import-platforms.js")).benchImportLinkedin(),
   report: async () => (await import("./report-10m.js")).benchReport10m(),
   tracked: async () => (await import("./tracked.js")).benchTracked(),
+  "tracked-clickhouse": async () => (await import("./tracked-clickhouse.js")).benchTrackedClickHouse(),
   allocate: async () => (await import("./allocate-1000.js")).benchAllocate(),
   clickhouse: async () => (await import("./clickhouse-report.js")).benchClickHouse(),
   "clickhouse-layout": async () => (await import("./clickhouse-layout.js")).benchClickHouseLayout(),

@@ -13,6 +13,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { runReport } from "../src/app/report.js";
 import { contractMatches } from "../src/app/track/tracked-report.js";
 import type { MetricQuery } from "../src/domain/query.js";
+import type { NewContract } from "../src/domain/tracking/contract.js";
 import { rollupRows } from "../src/domain/tracking/rollup.js";
 import { zoneSpans } from "../src/domain/tracking/zoned-time.js";
 import { DuckDbStore } from "../src/store/duckdb/duckdb-store.js";
@@ -25,6 +26,20 @@ const SIZES = (process.env.BENCH_TRACKED_EVENTS ?? "20000000,100000000").split("
 const START_US = Date.UTC(2026, 8, 1) * 1000;
 const SPAN_US = 90 * 86_400_000_000;
 
+/** 50 CPM contracts: 25 campaigns × 2 placements, flights in New York days (edges inside UTC days). */
+export function benchContracts(): NewContract[] {
+  return Array.from({ length: 50 }, (_, i) => ({
+    campaign: `Campaign ${i % 25}`,
+    placement: `site-${Math.floor(i / 25)}`,
+    pricing: "cpm" as const,
+    amount: BigInt(2_000_000 + i * 137_000),
+    currency: "USD",
+    from: i < 25 ? "2026-09-03" : "2026-09-20",
+    to: i < 25 ? "2026-10-10" : "2026-11-25",
+    timezone: "America/New_York",
+  }));
+}
+
 /** The bench store of N events (made once, kept in bench/data) and how long its rollup took to build (null when it was there). */
 async function ensureStore(N: number): Promise<{ db: string; rollupMs: number | null }> {
   // v2: visitor keys spread over the 64-bit range as the server's HMAC keys are (the sample's bits are uniform).
@@ -32,20 +47,7 @@ async function ensureStore(N: number): Promise<{ db: string; rollupMs: number | 
   if (existsSync(db)) return { db, rollupMs: null };
   mkdirSync(DIR, { recursive: true });
   const store = await DuckDbStore.open(db);
-  // 50 CPM contracts: 25 campaigns × 2 placements, flights in New York days (edges inside UTC days).
-  for (let i = 0; i < 50; i++) {
-    const c = i % 25;
-    await store.addContract({
-      campaign: `Campaign ${c}`,
-      placement: `site-${Math.floor(i / 25)}`,
-      pricing: "cpm",
-      amount: BigInt(2_000_000 + i * 137_000),
-      currency: "USD",
-      from: i < 25 ? "2026-09-03" : "2026-09-20",
-      to: i < 25 ? "2026-10-10" : "2026-11-25",
-      timezone: "America/New_York",
-    });
-  }
+  for (const c of benchContracts()) await store.addContract(c);
   await store.close();
   const inst = await DuckDBInstance.create(db);
   const conn = await inst.connect();
@@ -193,4 +195,5 @@ async function benchLoadOverhead(): Promise<void> {
 export async function benchTracked(): Promise<void> {
   await benchLoadOverhead();
   for (const n of SIZES) await benchSize(n);
+  await (await import("./tracked-clickhouse.js")).benchTrackedClickHouse();
 }

@@ -17,27 +17,30 @@ export interface NamedStore {
 
 let dbCounter = 0;
 
+/** ClickHouseStore.open's options (the rollup compaction threshold). */
+type StoreOptions = Parameters<typeof ClickHouseStore.open>[1];
+
 /** Creates a fresh single-server ClickHouse store on the first server. */
-export async function singleStore(c: TestCluster, prefix = "single"): Promise<ClickHouseStore> {
+export async function singleStore(c: TestCluster, prefix = "single", options: StoreOptions = {}): Promise<ClickHouseStore> {
   const url = (c.servers[0] as (typeof c.servers)[number]).url(`${prefix}_${process.pid}_${++dbCounter}`);
   await initClickHouseStore(parseClickHouseUrl(url), { cluster: null, nodes: [] });
-  return ClickHouseStore.open(url);
+  return ClickHouseStore.open(url, options);
 }
 
 /** Creates a fresh store sharded over every server of the cluster. */
-export async function clusterStore(c: TestCluster, prefix = "sharded"): Promise<ClickHouseStore> {
+export async function clusterStore(c: TestCluster, prefix = "sharded", options: StoreOptions = {}): Promise<ClickHouseStore> {
   const db = `${prefix}_${process.pid}_${++dbCounter}`;
   const [first, ...rest] = c.servers.map((s) => parseClickHouseUrl(s.url(db)));
   if (!first) throw new Error("no servers");
   await initClickHouseStore(first, { cluster: c.cluster, nodes: rest });
-  return ClickHouseStore.openTarget(first);
+  return ClickHouseStore.openTarget(first, options);
 }
 
 /** Creates a fresh store in ClickHouse 26 (chdb, in this process). */
-export async function chdbStore(prefix = "chdb"): Promise<ClickHouseStore> {
+export async function chdbStore(prefix = "chdb", options: StoreOptions = {}): Promise<ClickHouseStore> {
   const target = chdbTarget(`${prefix}_${process.pid}_${++dbCounter}`);
   await initClickHouseStore(target, { cluster: null, nodes: [] });
-  return ClickHouseStore.openTarget(target);
+  return ClickHouseStore.openTarget(target, options);
 }
 
 /** DuckDB, one ClickHouse 18.16 server, the cluster and ClickHouse 26 (when installed), each empty. */

@@ -57,7 +57,7 @@ Examples:
         if (zone !== undefined) throw new UserError("bad_flag", "--vacuum and --timezone: run them as two commands");
         const v = await vacuumClickHouse(url, o.node as string[]);
         if (format === "json") io.out(toJson(v));
-        else io.err(`vacuum: ${v.segments} replaced or uncommitted segments and ${v.abortedBatches} aborted loads: ${v.mutations} mutations started on ${v.servers} server(s); ClickHouse deletes the rows in the background\n`);
+        else io.err(`vacuum: ${v.segments} replaced or uncommitted segments, ${v.abortedBatches} aborted loads and ${v.retiredBatches} loads whose rollup rows a compaction rewrote: ${v.mutations} mutations started on ${v.servers} server(s); ClickHouse deletes the rows in the background\n`);
         return;
       }
       const r = await initClickHouse(url, o.cluster ?? null, o.node as string[]);

@@ -13,6 +13,7 @@ import { withImportLock } from "./import-lock.js";
 import { eventColumns } from "./init-schema.js";
 import { type LockConnection, lockConnection } from "./lock-server.js";
 import { withRetries } from "./retry.js";
+import { ClickHouseRollupCompactor, type CompactionOutcome, type CompactionStop } from "./rollup-compaction.js";
 import { CLICKHOUSE_SCHEMA_VERSION } from "./schema.js";
 import { addContractClickHouse, contractsClickHouse, fxRatesClickHouse, removeContractClickHouse, upsertFxRatesClickHouse } from "./small-tables.js";
 import { importSpendClickHouse } from "./spend-import.js";
@@ -68,6 +69,7 @@ async function storeStateStepByStep(conn: ClickHouseConnection, target: ClickHou
 export class ClickHouseStore implements Store {
   readonly dialect = clickhouseDialect;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly compactor: ClickHouseRollupCompactor;
 
   private constructor(
     readonly location: string,
@@ -76,14 +78,20 @@ export class ClickHouseStore implements Store {
     readonly cluster: string | null,
     /** The server's version(), read once when the store is opened. */
     readonly serverVersion: string,
-  ) {}
-
-  /** Opens the store at a clickhouse:// URL; fails with a UserError when the server or schema is missing. */
-  static async open(url: string): Promise<ClickHouseStore> {
-    return ClickHouseStore.openTarget(parseClickHouseUrl(url));
+    rollupCompactMinRows?: number,
+  ) {
+    this.compactor = new ClickHouseRollupCompactor(
+      async () => ({ conn: this.conn, lockConn: await this.lockServer(), cluster: this.cluster, store: this.location }),
+      rollupCompactMinRows,
+    );
   }
 
-  static async openTarget(target: ClickHouseTarget): Promise<ClickHouseStore> {
+  /** Opens the store at a clickhouse:// URL; fails with a UserError when the server or schema is missing. */
+  static async open(url: string, options: { rollupCompactMinRows?: number } = {}): Promise<ClickHouseStore> {
+    return ClickHouseStore.openTarget(parseClickHouseUrl(url), options);
+  }
+
+  static async openTarget(target: ClickHouseTarget, options: { rollupCompactMinRows?: number } = {}): Promise<ClickHouseStore> {
     const conn = new ClickHouseConnection(target);
     try {
       // One round trip where the store is as expected; step by step (each failure told apart) where not.
@@ -110,7 +118,7 @@ export class ClickHouseStore implements Store {
           `ClickHouse at ${describeTarget(target)} was set up by an older cpi (its events have no measurement column): run 'cpi init --store URL${how} to add it`,
         );
       }
-      return new ClickHouseStore(`clickhouse ${describeTarget(target)}`, conn, cluster || null, version);
+      return new ClickHouseStore(`clickhouse ${describeTarget(target)}`, conn, cluster || null, version, options.rollupCompactMinRows);
     } catch (e) {
       await conn.close();
       throw e;
@@ -178,11 +186,25 @@ export class ClickHouseStore implements Store {
    */
   appendTrackedEvents(batch: TrackedBatch): Promise<TrackedBatchOutcome> {
     return this.serial(async () => {
-      const r = await withRetries(() => appendTrackedBatchClickHouse(this.conn, batch), { onRetry: this.onRetry });
+      const { rollupRows, ...r } = await withRetries(() => appendTrackedBatchClickHouse(this.conn, batch), { onRetry: this.onRetry });
       if (this.failing) process.stderr.write(`cpi: ClickHouse ${this.location} is back; loading resumed\n`);
       this.failing = false;
+      // The load is stored; a compaction that fails is only late (tried again after the next load).
+      if (rollupRows > 0) {
+        await this.compactor.appended(rollupRows).catch((e: unknown) => {
+          process.stderr.write(`cpi: compacting the rollup of ClickHouse ${this.location} failed (${e instanceof Error ? (e.message.split("\n")[0] ?? "") : String(e)}); tried again later\n`);
+        });
+      }
       return r;
     });
+  }
+
+  /**
+   * Compacts the tracked-event rollup now (rollup-compaction.ts); null when the import lock is busy.
+   * `stopAfter` ends it before its switch, as a killed process would (tests).
+   */
+  compactRollup(stopAfter?: CompactionStop): Promise<CompactionOutcome | null> {
+    return this.serial(() => this.compactor.compact(stopAfter));
   }
 
   eventLogOffset(logId: string): Promise<number | null> {

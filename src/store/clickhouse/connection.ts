@@ -110,9 +110,9 @@ export class ClickHouseConnection {
     return { names: json.meta.map((m) => m.name), convert: json.meta.map((m) => converterOf(m.type, small)), data: json.data };
   }
 
-  /** Runs a statement that returns no rows (DDL, INSERT … SELECT, ALTER). */
-  async command(sql: string): Promise<void> {
-    await this.guard(() => this.client.command({ query: sql }));
+  /** Runs a statement that returns no rows (DDL, INSERT … SELECT, ALTER), with `settings` for it alone. */
+  async command(sql: string, settings?: Record<string, string | number>): Promise<void> {
+    await this.guard(() => this.client.command({ query: sql, ...(settings ? { clickhouse_settings: settings } : {}) }));
   }
 
   /** Inserts TabSeparated lines (each ending in "\n") into `table`'s `columns` as one request. */

@@ -75,9 +75,9 @@ function invalidLines(invalid: readonly TrackedEvent[], batch: bigint): string {
 }
 
 /** The valid events' rollup rows (bucket × campaign × placement × creative counts), tagged with the attempt. */
-function rollupLines(valid: readonly TrackedEvent[], batch: bigint): string {
+function rollupLines(rows: ReturnType<typeof rollupRows>, batch: bigint): string {
   let out = "";
-  for (const r of rollupRows(valid)) {
+  for (const r of rows) {
     out += `${utcText(r.bucket)}\t${tsvString(r.campaign)}\t${tsvString(r.placement)}\t${tsvString(r.creative)}\t${r.events}\t${r.impressions}\t${r.clicks}\t${batch}\n`;
   }
   return out;
@@ -96,10 +96,13 @@ async function mark(conn: ClickHouseConnection, b: TrackedBatch, batch: bigint, 
   await conn.insertTsv("event_batches", ["log_id", "batch", "from_offset", "to_offset", "state"], [`${tsvString(b.logId)}\t${batch}\t${b.from}\t${b.to}\t${state}\n`]);
 }
 
-/** Store.appendTrackedEvents on ClickHouse (see the module comment). One loader per log at a time. */
-export async function appendTrackedBatchClickHouse(conn: ClickHouseConnection, b: TrackedBatch): Promise<TrackedBatchOutcome> {
+/**
+ * Store.appendTrackedEvents on ClickHouse (see the module comment). One loader per log at a time.
+ * Also says how many rollup rows it appended (what the compactor counts).
+ */
+export async function appendTrackedBatchClickHouse(conn: ClickHouseConnection, b: TrackedBatch): Promise<TrackedBatchOutcome & { rollupRows: number }> {
   const stored = await loadedOffset(conn, b.logId);
-  if (stored !== null && stored >= b.to) return { applied: false, events: 0, invalid: 0 };
+  if (stored !== null && stored >= b.to) return { applied: false, events: 0, invalid: 0, rollupRows: 0 };
   if (stored !== null && stored !== b.from) {
     throw new Error(`event log ${b.logId}: the store has loaded up to byte ${stored}, but the batch starts at ${b.from}`);
   }
@@ -116,10 +119,11 @@ export async function appendTrackedBatchClickHouse(conn: ClickHouseConnection, b
   const invalid: TrackedEvent[] = [];
   for (const e of b.events) (e.reason === "" ? valid : invalid).push(e);
   await mark(conn, b, batch, "started");
+  const rollup = rollupRows(valid);
   if (valid.length) {
     const cols = ["ts", "ts_ms", "type", "impression_id", "campaign", "creative", "placement", "visitor", "country", "device", "measurable", "batch", "measurement"];
     await conn.insertTsv("events_rows", cols, eventLines(valid, batch));
-    await conn.insertTsv("rollup_rows", [...ROLLUP_COLUMN_NAMES, "batch"], [rollupLines(valid, batch)]);
+    await conn.insertTsv("rollup_rows", [...ROLLUP_COLUMN_NAMES, "batch"], [rollupLines(rollup, batch)]);
     const sample = sampleLines(valid, batch);
     if (sample) await conn.insertTsv("reach_sample_rows", [...REACH_SAMPLE_COLUMN_NAMES, "batch"], [sample]);
   }
@@ -128,5 +132,5 @@ export async function appendTrackedBatchClickHouse(conn: ClickHouseConnection, b
     await conn.insertTsv("invalid_rows", cols, [invalidLines(invalid, batch)]);
   }
   await mark(conn, b, batch, "done");
-  return { applied: true, events: valid.length, invalid: invalid.length };
+  return { applied: true, events: valid.length, invalid: invalid.length, rollupRows: rollup.length };
 }

@@ -131,7 +131,7 @@ async function markSeen(conn: ClickHouseConnection, table: string): Promise<void
 }
 
 /** True when the holder ran on this machine and its process is gone (killed, crashed). */
-function deadHere(h: LockHolder): boolean {
+export function deadHere(h: LockHolder): boolean {
   if (!h.host || h.host !== hostname() || h.pid <= 0 || h.pid === process.pid) return false;
   try {
     process.kill(h.pid, 0);

@@ -1,6 +1,7 @@
 // `cpi init` on ClickHouse: creates the schema on one server, or on every server of a cluster
 // (18.16 runs ON CLUSTER DDL only through ZooKeeper, so cpi connects to each server itself).
 import { UserError } from "../../domain/errors.js";
+import type { ResultRow } from "../store.js";
 import { ClickHouseConnection } from "./connection.js";
 import { needsConversionsUpgrade, upgradeConversions } from "./conversions-upgrade.js";
 import { withImportLock } from "./import-lock.js";
@@ -168,12 +169,24 @@ async function underImportLock(target: ClickHouseTarget, needed: boolean, fn: ()
   }
 }
 
+/** One server's cpi_meta rows, or none when it has no schema yet. */
+async function metaOf(c: ClickHouseConnection, database: string): Promise<ResultRow[]> {
+  const exists = await c.query(`SELECT count() AS n FROM system.tables WHERE database = '${database.replace(/'/g, "")}' AND name = 'cpi_meta'`);
+  return Number(exists[0]?.n ?? 0) > 0 ? c.query(`SELECT key, value FROM ${database}.cpi_meta`) : [];
+}
+
 /** One server's schema: earlier versions' tables upgraded, every table and view created, cpi_meta written. */
 async function prepareServer(c: ClickHouseConnection, database: string, cluster: string | null, lockServer: string | null): Promise<void> {
   await upgradeSchema(c, database, cluster);
   await upgradeConversions(c, database, cluster);
+  const before = await metaOf(c, database);
+  // 5: the rollup and sample views also hide retired batches and unswitched compactions
+  // (rollup-compaction.ts): re-created. No compaction ran before 5, so the old views showed the same rows.
+  if (before.length && Number(before.filter((r) => r.key === "schema_version").pop()?.value ?? 0) < 5) {
+    for (const v of ["event_rollup", "reach_sample"]) await c.command(`DROP TABLE IF EXISTS ${database}.${v}`);
+  }
   for (const stmt of schemaStatements(database, cluster)) await c.command(stmt);
-  const meta = await c.query(`SELECT key, value FROM ${database}.cpi_meta`);
+  const meta = await metaOf(c, database);
   const last = (k: string) => meta.filter((r) => r.key === k).pop()?.value;
   if (meta.length === 0) {
     await c.command(`INSERT INTO ${database}.cpi_meta VALUES ('schema_version', '${CLICKHOUSE_SCHEMA_VERSION}'), ('cluster', '${cluster ?? ""}')`);

@@ -3,8 +3,8 @@
 // read through views that show only committed, live rows (see ARCHITECTURE.md, "Re-import on ClickHouse").
 // With a cluster, each table is a `<name>_local` MergeTree on every shard plus a Distributed `<name>`.
 
-/** 4: tracked-event rollups (issue 24); 3: conversions as Int64 micro-units, `conversions_micros` (issue 22); 2: canonical source ids (issue 20); see migrations.ts. */
-export const CLICKHOUSE_SCHEMA_VERSION = 4;
+/** 5: compacted rollups (the rollup and sample views hide retired batches, issue 24); 4: tracked-event rollups (issue 24); 3: conversions as Int64 micro-units, `conversions_micros` (issue 22); 2: canonical source ids (issue 20); see migrations.ts. */
+export const CLICKHOUSE_SCHEMA_VERSION = 5;
 
 interface TableDef {
   name: string;
@@ -146,17 +146,28 @@ const TABLES: TableDef[] = [
   },
 ];
 
-/** What the live views show: committed segments, and events of attempts that were not aborted. */
+/**
+ * The batches whose rollup and sample rows the views hide, as ONE subquery (read once per query, so a
+ * compaction's switch is seen whole): aborted or retired ones, and compactions not switched on yet
+ * (rollup-compaction.ts).
+ */
+export function hiddenRollupBatches(): string {
+  return `SELECT batch FROM event_batches WHERE state IN ('aborted', 'retired', 'compacting', 'compacted') GROUP BY batch
+    HAVING countIf(state IN ('aborted', 'retired')) > 0 OR countIf(state = 'compacted') = 0`;
+}
+
+/** What the live views show: committed segments, events of attempts that were not aborted, rollups that are not retired. */
 function views(global: string): string[] {
   const liveSegments = `segment ${global}IN (SELECT segment FROM segment_log GROUP BY segment HAVING sum(delta) > 0)`;
   const notAborted = `batch ${global}NOT IN (SELECT batch FROM event_batches WHERE state = 'aborted')`;
+  const rollupLive = `batch ${global}NOT IN (${hiddenRollupBatches()})`;
   return [
     `CREATE VIEW IF NOT EXISTS spend AS SELECT ${SPEND_COLUMN_NAMES.join(", ")} FROM spend_rows WHERE ${liveSegments}`,
     `CREATE VIEW IF NOT EXISTS platform_reach AS SELECT ${REACH_COLUMN_NAMES.join(", ")} FROM reach_rows WHERE ${liveSegments}`,
     `CREATE VIEW IF NOT EXISTS events AS SELECT ${EVENT_COLUMN_NAMES.join(", ")} FROM events_rows WHERE ${notAborted}`,
     `CREATE VIEW IF NOT EXISTS invalid_counts AS SELECT ${INVALID_COLUMN_NAMES.join(", ")} FROM invalid_rows WHERE ${notAborted}`,
-    `CREATE VIEW IF NOT EXISTS event_rollup AS SELECT ${ROLLUP_COLUMN_NAMES.join(", ")} FROM rollup_rows WHERE ${notAborted}`,
-    `CREATE VIEW IF NOT EXISTS reach_sample AS SELECT ${REACH_SAMPLE_COLUMN_NAMES.join(", ")} FROM reach_sample_rows WHERE ${notAborted}`,
+    `CREATE VIEW IF NOT EXISTS event_rollup AS SELECT ${ROLLUP_COLUMN_NAMES.join(", ")} FROM rollup_rows WHERE ${rollupLive}`,
+    `CREATE VIEW IF NOT EXISTS reach_sample AS SELECT ${REACH_SAMPLE_COLUMN_NAMES.join(", ")} FROM reach_sample_rows WHERE ${rollupLive}`,
     `CREATE VIEW IF NOT EXISTS contracts AS SELECT id, argMax(campaign, version) AS campaign, argMax(placement, version) AS placement,
        argMax(pricing, version) AS pricing, argMax(amount_micros, version) AS amount_micros, argMax(currency, version) AS currency,
        argMax(date_from, version) AS date_from, argMax(date_to, version) AS date_to, argMax(timezone, version) AS timezone,

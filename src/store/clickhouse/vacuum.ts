@@ -1,6 +1,6 @@
 // Reclaiming disk on ClickHouse: rows no reader can see — of retired segments (replaced by a later
 // import), of segments never committed (a failed import, or one replaced within the same import),
-// and of aborted event loads — are deleted by asynchronous mutations on every server's tables.
+// of aborted event loads, and the rollup rows of loads a compaction rewrote — are deleted by asynchronous mutations on every server's tables.
 // Safe at any time: the views already hide these rows, the commit log is kept, and it holds the
 // store's import lock while it decides what to delete, so no import is in flight meanwhile.
 import { ClickHouseConnection } from "./connection.js";
@@ -12,8 +12,10 @@ import type { ClickHouseTarget } from "./store-url.js";
 export interface VacuumOutcome {
   /** Segments whose rows are deleted (retired ones and never-committed ones). */
   segments: number;
-  /** Aborted event-load attempts whose rows are deleted. */
+  /** Aborted event-load attempts (and killed rollup compactions) whose rows are deleted. */
   abortedBatches: number;
+  /** Load batches whose rollup and sample rows a compaction rewrote (deleted; their events stay). */
+  retiredBatches: number;
   /** Mutations started, over all servers. */
   mutations: number;
   servers: number;
@@ -48,14 +50,22 @@ async function vacuumUnderLock(conn: ClickHouseConnection, target: ClickHouseTar
   const meta = await conn.query("SELECT value FROM cpi_meta WHERE key = 'cluster'");
   const cluster = String(meta[0]?.value ?? "") || null;
   const global = cluster ? "GLOBAL " : "";
-  const retired = await column(conn, "SELECT segment FROM segment_log GROUP BY segment HAVING sum(delta) <= 0", "segment");
+  const retiredSegments = await column(conn, "SELECT segment FROM segment_log GROUP BY segment HAVING sum(delta) <= 0", "segment");
   const newest = Number((await conn.query("SELECT max(import_id) AS m FROM segment_log"))[0]?.m ?? 0);
   const never: string[] = [];
   for (const t of ["spend_rows", "reach_rows"]) {
     never.push(...(await column(conn, `SELECT DISTINCT segment FROM ${t} WHERE import_id <= ${newest} AND segment ${global}NOT IN (SELECT segment FROM segment_log)`, "segment")));
   }
-  const segments = [...new Set([...retired, ...never])];
+  const segments = [...new Set([...retiredSegments, ...never])];
   const aborted = await column(conn, "SELECT DISTINCT batch FROM event_batches WHERE state = 'aborted'", "batch");
+  // Load batches a rollup compaction rewrote: their rollup and sample rows only (their events stay).
+  const retiredSet = `batch ${global}IN (SELECT batch FROM event_batches WHERE state = 'retired')`;
+  const retired = [
+    ...new Set([
+      ...(await column(conn, `SELECT DISTINCT batch FROM rollup_rows WHERE ${retiredSet}`, "batch")),
+      ...(await column(conn, `SELECT DISTINCT batch FROM reach_sample_rows WHERE ${retiredSet}`, "batch")),
+    ]),
+  ];
   const servers = await clusterServers(target, { cluster, nodes });
   let mutations = 0;
   for (const s of servers) {
@@ -72,11 +82,16 @@ async function vacuumUnderLock(conn: ClickHouseConnection, target: ClickHouseTar
         for (const t of ["events_rows", "invalid_rows", "rollup_rows", "reach_sample_rows"]) await c.command(`ALTER TABLE ${local(t)} DELETE WHERE batch IN (${list})`);
         mutations += 4;
       }
+      for (let i = 0; i < retired.length; i += CHUNK) {
+        const list = retired.slice(i, i + CHUNK).join(", ");
+        for (const t of ["rollup_rows", "reach_sample_rows"]) await c.command(`ALTER TABLE ${local(t)} DELETE WHERE batch IN (${list})`);
+        mutations += 2;
+      }
     } finally {
       await c.close();
     }
   }
-  return { segments: segments.length, abortedBatches: aborted.length, mutations, servers: servers.length };
+  return { segments: segments.length, abortedBatches: aborted.length, retiredBatches: retired.length, mutations, servers: servers.length };
 }
 
 /** Mutations not finished yet on one server's database (0 when the vacuum is done there). */

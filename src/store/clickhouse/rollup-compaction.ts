@@ -1,0 +1,181 @@
+// Compaction of the tracked-event rollup and its visitor sample on ClickHouse (issue 24; the DuckDB
+// counterpart is store/duckdb/rollup-compaction.ts). `cpi serve` loads every 200 ms and each load
+// appends rows per key it touched, tagged with its load attempt's batch id, so without compaction the
+// rollup grows with the number of loads. ClickHouse 18.16 has no transactions, so a compaction is
+// made visible the way loads are hidden, through `event_batches` (schema 5):
+//   1. it registers a new batch id C as 'compacting': the `event_rollup` / `reach_sample` views hide
+//      a batch with a 'compacting' row and no 'compacted' one;
+//   2. it writes the finished batches' rows (S: loads that are 'done', earlier compactions that are
+//      'compacted', neither aborted nor retired) summed per key (the sample: distinct) under C;
+//   3. ONE insert into event_batches (one block, one part: atomic) adds (C, 'compacted') and
+//      (B, 'retired') for every B in S. The views read event_batches once, in one subquery, so a
+//      report sees either S's rows or C's, never both or neither. `events` ignores 'retired'.
+// Killed before 3, C's rows stay hidden (the next compaction marks C aborted and `cpi init --vacuum`
+// deletes them); after 3, the retired rows are deleted by mutations (one server) or by vacuum (cluster),
+// and once they are gone the next compaction drops their 'retired' marks (one server).
+// Compactions hold the store's import lock (only tried: a compaction waits for no import), so two never
+// overlap, and none runs while vacuum decides what to delete.
+import { randomBytes } from "node:crypto";
+import type { ClickHouseConnection } from "./connection.js";
+import { deadHere, lockHolder, withImportLock } from "./import-lock.js";
+import { hiddenRollupBatches, REACH_SAMPLE_COLUMN_NAMES, ROLLUP_COLUMN_NAMES } from "./schema.js";
+
+/** Rows appended since the last compaction before the next one, at least (as on DuckDB). */
+export const COMPACT_MIN_ROWS = 250_000;
+/** The log id of compaction batches in event_batches (no event log is named so: log ids are hashes). */
+export const COMPACTION_LOG_ID = "(rollup compaction)";
+/** Batches compacted at most at once (their ids travel in the statements' text, 10 MiB at most). */
+const MAX_BATCHES = 200_000;
+/** The parser's limits for statements listing that many ids (18.16's default max_ast_elements, 50,000, is too few). */
+const LONG_LIST = { max_ast_elements: 4 * MAX_BATCHES, max_expanded_ast_elements: 4 * MAX_BATCHES };
+
+export interface CompactionOutcome {
+  /** Batches whose rows were rewritten (and retired). */
+  batches: number;
+  /** Visible rollup rows before and after. */
+  rowsBefore: number;
+  rowsAfter: number;
+  sampleRowsBefore: number;
+  sampleRowsAfter: number;
+}
+
+/** Where a compaction stops early, as a killed process would (tests: the state it leaves must count right). */
+export type CompactionStop = "registered" | "rollup-written" | "rows-written";
+
+export interface CompactionContext {
+  conn: ClickHouseConnection;
+  /** The connection holding the store's import lock (the first shard's server on a cluster). */
+  lockConn: ClickHouseConnection;
+  cluster: string | null;
+  store: string;
+}
+
+async function count(conn: ClickHouseConnection, sql: string): Promise<number> {
+  return Number((await conn.query(sql))[0]?.n ?? 0);
+}
+
+function newBatchId(): bigint {
+  return randomBytes(8).readBigUInt64BE() || 1n;
+}
+
+/**
+ * Compacts now, or returns null when the import lock is busy (an import or vacuum runs; try later).
+ * `stopAfter` ends it early without the switch, as a kill would.
+ */
+export async function compactRollup(ctx: CompactionContext, stopAfter?: CompactionStop): Promise<CompactionOutcome | null> {
+  // A live holder (an import, vacuum, another compaction) is not waited for; a gone one is taken over
+  // (at once when it ran here, else once stale); one with no heartbeat yet is waited for briefly (the
+  // lock counts its silence from that sighting and takes it over after 2 minutes).
+  const holder = await lockHolder(ctx.lockConn);
+  if (holder && holder.silentFor !== null && holder.silentFor < 600 && !deadHere(holder)) return null;
+  const signal = AbortSignal.timeout(holder ? 300 : 5_000);
+  try {
+    return await withImportLock(ctx.lockConn, (lock) => compactUnderLock(ctx, (fn) => lock.committing(fn), stopAfter), {
+      store: ctx.store,
+      signal,
+      onWait: () => {},
+    });
+  } catch (e) {
+    if (e === signal.reason) return null;
+    throw e;
+  }
+}
+
+async function compactUnderLock(ctx: CompactionContext, committing: (fn: () => Promise<void>) => Promise<void>, stopAfter?: CompactionStop): Promise<CompactionOutcome> {
+  const { conn } = ctx;
+  const global = ctx.cluster ? "GLOBAL " : "";
+  const mark = (rows: [bigint | string, string][]) =>
+    conn.insertTsv("event_batches", ["log_id", "batch", "from_offset", "to_offset", "state"], [rows.map(([b, s]) => `${COMPACTION_LOG_ID}\t${b}\t0\t0\t${s}\n`).join("")]);
+  // Compactions that never switched were killed (none runs now: this one holds the lock): aborted, vacuum deletes their rows.
+  const dead = await conn.query(
+    `SELECT batch FROM event_batches WHERE state IN ('compacting', 'compacted', 'aborted') GROUP BY batch HAVING countIf(state = 'compacting') > 0 AND countIf(state != 'compacting') = 0`,
+  );
+  if (dead.length) await mark(dead.map((r) => [String(r.batch), "aborted"]));
+  if (!ctx.cluster) await forgetDeleted(conn);
+  const rowsBefore = await count(conn, "SELECT count() AS n FROM event_rollup");
+  const sampleRowsBefore = await count(conn, "SELECT count() AS n FROM reach_sample");
+  // GROUP BY, not DISTINCT: 18.16's DISTINCT … LIMIT returned a batch several times (174,152 rows for 129,600 batches).
+  const finished = await conn.query(
+    `SELECT batch FROM rollup_rows WHERE batch ${global}IN (SELECT batch FROM event_batches WHERE state IN ('done', 'compacted'))
+       AND batch ${global}NOT IN (${hiddenRollupBatches()}) GROUP BY batch LIMIT ${MAX_BATCHES}`,
+  );
+  const batches = [...new Set(finished.map((r) => String(r.batch)))];
+  const same = { batches: 0, rowsBefore, rowsAfter: rowsBefore, sampleRowsBefore, sampleRowsAfter: sampleRowsBefore };
+  if (batches.length < 2) return same;
+  const c = newBatchId();
+  await mark([[c, "compacting"]]);
+  if (stopAfter === "registered") return same;
+  const list = batches.join(", ");
+  const [ts, campaign, placement, creative] = ROLLUP_COLUMN_NAMES;
+  const key = `${ts}, ${campaign}, ${placement}, ${creative}`;
+  await conn.command(
+    `INSERT INTO rollup_rows (${ROLLUP_COLUMN_NAMES.join(", ")}, batch) SELECT ${key}, sum(events), sum(impressions), sum(clicks), toUInt64(${c})
+     FROM rollup_rows WHERE batch IN (${list}) GROUP BY ${key}`,
+    LONG_LIST,
+  );
+  if (stopAfter === "rollup-written") return same;
+  const sampleColumns = REACH_SAMPLE_COLUMN_NAMES.join(", ");
+  await conn.command(`INSERT INTO reach_sample_rows (${sampleColumns}, batch) SELECT DISTINCT ${sampleColumns}, toUInt64(${c}) FROM reach_sample_rows WHERE batch IN (${list})`, LONG_LIST);
+  if (stopAfter === "rows-written") return same;
+  // The switch: one insert, one block.
+  await committing(() => mark([[c, "compacted"], ...batches.map((b): [string, string] => [b, "retired"])]));
+  // The retired rows are hidden now; on one server, mutations delete them (on a cluster: cpi init --vacuum).
+  // One mutation per table (each rewrites the table's parts), whatever the number of batches.
+  if (!ctx.cluster) for (const t of ["rollup_rows", "reach_sample_rows"]) await conn.command(`ALTER TABLE ${t} DELETE WHERE batch IN (${list})`, LONG_LIST);
+  return {
+    batches: batches.length,
+    rowsBefore,
+    rowsAfter: await count(conn, "SELECT count() AS n FROM event_rollup"),
+    sampleRowsBefore,
+    sampleRowsAfter: await count(conn, "SELECT count() AS n FROM reach_sample"),
+  };
+}
+
+/**
+ * Drops the 'retired' marks of batches whose rows the mutations have deleted everywhere, so that the
+ * views' subquery stays about as small as the last compaction (a batch id is never written again, so
+ * a batch with no rows left needs no mark). One server only: on a cluster the marks stay.
+ */
+async function forgetDeleted(conn: ClickHouseConnection): Promise<void> {
+  const gone = (
+    await conn.query(
+      `SELECT batch FROM event_batches WHERE state = 'retired'
+         AND batch NOT IN (SELECT batch FROM rollup_rows) AND batch NOT IN (SELECT batch FROM reach_sample_rows) GROUP BY batch LIMIT ${MAX_BATCHES}`,
+    )
+  ).map((r) => String(r.batch));
+  if (gone.length) await conn.command(`ALTER TABLE event_batches DELETE WHERE state = 'retired' AND batch IN (${[...new Set(gone)].join(", ")})`, LONG_LIST);
+}
+
+/**
+ * Decides when to compact, as on DuckDB: once the rows appended since the last compaction exceed the
+ * rows it kept (and COMPACT_MIN_ROWS). A busy lock or a failed compaction is tried again after the next load.
+ */
+export class ClickHouseRollupCompactor {
+  private kept: number | null = null;
+  private added = 0;
+
+  constructor(
+    private readonly context: () => Promise<CompactionContext>,
+    private readonly minRows = COMPACT_MIN_ROWS,
+  ) {}
+
+  /** Called after a load with the rollup rows it appended; compacts when due. Returns the outcome, or null. */
+  async appended(rows: number): Promise<CompactionOutcome | null> {
+    this.added += rows;
+    if (this.added < this.minRows) return null;
+    const ctx = await this.context();
+    this.kept ??= await count(ctx.conn, "SELECT count() AS n FROM event_rollup");
+    if (this.added < this.kept) return null;
+    return this.compact();
+  }
+
+  /** Compacts now (null when the import lock is busy). */
+  async compact(stopAfter?: CompactionStop): Promise<CompactionOutcome | null> {
+    const r = await compactRollup(await this.context(), stopAfter);
+    if (r && !stopAfter) {
+      this.added = 0;
+      this.kept = r.rowsAfter;
+    }
+    return r;
+  }
+}
