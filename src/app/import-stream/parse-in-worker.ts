@@ -7,6 +7,7 @@ import { MessageChannel, type ResourceLimits, receiveMessageOnPort, type Transfe
 import { UserError } from "../../domain/errors.js";
 import { ReplaceWindowCollector } from "../../domain/replace-window.js";
 import type { SpendColumns } from "../../domain/spend-columns.js";
+import { isZipArchive } from "../../ingest/decode.js";
 import type { ParseOptions } from "../../ingest/index.js";
 import { zipEntries } from "../../ingest/zip-reader.js";
 import { addColumnSums, emptyRowSums } from "../totals-check.js";
@@ -46,8 +47,6 @@ async function waitPast(signal: Int32Array, seen: number): Promise<void> {
   const w = waitAsync(signal, 0, seen, 1000);
   if (w.async) await w.value;
 }
-
-const isZip = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x4b && b[2] === 3 && b[3] === 4;
 
 /** The size of a workbook's shared strings XML, from its zip directory (the most allowed when that cannot be read: the parse says why). */
 function sharedStringsBytes(file: ByteSource, plan: ImportMemoryPlan): number {
@@ -134,7 +133,7 @@ export function parseInWorker(input: Uint8Array | ByteSource, opts: ParseOptions
     // A file read in parts: the worker's heap is kept to what a part needs (its bytes, its text and its
     // cells, a few times the part), so V8 collects the parts read before instead of letting them pile
     // up to whatever its default limit is. A workbook gets room for its shared strings (xlsx-parts.ts).
-    const heapMb = inMemory ? 0 : isZip(input.read(0, 4)) ? workbookHeapMb(plan, sharedStringsBytes(input, plan)) : plan.parserHeapMb;
+    const heapMb = inMemory ? 0 : isZipArchive(input.read(0, 4)) ? workbookHeapMb(plan, sharedStringsBytes(input, plan)) : plan.parserHeapMb;
     const w = startWorker(job, transfer, heapMb ? { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: Math.min(16, heapMb / 4) } : {});
     w.on("error", (e: unknown) => {
       if ((e as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY") {
