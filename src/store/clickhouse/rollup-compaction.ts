@@ -16,12 +16,11 @@
 // Compactions hold the store's import lock (only tried: a compaction waits for no import), so two never
 // overlap, and none runs while vacuum decides what to delete.
 import { randomBytes } from "node:crypto";
+import { COMPACT_MIN_ROWS, CompactionSchedule } from "../../domain/compaction-schedule.js";
 import type { ClickHouseConnection } from "./connection.js";
 import { deadHere, lockHolder, withImportLock } from "./import-lock.js";
 import { hiddenRollupBatches, REACH_SAMPLE_COLUMN_NAMES, ROLLUP_COLUMN_NAMES } from "./schema.js";
 
-/** Rows appended since the last compaction before the next one, at least (as on DuckDB). */
-export const COMPACT_MIN_ROWS = 250_000;
 /** The log id of compaction batches in event_batches (no event log is named so: log ids are hashes). */
 export const COMPACTION_LOG_ID = "(rollup compaction)";
 /** Batches compacted at most at once (their ids travel in the statements' text, 10 MiB at most). */
@@ -147,35 +146,29 @@ async function forgetDeleted(conn: ClickHouseConnection): Promise<void> {
 }
 
 /**
- * Decides when to compact, as on DuckDB: once the rows appended since the last compaction exceed the
- * rows it kept (and COMPACT_MIN_ROWS). A busy lock or a failed compaction is tried again after the next load.
+ * Compacts when the CompactionSchedule says so, as on DuckDB. A busy lock or a failed compaction is
+ * tried again after the next load.
  */
 export class ClickHouseRollupCompactor {
-  private kept: number | null = null;
-  private added = 0;
+  private readonly schedule: CompactionSchedule;
 
   constructor(
     private readonly context: () => Promise<CompactionContext>,
-    private readonly minRows = COMPACT_MIN_ROWS,
-  ) {}
+    minRows = COMPACT_MIN_ROWS,
+  ) {
+    this.schedule = new CompactionSchedule(minRows);
+  }
 
   /** Called after a load with the rollup rows it appended; compacts when due. Returns the outcome, or null. */
   async appended(rows: number): Promise<CompactionOutcome | null> {
-    this.added += rows;
-    if (this.added < this.minRows) return null;
-    const ctx = await this.context();
-    this.kept ??= await count(ctx.conn, "SELECT count() AS n FROM event_rollup");
-    if (this.added < this.kept) return null;
-    return this.compact();
+    const kept = async () => count((await this.context()).conn, "SELECT count() AS n FROM event_rollup");
+    return (await this.schedule.due(rows, kept)) ? this.compact() : null;
   }
 
   /** Compacts now (null when the import lock is busy). */
   async compact(stopAfter?: CompactionStop): Promise<CompactionOutcome | null> {
     const r = await compactRollup(await this.context(), stopAfter);
-    if (r && !stopAfter) {
-      this.added = 0;
-      this.kept = r.rowsAfter;
-    }
+    if (r && !stopAfter) this.schedule.compacted(r.rowsAfter);
     return r;
   }
 }

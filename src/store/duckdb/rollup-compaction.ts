@@ -4,9 +4,7 @@
 // exists for. Rows are summed when read, so rewriting a key's rows as one is invisible to reports;
 // it runs in one transaction, so a kill -9 leaves either the old rows or the new ones.
 import type { DuckDBConnection } from "@duckdb/node-api";
-
-/** Rows appended since the last compaction before the next one, at least (also its growth factor's floor). */
-export const COMPACT_MIN_ROWS = 250_000;
+import { COMPACT_MIN_ROWS, CompactionSchedule } from "../../domain/compaction-schedule.js";
 
 /** Each table compacted, with the statement giving its rows once compacted. */
 const COMPACTIONS: readonly { table: string; compacted: string }[] = [
@@ -19,25 +17,20 @@ const COMPACTIONS: readonly { table: string; compacted: string }[] = [
   { table: "reach_sample", compacted: "SELECT DISTINCT ts, campaign, placement, creative, visitor FROM reach_sample" },
 ];
 
-/**
- * Decides when to compact: once the rows appended since the last compaction exceed the rows it kept
- * (and COMPACT_MIN_ROWS), so each appended row is rewritten a bounded number of times (amortised).
- */
+/** Compacts when the CompactionSchedule says so. */
 export class RollupCompactor {
-  private kept: number | null = null;
-  private added = 0;
+  private readonly schedule: CompactionSchedule;
 
   constructor(
     private readonly conn: DuckDBConnection,
-    private readonly minRows = COMPACT_MIN_ROWS,
-  ) {}
+    minRows = COMPACT_MIN_ROWS,
+  ) {
+    this.schedule = new CompactionSchedule(minRows);
+  }
 
   /** Called after a committed load with the rollup rows it appended; compacts when due. Returns whether it did. */
   async appended(rows: number): Promise<boolean> {
-    this.added += rows;
-    if (this.added < this.minRows) return false;
-    this.kept ??= await this.count();
-    if (this.added < this.kept) return false;
+    if (!(await this.schedule.due(rows, () => this.count()))) return false;
     await this.compact();
     return true;
   }
@@ -57,8 +50,7 @@ export class RollupCompactor {
       await this.conn.run("ROLLBACK").catch(() => {});
       throw e;
     }
-    this.added = 0;
-    this.kept = await this.count();
+    this.schedule.compacted(await this.count());
   }
 
   private async count(): Promise<number> {
