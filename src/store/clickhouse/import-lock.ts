@@ -14,11 +14,15 @@
 // The reserved ids travel with the token, so an importer that took a lock over never reuses the
 // import ids (and so the segment ids) of the holder it replaced, and a broken holder's next heartbeat
 // or commit check fails (its table name is gone) so it never commits.
+// A server killed half-way through a RENAME can move the token's data directory to the new name without
+// the table (see `free`); every RENAME to a new random name is therefore first noted in `lock_renames`,
+// and a new holder adopts the directories of noted names that became no table (see `adoptStrays`).
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { clickhouseDialect } from "../../query/clickhouse-dialect.js";
 import type { ClickHouseConnection } from "./connection.js";
+import { adoptStrays, attempt, COLUMNS, noSuchTable, renameNoted } from "./lock-renames.js";
 
 const q = clickhouseDialect.quoteString;
 const FREE = "import_lock";
@@ -31,7 +35,6 @@ const isFree = (table: string) => table === FREE || table.startsWith(FREE_ELSEWH
  * after the token, so that a token taken over carries no sighting of its former name into its new one.
  */
 const seenBy = (table: string) => `seen:${table}`;
-const COLUMNS = "holder String, host String, pid UInt32, started String, heartbeat DateTime, reserved UInt64";
 
 /** Who holds the lock, as its heartbeat rows say. */
 export interface LockHolder {
@@ -70,10 +73,6 @@ export interface ImportLockOptions {
 
 /** The lock was taken over while this process held it: nothing of the operation may be committed. */
 export class ImportLockLost extends Error {}
-
-function noSuchTable(e: unknown): boolean {
-  return e instanceof Error && /Table \S+ (doesn't exist|does not exist|already exists)/.test(e.message);
-}
 
 /** What a waiter can do about a lock whose holder is gone. */
 function unlockHint(staleAfter: number, command: string | undefined): string {
@@ -182,9 +181,10 @@ export class ImportLock {
     private readonly conn: ClickHouseConnection,
     readonly table: string,
     private readonly started: string,
-    /** The largest import id any holder of this lock reserved (0 when none did). */
-    readonly reservedBefore: number,
   ) {}
+
+  /** The largest import id any holder of this lock reserved (0 when none did). */
+  reservedBefore = 0;
 
   /**
    * Waits (with backoff, saying for whom) until this process holds the store's import lock.
@@ -195,7 +195,6 @@ export class ImportLock {
     const store = o.store ? ` of ${o.store}` : "";
     const onWait = o.onWait ?? ((h) => process.stderr.write(`cpi: waiting for the import lock${store}, held by ${describeHolder(h)}; ${unlockHint(staleAfter, o.unlockCommand)}\n`));
     const onBreak = o.onBreak ?? ((h, why) => process.stderr.write(`cpi: taking over the import lock${store} from ${describeHolder(h)}: ${why}\n`));
-    const mine = `${HELD}${randomBytes(8).toString("hex")}`;
     const started = new Date().toISOString();
     const unheardAfter = Math.min(o.unheardAfterMs ?? 120_000, o.staleAfterMs ?? 600_000) / 1000;
     const announced = new Set<string>();
@@ -203,6 +202,9 @@ export class ImportLock {
     for (;;) {
       o.signal?.throwIfAborted();
       const found = await tokens(conn);
+      // A name of its own for each attempt: an attempt cut short by a killed server may have left a
+      // directory under it, which the next holder adopts, and which a later attempt must not reuse.
+      const mine = `${HELD}${randomBytes(8).toString("hex")}`;
       let got = false;
       if (found.length === 0) {
         // No token yet (a new store): create one already held. Two processes doing this at once each
@@ -210,7 +212,7 @@ export class ImportLock {
         got = await attempt(() => conn.command(`CREATE TABLE ${mine} (${COLUMNS}) ENGINE = Log`));
       } else if (found.some(isFree)) {
         const token = found.find(isFree) as string;
-        got = await attempt(() => conn.command(`RENAME TABLE ${token} TO ${mine}`));
+        got = await renameNoted(conn, token, mine);
       } else {
         const holder = await holderOf(conn, found[0] as string);
         if (holder) {
@@ -220,7 +222,7 @@ export class ImportLock {
           const dead = deadHere(holder);
           const stale = holder.silentFor !== null ? holder.silentFor >= staleAfter : (holder.unheardFor ?? 0) >= unheardAfter;
           if (dead || stale) {
-            got = await attempt(() => conn.command(`RENAME TABLE ${holder.table} TO ${mine}`));
+            got = await renameNoted(conn, holder.table, mine);
             if (got) onBreak(holder, dead ? "its process is gone" : `silent longer than ${holder.silentFor !== null ? staleAfter : unheardAfter} s`);
           } else if (!announced.has(holder.table)) {
             announced.add(holder.table);
@@ -229,9 +231,13 @@ export class ImportLock {
         }
       }
       if (got) {
-        const lock = new ImportLock(conn, mine, started, await maxReserved(conn, mine));
-        await lock.beat(lock.reservedBefore);
+        const lock = new ImportLock(conn, mine, started);
+        await lock.beat(0);
         if ((await tokens(conn)).length === 1) {
+          // Only once it is the one token: the strays' rows are copied into it and their directories go.
+          await adoptStrays(conn, mine);
+          lock.reservedBefore = await maxReserved(conn, mine);
+          await lock.beat(lock.reservedBefore);
           lock.startHeartbeat(o.heartbeatMs ?? 30_000);
           watchSignals(lock, true);
           return lock;
@@ -343,22 +349,11 @@ async function free(conn: ClickHouseConnection, table: string): Promise<boolean>
   } catch (e) {
     if (!directoryInTheWay(e)) throw e;
   }
-  if (!(await attempt(() => conn.command(`CREATE TABLE ${FREE} (${COLUMNS}) ENGINE = Log`)))) return rename(`${FREE_ELSEWHERE}${randomBytes(8).toString("hex")}`);
+  if (!(await attempt(() => conn.command(`CREATE TABLE ${FREE} (${COLUMNS}) ENGINE = Log`)))) return renameNoted(conn, table, `${FREE_ELSEWHERE}${randomBytes(8).toString("hex")}`);
   // Best effort: files the kill left half-written may not read, and must not keep the lock held.
   await conn.command(`INSERT INTO ${table} SELECT * FROM ${FREE}`).catch(() => {});
   await attempt(() => conn.command(`DROP TABLE ${FREE}`));
   return rename(FREE);
-}
-
-/** Runs a DDL statement; false when it lost the race (the name it needs is gone or taken). */
-async function attempt(fn: () => Promise<void>): Promise<boolean> {
-  try {
-    await fn();
-    return true;
-  } catch (e) {
-    if (noSuchTable(e)) return false;
-    throw e;
-  }
 }
 
 async function maxReserved(conn: ClickHouseConnection, table: string): Promise<number> {
