@@ -128,20 +128,22 @@ export async function initClickHouseStore(target: ClickHouseTarget, o: InitOptio
       `ClickHouse at ${describeTarget(target)} already holds a cpi schema ${existing ? `on cluster '${existing}'` : "for one server"}, not on cluster '${o.cluster}'`,
     );
   }
-  // A store older than schema 2 first gets its source ids renamed (migrations.ts; it takes the import
-  // lock itself), then the steps below bring each server to CLICKHOUSE_SCHEMA_VERSION.
+  const servers = await clusterServers(target, o);
+  // An older store first gets its rows rewritten (migrations.ts: 2, source ids; 6, Google Ads account
+  // ids; they take the import lock themselves), then the steps below bring each server to
+  // CLICKHOUSE_SCHEMA_VERSION and record it.
   if (existing !== null) {
     // In the store's database (the steps name its tables unqualified, as a store's queries do).
-    const c = new ClickHouseConnection(target);
+    const conns = servers.map((s) => new ClickHouseConnection(s.target));
+    const c = conns[0] as ClickHouseConnection;
     try {
       const meta = await c.query("SELECT key, value FROM cpi_meta");
       const version = Number(meta.filter((r) => r.key === "schema_version").pop()?.value ?? 0);
-      if (version < 2) await migrateClickHouse(c, o.cluster, describeTarget(target), version, 2);
+      if (version < CLICKHOUSE_SCHEMA_VERSION) await migrateClickHouse({ conn: c, cluster: o.cluster, store: describeTarget(target), servers: conns }, version, CLICKHOUSE_SCHEMA_VERSION);
     } finally {
-      await c.close();
+      for (const x of conns) await x.close();
     }
   }
-  const servers = await clusterServers(target, o);
   // On a cluster, every server names the one that holds the import lock (the first shard's, where the
   // commit log is), so that importers through any server take the same lock.
   const lockServer = o.cluster ? lockServerOf(servers) : null;

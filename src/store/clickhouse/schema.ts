@@ -3,8 +3,8 @@
 // read through views that show only committed, live rows (see ARCHITECTURE.md, "Re-import on ClickHouse").
 // With a cluster, each table is a `<name>_local` MergeTree on every shard plus a Distributed `<name>`.
 
-/** 5: compacted rollups (the rollup and sample views hide retired batches, issue 24); 4: tracked-event rollups (issue 24); 3: conversions as Int64 micro-units, `conversions_micros` (issue 22); 2: canonical source ids (issue 20); see migrations.ts. */
-export const CLICKHOUSE_SCHEMA_VERSION = 5;
+/** 6: Google Ads account ids without dashes, audit lists spelled canonically (migrations.ts); 5: compacted rollups (the rollup and sample views hide retired batches, issue 24); 4: tracked-event rollups (issue 24); 3: conversions as Int64 micro-units, `conversions_micros` (issue 22); 2: canonical source ids (issue 20); see migrations.ts. */
+export const CLICKHOUSE_SCHEMA_VERSION = 6;
 
 interface TableDef {
   name: string;

@@ -3,6 +3,7 @@
 // as it was. Numbers are reserved across issues (2: canonical source ids; 3: conversions as micros;
 // 4: Google Ads account ids without dashes; 5: tracked-event rollups). A version a build has no step for is passed over.
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { canonicalSourceList } from "../../domain/audit-lists.js";
 import { storedAliases } from "../../domain/sources.js";
 
 type Run = (sql: string, values?: string[]) => Promise<{ [k: string]: unknown }[]>;
@@ -34,8 +35,7 @@ const canonicalSourceIds: Migration = {
     }
     // The audit trail lists each import's sources, comma-separated.
     for (const r of await run("SELECT id, sources FROM imports")) {
-      const list = String(r.sources).split(",");
-      const fixed = [...new Set(list.map((s) => storedAliases([s])[0]?.[1] ?? s))].join(",");
+      const fixed = canonicalSourceList(String(r.sources));
       if (fixed !== String(r.sources)) await run("UPDATE imports SET sources = $1 WHERE id = CAST($2 AS BIGINT)", [fixed, String(r.id)]);
     }
   },
