@@ -7,6 +7,7 @@ import { microsToUnits } from "../domain/money.js";
 import type { EntityDimension, Filter } from "../domain/query.js";
 import type { Store } from "../store/store.js";
 import { runReport } from "./report.js";
+import { nothingMatched } from "./unmatched-filters.js";
 
 /** One side of a comparison: a campaign, a period, or both. */
 export interface CompareSide {
@@ -87,7 +88,7 @@ export async function compareSides(
     if (s.summary.totals.impressions !== 0) continue;
     // A side over a period is empty in that period (the campaign may hold data elsewhere): say so.
     const where = side.from || side.to ? `in this period (${side.from ?? "the first day"} – ${side.to ?? "the last day"})` : "in the store";
-    throw new UserError("empty_side", `${s.summary.label} has no impressions ${where}: check the name or widen the period`);
+    throw await nothingMatched(store, [...base, ...side.filters], "empty_side", `${s.summary.label} has no impressions ${where}: check the name or widen the period`);
   }
   if (sa.currency !== sb.currency) {
     throw new UserError(

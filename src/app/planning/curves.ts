@@ -1,6 +1,6 @@
 import { type ChannelMarginals, type ChannelResponse, channelMarginals, fitChannelResponse } from "../../domain/curves/index.js";
-import { UserError } from "../../domain/errors.js";
 import type { Store } from "../../store/store.js";
+import { nothingMatched } from "../unmatched-filters.js";
 import { type ChannelHistory, type ChannelSelection, channelHistories } from "./delivery.js";
 
 /** The fewest days a channel needs for a curve. */
@@ -23,7 +23,7 @@ export interface ChannelCurves {
  */
 export async function fitCurves(store: Store, sel: ChannelSelection): Promise<ChannelCurves[]> {
   const histories = await channelHistories(store, sel);
-  if (histories.size === 0) throw new UserError("no_data", `no daily spend rows match these filters (by ${sel.by}): curves need a day breakdown`);
+  if (histories.size === 0) throw await nothingMatched(store, sel.filters, "no_data", `no daily spend rows match these filters (by ${sel.by}): curves need a day breakdown`);
   const out: ChannelCurves[] = [];
   for (const h of histories.values()) {
     const usable = h.points.filter((p) => p.spend > 0 && p.impressions > 0);

@@ -1,10 +1,10 @@
 import { addDays, daysBetweenInclusive, type IsoDate, requireIsoDate } from "../../domain/dates.js";
-import { UserError } from "../../domain/errors.js";
 import { unitsToMicros } from "../../domain/money.js";
 import { type DailySpend, type FlightPacing, flightPacingOfDays } from "../../domain/pacing/index.js";
 import type { Filter } from "../../domain/query.js";
 import type { Store } from "../../store/store.js";
 import { runReport } from "../report.js";
+import { nothingMatched } from "../unmatched-filters.js";
 
 export interface PacingRequest {
   filters: Filter[];
@@ -78,7 +78,7 @@ export async function pacing(store: Store, req: PacingRequest): Promise<Campaign
   // The last day with spend inside the flight (ISO dates compare as text).
   const inFlight = read.lastSpendDay === null || read.lastSpendDay < req.from ? null : ([read.lastSpendDay, req.to].sort()[0] as IsoDate);
   const asOf = given ?? inFlight;
-  if (!asOf) throw new UserError("no_data", `no spend in ${req.from} … ${req.to} for these filters`);
+  if (!asOf) throw await nothingMatched(store, req.filters, "no_data", `no spend in ${req.from} … ${req.to} for these filters`);
   const p = flightPacingOfDays({
     budget: unitsToMicros(req.budget),
     flightStart: req.from,
