@@ -27,6 +27,9 @@ export interface InitOutcome {
   servers: { endpoint: string; shard: number | null }[];
 }
 
+/** The cpi_meta key listing a cluster's servers (endpoints, space-separated), where compactions delete retired rollup rows (rollup-cleanup.ts). */
+export const SHARD_SERVERS_KEY = "shard_servers";
+
 interface ClusterHost {
   shard: number;
   host: string;
@@ -147,10 +150,11 @@ export async function initClickHouseStore(target: ClickHouseTarget, o: InitOptio
   // On a cluster, every server names the one that holds the import lock (the first shard's, where the
   // commit log is), so that importers through any server take the same lock.
   const lockServer = o.cluster ? lockServerOf(servers) : null;
+  const shardServers = o.cluster ? servers.map((s) => s.target.endpoint).join(" ") : null;
   let upgrade = false;
   for (const s of servers) if (existing !== null && (await withConnection(s.target, (c) => needsConversionsUpgrade(c, target.database, o.cluster)))) upgrade = true;
   await underImportLock(target, upgrade, async () => {
-    for (const s of servers) await withConnection(s.target, (c) => prepareServer(c, target.database, o.cluster, lockServer));
+    for (const s of servers) await withConnection(s.target, (c) => prepareServer(c, target.database, o.cluster, { lockServer, shardServers }));
   });
   return { database: target.database, cluster: o.cluster, servers: servers.map((s) => ({ endpoint: s.target.endpoint, shard: s.shard })) };
 }
@@ -178,7 +182,7 @@ async function metaOf(c: ClickHouseConnection, database: string): Promise<Result
 }
 
 /** One server's schema: earlier versions' tables upgraded, every table and view created, cpi_meta written. */
-async function prepareServer(c: ClickHouseConnection, database: string, cluster: string | null, lockServer: string | null): Promise<void> {
+async function prepareServer(c: ClickHouseConnection, database: string, cluster: string | null, where: { lockServer: string | null; shardServers: string | null }): Promise<void> {
   await upgradeSchema(c, database, cluster);
   await upgradeConversions(c, database, cluster);
   const before = await metaOf(c, database);
@@ -202,7 +206,10 @@ async function prepareServer(c: ClickHouseConnection, database: string, cluster:
     // TinyLog cannot update a row: the last row of a key wins (clickhouse-store.ts reads it so).
     await c.command(`INSERT INTO ${database}.cpi_meta VALUES ('schema_version', '${CLICKHOUSE_SCHEMA_VERSION}')`);
   }
-  if (lockServer && last(LOCK_SERVER_KEY) !== lockServer) {
-    await c.command(`INSERT INTO ${database}.cpi_meta VALUES ('${LOCK_SERVER_KEY}', '${lockServer.replace(/[\\']/g, "")}')`);
+  for (const [key, value] of [
+    [LOCK_SERVER_KEY, where.lockServer],
+    [SHARD_SERVERS_KEY, where.shardServers],
+  ] as const) {
+    if (value && last(key) !== value) await c.command(`INSERT INTO ${database}.cpi_meta VALUES ('${key}', '${value.replace(/[\\']/g, "")}')`);
   }
 }

@@ -11,22 +11,16 @@
 //      (B, 'retired') for every B in S. The views read event_batches once, in one subquery, so a
 //      report sees either S's rows or C's, never both or neither. `events` ignores 'retired'.
 // Killed before 3, C's rows stay hidden (the next compaction marks C aborted and `cpi init --vacuum`
-// deletes them); after 3, the retired rows are deleted by mutations (one server) or by vacuum (cluster),
-// and once they are gone the next compaction drops their 'retired' marks (one server).
+// deletes them); after 3, mutations delete the retired rows on every server, and once they are gone the
+// next compaction drops their marks (rollup-cleanup.ts; it also redoes a cleanup a kill cut short).
 // Compactions hold the store's import lock (only tried: a compaction waits for no import), so two never
 // overlap, and none runs while vacuum decides what to delete.
 import { randomBytes } from "node:crypto";
 import { COMPACT_MIN_ROWS, CompactionSchedule } from "../../domain/compaction-schedule.js";
 import type { ClickHouseConnection } from "./connection.js";
 import { deadHere, lockHolder, withImportLock } from "./import-lock.js";
+import { COMPACTION_LOG_ID, deleteRetiredRows, forgetDeleted, LONG_LIST, MAX_BATCHES, type RollupServers, redeleteRetiredRows, rollupServers } from "./rollup-cleanup.js";
 import { hiddenRollupBatches, REACH_SAMPLE_COLUMN_NAMES, ROLLUP_COLUMN_NAMES } from "./schema.js";
-
-/** The log id of compaction batches in event_batches (no event log is named so: log ids are hashes). */
-export const COMPACTION_LOG_ID = "(rollup compaction)";
-/** Batches compacted at most at once (their ids travel in the statements' text, 10 MiB at most). */
-const MAX_BATCHES = 200_000;
-/** The parser's limits for statements listing that many ids (18.16's default max_ast_elements, 50,000, is too few). */
-const LONG_LIST = { max_ast_elements: 4 * MAX_BATCHES, max_expanded_ast_elements: 4 * MAX_BATCHES };
 
 export interface CompactionOutcome {
   /** Batches whose rows were rewritten (and retired). */
@@ -39,7 +33,7 @@ export interface CompactionOutcome {
 }
 
 /** Where a compaction stops early, as a killed process would (tests: the state it leaves must count right). */
-export type CompactionStop = "registered" | "rollup-written" | "rows-written";
+export type CompactionStop = "registered" | "rollup-written" | "rows-written" | "switched";
 
 export interface CompactionContext {
   conn: ClickHouseConnection;
@@ -81,6 +75,21 @@ export async function compactRollup(ctx: CompactionContext, stopAfter?: Compacti
 }
 
 async function compactUnderLock(ctx: CompactionContext, committing: (fn: () => Promise<void>) => Promise<void>, stopAfter?: CompactionStop): Promise<CompactionOutcome> {
+  // Null on a cluster whose servers are not known: its retired rows are then left to `cpi init --vacuum`.
+  const servers = await rollupServers(ctx.conn, ctx.cluster);
+  try {
+    return await compactOn(ctx, servers, committing, stopAfter);
+  } finally {
+    await servers?.close();
+  }
+}
+
+async function compactOn(
+  ctx: CompactionContext,
+  servers: RollupServers | null,
+  committing: (fn: () => Promise<void>) => Promise<void>,
+  stopAfter?: CompactionStop,
+): Promise<CompactionOutcome> {
   const { conn } = ctx;
   const global = ctx.cluster ? "GLOBAL " : "";
   const mark = (rows: [bigint | string, string][]) =>
@@ -90,7 +99,9 @@ async function compactUnderLock(ctx: CompactionContext, committing: (fn: () => P
     `SELECT batch FROM event_batches WHERE state IN ('compacting', 'compacted', 'aborted') GROUP BY batch HAVING countIf(state = 'compacting') > 0 AND countIf(state != 'compacting') = 0`,
   );
   if (dead.length) await mark(dead.map((r) => [String(r.batch), "aborted"]));
-  if (!ctx.cluster) await forgetDeleted(conn);
+  // What earlier compactions left: retired rows a kill kept from being deleted, marks of deleted batches.
+  if (servers) await redeleteRetiredRows(conn, servers, ctx.cluster);
+  await forgetDeleted(conn, ctx.lockConn, ctx.cluster);
   const rowsBefore = await count(conn, "SELECT count() AS n FROM event_rollup");
   const sampleRowsBefore = await count(conn, "SELECT count() AS n FROM reach_sample");
   // GROUP BY, not DISTINCT: 18.16's DISTINCT … LIMIT returned a batch several times (174,152 rows for 129,600 batches).
@@ -118,9 +129,10 @@ async function compactUnderLock(ctx: CompactionContext, committing: (fn: () => P
   if (stopAfter === "rows-written") return same;
   // The switch: one insert, one block.
   await committing(() => mark([[c, "compacted"], ...batches.map((b): [string, string] => [b, "retired"])]));
-  // The retired rows are hidden now; on one server, mutations delete them (on a cluster: cpi init --vacuum).
-  // One mutation per table (each rewrites the table's parts), whatever the number of batches.
-  if (!ctx.cluster) for (const t of ["rollup_rows", "reach_sample_rows"]) await conn.command(`ALTER TABLE ${t} DELETE WHERE batch IN (${list})`, LONG_LIST);
+  if (stopAfter === "switched") return same;
+  // The retired rows are hidden now: mutations delete them on every server, one per table and server
+  // (each rewrites the table's parts), whatever the number of batches.
+  if (servers) await deleteRetiredRows(servers, batches);
   return {
     batches: batches.length,
     rowsBefore,
@@ -128,21 +140,6 @@ async function compactUnderLock(ctx: CompactionContext, committing: (fn: () => P
     sampleRowsBefore,
     sampleRowsAfter: await count(conn, "SELECT count() AS n FROM reach_sample"),
   };
-}
-
-/**
- * Drops the 'retired' marks of batches whose rows the mutations have deleted everywhere, so that the
- * views' subquery stays about as small as the last compaction (a batch id is never written again, so
- * a batch with no rows left needs no mark). One server only: on a cluster the marks stay.
- */
-async function forgetDeleted(conn: ClickHouseConnection): Promise<void> {
-  const gone = (
-    await conn.query(
-      `SELECT batch FROM event_batches WHERE state = 'retired'
-         AND batch NOT IN (SELECT batch FROM rollup_rows) AND batch NOT IN (SELECT batch FROM reach_sample_rows) GROUP BY batch LIMIT ${MAX_BATCHES}`,
-    )
-  ).map((r) => String(r.batch));
-  if (gone.length) await conn.command(`ALTER TABLE event_batches DELETE WHERE state = 'retired' AND batch IN (${[...new Set(gone)].join(", ")})`, LONG_LIST);
 }
 
 /**

@@ -7,6 +7,7 @@ import { ClickHouseConnection } from "./connection.js";
 import { withImportLock } from "./import-lock.js";
 import { clusterServers } from "./init-schema.js";
 import { lockConnection } from "./lock-server.js";
+import { forgetDeleted } from "./rollup-cleanup.js";
 import type { ClickHouseTarget } from "./store-url.js";
 
 export interface VacuumOutcome {
@@ -37,7 +38,7 @@ export async function vacuumClickHouseStore(target: ClickHouseTarget, nodes: rea
   try {
     const lock = await lockConnection(conn);
     try {
-      return await withImportLock(lock.conn, () => vacuumUnderLock(conn, target, nodes), { store: `${target.endpoint}/${target.database}` });
+      return await withImportLock(lock.conn, () => vacuumUnderLock(conn, lock.conn, target, nodes), { store: `${target.endpoint}/${target.database}` });
     } finally {
       if (lock.own) await lock.conn.close();
     }
@@ -46,9 +47,11 @@ export async function vacuumClickHouseStore(target: ClickHouseTarget, nodes: rea
   }
 }
 
-async function vacuumUnderLock(conn: ClickHouseConnection, target: ClickHouseTarget, nodes: readonly ClickHouseTarget[]): Promise<VacuumOutcome> {
+async function vacuumUnderLock(conn: ClickHouseConnection, lockConn: ClickHouseConnection, target: ClickHouseTarget, nodes: readonly ClickHouseTarget[]): Promise<VacuumOutcome> {
   const meta = await conn.query("SELECT value FROM cpi_meta WHERE key = 'cluster'");
   const cluster = String(meta[0]?.value ?? "") || null;
+  // The compaction marks of batches an earlier vacuum or compaction deleted (rollup-cleanup.ts).
+  await forgetDeleted(conn, lockConn, cluster);
   const global = cluster ? "GLOBAL " : "";
   const retiredSegments = await column(conn, "SELECT segment FROM segment_log GROUP BY segment HAVING sum(delta) <= 0", "segment");
   const newest = Number((await conn.query("SELECT max(import_id) AS m FROM segment_log"))[0]?.m ?? 0);
