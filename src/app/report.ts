@@ -10,8 +10,14 @@ import type { ReachMode } from "../domain/tracking/reach-sample.js";
 import { compileEventCount, includesTracked, TRACKED_SOURCE } from "../query/events-sql.js";
 import { bucketLabels, type CompiledSpendQuery, compileSpendCurrencies, compileSpendQuery, compileStraddleCount, type SpendSum } from "../query/spend-sql.js";
 import type { ResultColumns, ResultRow, Store } from "../store/store.js";
+import { ColumnarReportRow, columnarReportRows } from "./report-rows.js";
 import { dimensionKey, type TrackedPart, trackedReportPart } from "./track/tracked-report.js";
 
+/**
+ * One row of a report. Rows of a one-currency spend report are ColumnarReportRow views of the
+ * report's columns (report-rows.ts): their parts are read through accessors, so compare rows by
+ * these fields (`({ keys, totals, values })`), not as whole objects.
+ */
 export interface ReportRow {
   /** Dimension values in query order ("" where an entity has no value at that level). */
   keys: string[];
@@ -75,38 +81,6 @@ function rowsOf(result: ResultColumns): ResultRow[] {
     const o: ResultRow = {};
     for (const name of names) o[name] = (result.columns[name] as ResultColumns["columns"][string])[r] ?? null;
     rows.push(o);
-  }
-  return rows;
-}
-
-/** One report row per result row (one currency, nothing to merge): keys, then the sums as Totals. */
-function reportRowsOf(result: ResultColumns, dimensionColumns: readonly string[], valuesOf: (t: Totals) => ReportRow["values"]): ReportRow[] {
-  const c = result.columns;
-  const none: null[] = [];
-  const keys = dimensionColumns.map((name) => c[name] ?? none);
-  const [cost, revenue, impressions, clicks, conversions, viewable, measurable] = [
-    c.cost,
-    c.revenue,
-    c.impressions,
-    c.clicks,
-    c.conversions,
-    c.viewable_impressions,
-    c.measurable_impressions,
-  ].map((col) => col ?? none);
-  const rows = new Array<ReportRow>(result.rowCount);
-  for (let r = 0; r < result.rowCount; r++) {
-    const k = new Array<string>(keys.length);
-    for (let i = 0; i < keys.length; i++) k[i] = String((keys[i] as unknown[])[r] ?? "");
-    const totals: Totals = {
-      cost: moneyOf(cost?.[r], 1),
-      revenue: moneyOf(revenue?.[r], 1),
-      impressions: Number(impressions?.[r] ?? 0),
-      clicks: Number(clicks?.[r] ?? 0),
-      conversions: microsToConversions(conversions?.[r] as bigint | number | null),
-      viewable_impressions: Number(viewable?.[r] ?? 0),
-      measurable_impressions: Number(measurable?.[r] ?? 0),
-    };
-    rows[r] = { keys: k, totals, values: valuesOf(totals) };
   }
   return rows;
 }
@@ -258,7 +232,7 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
     if (tracked) rows.sort((a, b) => compareKeys(a.keys, b.keys));
   } else {
     // One currency (or grouped by currency): each SQL row is one report row, already sorted.
-    rows = reportRowsOf(spend, compiled.dimensionColumns, valuesOf);
+    rows = columnarReportRows(spend, compiled.dimensionColumns, query.metrics);
     columnTotal = totalsOfColumns(spend);
   }
   if (fx || tracked) for (const row of rows) row.values = valuesOf(row.tracked ? { ...row.totals, ...row.tracked } : row.totals);
@@ -293,7 +267,7 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
   if (tracked && query.metrics.some((m) => m === "reach" || m === "cpmr") && query.dimensions.some((d) => d === "week" || d === "month")) {
     warnings.push("visitor keys rotate daily (no visitor is followed across days): weekly and monthly reach count a visitor once per day seen");
   }
-  const ranged = query.dimensions.some(isTimeGrain) && rows.some((r) => r.keys.some((k) => k.includes("..")));
+  const ranged = query.dimensions.some((d, i) => isTimeGrain(d) && hasRange(rows, i, spend.columns[compiled.dimensionColumns[i] as string]));
   if (ranged) warnings.push("some rows cover a date range longer than one bucket and are shown under their own range (start..end), not split into days");
   const straddleSql = compileStraddleCount(store.dialect, query);
   if (straddleSql) {
@@ -334,6 +308,12 @@ async function unmatchedFilterNotes(store: Store, query: MetricQuery): Promise<s
 
 /** Metrics whose value depends on cost: a tracked impression no contract prices makes them look cheaper. */
 const COST_METRICS: ReadonlySet<MetricName> = new Set<MetricName>(["cost", "cpi", "cpm", "cpc", "cpa", "roas", "vcpm", "cpmr"]);
+
+/** Whether a time key of the rows (column `i`, or `column` of the spend result for rows read from it) is a range "start..end". */
+function hasRange(rows: readonly ReportRow[], i: number, column: ResultColumns["columns"][string] | undefined): boolean {
+  if (rows[0] instanceof ColumnarReportRow) return (column ?? []).some((k) => typeof k === "string" && k.includes(".."));
+  return rows.some((r) => (r.keys[i] ?? "").includes(".."));
+}
 
 function compareKeys(a: readonly string[], b: readonly string[]): number {
   for (let i = 0; i < a.length; i++) {
