@@ -91,6 +91,14 @@ test("an empty report has no rows, a zero total and null ratios", async () => {
   } finally {
     await store.close();
   }
+  // A store without spend: no currency (the lowest and highest currency of no rows), nothing summed.
+  const empty = await DuckDbStore.open(":memory:");
+  try {
+    const report = await runReport(empty, { metrics: ["cost", "cpi"], dimensions: ["campaign", "day"], filters: [] }, { sums: "metrics" });
+    assert.deepEqual([report.rows, report.currency, report.total?.values], [[], null, { cost: 0, cpi: null }]);
+  } finally {
+    await empty.close();
+  }
 });
 
 test("sums past 2^53 micros stay exact in the rows and the total; ratios are those of the exact sums", async () => {

@@ -95,8 +95,8 @@ interface SpendRead {
 /**
  * A report's spend sums. Rows to convert at their day's rate or to merge with tracked ones come
  * grouped by currency. Otherwise the currency is a key only where it tells rows apart: a report by
- * currency has it as a dimension already; any other reads the distinct currencies of its rows first
- * and, in the same snapshot, sums without a currency key when there is one (the key took 10–20 % of
+ * currency has it as a dimension already; any other reads the currencies of its rows first
+ * (compileSpendCurrencies) and, in the same snapshot, sums without a currency key when there is one (the key took 10–20 % of
  * the query). Rows in several currencies are summed by currency as before (and refused by runReport).
  */
 async function readSpend(store: Store, query: MetricQuery, byFxDate: boolean, withTracked: boolean, sums: readonly SpendSum[] | undefined): Promise<SpendRead> {
@@ -114,11 +114,20 @@ async function readSpend(store: Store, query: MetricQuery, byFxDate: boolean, wi
     return { compiled, spend };
   }
   return (store.snapshot as NonNullable<Store["snapshot"]>)(async (read) => {
-    const currencies = ((await read(compileSpendCurrencies(d, query))).columns.cur ?? []).map(String);
+    const currencies = await currenciesOf(compileSpendCurrencies(d, query), read);
     if (currencies.length > 1) return grouped(read);
     const compiled = compileSpendQuery(d, query, false, "spend", sums, false);
     return { compiled, spend: await read(compiled.sql), currencies };
   });
+}
+
+/** The currencies a compileSpendCurrencies query found: all of them, or (from its lowest and highest) one, or two of several. */
+async function currenciesOf(q: { sql: string; range: boolean }, read: (sql: string) => Promise<ResultColumns>): Promise<string[]> {
+  const c = (await read(q.sql)).columns;
+  if (!q.range) return (c.cur ?? []).map(String);
+  const [lo, hi] = [c.lo?.[0] ?? null, c.hi?.[0] ?? null];
+  if (lo === null) return [];
+  return lo === hi ? [String(lo)] : [String(lo), String(hi)];
 }
 
 /** Σ of an integer column (numbers within ±2^53, or bigints), exact: in plain numbers while the sum stays within 2^53. */
