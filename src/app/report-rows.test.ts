@@ -137,7 +137,8 @@ test("ClickHouse's text sums, within 2^53 and past it, are read exactly; null an
       clicks: [10, 1, 0],
     },
   };
-  const rows = columnarReportRows(result, ["d0"], ["cost", "cpm", "ctr", "revenue"]);
+  const { rows, total } = columnarReportRows(result, ["d0"], ["cost", "cpm", "ctr", "revenue"]);
+  assert.deepEqual(total, { ...emptyTotals(), cost: 5_000_250_000n + 9_007_199_254_740_993n, impressions: 1000, clicks: 11 });
   assert.deepEqual(
     rows.map((r) => r.toJSON()),
     [

@@ -4,7 +4,7 @@
 // whose keys, totals and values are put together from those columns when a caller reads them. A
 // 109,500-row report used to make four objects and a BigInt per row (keys, totals, values, the row):
 // their allocation and garbage collection took longer than everything else cpi adds to the SQL.
-import { type MeasureName, microsToConversions, type Totals } from "../domain/measures.js";
+import { microsToConversions, type Totals } from "../domain/measures.js";
 import { METRICS, type MetricDef, type MetricName, type MetricUnits } from "../domain/metrics.js";
 import { microsNumberToUnits, microsToUnits } from "../domain/money.js";
 import type { ResultColumns } from "../store/store.js";
@@ -12,11 +12,11 @@ import type { ReportRow } from "./report.js";
 
 type Column = ResultColumns["columns"][string];
 
-/** Money in micros: numbers while every value is a safe integer (exact), else bigints; null when not summed. */
-type MoneyColumn = Float64Array | bigint[] | null;
+/** Sums of micro-units (money, conversions): numbers while every value is a safe integer (exact), else bigints; null when not summed. */
+type MicrosColumn = Float64Array | bigint[] | null;
 
-/** A money column of sums (numbers, bigints or ClickHouse's text) as exact micros. */
-function moneyColumn(col: Column | undefined, n: number): MoneyColumn {
+/** A column of sums in micro-units (numbers, bigints or ClickHouse's text) as exact micros. */
+function microsColumn(col: Column | undefined, n: number): MicrosColumn {
   if (!col) return null;
   const out = new Float64Array(n);
   for (let r = 0; r < n; r++) {
@@ -28,27 +28,49 @@ function moneyColumn(col: Column | undefined, n: number): MoneyColumn {
   return out;
 }
 
-/** A count column (numbers within 2^53, as the engines give them) as numbers; null when not summed. */
-function countColumn(col: Column | undefined, n: number, of: (v: Column[number] | undefined) => number = (v) => Number(v ?? 0)): Float64Array | null {
+/** A count column (numbers within 2^53, as the engines give them; text from ClickHouse) as numbers; null when not summed. */
+function countColumn(col: Column | undefined, n: number): Float64Array | null {
   if (!col) return null;
   const out = new Float64Array(n);
-  for (let r = 0; r < n; r++) out[r] = of(col[r]);
+  for (let r = 0; r < n; r++) {
+    const v = col[r];
+    out[r] = typeof v === "number" ? v : Number(v ?? 0);
+  }
   return out;
 }
 
-const moneyAt = (col: MoneyColumn, r: number): bigint => (col === null ? 0n : BigInt(col[r] as number | bigint));
-const unitsAt = (col: MoneyColumn, r: number): number => {
+/** The exact sum of a column (in plain numbers while it stays within 2^53). */
+function exactSum(col: Float64Array | bigint[] | null): bigint {
+  if (col === null) return 0n;
+  if (!(col instanceof Float64Array)) return col.reduce((a, b) => a + b, 0n);
+  let big = 0n;
+  let sum = 0;
+  for (let r = 0; r < col.length; r++) {
+    const s = sum + (col[r] as number);
+    if (Number.isSafeInteger(s)) sum = s;
+    else {
+      big += BigInt(sum) + BigInt(col[r] as number);
+      sum = 0;
+    }
+  }
+  return big + BigInt(sum);
+}
+
+const microsAt = (col: MicrosColumn, r: number): bigint => (col === null ? 0n : BigInt(col[r] as number | bigint));
+const unitsAt = (col: MicrosColumn, r: number): number => {
   if (col === null) return 0;
   const v = col[r] as number | bigint;
   return typeof v === "number" ? microsNumberToUnits(v) : microsToUnits(v);
 };
+const conversionsAt = (col: MicrosColumn, r: number): number => (col === null ? 0 : microsToConversions(col[r] as number | bigint));
 const at = (col: Float64Array | null, r: number): number => (col === null ? 0 : (col[r] as number));
 
 /** The columns behind a report's rows. Metric values are NaN where the metric is null (a zero denominator). */
 export class ReportColumns {
-  private readonly cost: MoneyColumn;
-  private readonly revenue: MoneyColumn;
-  private readonly counts: Record<Exclude<MeasureName, "cost" | "revenue">, Float64Array | null>;
+  private readonly cost: MicrosColumn;
+  private readonly revenue: MicrosColumn;
+  private readonly conversions: MicrosColumn;
+  private readonly counts: Record<"impressions" | "clicks" | "viewable_impressions" | "measurable_impressions", Float64Array | null>;
   private readonly metricIndex = new Map<string, number>();
   /** One column per metric of the report, in its order. */
   readonly values: Float64Array[];
@@ -60,31 +82,47 @@ export class ReportColumns {
   ) {
     const c = result.columns;
     const n = result.rowCount;
-    this.cost = moneyColumn(c.cost, n);
-    this.revenue = moneyColumn(c.revenue, n);
+    this.cost = microsColumn(c.cost, n);
+    this.revenue = microsColumn(c.revenue, n);
+    this.conversions = microsColumn(c.conversions, n);
     this.counts = {
       impressions: countColumn(c.impressions, n),
       clicks: countColumn(c.clicks, n),
-      conversions: countColumn(c.conversions, n, (v) => microsToConversions(v as bigint | number | null)),
       viewable_impressions: countColumn(c.viewable_impressions, n),
       measurable_impressions: countColumn(c.measurable_impressions, n),
     };
     for (const [i, m] of metrics.entries()) this.metricIndex.set(m, i);
     // Every metric of every row, from one scratch input of sums (in units) per row.
     const defs = metrics.map((m) => METRICS[m] as MetricDef);
-    this.values = metrics.map(() => new Float64Array(n));
+    const values = metrics.map(() => new Float64Array(n));
+    this.values = values;
     const u: MetricUnits = { cost: 0, revenue: 0, impressions: 0, clicks: 0, conversions: 0, viewable_impressions: 0, measurable_impressions: 0 };
-    const { impressions, clicks, conversions, viewable_impressions, measurable_impressions } = this.counts;
+    const { cost, revenue, conversions } = this;
+    const { impressions, clicks, viewable_impressions, measurable_impressions } = this.counts;
     for (let r = 0; r < n; r++) {
-      u.cost = unitsAt(this.cost, r);
-      u.revenue = unitsAt(this.revenue, r);
+      u.cost = unitsAt(cost, r);
+      u.revenue = unitsAt(revenue, r);
       u.impressions = at(impressions, r);
       u.clicks = at(clicks, r);
-      u.conversions = at(conversions, r);
+      u.conversions = conversionsAt(conversions, r);
       u.viewable_impressions = at(viewable_impressions, r);
       u.measurable_impressions = at(measurable_impressions, r);
-      for (let m = 0; m < defs.length; m++) (this.values[m] as Float64Array)[r] = (defs[m] as MetricDef).ofUnits(u) ?? Number.NaN;
+      for (let m = 0; m < defs.length; m++) (values[m] as Float64Array)[r] = (defs[m] as MetricDef).ofUnits(u) ?? Number.NaN;
     }
+  }
+
+  /** The sums over every row (what adding up the rows' totals gives, exactly). */
+  total(): Totals {
+    const c = this.counts;
+    return {
+      cost: exactSum(this.cost),
+      revenue: exactSum(this.revenue),
+      impressions: Number(exactSum(c.impressions)),
+      clicks: Number(exactSum(c.clicks)),
+      conversions: microsToConversions(exactSum(this.conversions)),
+      viewable_impressions: Number(exactSum(c.viewable_impressions)),
+      measurable_impressions: Number(exactSum(c.measurable_impressions)),
+    };
   }
 
   /** Row `r`'s dimension values ("" for none). */
@@ -98,11 +136,11 @@ export class ReportColumns {
   totalsAt(r: number): Totals {
     const c = this.counts;
     return {
-      cost: moneyAt(this.cost, r),
-      revenue: moneyAt(this.revenue, r),
+      cost: microsAt(this.cost, r),
+      revenue: microsAt(this.revenue, r),
       impressions: at(c.impressions, r),
       clicks: at(c.clicks, r),
-      conversions: at(c.conversions, r),
+      conversions: conversionsAt(this.conversions, r),
       viewable_impressions: at(c.viewable_impressions, r),
       measurable_impressions: at(c.measurable_impressions, r),
     };
@@ -173,8 +211,8 @@ export class ColumnarReportRow implements ReportRow {
   }
 }
 
-/** The report rows of a one-currency spend result (one SQL row per report row), with every metric computed. */
-export function columnarReportRows(result: ResultColumns, dimensionColumns: readonly string[], metrics: readonly MetricName[]): ColumnarReportRow[] {
+/** The report rows of a one-currency spend result (one SQL row per report row), with every metric computed, and their total. */
+export function columnarReportRows(result: ResultColumns, dimensionColumns: readonly string[], metrics: readonly MetricName[]): { rows: ColumnarReportRow[]; total: Totals } {
   const none: null[] = [];
   const columns = new ReportColumns(
     result,
@@ -183,7 +221,7 @@ export function columnarReportRows(result: ResultColumns, dimensionColumns: read
   );
   const rows = new Array<ColumnarReportRow>(result.rowCount);
   for (let r = 0; r < result.rowCount; r++) rows[r] = new ColumnarReportRow(columns, r);
-  return rows;
+  return { rows, total: columns.total() };
 }
 
 /** A row's value of `metric`: read from its columns when it has them, else from `values`. */

@@ -130,39 +130,6 @@ async function currenciesOf(q: { sql: string; range: boolean }, read: (sql: stri
   return lo === hi ? [String(lo)] : [String(lo), String(hi)];
 }
 
-/** Σ of an integer column (numbers within ±2^53, or bigints), exact: in plain numbers while the sum stays within 2^53. */
-function sumColumn(col: readonly unknown[] | undefined): bigint {
-  let big = 0n;
-  let n = 0;
-  for (const x of col ?? []) {
-    // Sums come as numbers (DuckDB), or as text (ClickHouse's exact money sums): text within 2^53 as a number.
-    const v = typeof x === "string" && Number.isSafeInteger(Number(x)) ? Number(x) : x;
-    if (typeof v === "number") {
-      const s = n + v;
-      if (Number.isSafeInteger(s)) n = s;
-      else {
-        big += BigInt(n) + BigInt(v);
-        n = 0;
-      }
-    } else if (v !== null && v !== undefined) big += BigInt(v as bigint | string);
-  }
-  return big + BigInt(n);
-}
-
-/** The totals of every row of a spend result (what adding up its report rows gives, without a BigInt per row). */
-function totalsOfColumns(result: ResultColumns): Totals {
-  const c = result.columns;
-  return {
-    cost: sumColumn(c.cost),
-    revenue: sumColumn(c.revenue),
-    impressions: Number(sumColumn(c.impressions)),
-    clicks: Number(sumColumn(c.clicks)),
-    conversions: microsToConversions(sumColumn(c.conversions)),
-    viewable_impressions: Number(sumColumn(c.viewable_impressions)),
-    measurable_impressions: Number(sumColumn(c.measurable_impressions)),
-  };
-}
-
 export interface ReportOptions {
   /**
    * "metrics": sum only the measures the query's metrics are derived from (the others are 0 in each
@@ -241,8 +208,7 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
     if (tracked) rows.sort((a, b) => compareKeys(a.keys, b.keys));
   } else {
     // One currency (or grouped by currency): each SQL row is one report row, already sorted.
-    rows = columnarReportRows(spend, compiled.dimensionColumns, query.metrics);
-    columnTotal = totalsOfColumns(spend);
+    ({ rows, total: columnTotal } = columnarReportRows(spend, compiled.dimensionColumns, query.metrics));
   }
   if (fx || tracked) for (const row of rows) row.values = valuesOf(row.tracked ? { ...row.totals, ...row.tracked } : row.totals);
   const currency = target ?? (currencies.size === 1 ? ([...currencies][0] as string) : null);
