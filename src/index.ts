@@ -7,6 +7,7 @@ export { importFxRates, listFxCoverage } from "./app/fx.js";
 export { type FileImportResult, type ImportOptions, importReports, type ReportFile } from "./app/import.js";
 export * from "./app/planning/index.js";
 export { type Report, type ReportRow, reportToObjects, runReport } from "./app/report.js";
+export { rowValue } from "./app/report-rows.js";
 export * from "./domain/allocate/index.js";
 export { cpiVerdict, extraImpressions, relativeChange } from "./domain/cost-efficiency.js";
 export * from "./domain/curves/index.js";

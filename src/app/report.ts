@@ -8,10 +8,16 @@ import type { Dimension, MetricQuery } from "../domain/query.js";
 import { isTimeGrain } from "../domain/query.js";
 import type { ReachMode } from "../domain/tracking/reach-sample.js";
 import { compileEventCount, includesTracked, TRACKED_SOURCE } from "../query/events-sql.js";
-import { bucketLabels, type CompiledSpendQuery, compileSpendCurrencies, compileSpendQuery, compileStraddleCount, type SpendSum } from "../query/spend-sql.js";
+import { bucketLabels, type CompiledSpendQuery, compileSpendCurrencies, compileSpendCurrencyProbe, compileSpendQuery, compileStraddleCount, type SpendSum } from "../query/spend-sql.js";
 import type { ResultColumns, ResultRow, Store } from "../store/store.js";
+import { ColumnarReportRow, columnarReportRows } from "./report-rows.js";
 import { dimensionKey, type TrackedPart, trackedReportPart } from "./track/tracked-report.js";
 
+/**
+ * One row of a report. Rows of a one-currency spend report are ColumnarReportRow views of the
+ * report's columns (report-rows.ts): their parts are read through accessors, so compare rows by
+ * these fields (`({ keys, totals, values })`), not as whole objects.
+ */
 export interface ReportRow {
   /** Dimension values in query order ("" where an entity has no value at that level). */
   keys: string[];
@@ -79,38 +85,6 @@ function rowsOf(result: ResultColumns): ResultRow[] {
   return rows;
 }
 
-/** One report row per result row (one currency, nothing to merge): keys, then the sums as Totals. */
-function reportRowsOf(result: ResultColumns, dimensionColumns: readonly string[], valuesOf: (t: Totals) => ReportRow["values"]): ReportRow[] {
-  const c = result.columns;
-  const none: null[] = [];
-  const keys = dimensionColumns.map((name) => c[name] ?? none);
-  const [cost, revenue, impressions, clicks, conversions, viewable, measurable] = [
-    c.cost,
-    c.revenue,
-    c.impressions,
-    c.clicks,
-    c.conversions,
-    c.viewable_impressions,
-    c.measurable_impressions,
-  ].map((col) => col ?? none);
-  const rows = new Array<ReportRow>(result.rowCount);
-  for (let r = 0; r < result.rowCount; r++) {
-    const k = new Array<string>(keys.length);
-    for (let i = 0; i < keys.length; i++) k[i] = String((keys[i] as unknown[])[r] ?? "");
-    const totals: Totals = {
-      cost: moneyOf(cost?.[r], 1),
-      revenue: moneyOf(revenue?.[r], 1),
-      impressions: Number(impressions?.[r] ?? 0),
-      clicks: Number(clicks?.[r] ?? 0),
-      conversions: microsToConversions(conversions?.[r] as bigint | number | null),
-      viewable_impressions: Number(viewable?.[r] ?? 0),
-      measurable_impressions: Number(measurable?.[r] ?? 0),
-    };
-    rows[r] = { keys: k, totals, values: valuesOf(totals) };
-  }
-  return rows;
-}
-
 interface SpendRead {
   compiled: CompiledSpendQuery;
   spend: ResultColumns;
@@ -121,9 +95,9 @@ interface SpendRead {
 /**
  * A report's spend sums. Rows to convert at their day's rate or to merge with tracked ones come
  * grouped by currency. Otherwise the currency is a key only where it tells rows apart: a report by
- * currency has it as a dimension already; any other reads the distinct currencies of its rows first
- * and, in the same snapshot, sums without a currency key when there is one (the key took 10–20 % of
- * the query). Rows in several currencies are summed by currency as before (and refused by runReport).
+ * currency has it as a dimension already; any other reads the currencies of its rows first
+ * (compileSpendCurrencies) and, in the same snapshot, sums without a currency key when there is one (the key took 10–20 % of
+ * the query); an engine without snapshots checks every summed row against one currency found first. Rows in several currencies are summed by currency as before (and refused by runReport).
  */
 async function readSpend(store: Store, query: MetricQuery, byFxDate: boolean, withTracked: boolean, sums: readonly SpendSum[] | undefined): Promise<SpendRead> {
   const d = store.dialect;
@@ -132,7 +106,17 @@ async function readSpend(store: Store, query: MetricQuery, byFxDate: boolean, wi
     return { compiled, spend: await read(compiled.sql) };
   };
   const byCurrency = query.dimensions.indexOf("currency");
-  if (byFxDate || withTracked || (byCurrency < 0 && !store.snapshot)) return grouped((sql) => queryColumns(store, sql));
+  if (byFxDate || withTracked) return grouped((sql) => queryColumns(store, sql));
+  if (byCurrency < 0 && !store.snapshot) {
+    // No snapshot to read the currencies in first: one currency found beforehand, and every row of the
+    // sums counting its source rows in any other (the key took 20 % of ClickHouse's query, the count 4).
+    const probe = (await queryColumns(store, compileSpendCurrencyProbe(d, query))).columns.cur?.[0];
+    const cur = probe === undefined || probe === null ? "" : String(probe);
+    const compiled = compileSpendQuery(d, query, false, "spend", sums, false, cur);
+    const spend = await queryColumns(store, compiled.sql);
+    if ((spend.columns.other_currencies ?? []).some((n) => Number(n) !== 0)) return grouped((sql) => queryColumns(store, sql));
+    return { compiled, spend, currencies: spend.rowCount > 0 ? [cur] : [] };
+  }
   if (byCurrency >= 0) {
     const compiled = compileSpendQuery(d, query, false, "spend", sums, false);
     const spend = await queryColumns(store, compiled.sql);
@@ -140,44 +124,20 @@ async function readSpend(store: Store, query: MetricQuery, byFxDate: boolean, wi
     return { compiled, spend };
   }
   return (store.snapshot as NonNullable<Store["snapshot"]>)(async (read) => {
-    const currencies = ((await read(compileSpendCurrencies(d, query))).columns.cur ?? []).map(String);
+    const currencies = await currenciesOf(compileSpendCurrencies(d, query), read);
     if (currencies.length > 1) return grouped(read);
     const compiled = compileSpendQuery(d, query, false, "spend", sums, false);
     return { compiled, spend: await read(compiled.sql), currencies };
   });
 }
 
-/** Σ of an integer column (numbers within ±2^53, or bigints), exact: in plain numbers while the sum stays within 2^53. */
-function sumColumn(col: readonly unknown[] | undefined): bigint {
-  let big = 0n;
-  let n = 0;
-  for (const x of col ?? []) {
-    // Sums come as numbers (DuckDB), or as text (ClickHouse's exact money sums): text within 2^53 as a number.
-    const v = typeof x === "string" && Number.isSafeInteger(Number(x)) ? Number(x) : x;
-    if (typeof v === "number") {
-      const s = n + v;
-      if (Number.isSafeInteger(s)) n = s;
-      else {
-        big += BigInt(n) + BigInt(v);
-        n = 0;
-      }
-    } else if (v !== null && v !== undefined) big += BigInt(v as bigint | string);
-  }
-  return big + BigInt(n);
-}
-
-/** The totals of every row of a spend result (what adding up its report rows gives, without a BigInt per row). */
-function totalsOfColumns(result: ResultColumns): Totals {
-  const c = result.columns;
-  return {
-    cost: sumColumn(c.cost),
-    revenue: sumColumn(c.revenue),
-    impressions: Number(sumColumn(c.impressions)),
-    clicks: Number(sumColumn(c.clicks)),
-    conversions: microsToConversions(sumColumn(c.conversions)),
-    viewable_impressions: Number(sumColumn(c.viewable_impressions)),
-    measurable_impressions: Number(sumColumn(c.measurable_impressions)),
-  };
+/** The currencies a compileSpendCurrencies query found: all of them, or (from its lowest and highest) one, or two of several. */
+async function currenciesOf(q: { sql: string; range: boolean }, read: (sql: string) => Promise<ResultColumns>): Promise<string[]> {
+  const c = (await read(q.sql)).columns;
+  if (!q.range) return (c.cur ?? []).map(String);
+  const [lo, hi] = [c.lo?.[0] ?? null, c.hi?.[0] ?? null];
+  if (lo === null) return [];
+  return lo === hi ? [String(lo)] : [String(lo), String(hi)];
 }
 
 export interface ReportOptions {
@@ -258,8 +218,7 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
     if (tracked) rows.sort((a, b) => compareKeys(a.keys, b.keys));
   } else {
     // One currency (or grouped by currency): each SQL row is one report row, already sorted.
-    rows = reportRowsOf(spend, compiled.dimensionColumns, valuesOf);
-    columnTotal = totalsOfColumns(spend);
+    ({ rows, total: columnTotal } = columnarReportRows(spend, compiled.dimensionColumns, query.metrics));
   }
   if (fx || tracked) for (const row of rows) row.values = valuesOf(row.tracked ? { ...row.totals, ...row.tracked } : row.totals);
   const currency = target ?? (currencies.size === 1 ? ([...currencies][0] as string) : null);
@@ -293,7 +252,7 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
   if (tracked && query.metrics.some((m) => m === "reach" || m === "cpmr") && query.dimensions.some((d) => d === "week" || d === "month")) {
     warnings.push("visitor keys rotate daily (no visitor is followed across days): weekly and monthly reach count a visitor once per day seen");
   }
-  const ranged = query.dimensions.some(isTimeGrain) && rows.some((r) => r.keys.some((k) => k.includes("..")));
+  const ranged = query.dimensions.some((d, i) => isTimeGrain(d) && hasRange(rows, i, spend.columns[compiled.dimensionColumns[i] as string]));
   if (ranged) warnings.push("some rows cover a date range longer than one bucket and are shown under their own range (start..end), not split into days");
   const straddleSql = compileStraddleCount(store.dialect, query);
   if (straddleSql) {
@@ -334,6 +293,12 @@ async function unmatchedFilterNotes(store: Store, query: MetricQuery): Promise<s
 
 /** Metrics whose value depends on cost: a tracked impression no contract prices makes them look cheaper. */
 const COST_METRICS: ReadonlySet<MetricName> = new Set<MetricName>(["cost", "cpi", "cpm", "cpc", "cpa", "roas", "vcpm", "cpmr"]);
+
+/** Whether a time key of the rows (column `i`, or `column` of the spend result for rows read from it) is a range "start..end". */
+function hasRange(rows: readonly ReportRow[], i: number, column: ResultColumns["columns"][string] | undefined): boolean {
+  if (rows[0] instanceof ColumnarReportRow) return (column ?? []).some((k) => typeof k === "string" && k.includes(".."));
+  return rows.some((r) => (r.keys[i] ?? "").includes(".."));
+}
 
 function compareKeys(a: readonly string[], b: readonly string[]): number {
   for (let i = 0; i < a.length; i++) {

@@ -1,5 +1,5 @@
 import { MEASURE_NAMES, type MeasureName } from "./measures.js";
-import { METRICS, type MetricInput, type MetricName } from "./metrics.js";
+import { METRICS, type MetricName, type MetricUnits } from "./metrics.js";
 
 /** Summed measures each metric reads, found once by evaluating its formula on a recording input. */
 const READS = new Map<MetricName, MeasureName[]>();
@@ -8,10 +8,10 @@ function reads(metric: MetricName): MeasureName[] {
   let found = READS.get(metric);
   if (!found) {
     const seen = new Set<MeasureName>();
-    const input = {} as MetricInput;
-    // Every measure 1 (money 1 micro): no formula short-cuts past a measure it needs on a zero or a null.
+    const input = {} as MetricUnits;
+    // Every measure 1: no formula short-cuts past a measure it needs on a zero or a null.
     for (const m of MEASURE_NAMES) {
-      const value = m === "cost" || m === "revenue" ? 1n : 1;
+      const value = 1;
       Object.defineProperty(input, m, {
         enumerable: true,
         get: () => {
@@ -22,7 +22,8 @@ function reads(metric: MetricName): MeasureName[] {
     }
     input.invalid_impressions = 1;
     input.reach = 1;
-    METRICS[metric].value(input);
+    // The formula itself (`value` would first read every measure to convert the money).
+    METRICS[metric].ofUnits(input);
     found = MEASURE_NAMES.filter((m) => seen.has(m));
     READS.set(metric, found);
   }

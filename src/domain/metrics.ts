@@ -20,6 +20,17 @@ export interface TrackedMeasures {
 /** What a metric is computed from: summed measures, plus tracking's when the row has them. */
 export type MetricInput = Totals & TrackedMeasures;
 
+/**
+ * A MetricInput with its money in currency units (plain numbers): what every formula is written
+ * over, so that a report's columns of sums can be turned into metrics without a BigInt per row.
+ */
+export type MetricUnits = Omit<Totals, "cost" | "revenue"> & TrackedMeasures & { cost: number; revenue: number };
+
+/** A MetricInput's money in currency units. @example unitsOf({ ...emptyTotals(), cost: 5_000_000n }).cost // 5 */
+export function unitsOf(t: MetricInput): MetricUnits {
+  return { ...t, cost: microsToUnits(t.cost), revenue: microsToUnits(t.revenue) };
+}
+
 export interface MetricDef {
   readonly name: string;
   readonly label: string;
@@ -30,6 +41,8 @@ export interface MetricDef {
   readonly description: string;
   /** The metric from summed measures; null when its denominator is zero (never Infinity/NaN). */
   value(t: MetricInput): number | null;
+  /** The same metric from the sums with money in units (the formula itself; `value` converts and calls it). */
+  ofUnits(u: MetricUnits): number | null;
 }
 
 /** a / b, or null when b is 0. @example ratio(1, 0) // null */
@@ -37,16 +50,15 @@ export function ratio(a: number, b: number): number | null {
   return b === 0 ? null : a / b;
 }
 
-const cost = (t: Totals) => microsToUnits(t.cost);
-const revenue = (t: Totals) => microsToUnits(t.revenue);
-
-function def(m: MetricDef): MetricDef {
-  return m;
+/** A catalogue entry from its formula over units (`of`): `value` is the same formula over micros. */
+function def(m: Omit<MetricDef, "value" | "ofUnits"> & { of: (u: MetricUnits) => number | null }): MetricDef {
+  const { of, ...rest } = m;
+  return { ...rest, ofUnits: of, value: (t) => of(unitsOf(t)) };
 }
 
 /** The metric catalogue: every metric's formula, unit and direction, defined once. */
 export const METRICS = {
-  cost: def({ name: "cost", label: "Cost", unit: "money", direction: "none", decimals: 2, description: "Σ cost", value: cost }),
+  cost: def({ name: "cost", label: "Cost", unit: "money", direction: "none", decimals: 2, description: "Σ cost", of: (u) => u.cost }),
   impressions: def({
     name: "impressions",
     label: "Impressions",
@@ -54,9 +66,9 @@ export const METRICS = {
     direction: "higher",
     decimals: 0,
     description: "Σ impressions",
-    value: (t) => t.impressions,
+    of: (u) => u.impressions,
   }),
-  clicks: def({ name: "clicks", label: "Clicks", unit: "count", direction: "higher", decimals: 0, description: "Σ clicks", value: (t) => t.clicks }),
+  clicks: def({ name: "clicks", label: "Clicks", unit: "count", direction: "higher", decimals: 0, description: "Σ clicks", of: (u) => u.clicks }),
   conversions: def({
     name: "conversions",
     label: "Conversions",
@@ -64,9 +76,9 @@ export const METRICS = {
     direction: "higher",
     decimals: 2,
     description: "Σ conversions",
-    value: (t) => t.conversions,
+    of: (u) => u.conversions,
   }),
-  revenue: def({ name: "revenue", label: "Revenue", unit: "money", direction: "higher", decimals: 2, description: "Σ conversion value", value: revenue }),
+  revenue: def({ name: "revenue", label: "Revenue", unit: "money", direction: "higher", decimals: 2, description: "Σ conversion value", of: (u) => u.revenue }),
   cpi: def({
     name: "cpi",
     label: "CPI",
@@ -74,7 +86,7 @@ export const METRICS = {
     direction: "lower",
     decimals: 4,
     description: "cost per impression = Σcost / Σimpressions",
-    value: (t) => ratio(cost(t), t.impressions),
+    of: (u) => ratio(u.cost, u.impressions),
   }),
   cpm: def({
     name: "cpm",
@@ -83,7 +95,7 @@ export const METRICS = {
     direction: "lower",
     decimals: 2,
     description: "cost per 1000 impressions = 1000 × Σcost / Σimpressions",
-    value: (t) => ratio(1000 * cost(t), t.impressions),
+    of: (u) => ratio(1000 * u.cost, u.impressions),
   }),
   cpc: def({
     name: "cpc",
@@ -92,7 +104,7 @@ export const METRICS = {
     direction: "lower",
     decimals: 2,
     description: "cost per click = Σcost / Σclicks",
-    value: (t) => ratio(cost(t), t.clicks),
+    of: (u) => ratio(u.cost, u.clicks),
   }),
   cpa: def({
     name: "cpa",
@@ -101,7 +113,7 @@ export const METRICS = {
     direction: "lower",
     decimals: 2,
     description: "cost per conversion = Σcost / Σconversions",
-    value: (t) => ratio(cost(t), t.conversions),
+    of: (u) => ratio(u.cost, u.conversions),
   }),
   ctr: def({
     name: "ctr",
@@ -110,7 +122,7 @@ export const METRICS = {
     direction: "higher",
     decimals: 2,
     description: "click-through rate = Σclicks / Σimpressions",
-    value: (t) => ratio(t.clicks, t.impressions),
+    of: (u) => ratio(u.clicks, u.impressions),
   }),
   cvr: def({
     name: "cvr",
@@ -119,7 +131,7 @@ export const METRICS = {
     direction: "higher",
     decimals: 2,
     description: "conversion rate = Σconversions / Σclicks",
-    value: (t) => ratio(t.conversions, t.clicks),
+    of: (u) => ratio(u.conversions, u.clicks),
   }),
   roas: def({
     name: "roas",
@@ -128,7 +140,7 @@ export const METRICS = {
     direction: "higher",
     decimals: 2,
     description: "return on ad spend = Σrevenue / Σcost",
-    value: (t) => ratio(revenue(t), cost(t)),
+    of: (u) => ratio(u.revenue, u.cost),
   }),
   viewable_impressions: def({
     name: "viewable_impressions",
@@ -137,7 +149,7 @@ export const METRICS = {
     direction: "higher",
     decimals: 0,
     description: "Σ viewable impressions (MRC: ≥ 50 % of pixels in view ≥ 1 s)",
-    value: (t) => t.viewable_impressions,
+    of: (u) => u.viewable_impressions,
   }),
   measurable_impressions: def({
     name: "measurable_impressions",
@@ -146,7 +158,7 @@ export const METRICS = {
     direction: "higher",
     decimals: 0,
     description: "Σ impressions measured for viewability (MRC: the rate's denominator; unmeasured ones are left out)",
-    value: (t) => t.measurable_impressions,
+    of: (u) => u.measurable_impressions,
   }),
   viewable_rate: def({
     name: "viewable_rate",
@@ -155,7 +167,7 @@ export const METRICS = {
     direction: "higher",
     decimals: 2,
     description: "Σviewable / Σmeasurable impressions",
-    value: (t) => ratio(t.viewable_impressions, t.measurable_impressions),
+    of: (u) => ratio(u.viewable_impressions, u.measurable_impressions),
   }),
   vcpm: def({
     name: "vcpm",
@@ -164,7 +176,7 @@ export const METRICS = {
     direction: "lower",
     decimals: 2,
     description: "cost per 1000 viewable impressions = 1000 × Σcost / Σviewable",
-    value: (t) => ratio(1000 * cost(t), t.viewable_impressions),
+    of: (u) => ratio(1000 * u.cost, u.viewable_impressions),
   }),
   reach: def({
     name: "reach",
@@ -173,7 +185,7 @@ export const METRICS = {
     direction: "higher",
     decimals: 0,
     description: "unique visitors (approximate distinct count of first-party visitor keys; never summed)",
-    value: (t) => t.reach ?? null,
+    of: (u) => u.reach ?? null,
   }),
   cpmr: def({
     name: "cpmr",
@@ -182,7 +194,7 @@ export const METRICS = {
     direction: "lower",
     decimals: 2,
     description: "cost per thousand unique visitors reached = 1000 × Σcost / reach",
-    value: (t) => (t.reach === undefined || t.reach === null ? null : ratio(1000 * cost(t), t.reach)),
+    of: (u) => (u.reach === undefined || u.reach === null ? null : ratio(1000 * u.cost, u.reach)),
   }),
   invalid_rate: def({
     name: "invalid_rate",
@@ -191,7 +203,7 @@ export const METRICS = {
     direction: "lower",
     decimals: 2,
     description: "share of impression requests filtered as invalid (bots, headless, prefetch, duplicates, over the rate limits) = Σinvalid / (Σimpressions + Σinvalid)",
-    value: (t) => (t.invalid_impressions === undefined ? null : ratio(t.invalid_impressions, t.impressions + t.invalid_impressions)),
+    of: (u) => (u.invalid_impressions === undefined ? null : ratio(u.invalid_impressions, u.impressions + u.invalid_impressions)),
   }),
 } as const satisfies Record<string, MetricDef>;
 
@@ -221,15 +233,17 @@ export function metricValuesOf(names: readonly MetricName[]): (t: MetricInput) =
   const template: Record<string, number | null> = {};
   for (const n of names) template[n] = null;
   return (t) => {
+    const u = unitsOf(t);
     const out = { ...template };
-    for (let i = 0; i < names.length; i++) out[names[i] as string] = (defs[i] as MetricDef).value(t);
+    for (let i = 0; i < names.length; i++) out[names[i] as string] = (defs[i] as MetricDef).ofUnits(u);
     return out;
   };
 }
 
 /** Every metric of `names` evaluated on `t`. @example metricValues(["cpi"], t) // { cpi: 0.01 } */
 export function metricValues(names: readonly MetricName[], t: MetricInput): Record<string, number | null> {
+  const u = unitsOf(t);
   const out: Record<string, number | null> = {};
-  for (const n of names) out[n] = METRICS[n].value(t);
+  for (const n of names) out[n] = METRICS[n].ofUnits(u);
   return out;
 }

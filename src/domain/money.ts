@@ -80,14 +80,19 @@ const SAFE_MICROS = BigInt(Number.MAX_SAFE_INTEGER);
 /** Micros as a JS number of currency units (for ratios and display only). @example microsToUnits(5000250000n) // 5000.25 */
 export function microsToUnits(micros: Micros): number {
   // Within 2^53 the same sum in plain numbers (both parts are exact there): no BigInt division per call.
-  if (micros <= SAFE_MICROS && micros >= -SAFE_MICROS) {
-    const n = Number(micros);
-    const part = n % 1e6;
-    return (n - part) / 1e6 + part / 1e6;
-  }
+  if (micros <= SAFE_MICROS && micros >= -SAFE_MICROS) return microsNumberToUnits(Number(micros));
   const whole = micros / MICROS_PER_UNIT;
   const rest = micros % MICROS_PER_UNIT;
   return Number(whole) + Number(rest) / 1e6;
+}
+
+/**
+ * microsToUnits of micros held in a number (a safe integer, exact: callers check): the same value,
+ * without a BigInt. @example microsNumberToUnits(5000250000) // 5000.25
+ */
+export function microsNumberToUnits(micros: number): number {
+  const part = micros % 1e6;
+  return (micros - part) / 1e6 + part / 1e6;
 }
 
 /** Micros as an exact decimal string with up to 6 decimals. @example microsToDecimalString(5000250000n) // "5000.25" */

@@ -112,7 +112,8 @@ function queries(): MetricQuery[] {
 async function outcome(store: NamedStore["store"], q: MetricQuery): Promise<unknown> {
   try {
     const r = await runReport(store, q);
-    return { rows: r.rows, total: r.total, currency: r.currency, warnings: r.warnings };
+    // Rows as plain objects: a report's rows may be views of its columns, with nothing of their own to compare.
+    return { rows: r.rows.map(({ keys, totals, values }) => ({ keys, totals, values })), total: r.total, currency: r.currency, warnings: r.warnings };
   } catch (e) {
     return { error: (e as Error).message };
   }
