@@ -95,29 +95,29 @@ export function writeColumns(write: (chunk: string) => void, header: string[], c
   });
   const right = header.map((_, i) => numeric.has(i));
   const lastLeft = !right[width - 1];
-  // One line: cells padded to their column's width (`n` code points shown), two spaces apart, no
-  // trailing blanks (a right-aligned last cell has none unless its text ends in one).
-  const line = (cell: (i: number) => string, shown: (i: number, c: string) => number): string => {
-    let out = "";
-    let c = "";
-    for (let i = 0; i < width; i++) {
-      c = cell(i);
-      const gap = (widths[i] as number) - shown(i, c);
-      if (i > 0) out += "  ";
-      out += gap <= 0 ? c : right[i] ? " ".repeat(gap) + c : c + " ".repeat(gap);
-    }
-    return lastLeft || TRAILING_SPACE.test(c) ? out.trimEnd() : out;
+  // Blanks of each length, made once (a table pads its 600,000 cells from a few dozen of them).
+  const blanks: string[] = [];
+  const padded = (c: string, i: number, shown: number): string => {
+    const gap = (widths[i] as number) - shown;
+    if (gap <= 0) return c;
+    const b = blanks[gap] ?? (blanks[gap] = " ".repeat(gap));
+    return right[i] ? b + c : c + b;
   };
-  const own = (_: number, c: string) => shownLength(c);
+  // No trailing blanks on a line (a right-aligned last cell has none unless its text ends in one).
+  const trimmed = (out: string, last: string) => (lastLeft || TRAILING_SPACE.test(last) ? out.trimEnd() : out);
+  const line = (texts: readonly string[]): string => trimmed(texts.map((c, i) => padded(c, i, shownLength(c))).join("  "), texts[width - 1] ?? "");
   const rule = widths.map((w) => "─".repeat(w)).join("  ");
-  write(`${line((i) => head[i] as string, own)}\n${rule}\n`);
+  write(`${line(head)}\n${rule}\n`);
   // Lines joined a chunk at a time: Array.join makes one flat string (`+=` a tree of every piece).
   const lines: string[] = [];
-  let r = 0;
-  const cell = (i: number) => (cells[i] as string[])[r] ?? "";
-  const shown = (i: number, c: string) => lengths[i]?.[r] ?? c.length;
-  for (; r < rowCount; r++) {
-    lines.push(line(cell, shown));
+  for (let r = 0; r < rowCount; r++) {
+    let c = (cells[0] as string[])[r] ?? "";
+    let out = padded(c, 0, lengths[0]?.[r] ?? c.length);
+    for (let i = 1; i < width; i++) {
+      c = (cells[i] as string[])[r] ?? "";
+      out += `  ${padded(c, i, lengths[i]?.[r] ?? c.length)}`;
+    }
+    lines.push(trimmed(out, c));
     if (lines.length === CHUNK_LINES) {
       lines.push("");
       write(lines.join("\n"));
@@ -128,5 +128,5 @@ export function writeColumns(write: (chunk: string) => void, header: string[], c
     lines.push("");
     write(lines.join("\n"));
   }
-  if (foot) write(`${rule}\n${line((i) => foot[i] ?? "", own)}\n`);
+  if (foot) write(`${rule}\n${line(header.map((_, i) => foot[i] ?? ""))}\n`);
 }
