@@ -82,7 +82,10 @@ function fixedDigits(decimals: number, prefix: string, suffix: string, group: bo
     const q = Math.round(n * unit);
     if (q >= SMALL) return text(q);
     let t = small.get(q);
-    if (t === undefined) small.set(q, (t = text(q)));
+    if (t === undefined) {
+      t = text(q);
+      small.set(q, t);
+    }
     return t;
   };
 }

@@ -100,7 +100,11 @@ export function writeColumns(write: (chunk: string) => void, header: string[], c
   const padded = (c: string, i: number, shown: number): string => {
     const gap = (widths[i] as number) - shown;
     if (gap <= 0) return c;
-    const b = blanks[gap] ?? (blanks[gap] = " ".repeat(gap));
+    let b = blanks[gap];
+    if (b === undefined) {
+      b = " ".repeat(gap);
+      blanks[gap] = b;
+    }
     return right[i] ? b + c : c + b;
   };
   // No trailing blanks on a line (a right-aligned last cell has none unless its text ends in one).
