@@ -10,8 +10,8 @@
 // Sizes: BENCH_REPORT_ROWS (both engines), BENCH_REPORT_CH_ROWS (ClickHouse only).
 // Parts: BENCH_REPORT_PARTS, a comma-separated subset of startup,duckdb,clickhouse,chdb (default all).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { loadavg } from "node:os";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { runReport } from "../src/app/report.js";
@@ -108,11 +108,25 @@ export async function loadClickHouse(target: ClickHouseTarget): Promise<void> {
   }
 }
 
-/** Wall time of a whole process, in ms, and its stdout's length. */
-function processMs(args: string[], env: Record<string, string> = {}): { ms: number; bytes: number } {
+// GNU time, when installed, gives each process's CPU time (user + system): steadier than wall time
+// on a shared machine, where a process waits for a core.
+const GNU_TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
+const CPU_FILE = join(tmpdir(), `cpi-bench-cpu-${process.pid}.txt`);
+
+/**
+ * Wall time of a whole process, in ms, its stdout's length, and with `cpu` its CPU time (null
+ * without GNU time; startup figures go without, GNU time's own start would be part of their wall time).
+ */
+function processMs(args: string[], cpu = false): { ms: number; cpuMs: number | null; bytes: number } {
+  const timeCpu = cpu && GNU_TIME !== null;
+  const [file, argv] = timeCpu && GNU_TIME ? [GNU_TIME, ["-o", CPU_FILE, "-f", "%U %S", process.execPath, ...args]] : [process.execPath, args];
   const t0 = performance.now();
-  const out = execFileSync(process.execPath, args, { maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, CPI_DB: "", ...env } });
-  return { ms: performance.now() - t0, bytes: out.length };
+  const out = execFileSync(file, argv, { maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, CPI_DB: "" } });
+  const ms = performance.now() - t0;
+  if (!timeCpu) return { ms, cpuMs: null, bytes: out.length };
+  const [user = 0, system = 0] = readFileSync(CPU_FILE, "utf8").trim().split(/\s+/).map(Number);
+  rmSync(CPU_FILE, { force: true });
+  return { ms, cpuMs: (user + system) * 1000, bytes: out.length };
 }
 
 const QUERY: MetricQuery = { metrics: ["cost", "impressions", "clicks", "cpi", "cpm", "ctr"], dimensions: ["campaign", "day"], filters: [] };
@@ -128,21 +142,28 @@ const load = () => `load ${loadavg()[0]?.toFixed(1)}`;
 function benchProcesses(engine: "duckdb" | "clickhouse", storeArgs: string[], baselineTarget: string, rows: number): void {
   const cli = [CPI, "report", "--by", "campaign,day", ...storeArgs];
   const t = { table: [] as number[], csv: [] as number[], base: [] as number[] };
+  const cpu = { table: [] as number[], csv: [] as number[], base: [] as number[] };
   let tableBytes = 0;
   processMs(cli); // warm the page cache
   const before = load();
-  for (let run = 0; run < RUNS; run++) {
-    const table = processMs(cli);
-    t.table.push(table.ms);
-    tableBytes = table.bytes;
-    t.csv.push(processMs([...cli, "--format", "csv"]).ms);
-    t.base.push(processMs([BASELINE, engine, baselineTarget]).ms);
+  const run = (what: keyof typeof t, args: string[]) => {
+    const r = processMs(args, true);
+    t[what].push(r.ms);
+    if (r.cpuMs !== null) cpu[what].push(r.cpuMs);
+    return r;
+  };
+  for (let i = 0; i < RUNS; i++) {
+    tableBytes = run("table", cli).bytes;
+    run("csv", [...cli, "--format", "csv"]);
+    run("base", [BASELINE, engine, baselineTarget]);
   }
   const base = median(t.base);
   const what = `${engine}: report ${fmt(rows)} rows by campaign × day`;
   const loads = `${before} → ${load()}`;
-  report(`${what}, table, whole process`, `${fmt(median(t.table))} ms`, `hand-written ${fmt(base)} ms`, median(t.table) / base, `≤ 1.3 (${fmt(tableBytes / 1024)} KiB; ${loads})`);
-  report(`${what}, CSV, whole process`, `${fmt(median(t.csv))} ms`, `hand-written ${fmt(base)} ms`, median(t.csv) / base, "≤ 1.3");
+  // CPU time of the same runs (user + system, medians), beside the wall time's ratio.
+  const cpuNote = (k: "table" | "csv") => (cpu[k].length ? `; CPU ${fmt(median(cpu[k]))} ms vs ${fmt(median(cpu.base))} ms = ${(median(cpu[k]) / median(cpu.base)).toFixed(2)}` : "");
+  report(`${what}, table, whole process`, `${fmt(median(t.table))} ms`, `hand-written ${fmt(base)} ms`, median(t.table) / base, `≤ 1.3 (${fmt(tableBytes / 1024)} KiB; ${loads}${cpuNote("table")})`);
+  report(`${what}, CSV, whole process`, `${fmt(median(t.csv))} ms`, `hand-written ${fmt(base)} ms`, median(t.csv) / base, `≤ 1.3${cpuNote("csv")}`);
 }
 
 /** The report in process (MetricQuery → SQL → sums → metrics) beside the hand-written SQL on the same connection. */

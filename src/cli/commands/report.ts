@@ -6,12 +6,19 @@ import { DEFAULT_EXACT_REACH_MAX, parseExactReachMax, parseReachMode, reachEstim
 import { withStore } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { collect, outputFormat, toJson } from "../options.js";
-import { csvOfCells } from "../render/csv.js";
+import { writeCsvOfCells } from "../render/csv.js";
 import { formatMetric, metricFormatter } from "../render/format.js";
-import { renderColumns, renderTable } from "../render/table.js";
+import { renderTable, writeColumns } from "../render/table.js";
 
 /** The report as an aligned table with a totals row. */
 export function reportTable(report: Report): string {
+  const parts: string[] = [];
+  writeReportTable(report, (chunk) => parts.push(chunk));
+  return parts.join("");
+}
+
+/** reportTable handed to `write` in chunks of whole lines, as they are made (writeColumns). */
+export function writeReportTable(report: Report, write: (chunk: string) => void): void {
   const header = [...report.dimensions, ...report.metrics.map((m) => METRICS[m].label)];
   const numeric = new Set(report.metrics.map((_, i) => report.dimensions.length + i));
   const t = report.total;
@@ -20,7 +27,8 @@ export function reportTable(report: Report): string {
     : undefined;
   if (report.dimensions.length === 0) {
     const plain = report.rows.map((r) => report.metrics.map((m) => formatMetric(METRICS[m], r.values[m] ?? null, report.currency)));
-    return renderTable(header.length ? header : ["Total"], footer ? [footer] : plain, numeric);
+    write(renderTable(header.length ? header : ["Total"], footer ? [footer] : plain, numeric));
+    return;
   }
   // Column by column (100,000 rows are 600,000 numbers to format: no array per row).
   const rows = report.rows;
@@ -36,17 +44,24 @@ export function reportTable(report: Report): string {
   });
   // Numbers cpi formatted, with a currency symbol Intl chose (a code it did not know is shown as given).
   const plain = report.currency === null || /^[A-Z]{3}$/i.test(report.currency) ? numeric : new Set<number>();
-  return renderColumns(header, [...keys, ...values], numeric, footer, byCurrency < 0 ? plain : new Set());
+  writeColumns(write, header, [...keys, ...values], numeric, footer, byCurrency < 0 ? plain : new Set());
 }
 
 /** The report as CSV: dimensions, then metrics (as reportToObjects gives them, without an object per row). */
 export function reportCsv(report: Report): string {
+  const parts: string[] = [];
+  writeReportCsv(report, (chunk) => parts.push(chunk));
+  return parts.join("");
+}
+
+/** reportCsv handed to `write` in chunks of whole lines, as they are made. */
+export function writeReportCsv(report: Report, write: (chunk: string) => void): void {
   const dims = report.dimensions.length;
   const rows = report.rows;
   const metrics = report.metrics;
   const estimated = report.reachEstimated ? ["reach_estimated", "reach_rse"] : [];
   const valueColumns = dims + metrics.length;
-  return csvOfCells([...report.dimensions, ...metrics, ...estimated], rows.length, (r, c) => {
+  writeCsvOfCells(write, [...report.dimensions, ...metrics, ...estimated], rows.length, (r, c) => {
     const row = rows[r] as Report["rows"][number];
     if (c < dims) return row.keys[c] ?? "";
     if (c < valueColumns) return row.values[metrics[c - dims] as string] ?? null;
@@ -95,10 +110,10 @@ Examples:
       const report = await withStore(o, io, "read", (s) => runReport(s, query, { sums: "metrics", reach, exactReachMax }));
       for (const w of report.warnings) io.err(`warning: ${w}\n`);
       if (format === "json") io.out(toJson(reportToObjects(report)));
-      else if (format === "csv") io.out(reportCsv(report));
+      else if (format === "csv") writeReportCsv(report, io.out);
       else {
         if (report.rows.length === 0) io.err("no rows match this query\n");
-        io.out(reportTable(report));
+        writeReportTable(report, io.out);
         if (report.currency) io.err(`amounts in ${report.currency}\n`);
         const note = reachEstimateNote(report);
         if (note) io.err(`${note}\n`);

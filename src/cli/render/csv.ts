@@ -18,18 +18,31 @@ export function toCsv(columns: string[], rows: Record<string, string | number | 
  * @example csvOfCells(["a"], 1, () => 1) // "a\n1\n"
  */
 export function csvOfCells(columns: string[], rowCount: number, cell: (row: number, column: number) => string | number | boolean | null): string {
-  // Lines gathered in parts of about a thousand: a report's 100,000 rows make no array per row.
-  const parts = [`${columns.map(csvField).join(",")}\n`];
-  let part = "";
+  const parts: string[] = [];
+  writeCsvOfCells((chunk) => parts.push(chunk), columns, rowCount, cell);
+  return parts.join("");
+}
+
+/** Lines a chunk of writeCsvOfCells holds (about 100 KiB of a report). */
+const CHUNK_LINES = 1024;
+
+/**
+ * csvOfCells handed to `write` in chunks of whole lines (their concatenation is csvOfCells' text): a
+ * report's 100,000 rows are written as they are made, each chunk one flat string gone once written.
+ */
+export function writeCsvOfCells(write: (chunk: string) => void, columns: string[], rowCount: number, cell: (row: number, column: number) => string | number | boolean | null): void {
+  write(`${columns.map(csvField).join(",")}\n`);
+  const width = columns.length;
+  // Lines joined a chunk at a time: Array.join makes one flat string (`+=` a tree of every piece).
+  const lines: string[] = [];
   for (let r = 0; r < rowCount; r++) {
-    let line = "";
-    for (let c = 0; c < columns.length; c++) line += (c > 0 ? "," : "") + csvField(cell(r, c));
-    part += `${line}\n`;
-    if (r % 1024 === 1023) {
-      parts.push(part);
-      part = "";
+    let line = csvField(cell(r, 0));
+    for (let c = 1; c < width; c++) line += `,${csvField(cell(r, c))}`;
+    lines.push(line);
+    if (lines.length === CHUNK_LINES || r === rowCount - 1) {
+      lines.push("");
+      write(lines.join("\n"));
+      lines.length = 0;
     }
   }
-  parts.push(part);
-  return parts.join("");
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatCount, formatMoney, formatUnitCost } from "./format.js";
+import { formatCount, formatMoney, formatUnitCost, percentFormatter } from "./format.js";
 
 /** A seeded generator (mulberry32): the same numbers every run. */
 function random(seed: number): () => number {
@@ -16,7 +16,8 @@ function random(seed: number): () => number {
 const intl = (currency: string | null, decimals: number) =>
   new Intl.NumberFormat("en-US", { ...(currency ? { style: "currency", currency } : {}), minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 
-test("money and counts read exactly as Intl.NumberFormat writes them, ties and edges included", () => {
+/** Numbers of every kind a report shows, ties and edges among them (seeded: the same every run). */
+function testValues(): number[] {
   const next = random(24);
   const values: number[] = [0, -0, 1, -1, 0.005, 1.005, 2.675, 8.345, 0.125, 1234.565, 999.995, 1e15, 1e21, 1.5e300, Number.NaN, Number.POSITIVE_INFINITY, 5e-7, -0.001];
   for (let i = 0; i < 4000; i++) {
@@ -28,6 +29,11 @@ test("money and counts read exactly as Intl.NumberFormat writes them, ties and e
     else if (k < 0.8) values.push(-next() * 1000);
     else values.push(Math.floor(next() * 2 ** 53)); // large counts
   }
+  return values;
+}
+
+test("money and counts read exactly as Intl.NumberFormat writes them, ties and edges included", () => {
+  const values = testValues();
   for (const currency of [null, "USD", "EUR", "CHF", "JPY"]) {
     for (let decimals = 0; decimals <= 8; decimals++) {
       const reference = intl(currency, decimals);
@@ -36,6 +42,14 @@ test("money and counts read exactly as Intl.NumberFormat writes them, ties and e
         assert.equal(got, reference.format(n), `${n} with ${decimals} decimals in ${currency ?? "no currency"}`);
       }
     }
+  }
+});
+
+test("percentages read exactly as toFixed writes them, ties and edges included", () => {
+  const values = testValues().flatMap((v) => [v, v / 100, v / 1e4]);
+  for (let decimals = 0; decimals <= 9; decimals++) {
+    const percent = percentFormatter(decimals);
+    for (const f of values) assert.equal(percent(f), `${(f * 100).toFixed(decimals)} %`, `${f} with ${decimals} decimals`);
   }
 });
 

@@ -40,6 +40,21 @@ export function renderTable(header: string[], rows: string[][], numeric: Readonl
  * @example renderColumns(["a", "n"], [["x", "y"], ["1", "22"]], new Set([1])) // "a   n\n─  ──\nx   1\ny  22\n"
  */
 export function renderColumns(header: string[], columns: string[][], numeric: ReadonlySet<number> = new Set(), footer?: string[], plain: ReadonlySet<number> = new Set()): string {
+  const parts: string[] = [];
+  writeColumns((chunk) => parts.push(chunk), header, columns, numeric, footer, plain);
+  return parts.join("");
+}
+
+/** Lines a chunk of writeColumns holds: about 100 KiB of a report's table. */
+const CHUNK_LINES = 1024;
+
+/**
+ * renderColumns handing the table to `write` in chunks of whole lines (their concatenation is
+ * renderColumns' text), so a report of 100,000 rows is written as it is made: each chunk is one flat
+ * string that is gone once written, where one string of the whole table kept every line alive (and
+ * the garbage collector copying them) until the end.
+ */
+export function writeColumns(write: (chunk: string) => void, header: string[], columns: string[][], numeric: ReadonlySet<number> = new Set(), footer?: string[], plain: ReadonlySet<number> = new Set()): void {
   const width = header.length;
   const rowCount = columns[0]?.length ?? 0;
   const head = header.map(safe);
@@ -78,40 +93,44 @@ export function renderColumns(header: string[], columns: string[][], numeric: Re
     lengths.push(lens);
     return w;
   });
-  const lastLeft = !numeric.has(width - 1);
-  const pad = (c: string, i: number, n: number) => {
-    const w = widths[i] as number;
-    if (n >= w) return c;
-    if (n === c.length) return numeric.has(i) ? c.padStart(w) : c.padEnd(w);
-    return numeric.has(i) ? " ".repeat(w - n) + c : c + " ".repeat(w - n);
-  };
-  const line = (get: (i: number) => string, len: (i: number, c: string) => number) => {
-    let out = "";
-    let c = "";
-    for (let i = 0; i < width; i++) {
-      c = get(i);
-      if (i > 0) out += "  ";
-      out += pad(c, i, len(i, c));
+  const right = header.map((_, i) => numeric.has(i));
+  const lastLeft = !right[width - 1];
+  // Blanks of each length, made once (a table pads its 600,000 cells from a few dozen of them).
+  const blanks: string[] = [];
+  const padded = (c: string, i: number, shown: number): string => {
+    const gap = (widths[i] as number) - shown;
+    if (gap <= 0) return c;
+    let b = blanks[gap];
+    if (b === undefined) {
+      b = " ".repeat(gap);
+      blanks[gap] = b;
     }
-    // No trailing blanks (a right-aligned last cell has none unless its text ends in one).
-    return lastLeft || TRAILING_SPACE.test(c) ? out.trimEnd() : out;
+    return right[i] ? b + c : c + b;
   };
-  const own = (_: number, c: string) => shownLength(c);
+  // No trailing blanks on a line (a right-aligned last cell has none unless its text ends in one).
+  const trimmed = (out: string, last: string) => (lastLeft || TRAILING_SPACE.test(last) ? out.trimEnd() : out);
+  const line = (texts: readonly string[]): string => trimmed(texts.map((c, i) => padded(c, i, shownLength(c))).join("  "), texts[width - 1] ?? "");
   const rule = widths.map((w) => "─".repeat(w)).join("  ");
-  // Lines gathered in parts of about a thousand (one join of 100,000 strings held them all at once).
-  const parts: string[] = [`${line((i) => head[i] as string, own)}\n${rule}\n`];
-  let part = "";
+  write(`${line(head)}\n${rule}\n`);
+  // Lines joined a chunk at a time: Array.join makes one flat string (`+=` a tree of every piece).
+  const lines: string[] = [];
   for (let r = 0; r < rowCount; r++) {
-    part += `${line(
-      (i) => (cells[i] as string[])[r] ?? "",
-      (i, c) => lengths[i]?.[r] ?? c.length,
-    )}\n`;
-    if (r % 1024 === 1023) {
-      parts.push(part);
-      part = "";
+    let c = (cells[0] as string[])[r] ?? "";
+    let out = padded(c, 0, lengths[0]?.[r] ?? c.length);
+    for (let i = 1; i < width; i++) {
+      c = (cells[i] as string[])[r] ?? "";
+      out += `  ${padded(c, i, lengths[i]?.[r] ?? c.length)}`;
+    }
+    lines.push(trimmed(out, c));
+    if (lines.length === CHUNK_LINES) {
+      lines.push("");
+      write(lines.join("\n"));
+      lines.length = 0;
     }
   }
-  parts.push(part);
-  if (foot) parts.push(`${rule}\n${line((i) => foot[i] ?? "", own)}\n`);
-  return parts.join("");
+  if (lines.length > 0) {
+    lines.push("");
+    write(lines.join("\n"));
+  }
+  if (foot) write(`${rule}\n${line(header.map((_, i) => foot[i] ?? ""))}\n`);
 }
