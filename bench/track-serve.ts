@@ -1,7 +1,8 @@
 // Benchmark: events recorded per second by `cpi serve` (GET /i.gif, every answer after its group
 // commit's O_DSYNC write) with 256 concurrent keep-alive connections, beside nginx answering the same
-// 43-byte GIF from memory (`empty_gif`, no disk) and a bare node:http server, in the same run and
-// pinned to the same CPUs (taskset), all driven by wrk on 127.0.0.1 only. Two layouts: one core for
+// 43-byte GIF from memory (`empty_gif`, no disk), a bare node:http server, and the same bare server
+// answering only once each request is appended to a group-committed O_DSYNC log (the ceiling of a
+// durable Node server), in the same run and pinned to the same CPUs (taskset), all driven by wrk on 127.0.0.1 only. Two layouts: one core for
 // the server (wrk on the others), and every core (wrk shares them); on every core cpi runs both as one
 // process (--workers 1) and with one HTTP worker per core. Figures are per core of the server.
 // CPU seconds used by each server (all its processes) are read from /proc too: requests per CPU second
@@ -37,7 +38,7 @@ function ensureTools(): void {
   const need = [...(have("nginx") || have("/usr/sbin/nginx") ? [] : ["nginx-light"]), ...(have("wrk") ? [] : ["wrk"])];
   if (need.length === 0) return;
   console.log(`installing ${need.join(", ")} with apt-get…`);
-  execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
+  execFileSync("apt-get", ["update", "-qq"], { stdio: "ignore" });
   execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...need], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
 }
 
@@ -187,15 +188,33 @@ http {
   return pinnedRun(layout(cores), ["nginx", "-c", join(dir, "nginx.conf"), "-p", dir], port, dir, "SIGQUIT");
 }
 
-/** A bare node:http server answering the GIF and nothing else (one process per core, sharing the port): what Node itself costs. */
-function bareNodeRun(cores: number, dir: string): Promise<WrkResult> {
+/**
+ * A bare node:http server answering the GIF and nothing else (one process per core, sharing the port):
+ * what Node itself costs. `durable`: each request's target is appended to a log first and answered once
+ * it is on disk, with cpi's group-commit policy (one O_DSYNC write at a time of every line that arrived
+ * meanwhile, into zeros written ahead) but nothing else (no parsing, no checks, no store, one log per
+ * process): the ceiling of a Node server that acknowledges only what is durable.
+ */
+function bareNodeRun(cores: number, dir: string, durable = false): Promise<WrkResult> {
   const port = freePort();
   const gif = PIXEL_GIF.toString("base64");
+  const answer = `s.writeHead(200, { "content-type": "image/gif", "content-length": gif.length, "cache-control": "no-cache" }); s.end(gif);`;
+  const serve = durable
+    ? `const fs = require("node:fs"); const path = ${JSON.stringify(dir)} + "/durable-" + process.pid + ".log";
+  const zeros = fs.openSync(path, "w", 0o600); const z = Buffer.alloc(4 << 20); for (let i = 0; i < 64; i++) fs.writeSync(zeros, z); fs.fsyncSync(zeros); fs.closeSync(zeros);
+  const fd = fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_DSYNC);
+  let lines = [], waiting = [], writing = false, scheduled = false, at = 0;
+  const flush = () => { scheduled = false; if (writing || lines.length === 0) return; writing = true;
+    const buf = Buffer.from(lines.join("")); const done = waiting; lines = []; waiting = [];
+    fs.write(fd, buf, 0, buf.length, at, (err) => { at += buf.length; writing = false; for (const cb of done) cb(err); flush(); }); };
+  http.createServer((q, s) => { lines.push(Date.now() + " " + q.url + "\\n"); waiting.push((err) => { if (err) { s.statusCode = 503; s.end(); } else { ${answer} } });
+    if (!writing && !scheduled) { scheduled = true; setImmediate(flush); } }).listen(${port}, "127.0.0.1");`
+    : `http.createServer((q, s) => { ${answer} }).listen(${port}, "127.0.0.1");`;
   const code = `const cluster = require("node:cluster"); const http = require("node:http");
 if (cluster.isPrimary && ${cores} > 1) { for (let i = 0; i < ${cores}; i++) cluster.fork(); process.on("SIGTERM", () => { for (const w of Object.values(cluster.workers)) w.kill(); process.exit(0); }); }
-else { const gif = Buffer.from("${gif}", "base64"); http.createServer((q, s) => { s.writeHead(200, { "content-type": "image/gif", "content-length": gif.length, "cache-control": "no-cache" }); s.end(gif); }).listen(${port}, "127.0.0.1"); }`;
+else { const gif = Buffer.from("${gif}", "base64"); ${serve} }`;
   // A file, not `node -e`: cluster.fork() runs the primary's script again.
-  const script = join(dir, "bare-node.cjs");
+  const script = join(dir, durable ? "durable-node.cjs" : "bare-node.cjs");
   writeFileSync(script, code);
   return pinnedRun(layout(cores), [process.execPath, script], port, dir, "SIGTERM");
 }
@@ -253,13 +272,14 @@ export async function benchTrackServe(): Promise<void> {
       // Every layout runs cpi with one process (--workers 1) and, with more than one core, one HTTP worker per core.
       const workerCounts = cores > 1 ? [1, cores] : [1];
       console.log(`  server on CPU ${server}${client ? `, wrk on CPU ${client}` : ", wrk beside it"}:`);
-      const runs: { n: WrkResult; b: WrkResult; c: CpiResult[] }[] = [];
+      const runs: { n: WrkResult; b: WrkResult; d: WrkResult; c: CpiResult[] }[] = [];
       for (let run = 0; run < RUNS; run++) {
         const n = await nginxRun(cores, dir);
         const b = await bareNodeRun(cores, dir);
+        const d = await bareNodeRun(cores, dir, true);
         const c: CpiResult[] = [];
         for (const workers of workerCounts) c.push(await cpiRun(cores, workers, dir, run));
-        runs.push({ n, b, c });
+        runs.push({ n, b, d, c });
         const cpiText = c.map((r, i) => {
           // Stored: the warm-up's events and the measured run's.
           const ok2xx = r.warm2xx + r.requests - r.non2xx;
@@ -271,7 +291,7 @@ export async function benchTrackServe(): Promise<void> {
           const inside = `server side: durable p50 ${t.durableP50.toFixed(2)} / p99 ${t.durableP99.toFixed(2)} ms, loop delay p99 ${t.loopP99.toFixed(2)} ms${Number.isNaN(t.workerLoopP99) ? "" : ` (a worker's ${t.workerLoopP99.toFixed(2)} ms)`}`;
           return `cpi --workers ${workerCounts[i]} ${fmt(r.rps)} events/s, ${fmt(perCpu(r))} per CPU s, p50 ${r.p50ms.toFixed(2)} ms, p99 ${r.p99ms.toFixed(2)} ms, 2xx ${fmt(ok2xx)}, acknowledged ${fmt(r.acknowledged)}, stored ${fmt(r.stored)}${ok ? "" : "  MISMATCH"} (warm-up included)\n           ${inside} (warm-up included)`;
         });
-        console.log(`  run ${run + 1}: nginx ${fmt(n.rps)} req/s, ${fmt(perCpu(n))} per CPU s (p99 ${n.p99ms.toFixed(2)} ms) · bare node ${fmt(b.rps)} req/s, ${fmt(perCpu(b))} per CPU s (p99 ${b.p99ms.toFixed(2)} ms)`);
+        console.log(`  run ${run + 1}: nginx ${fmt(n.rps)} req/s, ${fmt(perCpu(n))} per CPU s (p99 ${n.p99ms.toFixed(2)} ms) · bare node ${fmt(b.rps)} req/s, ${fmt(perCpu(b))} per CPU s (p99 ${b.p99ms.toFixed(2)} ms) · durable bare node ${fmt(d.rps)} req/s, ${fmt(perCpu(d))} per CPU s (p99 ${d.p99ms.toFixed(2)} ms)`);
         for (const line of cpiText) console.log(`         ${line}`);
       }
       const med = (f: (r: (typeof runs)[number]) => number) => median(runs.map(f));
@@ -293,6 +313,10 @@ export async function benchTrackServe(): Promise<void> {
       }
       report(`  bare node:http per core (${where})`, `${fmt(med((r) => r.b.rps) / cores)}/s`, `nginx ${fmt(theirs)}/s`, med((r) => r.b.rps) / cores / theirs, "(Node's own ceiling)");
       report(`  bare node:http per CPU second (${where})`, `${fmt(med((r) => perCpu(r.b)))}`, `nginx ${fmt(theirsCpu)}`, med((r) => perCpu(r.b)) / theirsCpu, "(Node's own ceiling)");
+      // What a Node server that acknowledges only durable lines can do at most: cpi's ceiling here.
+      report(`  durable bare node per core (${where})`, `${fmt(med((r) => r.d.rps) / cores)}/s`, `nginx ${fmt(theirs)}/s`, med((r) => r.d.rps) / cores / theirs, "(durable Node's ceiling)");
+      report(`  durable bare node per CPU second (${where})`, `${fmt(med((r) => perCpu(r.d)))}`, `nginx ${fmt(theirsCpu)}`, med((r) => perCpu(r.d)) / theirsCpu, "(durable Node's ceiling)");
+      console.log(`${"  durable bare node latency".padEnd(44)} p50 ${med((r) => r.d.p50ms).toFixed(2)} ms, p99 ${med((r) => r.d.p99ms).toFixed(2)} ms`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

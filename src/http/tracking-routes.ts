@@ -60,7 +60,7 @@ function contextOf(req: IncomingMessage, trustProxy: boolean): HitContext {
     purpose: typeof purpose === "string" ? purpose.toLowerCase() : "",
     clientHints: typeof h["sec-ch-ua"] === "string" ? h["sec-ch-ua"] : "",
     webdriver: false,
-    country: /^[A-Za-z]{2}$/.test(country) ? country.toUpperCase() : "",
+    country: country !== "" && /^[A-Za-z]{2}$/.test(country) ? country.toUpperCase() : "",
     now: Date.now(),
   };
 }

@@ -119,6 +119,13 @@ test("log lines round-trip, including awkward text", () => {
   assert.deepEqual(JSON.parse(encodeEventLine(measured)).length, 12);
   assert.deepEqual(decodeEventLine(encodeEventLine(measured).slice(0, -1)), measured);
   assert.equal(decodeEventLine(encodeEventLine(measured).replace('"io-v1"', '"io-v9"')), null);
+  // The line is built without JSON.stringify of the whole array, yet is exactly that text, whatever the names hold.
+  for (const name of ["Launch Q4", 'say "hi"', "back\\slash", "tab\there", "\u0000\u001f\u007f", "é 日本 🚀", "lone \ud800 high", "lone \udc00 low", "\u2028\u2029", ""]) {
+    const x: TrackedEvent = { ...measured, campaign: name, creative: `${name}!`, placement: name };
+    const fields = [x.ts, "v", x.impression_id, x.campaign, x.creative, x.placement, x.visitor, x.country, x.device, 1, x.reason, "io-v1"];
+    assert.equal(encodeEventLine(x), `${JSON.stringify(fields)}\n`, JSON.stringify(name));
+    assert.deepEqual(decodeEventLine(encodeEventLine(x).slice(0, -1)), x);
+  }
 });
 
 test("duplicate ids as fingerprints: 1M distinct ids are all new, every repeat is caught, two generations are remembered", () => {

@@ -13,7 +13,9 @@ const CACHE_LIMIT = 100_000;
 export class DailyVisitorKeys {
   private day = -1;
   private salt: Buffer = Buffer.alloc(0);
-  private cache = new Map<string, string>();
+  /** Keys by client address, then user agent (as the request gave them: no string is built to look one up). */
+  private cache = new Map<string, Map<string, string>>();
+  private cached = 0;
 
   constructor(private readonly random: (n: number) => Buffer = randomBytes) {}
 
@@ -24,13 +26,23 @@ export class DailyVisitorKeys {
       this.day = day;
       this.salt = this.random(32);
       this.cache.clear();
+      this.cached = 0;
     }
-    const input = visitorKeyInput(ip, userAgent);
-    let k = this.cache.get(input);
+    let byAgent = this.cache.get(ip);
+    let k = byAgent?.get(userAgent);
     if (k === undefined) {
-      k = createHmac("sha256", this.salt).update(input).digest("hex").slice(0, 16);
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      this.cache.set(input, k);
+      k = createHmac("sha256", this.salt).update(visitorKeyInput(ip, userAgent)).digest("hex").slice(0, 16);
+      if (this.cached >= CACHE_LIMIT) {
+        this.cache.clear();
+        this.cached = 0;
+        byAgent = undefined;
+      }
+      if (!byAgent) {
+        byAgent = new Map();
+        this.cache.set(ip, byAgent);
+      }
+      byAgent.set(userAgent, k);
+      this.cached++;
     }
     return k;
   }

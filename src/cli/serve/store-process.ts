@@ -1,5 +1,6 @@
 // `cpi serve`'s store process: owns the DuckDB store, loads the event log into it in batches (commits
 // and checkpoints happen here, never in the HTTP process), and runs forwarded CLI commands against it.
+// Loads come every 0.2 s while events arrive slowly, and up to every 1 s under load (domain/load-cadence.ts).
 // It runs at a lower CPU priority: under a burst the HTTP process answers first and loading catches up
 // afterwards (the log is durable, so nothing waits on it).
 import { rmSync } from "node:fs";
@@ -7,11 +8,11 @@ import { getPriority, setPriority } from "node:os";
 import { type EventLogSource, loadEventLog } from "../../app/track/load-events.js";
 import { recentImpressionIds } from "../../app/track/recent-ids.js";
 import { isUserError } from "../../domain/errors.js";
+import { loadDelayMs } from "../../domain/load-cadence.js";
 import { hostStore, openEventLogSegment, openStoreAt } from "../compose.js";
 import { memoryIo } from "../io.js";
 import type { FromWorker, SegmentMark, StoreWorkerData, ToWorker } from "./worker-protocol.js";
 
-const LOAD_DELAY_MS = 200;
 const LOCK_WAIT_MS = 15_000;
 /** Impression ids of the last day handed to the HTTP process for duplicate detection. */
 const RECENT_IDS = 200_000;
@@ -107,11 +108,24 @@ async function start(data: StoreWorkerData): Promise<void> {
   let abandoned = false;
 
   const backlog = () => segments.reduce((n, s) => n + Math.max(0, s.upTo - (s.loaded ?? s.source?.dataStart ?? 0)), 0);
+  /** Bytes the log has grown by since this process started (what the marks told), for the load cadence. */
+  let arrived = 0;
   const mark = (marks: readonly SegmentMark[]) => {
     for (const m of marks) {
       const s = segments.find((x) => x.id === m.id);
-      if (s) s.upTo = Math.max(s.upTo, m.offset);
+      if (s && m.offset > s.upTo) {
+        arrived += m.offset - s.upTo;
+        s.upTo = m.offset;
+      }
     }
+  };
+  /** The log's growth rate since the last scheduled load (bytes per second): sets the next one's delay. */
+  let since = { at: performance.now(), arrived: 0 };
+  const nextDelay = () => {
+    const now = performance.now();
+    const rate = ((arrived - since.arrived) * 1000) / Math.max(1, now - since.at);
+    since = { at: now, arrived };
+    return loadDelayMs(rate);
   };
   /**
    * Loads every segment up to where it is durable, oldest first. No segment waits for another: each
@@ -166,7 +180,7 @@ async function start(data: StoreWorkerData): Promise<void> {
       timer ??= setTimeout(() => {
         timer = null;
         load().catch(fatal);
-      }, LOAD_DELAY_MS);
+      }, nextDelay());
     } else if (m.t === "began") {
       segment(m.id, m.seq);
     } else if (m.t === "sealed") {

@@ -12,7 +12,7 @@ export interface CliResult {
 }
 
 const NICE = "/usr/bin/nice";
-/** How often the store process hears how far the log is durable (it loads every 200 ms). */
+/** How often the store process hears how far the log is durable (it loads every 0.2–1 s). */
 const COMMITTED_NOTICE_MS = 20;
 
 function spawnStoreProcess(): ChildProcess {
@@ -116,7 +116,7 @@ export class StoreWorkerHost {
 
   /**
    * Segment `id` is durable up to `offset`. Told at most every COMMITTED_NOTICE_MS: the store process
-   * loads every 200 ms anyway, and a message per group commit (hundreds a second) cost the HTTP
+   * loads every 0.2–1 s anyway, and a message per group commit (hundreds a second) cost the HTTP
    * process 4 % of its CPU. A drain or a command carries the exact marks itself.
    */
   committed(id: string, offset: number): void {

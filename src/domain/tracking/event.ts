@@ -83,9 +83,19 @@ const CODE_TYPE: Record<string, EventType> = { i: "impression", v: "viewable", c
  * @example encodeEventLine(e) // '[1790000000000,"i","id1","Launch Q4",…]\n'
  */
 export function encodeEventLine(e: TrackedEvent): string {
-  const fields: unknown[] = [e.ts, TYPE_CODE[e.type], e.impression_id, e.campaign, e.creative, e.placement, e.visitor, e.country, e.device, e.measurable ? 1 : 0, e.reason];
-  if (e.measurement) fields.push(e.measurement);
-  return `${JSON.stringify(fields)}\n`;
+  // The same text as JSON.stringify of the array, built directly (it was a third of the recorder's time).
+  const m = e.measurement ? `,${jsonString(e.measurement)}` : "";
+  return `[${JSON.stringify(e.ts)},"${TYPE_CODE[e.type]}",${jsonString(e.impression_id)},${jsonString(e.campaign)},${jsonString(e.creative)},${jsonString(e.placement)},${jsonString(e.visitor)},${jsonString(e.country)},${jsonString(e.device)},${e.measurable ? 1 : 0},${jsonString(e.reason)}${m}]\n`;
+}
+
+/** A string as JSON: quoted as it is when nothing in it needs escaping (the usual case), else by JSON.stringify. */
+function jsonString(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Control characters, quote, backslash, and surrogates (a lone one is escaped).
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return `"${s}"`;
 }
 
 /** Parses one log line written by encodeEventLine; null when it is not one. @example decodeEventLine(encodeEventLine(e)) // e */

@@ -1,4 +1,4 @@
-// Compaction of the tracked-event rollup and its visitor sample (issue 24). A serving store loads its log every 200 ms, and
+// Compaction of the tracked-event rollup and its visitor sample (issue 24). A serving store loads its log every 0.2–1 s, and
 // each load appends one rollup row per bucket × campaign × placement × creative it touched: left
 // alone, the rollup of a quiet site grows about as fast as its events and stops saving the scan it
 // exists for. Rows are summed when read, so rewriting a key's rows as one is invisible to reports;
