@@ -1,5 +1,5 @@
 // A filter value that matches nothing names the closest stored values in every command that filters,
-// not only in `cpi report`: compare, pacing and the planning commands (curves, forecast, allocate)
+// not only in `cpi report`: compare, pacing, reach and the planning commands (curves, forecast, allocate)
 // end with exit 2 and the same "no stored row has …; closest: …" as the report's note.
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -29,7 +29,7 @@ test("cpi compare with a campaign name that matches nothing: exit 2, names the c
   assert.match(w.stderr, /no stored row has source 'gogle-ads'; closest: google-ads, meta/);
 });
 
-test("cpi pacing and cpi forecast with a --where value that matches nothing: exit 2, names the closest values", async () => {
+test("cpi pacing, cpi forecast and cpi reach with a --where value that matches nothing: exit 2, names the closest values", async () => {
   const dir = store();
   assert.equal((await cpi(dir, "import", "s.csv")).code, 0);
   const p = await cpi(dir, "pacing", "--where", "campaign=launch q4", "--budget", "5000", "--from", "2026-10-01", "--to", "2026-10-31");
@@ -38,4 +38,7 @@ test("cpi pacing and cpi forecast with a --where value that matches nothing: exi
   const f = await cpi(dir, "forecast", "--budget", "5000", "--where", "source=metta");
   assert.equal(f.code, 2);
   assert.match(f.stderr, /no stored row has source 'metta'; closest: meta/);
+  const r = await cpi(dir, "reach", "--where", "campaign=Launch Q5");
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /no reach data for these filters: .*: no stored row has campaign 'Launch Q5'; closest: Launch Q3, Launch Q4/);
 });

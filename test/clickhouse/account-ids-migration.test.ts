@@ -8,15 +8,14 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { blankSpendRow } from "../../src/domain/spend.js";
 import { ClickHouseStore } from "../../src/store/clickhouse/clickhouse-store.js";
-import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
 import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
 import { CLICKHOUSE_SCHEMA_VERSION } from "../../src/store/clickhouse/schema.js";
-import { type ClickHouseTarget, parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
+import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
 import type { Store } from "../../src/store/store.js";
 import { cpiProcess, tempDir, write } from "../helpers.js";
 import { chdbSkipReason, chdbTarget } from "./chdb.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
-import { chdbStore, clusterStore, singleStore } from "./stores.js";
+import { chdbStore, clusterStore, markVersion1, singleStore } from "./stores.js";
 
 const skip = skipReason() ?? false;
 let c: TestCluster | null = null;
@@ -59,17 +58,6 @@ async function writeOld(store: Store): Promise<void> {
     { source: "google-ads", account_id: DIGITS, campaign_id: "17", campaign: "Brand", state: "active", reported: "Enabled", as_of: "2026-10-02" },
     { source: "google-ads", account_id: DASHED, campaign_id: "17", campaign: "Brand", state: "paused", reported: "Paused", as_of: "2026-10-03" },
   ]);
-}
-
-/** Makes cpi_meta say what an earlier cpi wrote: schema version 1. */
-async function markVersion1(target: ClickHouseTarget, cluster: string | null): Promise<void> {
-  const raw = new ClickHouseConnection(target);
-  try {
-    await raw.command("TRUNCATE TABLE cpi_meta");
-    await raw.command(`INSERT INTO cpi_meta VALUES ('schema_version', '1'), ('cluster', '${cluster ?? ""}')`);
-  } finally {
-    await raw.close();
-  }
 }
 
 const byAccount = async (s: Store) =>

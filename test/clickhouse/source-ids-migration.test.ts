@@ -6,13 +6,12 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { blankSpendRow } from "../../src/domain/spend.js";
 import { ClickHouseStore } from "../../src/store/clickhouse/clickhouse-store.js";
-import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
 import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
 import { CLICKHOUSE_SCHEMA_VERSION } from "../../src/store/clickhouse/schema.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
 import type { Store } from "../../src/store/store.js";
 import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
-import { clusterStore, singleStore } from "./stores.js";
+import { clusterStore, markVersion1, singleStore } from "./stores.js";
 
 const skip = skipReason() ?? false;
 let c: TestCluster | null = null;
@@ -38,17 +37,6 @@ async function writeOld(store: Store): Promise<void> {
   await store.recordCampaignStatuses([{ source: "google_ads", account_id: "a", campaign_id: "A", campaign: "A", state: "ended", reported: "Ended", as_of: "2026-10-02" }]);
 }
 
-/** Makes cpi_meta say what an earlier cpi wrote: schema version 1. */
-async function markVersion1(url: string, cluster: string | null): Promise<void> {
-  const raw = new ClickHouseConnection(parseClickHouseUrl(url));
-  try {
-    await raw.command("TRUNCATE TABLE cpi_meta");
-    await raw.command(`INSERT INTO cpi_meta VALUES ('schema_version', '1'), ('cluster', '${cluster ?? ""}')`);
-  } finally {
-    await raw.close();
-  }
-}
-
 const bySource = async (s: Store) => (await s.query("SELECT source, toInt64(sum(impressions)) AS n FROM spend GROUP BY source ORDER BY source")).map((r) => [r.source, Number(r.n)]);
 
 for (const kind of ["one server", "cluster"] as const) {
@@ -60,7 +48,7 @@ for (const kind of ["one server", "cluster"] as const) {
     await first.close();
     const url = cl.servers[0]?.url(database) as string;
     const target = parseClickHouseUrl(url);
-    await markVersion1(url, kind === "cluster" ? cl.cluster : null);
+    await markVersion1(target, kind === "cluster" ? cl.cluster : null);
 
     await assert.rejects(ClickHouseStore.openTarget(target), /schema version 1, this cpi needs \d+: run 'cpi init --store URL/);
     const rest = kind === "cluster" ? cl.servers.slice(1).map((s) => parseClickHouseUrl(s.url(database))) : [];

@@ -3,8 +3,9 @@
 // ClickHouse 26 in process (chdb) when it is installed.
 
 import { ClickHouseStore } from "../../src/store/clickhouse/clickhouse-store.js";
+import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
 import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
-import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
+import { type ClickHouseTarget, parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
 import { DuckDbStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { Store } from "../../src/store/store.js";
 import { chdbSkipReason, chdbTarget } from "./chdb.js";
@@ -51,4 +52,15 @@ export async function engineStores(c: TestCluster): Promise<NamedStore[]> {
     { name: "cluster", store: await clusterStore(c) },
     ...(chdbSkipReason() ? [] : [{ name: "clickhouse-26", store: await chdbStore() }]),
   ];
+}
+
+/** Makes cpi_meta say what an earlier cpi wrote: schema version 1 (for the migrations `cpi init` runs). */
+export async function markVersion1(target: ClickHouseTarget, cluster: string | null): Promise<void> {
+  const raw = new ClickHouseConnection(target);
+  try {
+    await raw.command("TRUNCATE TABLE cpi_meta");
+    await raw.command(`INSERT INTO cpi_meta VALUES ('schema_version', '1'), ('cluster', '${cluster ?? ""}')`);
+  } finally {
+    await raw.close();
+  }
 }

@@ -1,4 +1,3 @@
-import { UserError } from "../../domain/errors.js";
 import type { Filter, MetricQuery } from "../../domain/query.js";
 import {
   averageFrequency,
@@ -16,6 +15,7 @@ import {
 import { compileFrequency } from "../../query/frequency-sql.js";
 import type { Store } from "../../store/store.js";
 import { runReport } from "../report.js";
+import { nothingMatched } from "../unmatched-filters.js";
 
 export interface ReachRequest {
   by: MetricQuery["dimensions"];
@@ -139,7 +139,9 @@ export async function reachReport(store: Store, req: ReachRequest): Promise<Reac
     combined = deduplicatedReach({ channels, ...(req.audience ? { audience: req.audience } : {}), ...(req.overlaps ? { overlaps: req.overlaps } : {}) });
     if (new Set(platform.map((p) => `${p.from}..${p.to}`)).size > 1) warnings.push("platform reach figures cover different windows: the combined estimate mixes them");
   }
-  if (tracked.length === 0 && platform.length === 0) throw new UserError("no_data", "no reach data for these filters: track impressions with 'cpi serve' or import reports that carry reach (e.g. Meta's Reach column)");
+  if (tracked.length === 0 && platform.length === 0) {
+    throw await nothingMatched(store, req.filters, "no_data", "no reach data for these filters: track impressions with 'cpi serve' or import reports that carry reach (e.g. Meta's Reach column)");
+  }
   return { dimensions: [...req.by], tracked, trackedTotal: trackedUnion, errorBound: distinctCountErrorBound("exact"), platform, combined, warnings };
 }
 

@@ -183,8 +183,12 @@ export class ImportLock {
     private readonly started: string,
   ) {}
 
+  private before = 0;
+
   /** The largest import id any holder of this lock reserved (0 when none did). */
-  reservedBefore = 0;
+  get reservedBefore(): number {
+    return this.before;
+  }
 
   /**
    * Waits (with backoff, saying for whom) until this process holds the store's import lock.
@@ -236,7 +240,7 @@ export class ImportLock {
         if ((await tokens(conn)).length === 1) {
           // Only once it is the one token: the strays' rows are copied into it and their directories go.
           await adoptStrays(conn, mine);
-          lock.reservedBefore = await maxReserved(conn, mine);
+          lock.before = await maxReserved(conn, mine);
           await lock.beat(lock.reservedBefore);
           lock.startHeartbeat(o.heartbeatMs ?? 30_000);
           watchSignals(lock, true);

@@ -123,9 +123,11 @@ const googleAccountIds: Migration = {
   version: 6,
   recorded: false,
   apply: async ({ conn, cluster, store, servers }) => {
-    await rewriteSegments(conn, cluster, store, DASHED_GOOGLE, { account_id: "replaceAll(account_id, '-', '')" });
+    // A segment is one source × account, so all its rows are dashed or none; the condition says so anyway.
+    const digits = { account_id: `if(${DASHED_GOOGLE}, replaceAll(account_id, '-', ''), account_id)` };
+    await rewriteSegments(conn, cluster, store, DASHED_GOOGLE, digits);
     for (const server of servers) {
-      await rewriteStatuses(server, DASHED_GOOGLE, { account_id: "replaceAll(account_id, '-', '')" });
+      await rewriteStatuses(server, DASHED_GOOGLE, digits);
       await rewriteAuditLists(server, cluster ? "imports_local" : "imports");
     }
   },
