@@ -3,7 +3,8 @@
 // (18.16) and on ClickHouse 26 (chdb): over many compactions, the rows of the batches they retire are
 // deleted on every shard and the marks of deleted batches are dropped from event_batches, so neither
 // the stored rows nor the views' hidden-batch subquery grows with the number of loads compacted; a
-// compaction stopped right after its switch (a kill before its deletions) is cleaned up by the next.
+// compaction stopped right after its switch or its first deletion (a kill before or among its deletions)
+// is cleaned up by the next.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -99,14 +100,20 @@ test("many compactions: retired rows are deleted on every shard and the marks of
           await store.appendTrackedEvents({ logId: "t", from: offset, to: offset + 1, events });
           offset++;
         }
-        // Round 5 stops right after the switch, as a kill before the deletions would: the next round cleans up.
-        const r = await store.compactRollup(round === 5 ? "switched" : undefined);
+        // Round 5 stops right after the switch, as a kill before the deletions would, and round 8 after the
+        // first deletion (one table on one server), as a kill among them would: the next round cleans up.
+        const r = await store.compactRollup(round === 5 ? "switched" : round === 8 ? "first-deletion" : undefined);
         assert.ok(r, `${name}: the import lock is free`);
         await mutationsDone(s);
         const h = await held(store);
         if (round === 0) Object.assign(first, h);
         const [sums, raw] = await sumsAndRaw(store);
         assert.equal(sums, raw, `${name}: round ${round}: the rollup counts the events`);
+        if (round !== 5 && round !== 8) {
+          assert.equal(h.stored, h.visible, `${name}: round ${round}: only live rollup rows are stored`);
+          assert.equal(h.sampleStored, h.sampleVisible, `${name}: round ${round}: only live sample rows are stored`);
+        }
+        assert.ok(h.retired <= 2 * (LOADS_PER_ROUND + 1), `${name}: round ${round}: ${h.retired} retired marks`);
         t.diagnostic(`${name}: round ${round}: rollup rows stored ${h.stored} (visible ${h.visible}), sample ${h.sampleStored} (${h.sampleVisible}), retired marks ${h.retired}, compaction marks ${h.marks}`);
       }
       // One more compaction with nothing new (it only cleans up), and its mutations.

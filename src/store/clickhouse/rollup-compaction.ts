@@ -33,7 +33,7 @@ export interface CompactionOutcome {
 }
 
 /** Where a compaction stops early, as a killed process would (tests: the state it leaves must count right). */
-export type CompactionStop = "registered" | "rollup-written" | "rows-written" | "switched";
+export type CompactionStop = "registered" | "rollup-written" | "rows-written" | "switched" | "first-deletion";
 
 export interface CompactionContext {
   conn: ClickHouseConnection;
@@ -132,7 +132,8 @@ async function compactOn(
   if (stopAfter === "switched") return same;
   // The retired rows are hidden now: mutations delete them on every server, one per table and server
   // (each rewrites the table's parts), whatever the number of batches.
-  if (servers) await deleteRetiredRows(servers, batches);
+  if (servers) await deleteRetiredRows(servers, batches, stopAfter === "first-deletion" ? "first" : undefined);
+  if (stopAfter === "first-deletion") return same;
   return {
     batches: batches.length,
     rowsBefore,
