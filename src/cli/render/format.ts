@@ -53,7 +53,7 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
  * `prefix` + n.toFixed(decimals) (with `group`, commas between thousands) + `suffix`, made without
  * toFixed for the numbers a report shows; null for what it leaves to the caller: negative, huge, and
  * numbers whose shortest decimal ends on a 5 right after the kept digits (maybe on the tie, where
- * Intl's rounding of that decimal and toFixed's of the exact double part). Away from such a tie,
+ * Intl, rounding that decimal, and toFixed, rounding the exact double, can differ). Away from such a tie,
  * n × 10^decimals (below 2^52, off by far less than the distance to the tie) rounds as toFixed rounds
  * n's exact value. Texts below SMALL units of the last digit (a report's unit costs, CPMs,
  * percentages: a few thousand values over 100,000 rows) are made once each.
@@ -91,8 +91,9 @@ function fixedDigits(decimals: number, prefix: string, suffix: string, group: bo
 }
 
 /**
- * `intl`'s output, made with `toFixed` for the numbers a report shows (non-negative, not huge): a
- * cached Intl.NumberFormat still took 0.4–1 µs a call, most of a 100,000-row table's formatting.
+ * `intl`'s output, made as toFixed makes it (fixedDigits) for the numbers a report shows
+ * (non-negative, not huge): a cached Intl.NumberFormat still took 0.4–1 µs a call, most of a
+ * 100,000-row table's formatting.
  * Intl rounds the shortest decimal that reads back as the double, half away from zero; `toFixed`
  * rounds the double's exact binary value. Below 2^52 units of the first dropped digit the two differ
  * only when that shortest decimal ends on a 5 right after the kept digits (1.005 → Intl "1.01",
