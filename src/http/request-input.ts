@@ -15,13 +15,11 @@ export function repeatedParam(name: string, where = "the query string"): UserErr
 }
 
 /**
- * Parses a query string into every value of every parameter, in order. Percent-escapes must decode
+ * Calls `each` with every parameter of a query string, decoded, in order. Percent-escapes must decode
  * to valid UTF-8, else a UserError; raw (unescaped) non-ASCII or control bytes are refused too.
- * @example parseQueryValues("where=a%3D1&where=b%3D2") // Map { "where" => ["a=1", "b=2"] }
  */
-export function parseQueryValues(query: string, maxParams = 32): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  if (query === "") return out;
+function eachParam(query: string, maxParams: number, each: (name: string, value: string) => void): void {
+  if (query === "") return;
   if (RAW_NON_ASCII.test(query)) throw new UserError("bad_encoding", "the query string holds bytes that are not percent-encoded");
   let start = 0;
   let n = 0;
@@ -32,14 +30,23 @@ export function parseQueryValues(query: string, maxParams = 32): Map<string, str
       if (++n > maxParams) throw new UserError("too_many_params", `more than ${maxParams} query parameters`);
       const eq = query.indexOf("=", start);
       const hasEq = eq >= 0 && eq < end;
-      const k = decode(query.slice(start, hasEq ? eq : end));
-      const v = hasEq ? decode(query.slice(eq + 1, end)) : "";
-      const values = out.get(k);
-      if (values) values.push(v);
-      else out.set(k, [v]);
+      each(decode(query.slice(start, hasEq ? eq : end)), hasEq ? decode(query.slice(eq + 1, end)) : "");
     }
     start = end + 1;
   }
+}
+
+/**
+ * Parses a query string into every value of every parameter, in order (decoding as `eachParam`).
+ * @example parseQueryValues("where=a%3D1&where=b%3D2") // Map { "where" => ["a=1", "b=2"] }
+ */
+export function parseQueryValues(query: string, maxParams = 32): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  eachParam(query, maxParams, (k, v) => {
+    const values = out.get(k);
+    if (values) values.push(v);
+    else out.set(k, [v]);
+  });
   return out;
 }
 
@@ -49,27 +56,16 @@ export function parseQueryValues(query: string, maxParams = 32): Map<string, str
  * @example parseQuery("c=Launch%20Q4&p=news") // Map { "c" => "Launch Q4", "p" => "news" }
  */
 export function parseQuery(query: string, maxParams = 32): Map<string, string> {
-  // One pass, no array per name: every pixel request comes through here.
+  // No array per name: every pixel request comes through here.
   const out = new Map<string, string>();
   let repeated: Set<string> | undefined;
-  if (query === "") return out;
-  if (RAW_NON_ASCII.test(query)) throw new UserError("bad_encoding", "the query string holds bytes that are not percent-encoded");
-  let start = 0;
-  let n = 0;
-  while (start <= query.length) {
-    let end = query.indexOf("&", start);
-    if (end < 0) end = query.length;
-    if (end > start) {
-      if (++n > maxParams) throw new UserError("too_many_params", `more than ${maxParams} query parameters`);
-      const eq = query.indexOf("=", start);
-      const hasEq = eq >= 0 && eq < end;
-      const k = decode(query.slice(start, hasEq ? eq : end));
-      const v = hasEq ? decode(query.slice(eq + 1, end)) : "";
-      if (out.has(k)) (repeated ??= new Set()).add(k);
-      else out.set(k, v);
+  eachParam(query, maxParams, (k, v) => {
+    if (!out.has(k)) out.set(k, v);
+    else {
+      repeated ??= new Set();
+      repeated.add(k);
     }
-    start = end + 1;
-  }
+  });
   // As parseQueryValues would say it: once the whole string is read, the first name given twice.
   if (repeated) for (const k of out.keys()) if (repeated.has(k)) throw repeatedParam(k);
   return out;
