@@ -4,7 +4,7 @@ import { addTotals, emptyTotals, type Totals } from "../domain/measures.js";
 import { type MetricName, metricValues } from "../domain/metrics.js";
 import { blankSpendRow, type SpendRow } from "../domain/spend.js";
 import { DuckDbStore } from "../store/duckdb/duckdb-store.js";
-import type { ResultColumns } from "../store/store.js";
+import type { ResultColumns, Store } from "../store/store.js";
 import { randomSpendRows } from "../test-support/random-spend.js";
 import { runReport } from "./report.js";
 import { columnarReportRows, rowValue } from "./report-rows.js";
@@ -153,4 +153,25 @@ test("ClickHouse's text sums, within 2^53 and past it, are read exactly; null an
   row.values = { cost: 1 };
   assert.equal(row.value("cost"), 1);
   assert.equal(rowValue(row, "cost"), 1);
+});
+
+test("a store without snapshots: rows in another currency than the one found first are never summed with it, even when they arrive in between", async () => {
+  const base = { ...blankSpendRow(), date_start: "2026-10-01", date_end: "2026-10-01", source: "x", campaign: "C", campaign_id: "c", impressions: 1000 };
+  const store = await storeWith([{ ...base, currency: "USD", cost: 10_000_000n }]);
+  try {
+    let probes = 0;
+    // The DuckDB store without its snapshot, importing EUR rows right after the query that looks for a currency.
+    const racing: Store = Object.assign(Object.create(Object.getPrototypeOf(store)) as DuckDbStore, store, { snapshot: undefined });
+    racing.queryColumns = async (sql: string) => {
+      const result = await store.queryColumns(sql);
+      if (/LIMIT 1$/.test(sql) && probes++ === 0) await store.importSpend([{ file: "eur.csv", contentHash: "e", format: "test", rows: [{ ...base, account_id: "eu", currency: "EUR", cost: 20_000_000n }], reach: [] }]);
+      return result;
+    };
+    await assert.rejects(runReport(racing, { metrics: ["cost"], dimensions: ["campaign"], filters: [] }, { sums: "metrics" }), /EUR, USD/);
+    assert.equal(probes, 1);
+    const usd = await runReport(racing, { metrics: ["cost", "cpm"], dimensions: ["campaign"], filters: [{ dimension: "currency", op: "eq", values: ["USD"] }] }, { sums: "metrics" });
+    assert.deepEqual([usd.currency, usd.rows.map((r) => [r.keys[0], r.values.cost, r.values.cpm])], ["USD", [["C", 10, 10]]]);
+  } finally {
+    await store.close();
+  }
 });

@@ -103,10 +103,20 @@ export function spendConditions(d: Dialect, q: Pick<MetricQuery, "filters" | "fr
  * (and the row's first day when amounts must be converted at that day's FX rate). `sums` picks the
  * summed columns (default: all of them); the engine then reads only the columns those need.
  * `currencyKey` false leaves the currency out of the grouping: only for rows known to be in one
- * currency (compileSpendCurrencies, in the same snapshot) or grouped by the currency dimension.
+ * currency (compileSpendCurrencies, in the same snapshot), grouped by the currency dimension, or
+ * checked by `currencyCheck`: then each row also counts its source rows in any other currency than
+ * that one (column `other_currencies`; all 0 when every row summed is in it).
  * @example compileSpendQuery(duckdbDialect, { metrics: ["cpi"], dimensions: ["campaign"], filters: [] }, false)
  */
-export function compileSpendQuery(d: Dialect, q: MetricQuery, byFxDate: boolean, table = "spend", sums?: readonly SpendSum[], currencyKey = true): CompiledSpendQuery {
+export function compileSpendQuery(
+  d: Dialect,
+  q: MetricQuery,
+  byFxDate: boolean,
+  table = "spend",
+  sums?: readonly SpendSum[],
+  currencyKey = true,
+  currencyCheck?: string,
+): CompiledSpendQuery {
   const select: string[] = [];
   const groupBy: string[] = [];
   const dimensionColumns: string[] = [];
@@ -136,6 +146,7 @@ export function compileSpendQuery(d: Dialect, q: MetricQuery, byFxDate: boolean,
   }
   const all = spendSums(d);
   for (const name of sums ?? (Object.keys(all) as SpendSum[])) select.push(`${all[name]} AS ${name}`);
+  if (currencyCheck !== undefined) select.push(`SUM(CASE WHEN currency = ${d.quoteString(currencyCheck)} THEN 0 ELSE 1 END) AS other_currencies`);
   const where = spendConditions(d, q);
   const sql = [
     `SELECT ${select.join(", ")}`,
@@ -165,6 +176,16 @@ export function compileSpendCurrencies(d: Dialect, q: Pick<MetricQuery, "filters
   const where = spendConditions(d, q);
   if (where.length === 0) return { sql: `SELECT MIN(currency) AS lo, MAX(currency) AS hi FROM ${table}`, range: true };
   return { sql: `SELECT DISTINCT currency AS cur FROM ${table} WHERE ${where.join(" AND ")} ORDER BY cur`, range: false };
+}
+
+/**
+ * One currency of the rows a query sums (column `cur`; no row when none match): what a spend query
+ * without snapshots then checks every summed row against (`currencyCheck`), instead of grouping by it.
+ * @example compileSpendCurrencyProbe(clickhouseDialect, { filters: [] }) // "SELECT currency AS cur FROM spend LIMIT 1"
+ */
+export function compileSpendCurrencyProbe(d: Dialect, q: Pick<MetricQuery, "filters" | "from" | "to">, table = "spend"): string {
+  const where = spendConditions(d, q);
+  return `SELECT currency AS cur FROM ${table}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} LIMIT 1`;
 }
 
 /**
