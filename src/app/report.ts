@@ -10,7 +10,7 @@ import type { ReachMode } from "../domain/tracking/reach-sample.js";
 import { compileEventCount, includesTracked, TRACKED_SOURCE } from "../query/events-sql.js";
 import { bucketLabels, type CompiledSpendQuery, compileSpendCurrencies, compileSpendCurrencyProbe, compileSpendQuery, compileStraddleCount, type SpendSum } from "../query/spend-sql.js";
 import type { ResultColumns, ResultRow, Store } from "../store/store.js";
-import { ColumnarReportRow, columnarReportRows } from "./report-rows.js";
+import { ColumnarReportRow, columnarReportRows, rowValue } from "./report-rows.js";
 import { dimensionKey, type TrackedPart, trackedReportPart } from "./track/tracked-report.js";
 
 /**
@@ -94,10 +94,12 @@ interface SpendRead {
 
 /**
  * A report's spend sums. Rows to convert at their day's rate or to merge with tracked ones come
- * grouped by currency. Otherwise the currency is a key only where it tells rows apart: a report by
- * currency has it as a dimension already; any other reads the currencies of its rows first
- * (compileSpendCurrencies) and, in the same snapshot, sums without a currency key when there is one (the key took 10–20 % of
- * the query); an engine without snapshots checks every summed row against one currency found first. Rows in several currencies are summed by currency as before (and refused by runReport).
+ * grouped by currency. Otherwise the currency is a key only where it tells rows apart (the key took
+ * 10–20 % of the query): a report by currency has it as a dimension already; any other reads the
+ * currencies of its rows first (compileSpendCurrencies) and, in the same snapshot, sums without a
+ * currency key when there is one. An engine without snapshots looks up one currency first and
+ * checks every summed row against it. Rows in several currencies are summed by currency as before
+ * (and refused by runReport).
  */
 async function readSpend(store: Store, query: MetricQuery, byFxDate: boolean, withTracked: boolean, sums: readonly SpendSum[] | undefined): Promise<SpendRead> {
   const d = store.dialect;
@@ -316,7 +318,7 @@ export function reportToObjects(report: Report): Record<string, string | number 
     report.dimensions.forEach((d, i) => {
       o[d] = row.keys[i] ?? "";
     });
-    for (const m of report.metrics) o[m] = row.values[m] ?? null;
+    for (const m of report.metrics) o[m] = rowValue(row, m);
     Object.assign(o, reachEstimateFields(report, row));
     return o;
   });
