@@ -1,4 +1,3 @@
-import { closestValues } from "../domain/closest-values.js";
 import { UserError } from "../domain/errors.js";
 import { FxTable } from "../domain/fx.js";
 import { addTotals, emptyTotals, microsToConversions, type Totals } from "../domain/measures.js";
@@ -7,11 +6,12 @@ import { type MetricName, metricValues, metricValuesOf, type TrackedMeasures } f
 import type { Dimension, MetricQuery } from "../domain/query.js";
 import { isTimeGrain } from "../domain/query.js";
 import type { ReachMode } from "../domain/tracking/reach-sample.js";
-import { compileEventCount, includesTracked, TRACKED_SOURCE } from "../query/events-sql.js";
+import { compileEventCount, includesTracked } from "../query/events-sql.js";
 import { bucketLabels, type CompiledSpendQuery, compileSpendCurrencies, compileSpendCurrencyProbe, compileSpendQuery, compileStraddleCount, type SpendSum } from "../query/spend-sql.js";
 import type { ResultColumns, ResultRow, Store } from "../store/store.js";
 import { ColumnarReportRow, columnarReportRows, rowValue } from "./report-rows.js";
 import { dimensionKey, type TrackedPart, trackedReportPart } from "./track/tracked-report.js";
+import { unmatchedWhereNotes } from "./unmatched-filters.js";
 
 /**
  * One row of a report. Rows of a one-currency spend report are ColumnarReportRow views of the
@@ -266,31 +266,9 @@ export async function runReport(store: Store, query: MetricQuery, options: Repor
       );
     }
   }
-  if (found === 0) warnings.push(...(await unmatchedFilterNotes(store, query)));
+  if (found === 0) warnings.push(...(await unmatchedWhereNotes(store, query.filters)));
   const reachEstimated = tracked?.reachRse != null;
   return { query, dimensions: query.dimensions, metrics: query.metrics, currency, rows, total, warnings, ...(reachEstimated ? { reachEstimated } : {}) };
-}
-
-/**
- * For a query that found nothing: each --where value that no stored row has for its dimension, with
- * the closest values that do (so "source=gogle-ads" is told about google-ads instead of a silent empty table).
- */
-async function unmatchedFilterNotes(store: Store, query: MetricQuery): Promise<string[]> {
-  const notes: string[] = [];
-  for (const f of query.filters) {
-    if (f.op === "contains" || f.dimension === "measurement") continue;
-    const compiled = compileSpendQuery(store.dialect, { metrics: ["impressions"], dimensions: [f.dimension], filters: [] }, false);
-    const column = compiled.dimensionColumns[0] as string;
-    const existing = new Set((await store.query(compiled.sql)).map((r) => String(r[column] ?? "")));
-    if (f.dimension === "source" && includesTracked([f])) existing.add(TRACKED_SOURCE);
-    for (const v of f.values) {
-      if (existing.has(v)) continue;
-      // A store without reported rows of this dimension has nothing to point at.
-      const near = closestValues(v, [...existing]);
-      if (near.length) notes.push(`--where ${f.dimension}${f.op === "neq" ? "!=" : "="}${v}: no stored row has ${f.dimension} '${v}'; closest: ${near.join(", ")}`);
-    }
-  }
-  return notes;
 }
 
 /** Metrics whose value depends on cost: a tracked impression no contract prices makes them look cheaper. */

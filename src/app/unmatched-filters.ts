@@ -1,7 +1,7 @@
 // What a command that found nothing tells about its filters: each value (`--where campaign=Foo`,
 // `--campaign Foo`, a compared campaign) that no stored row has for its dimension, with the closest
 // values that do, so a typo is pointed at instead of ending in a bare "no data". Every command that
-// filters through a MetricQuery uses this path (report.ts has its own copy, to fold into this one).
+// filters through a MetricQuery uses this path, `cpi report` too (its warnings name the --where).
 import { closestValues } from "../domain/closest-values.js";
 import { UserError } from "../domain/errors.js";
 import type { Filter } from "../domain/query.js";
@@ -9,13 +9,16 @@ import { includesTracked, TRACKED_SOURCE } from "../query/events-sql.js";
 import { compileSpendQuery } from "../query/spend-sql.js";
 import type { Store } from "../store/store.js";
 
-/**
- * One line per filter value no stored row has: "no stored row has campaign 'Foo'; closest: Food, Fool".
- * Values that exist, `~` (contains) filters and a store with no row of that dimension give none.
- * @example await unmatchedFilterNotes(store, [{ dimension: "campaign", op: "eq", values: ["Lanch"] }]) // ["no stored row has campaign 'Lanch'; closest: Launch"]
- */
-export async function unmatchedFilterNotes(store: Store, filters: readonly Filter[]): Promise<string[]> {
-  const notes: string[] = [];
+/** A filter value no stored row has, with the closest stored values of its dimension. */
+interface Unmatched {
+  filter: Filter;
+  value: string;
+  closest: string[];
+}
+
+/** Each filter value no stored row has for its dimension and that has stored values near it. */
+async function unmatchedValues(store: Store, filters: readonly Filter[]): Promise<Unmatched[]> {
+  const found: Unmatched[] = [];
   for (const f of filters) {
     if (f.op === "contains" || f.dimension === "measurement") continue;
     const compiled = compileSpendQuery(store.dialect, { metrics: ["impressions"], dimensions: [f.dimension], filters: [] }, false);
@@ -24,11 +27,31 @@ export async function unmatchedFilterNotes(store: Store, filters: readonly Filte
     if (f.dimension === "source" && includesTracked([f])) existing.add(TRACKED_SOURCE);
     for (const v of f.values) {
       if (existing.has(v)) continue;
-      const near = closestValues(v, [...existing]);
-      if (near.length) notes.push(`no stored row has ${f.dimension} '${v}'; closest: ${near.join(", ")}`);
+      // A store without reported rows of this dimension has nothing to point at.
+      const closest = closestValues(v, [...existing]);
+      if (closest.length) found.push({ filter: f, value: v, closest });
     }
   }
-  return notes;
+  return found;
+}
+
+const noteOf = (u: Unmatched) => `no stored row has ${u.filter.dimension} '${u.value}'; closest: ${u.closest.join(", ")}`;
+
+/**
+ * One line per filter value no stored row has: "no stored row has campaign 'Foo'; closest: Food, Fool".
+ * Values that exist, `~` (contains) filters and a store with no row of that dimension give none.
+ * @example await unmatchedFilterNotes(store, [{ dimension: "campaign", op: "eq", values: ["Lanch"] }]) // ["no stored row has campaign 'Lanch'; closest: Launch"]
+ */
+export async function unmatchedFilterNotes(store: Store, filters: readonly Filter[]): Promise<string[]> {
+  return (await unmatchedValues(store, filters)).map(noteOf);
+}
+
+/**
+ * The same notes for a report's warnings, each naming the `--where` it is about.
+ * @example await unmatchedWhereNotes(store, filters) // ["--where campaign=Lanch: no stored row has campaign 'Lanch'; closest: Launch"]
+ */
+export async function unmatchedWhereNotes(store: Store, filters: readonly Filter[]): Promise<string[]> {
+  return (await unmatchedValues(store, filters)).map((u) => `--where ${u.filter.dimension}${u.filter.op === "neq" ? "!=" : "="}${u.value}: ${noteOf(u)}`);
 }
 
 /**
