@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { type Report, reachEstimateFields, reportToObjects, runReport } from "../../app/report.js";
+import { rowValue } from "../../app/report-rows.js";
 import { METRICS } from "../../domain/metrics.js";
 import { buildMetricQuery } from "../../domain/query.js";
 import { DEFAULT_EXACT_REACH_MAX, parseExactReachMax, parseReachMode, reachEstimateText } from "../../domain/tracking/reach-sample.js";
@@ -26,7 +27,7 @@ export function writeReportTable(report: Report, write: (chunk: string) => void)
     ? [...report.dimensions.map((_, i) => (i === 0 ? "Total" : "")), ...report.metrics.map((m) => formatMetric(METRICS[m], t.values[m] ?? null, report.currency))]
     : undefined;
   if (report.dimensions.length === 0) {
-    const plain = report.rows.map((r) => report.metrics.map((m) => formatMetric(METRICS[m], r.values[m] ?? null, report.currency)));
+    const plain = report.rows.map((r) => report.metrics.map((m) => formatMetric(METRICS[m], rowValue(r, m), report.currency)));
     write(renderTable(header.length ? header : ["Total"], footer ? [footer] : plain, numeric));
     return;
   }
@@ -38,9 +39,9 @@ export function writeReportTable(report: Report, write: (chunk: string) => void)
     const def = METRICS[m];
     if (report.currency !== null || byCurrency < 0) {
       const format = metricFormatter(def, report.currency);
-      return rows.map((r) => format(r.values[m] ?? null));
+      return rows.map((r) => format(rowValue(r, m)));
     }
-    return rows.map((r) => formatMetric(def, r.values[m] ?? null, r.keys[byCurrency] ?? null));
+    return rows.map((r) => formatMetric(def, rowValue(r, m), r.keys[byCurrency] ?? null));
   });
   // Numbers cpi formatted, with a currency symbol Intl chose (a code it did not know is shown as given).
   const plain = report.currency === null || /^[A-Z]{3}$/i.test(report.currency) ? numeric : new Set<number>();
@@ -64,7 +65,7 @@ export function writeReportCsv(report: Report, write: (chunk: string) => void): 
   writeCsvOfCells(write, [...report.dimensions, ...metrics, ...estimated], rows.length, (r, c) => {
     const row = rows[r] as Report["rows"][number];
     if (c < dims) return row.keys[c] ?? "";
-    if (c < valueColumns) return row.values[metrics[c - dims] as string] ?? null;
+    if (c < valueColumns) return rowValue(row, metrics[c - dims] as string);
     const fields = reachEstimateFields(report, row);
     return c === valueColumns ? "true" : (fields.reach_rse ?? null);
   });
