@@ -5,7 +5,7 @@
 // and campaign statuses, and the canonical source ids and account ids in imports.sources/.accounts,
 // as DuckDB's migrations 2 and 4 do: the same account is then one account in reports on both engines.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { blankSpendRow } from "../../src/domain/spend.js";
 import { ClickHouseStore } from "../../src/store/clickhouse/clickhouse-store.js";
 import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
@@ -14,17 +14,10 @@ import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
 import type { Store } from "../../src/store/store.js";
 import { cpiProcess, tempDir, write } from "../helpers.js";
 import { chdbSkipReason, chdbTarget } from "./chdb.js";
-import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
+import { clusterForFile } from "./harness.js";
 import { chdbStore, clusterStore, markVersion1, singleStore } from "./stores.js";
 
-const skip = skipReason() ?? false;
-let c: TestCluster | null = null;
-before(async () => {
-  if (!skip) c = await startClickHouse(2);
-});
-after(async () => {
-  await c?.stop();
-});
+const { skip, cluster } = clusterForFile(2);
 
 const DASHED = "123-456-7890";
 const DIGITS = "1234567890";
@@ -66,7 +59,7 @@ const byAccount = async (s: Store) =>
 for (const kind of ["one server", "cluster", "chdb"] as const) {
   const why = kind === "chdb" ? chdbSkipReason() : skip;
   test(`ClickHouse (${kind}): cpi init rewrites dashed Google Ads account ids and the audit trail's lists (migration 6)`, { skip: why ?? false }, async () => {
-    const cl = c as TestCluster;
+    const cl = cluster();
     const first = kind === "chdb" ? await chdbStore("acctmig") : kind === "cluster" ? await clusterStore(cl, "acctmig") : await singleStore(cl, "acctmig");
     const database = first.location.split("/").pop() as string;
     await writeOld(first);
@@ -109,7 +102,7 @@ for (const kind of ["one server", "cluster", "chdb"] as const) {
 }
 
 test("ClickHouse: a UI export's dashed customer id is imported as the 10 digits, one account with the API's in a report, as on DuckDB", { skip }, async () => {
-  const cl = c as TestCluster;
+  const cl = cluster();
   const store = await singleStore(cl, "acctimp");
   const url = cl.servers[0]?.url(store.location.split("/").pop() as string) as string;
   await store.close();

@@ -5,6 +5,7 @@ import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { after, before } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** The cluster name every generated config declares. */
@@ -218,6 +219,30 @@ async function startOnce(n: number): Promise<TestCluster> {
         await s.stop();
         rmSync(s.dir, { recursive: true, force: true });
       }
+    },
+  };
+}
+
+/**
+ * For a test file: `n` servers started before its tests and stopped after them, unless ClickHouse is
+ * skipped on this machine (`skip` then says why). `cluster()` is the running cluster, for tests run
+ * with `{ skip }`.
+ * @example const { skip, cluster } = clusterForFile(2); test("…", { skip }, async () => { cluster().servers … });
+ */
+export function clusterForFile(n = 2): { skip: string | false; cluster: () => TestCluster } {
+  const skip = skipReason() ?? false;
+  let c: TestCluster | null = null;
+  before(async () => {
+    if (!skip) c = await startClickHouse(n);
+  });
+  after(async () => {
+    await c?.stop();
+  });
+  return {
+    skip,
+    cluster: () => {
+      if (!c) throw new Error("the ClickHouse test cluster is not running (is the test run with { skip }?)");
+      return c;
     },
   };
 }

@@ -3,21 +3,14 @@
 // copy-forward of the rows around it), concurrent readers only ever see the store before or after an
 // import, never double-counted rows and never half an import — on one server and on the cluster.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import type { SpendRow } from "../../src/domain/spend.js";
 import type { Store } from "../../src/store/store.js";
 import { randomSpendRows } from "../../src/test-support/random-spend.js";
-import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
+import { clusterForFile } from "./harness.js";
 import { clusterStore, singleStore } from "./stores.js";
 
-const skip = skipReason() ?? false;
-let c: TestCluster | null = null;
-before(async () => {
-  if (!skip) c = await startClickHouse(2);
-});
-after(async () => {
-  await c?.stop();
-});
+const { skip, cluster } = clusterForFile(2);
 
 async function totals(store: Store): Promise<string> {
   const r = (await store.query("SELECT COUNT(*) AS n, SUM(cost_micros) AS cost, SUM(impressions) AS imp FROM spend"))[0];
@@ -58,14 +51,14 @@ async function hammer(store: Store): Promise<{ reads: number; states: Map<string
 }
 
 test("readers never see a half-done re-import on one ClickHouse server", { skip }, async (t) => {
-  const store = await singleStore(c as TestCluster, "consistency");
+  const store = await singleStore(cluster(), "consistency");
   const r = await hammer(store);
   t.diagnostic(`${r.reads} reads during 24 imports: ${[...r.states.values()].join(" / ")} in the two states`);
   await store.close();
 });
 
 test("readers never see a half-done re-import on the two-shard cluster", { skip }, async (t) => {
-  const store = await clusterStore(c as TestCluster, "consistency");
+  const store = await clusterStore(cluster(), "consistency");
   const r = await hammer(store);
   t.diagnostic(`${r.reads} reads during 24 imports: ${[...r.states.values()].join(" / ")} in the two states`);
   await store.close();

@@ -4,7 +4,7 @@
 // cluster — keeping the events it held (their measurement reads as none) and taking new ones with it.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import type { TrackedEvent } from "../../src/domain/tracking/event.js";
@@ -13,16 +13,9 @@ import { ClickHouseConnection } from "../../src/store/clickhouse/connection.js";
 import { CLICKHOUSE_SCHEMA_VERSION, schemaStatements, tableDdl } from "../../src/store/clickhouse/schema.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
 import { tempDir, write } from "../helpers.js";
-import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
+import { clusterForFile } from "./harness.js";
 
-const skip = skipReason() ?? false;
-let c: TestCluster | null = null;
-before(async () => {
-  if (!skip) c = await startClickHouse(2);
-});
-after(async () => {
-  await c?.stop();
-});
+const { skip, cluster: testCluster } = clusterForFile(2);
 
 async function cpi(...argv: string[]) {
   const io = memoryIo({}, tempDir());
@@ -62,7 +55,7 @@ const REPORT = ["report", "--where", "source=tracked", "--by", "measurement", "-
 
 for (const kind of ["one server", "a cluster"] as const) {
   test(`an older schema on ${kind}: refused with what to do, then cpi init adds the column and keeps the events`, { skip }, async () => {
-    const servers = (c as TestCluster).servers;
+    const servers = testCluster().servers;
     const db = `old_${kind === "one server" ? "single" : "sharded"}_${process.pid}`;
     const url = servers[0]?.url(db) as string;
     const clusterFlags = kind === "a cluster" ? ["--cluster", "cpi_test", "--node", servers[1]?.url(db) as string] : [];
@@ -131,7 +124,7 @@ async function insertFloatRows(url: string, database: string, n: number): Promis
 
 for (const kind of ["one server", "a cluster"] as const) {
   test(`float conversions of a schema-1 store on ${kind}: refused until cpi init, which makes them micro-units (schema 3) and keeps every row`, { skip }, async () => {
-    const servers = (c as TestCluster).servers;
+    const servers = testCluster().servers;
     const db = `floatconv_${kind === "one server" ? "single" : "sharded"}_${process.pid}`;
     const url = servers[0]?.url(db) as string;
     const cluster = kind === "a cluster" ? "cpi_test" : null;

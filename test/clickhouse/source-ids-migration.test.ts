@@ -3,24 +3,17 @@
 // canonical ids by `cpi init` (schema migration 2; opening an older store says to run it) — on one server and on a cluster — its totals unchanged,
 // its platform reach and campaign statuses renamed too, and a later import of the same rows replaces them.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { blankSpendRow } from "../../src/domain/spend.js";
 import { ClickHouseStore } from "../../src/store/clickhouse/clickhouse-store.js";
 import { initClickHouseStore } from "../../src/store/clickhouse/init-schema.js";
 import { CLICKHOUSE_SCHEMA_VERSION } from "../../src/store/clickhouse/schema.js";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/store-url.js";
 import type { Store } from "../../src/store/store.js";
-import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
+import { clusterForFile } from "./harness.js";
 import { clusterStore, markVersion1, singleStore } from "./stores.js";
 
-const skip = skipReason() ?? false;
-let c: TestCluster | null = null;
-before(async () => {
-  if (!skip) c = await startClickHouse(2);
-});
-after(async () => {
-  await c?.stop();
-});
+const { skip, cluster } = clusterForFile(2);
 
 const row = (source: string, campaign: string, impressions: number) => ({ ...blankSpendRow(), date_start: "2026-10-01", date_end: "2026-10-01", source, account_id: "a", currency: "USD", campaign, campaign_id: campaign, impressions, cost: 10_000_000n });
 
@@ -41,7 +34,7 @@ const bySource = async (s: Store) => (await s.query("SELECT source, toInt64(sum(
 
 for (const kind of ["one server", "cluster"] as const) {
   test(`ClickHouse (${kind}): google_ads and bing become google-ads and microsoft-ads at cpi init, totals unchanged`, { skip }, async () => {
-    const cl = c as TestCluster;
+    const cl = cluster();
     const first = kind === "cluster" ? await clusterStore(cl, "srcmig") : await singleStore(cl, "srcmig");
     const database = first.location.split("/").pop() as string;
     await writeOld(first);

@@ -2,7 +2,7 @@
 // cpi init --vacuum deletes the rows no reader sees (replaced segments, a failed import's rows, an
 // aborted event load's rows) on every server, and changes no report.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
@@ -12,18 +12,11 @@ import { pendingMutations } from "../../src/store/clickhouse/vacuum.js";
 import type { Store } from "../../src/store/store.js";
 import { randomSpendRows } from "../../src/test-support/random-spend.js";
 import { tempDir } from "../helpers.js";
-import { skipReason, startClickHouse, type TestCluster } from "./harness.js";
+import { clusterForFile } from "./harness.js";
 import { randomEvents } from "./random-events.js";
 import { clusterStore, singleStore } from "./stores.js";
 
-const skip = skipReason() ?? false;
-let c: TestCluster | null = null;
-before(async () => {
-  if (!skip) c = await startClickHouse(2);
-});
-after(async () => {
-  await c?.stop();
-});
+const { skip, cluster } = clusterForFile(2);
 
 async function fill(store: Store, raw: ClickHouseConnection): Promise<void> {
   const file = (name: string, seed: number, days: number) => [{ file: name, contentHash: name, format: "g", rows: randomSpendRows({ seed, rows: 2000, days, start: "2026-09-01" }), reach: [] }];
@@ -66,17 +59,17 @@ async function vacuumCase(store: Store, urls: string[], extra: string[]): Promis
 }
 
 test("vacuum on one server keeps every visible row and only those", { skip }, async () => {
-  const store = await singleStore(c as TestCluster, "vacuum");
+  const store = await singleStore(cluster(), "vacuum");
   const db = store.location.split("/").pop() as string;
-  await vacuumCase(store, [(c as TestCluster).servers[0]?.url(db) as string], []);
+  await vacuumCase(store, [cluster().servers[0]?.url(db) as string], []);
   await store.close();
 });
 
 test("vacuum on the two-shard cluster runs on every server", { skip }, async () => {
-  const cluster = c as TestCluster;
-  const store = await clusterStore(cluster, "vacuum");
+  const cl = cluster();
+  const store = await clusterStore(cl, "vacuum");
   const db = store.location.split("/").pop() as string;
-  const urls = cluster.servers.map((s) => s.url(db));
+  const urls = cl.servers.map((s) => s.url(db));
   await vacuumCase(store, urls, ["--node", urls[1] as string]);
   await store.close();
 });
