@@ -12,7 +12,7 @@ import { trackingRoutes } from "../../http/tracking-routes.js";
 import { remoteStore } from "../compose.js";
 import type { CliIo } from "../io.js";
 import { cliRoute } from "./cli-route.js";
-import { type ForwardedHits, type ToPrimary, type ToWorker, WORKER_SETUP_ENV } from "./cluster-protocol.js";
+import { HitBatch, type ToPrimary, type ToWorker, WORKER_SETUP_ENV } from "./cluster-protocol.js";
 import type { ServeOptions } from "./run-server.js";
 import { loadOrCreateSecret } from "./secret.js";
 import { loopDelay } from "./timings.js";
@@ -42,19 +42,16 @@ class ForwardingRecorder implements HitRecorder {
   stats = { recorded: 0, invalid: 0, rateLimited: 0 };
   private next = 1;
   readonly pending = new Map<number, (err: Error | null) => void>();
-  private batch: ForwardedHits[] = [];
+  private readonly batch = new HitBatch();
+  private readonly flush = () => {
+    if (this.batch.size > 0) send({ t: "hits", batch: this.batch.take() });
+  };
 
   record(hits: readonly HitFields[], ctx: HitContext, done: (err: Error | null) => void, opts: { beacon?: boolean } = {}): void {
     const id = this.next++;
     this.pending.set(id, done);
-    if (this.batch.length === 0) setImmediate(() => this.flush());
-    this.batch.push([id, hits as HitFields[], ctx, opts.beacon === true]);
-  }
-
-  private flush(): void {
-    const batch = this.batch;
-    this.batch = [];
-    if (batch.length > 0) send({ t: "hits", batch });
+    if (this.batch.size === 0) setImmediate(this.flush);
+    this.batch.add(id, hits, ctx, opts.beacon === true);
   }
 
   answered(ok: number[], refused: [number, string, string][]): void {

@@ -6,7 +6,7 @@
 import cluster, { type Worker } from "node:cluster";
 import type { TrackingRecorder } from "../../app/track/recorder.js";
 import { isUserError, UserError } from "../../domain/errors.js";
-import { type ForwardedHits, LISTEN_ERRORS, type Refusal, type ToPrimary, type ToWorker, WORKER_SETUP_ENV } from "./cluster-protocol.js";
+import { decodeHitBatch, LISTEN_ERRORS, type Refusal, type ToPrimary, type ToWorker, WORKER_SETUP_ENV } from "./cluster-protocol.js";
 import type { WorkerSetup } from "./http-worker.js";
 
 export interface HttpWorkersOptions {
@@ -84,14 +84,14 @@ export class HttpWorkers {
     else if (m.t === "signal") this.o.onSignal(m.signal);
   }
 
-  private record(worker: Worker, batch: ForwardedHits[]): void {
-    for (const [id, hits, ctx, beacon] of batch) {
+  private record(worker: Worker, batch: string): void {
+    decodeHitBatch(batch, (id, hits, ctx, beacon) => {
       try {
         this.o.recorder.record(hits, ctx, (err) => this.acknowledge(worker, id, err), { beacon });
       } catch (e) {
         this.acknowledge(worker, id, e);
       }
-    }
+    });
   }
 
   /** Queues the answer to one forwarded request; the answers of one commit leave in one message. */
