@@ -22,7 +22,7 @@ const requests: Request[] = [
   [1, [hit("a1")], ctx(CHROME), false],
   // A beacon of three events, one with a measurement, one viewable measurable, from another agent.
   [2, [hit("b1", { measurement: "io" as HitFields["measurement"] }), hit("b1", { type: "viewable", measurable: true }), hit("b2", { type: "click", measurement: "" })], ctx("curl/8.5 ✓", { webdriver: true, country: "DE", purpose: "prefetch", clientHints: '"Chromium";v="124"' }), true],
-  [3, [hit("c1", { webdriver: true })], ctx(CHROME, { ip: "2001:db8::1" }), false],
+  [3, [hit("c1", { webdriver: true, creative: "lone \uD800 surrogate" })], ctx(CHROME, { ip: "2001:db8::1" }), false],
   [4, [], ctx(""), true],
 ];
 
