@@ -37,12 +37,12 @@ function get(port: number, path: string, agent: Agent | false): Promise<{ status
   });
 }
 
-/** The HTTP workers of a server: its children other than the store process. */
+/** The HTTP workers of a server: its children running `cpi serve` (not the store process, nor tsx's esbuild service when run from source). */
 function workersOf(pid: number): number[] {
   const out = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(pid)], { encoding: "utf8" }).trim();
   return out
     .split("\n")
-    .filter((l) => l.trim() !== "" && !l.includes("store-process"))
+    .filter((l) => / serve /.test(l) && !l.includes("store-process"))
     .map((l) => Number(l.trim().split(/\s+/)[0]));
 }
 
